@@ -1,0 +1,454 @@
+"""Real algebraic numbers, exact real-root isolation and certified signs.
+
+A :class:`RealAlgebraic` is the unique root of a squarefree ``f`` in QQ[W]
+inside a rational isolating interval ``[lo, hi]`` (``f(lo) f(hi) < 0``), or an
+exact rational (``lo == hi``). Everything that decides something here is exact
+or enclosed:
+
+* roots are found by sympy's exact real-root isolation (continued fractions
+  over ZZ) on the irreducible factors given by FLINT, so a count is exact;
+* refinement is Newton's method in mpmath, accepted only after the new bracket
+  is checked by exact rational sign evaluation;
+* a sign ``sign g(alpha)`` is 0 exactly when ``gcd(f, g)`` has the root in the
+  bracket, otherwise it is read off an mpmath interval enclosure that excludes 0;
+* two algebraic numbers are equal exactly when the gcd of their polynomials
+  has a root in the intersection of their brackets, otherwise brackets are
+  refined until disjoint.
+
+>>> import flint
+>>> r = real_roots(flint.fmpq_poly([-2, 0, 1]))       # W^2 - 2
+>>> [(str(a.decimal(10)), m) for a, m in r]
+[('-1.414213562', 1), ('1.414213562', 1)]
+>>> r[1][0].sign_of(flint.fmpq_poly([-2, 0, 1]))
+0
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Iterable, Optional
+
+import flint
+from mpmath import iv, mp, mpf
+from sympy.polys.domains import QQ, ZZ
+from sympy.polys.rootisolation import (dup_count_real_roots,
+                                       dup_isolate_real_roots_sqf)
+
+from .ratfunc import RationalFunction, to_fmpq, to_fraction
+
+__all__ = ["RealAlgebraic", "real_roots", "count_real_roots", "squarefree_factors",
+           "iv_from_fraction", "iv_poly", "iv_rational_function", "mpf_to_fraction",
+           "PrecisionExhausted", "MAX_BITS"]
+
+#: Default cap on the bits of refinement before a decision is called undecided.
+MAX_BITS = 4000
+
+
+class PrecisionExhausted(ArithmeticError):
+    """A sign or comparison could not be decided within the precision cap."""
+
+
+# ---------------------------------------------------------------------------
+# conversions between exact rationals, flint and mpmath intervals
+# ---------------------------------------------------------------------------
+def mpf_to_fraction(x) -> Fraction:
+    """Exact value of a finite mpmath ``mpf`` as a Fraction."""
+    man, exp = mpf(x).man_exp
+    man = int(man)
+    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+
+
+def iv_from_fraction(x) -> "iv.mpf":
+    """Tight interval containing the rational ``x`` at the current ``iv.prec``."""
+    x = to_fraction(x)
+    if x.denominator == 1:
+        return iv.mpf(x.numerator)
+    return iv.mpf(x.numerator) / x.denominator
+
+
+def iv_poly(p: flint.fmpq_poly, x) -> "iv.mpf":
+    """Interval Horner evaluation of ``p`` on the interval ``x``."""
+    coeffs = p.coeffs()
+    if not coeffs:
+        return iv.mpf(0)
+    acc = iv_from_fraction(to_fraction(coeffs[-1]))
+    for c in reversed(coeffs[:-1]):
+        acc = acc * x + iv_from_fraction(to_fraction(c))
+    return acc
+
+
+def iv_rational_function(f: RationalFunction, x) -> "iv.mpf":
+    """Interval enclosure of ``f`` on ``x`` (raises if the denominator encloses 0)."""
+    d = iv_poly(f.den, x)
+    if d.a <= 0 <= d.b:
+        raise ZeroDivisionError("denominator enclosure contains 0")
+    return iv_poly(f.num, x) / d
+
+
+def _sign(v) -> int:
+    return (v > 0) - (v < 0)
+
+
+def _fmpz_coeffs_high_first(f: flint.fmpq_poly) -> list:
+    return [ZZ(int(c)) for c in reversed(f.numer().coeffs())]
+
+
+# ---------------------------------------------------------------------------
+# exact root isolation
+# ---------------------------------------------------------------------------
+def squarefree_factors(p: flint.fmpq_poly) -> list[tuple[flint.fmpq_poly, int]]:
+    """Irreducible factors over QQ with multiplicities, monic, in a
+    deterministic order (by degree, then coefficients)."""
+    if p.is_zero():
+        raise ValueError("the zero polynomial has no finite factorization")
+    _, facs = p.factor()
+    out = []
+    for f, m in facs:
+        f = f / f.leading_coefficient()
+        out.append((f, m))
+    out.sort(key=lambda fm: (fm[0].degree(), [to_fraction(c) for c in fm[0].coeffs()]))
+    return out
+
+
+def count_real_roots(f: flint.fmpq_poly, lo=None, hi=None) -> int:
+    """Exact number of distinct real roots of ``f`` in ``[lo, hi]`` by Sturm
+    sequences (sympy ``dup_count_real_roots``), an independent check of the
+    isolation."""
+    g = f.gcd(f.derivative())
+    sqf = f / g if not g.is_constant() else f
+    kw = {}
+    if lo is not None:
+        kw["inf"] = QQ(to_fraction(lo).numerator, to_fraction(lo).denominator)
+    if hi is not None:
+        kw["sup"] = QQ(to_fraction(hi).numerator, to_fraction(hi).denominator)
+    return int(dup_count_real_roots(_fmpz_coeffs_high_first(sqf), ZZ, **kw))
+
+
+def _isolate_irreducible(f: flint.fmpq_poly, lo=None, hi=None) -> list["RealAlgebraic"]:
+    if f.degree() == 1:
+        c = f.coeffs()
+        r = to_fraction(-c[0] / c[1])
+        if (lo is None or r >= lo) and (hi is None or r <= hi):
+            return [RealAlgebraic(f, r, r)]
+        return []
+    kw = {}
+    if lo is not None:
+        kw["inf"] = QQ(to_fraction(lo).numerator, to_fraction(lo).denominator)
+    if hi is not None:
+        kw["sup"] = QQ(to_fraction(hi).numerator, to_fraction(hi).denominator)
+    out = []
+    for a, b in dup_isolate_real_roots_sqf(_fmpz_coeffs_high_first(f), ZZ, **kw):
+        a = Fraction(int(a.numerator), int(a.denominator))
+        b = Fraction(int(b.numerator), int(b.denominator))
+        out.append(RealAlgebraic(f, a, b))
+    return out
+
+
+def real_roots(p: flint.fmpq_poly, lo=None, hi=None) -> list[tuple["RealAlgebraic", int]]:
+    """All distinct real roots of ``p`` (in ``[lo, hi]`` when given), sorted,
+    each with its multiplicity, with pairwise disjoint isolating intervals.
+
+    The count is exact: ``p`` is split into irreducible factors over QQ (FLINT)
+    and each factor's real roots are isolated exactly (sympy).
+
+    >>> import flint
+    >>> [(str(a), m) for a, m in real_roots(flint.fmpq_poly([0, 0, 1, 1]))]
+    [('-1', 1), ('0', 2)]
+    """
+    roots: list[tuple[RealAlgebraic, int]] = []
+    for f, m in squarefree_factors(p):
+        for r in _isolate_irreducible(f, lo, hi):
+            roots.append((r, m))
+    return sort_disjoint(roots)
+
+
+def sort_disjoint(items: list) -> list:
+    """Sort ``(RealAlgebraic, payload)`` pairs whose numbers are pairwise
+    distinct, refining brackets until they are pairwise disjoint."""
+    items = list(items)
+    while True:
+        items.sort(key=lambda t: (t[0].lo, t[0].hi))
+        clash = False
+        for (a, _), (b, _) in zip(items, items[1:]):
+            if a.hi >= b.lo:
+                if a.is_rational and b.is_rational and a.lo == b.lo:
+                    raise ValueError("sort_disjoint: equal numbers given")
+                a.bisect()
+                b.bisect()
+                clash = True
+        if not clash:
+            return items
+
+
+# ---------------------------------------------------------------------------
+# real algebraic numbers
+# ---------------------------------------------------------------------------
+class RealAlgebraic:
+    """The root of squarefree ``poly`` in ``[lo, hi]``.
+
+    Invariant: either ``lo == hi`` is the (rational) root, or ``lo < hi``,
+    ``poly(lo) * poly(hi) < 0`` and ``poly`` has exactly one root in
+    ``(lo, hi)``.
+
+    >>> import flint
+    >>> a = RealAlgebraic(flint.fmpq_poly([-2, 0, 1]), 1, 2)
+    >>> a.refine_bits(60); float(a)
+    1.4142135623730951
+    """
+
+    __slots__ = ("poly", "lo", "hi", "_slo")
+
+    def __init__(self, poly: flint.fmpq_poly, lo, hi):
+        self.poly = poly
+        self.lo, self.hi = to_fraction(lo), to_fraction(hi)
+        if self.lo > self.hi:
+            raise ValueError("empty bracket")
+        if self.lo < self.hi:
+            s_lo, s_hi = _sign(poly(to_fmpq(self.lo))), _sign(poly(to_fmpq(self.hi)))
+            if s_lo * s_hi >= 0:
+                raise ValueError("bracket does not show a sign change")
+            self._slo = s_lo
+        else:
+            if poly(to_fmpq(self.lo)) != 0:
+                raise ValueError("rational point is not a root")
+            self._slo = 0
+
+    @classmethod
+    def rational(cls, r) -> "RealAlgebraic":
+        r = to_fraction(r)
+        return cls(flint.fmpq_poly([to_fmpq(-r), 1]), r, r)
+
+    @property
+    def is_rational(self) -> bool:
+        return self.lo == self.hi
+
+    def width(self) -> Fraction:
+        return self.hi - self.lo
+
+    def copy(self) -> "RealAlgebraic":
+        c = object.__new__(RealAlgebraic)
+        c.poly, c.lo, c.hi, c._slo = self.poly, self.lo, self.hi, self._slo
+        return c
+
+    # -- refinement ---------------------------------------------------------
+    def bisect(self) -> None:
+        """Halve the bracket exactly (no-op for a rational)."""
+        if self.is_rational:
+            return
+        m = (self.lo + self.hi) / 2
+        s = _sign(self.poly(to_fmpq(m)))
+        if s == 0:
+            self.lo = self.hi = m
+            self.poly = flint.fmpq_poly([to_fmpq(-m), 1])
+            self._slo = 0
+        elif s == self._slo:
+            self.lo = m
+        else:
+            self.hi = m
+
+    def _scale(self) -> Fraction:
+        return max(Fraction(1), abs(self.lo), abs(self.hi))
+
+    def refine_bits(self, bits: int) -> None:
+        """Shrink the bracket to width ``<= 2**-bits * max(1, |x|)``.
+
+        Newton's method in mpmath proposes a bracket; it is accepted only after
+        the exact sign change of ``poly`` at its rational endpoints is checked.
+        Exact bisection is the fallback."""
+        target = self._scale() / (Fraction(2) ** bits)
+        if self.is_rational or self.width() <= target:
+            return
+        while self.width() > target and self.width() * 2 ** 40 > target:
+            self.bisect()                 # a few exact steps to enter the Newton basin
+            if self.is_rational:
+                return
+            if self.width() < self._scale() / 2 ** 30:
+                break
+        if self.width() > target:
+            self._newton(bits)
+        while self.width() > target:
+            self.bisect()
+
+    def _newton(self, bits: int) -> None:
+        old = mp.prec
+        try:
+            mp.prec = bits + 40
+            coeffs = [mpf(int(c.p)) / int(c.q) for c in self.poly.coeffs()]
+            dcoeffs = [k * c for k, c in enumerate(coeffs)][1:]
+            horner = _mp_horner
+            x = (mpf(self.lo.numerator) / self.lo.denominator
+                 + mpf(self.hi.numerator) / self.hi.denominator) / 2
+            for _ in range(200):
+                d = horner(dcoeffs, x)
+                if d == 0:
+                    return
+                step = horner(coeffs, x) / d
+                x -= step
+                if abs(step) <= abs(x) * mpf(2) ** (-(bits + 20)) or step == 0:
+                    break
+            c = mpf_to_fraction(x)
+            delta = self._scale() / (Fraction(2) ** (bits + 2))
+            lo, hi = max(self.lo, c - delta), min(self.hi, c + delta)
+            if not (self.lo <= lo < hi <= self.hi):
+                return
+            s_lo, s_hi = _sign(self.poly(to_fmpq(lo))), _sign(self.poly(to_fmpq(hi)))
+            if s_lo == 0:
+                self.lo = self.hi = lo
+                self.poly, self._slo = flint.fmpq_poly([to_fmpq(-lo), 1]), 0
+            elif s_hi == 0:
+                self.lo = self.hi = hi
+                self.poly, self._slo = flint.fmpq_poly([to_fmpq(-hi), 1]), 0
+            elif s_lo * s_hi < 0:                     # exact check of the bracket
+                self.lo, self.hi, self._slo = lo, hi, s_lo
+        finally:
+            mp.prec = old
+
+    # -- enclosures ---------------------------------------------------------
+    def iv(self, prec: int) -> "iv.mpf":
+        """Interval containing the number, at ``iv.prec = prec`` (caller's
+        context is restored)."""
+        old = iv.prec
+        try:
+            iv.prec = prec
+            lo, hi = iv_from_fraction(self.lo), iv_from_fraction(self.hi)
+            return iv.mpf([lo.a, hi.b])
+        finally:
+            iv.prec = old
+
+    def enclose(self, f, bits: int = 128, max_bits: int = MAX_BITS) -> "iv.mpf":
+        """Interval enclosure of ``f(x)`` (polynomial or RationalFunction)
+        with relative width about ``2**-bits``."""
+        b = bits
+        while True:
+            self.refine_bits(b + 10)
+            old = iv.prec
+            try:
+                iv.prec = b + 40
+                x = self.iv(b + 40)
+                if self.is_rational:
+                    x = iv_from_fraction(self.lo)
+                val = (iv_rational_function(f, x) if isinstance(f, RationalFunction)
+                       else iv_poly(f, x))
+            except ZeroDivisionError:
+                val = None
+            finally:
+                iv.prec = old
+            if val is not None:
+                w = val.b - val.a
+                scale = max(abs(val.a), abs(val.b))
+                if w <= scale * mpf(2) ** (-bits) or w <= mpf(2) ** (-bits - 60) or b >= max_bits:
+                    return val
+            elif b >= max_bits:
+                raise PrecisionExhausted("denominator not separated from 0")
+            b *= 2
+
+    # -- exact decisions ----------------------------------------------------
+    def _has_common_root(self, g: flint.fmpq_poly) -> bool:
+        """Exact: is the number a root of ``g``?"""
+        if self.is_rational:
+            return g(to_fmpq(self.lo)) == 0
+        h = self.poly.gcd(g)
+        if h.is_constant():
+            return False
+        return _sign(h(to_fmpq(self.lo))) * _sign(h(to_fmpq(self.hi))) < 0
+
+    def sign_of(self, g, max_bits: int = MAX_BITS) -> int:
+        """Exact sign of ``g(x)`` for a polynomial or RationalFunction ``g``.
+
+        Zero is decided by a gcd; a nonzero sign by an enclosure excluding 0.
+        Raises :class:`PrecisionExhausted` past ``max_bits`` (which cannot
+        happen in exact arithmetic, but bounds the work)."""
+        if isinstance(g, RationalFunction):
+            if self._has_common_root(g.den):
+                raise ZeroDivisionError("sign_of: the number is a pole")
+            return self.sign_of(g.num, max_bits) * self.sign_of(g.den, max_bits)
+        if g.is_zero():
+            return 0
+        if self.is_rational:
+            return _sign(g(to_fmpq(self.lo)))
+        if self._has_common_root(g):
+            return 0
+        bits = 64
+        while bits <= max_bits:
+            v = self.enclose(g, bits, max_bits=bits)
+            if v.a > 0:
+                return 1
+            if v.b < 0:
+                return -1
+            bits *= 2
+        raise PrecisionExhausted(f"sign not decided within {max_bits} bits")
+
+    def equals(self, other: "RealAlgebraic") -> bool:
+        """Exact equality of two real algebraic numbers."""
+        lo, hi = max(self.lo, other.lo), min(self.hi, other.hi)
+        if lo > hi:
+            return False
+        if self.is_rational:
+            return other._has_common_root(self.poly) if other.lo <= self.lo <= other.hi else False
+        if other.is_rational:
+            return other.equals(self)
+        h = self.poly.gcd(other.poly)
+        if h.is_constant():
+            return False
+        if lo == hi:
+            return h(to_fmpq(lo)) == 0
+        s_lo, s_hi = _sign(h(to_fmpq(lo))), _sign(h(to_fmpq(hi)))
+        return s_lo * s_hi < 0 or s_lo == 0 or s_hi == 0
+
+    def compare(self, other, max_bits: int = MAX_BITS) -> int:
+        """Exact order: -1, 0, 1. ``other`` may be a rational."""
+        if not isinstance(other, RealAlgebraic):
+            other = RealAlgebraic.rational(other)
+        if self.equals(other):
+            return 0
+        while True:
+            if self.hi < other.lo:
+                return -1
+            if other.hi < self.lo:
+                return 1
+            if self.width() >= other.width():
+                self.bisect()
+            else:
+                other.bisect()
+
+    # -- display --------------------------------------------------------------
+    def decimal(self, digits: int = 30) -> str:
+        """Decimal string with ``digits`` significant digits, from a bracket
+        refined well below that precision."""
+        if self.is_rational:
+            old = mp.dps
+            try:
+                mp.dps = digits + 5
+                return mp.nstr(mpf(self.lo.numerator) / self.lo.denominator, digits)
+            finally:
+                mp.dps = old
+        bits = int(digits * 3.33) + 20
+        self.refine_bits(bits)
+        old = mp.dps
+        try:
+            mp.dps = digits + 10
+            m = (mpf(self.lo.numerator) / self.lo.denominator
+                 + mpf(self.hi.numerator) / self.hi.denominator) / 2
+            return mp.nstr(m, digits)
+        finally:
+            mp.dps = old
+
+    def __float__(self):
+        self.refine_bits(60)
+        return float((self.lo + self.hi) / 2)
+
+    def __repr__(self):
+        if self.is_rational:
+            return f"RealAlgebraic({self.lo})"
+        return f"RealAlgebraic(root of {str(self.poly)} in [{self.lo}, {self.hi}])"
+
+    def __str__(self):
+        if self.is_rational:
+            return str(self.lo)
+        return self.decimal(15)
+
+
+def _mp_horner(cs, x):
+    acc = cs[-1]
+    for c in reversed(cs[:-1]):
+        acc = acc * x + c
+    return acc
