@@ -1,0 +1,25 @@
+"""symlqr: certified landscapes of MAML objectives on scalar LQR tasks.
+
+Layers, each importing only those above it in this list:
+
+* :mod:`symlqr.tasks`     exact task parameters, the paper's figure table
+* :mod:`symlqr.ratfunc`   rational functions over QQ (FLINT)
+* :mod:`symlqr.realroots` real algebraic numbers, exact root isolation, signs
+* :mod:`symlqr.lqr`       closed forms of C(W), C', C'', Riccati P, W*
+* :mod:`symlqr.maml`      adaptation maps and the MAML objective
+* :mod:`symlqr.report`    text/HTML rendering of results (formatting only)
+* :mod:`symlqr.landscape` domain, stationary points, types, global minima, epsilon
+* :mod:`symlqr.numeric`   float twins for independent checks and plots
+* :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
+
+>>> import symlqr
+>>> symlqr.certify(symlqr.figure("fig1")).counts()["global_min"]
+3
+"""
+from .landscape import Landscape, StationaryPoint, certify
+from .maml import MamlObjective
+from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
+
+__all__ = ["certify", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
+           "figure", "FIGURE_NAMES", "InputError"]
+__version__ = "0.1.0"

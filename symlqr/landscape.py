@@ -39,8 +39,8 @@ from mpmath import iv, mp, mpf
 from . import lqr
 from .maml import MamlObjective
 from .ratfunc import RationalFunction, to_fmpq, to_fraction
-from .realroots import (MAX_BITS, PrecisionExhausted, RealAlgebraic, count_real_roots,
-                        mpf_to_fraction, real_roots, sort_disjoint, squarefree_factors)
+from .realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
+                        sort_disjoint, squarefree_factors)
 from .tasks import TaskSet
 
 __all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
@@ -68,8 +68,8 @@ class Enclosure:
     hi: Fraction
 
     @classmethod
-    def from_iv(cls, v) -> "Enclosure":
-        return cls(mpf_to_fraction(v.a), mpf_to_fraction(v.b))
+    def of(cls, bounds: tuple) -> "Enclosure":
+        return cls(*bounds)
 
     @classmethod
     def exact(cls, x) -> "Enclosure":
@@ -77,6 +77,15 @@ class Enclosure:
         return cls(x, x)
 
     def decimal(self, digits: int) -> str:
+        """The midpoint with ``digits`` significant digits, or fewer when the
+        enclosure is wider than that (never more digits than are certified)."""
+        import math
+        if self.lo != self.hi:
+            mid = abs(self.lo + self.hi) / 2
+            width = self.hi - self.lo
+            if mid > 0:
+                ok = math.floor(math.log10(mid / width)) if width > 0 else digits
+                digits = max(1, min(digits, ok))
         old = mp.dps
         try:
             mp.dps = digits + 10
@@ -114,12 +123,17 @@ def _round_decimal(x: Fraction, digits: int, down: bool) -> str:
 
 @dataclass
 class DomainInterval:
-    """An open interval of the domain; ``None`` ends are infinite. ``lo is hi``
-    (the same number) marks an isolated point of the domain."""
+    """An interval of the domain, open unless an end is a kink that belongs to
+    the domain; ``None`` ends are infinite. ``lo is hi`` marks an isolated
+    point of the domain."""
     lo: Optional[RealAlgebraic]
     hi: Optional[RealAlgebraic]
+    lo_closed: bool = False                    # a kink end that belongs to the domain
+    hi_closed: bool = False
     lo_limit: Optional[Enclosure] = None      # finite limit of h at lo (None: +inf)
     hi_limit: Optional[Enclosure] = None
+    lo_segment: Optional[dict] = field(default=None, repr=False)
+    hi_segment: Optional[dict] = field(default=None, repr=False)
 
     @property
     def is_point(self) -> bool:
@@ -258,7 +272,7 @@ class _Value:
         if self.exact is not None:
             return Enclosure.exact(self.exact)
         if bits not in self._enc:
-            self._enc[bits] = Enclosure.from_iv(self.point.enclose(self.func, bits, max_bits=bits))
+            self._enc[bits] = Enclosure.of(self.point.enclose(self.func, bits))
         return self._enc[bits]
 
     def minimal_polynomial(self) -> Optional[flint.fmpq_poly]:
@@ -438,92 +452,58 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
                       "in": obj.in_domain(x, mode)})
     bp_info = []
     for bp in bps:
-        mode = obj.mode_at(bp) if adaptation == "normalized" else ()
-        kink = 0 in mode
-        bp_info.append({"mode": mode, "in": kink and obj.in_domain(bp, mode)})
+        if adaptation == "normalized":
+            mode = obj.mode_at(bp)
+            bp_info.append({"mode": mode, "in": obj.in_domain(bp, mode), "kink": 0 in mode})
+        else:   # every wall is a root of a condition: never inside the domain
+            bp_info.append({"mode": (), "in": False, "kink": False})
     progress.append("domain")
 
-    # 2. domain components ----------------------------------------------------
-    domain: list[DomainInterval] = []
-    cell_component: dict = {}
-    kink_component: dict = {}
-    k = 0
-    n = len(cells)
-    while k < n:
-        if not cells[k]["in"] and not (k < len(bps) and bp_info[k]["in"]):
-            k += 1
-            continue
-        if cells[k]["in"]:
-            start_lo = cells[k]["lo"]
-            cell_component[k] = len(domain)
-            j = k
-        else:                                   # an isolated kink point bps[k]
-            start_lo = bps[k]
-            j = k
-            kink_component[k] = len(domain)
-            if not cells[k + 1]["in"]:
-                domain.append(DomainInterval(bps[k], bps[k]))
-                k += 1
-                continue
-            j = k + 1
-            cell_component[j] = len(domain)
-        while j < len(bps) and bp_info[j]["in"] and j + 1 < n and cells[j + 1]["in"]:
-            kink_component[j] = len(domain)
-            j += 1
-            cell_component[j] = len(domain)
-        end_hi = cells[j]["hi"]
-        if j < len(bps) and bp_info[j]["in"] and not (j + 1 < n and cells[j + 1]["in"]):
-            kink_component[j] = len(domain)          # kink closing the component
-            end_hi = bps[j]
-        domain.append(DomainInterval(start_lo, end_hi))
-        k = j + 1
+    # 2. components (maximal in-domain runs) and smooth segments ---------------
+    domain, segments, kinks = _components(cells, bps, bp_info)
 
-    # 3. stationary points on each in-domain cell ------------------------------
+    # 3. stationary points on each smooth segment -------------------------------
     points: list[StationaryPoint] = []
     by_mode: dict = {}
-    for ci, c in enumerate(cells):
-        if c["in"]:
-            by_mode.setdefault(c["mode"], []).append(ci)
-    for mode, cis in by_mode.items():
+    for seg in segments:
+        by_mode.setdefault(seg["mode"], []).append(seg)
+    for mode, segs in by_mode.items():
         check("isolating stationary points")
         h = obj.piece(mode)
         dh = h.derivative()
         if dh.is_zero():
             undecided.append(f"h is constant on mode {mode}: every point is stationary")
             continue
-        lo_q = None if cells[cis[0]]["lo"] is None else cells[cis[0]]["lo"].lo
-        hi_q = None if cells[cis[-1]]["hi"] is None else cells[cis[-1]]["hi"].hi
+        lo_q = None if segs[0]["lo"] is None else segs[0]["lo"].lo
+        hi_q = None if segs[-1]["hi"] is None else segs[-1]["hi"].hi
         for r, m in real_roots(dh.num, lo_q, hi_q):
-            ci = _locate(r, cells, cis)
-            if ci is None:
+            seg = _locate(r, segs)
+            if seg is None:
                 continue
             check("classifying stationary points")
             right = r.sign_of(_nth_derivative(dh.num, m), max_bits) * r.sign_of(dh.den, max_bits)
             left = right * (-1) ** m
             extremum = ("min" if (left < 0 < right) else "max" if (left > 0 > right) else "none")
             typ = extremum if m == 1 else "degenerate"
-            points.append(StationaryPoint(r, typ, extremum, m, "smooth", mode,
-                                          cell_component[ci]))
-    # kinks of the normalized adaptation
-    for bi, bp in enumerate(bps):
-        if not bp_info[bi]["in"]:
-            continue
+            points.append(StationaryPoint(r, typ, extremum, m, "smooth", mode, seg["component"]))
+    # kinks of the normalized adaptation (points where some C_i'(W) = 0)
+    for kink in kinks:
         check("classifying kinks")
-        mode = bp_info[bi]["mode"]
+        bp, mode = kink["at"], kink["mode"]
         hk = obj.piece(mode)
         sides = {}
-        for side, ci, sgn in (("left", bi, -1), ("right", bi + 1, 1)):
-            if ci < n and cells[ci]["in"]:
-                sides[side] = _one_sided(obj.piece(cells[ci]["mode"]) - hk, bp, sgn, max_bits)
+        for side, seg, sgn in (("left", kink["left"], -1), ("right", kink["right"], 1)):
+            if seg is not None:
+                sides[side] = _one_sided(obj.piece(seg["mode"]) - hk, bp, sgn, max_bits)
         if all(v == "up" for v in sides.values()):
-            extremum = "min"
-        elif all(v == "down" for v in sides.values()) and sides:
+            extremum = "min"            # includes an isolated point of the domain
+        elif sides and all(v == "down" for v in sides.values()):
             extremum = "max"
         else:
             extremum = "none"
         typ = extremum if extremum != "none" else "degenerate"
-        points.append(StationaryPoint(bp, typ, extremum, 0, "kink", mode,
-                                      kink_component[bi], one_sided=sides))
+        points.append(StationaryPoint(bp, typ, extremum, 0, "kink", mode, kink["component"],
+                                      one_sided=sides))
     points.sort(key=lambda p: (p.W.lo, p.W.hi))
     progress.append("stationary points")
 
@@ -551,22 +531,20 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     lb_lo, lb_hi = Fraction(0), Fraction(0)
     for t, w in zip(taskset.tasks, taskset.weights):
         P = lqr.optimal_cost_algebraic(t)
-        e = Enclosure.from_iv(P.enclose(lqr_identity(), start_bits))
+        e = Enclosure.of(P.enclose(RationalFunction.identity(), start_bits))
         lb_lo += w * e.lo
         lb_hi += w * e.hi
     lower_bound = Enclosure(lb_lo, lb_hi)
 
-    # 5. boundary limits --------------------------------------------------------
+    # 5. boundary limits (open ends of the components) --------------------------
     boundary_vals = []
-    for di_index, di in enumerate(domain):
-        if di.is_point:
-            continue
-        for end, attr, direction in ((di.lo, "lo_limit", -1), (di.hi, "hi_limit", 1)):
-            # the cell adjacent to this end inside the component
-            ci = _adjacent_cell(cells, bps, end, direction, cell_component, di_index)
-            if ci is None:
-                continue                      # the end is a kink point in the domain
-            f = obj.piece(cells[ci]["mode"])
+    for di in domain:
+        for end, closed, seg, attr, direction in (
+                (di.lo, di.lo_closed, di.lo_segment, "lo_limit", -1),
+                (di.hi, di.hi_closed, di.hi_segment, "hi_limit", 1)):
+            if closed or seg is None:
+                continue
+            f = obj.piece(seg["mode"])
             if end is None:
                 lim = _limit_at_infinity(f, direction)
                 if lim is not None:
@@ -626,26 +604,84 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
                      epsilon, lower_bound, undecided, time.perf_counter() - t_start)
 
 
-def lqr_identity() -> RationalFunction:
-    return RationalFunction.identity()
-
-
 def _nth_derivative(p: flint.fmpq_poly, m: int) -> flint.fmpq_poly:
     for _ in range(m):
         p = p.derivative()
     return p
 
 
-def _locate(r: RealAlgebraic, cells: list, cis: list) -> Optional[int]:
-    """Index of the cell (among ``cis``) strictly containing ``r``, if any."""
-    for ci in cis:
-        lo, hi = cells[ci]["lo"], cells[ci]["hi"]
+def _locate(r: RealAlgebraic, segs: list) -> Optional[dict]:
+    """The segment (open interval) strictly containing ``r``, if any."""
+    for seg in segs:
+        lo, hi = seg["lo"], seg["hi"]
         if lo is not None and r.compare(lo) <= 0:
             continue
         if hi is not None and r.compare(hi) >= 0:
             continue
-        return ci
+        return seg
     return None
+
+
+def _components(cells: list, bps: list, bp_info: list):
+    """Domain components, smooth segments and kinks from the cell decomposition.
+
+    The real line is the sequence cell_0, bp_0, cell_1, ..., cell_n. A
+    component is a maximal run of in-domain elements; inside it, kinks (in-domain
+    breakpoints where some ``C_i' = 0``) split it into smooth segments, open
+    intervals on which ``h`` is one rational function."""
+    elems = []
+    for k in range(len(cells)):
+        elems.append(("cell", k))
+        if k < len(bps):
+            elems.append(("bp", k))
+    inside = lambda e: cells[e[1]]["in"] if e[0] == "cell" else bp_info[e[1]]["in"]
+    domain, segments, kinks = [], [], []
+    i = 0
+    while i < len(elems):
+        if not inside(elems[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(elems) and inside(elems[j + 1]):
+            j += 1
+        run, comp = elems[i:j + 1], len(domain)
+        first, last = run[0], run[-1]
+        lo = cells[first[1]]["lo"] if first[0] == "cell" else bps[first[1]]
+        hi = cells[last[1]]["hi"] if last[0] == "cell" else bps[last[1]]
+        di = DomainInterval(lo, hi, lo_closed=first[0] == "bp", hi_closed=last[0] == "bp")
+        seg = None
+        for kind, k in run:
+            if kind == "bp" and bp_info[k]["kink"]:
+                kinks.append({"at": bps[k], "mode": bp_info[k]["mode"], "component": comp,
+                              "left": seg, "right": None})
+                seg = None
+            elif kind == "cell":
+                if seg is None:
+                    seg = {"lo": cells[k]["lo"], "hi": cells[k]["hi"], "mode": cells[k]["mode"],
+                           "component": comp}
+                    segments.append(seg)
+                    if kinks and kinks[-1]["component"] == comp and kinks[-1]["right"] is None \
+                            and kinks[-1]["at"] is cells[k]["lo"]:
+                        kinks[-1]["right"] = seg
+                else:
+                    seg["hi"] = cells[k]["hi"]
+        di.lo_segment = _first_segment(segments, comp, first)
+        di.hi_segment = _last_segment(segments, comp, last)
+        domain.append(di)
+        i = j + 1
+    return domain, segments, kinks
+
+
+def _first_segment(segments, comp, first):
+    if first[0] != "cell":
+        return None
+    return next(s for s in segments if s["component"] == comp)
+
+
+def _last_segment(segments, comp, last):
+    if last[0] != "cell":
+        return None
+    return [s for s in segments if s["component"] == comp][-1]
 
 
 def _one_sided(diff: RationalFunction, x: RealAlgebraic, direction: int, max_bits: int) -> str:
@@ -660,13 +696,3 @@ def _one_sided(diff: RationalFunction, x: RealAlgebraic, direction: int, max_bit
             return "up" if s > 0 else "down"
         f = f.derivative()
     return "flat"
-
-
-def _adjacent_cell(cells, bps, end, direction, cell_component, di_index) -> Optional[int]:
-    """The in-domain cell of component ``di_index`` touching ``end``."""
-    members = sorted(ci for ci, comp in cell_component.items() if comp == di_index)
-    if not members:
-        return None
-    ci = members[0] if direction == -1 else members[-1]
-    bound = cells[ci]["lo"] if direction == -1 else cells[ci]["hi"]
-    return ci if bound is end else None

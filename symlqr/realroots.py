@@ -29,6 +29,7 @@ from typing import Iterable, Optional
 
 import flint
 from mpmath import iv, mp, mpf
+from mpmath.libmp import to_rational
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.rootisolation import (dup_count_real_roots,
                                        dup_isolate_real_roots_sqf)
@@ -37,6 +38,7 @@ from .ratfunc import RationalFunction, to_fmpq, to_fraction
 
 __all__ = ["RealAlgebraic", "real_roots", "count_real_roots", "squarefree_factors",
            "iv_from_fraction", "iv_poly", "iv_rational_function", "mpf_to_fraction",
+           "iv_to_fractions",
            "PrecisionExhausted", "MAX_BITS"]
 
 #: Default cap on the bits of refinement before a decision is called undecided.
@@ -55,6 +57,13 @@ def mpf_to_fraction(x) -> Fraction:
     man, exp = mpf(x).man_exp
     man = int(man)
     return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+
+
+def iv_to_fractions(v) -> tuple[Fraction, Fraction]:
+    """Exact endpoints of an mpmath interval, read from its raw representation
+    (``v.a``/``v.b`` would re-round at the *current* precision)."""
+    a, b = v._mpi_
+    return Fraction(*map(int, to_rational(a))), Fraction(*map(int, to_rational(b)))
 
 
 def iv_from_fraction(x) -> "iv.mpf":
@@ -269,74 +278,81 @@ class RealAlgebraic:
             self.bisect()
 
     def _newton(self, bits: int) -> None:
+        """Newton steps in mpmath from the bracket's midpoint; the result is
+        kept only if an exact sign check confirms the new bracket. Guard bits
+        grow when cancellation in the polynomial evaluation stalls the
+        iteration."""
+        guard = 40
+        for _attempt in range(4):
+            if self._newton_once(bits, guard):
+                return
+            guard *= 4
+
+    def _newton_once(self, bits: int, guard: int) -> bool:
         old = mp.prec
         try:
-            mp.prec = bits + 40
+            mp.prec = bits + guard
             coeffs = [mpf(int(c.p)) / int(c.q) for c in self.poly.coeffs()]
             dcoeffs = [k * c for k, c in enumerate(coeffs)][1:]
-            horner = _mp_horner
             x = (mpf(self.lo.numerator) / self.lo.denominator
                  + mpf(self.hi.numerator) / self.hi.denominator) / 2
-            for _ in range(200):
-                d = horner(dcoeffs, x)
+            tol = abs(x) * mpf(2) ** (-(bits + 8)) + mpf(2) ** (-(bits + 8))
+            prev = None
+            for k in range(12 + bits.bit_length()):
+                d = _mp_horner(dcoeffs, x)
                 if d == 0:
-                    return
-                step = horner(coeffs, x) / d
+                    return False
+                step = _mp_horner(coeffs, x) / d
                 x -= step
-                if abs(step) <= abs(x) * mpf(2) ** (-(bits + 20)) or step == 0:
+                if abs(step) <= tol:
                     break
+                if prev is not None and k >= 3 and abs(step) > abs(prev) / 4:
+                    break                  # no longer quadratic: at the noise floor
+                prev = step
             c = mpf_to_fraction(x)
-            delta = self._scale() / (Fraction(2) ** (bits + 2))
-            lo, hi = max(self.lo, c - delta), min(self.hi, c + delta)
-            if not (self.lo <= lo < hi <= self.hi):
-                return
-            s_lo, s_hi = _sign(self.poly(to_fmpq(lo))), _sign(self.poly(to_fmpq(hi)))
-            if s_lo == 0:
-                self.lo = self.hi = lo
-                self.poly, self._slo = flint.fmpq_poly([to_fmpq(-lo), 1]), 0
-            elif s_hi == 0:
-                self.lo = self.hi = hi
-                self.poly, self._slo = flint.fmpq_poly([to_fmpq(-hi), 1]), 0
-            elif s_lo * s_hi < 0:                     # exact check of the bracket
-                self.lo, self.hi, self._slo = lo, hi, s_lo
         finally:
             mp.prec = old
+        delta = self._scale() / (Fraction(2) ** (bits + 2))
+        lo, hi = max(self.lo, c - delta), min(self.hi, c + delta)
+        if not (self.lo <= lo < hi <= self.hi):
+            return False
+        s_lo, s_hi = _sign(self.poly(to_fmpq(lo))), _sign(self.poly(to_fmpq(hi)))
+        if s_lo == 0 or s_hi == 0:
+            r = lo if s_lo == 0 else hi
+            self.lo = self.hi = r
+            self.poly, self._slo = flint.fmpq_poly([to_fmpq(-r), 1]), 0
+            return True
+        if s_lo * s_hi < 0:                       # exact check of the bracket
+            self.lo, self.hi, self._slo = lo, hi, s_lo
+            return True
+        return False
 
     # -- enclosures ---------------------------------------------------------
-    def iv(self, prec: int) -> "iv.mpf":
-        """Interval containing the number, at ``iv.prec = prec`` (caller's
-        context is restored)."""
-        old = iv.prec
-        try:
-            iv.prec = prec
-            lo, hi = iv_from_fraction(self.lo), iv_from_fraction(self.hi)
-            return iv.mpf([lo.a, hi.b])
-        finally:
-            iv.prec = old
-
-    def enclose(self, f, bits: int = 128, max_bits: int = MAX_BITS) -> "iv.mpf":
-        """Interval enclosure of ``f(x)`` (polynomial or RationalFunction)
-        with relative width about ``2**-bits``."""
+    def enclose(self, f, bits: int = 128, max_bits: int = MAX_BITS) -> tuple[Fraction, Fraction]:
+        """Exact rational bounds ``(lo, hi)`` of ``f(x)`` (polynomial or
+        RationalFunction), of relative width about ``2**-bits``, from an mpmath
+        interval evaluation on the refined bracket."""
         b = bits
         while True:
             self.refine_bits(b + 10)
             old = iv.prec
             try:
                 iv.prec = b + 40
-                x = self.iv(b + 40)
                 if self.is_rational:
                     x = iv_from_fraction(self.lo)
+                else:
+                    x = iv.mpf([iv_from_fraction(self.lo).a, iv_from_fraction(self.hi).b])
                 val = (iv_rational_function(f, x) if isinstance(f, RationalFunction)
                        else iv_poly(f, x))
+                lo, hi = iv_to_fractions(val)
             except ZeroDivisionError:
-                val = None
+                lo = hi = None
             finally:
                 iv.prec = old
-            if val is not None:
-                w = val.b - val.a
-                scale = max(abs(val.a), abs(val.b))
-                if w <= scale * mpf(2) ** (-bits) or w <= mpf(2) ** (-bits - 60) or b >= max_bits:
-                    return val
+            if lo is not None:
+                w, scale = hi - lo, max(abs(lo), abs(hi))
+                if w <= scale / Fraction(2) ** bits or w <= Fraction(1, 2 ** (bits + 60)) or b >= max_bits:
+                    return lo, hi
             elif b >= max_bits:
                 raise PrecisionExhausted("denominator not separated from 0")
             b *= 2
@@ -369,10 +385,10 @@ class RealAlgebraic:
             return 0
         bits = 64
         while bits <= max_bits:
-            v = self.enclose(g, bits, max_bits=bits)
-            if v.a > 0:
+            lo, hi = self.enclose(g, bits, max_bits=bits)
+            if lo > 0:
                 return 1
-            if v.b < 0:
+            if hi < 0:
                 return -1
             bits *= 2
         raise PrecisionExhausted(f"sign not decided within {max_bits} bits")

@@ -246,3 +246,72 @@ def figure(name: str) -> TaskSet:
     return TaskSet(tasks, eta, name=name, note=note)
 
 
+
+
+def load_tasks_file(path: str) -> dict:
+    """Read a JSON or TOML task file (by suffix ``.json`` / ``.toml``).
+
+    Format (numbers as strings are read exactly; JSON/TOML numbers are read
+    from their literal text, so ``0.1`` is ``1/10``)::
+
+        eta = "0.01"              # optional if --eta is given
+        weights = [1, 1]          # optional
+        [[tasks]]
+        A = 1
+        B = 1
+        Q = 2
+        R = 2
+        s0 = 1                    # optional, default 1
+        s0a = 1                   # optional, default s0
+
+    Returns ``{"tasks": [Task...], "eta": Fraction|None, "weights": list|None}``.
+    """
+    import json
+    import os
+    low = path.lower()
+    if not (low.endswith(".json") or low.endswith(".toml")):
+        raise InputError(f"tasks file {path!r}: name must end in .json or .toml")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(10_000_001)
+    except OSError as exc:
+        raise InputError(f"tasks file {path!r}: {exc.strerror or exc}") from None
+    if len(raw) > 10_000_000:
+        raise InputError(f"tasks file {path!r}: larger than 10 MB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"tasks file {path!r}: not UTF-8 text") from None
+    if low.endswith(".json"):
+        try:
+            data = json.loads(text, parse_float=str, parse_int=str,
+                              parse_constant=lambda c: (_ for _ in ()).throw(
+                                  InputError(f"tasks file {os.path.basename(path)!r}: {c} is not a finite number")))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"tasks file {path!r}: invalid JSON at line {exc.lineno} "
+                             f"column {exc.colno}: {exc.msg}") from None
+    else:
+        try:
+            import tomllib
+        except ModuleNotFoundError:               # Python < 3.11
+            import tomli as tomllib
+        try:
+            data = tomllib.loads(text, parse_float=str)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"tasks file {path!r}: invalid TOML: {exc}") from None
+    if not isinstance(data, dict) or "tasks" not in data:
+        raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list")
+    unknown = set(data) - {"tasks", "eta", "weights"}
+    if unknown:
+        raise InputError(f"tasks file {path!r}: unknown key(s) {sorted(unknown)}; "
+                         "allowed: tasks, eta, weights")
+    if not isinstance(data["tasks"], list):
+        raise InputError(f"tasks file {path!r}: 'tasks' must be a list")
+    tasks = [Task.from_mapping(m) for m in data["tasks"]]
+    eta = as_rational(data["eta"], "eta") if "eta" in data else None
+    weights = data.get("weights")
+    if weights is not None:
+        if not isinstance(weights, list):
+            raise InputError(f"tasks file {path!r}: 'weights' must be a list")
+        weights = [as_rational(w, "weight") for w in weights]
+    return {"tasks": tasks, "eta": eta, "weights": weights}

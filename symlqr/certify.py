@@ -1,0 +1,79 @@
+"""Command line: ``python -m symlqr.certify NAME|all`` or custom tasks.
+
+Certifies every stationary point of the MAML objective, its type, which minima
+are global, and epsilon. Exit status: 0 certified, 3 something undecided (or
+``--timeout`` reached), 2 bad input.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from .cli import (EXIT_INPUT, EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments,
+                  run_main, tasksets_from_args, write_atomic)
+from .landscape import Timeout, certify
+from .maml import ADAPTATIONS
+from .report import text_table
+from .tasks import InputError
+
+PROG = "python -m symlqr.certify"
+
+
+def build_parser() -> OneLineParser:
+    p = OneLineParser(prog=PROG, description="Certified landscape of the MAML objective "
+                      "h(W) = sum_i w_i C_i(W - eta * C_i'(W)) on scalar LQR tasks.")
+    add_task_arguments(p)
+    p.add_argument("--adaptation", choices=ADAPTATIONS, default="gradient",
+                   help="gradient step (the paper's eq. (2)) or normalized step")
+    p.add_argument("--digits", type=int, default=30, help="significant digits (default 30)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE (atomically)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="stop cleanly after SECONDS (exit 3)")
+    return p
+
+
+def _main(argv) -> int:
+    args = build_parser().parse_args(argv)
+    if not 1 <= args.digits <= 1000:
+        raise InputError("--digits must be between 1 and 1000")
+    if args.timeout is not None and not args.timeout > 0:
+        raise InputError("--timeout must be > 0 seconds")
+    tasksets = tasksets_from_args(args)
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    docs, status = [], EXIT_OK
+    for ts in tasksets:
+        progress: list = []
+        try:
+            ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
+                         progress=progress)
+        except Timeout as exc:
+            done = ", ".join(progress) if progress else "nothing"
+            finished = ", ".join(d["name"] for d in docs) or "none"
+            print(f"{PROG}: timeout after {args.timeout:g} s on {ts.name} while "
+                  f"{exc.stage} (finished stages: {done}; finished task sets: {finished})",
+                  file=sys.stderr)
+            return EXIT_UNDECIDED
+        doc = ls.to_dict()
+        docs.append(doc)
+        if not ls.certified:
+            status = EXIT_UNDECIDED
+    single = len(docs) == 1 and not (args.names and "all" in args.names)
+    payload = docs[0] if single else docs
+    text = json.dumps(payload, indent=2) + "\n"
+    if args.output:
+        write_atomic(args.output, text.encode("utf-8"))
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        sys.stdout.write("\n\n".join(text_table(d) for d in docs) + "\n")
+    return status
+
+
+def main(argv=None) -> int:
+    return run_main(PROG, _main, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Render a certification document (the dict of ``Landscape.to_dict()``) as a
+text table or HTML. Pure formatting: no arithmetic, no printing.
+
+>>> doc = {"name": "demo", "adaptation": "gradient", "eta": "1/100", "weights": ["1"],
+...        "tasks": [{"A": "1", "B": "1", "Q": "2", "R": "2", "s0": "1", "s0a": "1"}],
+...        "domain": [], "stationary_points": [], "counts": {"stationary": 0, "min": 0,
+...        "max": 0, "degenerate": 0, "global_min": 0, "spurious_min": 0},
+...        "min_value": None, "epsilon": None, "lower_bound": "3.2", "certified": True,
+...        "undecided": []}
+>>> print(text_table(doc).splitlines()[0])
+demo: MAML objective, gradient adaptation, eta = 1/100
+"""
+from __future__ import annotations
+
+import html
+
+__all__ = ["text_table", "html_table", "point_label"]
+
+
+def point_label(p: dict) -> str:
+    """"global min", "spurious min", "max", "degenerate", ... for one point."""
+    if p.get("extremum") == "min":
+        g = p.get("global")
+        kind = "global min" if g is True else "spurious min" if g is False else "min (undecided)"
+        if p["type"] == "degenerate":
+            kind += f" (degenerate, multiplicity {p['multiplicity']})"
+        return kind + (" [kink]" if p.get("kind") == "kink" else "")
+    if p["type"] == "degenerate":
+        return f"degenerate (multiplicity {p['multiplicity']}, {p['extremum']})"
+    return p["type"] + (" [kink]" if p.get("kind") == "kink" else "")
+
+
+def _interval(d: dict) -> str:
+    lo = "(" + d["lo"]
+    hi = d["hi"] + ")"
+    if d["lo"] == d["hi"]:
+        return "{" + d["lo"] + "} (isolated point)"
+    return f"{lo}, {hi}"
+
+
+def text_table(doc: dict) -> str:
+    """A readable table of one certification document."""
+    out = []
+    out.append(f"{doc['name']}: MAML objective, {doc['adaptation']} adaptation, eta = {doc['eta']}")
+    if doc.get("note"):
+        out.append(f"  note: {doc['note']}")
+    for i, (t, w) in enumerate(zip(doc["tasks"], doc["weights"]), 1):
+        out.append(f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
+                   f"s0={t['s0']} s0a={t['s0a']}  weight {w}")
+    if doc["domain"]:
+        out.append("  domain: " + " U ".join(_interval(d) for d in doc["domain"]))
+    else:
+        out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable)")
+    pts = doc["stationary_points"]
+    if pts:
+        wW = max(len(p["W"]) for p in pts)
+        wh = max(len(p["h"]) for p in pts)
+        out.append(f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type")
+        for k, p in enumerate(pts, 1):
+            out.append(f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {point_label(p)}")
+    else:
+        out.append("  no stationary points in the domain")
+    c = doc["counts"]
+    out.append(f"  counts: {c['stationary']} stationary = {c['min']} min + {c['max']} max + "
+               f"{c['degenerate']} degenerate; local minima: {c['global_min']} global, "
+               f"{c['spurious_min']} spurious")
+    if doc.get("min_value") is not None:
+        att = doc.get("infimum_attained")
+        suffix = "" if att is not False else " (infimum, not attained)"
+        out.append(f"  min h = {doc['min_value']}{suffix};  lower bound sum_i w_i C_i(W*_i) = "
+                   f"{doc['lower_bound']}")
+    if doc.get("epsilon") is not None:
+        out.append(f"  epsilon (h is epsilon-global) = {doc['epsilon']}")
+    if doc["certified"]:
+        out.append("  certified: yes (exact root counts, exact types, enclosed values)")
+    else:
+        out.append("  certified: NO, undecided:")
+        out.extend(f"    - {u}" for u in doc["undecided"])
+    return "\n".join(out)
+
+
+def html_table(doc: dict) -> str:
+    """The same content as an HTML table (Jupyter's ``_repr_html_``)."""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{k}</td><td><code>{e(p['W'])}</code></td><td><code>{e(p['h'])}</code></td>"
+        f"<td>{e(point_label(p))}</td></tr>"
+        for k, p in enumerate(doc["stationary_points"], 1))
+    c = doc["counts"]
+    dom = " &cup; ".join(e(_interval(d)) for d in doc["domain"]) or "empty"
+    status = ("certified" if doc["certified"]
+              else "NOT certified: " + e("; ".join(doc["undecided"])))
+    eps = "" if doc.get("epsilon") is None else f", &epsilon; = <code>{e(doc['epsilon'])}</code>"
+    return (f"<div><b>{e(doc['name'])}</b>: {e(doc['adaptation'])} adaptation, "
+            f"&eta; = {e(doc['eta'])}, {len(doc['tasks'])} task(s)<br>domain: {dom}"
+            f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
+            f"{c['stationary']} stationary points; {c['global_min']} global and "
+            f"{c['spurious_min']} spurious minima{eps}; {status}</div>")
