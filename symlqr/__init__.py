@@ -12,14 +12,18 @@ Layers, each importing only those above it in this list:
 * :mod:`symlqr.numeric`   float twins for independent checks and plots
 * :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
 
+The main entry point is :func:`certify_landscape` (``symlqr.landscape.certify``;
+the name ``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
+
 >>> import symlqr
->>> symlqr.certify(symlqr.figure("fig1")).counts()["global_min"]
+>>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
 """
-from .landscape import Landscape, StationaryPoint, certify
+from .landscape import Landscape, StationaryPoint
+from .landscape import certify as certify_landscape
 from .maml import MamlObjective
 from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
 
-__all__ = ["certify", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
+__all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
            "figure", "FIGURE_NAMES", "InputError"]
 __version__ = "0.1.0"

@@ -587,6 +587,12 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
                                  f"the lowest value within {max_bits} bits, and no exact "
                                  "equality proof")
             p.is_global = None if r is None else (r == 0)
+        if any_undecided:
+            # a value not separated from the reference might lie below it: the
+            # reference (and what ties with it) cannot be certified global
+            for (v, p), r in zip(cands, results):
+                if p is not None and r == 0:
+                    p.is_global = None
         min_value = ref_v.enclose(start_bits)
         infimum_attained = any(p is not None and r == 0 for (v, p), r in zip(cands, results))
         if any_undecided:

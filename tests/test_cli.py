@@ -1,0 +1,122 @@
+"""The command line: tables, the JSON schema, exit codes, files."""
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+
+from symlqr.certify import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "symlqr.certify", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)
+
+
+def test_fig2_table_marks_two_spurious_minima():
+    r = run("fig2")
+    assert r.returncode == 0, r.stderr
+    rows = [line.rstrip() for line in r.stdout.splitlines()]
+    assert sum(x.endswith("spurious min") for x in rows) == 2
+    assert sum(x.endswith("global min") for x in rows) == 1
+    assert "certified: yes" in r.stdout
+
+
+def test_json_schema_of_one_figure(capsys):
+    assert main(["fig1", "--json", "--digits", "25"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("eta", "tasks", "domain", "stationary_points", "counts", "epsilon", "certified"):
+        assert key in doc
+    assert doc["eta"] == "1/100" and doc["certified"] is True
+    assert doc["counts"] == {"stationary": 5, "min": 3, "max": 2, "degenerate": 0,
+                             "global_min": 3, "spurious_min": 0}
+    for p in doc["stationary_points"]:
+        assert p["type"] in ("min", "max", "degenerate")
+        lo, hi = (Fraction(x) for x in p["W_interval"])
+        assert lo <= Fraction(p["W"]) <= hi or abs(Fraction(p["W"]) - lo) < Fraction(1, 10**24)
+        assert hi - lo < Fraction(1, 10**25)
+        assert len(p["W"].replace("-", "").replace(".", "").lstrip("0")) <= 25   # significant digits
+        assert ("global" in p) == (p["type"] == "min")
+        Fraction(p["h"])
+
+
+def test_all_prints_six_certified_documents_with_names(capsys):
+    assert main(["all", "--json", "--digits", "12"]) == 0
+    docs = json.loads(capsys.readouterr().out)
+    assert [d["name"] for d in docs] == ["fig1", "fig2", "fig3a", "fig3b", "fig3c", "fig3d"]
+    assert all(d["certified"] for d in docs)
+    assert "four tasks" in docs[2]["note"]
+
+
+def test_all_prints_six_tables(capsys):
+    assert main(["all", "--digits", "10"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("certified: yes") == 6
+
+
+def test_custom_tasks_equal_the_figure(capsys):
+    assert main(["--task", "1,1,2,2,1", "--task", "1,1,0.1,0.1,1", "--eta", "0.01", "--json"]) == 0
+    custom = json.loads(capsys.readouterr().out)
+    assert main(["fig2", "--json"]) == 0
+    fig = json.loads(capsys.readouterr().out)
+    for k in ("stationary_points", "counts", "epsilon", "domain"):
+        assert custom[k] == fig[k]
+
+
+@pytest.mark.parametrize("suffix,text", [
+    (".json", '{"eta": "0.01", "tasks": [{"A": 1, "B": 1, "Q": 2, "R": 2}, '
+              '{"A": 1, "B": 1, "Q": 0.1, "R": 0.1, "s0": 1}]}'),
+    (".toml", 'eta = 0.01\n[[tasks]]\nA = 1\nB = 1\nQ = 2\nR = 2\n'
+              '[[tasks]]\nA = 1\nB = 1\nQ = 0.1\nR = "1/10"\n'),
+])
+def test_tasks_file_reads_decimals_exactly(tmp_path, capsys, suffix, text):
+    f = tmp_path / ("tasks" + suffix)
+    f.write_text(text)
+    assert main(["--tasks-file", str(f), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["tasks"][1]["Q"] == "1/10" and doc["counts"]["spurious_min"] == 2
+
+
+def test_output_file_holds_the_json_document(tmp_path, capsys):
+    out = tmp_path / "fig1.json"
+    assert main(["fig1", "--output", str(out), "--json"]) == 0
+    assert json.loads(out.read_text()) == json.loads(capsys.readouterr().out)
+    assert os.listdir(tmp_path) == ["fig1.json"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["fig9"], "unknown figure 'fig9'"),
+    (["--task", "1,1,2", "--eta", "0.1"], "expected 5 or 6 comma-separated fields"),
+    (["--task", "1,1,2,0,1", "--eta", "0.1"], "R = 0 <= 0: the control cost must be > 0"),
+    (["--task", "1,1,2,2,1"], "custom tasks need a step size"),
+    ([], "nothing to do"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    r = run(*args)
+    assert r.returncode == 2
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr
+
+
+def test_timeout_stops_cleanly_with_exit_3_and_says_how_far_it_got(tmp_path):
+    out = tmp_path / "x.json"
+    r = run("fig3d", "--timeout", "0.000001", "--output", str(out))
+    assert r.returncode == 3
+    assert "timeout" in r.stderr and "finished stages" in r.stderr
+    assert not out.exists()
+
+
+def test_undecided_result_exits_3(monkeypatch, capsys):
+    import symlqr.landscape as landscape
+    monkeypatch.setattr(landscape, "MINPOLY_MAX_DEGREE", 0)
+    monkeypatch.setattr(landscape, "MAX_BITS", 256)
+    real = landscape.certify
+    monkeypatch.setattr("symlqr.certify.certify",
+                        lambda *a, **k: real(*a, **{**k, "max_bits": 256}))
+    assert main(["--task", "0.5,1,1,1,1", "--task", "0.5,-1,1,1,1", "--eta", "0.1"]) == 3
+    assert "certified: NO" in capsys.readouterr().out
