@@ -13,7 +13,7 @@ Layers, each importing only those above it in this list:
 * :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
 
 >>> import symlqr
->>> symlqr.certify(symlqr.figure("fig1")).counts()["global_min"]
+>>> symlqr.landscape.certify(symlqr.figure("fig1")).counts()["global_min"]
 3
 """
 from .landscape import Landscape, StationaryPoint, certify

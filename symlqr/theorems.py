@@ -173,8 +173,19 @@ def _gap_verdict(p, ls: Landscape, digits: int, statement: str) -> Verdict:
                    "; ".join(ls.undecided) or "value of h(w*) not separated from min h")
 
 
-def _opt_detail(p) -> str:
-    return "F(w*) = W* exactly" if p.adapted_to_optimum else ""
+def _opt_detail(p, k: int = 1) -> str:
+    if not p.adapted_to_optimum:
+        return ""
+    if k == 1:
+        return "F(w*) = W* exactly"
+    return ("F_i(w*) = W*_i exactly for task(s) "
+            + ", ".join(str(i + 1) for i in p.adapted_to_optimum))
+
+
+def _point_doc(p, digits: int, task: Optional[int] = None) -> dict:
+    """Where a check was evaluated, for the JSON document (aligned with the checks)."""
+    return {"task": task, "W": _point(p.W, digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
+            "kind": p.kind}
 
 
 # ---------------------------------------------------------------------------
@@ -184,7 +195,7 @@ def _at_minimizers(ts: TaskSet, name: str, rows, adaptation: str, digits: int, d
     """Run ``rows(task, p, ls) -> [Verdict]`` at every local minimizer of each
     task's own objective; return checks and a per-task summary."""
     k = len(ts.tasks)
-    checks, summary = [], []
+    checks, summary, points = [], [], []
     for i, t in enumerate(ts.tasks):
         ls = certify(_single(ts, i), adaptation, digits=digits, deadline=deadline)
         summary.append({"task": i + 1, "counts": ls.counts()})
@@ -192,7 +203,8 @@ def _at_minimizers(ts: TaskSet, name: str, rows, adaptation: str, digits: int, d
             where = f"w* = {_point(p.W, digits)}" + (
                 " (kink)" if p.kind == "kink" else "")
             checks.append(Check(_result(name, k, i), where, rows(t, p, ls)))
-    extra = {"per_task": k > 1, "landscapes": summary}
+            points.append(_point_doc(p, digits, i + 1))
+    extra = {"per_task": k > 1, "landscapes": summary, "points": points}
     if k > 1:
         extra["note"] = f"{name} is {PER_TASK_NOTE}"
     return checks, extra
@@ -350,7 +362,9 @@ def lemma1_checks(ts: TaskSet, digits: int = 20, deadline=None):
                          f"of R^{k}", FAILS)
         for p in ls.minima():
             checks.append(Check("Lemma 1 on the whole task set", f"w* = {_point(p.W, digits)}",
-                                [h_l, h_open, _gap_verdict(p, ls, digits, concl)]))
+                                [h_l, h_open, _with_detail(_gap_verdict(p, ls, digits, concl),
+                                                           _opt_detail(p, k))]))
+            extra["points"].append(_point_doc(p, digits))
         extra["task_set_counts"] = ls.counts()
     return checks, extra
 
@@ -580,13 +594,14 @@ def theorem3_checks(ts: TaskSet, digits: int = 20, deadline=None):
     scaled, alpha = _scaled_verdict(ts)
     base.append(scaled)
     ls = certify(ts, "normalized", digits=digits, deadline=deadline)
-    checks = []
+    checks, points = [], []
     for p in ls.minima():
         where = f"w* = {_point(p.W, digits)}" + (" (kink)" if p.kind == "kink" else "")
         checks.append(Check("Theorem 3", where, base + [
             _some_task_bound(ts, p.W, digits),
             _with_detail(_gap_verdict(p, ls, digits, "w* is a global minimizer of h"),
-                         _opt_detail(p))]))
+                         _opt_detail(p, len(ts.tasks)))]))
+        points.append(_point_doc(p, digits))
     plain = certify(ts, "gradient", digits=digits, deadline=deadline)
     pmins = plain.minima()
     n_spur = sum(p.is_global is False for p in pmins)
@@ -600,5 +615,6 @@ def theorem3_checks(ts: TaskSet, digits: int = 20, deadline=None):
                                     f"{len(pmins)} local minima: {n_glob} global, "
                                     f"{n_spur} spurious", status)]))
     extra = {"alpha": None if alpha is None else [str(a) for a in alpha],
-             "normalized_counts": ls.counts(), "plain_counts": plain.counts()}
+             "normalized_counts": ls.counts(), "plain_counts": plain.counts(),
+             "points": points + [None]}
     return checks, extra
