@@ -47,7 +47,7 @@ __all__ = ["parse_interval", "cost_is_global", "hessian_sup", "lemma1_checks",
            "proposition2_checks", "theorem3_checks", "PER_TASK_NOTE"]
 
 PER_TASK_NOTE = ("a single-task statement: with k > 1 tasks it is evaluated on each task's "
-                 "own objective h_i(W) = C_i(F_i(W)) (checks labelled 'task i')")
+                 "own objective h_i(W) = C_i(F_i(W)) (checks titled '... on task i's own objective')")
 
 
 # ---------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _enclose(w: RealAlgebraic, f: RationalFunction, digits: int) -> Enclosure:
 
 
 def _show(e: Enclosure, digits: int) -> str:
-    """Decimal of an enclosure; ``(exact p/q)`` appended for short exact rationals."""
+    """Decimal of an enclosure; ``(exactly p/q)`` appended for short exact rationals."""
     s = e.decimal(digits)
     if e.lo == e.hi and e.lo.denominator != 1 and len(str(e.lo)) <= 24:
         s += f" (exactly {e.lo})"
