@@ -10,6 +10,7 @@ Layers, each importing only those above it in this list:
 * :mod:`symlqr.report`    text/HTML rendering of results (formatting only)
 * :mod:`symlqr.landscape` domain, stationary points, types, global minima, epsilon
 * :mod:`symlqr.numeric`   float twins for independent checks and plots
+* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`  the paper's results checked on tasks
 * :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
 
 The main entry point is :func:`certify_landscape` (``symlqr.landscape.certify``;
