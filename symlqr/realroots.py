@@ -132,6 +132,51 @@ def count_real_roots(f: flint.fmpq_poly, lo=None, hi=None) -> int:
     return int(dup_count_real_roots(_fmpz_coeffs_high_first(sqf), ZZ, **kw))
 
 
+def _sign_variations(p: flint.fmpq_poly) -> int:
+    signs = [c > 0 for c in p.coeffs() if c != 0]
+    return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
+
+
+def _moebius_variations(f: flint.fmpq_poly, a: Fraction, b: Fraction) -> int:
+    """Sign variations of ``(1 + t)^n f(a + (b - a)/(1 + t))``: by Descartes'
+    rule an upper bound on the roots of ``f`` in ``(a, b)``, exact when 0 or 1."""
+    n = f.degree()
+    fa, fb = to_fmpq(a), to_fmpq(b)
+    f01 = f(flint.fmpq_poly([fa, fb - fa]))
+    rev = flint.fmpq_poly(list(reversed(f01.coeffs())) + [0] * (n + 1 - f01.length()))
+    return _sign_variations(rev(flint.fmpq_poly([1, 1])))
+
+
+def _isolate_in_open_interval(f: flint.fmpq_poly, a: Fraction, b: Fraction) -> list["RealAlgebraic"]:
+    """Roots of ``f`` (squarefree, ``f(a) f(b) != 0``) in ``(a, b)``, exactly.
+
+    The Moebius map ``x = a + (b - a) / (1 + t)`` sends ``t > 0`` onto
+    ``(a, b)``; ``g(t) = (1 + t)^n f(x(t))`` is ``f`` scaled onto (0, 1),
+    reversed and shifted by 1 (three linear compositions in FLINT). Descartes'
+    rule of signs on ``g`` decides 0 or 1 roots outright; otherwise the positive
+    roots of ``g`` are isolated exactly (sympy) and mapped back."""
+    n = f.degree()
+    fa, fb = to_fmpq(a), to_fmpq(b)
+    f01 = f(flint.fmpq_poly([fa, fb - fa]))                   # (a, b) -> (0, 1)
+    rev = flint.fmpq_poly(list(reversed(f01.coeffs())) + [0] * (n + 1 - f01.length()))
+    g = rev(flint.fmpq_poly([1, 1]))                          # t -> t + 1
+    v = _sign_variations(g)
+    if v == 0:
+        return []
+    if v == 1:
+        return [RealAlgebraic(f, a, b)]
+    out = []
+    for u, w in dup_isolate_real_roots_sqf(_fmpz_coeffs_high_first(g), ZZ, inf=QQ(0)):
+        u = Fraction(int(u.numerator), int(u.denominator))
+        w = Fraction(int(w.numerator), int(w.denominator))
+        to_x = lambda t: a + (b - a) / (1 + t)
+        if u == w:
+            out.append(RealAlgebraic.rational(to_x(u)) if u > 0 else None)
+            continue
+        out.append(RealAlgebraic(f, to_x(w), to_x(u)))       # decreasing map
+    return [r for r in out if r is not None]
+
+
 def _isolate_irreducible(f: flint.fmpq_poly, lo=None, hi=None) -> list["RealAlgebraic"]:
     if f.degree() == 1:
         c = f.coeffs()
@@ -139,6 +184,10 @@ def _isolate_irreducible(f: flint.fmpq_poly, lo=None, hi=None) -> list["RealAlge
         if (lo is None or r >= lo) and (hi is None or r <= hi):
             return [RealAlgebraic(f, r, r)]
         return []
+    if lo is not None and hi is not None:
+        lo, hi = to_fraction(lo), to_fraction(hi)
+        # f is irreducible of degree >= 2: no rational roots, so f(lo) f(hi) != 0
+        return _isolate_in_open_interval(f, lo, hi) if lo < hi else []
     kw = {}
     if lo is not None:
         kw["inf"] = QQ(to_fraction(lo).numerator, to_fraction(lo).denominator)
@@ -383,6 +432,19 @@ class RealAlgebraic:
             return _sign(g(to_fmpq(self.lo)))
         if self._has_common_root(g):
             return 0
+        # exact fast path for moderate degrees (the Moebius transform of a
+        # high-degree g on a tiny bracket has huge coefficients): no root of g
+        # in the bracket (Descartes) => sign g(lo)
+        for _ in range(3 if g.degree() <= 64 else 0):
+            if g.degree() <= 0:
+                return _sign(g(to_fmpq(self.lo)))
+            s_lo = _sign(g(to_fmpq(self.lo)))
+            if s_lo != 0 and _moebius_variations(g, self.lo, self.hi) == 0:
+                return s_lo
+            cur = int(self._scale() / self.width()).bit_length()   # bits of the bracket now
+            self.refine_bits(2 * cur + 32)
+            if self.is_rational:
+                return _sign(g(to_fmpq(self.lo)))
         bits = 64
         while bits <= max_bits:
             lo, hi = self.enclose(g, bits, max_bits=bits)
