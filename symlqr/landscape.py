@@ -358,21 +358,13 @@ def _rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) ->
 
 
 def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
-    assert lo < hi
+    """A short rational strictly inside ``(lo, hi)`` (continued-fraction descent)."""
     import math
-    if math.floor(lo) + 1 < hi:
-        n = math.floor(lo) + 1
-        if lo < 0 < hi:
-            return Fraction(0)
-        return Fraction(n) if n > lo else Fraction(n + 1)
     fl = math.floor(lo)
-    # both in [fl, fl+1]: recurse on reciprocals of the fractional parts
-    a, b = lo - fl, hi - fl
-    if a == 0:
-        a_inv = None
-    if b > 1:
-        b = Fraction(1)
-    inner = _simplest_between(1 / b, 1 / a) if a != 0 else Fraction(math.floor(1 / b) + 1)
+    if fl + 1 < hi:                              # an integer fits
+        return Fraction(0) if lo < 0 < hi else Fraction(fl + 1)
+    a, b = lo - fl, hi - fl                      # 0 <= a < b <= 1
+    inner = Fraction(math.floor(1 / b) + 1) if a == 0 else _simplest_between(1 / b, 1 / a)
     return fl + 1 / inner
 
 
