@@ -157,3 +157,30 @@ def test_render_gives_the_bytes_of_each_format():
     fig = landscape_figure(certify(figure("fig3c")), samples=200)
     for fmt, magic in MAGIC.items():
         assert magic in render(fig, fmt)[:200]
+
+
+# --- Jupyter renderings of the certificate -------------------------------------
+def test_latex_repr_lists_every_certified_point_with_its_type_and_value():
+    from fractions import Fraction
+    ls = certify(figure("fig2"))
+    tex = ls._repr_latex_()
+    assert tex.startswith("$$\\begin{array}") and tex.endswith("\\end{array}$$")
+    rows = [ln for ln in tex.splitlines() if ln[:1].isdigit()]
+    assert len(rows) == 5
+    assert [r.split("&")[3].strip() for r in rows].count("\\text{spurious min} \\\\") == 2
+    for row, p in zip(rows, ls.points):
+        k, W, h, _ = (c.strip() for c in row.split("&"))
+        # 12 significant digits of the certified values: within 1e-11 relative
+        assert abs(Fraction(W) - (p.W.lo + p.W.hi) / 2) < Fraction(1, 10**11)
+        assert p.h.lo - Fraction(1, 10**11) < Fraction(h) < p.h.hi + Fraction(1, 10**11)
+    assert "\\varepsilon = 0.355246281991" in tex
+
+
+def test_latex_table_escapes_user_text_and_html_repr_still_works():
+    from symlqr.report import latex_table
+    from symlqr.tasks import Task, TaskSet
+    ls = certify(TaskSet([Task(1, 1, 2, 2)], "0.01", name="my_set & 50%"))
+    tab = latex_table(ls.to_dict(), math=False)
+    assert "my\\_set \\& 50\\%" in tab and tab.startswith("\\begin{tabular}")
+    assert "3 global and 0 spurious minima" in tab
+    assert "<table>" in ls._repr_html_()
