@@ -50,7 +50,7 @@ from .landscape import Landscape, StationaryPoint
 from .numeric import maml_objective_float
 from .tasks import InputError
 
-__all__ = ["landscape_figure", "render", "plot_format", "zoom_windows", "FORMATS",
+__all__ = ["landscape_figure", "LandscapeFigure", "render", "plot_format", "zoom_windows", "FORMATS",
            "CATEGORIES", "point_category"]
 
 #: File suffix -> matplotlib format name.
@@ -69,6 +69,14 @@ CATEGORIES = {
 EDGE_FRACTION = 0.06
 #: Stationary points closer than this fraction of the view get a common zoom panel.
 CLUSTER_FRACTION = 0.02
+
+
+class LandscapeFigure(Figure):
+    """A matplotlib Figure that shows itself as a PNG in Jupyter (``_repr_png_``)
+    without pyplot or ``%matplotlib inline``."""
+
+    def _repr_png_(self) -> bytes:
+        return render(self, "png", dpi=100)
 
 
 def plot_format(path: str) -> str:
@@ -310,8 +318,9 @@ def landscape_figure(ls: Landscape, per_task: Optional[bool] = None, zoom: bool 
 
     Returns
     -------
-    matplotlib.figure.Figure
-        without pyplot; in Jupyter it shows as an image, elsewhere use
+    LandscapeFigure
+        a matplotlib Figure made without pyplot; in Jupyter it shows as an
+        image, elsewhere use
         :func:`render` or ``fig.savefig``. The main axes has label
         ``"landscape"``, zoom axes ``"zoom (b): edge"`` (a minimum hugging a
         domain edge) or ``"zoom (b): cluster"`` (points too close to tell apart).
@@ -320,12 +329,12 @@ def landscape_figure(ls: Landscape, per_task: Optional[bool] = None, zoom: bool 
     per_task = (2 <= n_tasks <= 5) if per_task is None else bool(per_task)
     windows = zoom_windows(ls) if zoom else []
     if windows:
-        fig = Figure(figsize=(9, 7.2), layout="constrained")
+        fig = LandscapeFigure(figsize=(9, 7.2), layout="constrained")
         gs = fig.add_gridspec(2, len(windows), height_ratios=[1.7, 1])
         ax = fig.add_subplot(gs[0, :])
         zaxes = [fig.add_subplot(gs[1, k]) for k in range(len(windows))]
     else:
-        fig = Figure(figsize=(9, 5), layout="constrained")
+        fig = LandscapeFigure(figsize=(9, 5), layout="constrained")
         ax, zaxes = fig.add_subplot(), []
     ax.set_label("landscape")
     x0, x1 = _view(ls)
@@ -380,7 +389,7 @@ def _title(ls: Landscape) -> str:
     return head + "\n" + status + ": " + ", ".join(parts)
 
 
-def render(fig: Figure, fmt: str) -> bytes:
+def render(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
     """The figure as PNG, SVG or PDF bytes (rendered in memory; no file is touched).
 
     >>> fig = Figure(); _ = fig.add_subplot().plot([0, 1])
@@ -392,5 +401,5 @@ def render(fig: Figure, fmt: str) -> bytes:
     meta = {"png": {"Software": None}, "svg": {"Date": None},
             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=150, metadata=meta)
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
     return buf.getvalue()
