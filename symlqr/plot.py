@@ -364,8 +364,8 @@ def landscape_figure(ls: Landscape, per_task: Optional[bool] = None, zoom: bool 
         zax.tick_params(labelsize=7)
         ax.add_patch(Rectangle((a, ylo), b - a, yhi - ylo, fill=False, ls="--", lw=0.8,
                                ec="dimgrey", zorder=7))
-        ax.annotate(f"({letters[k]})", (a, yhi), fontsize=8, color="dimgrey", ha="right",
-                    va="bottom", xytext=(-1, 1), textcoords="offset points")
+        ax.annotate(f"({letters[k]})", ((a + b) / 2, yhi), fontsize=8, color="dimgrey",
+                    ha="center", va="bottom", xytext=(0, 1), textcoords="offset points")
     ax.set_title(_title(ls), fontsize=10)
     return fig
 
@@ -401,5 +401,14 @@ def render(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
     meta = {"png": {"Software": None}, "svg": {"Date": None},
             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
-    return buf.getvalue()
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta, facecolor="white")
+    if fmt != "png":
+        return buf.getvalue()
+    # line art: a 256-colour palette looks the same and is a third of the size
+    from PIL import Image                      # a dependency of matplotlib
+    buf.seek(0)
+    image = Image.open(buf).convert("RGB").quantize(
+        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
