@@ -136,7 +136,9 @@ def _view(ls: Landscape) -> tuple:
         lo -= max(width, 1.0)
     if unbounded_hi:
         hi += max(width, 1.0)
-    width = hi - lo
+    if not comps:                  # empty domain: a unit window around 0
+        lo, hi = lo - 0.5, hi + 0.5
+    width = max(hi - lo, width)
     return lo - 0.04 * width, hi + 0.04 * width
 
 
@@ -293,6 +295,9 @@ def _draw_panel(ax, ls: Landscape, x0: float, x1: float, per_task: bool, n: int)
     if kinks:
         ax.plot([float(p.W) for p in kinks], [_mid(p) for p in kinks], ls="none", marker="|",
                 ms=16, mec="black", mew=1.2, zorder=6, label="kink ($C_i'(W)=0$)", gid="kink")
+    if not ls.domain:
+        ax.text(0.5, 0.5, "the domain is empty: no W keeps W and every F_i(W) stable",
+                transform=ax.transAxes, ha="center", va="center")
     ax.set_xlim(x0, x1)
     ax.set_xlabel("$W$")
     ax.grid(True, lw=0.3, alpha=0.5)

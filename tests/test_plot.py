@@ -184,3 +184,24 @@ def test_latex_table_escapes_user_text_and_html_repr_still_works():
     assert "my\\_set \\& 50\\%" in tab and tab.startswith("\\begin{tabular}")
     assert "3 global and 0 spurious minima" in tab
     assert "<table>" in ls._repr_html_()
+
+
+def test_plot_of_an_empty_domain_says_so(tmp_path):
+    from symlqr.tasks import Task, TaskSet
+    ls = certify(TaskSet([Task(1, 1, 2, 2), Task(-1, 1, 1, 1)], "0.01"))
+    assert ls.domain == [] and ls.points == []
+    ax = _main_axes(landscape_figure(ls, samples=100))
+    assert ax.get_xlim()[0] < ax.get_xlim()[1]
+    assert any("domain is empty" in t.get_text() for t in ax.texts)
+
+
+def test_plot_of_an_unbounded_domain_is_finite_and_shows_the_minimum():
+    from symlqr.tasks import Task, TaskSet
+    ls = certify(TaskSet([Task("0.5", 0, 1, 1)], "0.1"))     # B = 0: stable for every W
+    assert ls.domain[0].lo is None and ls.domain[0].hi is None
+    ax = _main_axes(landscape_figure(ls, samples=200))
+    (p,) = ls.points
+    x0, x1 = ax.get_xlim()
+    assert math.isfinite(x0) and math.isfinite(x1) and x0 < float(p.W) < x1
+    y0, y1 = ax.get_ylim()
+    assert y0 < float(p.h.lo) < y1
