@@ -1,12 +1,14 @@
 """Command line: ``python -m symlqr.certify NAME|all`` or custom tasks.
 
 Certifies every stationary point of the MAML objective, its type, which minima
-are global, and epsilon. Exit status: 0 certified, 3 something undecided (or
-``--timeout`` reached), 2 bad input.
+are global, and epsilon; ``--plot FILE`` also draws the landscape (matplotlib).
+Exit status: 0 certified, 3 something undecided (or ``--timeout`` reached),
+2 bad input.
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -31,7 +33,23 @@ def build_parser() -> OneLineParser:
     p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE (atomically)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="stop cleanly after SECONDS (exit 3)")
+    p.add_argument("--plot", metavar="FILE",
+                   help="draw the certified landscape to FILE (.png, .svg or .pdf; "
+                        "needs matplotlib: pip install 'symlqr[plot]')")
     return p
+
+
+def _plot_module(path: str):
+    """symlqr.plot, imported only for ``--plot``; checks FILE before any work."""
+    try:
+        from . import plot
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install 'symlqr[plot]'") from None
+    plot.plot_format(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"--plot {path!r}: folder {folder!r} does not exist")
+    return plot
 
 
 def _main(argv) -> int:
@@ -41,6 +59,11 @@ def _main(argv) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise InputError("--timeout must be > 0 seconds")
     tasksets = tasksets_from_args(args)
+    plot = None
+    if args.plot:
+        if len(tasksets) != 1:
+            raise InputError("--plot draws one task set; give one figure name or custom tasks")
+        plot = _plot_module(args.plot)
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     docs, status = [], EXIT_OK
     for ts in tasksets:
@@ -57,6 +80,8 @@ def _main(argv) -> int:
             return EXIT_UNDECIDED
         doc = ls.to_dict()
         docs.append(doc)
+        if plot is not None:
+            image = plot.render(plot.landscape_figure(ls), plot.plot_format(args.plot))
         if not ls.certified:
             status = EXIT_UNDECIDED
     single = len(docs) == 1 and not (args.names and "all" in args.names)
@@ -64,6 +89,8 @@ def _main(argv) -> int:
     text = json.dumps(payload, indent=2) + "\n"
     if args.output:
         write_atomic(args.output, text.encode("utf-8"))
+    if plot is not None:
+        write_atomic(args.plot, image)
     if args.json:
         sys.stdout.write(text)
     else:

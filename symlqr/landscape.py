@@ -224,6 +224,11 @@ class Landscape:
         from .report import html_table
         return html_table(self.to_dict())
 
+    def _repr_latex_(self) -> str:
+        """The stationary points as a LaTeX array (Jupyter, nbconvert)."""
+        from .report import latex_table
+        return latex_table(self.to_dict())
+
 
 def _end_doc(x: Optional[RealAlgebraic], digits: int, inf: str):
     if x is None:

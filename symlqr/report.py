@@ -13,8 +13,9 @@ demo: MAML objective, gradient adaptation, eta = 1/100
 from __future__ import annotations
 
 import html
+from decimal import Decimal, InvalidOperation
 
-__all__ = ["text_table", "html_table", "point_label"]
+__all__ = ["text_table", "html_table", "latex_table", "point_label"]
 
 
 def point_label(p: dict) -> str:
@@ -96,3 +97,93 @@ def html_table(doc: dict) -> str:
             f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
             f"{c['stationary']} stationary points; {c['global_min']} global and "
             f"{c['spurious_min']} spurious minima{eps}; {status}</div>")
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}"}
+
+
+def _tex(text: str) -> str:
+    """Escape text for LaTeX (user-given names and notes are never markup)."""
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _sig(text: str, digits: int) -> str:
+    """A decimal string cut to ``digits`` significant digits (rounded half-even);
+    never adds digits. Non-numbers (``inf``) pass through."""
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not d.is_finite() or d == 0:
+        return text
+    q = Decimal(1).scaleb(d.adjusted() - digits + 1)
+    out = d.quantize(q) if d.adjusted() - digits + 1 < 0 else d
+    s = format(out, "f")
+    return s if len(s.replace("-", "").replace(".", "").lstrip("0")) <= len(text) else text
+
+
+def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
+    r"""The stationary points as a LaTeX table: an ``array`` in display math
+    (``math=True``, what Jupyter's ``_repr_latex_`` renders with MathJax) or a
+    ``tabular`` to paste into a paper (``math=False``). Values are cut to
+    ``digits`` significant digits of the certified decimals.
+
+    >>> doc = {"name": "demo", "adaptation": "gradient", "eta": "1/100", "weights": ["1"],
+    ...        "tasks": [{}], "domain": [], "certified": True, "undecided": [],
+    ...        "stationary_points": [{"W": "0.618033988749894848204586834366",
+    ...            "h": "3.23606797749978969640917366873", "type": "min",
+    ...            "extremum": "min", "multiplicity": 1, "kind": "smooth", "global": True}],
+    ...        "counts": {"stationary": 1, "global_min": 1, "spurious_min": 0},
+    ...        "epsilon": "0.0"}
+    >>> print(latex_table(doc, digits=6, math=False))
+    \begin{tabular}{rlll}
+    \multicolumn{4}{l}{demo: gradient adaptation, $\eta = 1/100$, 1 task(s)} \\
+    \hline
+    \# & $W$ & $h(W)$ & type \\
+    \hline
+    1 & $0.618034$ & $3.23607$ & global min \\
+    \hline
+    \multicolumn{4}{l}{1 stationary point; 1 global and 0 spurious minima; $\varepsilon = 0.0$; certified}
+    \end{tabular}
+    """
+    def text(t: str) -> str:
+        return r"\text{" + _tex(t) + "}" if math else _tex(t)
+
+    def num(t: str) -> str:
+        return _sig(t, digits) if math else "$" + _sig(t, digits) + "$"
+
+    def span(t: str) -> str:
+        return r"\multicolumn{4}{l}{" + t + "}"
+
+    eta = r"\eta = " + _tex(doc["eta"])
+    head = (f"{_tex(doc['name'])}: {_tex(doc['adaptation'])} adaptation, "
+            f"{{eta}}, {len(doc['tasks'])} task(s)")
+    c = doc["counts"]
+    eps = "" if doc.get("epsilon") is None else "; {vareps}"
+    epsilon = _tex(_sig(doc.get("epsilon") or "", digits))
+    status = ("certified" if doc["certified"]
+              else "NOT certified: " + "; ".join(doc["undecided"]))
+    foot = (f"{c['stationary']} stationary point{'' if c['stationary'] == 1 else 's'}; "
+            f"{c['global_min']} global and "
+            f"{c['spurious_min']} spurious minima{eps}; ")
+    if math:
+        head = r"\text{" + head.format(eta="}" + eta + r"\text{") + "}"
+        foot = (r"\text{" + foot.format(vareps=r"}\varepsilon = " + epsilon
+                                        + r"\text{") + _tex(status) + "}")
+        cols = r"\# & W & h(W) & \text{type}"
+    else:
+        head = head.format(eta="$" + eta + "$")
+        foot = foot.format(vareps=r"$\varepsilon = " + epsilon + "$") \
+            + _tex(status)
+        cols = r"\# & $W$ & $h(W)$ & type"
+    rows = [f"{k} & {num(p['W'])} & {num(p['h'])} & {text(point_label(p))} \\\\"
+            for k, p in enumerate(doc["stationary_points"], 1)]
+    if not rows:
+        rows = [span(text("no stationary points in the domain")) + r" \\"]
+    env = "array" if math else "tabular"
+    lines = ([rf"\begin{{{env}}}{{rlll}}", span(head) + r" \\", r"\hline", cols + r" \\",
+              r"\hline"] + rows + [r"\hline", span(foot), rf"\end{{{env}}}"])
+    body = "\n".join(lines)
+    return "$$" + body + "$$" if math else body
