@@ -381,9 +381,9 @@ def hs_verdict(hs: HSAnalysis) -> Verdict:
     value = (f"HS({'Wb' if hs.wbar is None else hs.wbar}) misses the region: "
              f"{n_empty} of {len(hs.cases)} cases empty" if status == HOLDS
              else f"{len(hs.cases) - n_empty} of {len(hs.cases)} cases undecided")
-    detail = "\n        ".join(hs.lines())
-    return Verdict("almost no admissible task has a singular Hessian at a stationary Wb "
-                   "(HS(Wb) has measure zero in Q >= 0, R > 0, |A - B Wb| < 1)",
+    detail = "\n        ".join(["admissible region: Q >= 0, R > 0, |A - B Wb| < 1; the paper "
+                                 "claims measure zero, 'empty' is stronger"] + hs.lines())
+    return Verdict("almost no admissible task lies in HS(Wb)",
                    "conclusion", value, status, detail)
 
 
@@ -404,15 +404,14 @@ def equation3_checks(taskset: TaskSet, wbar: Optional[Fraction] = None,
     for i, t in enumerate(taskset.tasks, 1):
         pts = task_singular_points(t)
         task_rows.append(Verdict(
-            f"task {i}: C_i' = C_i'' = 0 has no stable solution (task not in HS(W) for any "
-            "stable W)", "hypothesis",
+            f"task {i}: no stable W with C_i'(W) = C_i''(W) = 0", "hypothesis",
             "gcd(e1, e2) has no real root with |A - B W| < 1" if not pts else
             "solutions at W = " + ", ".join(r.decimal(digits) for r in pts),
             HOLDS if not pts else FAILS))
     checks.append(Check("Proposition 5's hypothesis, from the reduced system (3)",
                         "each task (A, B, Q, R) substituted into e1, e2", task_rows))
     ms = maml_singular_points(taskset)
-    rows = [Verdict("h' = 0 has finitely many solutions (num h' is not the zero polynomial)",
+    rows = [Verdict("h' = 0 has finitely many solutions",
                     "hypothesis",
                     f"deg num h' = {ms.dh_num.degree()}" if ms.finitely_many
                     else "num h' = 0: h is constant", HOLDS if ms.finitely_many else FAILS)]
@@ -422,11 +421,10 @@ def equation3_checks(taskset: TaskSet, wbar: Optional[Fraction] = None,
                f"; real roots {len(ms.real_roots)}, in the domain {len(ms.in_domain)}")
         if ms.in_domain:
             val += ": W = " + ", ".join(r.decimal(digits) for r in ms.in_domain)
-        rows.append(Verdict("h'(W) = 0, h''(W) = 0 has no solution in the domain (no "
-                            "stationary point with a singular Hessian)", "hypothesis", val,
+        rows.append(Verdict("no W in the domain with h'(W) = h''(W) = 0", "hypothesis", val,
                             HOLDS if not ms.in_domain else FAILS))
     checks.append(Check("Equation (3) for the MAML objective h (Assumption 1, as used by "
-                        "Theorem 4)", "h of the given tasks, gradient adaptation", rows))
+                        "Theorem 4)", "the given tasks (gradient adaptation)", rows))
     extra = {"equation3": hs.to_dict(), "task_substitution": [
         {"task": i + 1, "solutions": [r.decimal(digits) for r in task_singular_points(t)]}
         for i, t in enumerate(taskset.tasks)] if sym else [],
