@@ -41,7 +41,6 @@ from a full :func:`~symlqr.landscape.certify` at a rational point inside it.
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -56,7 +55,7 @@ from .landscape import Enclosure, Landscape, Timeout, certify, _simplest_between
 from .ratfunc import to_fmpq, to_fraction
 from .realroots import (RealAlgebraic, count_real_roots, real_roots, sort_disjoint,
                         squarefree_factors)
-from .realroots import iv_from_fraction, iv_to_fractions
+from .realroots import iv_from_fraction
 from .tasks import InputError, Task, TaskSet
 
 __all__ = ["PARAMETERS", "Family", "CriticalValue", "Piece", "Atlas", "atlas",
@@ -1090,7 +1089,6 @@ def _theorem2(fam: Family, at: Atlas, digits: int) -> dict:
     H = lqr.hessian_function(task, task.s0_adapt)     # the adaptation's C
     lo_h, hi_h = wstar.enclose(H, int(digits * 3.4) + 20)
     bound = Enclosure(1 / hi_h, 1 / lo_h)
-    global_until = None
     first_bad = None
     for pc in at.pieces:
         if pc.counts["spurious_min"] > 0 or pc.counts["global_min"] == 0:
@@ -1174,7 +1172,7 @@ def _text(at: Atlas) -> str:
         out.append("  Theorem 2 (single task): hypothesis eta < 1/|C''(W*)| holds at the "
                    f"minimizer W* iff eta < {t['bound']}")
         if t["global_for_all_eta_in_range"]:
-            out.append(f"  the objective is global for every eta in the range")
+            out.append("  the objective is global for every eta in the range")
         else:
             out.append(f"  the objective is global (no spurious minimum) up to eta = "
                        f"{t['largest_global_eta']}  (ratio to the bound: "
@@ -1226,6 +1224,10 @@ def _main(argv) -> int:
     doc = at.to_dict()
     text = json.dumps(doc, indent=2) + "\n"
     if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise InputError("--plot needs matplotlib (pip install matplotlib)") from None
         from .atlas_plot import plot_atlas
         plot_atlas(at, args.plot)
     if args.output:

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 import sympy
 
-from symlqr import atlas as atlas_mod
 from symlqr.atlas import Family, atlas, main
 from symlqr.landscape import certify
 from symlqr.lqr import cost_hessian, optimal_gain
@@ -193,3 +192,14 @@ def test_delta_needs_two_tasks(capsys):
 def test_eta_range_from_zero_excludes_zero(fig1):
     assert fig1.lo == 0 and all(p.sample > 0 for p in fig1.pieces)
     assert fig1.to_dict()["pieces"][0]["lo_included"] is False
+
+
+def test_plot_writes_a_bifurcation_diagram(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "atlas.png"
+    assert main(["fig1", "--vary", "eta=0.05:0.12", "--plot", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from symlqr.atlas_plot import branches
+    at = atlas(figure("fig1"), "eta", Fraction(1, 20), Fraction(3, 25))
+    labels = {lab for _k, lab, _x, _y in branches(at, per_piece=3)}
+    assert labels == {"global min", "spurious min", "max"}
