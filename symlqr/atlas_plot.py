@@ -1,0 +1,80 @@
+"""Bifurcation diagram of a certified atlas: the stationary points' ``W``
+against the parameter, coloured by type, with bands where spurious minima exist.
+
+The points are read from full certifications at rational parameters inside
+each piece (the order and types of the stationary points are constant on a
+piece, so the k-th point is one continuous branch there). matplotlib is
+imported lazily; nothing is printed.
+"""
+from __future__ import annotations
+
+from .landscape import _simplest_between, certify
+
+__all__ = ["plot_atlas", "branches"]
+
+_COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:blue",
+            "degenerate": "tab:purple", "min": "tab:gray"}
+
+
+def _label(p) -> str:
+    if p.type == "min":
+        return "global min" if p.is_global else "spurious min" if p.is_global is False else "min"
+    return p.type
+
+
+def branches(at, per_piece: int = 12) -> list:
+    """``[(piece_index, label, [p...], [W...])]``: each stationary point's branch,
+    sampled at ``per_piece`` rational points of every piece (certified)."""
+    out = []
+    fam = at.family
+    for k, pc in enumerate(at.pieces):
+        a = pc.lo.hi if pc.lo is not None else at.lo
+        b = pc.hi.lo if pc.hi is not None else at.hi
+        step = (b - a) / (per_piece + 1)
+        ps = sorted({_simplest_between(a + step * j - step / 8, a + step * j + step / 8)
+                     for j in range(1, per_piece + 1)})
+        series = {}
+        for p in ps:
+            ls = certify(fam.taskset_at(p), digits=10)
+            if len(ls.points) != len(pc.landscape.points):
+                continue
+            for i, pt in enumerate(ls.points):
+                series.setdefault((i, _label(pt)), ([], []))
+                series[(i, _label(pt))][0].append(float(p))
+                series[(i, _label(pt))][1].append(float(pt.W))
+        for (i, lab), (xs, ys) in sorted(series.items()):
+            out.append((k, lab, xs, ys))
+    return out
+
+
+def plot_atlas(at, path: str, per_piece: int = 12) -> None:
+    """Draw the bifurcation diagram of ``at`` (an :class:`~symlqr.atlas.Atlas`) to ``path``."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from .cli import write_atomic
+    import io
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for pc in at.pieces:
+        if pc.counts["spurious_min"] > 0:
+            a = float(pc.lo.lo) if pc.lo is not None else float(at.lo)
+            b = float(pc.hi.hi) if pc.hi is not None else float(at.hi)
+            ax.axvspan(a, b, color="tab:red", alpha=0.08, lw=0)
+    seen = set()
+    for _k, lab, xs, ys in branches(at, per_piece):
+        ax.plot(xs, ys, "-o", ms=2, color=_COLOURS.get(lab, "k"),
+                label=None if lab in seen else lab)
+        seen.add(lab)
+    for cv in at.critical_values:
+        ax.axvline(float(cv.lo), color="k", lw=0.6, ls=":" if cv.kind != "switch" else "--")
+    fam = at.family
+    ax.set_xlabel(fam.param)
+    ax.set_ylabel("W (stationary points of h)")
+    ax.set_title(f"{fam.taskset.name}: stationary points against {fam.param} "
+                 "(red bands: spurious minima)")
+    ax.legend(loc="best", fontsize=8)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=path.rsplit(".", 1)[-1].lower(), dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    write_atomic(path, buf.getvalue())
