@@ -28,7 +28,10 @@ Pipeline (every step exact or enclosed):
 """
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
@@ -358,22 +361,27 @@ def _rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) ->
 
 
 def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """A rational strictly inside ``(lo, hi)``, by the continued-fraction
+    (Stern-Brocot) descent; a loop rather than a recursion, so brackets of
+    rationals with hundreds of digits do not exhaust the recursion limit."""
     assert lo < hi
     import math
-    if math.floor(lo) + 1 < hi:
-        n = math.floor(lo) + 1
-        if lo < 0 < hi:
-            return Fraction(0)
-        return Fraction(n) if n > lo else Fraction(n + 1)
-    fl = math.floor(lo)
-    # both in [fl, fl+1]: recurse on reciprocals of the fractional parts
-    a, b = lo - fl, hi - fl
-    if a == 0:
-        a_inv = None
-    if b > 1:
-        b = Fraction(1)
-    inner = _simplest_between(1 / b, 1 / a) if a != 0 else Fraction(math.floor(1 / b) + 1)
-    return fl + 1 / inner
+    heads = []
+    while True:
+        if math.floor(lo) + 1 < hi:
+            x = Fraction(0) if lo < 0 < hi else Fraction(math.floor(lo) + 1)
+            break
+        fl = math.floor(lo)
+        # both in [fl, fl+1]: continue on reciprocals of the fractional parts
+        a, b = lo - fl, min(hi - fl, Fraction(1))
+        heads.append(fl)
+        if a == 0:
+            x = Fraction(math.floor(1 / b) + 1)
+            break
+        lo, hi = 1 / b, 1 / a
+    for fl in reversed(heads):
+        x = fl + 1 / x
+    return x
 
 
 def _sign(v) -> int:
@@ -388,6 +396,47 @@ def _limit_at_infinity(f: RationalFunction, direction: int) -> Optional[Fraction
     if dn == dd:
         return to_fraction(f.num.leading_coefficient() / f.den.leading_coefficient())
     return None
+
+
+# ---------------------------------------------------------------------------
+# resource guard: a hard deadline behind the cooperative ``check(stage)`` calls
+# ---------------------------------------------------------------------------
+@contextmanager
+def _hard_deadline(deadline: Optional[float], stage: list):
+    """Raise :class:`Timeout` at ``deadline`` even inside one long step (a root
+    isolation of a high-degree polynomial runs for minutes between two
+    cooperative checks). Uses ``SIGALRM``, so only in the main thread of a
+    POSIX process; elsewhere only the cooperative checks apply. The previous
+    handler, a pending outer timer and mpmath's precisions are restored."""
+    if (deadline is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    active = [True]
+
+    def on_alarm(signum, frame):
+        if active[0]:
+            active[0] = False
+            raise Timeout(stage[0])
+
+    saved_prec = (mp.prec, iv.prec)
+    old_handler = signal.signal(signal.SIGALRM, on_alarm)
+    t0 = time.monotonic()
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL,
+                                               max(deadline - t0, 0.001))
+    try:
+        yield
+    finally:
+        active[0] = False
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, old_handler if old_handler is not None
+                          else signal.SIG_DFL)
+            mp.prec, iv.prec = saved_prec
+            if old_delay > 0:
+                signal.setitimer(signal.ITIMER_REAL,
+                                 max(old_delay - (time.monotonic() - t0), 0.001), old_interval)
 
 
 def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
@@ -415,12 +464,20 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     >>> ls.counts()["spurious_min"]
     2
     """
+    stage = ["starting"]
+    with _hard_deadline(deadline, stage):
+        return _certify(taskset, adaptation, digits, max_bits, deadline, progress, stage)
+
+
+def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
+             deadline: Optional[float], progress: Optional[list], stage: list) -> Landscape:
     t_start = time.perf_counter()
     progress = progress if progress is not None else []
 
-    def check(stage: str):
+    def check(where: str):
+        stage[0] = where
         if deadline is not None and time.monotonic() > deadline:
-            raise Timeout(stage)
+            raise Timeout(where)
 
     obj = MamlObjective(taskset, adaptation)
     n_tasks = len(taskset.tasks)
