@@ -44,13 +44,40 @@ from .maml import MamlObjective
 from .ratfunc import RationalFunction, to_fmpq, to_fraction
 from .realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
                         sort_disjoint, squarefree_factors)
-from .tasks import TaskSet
+from .tasks import InputError, TaskSet
 
 __all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
-           "MINPOLY_MAX_DEGREE"]
+           "MINPOLY_MAX_DEGREE", "MAX_DEGREE", "TooLarge", "degree_bound"]
 
 #: Largest degree of a point's polynomial for the exact minimal-polynomial tie test.
 MINPOLY_MAX_DEGREE = 48
+
+#: Largest bound on the degree of the numerator of ``h'`` that :func:`certify`
+#: attempts (see :func:`degree_bound`): 50 distinct tasks. Measured on one core:
+#: degree 400 about 10-40 s, 600 about 1 min, 800-1000 about 2-4 min. The FLINT
+#: factorization inside (C code, which no timeout can interrupt) takes about 6 s
+#: at degree 800, 14 s at 1000 and 31 s at 1200.
+MAX_DEGREE = 1000
+
+
+class TooLarge(InputError):
+    """The task set is beyond :data:`MAX_DEGREE`; ``str(err)`` is one line."""
+
+
+def degree_bound(taskset: TaskSet, adaptation: str = "gradient") -> int:
+    """Upper bound on the degree of the numerator of ``h'`` on one mode.
+
+    Each ``C_i(F_i(W))`` is a ratio of polynomials of degree ``<= 10``
+    (gradient adaptation; ``<= 2`` normalized), identical tasks give identical
+    terms, so ``h`` has a denominator of degree ``<= 10 n`` and ``h'`` a
+    numerator of degree ``< 20 n`` for ``n`` distinct tasks (``4 n``).
+
+    >>> from symlqr.tasks import figure
+    >>> degree_bound(figure("fig3d"))      # the exact degree is 218
+    220
+    """
+    n = len({t.as_tuple() for t in taskset.tasks})
+    return (20 if adaptation == "gradient" else 4) * n
 
 
 class Timeout(RuntimeError):
@@ -441,7 +468,8 @@ def _hard_deadline(deadline: Optional[float], stage: list):
 
 def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
             max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-            progress: Optional[list] = None) -> Landscape:
+            progress: Optional[list] = None,
+            max_degree: Optional[int] = MAX_DEGREE) -> Landscape:
     """Certify the landscape of ``h(W) = sum_i w_i C_i(F_i(W))``.
 
     Parameters
@@ -452,6 +480,8 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     max_bits : precision cap for comparisons before "undecided"
     deadline : ``time.monotonic()`` value after which :class:`Timeout` is raised
     progress : optional list that receives the name of each finished stage
+    max_degree : refuse (:class:`TooLarge`) when :func:`degree_bound` exceeds it
+        and the domain is not empty; ``None`` for no limit
 
     Returns
     -------
@@ -466,11 +496,13 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     """
     stage = ["starting"]
     with _hard_deadline(deadline, stage):
-        return _certify(taskset, adaptation, digits, max_bits, deadline, progress, stage)
+        return _certify(taskset, adaptation, digits, max_bits, deadline, progress, stage,
+                        max_degree)
 
 
 def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
-             deadline: Optional[float], progress: Optional[list], stage: list) -> Landscape:
+             deadline: Optional[float], progress: Optional[list], stage: list,
+             max_degree: Optional[int]) -> Landscape:
     t_start = time.perf_counter()
     progress = progress if progress is not None else []
 
@@ -518,6 +550,13 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
 
     # 2. components (maximal in-domain runs) and smooth segments ---------------
     domain, segments, kinks = _components(cells, bps, bp_info)
+    if segments and max_degree is not None and degree_bound(taskset, adaptation) > max_degree:
+        n = len({t.as_tuple() for t in taskset.tasks})
+        raise TooLarge(f"too large: {n} distinct tasks give h' a numerator of degree up to "
+                       f"{degree_bound(taskset, adaptation)}, above the limit {max_degree} "
+                       "(minutes at degree 600, growing faster than cubically); use fewer "
+                       "distinct tasks (repeated tasks cost nothing), or call "
+                       "symlqr.landscape.certify(..., max_degree=None)")
 
     # 3. stationary points on each smooth segment -------------------------------
     points: list[StationaryPoint] = []
