@@ -114,7 +114,9 @@ class Enclosure:
             mid = abs(self.lo + self.hi) / 2
             width = self.hi - self.lo
             if mid > 0:
-                ok = math.floor(math.log10(mid / width)) if width > 0 else digits
+                r = mid / width      # log10 of each integer: no float overflow past 1e308
+                ok = (math.floor(math.log10(r.numerator) - math.log10(r.denominator))
+                      if width > 0 else digits)
                 digits = max(1, min(digits, ok))
         old = mp.dps
         try:

@@ -9,6 +9,7 @@ within the time given, even inside one long root isolation, and says how far
 it got.
 """
 import json
+import os
 import time
 from fractions import Fraction
 
@@ -53,17 +54,51 @@ def test_300_digit_decimal_step_size_is_read_exactly(capsys):
     assert doc["counts"]["spurious_min"] == 2 and doc["certified"] is True
 
 
-def test_huge_magnitudes_end_undecided_with_one_line_and_exit_3(capsys, tmp_path):
-    """A = 10^40: the stable interval has width 2e-40 around 1e40; signs at the
-    stationary point are not decided within 4000 bits. Reported, not guessed."""
+def test_huge_magnitudes_are_certified_or_undecided_never_a_traceback(capsys, tmp_path):
+    """A = 10^40: the stable interval has width 2e-40 around 1e40. Either the
+    engine decides every sign (exit 0, certified) or it says which one it could
+    not decide within the precision cap (exit 3, nothing written)."""
     out = tmp_path / "x.json"
-    status, stdout, err = run(["--task", f"1e40,1,2,2,1", "--eta", "0.01", "--output", str(out)],
-                              capsys)
+    status, stdout, err = run(["--task", "1e40,1,2,2,1", "--eta", "0.01", "--json",
+                               "--output", str(out)], capsys)
+    assert status in (0, 3), err
+    if status == 0:
+        assert err == "" and json.loads(stdout)["certified"] is True
+        assert json.loads(out.read_text())["counts"]["min"] == 1
+    else:
+        assert stdout == "" and not out.exists()
+        assert err.startswith(f"{PROG}: undecided: ") and err.count("\n") == 1
+
+
+def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path, monkeypatch):
+    """When a sign is not decided within the cap, the command line says so on
+    one line, with the stages finished, exit 3, and writes nothing."""
+    import symlqr.certify as command
+    from symlqr.realroots import PrecisionExhausted
+
+    def exhausted(taskset, adaptation, digits, deadline, progress):
+        progress += ["optimal gains", "domain"]
+        raise PrecisionExhausted("sign not decided within 4000 bits")
+
+    monkeypatch.setattr(command, "certify", exhausted)
+    out = tmp_path / "x.json"
+    status, stdout, err = run(["fig1", "--output", str(out)], capsys)
     assert status == 3 and stdout == ""
-    assert err == (f"{PROG}: undecided: sign not decided within 4000 bits on custom (finished "
+    assert err == (f"{PROG}: undecided: sign not decided within 4000 bits on fig1 (finished "
                    "stages: optimal gains, domain); the numbers are too large or too close "
                    "together for the precision cap, nothing is reported\n")
-    assert not out.exists()
+    assert os.listdir(tmp_path) == []
+
+
+def test_decimal_of_a_huge_value_does_not_overflow_floats():
+    """Values beyond 1e308 with enclosures tighter than 1e-308 (s0 = 1e300
+    gives h of about 3.2e600) are printed, not an OverflowError."""
+    from symlqr.landscape import Enclosure
+    big = Fraction(10) ** 600
+    e = Enclosure(big * Fraction(3236, 1000), big * Fraction(3236, 1000) + 1)
+    assert e.decimal(10) == "3.236e+600"
+    assert Enclosure(Fraction(1, 10**400), Fraction(1, 10**400) + Fraction(1, 10**800)
+                     ).decimal(5) == "1.0e-400"
 
 
 def test_hundreds_of_tasks_from_a_few_distinct_ones_are_certified(capsys):

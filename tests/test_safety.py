@@ -41,6 +41,7 @@ PAYLOADS = [
     "Symbol('PWNED')",
     "1/2 if open('PWNED','w') else 0",
 ]
+MARKER = "PWNED"
 # a pickle that runs ``touch PWNED`` when unpickled
 PICKLE_BOMB = b"cos\nsystem\n(S'touch PWNED'\ntR."
 
@@ -51,24 +52,26 @@ class Tripwire(AssertionError):
 
 @pytest.fixture
 def tripwires(monkeypatch, tmp_path):
-    """Work in an empty folder with every evaluator replaced by a tripwire."""
+    """Work in an empty folder with every evaluator wrapped in a tripwire that
+    fires when user text (every payload contains the marker ``PWNED``) reaches
+    it; trusted calls (runpy compiling a script, pytest's reports) pass."""
     fired = []
 
-    def wire(name):
+    def wire(name, real):
         def call(*args, **kwargs):
-            fired.append((name, args))
-            raise Tripwire(f"{name} called with {args!r}")
+            if MARKER in repr(args) or MARKER in repr(kwargs):
+                fired.append((name, args))
+                raise Tripwire(f"{name} called with {args!r}")
+            return real(*args, **kwargs)
         return call
 
     import sympy.parsing.sympy_parser as sympy_parser
-    monkeypatch.setattr(builtins, "eval", wire("eval"))
-    monkeypatch.setattr(builtins, "exec", wire("exec"))
-    monkeypatch.setattr(builtins, "compile", wire("compile"))
-    monkeypatch.setattr(os, "system", wire("os.system"))
-    monkeypatch.setattr(subprocess, "Popen", wire("subprocess.Popen"))
-    monkeypatch.setattr(pickle, "loads", wire("pickle.loads"))
-    monkeypatch.setattr(pickle, "load", wire("pickle.load"))
-    monkeypatch.setattr(sympy_parser, "parse_expr", wire("sympy parse_expr"))
+    for owner, attr, label in ((builtins, "eval", "eval"), (builtins, "exec", "exec"),
+                               (builtins, "compile", "compile"), (os, "system", "os.system"),
+                               (subprocess, "Popen", "subprocess.Popen"),
+                               (pickle, "loads", "pickle.loads"), (pickle, "load", "pickle.load"),
+                               (sympy_parser, "parse_expr", "sympy parse_expr")):
+        monkeypatch.setattr(owner, attr, wire(label, getattr(owner, attr)))
     monkeypatch.chdir(tmp_path)
     yield fired
     assert fired == []
@@ -77,13 +80,17 @@ def tripwires(monkeypatch, tmp_path):
 
 
 def test_tripwires_catch_an_evaluation(tripwires):
-    """The tripwires can fire: eval and sympy's string parsing are caught."""
+    """The tripwires can fire: eval, pickle and sympy's string parsing of a
+    payload are caught, while trusted evaluations still work."""
     import sympy
+    assert eval("1 + 1") == 2
     with pytest.raises(Tripwire):
-        eval("1 + 1")
+        eval("'PWNED'")
     with pytest.raises(Tripwire):
-        sympy.sympify("x + 1")
-    assert [name for name, _ in tripwires] == ["eval", "sympy parse_expr"]
+        sympy.sympify("PWNED + 1")
+    with pytest.raises(Tripwire):
+        pickle.loads(PICKLE_BOMB)
+    assert [name for name, _ in tripwires] == ["eval", "sympy parse_expr", "pickle.loads"]
     tripwires.clear()
 
 
