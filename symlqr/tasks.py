@@ -28,8 +28,8 @@ class InputError(ValueError):
     """Bad user input. ``str(err)`` is a one-line message for the user."""
 
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+/\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_FRACTION = re.compile(r"[+-]?\d+/\d+", re.ASCII)
 MAX_TEXT = 5000        # characters in one number
 MAX_EXPONENT = 5000    # |e| in 1e-5000
 MAX_BITS = 16610       # bits of an integer with MAX_TEXT digits

@@ -59,6 +59,8 @@ ARGUMENT_CASES = {
                                    f"--task 2: field Q: 'x' {NOT_A_NUMBER}"),
     "python_expression_as_number": (["--task", "1,1,2**2,2,1", "--eta", "0.1"],
                                     f"--task 1: field Q: '2**2' {NOT_A_NUMBER}"),
+    "non_ascii_digits": (["--task", "\u0661,1,1,1,1", "--eta", "0.1"],
+                         f"--task 1: field A: '\u0661' {NOT_A_NUMBER}"),
     "non_numeric_eta": (["--task", T, "--eta", "small"], f"--eta: 'small' {NOT_A_NUMBER}"),
     "non_numeric_weight": (["--task", T, "--task", T, "--eta", "0.1", "--weights", "1,two"],
                            f"--weights: weight 2: 'two' {NOT_A_NUMBER}"),
