@@ -16,6 +16,7 @@ from .cli import (EXIT_INPUT, EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_a
                   run_main, tasksets_from_args, write_atomic)
 from .landscape import Timeout, certify
 from .maml import ADAPTATIONS
+from .realroots import PrecisionExhausted
 from .report import text_table
 from .tasks import InputError
 
@@ -77,6 +78,12 @@ def _main(argv) -> int:
             print(f"{PROG}: timeout after {args.timeout:g} s on {ts.name} while "
                   f"{exc.stage} (finished stages: {done}; finished task sets: {finished})",
                   file=sys.stderr)
+            return EXIT_UNDECIDED
+        except PrecisionExhausted as exc:
+            done = ", ".join(progress) if progress else "nothing"
+            print(f"{PROG}: undecided: {exc} on {ts.name} (finished stages: {done}); the "
+                  "numbers are too large or too close together for the precision cap, "
+                  "nothing is reported", file=sys.stderr)
             return EXIT_UNDECIDED
         doc = ls.to_dict()
         docs.append(doc)

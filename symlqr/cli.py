@@ -7,16 +7,20 @@ Only the functions named ``main``/``run_main`` print.
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import re
 import sys
 import tempfile
 from typing import Callable
 
+from .realroots import PrecisionExhausted
 from .tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
                     parse_rational)
 
 __all__ = ["OneLineParser", "add_task_arguments", "tasksets_from_args", "write_atomic",
-           "run_main", "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED"]
+           "check_output_path", "check_timeout", "run_main",
+           "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED"]
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 
@@ -25,6 +29,9 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse that reports errors as one line (``prog: error: ...``), exit 2."""
 
     def error(self, message):
+        m = re.fullmatch(r"argument (--[\w-]+)(?:/[^:]*)?: expected one argument", message)
+        if m:
+            message += f" (for a value starting with '-' write {m.group(1)}=VALUE)"
         raise InputError(message)
 
 
@@ -40,7 +47,15 @@ def add_task_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def tasksets_from_args(args) -> list[TaskSet]:
-    """The task sets selected on the command line (figures, or one custom set)."""
+    """The task sets selected on the command line (figures, or one custom set).
+
+    Also checks the run options every entry point shares, when present
+    (``--timeout`` finite and > 0, ``--output`` writable), so that bad input
+    stops before any work is done.
+    """
+    check_timeout(getattr(args, "timeout", None))
+    if getattr(args, "output", None) is not None:
+        check_output_path(args.output)
     custom = bool(args.task or args.tasks_file)
     if args.names and custom:
         raise InputError("give either figure names or --task/--tasks-file, not both")
@@ -59,35 +74,66 @@ def tasksets_from_args(args) -> list[TaskSet]:
         data = load_tasks_file(args.tasks_file)
         tasks += data["tasks"]
         eta, weights = data["eta"], data["weights"]
-    tasks += [Task.parse(t) for t in args.task]
+    for k, text in enumerate(args.task):
+        try:
+            tasks.append(Task.parse(text))
+        except InputError as exc:
+            raise InputError(f"--task {k + 1}: {exc}") from None
     if args.eta is not None:
-        eta = parse_rational(args.eta, "eta")
+        eta = parse_rational(args.eta, "--eta")
     if eta is None:
         raise InputError("custom tasks need a step size: --eta (or eta in the tasks file)")
     if args.weights is not None:
-        weights = [parse_rational(w, "weight") for w in args.weights.split(",")]
+        weights = [parse_rational(w, f"--weights: weight {k + 1}")
+                   for k, w in enumerate(args.weights.split(","))]
     return [TaskSet(tasks, eta, weights)]
+
+
+def check_output_path(path: str) -> None:
+    """Fail early (before any work) when ``path`` cannot be written: a missing
+    folder, or a path that is a folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"cannot write {path!r}: folder {folder!r} does not exist")
+    if os.path.isdir(path):
+        raise InputError(f"cannot write {path!r}: it is a folder; give a file name")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write {path!r}: folder {folder!r} is not writable")
 
 
 def write_atomic(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder
-    and a rename, so an interrupted run never leaves a truncated file."""
+    and a rename, so an interrupted run never leaves a truncated file.
+
+    On any failure the temporary file is removed and ``path`` is untouched;
+    an operating-system error becomes an :class:`InputError` (one line).
+    """
+    check_output_path(path)
     folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError(f"cannot write {path!r}: folder {folder!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".symlqr-", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".symlqr-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
         raise
+
+
+def check_timeout(seconds) -> None:
+    """``--timeout`` must be a finite number of seconds > 0."""
+    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+        raise InputError(f"--timeout {seconds:g}: give a finite number of seconds > 0")
 
 
 def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
@@ -101,6 +147,11 @@ def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except PrecisionExhausted as exc:
+        print(f"{prog}: undecided: {exc} (the precision cap); the numbers are too large "
+              "or too close together to decide within it, nothing is reported",
+              file=sys.stderr)
+        return EXIT_UNDECIDED
     except RecursionError:
         print(f"{prog}: error: input too large (recursion limit)", file=sys.stderr)
         return EXIT_INPUT

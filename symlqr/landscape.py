@@ -28,7 +28,10 @@ Pipeline (every step exact or enclosed):
 """
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
@@ -41,13 +44,40 @@ from .maml import MamlObjective
 from .ratfunc import RationalFunction, to_fmpq, to_fraction
 from .realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
                         sort_disjoint, squarefree_factors)
-from .tasks import TaskSet
+from .tasks import InputError, TaskSet
 
 __all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
-           "MINPOLY_MAX_DEGREE"]
+           "MINPOLY_MAX_DEGREE", "MAX_DEGREE", "TooLarge", "degree_bound"]
 
 #: Largest degree of a point's polynomial for the exact minimal-polynomial tie test.
 MINPOLY_MAX_DEGREE = 48
+
+#: Largest bound on the degree of the numerator of ``h'`` that :func:`certify`
+#: attempts (see :func:`degree_bound`): 50 distinct tasks. Measured on one core:
+#: degree 400 about 10-40 s, 600 about 1 min, 800-1000 about 2-4 min. The FLINT
+#: factorization inside (C code, which no timeout can interrupt) takes about 6 s
+#: at degree 800, 14 s at 1000 and 31 s at 1200.
+MAX_DEGREE = 1000
+
+
+class TooLarge(InputError):
+    """The task set is beyond :data:`MAX_DEGREE`; ``str(err)`` is one line."""
+
+
+def degree_bound(taskset: TaskSet, adaptation: str = "gradient") -> int:
+    """Upper bound on the degree of the numerator of ``h'`` on one mode.
+
+    Each ``C_i(F_i(W))`` is a ratio of polynomials of degree ``<= 10``
+    (gradient adaptation; ``<= 2`` normalized), identical tasks give identical
+    terms, so ``h`` has a denominator of degree ``<= 10 n`` and ``h'`` a
+    numerator of degree ``< 20 n`` for ``n`` distinct tasks (``4 n``).
+
+    >>> from symlqr.tasks import figure
+    >>> degree_bound(figure("fig3d"))      # the exact degree is 218
+    220
+    """
+    n = len({t.as_tuple() for t in taskset.tasks})
+    return (20 if adaptation == "gradient" else 4) * n
 
 
 class Timeout(RuntimeError):
@@ -84,7 +114,9 @@ class Enclosure:
             mid = abs(self.lo + self.hi) / 2
             width = self.hi - self.lo
             if mid > 0:
-                ok = math.floor(math.log10(mid / width)) if width > 0 else digits
+                r = mid / width      # log10 of each integer: no float overflow past 1e308
+                ok = (math.floor(math.log10(r.numerator) - math.log10(r.denominator))
+                      if width > 0 else digits)
                 digits = max(1, min(digits, ok))
         old = mp.dps
         try:
@@ -363,14 +395,27 @@ def _rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) ->
 
 
 def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
-    """A short rational strictly inside ``(lo, hi)`` (continued-fraction descent)."""
+    """A rational strictly inside ``(lo, hi)``, by the continued-fraction
+    (Stern-Brocot) descent; a loop rather than a recursion, so brackets of
+    rationals with hundreds of digits do not exhaust the recursion limit."""
+    assert lo < hi
     import math
-    fl = math.floor(lo)
-    if fl + 1 < hi:                              # an integer fits
-        return Fraction(0) if lo < 0 < hi else Fraction(fl + 1)
-    a, b = lo - fl, hi - fl                      # 0 <= a < b <= 1
-    inner = Fraction(math.floor(1 / b) + 1) if a == 0 else _simplest_between(1 / b, 1 / a)
-    return fl + 1 / inner
+    heads = []
+    while True:
+        if math.floor(lo) + 1 < hi:
+            x = Fraction(0) if lo < 0 < hi else Fraction(math.floor(lo) + 1)
+            break
+        fl = math.floor(lo)
+        # both in [fl, fl+1]: continue on reciprocals of the fractional parts
+        a, b = lo - fl, min(hi - fl, Fraction(1))
+        heads.append(fl)
+        if a == 0:
+            x = Fraction(math.floor(1 / b) + 1)
+            break
+        lo, hi = 1 / b, 1 / a
+    for fl in reversed(heads):
+        x = fl + 1 / x
+    return x
 
 
 def _sign(v) -> int:
@@ -387,9 +432,51 @@ def _limit_at_infinity(f: RationalFunction, direction: int) -> Optional[Fraction
     return None
 
 
+# ---------------------------------------------------------------------------
+# resource guard: a hard deadline behind the cooperative ``check(stage)`` calls
+# ---------------------------------------------------------------------------
+@contextmanager
+def _hard_deadline(deadline: Optional[float], stage: list):
+    """Raise :class:`Timeout` at ``deadline`` even inside one long step (a root
+    isolation of a high-degree polynomial runs for minutes between two
+    cooperative checks). Uses ``SIGALRM``, so only in the main thread of a
+    POSIX process; elsewhere only the cooperative checks apply. The previous
+    handler, a pending outer timer and mpmath's precisions are restored."""
+    if (deadline is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    active = [True]
+
+    def on_alarm(signum, frame):
+        if active[0]:
+            active[0] = False
+            raise Timeout(stage[0])
+
+    saved_prec = (mp.prec, iv.prec)
+    old_handler = signal.signal(signal.SIGALRM, on_alarm)
+    t0 = time.monotonic()
+    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL,
+                                               max(deadline - t0, 0.001))
+    try:
+        yield
+    finally:
+        active[0] = False
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, old_handler if old_handler is not None
+                          else signal.SIG_DFL)
+            mp.prec, iv.prec = saved_prec
+            if old_delay > 0:
+                signal.setitimer(signal.ITIMER_REAL,
+                                 max(old_delay - (time.monotonic() - t0), 0.001), old_interval)
+
+
 def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
             max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-            progress: Optional[list] = None) -> Landscape:
+            progress: Optional[list] = None,
+            max_degree: Optional[int] = MAX_DEGREE) -> Landscape:
     """Certify the landscape of ``h(W) = sum_i w_i C_i(F_i(W))``.
 
     Parameters
@@ -400,6 +487,8 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     max_bits : precision cap for comparisons before "undecided"
     deadline : ``time.monotonic()`` value after which :class:`Timeout` is raised
     progress : optional list that receives the name of each finished stage
+    max_degree : refuse (:class:`TooLarge`) when :func:`degree_bound` exceeds it
+        and the domain is not empty; ``None`` for no limit
 
     Returns
     -------
@@ -412,12 +501,22 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     >>> ls.counts()["spurious_min"]
     2
     """
+    stage = ["starting"]
+    with _hard_deadline(deadline, stage):
+        return _certify(taskset, adaptation, digits, max_bits, deadline, progress, stage,
+                        max_degree)
+
+
+def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
+             deadline: Optional[float], progress: Optional[list], stage: list,
+             max_degree: Optional[int]) -> Landscape:
     t_start = time.perf_counter()
     progress = progress if progress is not None else []
 
-    def check(stage: str):
+    def check(where: str):
+        stage[0] = where
         if deadline is not None and time.monotonic() > deadline:
-            raise Timeout(stage)
+            raise Timeout(where)
 
     obj = MamlObjective(taskset, adaptation)
     n_tasks = len(taskset.tasks)
@@ -458,6 +557,13 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
 
     # 2. components (maximal in-domain runs) and smooth segments ---------------
     domain, segments, kinks = _components(cells, bps, bp_info)
+    if segments and max_degree is not None and degree_bound(taskset, adaptation) > max_degree:
+        n = len({t.as_tuple() for t in taskset.tasks})
+        raise TooLarge(f"too large: {n} distinct tasks give h' a numerator of degree up to "
+                       f"{degree_bound(taskset, adaptation)}, above the limit {max_degree} "
+                       "(minutes at degree 600, growing faster than cubically); use fewer "
+                       "distinct tasks (repeated tasks cost nothing), or call "
+                       "symlqr.landscape.certify(..., max_degree=None)")
 
     # 3. stationary points on each smooth segment -------------------------------
     points: list[StationaryPoint] = []

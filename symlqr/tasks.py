@@ -28,10 +28,11 @@ class InputError(ValueError):
     """Bad user input. ``str(err)`` is a one-line message for the user."""
 
 
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_FRACTION = re.compile(r"[+-]?\d+/\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_FRACTION = re.compile(r"[+-]?\d+/\d+", re.ASCII)
 MAX_TEXT = 5000        # characters in one number
 MAX_EXPONENT = 5000    # |e| in 1e-5000
+MAX_BITS = 16610       # bits of an integer with MAX_TEXT digits
 
 
 def parse_rational(text: str, what: str = "value") -> Fraction:
@@ -80,6 +81,8 @@ def as_rational(x, what: str = "value") -> Fraction:
     if isinstance(x, Fraction):
         return x
     if isinstance(x, int):
+        if x.bit_length() > MAX_BITS:
+            raise InputError(f"{what}: integer has more than {MAX_TEXT} digits")
         return Fraction(x)
     if isinstance(x, str):
         return parse_rational(x, what)
@@ -93,7 +96,11 @@ def as_rational(x, what: str = "value") -> Fraction:
     num, den = getattr(x, "numerator", None), getattr(x, "denominator", None)
     if isinstance(num, int) and isinstance(den, int):
         return Fraction(num, den)
-    raise InputError(f"{what}: {type(x).__name__} is not an exact rational")
+    shown = {"NoneType": "null", "list": "a list", "dict": "a table",
+             "date": "a date", "datetime": "a date", "time": "a time"}.get(
+                 type(x).__name__, type(x).__name__)
+    raise InputError(f"{what}: {shown} is not a number (use a decimal such as 0.1, "
+                     "an integer, or a fraction p/q)")
 
 
 FIELDS = ("A", "B", "Q", "R", "s0", "s0a")
@@ -149,7 +156,7 @@ class Task:
         if len(parts) not in (5, 6):
             raise InputError(f"task {text.strip()[:40]!r}: expected 5 or 6 comma-separated "
                              f"fields A,B,Q,R,s0[,s0a], got {len(parts)}")
-        vals = [parse_rational(p, f"task field {FIELDS[k]}") for k, p in enumerate(parts)]
+        vals = [parse_rational(p, f"field {FIELDS[k]}") for k, p in enumerate(parts)]
         return cls(*vals)
 
     @classmethod
@@ -191,21 +198,24 @@ class TaskSet:
                  note: str = ""):
         tasks = tuple(tasks)
         if not tasks:
-            raise InputError("no tasks given")
+            raise InputError("no tasks given: the task list is empty")
         eta = as_rational(eta, "eta")
         if eta <= 0:
-            raise InputError(f"eta = {eta} must be > 0")
+            raise InputError(f"eta = {eta} <= 0: the step size must be > 0")
         if weights is None or len(weights) == 0:
             w = tuple(Fraction(1, len(tasks)) for _ in tasks)
         else:
             w = tuple(as_rational(x, "weight") for x in weights)
             if len(w) != len(tasks):
-                raise InputError(f"{len(w)} weights for {len(tasks)} tasks")
-            if any(x < 0 for x in w):
-                raise InputError("weights must be >= 0")
+                raise InputError(f"{len(w)} weight{'s' if len(w) != 1 else ''} for "
+                                 f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}: "
+                                 "give one weight per task")
+            for k, x in enumerate(w):
+                if x < 0:
+                    raise InputError(f"weight {k + 1} = {x} < 0: weights must be >= 0")
             total = sum(w)
             if total == 0:
-                raise InputError("weights sum to zero")
+                raise InputError("weights sum to zero: at least one weight must be > 0")
             w = tuple(x / total for x in w)
         object.__setattr__(self, "tasks", tasks)
         object.__setattr__(self, "eta", eta)
@@ -267,7 +277,6 @@ def load_tasks_file(path: str) -> dict:
     Returns ``{"tasks": [Task...], "eta": Fraction|None, "weights": list|None}``.
     """
     import json
-    import os
     low = path.lower()
     if not (low.endswith(".json") or low.endswith(".toml")):
         raise InputError(f"tasks file {path!r}: name must end in .json or .toml")
@@ -286,7 +295,7 @@ def load_tasks_file(path: str) -> dict:
         try:
             data = json.loads(text, parse_float=str, parse_int=str,
                               parse_constant=lambda c: (_ for _ in ()).throw(
-                                  InputError(f"tasks file {os.path.basename(path)!r}: {c} is not a finite number")))
+                                  InputError(f"tasks file {path!r}: {c} is not a finite number")))
         except json.JSONDecodeError as exc:
             raise InputError(f"tasks file {path!r}: invalid JSON at line {exc.lineno} "
                              f"column {exc.colno}: {exc.msg}") from None
@@ -307,11 +316,19 @@ def load_tasks_file(path: str) -> dict:
                          "allowed: tasks, eta, weights")
     if not isinstance(data["tasks"], list):
         raise InputError(f"tasks file {path!r}: 'tasks' must be a list")
-    tasks = [Task.from_mapping(m) for m in data["tasks"]]
-    eta = as_rational(data["eta"], "eta") if "eta" in data else None
-    weights = data.get("weights")
-    if weights is not None:
-        if not isinstance(weights, list):
-            raise InputError(f"tasks file {path!r}: 'weights' must be a list")
-        weights = [as_rational(w, "weight") for w in weights]
+    tasks = []
+    for k, m in enumerate(data["tasks"]):
+        try:
+            tasks.append(Task.from_mapping(m))
+        except InputError as exc:
+            raise InputError(f"tasks file {path!r}: task {k + 1}: {exc}") from None
+    try:
+        eta = as_rational(data["eta"], "eta") if "eta" in data else None
+        weights = data.get("weights")
+        if weights is not None:
+            if not isinstance(weights, list):
+                raise InputError("'weights' must be a list")
+            weights = [as_rational(w, f"weight {k + 1}") for k, w in enumerate(weights)]
+    except InputError as exc:
+        raise InputError(f"tasks file {path!r}: {exc}") from None
     return {"tasks": tasks, "eta": eta, "weights": weights}
