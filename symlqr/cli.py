@@ -28,6 +28,23 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports errors as one line (``prog: error: ...``), exit 2."""
 
+    def parse_args(self, args=None, namespace=None):
+        """Like argparse, but ``--task -1,1,2,2,1`` and ``--eta -0.5`` work: a
+        token that starts with '-' and then a digit or '.' right after an option
+        that takes one value is that option's value."""
+        args = list(sys.argv[1:] if args is None else args)
+        takes_value = {s for a in self._actions if a.option_strings and a.nargs is None
+                       and a.const is None for s in a.option_strings}
+        out, i = [], 0
+        while i < len(args):
+            if args[i] in takes_value and i + 1 < len(args) and re.match(r"-[\d.]", args[i + 1]):
+                out.append(f"{args[i]}={args[i + 1]}")
+                i += 2
+            else:
+                out.append(args[i])
+                i += 1
+        return super().parse_args(out, namespace)
+
     def error(self, message):
         m = re.fullmatch(r"argument (--[\w-]+)(?:/[^:]*)?: expected one argument", message)
         if m:
@@ -115,6 +132,9 @@ def write_atomic(path: str, data: bytes) -> None:
     except OSError as exc:
         raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)            # as an ordinary new file, not mkstemp's 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -93,8 +93,10 @@ ARGUMENT_CASES = {
     "eta_negative": (["--task", T, "--eta=-1/2"], "eta = -1/2 <= 0: the step size must be > 0"),
     "eta_negative_integer": (["--task", T, "--eta", "-2"], "eta = -2 <= 0: the step size must be > 0"),
     "negative_value_not_attached": (["--task", T, "--eta", "-1/2"],
-                                    "argument --eta: expected one argument (for a value "
-                                    "starting with '-' write --eta=VALUE)"),
+                                    "eta = -1/2 <= 0: the step size must be > 0"),
+    "value_missing_before_next_option": (["--task", T, "--eta", "--json"],
+                                         "argument --eta: expected one argument (for a value "
+                                         "starting with '-' write --eta=VALUE)"),
     "eta_missing": (["--task", T], "custom tasks need a step size: --eta (or eta in the tasks file)"),
     # weights
     "weight_negative": (["--task", T, "--task", T, "--eta", "0.1", "--weights", "1,-1"],

@@ -120,3 +120,19 @@ def test_undecided_result_exits_3(monkeypatch, capsys):
                         lambda *a, **k: real(*a, **{**k, "max_bits": 256}))
     assert main(["--task", "0.5,1,1,1,1", "--task", "0.5,-1,1,1,1", "--eta", "0.1"]) == 3
     assert "certified: NO" in capsys.readouterr().out
+
+
+def test_negative_leading_values_are_values_not_options(capsys):
+    """(-1, -1, 2, 2) is (1, 1, 2, 2) with A -> -A, B -> -B: the same cost."""
+    assert main(["--task", "-1,-1,2,2,1", "--eta", "0.01", "--json"]) == 0
+    mirrored = json.loads(capsys.readouterr().out)
+    assert main(["fig1", "--json"]) == 0
+    assert mirrored["stationary_points"] == json.loads(capsys.readouterr().out)["stationary_points"]
+
+
+def test_output_file_is_readable_like_any_new_file(tmp_path):
+    out = tmp_path / "x.json"
+    assert main(["fig1", "--output", str(out)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (out.stat().st_mode & 0o777) == (0o666 & ~mask)
