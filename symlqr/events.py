@@ -1,0 +1,256 @@
+"""Candidate critical values of a family and the exact decision of each event.
+
+The candidates are the real roots in ``p`` of the discriminants, resultants and
+leading coefficients in ``W`` of the factors of ``N(W, p)`` and of the walls
+``g_l(W, p)``. At a candidate ``c`` the common root of the event's two
+polynomials is ``W_c = -s0/s1`` from their first subresultant
+``S_1(W) = s1 W + s0``, enclosed in an arb ball (valid when the ball of ``s1``
+excludes 0); the signs of the domain conditions at ``(W_c, c)`` decide whether
+the event lies inside the domain, on a wall, or outside.
+
+>>> from symlqr.family import Family
+>>> from symlqr.tasks import figure
+>>> sorted({reason[0] for _poly, reason in _candidate_polys(Family(figure("fig1"), "eta"))})
+['domain', 'fold', 'infinity', 'infinity-wall', 'touch', 'walls']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+import flint
+
+from .family import Family, _CTX, _coeffs_in_w, _const, _deg_w, _in_p
+from .landscape import Enclosure
+from .ratfunc import to_fmpq
+from .realroots import RealAlgebraic
+
+__all__ = ["CriticalValue"]
+
+
+# ---------------------------------------------------------------------------
+# the common root of two polynomials at a parameter value (ball arithmetic)
+# ---------------------------------------------------------------------------
+class _Prec:
+    """Temporarily set FLINT's working precision (bits) for arb balls."""
+
+    def __init__(self, bits):
+        self.bits = bits
+
+    def __enter__(self):
+        self.old = flint.ctx.prec
+        flint.ctx.prec = self.bits
+
+    def __exit__(self, *exc):
+        flint.ctx.prec = self.old
+
+
+def _ball(c: RealAlgebraic):
+    """An arb ball containing ``c`` (from its exact bracket)."""
+    return flint.arb(to_fmpq(c.lo)).union(flint.arb(to_fmpq(c.hi)))
+
+
+def _horner(coeffs, x):
+    acc = flint.arb(0)
+    for a in reversed(coeffs):
+        acc = acc * x + a
+    return acc
+
+
+def _poly_ball(f: flint.fmpq_poly, x):
+    return _horner([flint.arb(c) for c in f.coeffs()], x)
+
+
+def _bi_ball(rows: list, w, x):
+    """``sum_k a_k(x) w^k`` for ``rows = [a_k]`` (``fmpq_poly`` in p)."""
+    return _horner([_poly_ball(a, x) for a in rows], w)
+
+
+def _subresultant1(F: list, G: list):
+    """``(s1, s0)`` with ``S_1(W) = s1 W + s0`` the first subresultant of two
+    polynomials given by ball coefficients, highest degree first; when
+    ``Res = 0`` and ``s1 != 0`` their gcd has degree 1 and its root is ``-s0/s1``."""
+    m, n = len(F) - 1, len(G) - 1
+    size = m + n - 2
+    cols = m + n - 1
+    rows = []
+    for k in range(n - 1):
+        rows.append([flint.arb(0)] * k + list(F) + [flint.arb(0)] * (cols - k - m - 1))
+    for k in range(m - 1):
+        rows.append([flint.arb(0)] * k + list(G) + [flint.arb(0)] * (cols - k - n - 1))
+    first = [r[:size - 1] for r in rows]
+    M1 = flint.arb_mat([a + [r[cols - 2]] for a, r in zip(first, rows)])
+    M0 = flint.arb_mat([a + [r[cols - 1]] for a, r in zip(first, rows)])
+    return M1.det(), M0.det()
+
+
+def _exact_degree(rows: list, c: RealAlgebraic) -> list:
+    """Drop leading coefficients that vanish exactly at ``c``."""
+    rows = list(rows)
+    while rows and c.sign_of(rows[-1]) == 0:
+        rows.pop()
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# the result: a critical value
+# ---------------------------------------------------------------------------
+@dataclass
+class CriticalValue:
+    """A certified critical value of the parameter.
+
+    ``value`` is a RealAlgebraic (fold, domain) whose bracket is a certified
+    enclosure, or ``None`` for a switch, which is enclosed by ``lo < hi``
+    (rationals) and certified by continuity."""
+    kind: str                      # "fold", "domain", "switch", "touch", "degenerate"
+    lo: Fraction
+    hi: Fraction
+    detail: str
+    value: Optional[RealAlgebraic] = None
+    W: list = field(default_factory=list)   # decimal locations of the event
+
+    def decimal(self, digits: int = 15) -> str:
+        if self.value is not None:
+            return self.value.decimal(digits)
+        return Enclosure(self.lo, self.hi).decimal(digits)
+
+    def contains(self, x: Fraction) -> bool:
+        return self.lo <= x <= self.hi
+
+
+# ---------------------------------------------------------------------------
+# candidate events
+# ---------------------------------------------------------------------------
+def _candidate_polys(fam: Family) -> list:
+    """``(fmpq_poly in p, reason)`` for every event that can change the landscape."""
+    out = []
+    nf = [g for g, _m in fam.n_factors]
+    for a, (g, _m) in enumerate(fam.n_factors):
+        if _deg_w(g) == 0:
+            out.append((_in_p(g), ("degenerate", a, None)))
+            continue
+        if _deg_w(g) >= 2:
+            out.append((_in_p(g.discriminant("W")), ("fold", a, a)))
+        out.append((_coeffs_in_w(g)[-1], ("infinity", a, None)))
+        for b in range(a + 1, len(nf)):
+            if _deg_w(nf[b]) >= 1:
+                out.append((_in_p(g.resultant(nf[b], "W")), ("fold", a, b)))
+        for l, wall in enumerate(fam.walls):
+            out.append((_in_p(g.resultant(wall, "W")), ("domain", a, l)))
+    for a in range(len(nf)):
+        G = fam.touch_poly(a)
+        if G is not None:
+            out.append((G, ("touch", a, None)))
+    for l, wall in enumerate(fam.walls):
+        if _deg_w(wall) >= 2:
+            out.append((_in_p(wall.discriminant("W")), ("walls", l, l)))
+        out.append((_coeffs_in_w(wall)[-1], ("infinity-wall", l, None)))
+        for k in range(l + 1, len(fam.walls)):
+            out.append((_in_p(wall.resultant(fam.walls[k], "W")), ("walls", l, k)))
+    return out
+
+
+def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096):
+    """Decide an event at the candidate ``c``.
+
+    The common root ``W_c`` of the two polynomials of the event at ``p = c`` is
+    ``-s0/s1`` from their first subresultant, enclosed in a ball (valid when the
+    ball of ``s1`` excludes 0: then the gcd has degree exactly 1, so ``W_c`` is
+    real and unique); the signs of the domain conditions at ``(W_c, c)`` are
+    read off balls that exclude 0, or are exactly 0 for the event's own wall.
+
+    Returns ``(status, enclosure of W_c)`` with status ``"inside"`` (the open
+    domain), ``"boundary"`` (a wall, in the closure of the domain), ``"outside"``
+    or ``"unresolved"`` (kept as a critical value, conservatively)."""
+    kind, a, b = reason
+    if kind in ("degenerate", "infinity", "infinity-wall"):
+        return "unresolved", None
+    zero_walls = []
+    if kind == "fold":
+        f = fam.n_factors[a][0]
+        g = f.derivative("W") if a == b else fam.n_factors[b][0]
+    elif kind == "domain":
+        f, g = fam.n_factors[a][0], fam.walls[b]
+        zero_walls = [b]
+    elif kind == "touch":
+        f, g = fam.n_factors[a][0], fam.bound_polys[0]
+    else:
+        f = fam.walls[a]
+        g = f.derivative("W") if a == b else fam.walls[b]
+        zero_walls = [a, b]
+    fr, gr = _exact_degree(_coeffs_in_w(f), c), _exact_degree(_coeffs_in_w(g), c)
+    if len(fr) < 2 or len(gr) < 2:
+        return "unresolved", None
+    cond_rows = [(_coeffs_in_w(cd.num), _coeffs_in_w(cd.den)) for cd in fam.conditions]
+    zero_rows = [_coeffs_in_w(fam.walls[k]) for k in zero_walls]
+    bits = 128
+    while bits <= max_bits:
+        c.refine_bits(bits + 32)
+        with _Prec(bits):
+            x = _ball(c)
+            F = [_poly_ball(r, x) for r in reversed(fr)]
+            G = [_poly_ball(r, x) for r in reversed(gr)]
+            s1, s0 = _subresultant1(F, G)
+            if not s1.contains(0):
+                w = -s0 / s1
+                if kind == "touch" and any(
+                        not _bi_ball(_coeffs_in_w(L), w, x).contains(0)
+                        for L in fam.bound_polys[1:]):
+                    return "outside", w
+                signs = []
+                for num, den in cond_rows:
+                    s = []
+                    for rows in (num, den):
+                        v = _bi_ball(rows, w, x)
+                        if v > 0:
+                            s.append(1)
+                        elif v < 0:
+                            s.append(-1)
+                        elif any(_divides(z, rows) for z in zero_rows):
+                            s.append(0)
+                        else:
+                            s.append(None)
+                    signs.append(None if None in s else s[0] * s[1])
+                if any(sg is not None and sg < 0 for sg in signs):
+                    return "outside", w
+                if None not in signs:
+                    return ("boundary" if 0 in signs else "inside"), w
+        bits *= 2
+    return "unresolved", None
+
+
+def _divides(wall_rows: list, rows: list) -> bool:
+    """Is the wall (an irreducible polynomial) a factor of the condition polynomial?"""
+    wall, cond = _from_rows(wall_rows), _from_rows(rows)
+    return not cond.is_zero() and cond.gcd(wall).degrees() == wall.degrees()
+
+
+def _from_rows(rows: list):
+    d = {}
+    for i, a in enumerate(rows):
+        for j, cf in enumerate(a.coeffs()):
+            if cf != 0:
+                d[(i, j)] = cf
+    return _CTX.from_dict(d) if d else _const(0)
+
+
+_KIND_TEXT = {
+    "fold": "h' and h'' vanish together at a point of the domain (a fold, equation (3))",
+    "domain": "a stationary point reaches a wall of the domain (enters or leaves it)",
+    "walls": "the domain changes shape (two walls meet)",
+    "degenerate": "h' vanishes identically in W",
+    "infinity": "a stationary point escapes to infinity",
+    "infinity-wall": "a wall escapes to infinity",
+    "touch": "a stationary point attains the lower bound sum_i w_i C_i(W*_i) of h here "
+             "(F_i(W) = W*_i for every task)",
+}
+
+
+def _main_kind(kinds: set) -> str:
+    if kinds == {"touch"}:
+        return "touch"
+    for k in ("fold", "domain", "degenerate"):
+        if k in kinds:
+            return k
+    return sorted(kinds)[0]

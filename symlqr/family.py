@@ -1,0 +1,336 @@
+"""The one-parameter family ``h(W; p) = sum_i w_i C_i(F_i(W; p); p)`` as exact
+polynomials in QQ[W, p], and its interval evaluation.
+
+    eta     F_i(W; p) = W - p C_i'(W)                      (the step size)
+    scale   the last task's Q and R multiplied by p           (Figure 2's "identical tasks")
+    delta   task_i(p) = t_1 + p (t_i - t_1), componentwise   (Proposition 3's task spread)
+
+``dh/dW = N(W, p) / M(W, p)`` with ``N`` in QQ[W, p] (:attr:`Family.numerator`,
+factored into irreducibles), the domain cut out by the walls ``g_l(W, p)``
+(stability of ``W`` and of every ``F_i``), and ``h`` with its derivative in
+``p`` enclosed on boxes by interval arithmetic (forward mode).
+
+>>> from symlqr.tasks import figure
+>>> fam = Family(figure("fig1"), "eta")
+>>> fam.taskset_at(Fraction(1, 10)).eta
+Fraction(1, 10)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Optional
+
+import flint
+from mpmath import iv
+
+from .ratfunc import to_fmpq, to_fraction
+from .realroots import iv_from_fraction
+from .tasks import InputError, Task, TaskSet
+
+__all__ = ["PARAMETERS", "Family"]
+
+#: The parameters that can be varied.
+PARAMETERS = ("eta", "scale", "delta")
+
+_FIELDS = ("A", "B", "Q", "R", "s0", "s0a")
+_CTX = flint.fmpq_mpoly_ctx.get(("W", "p"))
+_W, _P = _CTX.gens()
+
+
+# ---------------------------------------------------------------------------
+# bivariate polynomials: conversions
+# ---------------------------------------------------------------------------
+def _const(x):
+    return _CTX.from_dict({(0, 0): to_fmpq(Fraction(x))})
+
+
+def _in_p(f) -> flint.fmpq_poly:
+    """A polynomial of ``f`` in QQ[W, p] free of ``W`` as an ``fmpq_poly`` in ``p``."""
+    d = f.to_dict()
+    deg = max((k[1] for k in d), default=0)
+    coeffs = [flint.fmpq(0)] * (deg + 1)
+    for (i, j), c in d.items():
+        assert i == 0
+        coeffs[j] = c
+    return flint.fmpq_poly(coeffs)
+
+
+def _at_p(f, p: Fraction) -> flint.fmpq_poly:
+    """``f(W, p)`` for a rational ``p``, as an ``fmpq_poly`` in ``W``."""
+    d = f.subs({"p": to_fmpq(p)}).to_dict()
+    deg = max((k[0] for k in d), default=0)
+    coeffs = [flint.fmpq(0)] * (deg + 1)
+    for (i, _j), c in d.items():
+        coeffs[i] = c
+    return flint.fmpq_poly(coeffs)
+
+
+def _at_w(f, w: Fraction) -> flint.fmpq_poly:
+    """``f(w, p)`` for a rational ``w``, as an ``fmpq_poly`` in ``p``."""
+    return _in_p(f.subs({"W": to_fmpq(w)}))
+
+
+def _coeffs_in_w(f) -> list:
+    """``f = sum_k a_k(p) W^k`` as the list of ``a_k`` (``fmpq_poly`` in ``p``)."""
+    d = f.to_dict()
+    degw = max((k[0] for k in d), default=0)
+    degp = max((k[1] for k in d), default=0)
+    rows = [[flint.fmpq(0)] * (degp + 1) for _ in range(degw + 1)]
+    for (i, j), c in d.items():
+        rows[i][j] = c
+    return [flint.fmpq_poly(r) for r in rows]
+
+
+def _deg_w(f) -> int:
+    return f.degrees()[0]
+
+
+class _Bi:
+    """``num / den`` with ``num, den`` in QQ[W, p], reduced by their gcd."""
+
+    __slots__ = ("num", "den")
+
+    def __init__(self, num, den=None, reduce: bool = True):
+        den = _const(1) if den is None else den
+        if reduce:
+            g = num.gcd(den)
+            if not g.is_one() and not g.is_zero():
+                num, den = num / g, den / g
+        self.num, self.den = num, den
+
+    def __add__(self, o):
+        o = o if isinstance(o, _Bi) else _Bi(o)
+        if self.den == o.den:
+            return _Bi(self.num + o.num, self.den)
+        return _Bi(self.num * o.den + o.num * self.den, self.den * o.den)
+
+    def __neg__(self):
+        return _Bi(-self.num, self.den, reduce=False)
+
+    def __sub__(self, o):
+        return self + (-(o if isinstance(o, _Bi) else _Bi(o)))
+
+    def __mul__(self, o):
+        o = o if isinstance(o, _Bi) else _Bi(o)
+        return _Bi(self.num * o.num, self.den * o.den)
+
+    def __truediv__(self, o):
+        o = o if isinstance(o, _Bi) else _Bi(o)
+        return _Bi(self.num * o.den, self.den * o.num)
+
+    def dW(self) -> "_Bi":
+        return _Bi(self.num.derivative("W") * self.den - self.num * self.den.derivative("W"),
+                   self.den * self.den)
+
+
+# ---------------------------------------------------------------------------
+# the family h(W; p)
+# ---------------------------------------------------------------------------
+class Family:
+    """A one-parameter family of task sets and its MAML objective in QQ(W, p).
+
+    Parameters
+    ----------
+    taskset : TaskSet (its ``eta`` is replaced by ``p`` when ``param == "eta"``)
+    param : "eta", "scale" or "delta"
+
+    Examples
+    --------
+    >>> from symlqr.tasks import figure
+    >>> fam = Family(figure("fig2"), "scale")
+    >>> fam.taskset_at(Fraction(20)).tasks[1].Q
+    Fraction(2, 1)
+    >>> Family(figure("fig1"), "eta").numerator.degrees()      # N(W, eta): degrees in W, eta
+    (18, 3)
+    """
+
+    def __init__(self, taskset: TaskSet, param: str):
+        if param not in PARAMETERS:
+            raise InputError(f"unknown parameter {param!r}; choose eta, scale or delta")
+        if param == "delta" and len(taskset.tasks) < 2:
+            raise InputError("--vary delta needs at least two tasks (it scales the "
+                             "deviation of every task from the first)")
+        self.taskset, self.param = taskset, param
+        self.n = len(taskset.tasks)
+        # task fields as polynomials in p
+        self.fields = [self._fields(i) for i in range(self.n)]
+        self.etas = [_P if param == "eta" else _const(taskset.eta) for _ in range(self.n)]
+        self._build()
+
+    def _fields(self, i: int) -> dict:
+        t, t1 = self.taskset.tasks[i], self.taskset.tasks[0]
+        out = {}
+        for k in _FIELDS:
+            v = t.s0_adapt if k == "s0a" else getattr(t, k)
+            if self.param == "delta":
+                v1 = t1.s0_adapt if k == "s0a" else getattr(t1, k)
+                out[k] = _const(v1) + _P * _const(v - v1)
+            elif self.param == "scale" and i == self.n - 1 and k in ("Q", "R"):
+                out[k] = _P * _const(v)
+            else:
+                out[k] = _const(v)
+        return out
+
+    def field_value(self, i: int, k: str, p: Fraction) -> Fraction:
+        return to_fraction(_in_p(self.fields[i][k])(to_fmpq(p)))
+
+    def taskset_at(self, p: Fraction) -> TaskSet:
+        """The task set of the family at the rational ``p``."""
+        tasks = [Task(*(self.field_value(i, k, p) for k in _FIELDS)) for i in range(self.n)]
+        eta = p if self.param == "eta" else self.taskset.eta
+        name = f"{self.taskset.name} at {self.param} = {p}"
+        return TaskSet(tasks, eta, self.taskset.weights, name=name)
+
+    def _build(self):
+        W = _Bi(_W)
+        h = _Bi(_const(0))
+        conds, bound = [], []
+        for i in range(self.n):
+            f = self.fields[i]
+            A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
+            D = _const(1) - (A - B * _W) ** 2
+            c = A * B * R * _W ** 2 + (R * (_const(1) - A * A) + B * B * Q) * _W - A * B * Q
+            grad = _Bi(_const(2) * s0a * s0a * c, D * D)
+            F = W - _Bi(self.etas[i]) * grad
+            AF = _Bi(A) - _Bi(B) * F
+            DF = _Bi(_const(1)) - AF * AF
+            cost = (_Bi(Q) + _Bi(R) * F * F) * _Bi(s0 * s0) / DF
+            h = h + cost * _Bi(_const(self.taskset.weights[i]))
+            conds += [_Bi(D), DF]
+            cF = _Bi(A * B * R) * F * F + _Bi(R * (_const(1) - A * A) + B * B * Q) * F \
+                - _Bi(A * B * Q)
+            bound.append(cF.num)              # F_i(W) = W*_i (or its twin root) iff 0
+        self.h = h
+        self.bound_polys = bound
+        self.conditions = conds              # all > 0 on the domain
+        self.numerator = h.dW().num          # N(W, p)
+        self.n_factors = _irreducible(self.numerator)
+        walls = []
+        for cond in conds:
+            for q in (cond.num, cond.den):
+                for g, _m in _irreducible(q):
+                    if _deg_w(g) >= 1 and not any(g == x for x in walls):
+                        walls.append(g)
+        self.walls = walls
+        # factors of N on which h equals its lower bound sum_i w_i C_i(W*_i) identically
+        self.on_bound = [_deg_w(g) >= 1 and all(L.gcd(g).degrees() == g.degrees()
+                                                for L in self.bound_polys)
+                         for g, _m in self.n_factors]
+
+    def touch_poly(self, a: int) -> Optional[flint.fmpq_poly]:
+        """``gcd_i Res_W(f_a, c_i(F_i))``: its roots contain every ``p`` where a root
+        of the factor ``f_a`` of ``N`` has ``F_i(W) = W*_i`` for all tasks, i.e.
+        reaches the lower bound of ``h`` (None when ``f_a`` lies on the bound)."""
+        g = self.n_factors[a][0]
+        if self.on_bound[a] or _deg_w(g) == 0:
+            return None
+        G = None
+        for L in self.bound_polys:
+            r = _in_p(g.resultant(L, "W"))
+            G = r if G is None else G.gcd(r)
+        return G
+
+    # -- interval evaluation ----------------------------------------------------
+    def value_interval(self, Wv, pv):
+        """Interval enclosures ``(h, dh/dp)`` of ``h(W, p)`` and its partial
+        derivative in ``p`` on the box ``W x p`` (mpmath intervals), evaluated
+        task by task in forward-mode differentiation; raises ZeroDivisionError
+        unless the whole box lies in the domain."""
+        P = _Dual(pv, iv.mpf(1))
+        Wd = _Dual(Wv)
+        total = _Dual(iv.mpf(0))
+        for i in range(self.n):
+            f = {k: _dual_lin(self.fields[i][k], P) for k in _FIELDS}
+            eta = P if self.param == "eta" else _Dual(iv_from_fraction(self.taskset.eta))
+            A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
+            D = 1 - (A - B * Wd) * (A - B * Wd)
+            if D.v.a <= 0:
+                raise ZeroDivisionError("W not stable on the whole box")
+            c = A * B * R * Wd * Wd + (R * (1 - A * A) + B * B * Q) * Wd - A * B * Q
+            F = Wd - eta * 2 * s0a * s0a * c / (D * D)
+            DF = 1 - (A - B * F) * (A - B * F)
+            if DF.v.a <= 0:
+                raise ZeroDivisionError("F not stable on the whole box")
+            total = total + _Dual(iv_from_fraction(self.taskset.weights[i])) * s0 * s0 * (
+                Q + R * F * F) / DF
+        return total.v, total.d
+
+
+class _Dual:
+    """``v + d * eps`` with interval parts (forward-mode derivative in ``p``)."""
+
+    __slots__ = ("v", "d")
+
+    def __init__(self, v, d=None):
+        self.v, self.d = v, (iv.mpf(0) if d is None else d)
+
+    @staticmethod
+    def _lift(o):
+        return o if isinstance(o, _Dual) else _Dual(iv.mpf(o))
+
+    def __add__(self, o):
+        o = self._lift(o)
+        return _Dual(self.v + o.v, self.d + o.d)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        o = self._lift(o)
+        return _Dual(self.v - o.v, self.d - o.d)
+
+    def __rsub__(self, o):
+        return self._lift(o) - self
+
+    def __mul__(self, o):
+        o = self._lift(o)
+        return _Dual(self.v * o.v, self.d * o.v + self.v * o.d)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = self._lift(o)
+        if o.v.a <= 0 <= o.v.b:
+            raise ZeroDivisionError("interval division by an interval containing 0")
+        q = self.v / o.v
+        return _Dual(q, (self.d - q * o.d) / o.v)
+
+
+def _dual_lin(f, P: "_Dual") -> "_Dual":
+    """A polynomial in ``p`` (from QQ[W, p], free of W) at the dual number ``P``."""
+    acc = _Dual(iv.mpf(0))
+    for c in reversed(_in_p(f).coeffs()):
+        acc = acc * P + _Dual(iv_from_fraction(to_fraction(c)))
+    return acc
+
+
+def _irreducible(f) -> list:
+    """Irreducible factors of ``f`` in QQ[W, p] with multiplicities (constants dropped)."""
+    if f.is_zero():
+        return []
+    _c, facs = f.factor()
+    return [(g, m) for g, m in facs if not g.is_constant()]
+
+
+
+# ---------------------------------------------------------------------------
+# range checks
+# ---------------------------------------------------------------------------
+def _check_range(fam: Family, lo: Fraction, hi: Fraction) -> None:
+    if lo >= hi:
+        raise InputError(f"empty range: LO = {lo} must be < HI = {hi}")
+    if fam.param in ("eta", "scale") and lo < 0:
+        raise InputError(f"{fam.param} must be > 0: the range (LO, HI] = ({lo}, {hi}] "
+                         "contains values <= 0 (LO = 0 is allowed: it is excluded)")
+    if fam.param == "delta":
+        for i in range(fam.n):
+            for k in ("Q", "R", "s0"):
+                f = _in_p(fam.fields[i][k])
+                a, b = to_fraction(f(to_fmpq(lo))), to_fraction(f(to_fmpq(hi)))
+                bad = (k == "Q" and min(a, b) < 0) or (k == "R" and min(a, b) <= 0 and b <= 0) \
+                    or (k == "R" and a < 0) or (k == "s0" and (a * b < 0 or b == 0))
+                if bad:
+                    raise InputError(f"task {i + 1}'s {k} becomes invalid for delta in "
+                                     f"({lo}, {hi}]: {k}(delta) = {_in_p(fam.fields[i][k])} "
+                                     "(with delta as x)")
+    # every rational in the range gives valid tasks; check the upper end now
+    fam.taskset_at(hi)
