@@ -7,10 +7,14 @@ Layers, each importing only those above it in this list:
 * :mod:`symlqr.realroots` real algebraic numbers, exact root isolation, signs
 * :mod:`symlqr.lqr`       closed forms of C(W), C', C'', Riccati P, W*
 * :mod:`symlqr.maml`      adaptation maps and the MAML objective
-* :mod:`symlqr.report`    text/HTML rendering of results (formatting only)
+* :mod:`symlqr.report`    text/HTML/LaTeX rendering of results (formatting only)
 * :mod:`symlqr.landscape` domain, stationary points, types, global minima, epsilon
 * :mod:`symlqr.numeric`   float twins for independent checks and plots
-* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`  the paper's results checked on tasks
+* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`, :mod:`symlqr.continuity`,
+  :mod:`symlqr.equation3`  the paper's results checked on given tasks
+* :mod:`symlqr.family`, :mod:`symlqr.events`, :mod:`symlqr.switches`,
+  :mod:`symlqr.atlas`     one-parameter atlas of critical values
+* :mod:`symlqr.plot`, :mod:`symlqr.atlas_plot`  pictures (optional matplotlib)
 * :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
 
 The main entry point is :func:`certify_landscape` (``symlqr.landscape.certify``;

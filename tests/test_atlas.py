@@ -203,3 +203,12 @@ def test_plot_writes_a_bifurcation_diagram(tmp_path, capsys):
     at = atlas(figure("fig1"), "eta", Fraction(1, 20), Fraction(3, 25))
     labels = {lab for _k, lab, _x, _y in branches(at, per_piece=3)}
     assert labels == {"global min", "spurious min", "max"}
+
+
+def test_atlas_json_is_byte_identical_run_after_run(capsys):
+    from symlqr.atlas import main as atlas_main
+    outs = []
+    for _ in range(2):
+        assert atlas_main(["fig1", "--vary", "eta=0:0.3", "--json"]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1]
