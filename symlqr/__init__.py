@@ -2,7 +2,7 @@
 
 Layers, each importing only those above it in this list:
 
-* :mod:`symlqr.tasks`     exact task parameters, the paper's figure table
+* :mod:`symlqr.tasks`     exact task parameters, task files, the paper's figure table
 * :mod:`symlqr.ratfunc`   rational functions over QQ (FLINT)
 * :mod:`symlqr.realroots` real algebraic numbers, exact root isolation, signs
 * :mod:`symlqr.lqr`       closed forms of C(W), C', C'', Riccati P, W*
@@ -10,12 +10,12 @@ Layers, each importing only those above it in this list:
 * :mod:`symlqr.report`    text/HTML/LaTeX rendering of results (formatting only)
 * :mod:`symlqr.landscape` domain, stationary points, types, global minima, epsilon
 * :mod:`symlqr.numeric`   float twins for independent checks and plots
-* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`, :mod:`symlqr.continuity`,
-  :mod:`symlqr.equation3`  the paper's results checked on given tasks
+* :mod:`symlqr.cli`       command-line plumbing: task arguments, one-line errors, atomic files
+* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`, :mod:`symlqr.equation3`,
+  :mod:`symlqr.continuity`  the paper's results checked on given tasks
 * :mod:`symlqr.family`, :mod:`symlqr.events`, :mod:`symlqr.switches`,
-  :mod:`symlqr.atlas`     one-parameter atlas of critical values
-* :mod:`symlqr.plot`, :mod:`symlqr.atlas_plot`  pictures (optional matplotlib)
-* :mod:`symlqr.cli`, :mod:`symlqr.certify`  the command line
+  :mod:`symlqr.atlas_plot`, :mod:`symlqr.atlas`  one-parameter atlas of critical values
+* :mod:`symlqr.plot`, :mod:`symlqr.certify`  pictures and ``python -m symlqr.certify``
 
 The main entry point is :func:`certify_landscape` (``symlqr.landscape.certify``;
 the name ``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
