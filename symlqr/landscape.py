@@ -422,16 +422,6 @@ def _sign(v) -> int:
     return (v > 0) - (v < 0)
 
 
-def _limit_at_infinity(f: RationalFunction, direction: int) -> Optional[Fraction]:
-    """Limit of ``f`` at ``direction * infinity``: a rational, or None for +-inf."""
-    dn, dd = f.num.degree(), f.den.degree()
-    if dn < dd:
-        return Fraction(0)
-    if dn == dd:
-        return to_fraction(f.num.leading_coefficient() / f.den.leading_coefficient())
-    return None
-
-
 # ---------------------------------------------------------------------------
 # resource guard: a hard deadline behind the cooperative ``check(stage)`` calls
 # ---------------------------------------------------------------------------
@@ -642,14 +632,13 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
     # 5. boundary limits (open ends of the components) --------------------------
     boundary_vals = []
     for di in domain:
-        for end, closed, seg, attr, direction in (
-                (di.lo, di.lo_closed, di.lo_segment, "lo_limit", -1),
-                (di.hi, di.hi_closed, di.hi_segment, "hi_limit", 1)):
+        for end, closed, seg, attr in ((di.lo, di.lo_closed, di.lo_segment, "lo_limit"),
+                                       (di.hi, di.hi_closed, di.hi_segment, "hi_limit")):
             if closed or seg is None:
                 continue
             f = obj.piece(seg["mode"])
             if end is None:
-                lim = _limit_at_infinity(f, direction)
+                lim = f.limit_at_infinity()
                 if lim is not None:
                     setattr(di, attr, Enclosure.exact(lim))
                     boundary_vals.append(_Value(None, None, exact=lim, label="limit at infinity"))

@@ -212,6 +212,22 @@ class RationalFunction:
             raise ZeroDivisionError("evaluation at a pole")
         return to_fraction(self.num(xq) / d)
 
+    def limit_at_infinity(self):
+        """Limit at ``+-infinity`` (the same at both ends for a finite limit):
+        ``Fraction(0)`` if ``deg num < deg den``, the ratio of leading
+        coefficients if the degrees are equal, ``None`` if ``|f| -> infinity``.
+
+        >>> W = RationalFunction.identity()
+        >>> ((2 * W**2 + 1) / (3 * W**2)).limit_at_infinity(), (W**3 / (W + 1)).limit_at_infinity()
+        (Fraction(2, 3), None)
+        """
+        dn, dd = self.num.degree(), self.den.degree()
+        if dn < dd:
+            return Fraction(0)
+        if dn == dd:
+            return to_fraction(self.num.leading_coefficient() / self.den.leading_coefficient())
+        return None
+
     def is_zero(self) -> bool:
         return self.num.is_zero()
 

@@ -372,16 +372,6 @@ def lemma1_checks(ts: TaskSet, digits: int = 20, deadline=None):
 # ---------------------------------------------------------------------------
 # Theorem 1
 # ---------------------------------------------------------------------------
-def _limit_at_infinity(f: RationalFunction) -> Optional[Fraction]:
-    dn, dd = f.num.degree(), f.den.degree()
-    if dn < dd:
-        return Fraction(0)
-    if dn == dd:
-        c = f.num.leading_coefficient() / f.den.leading_coefficient()
-        return Fraction(int(c.p), int(c.q))
-    return None
-
-
 def hessian_sup(task: Task, interval: Optional[tuple] = None):
     """``M = sup |g''|`` over the stable interval (``interval=None``) or over the
     closed ``[a, b]`` inside it.
@@ -413,7 +403,7 @@ def hessian_sup(task: Task, interval: Optional[tuple] = None):
         cands: list = []
         for e in (lo, hi):
             if e is None:
-                lim = _limit_at_infinity(H)
+                lim = H.limit_at_infinity()
                 if lim is None:
                     return None, f"over {where}: |g''| grows without bound at infinity"
                 cands.append(lim)
