@@ -601,18 +601,17 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
     progress.append("stationary points")
 
     # 4. exact structure at each point and values -----------------------------
-    c_polys = [RationalFunction(c) for c in obj._c]
     vals = {}
     for p in points:
         check("evaluating h at the stationary points")
         opt = []
         crit = []
         for i in range(n_tasks):
-            F = obj.adapted(i, p.mode)
-            G = c_polys[i].compose(F)
+            G = obj.optimum_condition(i, p.mode)
             if p.W._has_common_root(G.num) and not p.W._has_common_root(G.den):
                 opt.append(i)
-            if adaptation == "gradient" and p.W._has_common_root(F.derivative().num):
+            if (adaptation == "gradient"
+                    and p.W._has_common_root(obj.adaptation_derivative(i, p.mode).num)):
                 crit.append(i)
         p.adapted_to_optimum, p.adaptation_critical = tuple(opt), tuple(crit)
         v = _Value(obj.piece(p.mode), p.W, at_lower_bound=len(opt) == n_tasks)

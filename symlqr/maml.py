@@ -105,6 +105,8 @@ class MamlObjective:
         self._pieces: dict = {}
         self._maps: dict = {}
         self._conditions: dict = {}
+        self._optimum: dict = {}
+        self._critical: dict = {}
 
     # -- adaptation maps -----------------------------------------------------
     def adapted(self, i: int, mode: tuple = ()) -> RationalFunction:
@@ -126,6 +128,22 @@ class MamlObjective:
                 total = total + to_fmpq(w) * adapted_cost(t, self.adapted(i, mode))
             self._pieces[mode] = total
         return self._pieces[mode]
+
+    def optimum_condition(self, i: int, mode: tuple = ()) -> RationalFunction:
+        """``c_i(F_i(W))``: it vanishes (with ``F_i(W)`` stable) exactly where
+        ``F_i(W) = W*_i``, since ``c_i`` has ``W*_i`` as its only root in the
+        stable interval. Cached per task and mode."""
+        key = (i, mode[i] if mode else None)
+        if key not in self._optimum:
+            self._optimum[key] = RationalFunction(self._c[i]).compose(self.adapted(i, mode))
+        return self._optimum[key]
+
+    def adaptation_derivative(self, i: int, mode: tuple = ()) -> RationalFunction:
+        """``F_i'(W)`` (cached per task and mode)."""
+        key = (i, mode[i] if mode else None)
+        if key not in self._critical:
+            self._critical[key] = self.adapted(i, mode).derivative()
+        return self._critical[key]
 
     # -- domain ----------------------------------------------------------------
     def conditions(self, mode: tuple = ()) -> list[RationalFunction]:
