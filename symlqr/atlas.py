@@ -40,7 +40,6 @@ from a full :func:`~symlqr.landscape.certify` at a rational point inside it.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass
@@ -50,9 +49,9 @@ from typing import Optional
 from . import lqr
 from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
 from .family import PARAMETERS, Family, _check_range
-from .landscape import Enclosure, Landscape, Timeout, certify, _simplest_between
+from .landscape import Enclosure, Landscape, Timeout, certify
 from .ratfunc import to_fmpq
-from .realroots import real_roots, sort_disjoint, squarefree_factors
+from .realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
 from .switches import Piece, _bound_global, _switches
 from .tasks import InputError, TaskSet
 
@@ -227,8 +226,8 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
         x = a.hi if a is not None else lo
         y = b.lo if b is not None else hi
         if b is None:
-            return hi if (a is None or a.hi < hi) else _simplest_between(x, y)
-        return _simplest_between(x, y)
+            return hi if (a is None or a.hi < hi) else simplest_between(x, y)
+        return simplest_between(x, y)
 
     def run(p):
         check(f"certifying at {fam.param} = {p}")
@@ -424,15 +423,15 @@ def build_parser():
 
 
 def _main(argv) -> int:
-    from .cli import EXIT_OK, EXIT_UNDECIDED, tasksets_from_args, write_atomic
+    from .cli import (EXIT_OK, EXIT_UNDECIDED, deliver, load_plot, tasksets_from_args,
+                      write_atomic)
     args = build_parser().parse_args(argv)
     param, lo, hi = parse_vary(args.vary)
     if not 1 <= args.digits <= 100:
         raise InputError("--digits must be between 1 and 100")
     if args.timeout is not None and not args.timeout > 0:
         raise InputError("--timeout must be > 0 seconds")
-    if args.plot and not args.plot.lower().endswith((".png", ".svg", ".pdf")):
-        raise InputError("--plot FILE must end in .png, .svg or .pdf")
+    plot = load_plot(args.plot) if args.plot else None
     if param == "eta" and args.eta is None and (args.task or args.tasks_file):
         args.eta = "1"                          # unused: eta is the varied parameter
     tasksets = tasksets_from_args(args)
@@ -447,18 +446,10 @@ def _main(argv) -> int:
         print(f"{PROG}: timeout after {args.timeout:g} s while {exc.stage} (finished: "
               f"{', '.join(progress) or 'nothing'})", file=sys.stderr)
         return EXIT_UNDECIDED
-    doc = at.to_dict()
-    text = json.dumps(doc, indent=2) + "\n"
-    if args.plot:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            raise InputError("--plot needs matplotlib (pip install matplotlib)") from None
-        from .atlas_plot import plot_atlas
-        plot_atlas(at, args.plot)
-    if args.output:
-        write_atomic(args.output, text.encode("utf-8"))
-    sys.stdout.write(text if args.json else _text(at) + "\n")
+    if plot is not None:
+        from .atlas_plot import atlas_figure
+        write_atomic(args.plot, plot.render(atlas_figure(at), plot.plot_format(args.plot)))
+    deliver(args, at.to_dict(), _text(at))
     return EXIT_OK if at.certified else EXIT_UNDECIDED
 
 

@@ -8,9 +8,10 @@ imported lazily; nothing is printed.
 """
 from __future__ import annotations
 
-from .landscape import _simplest_between, certify
+from .landscape import certify
+from .realroots import simplest_between
 
-__all__ = ["plot_atlas", "branches"]
+__all__ = ["atlas_figure", "branches"]
 
 _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:blue",
             "degenerate": "tab:purple", "min": "tab:gray"}
@@ -31,7 +32,7 @@ def branches(at, per_piece: int = 12) -> list:
         a = pc.lo.hi if pc.lo is not None else at.lo
         b = pc.hi.lo if pc.hi is not None else at.hi
         step = (b - a) / (per_piece + 1)
-        ps = sorted({_simplest_between(a + step * j - step / 8, a + step * j + step / 8)
+        ps = sorted({simplest_between(a + step * j - step / 8, a + step * j + step / 8)
                      for j in range(1, per_piece + 1)})
         series = {}
         for p in ps:
@@ -47,15 +48,14 @@ def branches(at, per_piece: int = 12) -> list:
     return out
 
 
-def plot_atlas(at, path: str, per_piece: int = 12) -> None:
-    """Draw the bifurcation diagram of ``at`` (an :class:`~symlqr.atlas.Atlas`) to ``path``."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from .cli import write_atomic
-    import io
+def atlas_figure(at, per_piece: int = 12):
+    """The bifurcation diagram of ``at`` (an :class:`~symlqr.atlas.Atlas`) as a
+    matplotlib Figure (no pyplot, no global backend change); render it with
+    :func:`symlqr.plot.render`."""
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.add_subplot()
     for pc in at.pieces:
         if pc.counts["spurious_min"] > 0:
             a = float(pc.lo.lo) if pc.lo is not None else float(at.lo)
@@ -74,7 +74,5 @@ def plot_atlas(at, path: str, per_piece: int = 12) -> None:
     ax.set_title(f"{fam.taskset.name}: stationary points against {fam.param} "
                  "(red bands: spurious minima)")
     ax.legend(loc="best", fontsize=8)
-    buf = io.BytesIO()
-    fig.savefig(buf, format=path.rsplit(".", 1)[-1].lower(), dpi=120, bbox_inches="tight")
-    plt.close(fig)
-    write_atomic(path, buf.getvalue())
+    fig.set_layout_engine("tight")
+    return fig

@@ -7,13 +7,11 @@ Exit status: 0 certified, 3 something undecided (or ``--timeout`` reached),
 """
 from __future__ import annotations
 
-import json
-import os
 import sys
 import time
 
-from .cli import (EXIT_INPUT, EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments,
-                  run_main, tasksets_from_args, write_atomic)
+from .cli import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
+                  json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
 from .landscape import Timeout, certify
 from .maml import ADAPTATIONS
 from .realroots import PrecisionExhausted
@@ -40,19 +38,6 @@ def build_parser() -> OneLineParser:
     return p
 
 
-def _plot_module(path: str):
-    """symlqr.plot, imported only for ``--plot``; checks FILE before any work."""
-    try:
-        from . import plot
-    except ImportError:
-        raise InputError("--plot needs matplotlib: pip install 'symlqr[plot]'") from None
-    plot.plot_format(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise InputError(f"--plot {path!r}: folder {folder!r} does not exist")
-    return plot
-
-
 def _main(argv) -> int:
     args = build_parser().parse_args(argv)
     if not 1 <= args.digits <= 1000:
@@ -64,7 +49,7 @@ def _main(argv) -> int:
     if args.plot:
         if len(tasksets) != 1:
             raise InputError("--plot draws one task set; give one figure name or custom tasks")
-        plot = _plot_module(args.plot)
+        plot = load_plot(args.plot)
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     docs, status = [], EXIT_OK
     for ts in tasksets:
@@ -91,17 +76,9 @@ def _main(argv) -> int:
             image = plot.render(plot.landscape_figure(ls), plot.plot_format(args.plot))
         if not ls.certified:
             status = EXIT_UNDECIDED
-    single = len(docs) == 1 and not (args.names and "all" in args.names)
-    payload = docs[0] if single else docs
-    text = json.dumps(payload, indent=2) + "\n"
-    if args.output:
-        write_atomic(args.output, text.encode("utf-8"))
     if plot is not None:
         write_atomic(args.plot, image)
-    if args.json:
-        sys.stdout.write(text)
-    else:
-        sys.stdout.write("\n\n".join(text_table(d) for d in docs) + "\n")
+    deliver(args, json_payload(docs, args.names), "\n\n".join(text_table(d) for d in docs))
     return status
 
 

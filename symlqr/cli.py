@@ -7,6 +7,7 @@ Only the functions named ``main``/``run_main`` print.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import re
@@ -19,7 +20,8 @@ from .tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_
                     parse_rational)
 
 __all__ = ["OneLineParser", "add_task_arguments", "tasksets_from_args", "write_atomic",
-           "check_output_path", "check_timeout", "run_main",
+           "check_output_path", "check_timeout", "run_main", "load_plot", "json_payload",
+           "deliver",
            "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED"]
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
@@ -154,6 +156,34 @@ def check_timeout(seconds) -> None:
     """``--timeout`` must be a finite number of seconds > 0."""
     if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
         raise InputError(f"--timeout {seconds:g}: give a finite number of seconds > 0")
+
+
+def load_plot(path: str):
+    """``symlqr.plot`` for ``--plot FILE``, imported only then; FILE's format
+    (.png, .svg, .pdf) and folder are checked before any work is done."""
+    try:
+        from . import plot
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install 'symlqr[plot]'") from None
+    plot.plot_format(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InputError(f"--plot {path!r}: folder {folder!r} does not exist")
+    return plot
+
+
+def json_payload(docs: list, names) -> object:
+    """One document, or a list of them (always a list for ``all``)."""
+    return docs[0] if len(docs) == 1 and "all" not in (names or []) else docs
+
+
+def deliver(args, payload, table: str) -> None:
+    """Write the JSON document to ``--output`` (atomically), then print it
+    (``--json``) or the readable table."""
+    text = json.dumps(payload, indent=2) + "\n"
+    if getattr(args, "output", None):
+        write_atomic(args.output, text.encode("utf-8"))
+    sys.stdout.write(text if args.json else table + "\n")
 
 
 def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:

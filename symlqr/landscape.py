@@ -43,7 +43,7 @@ from . import lqr
 from .maml import MamlObjective
 from .ratfunc import RationalFunction, to_fmpq, to_fraction
 from .realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
-                        sort_disjoint, squarefree_factors)
+                        simplest_between, sort_disjoint, squarefree_factors)
 from .tasks import InputError, TaskSet
 
 __all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
@@ -391,31 +391,7 @@ def _rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) ->
         return Fraction(int(a.hi) + 1 if a.hi >= 0 else -(int(-a.hi)) + 1)
     lo, hi = a.hi, b.lo
     # simplest fraction in the open interval (lo, hi) via Stern-Brocot search
-    return _simplest_between(lo, hi)
-
-
-def _simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
-    """A rational strictly inside ``(lo, hi)``, by the continued-fraction
-    (Stern-Brocot) descent; a loop rather than a recursion, so brackets of
-    rationals with hundreds of digits do not exhaust the recursion limit."""
-    assert lo < hi
-    import math
-    heads = []
-    while True:
-        if math.floor(lo) + 1 < hi:
-            x = Fraction(0) if lo < 0 < hi else Fraction(math.floor(lo) + 1)
-            break
-        fl = math.floor(lo)
-        # both in [fl, fl+1]: continue on reciprocals of the fractional parts
-        a, b = lo - fl, min(hi - fl, Fraction(1))
-        heads.append(fl)
-        if a == 0:
-            x = Fraction(math.floor(1 / b) + 1)
-            break
-        lo, hi = 1 / b, 1 / a
-    for fl in reversed(heads):
-        x = fl + 1 / x
-    return x
+    return simplest_between(lo, hi)
 
 
 def _sign(v) -> int:

@@ -25,7 +25,7 @@ or enclosed:
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Iterable, Optional
+
 
 import flint
 from mpmath import iv, mp, mpf
@@ -38,7 +38,7 @@ from .ratfunc import RationalFunction, to_fmpq, to_fraction
 
 __all__ = ["RealAlgebraic", "real_roots", "count_real_roots", "squarefree_factors",
            "iv_from_fraction", "iv_poly", "iv_rational_function", "mpf_to_fraction",
-           "iv_to_fractions",
+           "iv_to_fractions", "simplest_between",
            "PrecisionExhausted", "MAX_BITS"]
 
 #: Default cap on the bits of refinement before a decision is called undecided.
@@ -99,6 +99,30 @@ def _sign(v) -> int:
 
 def _fmpz_coeffs_high_first(f: flint.fmpq_poly) -> list:
     return [ZZ(int(c)) for c in reversed(f.numer().coeffs())]
+
+
+def simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
+    """A short rational strictly inside ``(lo, hi)``, by the continued-fraction
+    (Stern-Brocot) descent; a loop rather than a recursion, so brackets of
+    rationals with hundreds of digits do not exhaust the recursion limit."""
+    assert lo < hi
+    import math
+    heads = []
+    while True:
+        if math.floor(lo) + 1 < hi:
+            x = Fraction(0) if lo < 0 < hi else Fraction(math.floor(lo) + 1)
+            break
+        fl = math.floor(lo)
+        # both in [fl, fl+1]: continue on reciprocals of the fractional parts
+        a, b = lo - fl, min(hi - fl, Fraction(1))
+        heads.append(fl)
+        if a == 0:
+            x = Fraction(math.floor(1 / b) + 1)
+            break
+        lo, hi = 1 / b, 1 / a
+    for fl in reversed(heads):
+        x = fl + 1 / x
+    return x
 
 
 # ---------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from mpmath import iv
 
 from .events import CriticalValue
 from .family import Family, _at_p, _at_w, _deg_w
-from .landscape import Landscape, _simplest_between
-from .realroots import count_real_roots, iv_from_fraction
+from .landscape import Landscape
+from .realroots import count_real_roots, iv_from_fraction, simplest_between
 
 __all__ = ["Piece"]
 
@@ -150,7 +150,7 @@ def _prove_no_switch(fam, u, v, Lu, Lv, g_idx, m_idx, run, depth, undecided_rang
     if depth <= 0:
         undecided_ranges.append((u, v))
         return
-    m = _simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+    m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
     Lm = run(m)
     ref = known[0][0]
     if [p.type for p in Lm.points] != [p.type for p in ref.points] or \
@@ -211,7 +211,7 @@ def _switches(fam, pc: Piece, LO, HI, run, grid, bits, undecided):
     a = pc.lo.hi if pc.lo is not None else LO
     b = pc.hi.lo if pc.hi is not None else HI
     step = (b - a) / (grid + 1)
-    pts = sorted({_simplest_between(a + step * k - step / 8, a + step * k + step / 8)
+    pts = sorted({simplest_between(a + step * k - step / 8, a + step * k + step / 8)
                   for k in range(1, grid + 1)} | {pc.sample})
     pts = [x for x in pts if a < x < b or (pc.hi is None and x == b)]
     sig = {x: (ls if x == pc.sample else run(x)) for x in pts}
@@ -230,7 +230,7 @@ def _switches(fam, pc: Piece, LO, HI, run, grid, bits, undecided):
             continue
         u, v = x, y
         while v - u > max(Fraction(1), abs(v)) / Fraction(2) ** bits:
-            m = _simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+            m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
             gm = _global_index(run(m))
             if gm == gx:
                 u = m

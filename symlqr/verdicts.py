@@ -17,7 +17,6 @@ paper), else 3 when anything is undecided, else 0; bad input is 2.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -123,8 +122,8 @@ def proof_main(prog: str, description: str,
     ``--weights``, ``--tasks-file``) plus ``--json``, ``--digits``,
     ``--output`` and ``--timeout``, prints, and returns the exit status.
     """
-    from .cli import (OneLineParser, add_task_arguments, run_main, tasksets_from_args,
-                      write_atomic)
+    from .cli import (OneLineParser, add_task_arguments, deliver, json_payload, run_main,
+                      tasksets_from_args)
     from .landscape import Timeout
     from .tasks import InputError
 
@@ -157,11 +156,7 @@ def proof_main(prog: str, description: str,
             texts.append(render_checks(f"{ts.name}: {description}", checks))
             s = exit_status(checks)
             status = 1 if 1 in (status, s) else max(status, s)
-        payload = docs[0] if len(docs) == 1 and "all" not in args.names else docs
-        text = json.dumps(payload, indent=2) + "\n"
-        if args.output:
-            write_atomic(args.output, text.encode("utf-8"))
-        sys.stdout.write(text if args.json else "\n\n".join(texts) + "\n")
+        deliver(args, json_payload(docs, args.names), "\n\n".join(texts))
         return status
 
     return run_main(prog, body, argv)

@@ -18,6 +18,7 @@ import pytest
 import symlqr.landscape as landscape
 from symlqr.certify import main
 from symlqr.landscape import MAX_DEGREE, Timeout, TooLarge, certify, degree_bound
+from symlqr.realroots import simplest_between
 from symlqr.tasks import Task, TaskSet, figure
 
 PROG = "python -m symlqr.certify"
@@ -211,8 +212,8 @@ def test_rational_between_very_close_brackets_needs_no_recursion():
         a, b = b, a + b
     lo = Fraction(a, b)
     hi = lo + Fraction(1, b * b * 4)
-    x = landscape._simplest_between(lo, hi)
+    x = simplest_between(lo, hi)
     assert lo < x < hi
-    assert landscape._simplest_between(Fraction(-1, 3), Fraction(1, 2)) == 0
-    assert landscape._simplest_between(Fraction(1, 3), Fraction(1, 2)) == Fraction(1, 2) or \
-        Fraction(1, 3) < landscape._simplest_between(Fraction(1, 3), Fraction(1, 2)) < Fraction(1, 2)
+    assert simplest_between(Fraction(-1, 3), Fraction(1, 2)) == 0
+    assert simplest_between(Fraction(1, 3), Fraction(1, 2)) == Fraction(1, 2) or \
+        Fraction(1, 3) < simplest_between(Fraction(1, 3), Fraction(1, 2)) < Fraction(1, 2)
