@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Optional
 
 from . import lqr
-from .equation3 import EMPTY, hs_system, nonconstant_gradient_system
+from .equation3 import hs_system, nonconstant_gradient_system
 from .landscape import Enclosure, Landscape, certify
 from .maml import MamlObjective
 from .realroots import real_roots, squarefree_factors

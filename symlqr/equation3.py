@@ -39,7 +39,6 @@ import sympy
 
 from . import lqr
 from .maml import MamlObjective
-from .ratfunc import RationalFunction
 from .realroots import real_roots
 from .tasks import Task, TaskSet
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict

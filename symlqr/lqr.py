@@ -35,7 +35,7 @@ import flint
 import sympy
 
 from .ratfunc import RationalFunction, poly_from_coeffs, to_fmpq
-from .realroots import RealAlgebraic, count_real_roots, real_roots
+from .realroots import RealAlgebraic, real_roots
 from .tasks import Task
 
 __all__ = ["cost", "cost_gradient", "cost_hessian", "stationarity_polynomial", "riccati",

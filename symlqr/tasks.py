@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Sequence
 
@@ -144,7 +144,7 @@ class Task:
             raise InputError(f"task (A={self.A}, B=0) has no stabilizing W: "
                              "|A - B W| = |A| >= 1 for every W")
         if self.Q == 0 and abs(self.A) == 1:
-            raise InputError(f"Q = 0 with |A| = 1: the optimal cost is not attained "
+            raise InputError("Q = 0 with |A| = 1: the optimal cost is not attained "
                              "(the infimum sits on the stability boundary)")
         if self.s0 == 0:
             raise InputError("s0 = 0 makes the task's cost identically zero")
