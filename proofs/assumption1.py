@@ -7,14 +7,7 @@ task's cost C_i (which the proof of Proposition 5 claims).
 """
 import sys
 
-from symlqr.paper.continuity import assumption1_checks
-from symlqr.cli.proofs import proof_main
-
-
-def evaluate(taskset, args):
-    return assumption1_checks(taskset, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("assumption1.py", "Assumption 1 (finitely many stationary points, "
-                        "nonsingular Hessians)", evaluate))
+    sys.exit(proof_command("assumption1"))

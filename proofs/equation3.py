@@ -11,20 +11,7 @@ into the reduced system, and h' = 0, h'' = 0 for the MAML objective of the tasks
 """
 import sys
 
-from symlqr.paper.equation3 import equation3_checks
-from symlqr.tasks import parse_rational
-from symlqr.cli.proofs import proof_main
-
-
-def add_arguments(p):
-    p.add_argument("--wbar", metavar="W", help="a rational policy Wb (default: symbolic)")
-
-
-def evaluate(taskset, args):
-    wbar = None if args.wbar is None else parse_rational(args.wbar, "--wbar")
-    return equation3_checks(taskset, wbar, digits=args.digits)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("equation3.py", "equation (3): singular Hessians at stationary "
-                        "points", evaluate, add_arguments))
+    sys.exit(proof_command("equation3"))

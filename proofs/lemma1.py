@@ -7,15 +7,7 @@ paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorem
 """
 import sys
 
-from symlqr.paper.theorems import lemma1_checks
-from symlqr.cli.proofs import proof_main
-
-DESCRIPTION = "Lemma 1 (l epsilon-global and F locally open at a local minimizer w* => l(F(w*)) - min l(F) <= epsilon)"
-
-
-def evaluate(taskset, args):
-    return lemma1_checks(taskset, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("lemma1.py", DESCRIPTION, evaluate))
+    sys.exit(proof_command("lemma1"))

@@ -7,15 +7,7 @@ paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorem
 """
 import sys
 
-from symlqr.paper.theorems import proposition2_checks
-from symlqr.cli.proofs import proof_main
-
-DESCRIPTION = "Proposition 2 (normalized step: f epsilon-global, eta < |g'(w*)|/|g''(w*)| => h(w*) - min h <= epsilon)"
-
-
-def evaluate(taskset, args):
-    return proposition2_checks(taskset, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("proposition2.py", DESCRIPTION, evaluate))
+    sys.exit(proof_command("proposition2"))

@@ -9,22 +9,7 @@ in :func:`symlqr.paper.theorems.theorem1_checks`.
 """
 import sys
 
-from symlqr.paper.theorems import parse_interval, theorem1_checks
-from symlqr.cli.proofs import proof_main
-
-DESCRIPTION = "Theorem 1 (f global, |g''| <= M < inf, eta < 1/M => h global)"
-
-
-def add_arguments(parser):
-    parser.add_argument("--interval", metavar="a,b",
-                        help="bound M = max |g''| on the closed interval [a, b] inside the "
-                             "stable interval (default: the whole stable interval, M = +inf)")
-
-
-def evaluate(taskset, args):
-    interval = parse_interval(args.interval) if args.interval else None
-    return theorem1_checks(taskset, interval, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("theorem1.py", DESCRIPTION, evaluate, add_arguments))
+    sys.exit(proof_command("theorem1"))

@@ -7,15 +7,7 @@ paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorem
 """
 import sys
 
-from symlqr.paper.theorems import theorem2_checks
-from symlqr.cli.proofs import proof_main
-
-DESCRIPTION = "Theorem 2 (single LQR task: eta < 1/|C''(w*)| at a local minimizer w* => w* global)"
-
-
-def evaluate(taskset, args):
-    return theorem2_checks(taskset, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("theorem2.py", DESCRIPTION, evaluate))
+    sys.exit(proof_command("theorem2"))

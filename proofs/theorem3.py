@@ -7,15 +7,7 @@ paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorem
 """
 import sys
 
-from symlqr.paper.theorems import theorem3_checks
-from symlqr.cli.proofs import proof_main
-
-DESCRIPTION = "Theorem 3 (normalized-step MAML on scaled tasks: local minimizers with eta < |C_i'|/|C_i''| are global)"
-
-
-def evaluate(taskset, args):
-    return theorem3_checks(taskset, digits=args.digits, deadline=args.deadline)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("theorem3.py", DESCRIPTION, evaluate))
+    sys.exit(proof_command("theorem3"))

@@ -8,21 +8,7 @@ epsilon'-global for every sampled delta below some delta_0.
 """
 import sys
 
-from symlqr.paper.continuity import parse_deltas, parse_epsilon, theorem4_checks
-from symlqr.cli.proofs import proof_main
-
-
-def add_arguments(p):
-    p.add_argument("--deltas", metavar="d1,d2,...",
-                   help="deltas in (0, 1], exact rationals (default 1,1/2,...,1/64)")
-    p.add_argument("--epsilon", metavar="EPS", help="epsilon' > 0 (default 1/1000)")
-
-
-def evaluate(taskset, args):
-    return theorem4_checks(taskset, parse_deltas(args.deltas), parse_epsilon(args.epsilon),
-                           deadline=args.deadline, digits=args.digits)
-
+from symlqr.cli.results import proof_command
 
 if __name__ == "__main__":
-    sys.exit(proof_main("theorem4.py", "Theorem 4 (continuity of epsilon-globality) on "
-                        "the delta family", evaluate, add_arguments))
+    sys.exit(proof_command("theorem4"))

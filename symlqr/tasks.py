@@ -15,13 +15,17 @@ is exactly ``1/10``.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Sequence
 
 __all__ = ["InputError", "Task", "TaskSet", "parse_rational", "as_rational",
-           "figure", "FIGURE_NAMES"]
+           "figure", "FIGURE_NAMES", "long_integers", "MAX_TEXT"]
 
 
 class InputError(ValueError):
@@ -33,6 +37,31 @@ _FRACTION = re.compile(r"[+-]?\d+/\d+", re.ASCII)
 MAX_TEXT = 5000        # characters in one number
 MAX_EXPONENT = 5000    # |e| in 1e-5000
 MAX_BITS = 16610       # bits of an integer with MAX_TEXT digits
+
+
+@contextmanager
+def long_integers(digits: int = MAX_TEXT + 1, exact: bool = False):
+    """Let ``int(str)`` and ``str(int)`` handle integers of up to ``digits`` digits
+    (0: any), beyond Python's default of 4300, inside the block; the previous
+    limit is restored after. An existing larger limit (or none) is kept unless
+    ``exact`` (then the limit is ``digits``: a parser of untrusted text longer
+    than ``digits``, where int(str) would take quadratic time).
+
+    >>> with long_integers():
+    ...     len(str(int("7" * 4500)))
+    4500
+    """
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:                                 # Python without the limit
+        yield
+        return
+    old = get()
+    new = digits if exact or old != 0 and (digits == 0 or old < digits) else old
+    sys.set_int_max_str_digits(new)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 def parse_rational(text: str, what: str = "value") -> Fraction:
@@ -58,14 +87,17 @@ def parse_rational(text: str, what: str = "value") -> Fraction:
         raise InputError(f"{what}: {shown!r} is not a finite number")
     if _FRACTION.fullmatch(s):
         p, q = s.split("/")
-        if int(q) == 0:
+        with long_integers():
+            p, q = int(p), int(q)
+        if q == 0:
             raise InputError(f"{what}: {shown!r} divides by zero")
-        return Fraction(int(p), int(q))
+        return Fraction(p, q)
     if _DECIMAL.fullmatch(s):
         m = re.search(r"[eE]([+-]?\d+)$", s)
         if m and abs(int(m.group(1))) > MAX_EXPONENT:
             raise InputError(f"{what}: exponent in {shown!r} is beyond +-{MAX_EXPONENT}")
-        return Fraction(s)
+        with long_integers(MAX_TEXT + MAX_EXPONENT + 1):
+            return Fraction(s)
     raise InputError(f"{what}: {shown!r} is not a number (use a decimal such as 0.1, "
                      "an integer, or a fraction p/q)")
 
@@ -151,11 +183,15 @@ class Task:
 
     @classmethod
     def parse(cls, text: str) -> "Task":
-        """From ``"A,B,Q,R,s0[,s0a]"``."""
+        """From ``"A,B,Q,R[,s0[,s0a]]"`` (``s0`` defaults to 1, as in task files).
+
+        >>> Task.parse("1,1,2,2") == Task.parse("1,1,2,2,1")
+        True
+        """
         parts = [p for p in text.split(",")]
-        if len(parts) not in (5, 6):
-            raise InputError(f"task {text.strip()[:40]!r}: expected 5 or 6 comma-separated "
-                             f"fields A,B,Q,R,s0[,s0a], got {len(parts)}")
+        if len(parts) not in (4, 5, 6):
+            raise InputError(f"task {text.strip()[:40]!r}: expected 4 to 6 comma-separated "
+                             f"fields A,B,Q,R[,s0[,s0a]], got {len(parts)}")
         vals = [parse_rational(p, f"field {FIELDS[k]}") for k, p in enumerate(parts)]
         return cls(*vals)
 
@@ -177,7 +213,8 @@ class Task:
         return (self.A, self.B, self.Q, self.R, self.s0, self.s0_adapt)
 
     def to_dict(self) -> dict:
-        return {k: str(getattr(self, k) if k != "s0a" else self.s0_adapt) for k in FIELDS}
+        with long_integers(0):
+            return {k: str(getattr(self, k) if k != "s0a" else self.s0_adapt) for k in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -224,8 +261,9 @@ class TaskSet:
         object.__setattr__(self, "note", note)
 
     def to_dict(self) -> dict:
-        return {"eta": str(self.eta), "weights": [str(w) for w in self.weights],
-                "tasks": [t.to_dict() for t in self.tasks]}
+        with long_integers(0):
+            return {"eta": str(self.eta), "weights": [str(w) for w in self.weights],
+                    "tasks": [t.to_dict() for t in self.tasks]}
 
 
 # ---------------------------------------------------------------------------
@@ -258,6 +296,34 @@ def figure(name: str) -> TaskSet:
 
 
 
+def _read_regular_file(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; a FIFO, device or folder is
+    refused before anything is read (opening never blocks)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"tasks file {path!r}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"tasks file {path!r}: Is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"tasks file {path!r}: not a regular file (a pipe or device); "
+                             "give a .json or .toml file")
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(fd, min(1 << 20, limit - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"tasks file {path!r}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
 def load_tasks_file(path: str) -> dict:
     """Read a JSON or TOML task file (by suffix ``.json`` / ``.toml``).
 
@@ -280,11 +346,7 @@ def load_tasks_file(path: str) -> dict:
     low = path.lower()
     if not (low.endswith(".json") or low.endswith(".toml")):
         raise InputError(f"tasks file {path!r}: name must end in .json or .toml")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(10_000_001)
-    except OSError as exc:
-        raise InputError(f"tasks file {path!r}: {exc.strerror or exc}") from None
+    raw = _read_regular_file(path, 10_000_001)
     if len(raw) > 10_000_000:
         raise InputError(f"tasks file {path!r}: larger than 10 MB")
     try:
@@ -305,9 +367,13 @@ def load_tasks_file(path: str) -> dict:
         except ModuleNotFoundError:               # Python < 3.11
             import tomli as tomllib
         try:
-            data = tomllib.loads(text, parse_float=str)
+            with long_integers(MAX_TEXT + 1, exact=True):    # TOML integers, bounded
+                data = tomllib.loads(text, parse_float=str)
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"tasks file {path!r}: invalid TOML: {exc}") from None
+        except ValueError:                      # int(str) beyond the limit above
+            raise InputError(f"tasks file {path!r}: an integer has more than {MAX_TEXT} "
+                             "digits") from None
     if not isinstance(data, dict) or "tasks" not in data:
         raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list")
     unknown = set(data) - {"tasks", "eta", "weights"}

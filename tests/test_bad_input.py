@@ -21,7 +21,7 @@ from symlqr.certify import main
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROG = "python -m symlqr.certify"
 NOT_A_NUMBER = "is not a number (use a decimal such as 0.1, an integer, or a fraction p/q)"
-TASK_FIELDS = "expected 5 or 6 comma-separated fields A,B,Q,R,s0[,s0a]"
+TASK_FIELDS = "expected 4 to 6 comma-separated fields A,B,Q,R[,s0[,s0a]]"
 LQR_Q = "the state cost must be >= 0, otherwise C(W) is not an LQR cost"
 LQR_R = "the control cost must be > 0, otherwise C(W) is not an LQR cost"
 
@@ -84,8 +84,8 @@ ARGUMENT_CASES = {
                         "--task 1: field B: number has more than 5000 characters"),
     # empty task lists and wrong number of fields
     "empty_task": (["--task", "", "--eta", "0.1"], f"--task 1: task '': {TASK_FIELDS}, got 1"),
-    "four_fields": (["--task", "1,1,2,2", "--eta", "0.1"],
-                    f"--task 1: task '1,1,2,2': {TASK_FIELDS}, got 4"),
+    "three_fields": (["--task", "1,1,2", "--eta", "0.1"],
+                     f"--task 1: task '1,1,2': {TASK_FIELDS}, got 3"),
     "seven_fields": (["--task", "1,1,2,2,1,1,1", "--eta", "0.1"],
                      f"--task 1: task '1,1,2,2,1,1,1': {TASK_FIELDS}, got 7"),
     # eta <= 0
@@ -140,9 +140,11 @@ ARGUMENT_CASES = {
     "digits_zero": (["fig1", "--digits", "0"], "--digits must be between 1 and 1000"),
     "digits_huge": (["fig1", "--digits", "100000"], "--digits must be between 1 and 1000"),
     "timeout_not_a_number": (["fig1", "--timeout", "soon"],
-                             "argument --timeout: invalid float value: 'soon'"),
+                             "--timeout 'soon': give a number of seconds > 0, such as 60 or 0.5"),
     "timeout_negative": (["fig1", "--timeout", "-1"], "--timeout must be > 0 seconds"),
-    "timeout_nan": (["fig1", "--timeout", "nan"], "--timeout must be > 0 seconds"),
+    "timeout_zero": (["fig1", "--timeout", "0"], "--timeout must be > 0 seconds"),
+    "timeout_nan": (["fig1", "--timeout", "nan"],
+                    "--timeout nan: give a finite number of seconds > 0"),
     "timeout_infinite": (["fig1", "--timeout", "inf"],
                          "--timeout inf: give a finite number of seconds > 0"),
 }
@@ -418,3 +420,107 @@ def test_proof_script_bad_input_in_a_real_process(script, tmp_path):
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.endswith(": error: --eta: 'inf' is not a finite number\n")
     assert r.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------
+# long integers: up to MAX_TEXT = 5000 characters read exactly (beyond Python's
+# 4300-digit limit of int(str)), longer ones refused with one line
+# ---------------------------------------------------------------------------
+LONG = "7" * 4301                       # just beyond Python's default limit
+LONGEST = "7" * 5000                    # the stated limit
+
+
+def sevens(digits: str) -> int:
+    """int("77...7") without int(str) (which the test itself could not do)."""
+    return 7 * (10 ** len(digits) - 1) // 9
+
+
+def _custom(args):
+    from symlqr.cli.certify import build_parser
+    from symlqr.cli.common import tasksets_from_args
+    return tasksets_from_args(build_parser().parse_args(args))[0]
+
+
+@pytest.mark.parametrize("digits", [LONG, LONGEST])
+def test_long_integers_in_task_eta_and_weights_are_read_exactly(digits):
+    ts = _custom(["--task", f"1,1,{digits},2", "--task", f"1,1,2,{digits[:4400]}/3",
+                  "--eta", f"0.{'0' * (len(digits) - 3)}1", "--weights", f"1,{digits}"])
+    n = sevens(digits)
+    assert ts.tasks[0].Q == n and ts.tasks[1].R * 3 == sevens(digits[:4400])
+    assert ts.eta.denominator == 10 ** (len(digits) - 2) and ts.eta.numerator == 1
+    assert ts.weights[1] == n * ts.weights[0] and sum(ts.weights) == 1
+    assert ts.to_dict()["tasks"][0]["Q"] == digits
+
+
+def test_long_integer_in_a_certified_run_is_printed_exactly(capsys):
+    """Two tasks without a common stable gain: the (empty) domain is certified
+    at once, and the 4301-digit Q comes back digit for digit in the JSON."""
+    status = main(["--task", f"0.5,1,{LONG},1", "--task", "4,1,1,1", "--eta", "0.01",
+                   "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert status == 0 and doc["certified"] and doc["domain"] == []
+    assert doc["tasks"][0]["Q"] == LONG
+
+
+def test_long_integer_in_atlas_vary_is_read_exactly():
+    from symlqr.cli.atlas import parse_vary
+    name, lo, hi = parse_vary(f"eta=1/{LONG}:{LONG}")
+    assert name == "eta" and lo * sevens(LONG) == 1 and hi == sevens(LONG)
+
+
+@pytest.mark.parametrize("suffix,template", [
+    (".json", '{{"eta": {n}, "tasks": [{{"A": 1, "B": 1, "Q": {n}, "R": 2}}]}}'),
+    (".toml", 'eta = {n}\n[[tasks]]\nA = 1\nB = 1\nQ = {n}\nR = 2\n'),
+])
+@pytest.mark.parametrize("digits", [LONG, LONGEST])
+def test_long_integers_in_task_files_are_read_exactly(suffix, template, digits, tmp_path):
+    from symlqr.tasks import load_tasks_file
+    f = tmp_path / ("t" + suffix)
+    f.write_text(template.format(n=digits))
+    data = load_tasks_file(str(f))
+    assert data["eta"] == sevens(digits) and data["tasks"][0].Q == sevens(digits)
+
+
+@pytest.mark.parametrize("suffix,template,size,message", [
+    (".toml", 'eta = 0.1\n[[tasks]]\nA = 1\nB = 1\nQ = {n}\nR = 2\n', 5001,
+     "task 1: Q: integer has more than 5000 digits"),
+    (".toml", 'eta = 0.1\n[[tasks]]\nA = 1\nB = 1\nQ = {n}\nR = 2\n', 60000,
+     "an integer has more than 5000 digits"),
+    (".json", '{{"eta": 0.1, "tasks": [{{"A": 1, "B": 1, "Q": {n}, "R": 2}}]}}', 5001,
+     "task 1: Q: number has more than 5000 characters"),
+])
+def test_integers_beyond_5000_digits_in_task_files_are_refused(suffix, template, size, message,
+                                                                capsys, tmp_path):
+    f = tmp_path / ("t" + suffix)
+    f.write_text(template.format(n="7" * size))
+    status, out, err = certify_in_process(["--tasks-file", str(f)], capsys, str(tmp_path))
+    assert_one_line_error(status, out, err, f"tasks file {str(f)!r}: {message}")
+    assert_nothing_written(str(tmp_path), [f.name])
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--task", f"1,1,{'7' * 5001},2", "--eta", "0.1"],
+     "--task 1: field Q: number has more than 5000 characters"),
+    (["--task", "1,1,2,2", "--eta", "1" * 5001], "--eta: number has more than 5000 characters"),
+    (["--task", "1,1,2,2", "--eta", "0.1", "--weights", "1" * 5001],
+     "--weights: weight 1: number has more than 5000 characters"),
+])
+def test_numbers_beyond_5000_characters_are_refused(args, message, capsys, tmp_path):
+    status, out, err = certify_in_process(args, capsys, str(tmp_path))
+    assert_one_line_error(status, out, err, message)
+
+
+def test_a_fifo_as_tasks_file_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "tasks.json"
+    os.mkfifo(fifo)
+    r = subprocess.run([sys.executable, "-m", "symlqr.certify", "--tasks-file", str(fifo)],
+                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (f"python -m symlqr.certify: error: tasks file {str(fifo)!r}: not a "
+                        "regular file (a pipe or device); give a .json or .toml file\n")
+
+
+def test_a_device_as_tasks_file_is_refused(capsys, tmp_path):
+    status, out, err = certify_in_process(["--tasks-file", "/dev/zero.json"], capsys,
+                                          str(tmp_path))
+    assert status == 2 and "No such file" in err

@@ -90,7 +90,7 @@ def test_output_file_holds_the_json_document(tmp_path, capsys):
 
 @pytest.mark.parametrize("args,message", [
     (["fig9"], "unknown figure 'fig9'"),
-    (["--task", "1,1,2", "--eta", "0.1"], "expected 5 or 6 comma-separated fields"),
+    (["--task", "1,1,2", "--eta", "0.1"], "expected 4 to 6 comma-separated fields"),
     (["--task", "1,1,2,0,1", "--eta", "0.1"], "R = 0 <= 0: the control cost must be > 0"),
     (["--task", "1,1,2,2,1"], "custom tasks need a step size"),
     ([], "nothing to do"),

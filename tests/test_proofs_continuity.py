@@ -175,9 +175,10 @@ def test_epsilon_of_fig2_family_shrinks_like_delta_squared():
 
 
 def test_parse_deltas_and_epsilon_are_exact():
-    assert cont.parse_deltas("0.5,1/8, 1") == (F(1), F(1, 2), F(1, 8))
-    assert cont.parse_epsilon("1e-3") == F(1, 1000)
-    assert cont.parse_deltas(None)[-1] == F(1, 64)
+    from symlqr.cli.proofs import parse_deltas, parse_epsilon
+    assert parse_deltas("0.5,1/8, 1") == (F(1), F(1, 2), F(1, 8))
+    assert parse_epsilon("1e-3") == F(1, 1000)
+    assert parse_deltas(None)[-1] == F(1, 64)
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ import pytest
 
 from symlqr import FIGURE_NAMES, Task, TaskSet, figure
 from symlqr.scalar.numeric import scan_local_minima
-from symlqr.paper.theorems import (hessian_sup, lemma1_checks, parse_interval, proposition1_checks,
+from symlqr.cli.proofs import parse_interval
+from symlqr.paper.theorems import (hessian_sup, lemma1_checks, proposition1_checks,
                              proposition2_checks, theorem1_checks, theorem2_checks,
                              theorem3_checks)
 from symlqr.paper.verdicts import exit_status

@@ -217,3 +217,86 @@ def test_rational_between_very_close_brackets_needs_no_recursion():
     assert simplest_between(Fraction(-1, 3), Fraction(1, 2)) == 0
     assert simplest_between(Fraction(1, 3), Fraction(1, 2)) == Fraction(1, 2) or \
         Fraction(1, 3) < simplest_between(Fraction(1, 3), Fraction(1, 2)) < Fraction(1, 2)
+
+
+# ---------------------------------------------------------------------------
+# hard deadlines and interrupts (the heavy work runs in a worker process)
+# ---------------------------------------------------------------------------
+LONG_ATLAS = ["-m", "symlqr.atlas", "fig3c", "--vary", "eta=0:0.3"]   # minutes, mostly in FLINT
+
+
+def _popen(args, cwd):
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _worker_started(pid, seconds=60):
+    """Wait until process ``pid`` has a child (its worker); Linux /proc."""
+    path = f"/proc/{pid}/task/{pid}/children"
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        try:
+            if open(path).read().strip():
+                return True
+        except OSError:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def test_timeout_stops_a_long_atlas_inside_flint_within_seconds(tmp_path):
+    """fig3c over eta runs for minutes, mostly inside FLINT calls that no Python
+    check interrupts; --timeout 2 kills the worker: exit 3, one line, no file."""
+    out = tmp_path / "atlas.json"
+    proc = _popen(LONG_ATLAS + ["--timeout", "2", "--output", str(out)], str(tmp_path))
+    assert _worker_started(proc.pid)
+    t0 = time.monotonic()
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 3, stderr
+    assert time.monotonic() - t0 < 2 + 4
+    assert stderr.startswith("python -m symlqr.atlas: timeout after 2 s while ")
+    assert stderr.count("\n") == 1 and stdout == ""
+    assert os.listdir(tmp_path) == []
+
+
+def test_sigint_stops_within_seconds_with_exit_130_and_writes_nothing(tmp_path):
+    import signal
+    out = tmp_path / "atlas.json"
+    proc = _popen(LONG_ATLAS + ["--output", str(out)], str(tmp_path))
+    assert _worker_started(proc.pid)
+    time.sleep(1.0)                                    # well inside the computation
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 4
+    assert proc.returncode == 130
+    assert stderr == "python -m symlqr.atlas: interrupted, nothing written\n" and stdout == ""
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("seconds", ["1e10", "1e308", "1e999", "0.5e3"])
+def test_timeout_of_any_positive_size_is_accepted(seconds, capsys):
+    status, out, err = run(["fig1", "--timeout", seconds], capsys)
+    assert status == 0 and err == "" and "certified: yes" in out
+
+
+def test_timeout_of_any_positive_size_is_accepted_by_the_proof_scripts(capsys):
+    from symlqr.cli.results import proof_command
+    assert proof_command("theorem2", ["fig1", "--timeout", "1e308", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["checks"][0]["result"] == "Theorem 2"
+
+
+def test_the_worker_reports_the_libraries_errors_and_crashes():
+    from symlqr.cli.worker import WorkerCrashed, run_in_worker
+    from symlqr.tasks import InputError, parse_rational
+    with pytest.raises(InputError, match="'x' is not a number"):
+        run_in_worker(parse_rational, "x", takes_progress=False)
+    with pytest.raises(WorkerCrashed, match="ZeroDivisionError"):
+        run_in_worker(divmod, 1, 0, takes_progress=False)
+    with pytest.raises(WorkerCrashed, match="died"):
+        run_in_worker(os._exit, 9, takes_progress=False)
+

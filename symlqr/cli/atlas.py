@@ -5,14 +5,16 @@ Exit status: 0 certified, 3 something undecided (or ``--timeout`` reached), 2 ba
 from __future__ import annotations
 
 import sys
-import time
 
 from ..atlas.core import Atlas, atlas
 from ..atlas.family import PARAMETERS
 from ..scalar.landscape import Timeout
 from ..tasks import InputError, parse_rational
-from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
-                     load_plot, run_main, tasksets_from_args, write_atomic)
+from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, StageRelay, add_run_arguments,
+                     add_task_arguments, deliver, load_plot, run_main, tasksets_from_args,
+                     write_atomic)
+from .progress import StageProgress
+from .worker import Deadline, run_in_worker
 
 PROG = "python -m symlqr.atlas"
 
@@ -68,52 +70,61 @@ def _text(at: Atlas) -> str:
     return "\n".join(out)
 
 
-def build_parser():
-    p = OneLineParser(prog=PROG, description="Certified one-parameter atlas of the MAML "
+def build_parser(prog: str = PROG):
+    p = OneLineParser(prog=prog, description="Certified one-parameter atlas of the MAML "
                       "landscape: critical values of eta, a task scale, or a task spread.")
     add_task_arguments(p)
     p.add_argument("--vary", required=True, metavar="PARAM=LO:HI",
                    help="eta, scale (last task's Q and R times p) or delta (task spread); "
                    "the range is (LO, HI]")
-    p.add_argument("--digits", type=int, default=15, help="significant digits (default 15)")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE")
-    p.add_argument("--plot", metavar="FILE", help="draw the bifurcation diagram to FILE (.png, .svg, .pdf)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop cleanly (exit 3)")
+    add_run_arguments(p, digits=15, max_digits=100)
+    p.add_argument("--plot", metavar="FILE", help="draw the bifurcation diagram to FILE "
+                   "(.png, .svg, .pdf; needs matplotlib: pip install matplotlib)")
     return p
 
 
-def _main(argv) -> int:
-    args = build_parser().parse_args(argv)
+def compute(taskset, param, lo, hi, digits, deadline, plot_path, progress) -> dict:
+    """The heavy part, run in the worker: the document, its table, the picture's bytes."""
+    at = atlas(taskset, param, lo, hi, digits=digits, deadline=deadline,
+               progress=StageRelay(progress))
+    image = None
+    if plot_path:
+        from ..render.atlas_plot import atlas_figure
+        plot = load_plot(plot_path)
+        image = plot.render(atlas_figure(at), plot.plot_format(plot_path))
+    return {"doc": at.to_dict(), "text": _text(at), "image": image,
+            "status": EXIT_OK if at.certified else EXIT_UNDECIDED}
+
+
+def _main(argv, prog: str = PROG) -> int:
+    args = build_parser(prog).parse_args(argv)
     param, lo, hi = parse_vary(args.vary)
-    if not 1 <= args.digits <= 100:
-        raise InputError("--digits must be between 1 and 100")
-    if args.timeout is not None and not args.timeout > 0:
-        raise InputError("--timeout must be > 0 seconds")
-    plot = load_plot(args.plot) if args.plot else None
+    if args.plot:
+        load_plot(args.plot)                    # matplotlib, format and folder: before work
     if param == "eta" and args.eta is None and (args.task or args.tasks_file):
         args.eta = "1"                          # unused: eta is the varied parameter
     tasksets = tasksets_from_args(args)
     if len(tasksets) != 1:
         raise InputError("give one figure name (or one custom task set)")
-    deadline = None if args.timeout is None else time.monotonic() + args.timeout
-    progress: list = []
+    deadline = Deadline(args.timeout)
+    bar = StageProgress()
     try:
-        at = atlas(tasksets[0], param, lo, hi, digits=args.digits, deadline=deadline,
-                   progress=progress)
+        out = run_in_worker(compute, tasksets[0], param, lo, hi, args.digits,
+                            deadline.monotonic(), args.plot, timeout=deadline, progress=bar)
     except Timeout as exc:
-        print(f"{PROG}: timeout after {args.timeout:g} s while {exc.stage} (finished: "
-              f"{', '.join(progress) or 'nothing'})", file=sys.stderr)
+        print(f"{prog}: timeout after {args.timeout:g} s while {exc.stage} (finished: "
+              f"{', '.join(bar) or 'nothing'})", file=sys.stderr)
         return EXIT_UNDECIDED
-    if plot is not None:
-        from ..render.atlas_plot import atlas_figure
-        write_atomic(args.plot, plot.render(atlas_figure(at), plot.plot_format(args.plot)))
-    deliver(args, at.to_dict(), _text(at))
-    return EXIT_OK if at.certified else EXIT_UNDECIDED
+    finally:
+        bar.close()
+    if out["image"] is not None:
+        write_atomic(args.plot, out["image"])
+    deliver(args, out["doc"], out["text"])
+    return out["status"]
 
 
-def main(argv=None) -> int:
-    return run_main(PROG, _main, argv)
+def main(argv=None, prog: str = PROG) -> int:
+    return run_main(prog, lambda a: _main(a, prog), argv)
 
 
 if __name__ == "__main__":

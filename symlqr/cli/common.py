@@ -1,8 +1,10 @@
-"""Shared command-line plumbing for ``python -m symlqr.certify`` and ``proofs/``.
+"""Shared command-line plumbing for every ``symlqr`` command and ``proofs/``.
 
 Task selection (a figure name, ``--task``, ``--tasks-file``, ``--eta``,
-``--weights``), one-line errors with exit code 2, and atomic file writes.
-Only the functions named ``main``/``run_main`` print.
+``--weights``), the run options (``--digits``, ``--json``, ``--output``,
+``--timeout``, ``--version``), one-line errors with exit code 2, and atomic
+file writes. Only the functions named ``main``/``run_main`` print. The heavy
+work of a command runs in a worker process (:mod:`symlqr.cli.worker`).
 """
 from __future__ import annotations
 
@@ -16,15 +18,19 @@ import tempfile
 from typing import Callable
 
 from ..exact.realroots import PrecisionExhausted
+from .worker import WorkerCrashed
 from ..tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
-                    parse_rational)
+                     long_integers, parse_rational)
 
-__all__ = ["OneLineParser", "add_task_arguments", "tasksets_from_args", "write_atomic",
-           "check_output_path", "check_timeout", "run_main", "load_plot", "json_payload",
-           "deliver",
-           "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED"]
+__all__ = ["OneLineParser", "add_task_arguments", "add_run_arguments", "tasksets_from_args",
+           "write_atomic", "check_output_path", "check_timeout", "timeout_seconds", "run_main",
+           "load_plot", "json_payload", "deliver", "StageRelay", "PLOT_HINT",
+           "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED", "EXIT_INTERRUPTED"]
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: How to get matplotlib; works for an installation from PyPI and from a checkout.
+PLOT_HINT = "pip install matplotlib"
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -48,6 +54,9 @@ class OneLineParser(argparse.ArgumentParser):
         return super().parse_args(out, namespace)
 
     def error(self, message):
+        m = re.fullmatch(r"argument (--[\w-]+): (\1\b.*)", message, re.S)
+        if m:                                   # the type's own message names the option
+            message = m.group(2)
         m = re.fullmatch(r"argument (--[\w-]+)(?:/[^:]*)?: expected one argument", message)
         if m:
             message += f" (for a value starting with '-' write {m.group(1)}=VALUE)"
@@ -57,12 +66,52 @@ class OneLineParser(argparse.ArgumentParser):
 def add_task_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("names", nargs="*", metavar="NAME",
                    help=f"figure of the paper: {', '.join(FIGURE_NAMES)}, or all")
-    p.add_argument("--task", action="append", default=[], metavar="A,B,Q,R,s0[,s0a]",
-                   help="a custom task (repeatable); exact rationals such as 0.1 or 1/3")
+    p.add_argument("--task", action="append", default=[], metavar="A,B,Q,R[,s0[,s0a]]",
+                   help="a custom task (repeatable); exact rationals such as 0.1 or 1/3; "
+                        "s0 defaults to 1, s0a to s0")
     p.add_argument("--eta", metavar="ETA", help="step size of the adaptation (custom tasks)")
     p.add_argument("--weights", metavar="w1,w2,...",
                    help="task weights (normalized to sum 1); default uniform")
     p.add_argument("--tasks-file", metavar="FILE", help="tasks in a .json or .toml file")
+
+
+def timeout_seconds(text: str) -> float:
+    """``--timeout`` as seconds: any positive number, however large (``1e308``,
+    ``1e999`` mean "no practical limit"); ``inf``, ``nan``, 0 and negatives are refused.
+
+    >>> timeout_seconds("2"), timeout_seconds("1e999")
+    (2.0, inf)
+    """
+    s = text.strip()
+    if s.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        raise argparse.ArgumentTypeError(f"--timeout {s[:20]}: give a finite number of "
+                                         "seconds > 0")
+    try:
+        value = parse_rational(s, "--timeout")
+    except InputError:
+        raise argparse.ArgumentTypeError(f"--timeout {s[:20]!r}: give a number of seconds "
+                                         "> 0, such as 60 or 0.5") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("--timeout must be > 0 seconds")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def add_run_arguments(p: argparse.ArgumentParser, digits: int = 20,
+                      max_digits: int = 1000) -> None:
+    """``--digits``, ``--json``, ``--output``, ``--timeout`` and ``--version``."""
+    from .. import __version__
+    p.add_argument("--digits", type=int, default=digits,
+                   help=f"significant digits, 1 to {max_digits} (default {digits})")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--output", metavar="FILE",
+                   help="write the JSON document to FILE (atomically; nothing on exit 2, 3, 130)")
+    p.add_argument("--timeout", type=timeout_seconds, metavar="SECONDS",
+                   help="stop after SECONDS, also inside one long computation (exit 3)")
+    p.add_argument("--version", action="version", version=f"%(prog)s (symlqr {__version__})")
+    p.set_defaults(max_digits=max_digits)
 
 
 def tasksets_from_args(args) -> list[TaskSet]:
@@ -73,6 +122,9 @@ def tasksets_from_args(args) -> list[TaskSet]:
     stops before any work is done.
     """
     check_timeout(getattr(args, "timeout", None))
+    max_digits = getattr(args, "max_digits", None)
+    if max_digits is not None and not 1 <= args.digits <= max_digits:
+        raise InputError(f"--digits must be between 1 and {max_digits}")
     if getattr(args, "output", None) is not None:
         check_output_path(args.output)
     custom = bool(args.task or args.tasks_file)
@@ -153,9 +205,9 @@ def write_atomic(path: str, data: bytes) -> None:
 
 
 def check_timeout(seconds) -> None:
-    """``--timeout`` must be a finite number of seconds > 0."""
-    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
-        raise InputError(f"--timeout {seconds:g}: give a finite number of seconds > 0")
+    """``--timeout`` must be a number of seconds > 0 (any size)."""
+    if seconds is not None and not seconds > 0:
+        raise InputError("--timeout must be > 0 seconds")
 
 
 def load_plot(path: str):
@@ -164,7 +216,7 @@ def load_plot(path: str):
     try:
         from ..render import plot
     except ImportError:
-        raise InputError("--plot needs matplotlib: pip install 'symlqr[plot]'") from None
+        raise InputError(f"--plot needs matplotlib: {PLOT_HINT}") from None
     plot.plot_format(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -186,22 +238,53 @@ def deliver(args, payload, table: str) -> None:
     sys.stdout.write(text if args.json else table + "\n")
 
 
+class StageRelay(list):
+    """The library's list of finished stages, each also reported as
+    ``progress(stage, 1, 1)`` (the worker relays it to the parent's bar).
+
+    >>> seen = []
+    >>> r = StageRelay(lambda *a: seen.append(a)); r.append("domain"); r += ["values"]
+    >>> list(r), seen
+    (['domain', 'values'], [('domain', 1, 1), ('values', 1, 1)])
+    """
+
+    def __init__(self, progress: Callable):
+        super().__init__()
+        self._progress = progress
+
+    def append(self, stage) -> None:
+        super().append(stage)
+        self._progress(stage, 1, 1)
+
+    def extend(self, stages) -> None:
+        for s in stages:
+            self.append(s)
+
+    def __iadd__(self, stages):
+        self.extend(stages)
+        return self
+
+
 def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
-    """Run ``body(argv)``; bad input becomes one line on stderr and exit 2."""
+    """Run ``body(argv)``; bad input becomes one line on stderr and exit 2,
+    Ctrl-C exit 130 (the worker is killed first, nothing is written)."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        return body(argv)
+        with long_integers(0):          # inputs are bounded by MAX_TEXT where parsed
+            return body(argv)
     except InputError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        print(f"{prog}: interrupted, nothing written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except PrecisionExhausted as exc:
-        print(f"{prog}: undecided: {exc} (the precision cap); the numbers are too large "
-              "or too close together to decide within it, nothing is reported",
-              file=sys.stderr)
+        print(f"{prog}: undecided: {exc}; the numbers are too large or too close together "
+              "for the precision cap, nothing is reported", file=sys.stderr)
         return EXIT_UNDECIDED
+    except WorkerCrashed as exc:
+        print(f"{prog}: internal error (please report it): {exc}", file=sys.stderr)
+        return EXIT_FAIL
     except RecursionError:
         print(f"{prog}: error: input too large (recursion limit)", file=sys.stderr)
         return EXIT_INPUT

@@ -35,11 +35,11 @@ from ..exact.enclosure import Enclosure
 from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import MamlObjective
 from ..exact.realroots import real_roots, squarefree_factors
-from ..tasks import FIELDS, InputError, Task, TaskSet, parse_rational
+from ..tasks import FIELDS, InputError, Task, TaskSet
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["DEFAULT_DELTAS", "DEFAULT_EPSILON", "delta_family", "parameter_distance",
-           "parameter_spread", "parse_deltas", "parse_epsilon", "Regularity", "regularity",
+           "parameter_spread", "MAX_DELTAS", "Regularity", "regularity",
            "FamilyPoint", "family_point", "FamilySweep", "epsilon_sweep",
            "hessian_at_optimum", "admissible_segment", "assumption1_checks",
            "theorem4_checks", "proposition5_checks"]
@@ -107,36 +107,6 @@ def parameter_spread(taskset: TaskSet) -> Fraction:
     ts = taskset.tasks
     return max(abs(a.A - b.A) + abs(a.B - b.B) + abs(a.Q - b.Q) + abs(a.R - b.R)
                for a in ts for b in ts)
-
-
-def parse_deltas(text: Optional[str]) -> tuple:
-    """Distinct exact rationals ``0 < delta <= 1`` from ``"1,1/2,0.25"``,
-    sorted decreasing. ``None`` gives :data:`DEFAULT_DELTAS`.
-
-    >>> parse_deltas("1/4, 1, 0.5")
-    (Fraction(1, 1), Fraction(1, 2), Fraction(1, 4))
-    """
-    if text is None:
-        return DEFAULT_DELTAS
-    parts = [p for p in text.split(",")]
-    if not parts or len(parts) > MAX_DELTAS:
-        raise InputError(f"--deltas: give 1 to {MAX_DELTAS} comma-separated values")
-    vals = {parse_rational(p, "--deltas") for p in parts}
-    bad = [v for v in vals if not 0 < v <= 1]
-    if bad:
-        raise InputError(f"--deltas: {min(bad)} is outside (0, 1]; the family interpolates "
-                         "between the base task (delta = 0) and the given tasks (delta = 1)")
-    return tuple(sorted(vals, reverse=True))
-
-
-def parse_epsilon(text: Optional[str]) -> Fraction:
-    """The requested epsilon, an exact rational ``> 0`` (default 1/1000)."""
-    if text is None:
-        return DEFAULT_EPSILON
-    e = parse_rational(text, "--epsilon")
-    if e <= 0:
-        raise InputError(f"--epsilon = {e} must be > 0")
-    return e
 
 
 # ---------------------------------------------------------------------------

@@ -40,10 +40,10 @@ from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import adaptation_map
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import PrecisionExhausted, RealAlgebraic, real_roots
-from ..tasks import InputError, Task, TaskSet, parse_rational
+from ..tasks import InputError, Task, TaskSet
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
-__all__ = ["parse_interval", "cost_is_global", "hessian_sup", "lemma1_checks",
+__all__ = ["cost_is_global", "hessian_sup", "lemma1_checks",
            "theorem1_checks", "theorem2_checks", "proposition1_checks",
            "proposition2_checks", "theorem3_checks", "PER_TASK_NOTE"]
 
@@ -87,21 +87,6 @@ def _result(name: str, k: int, i: int) -> str:
 
 def _single(ts: TaskSet, i: int) -> TaskSet:
     return TaskSet([ts.tasks[i]], ts.eta, name=f"{ts.name} task {i + 1}")
-
-
-def parse_interval(text: str) -> tuple[Fraction, Fraction]:
-    """``"a,b"`` -> ``(a, b)`` exact, with ``a < b``.
-
-    >>> parse_interval("0.5, 3/2")
-    (Fraction(1, 2), Fraction(3, 2))
-    """
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise InputError(f"--interval {text.strip()[:40]!r}: expected two numbers a,b")
-    a, b = (parse_rational(p, "--interval") for p in parts)
-    if not a < b:
-        raise InputError(f"--interval: need a < b, got a = {a}, b = {b}")
-    return a, b
 
 
 # ---------------------------------------------------------------------------

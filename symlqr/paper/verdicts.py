@@ -1,4 +1,6 @@
-"""Verdicts of the paper's results on given tasks, and the runner of ``proofs/``.
+"""Verdicts of the paper's results on given tasks (the data model; the text
+table is :func:`symlqr.render.checks.render_checks`, the runner of ``proofs/``
+is :func:`symlqr.cli.proofs.proof_main`).
 
 A result (Lemma 1, Theorem 2, ...) applied somewhere (at one minimizer, to one
 task, to the whole task set) gives a :class:`Check`: a list of
@@ -20,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-__all__ = ["HOLDS", "FAILS", "UNDECIDED", "Verdict", "Check", "exit_status", "render_checks",
-           "checks_to_dict"]
+__all__ = ["HOLDS", "FAILS", "UNDECIDED", "Verdict", "Check", "exit_status", "checks_to_dict"]
 
 HOLDS, FAILS, UNDECIDED = "holds", "fails", "undecided"
 
@@ -82,26 +83,8 @@ def exit_status(checks: list) -> int:
     return 0
 
 
-def render_checks(title: str, checks: list) -> str:
-    """A text table: one block per check, one row per verdict."""
-    out = [title]
-    if not checks:
-        out.append("  (nothing to check: no place where the result applies)")
-    for c in checks:
-        out.append(f"  {c.result} at {c.where}")
-        w1 = max(len(v.statement) for v in c.verdicts) if c.verdicts else 0
-        for v in c.verdicts:
-            tag = "H" if v.role == "hypothesis" else "C"
-            out.append(f"    [{tag}] {v.statement:<{w1}}  {v.status:<9}  {v.value}")
-            if v.detail:
-                out.append(f"        {v.detail}")
-        if c.counterexample:
-            out.append("    !! every hypothesis holds and the conclusion fails: "
-                       "this would contradict the paper")
-    return "\n".join(out)
-
-
 def checks_to_dict(name: str, checks: list, extra: Optional[dict] = None) -> dict:
+    """The JSON document of one task set: its checks, exit status and extra facts."""
     doc = {"name": name, "checks": [c.to_dict() for c in checks],
            "exit_status": exit_status(checks)}
     if extra:

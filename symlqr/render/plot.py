@@ -18,7 +18,7 @@ What is certified and what is only for the eye:
 * the curves are float samples (:func:`symlqr.scalar.numeric.maml_objective_float`),
   denser near the domain's edges; they are drawings, not evidence.
 
-matplotlib is an optional dependency (``pip install 'symlqr[plot]'``); only the
+matplotlib is an optional dependency (``pip install matplotlib``); only the
 object-oriented API is used (no pyplot, no global backend switch), so this
 module draws the same way in scripts, on servers and in Jupyter.
 
@@ -43,7 +43,7 @@ try:
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 except ImportError as exc:                                  # pragma: no cover
-    raise ImportError("symlqr.render.plot needs matplotlib: pip install 'symlqr[plot]'") from exc
+    raise ImportError("symlqr.render.plot needs matplotlib: pip install matplotlib") from exc
 
 from ..scalar import lqr
 from ..scalar.landscape import Landscape, StationaryPoint
@@ -51,7 +51,7 @@ from ..scalar.numeric import maml_objective_float
 from ..tasks import InputError
 
 __all__ = ["landscape_figure", "LandscapeFigure", "render", "plot_format", "zoom_windows", "FORMATS",
-           "CATEGORIES", "point_category"]
+           "CATEGORIES", "point_category", "epsilon_text"]
 
 #: File suffix -> matplotlib format name.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -369,10 +369,39 @@ def landscape_figure(ls: Landscape, per_task: Optional[bool] = None, zoom: bool 
         zax.tick_params(labelsize=7)
         ax.add_patch(Rectangle((a, ylo), b - a, yhi - ylo, fill=False, ls="--", lw=0.8,
                                ec="dimgrey", zorder=7))
-        ax.annotate(f"({letters[k]})", ((a + b) / 2, yhi), fontsize=8, color="dimgrey",
-                    ha="center", va="bottom", xytext=(0, 1), textcoords="offset points")
+        _zoom_label(ax, f"({letters[k]})", (a + b) / 2, yhi)
     ax.set_title(_title(ls), fontsize=10)
     return fig
+
+
+def _zoom_label(ax, text: str, x: float, y: float) -> None:
+    """The letter of a zoom panel at the top of the main panel, above its
+    window's x-position and joined to the window by a dotted line, so that it
+    never sits on a marker (markers are at certified values inside the y-range,
+    well below the top)."""
+    ax.annotate(text, xy=(x, y), xycoords="data", xytext=(x, 0.985),
+                textcoords=("data", "axes fraction"), fontsize=8, color="dimgrey",
+                ha="center", va="top", zorder=8,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
+                arrowprops=dict(arrowstyle="-", ls=":", color="dimgrey", lw=0.8,
+                                shrinkA=0, shrinkB=0))
+
+
+def epsilon_text(epsilon, digits: int = 4) -> str:
+    """epsilon for a title: ``0`` when it is exactly zero, otherwise the
+    enclosure's decimal (:meth:`~symlqr.exact.enclosure.Enclosure.decimal`,
+    no more digits than it certifies).
+
+    >>> from fractions import Fraction
+    >>> from symlqr.exact.enclosure import Enclosure
+    >>> epsilon_text(Enclosure(Fraction(0), Fraction(0)))
+    '0'
+    >>> epsilon_text(Enclosure(Fraction(84669, 10**6), Fraction(84671, 10**6)))
+    '0.08467'
+    """
+    if epsilon.lo == 0 and epsilon.hi == 0:
+        return "0"
+    return epsilon.decimal(digits)
 
 
 def _round_sig(x: float, sig: int) -> str:
@@ -389,7 +418,7 @@ def _title(ls: Landscape) -> str:
     if c["degenerate"]:
         parts.append(f"{c['degenerate']} degenerate")
     if ls.epsilon is not None:
-        parts.append(f"$\\varepsilon$ = {ls.epsilon.decimal(4)}")
+        parts.append(f"$\\varepsilon$ = {epsilon_text(ls.epsilon)}")
     status = "certified" if ls.certified else "NOT certified (see the table)"
     return head + "\n" + status + ": " + ", ".join(parts)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["text_table", "html_table", "latex_table", "point_label"]
+__all__ = ["text_table", "html_table", "latex_table", "point_label", "epsilon_text"]
 
 
 def point_label(p: dict) -> str:
@@ -71,7 +71,7 @@ def text_table(doc: dict) -> str:
         out.append(f"  min h = {doc['min_value']}{suffix};  lower bound sum_i w_i C_i(W*_i) = "
                    f"{doc['lower_bound']}")
     if doc.get("epsilon") is not None:
-        out.append(f"  epsilon (h is epsilon-global) = {doc['epsilon']}")
+        out.append(f"  epsilon (h is epsilon-global) = {epsilon_text(doc)}")
     if doc["certified"]:
         out.append("  certified: yes (exact root counts, exact types, enclosed values)")
     else:
@@ -91,7 +91,7 @@ def html_table(doc: dict) -> str:
     dom = " &cup; ".join(e(_interval(d)) for d in doc["domain"]) or "empty"
     status = ("certified" if doc["certified"]
               else "NOT certified: " + e("; ".join(doc["undecided"])))
-    eps = "" if doc.get("epsilon") is None else f", &epsilon; = <code>{e(doc['epsilon'])}</code>"
+    eps = "" if doc.get("epsilon") is None else f", &epsilon; = <code>{e(epsilon_text(doc))}</code>"
     return (f"<div><b>{e(doc['name'])}</b>: {e(doc['adaptation'])} adaptation, "
             f"&eta; = {e(doc['eta'])}, {len(doc['tasks'])} task(s)<br>domain: {dom}"
             f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
@@ -111,17 +111,31 @@ def _tex(text: str) -> str:
 
 def _sig(text: str, digits: int) -> str:
     """A decimal string cut to ``digits`` significant digits (rounded half-even);
-    never adds digits. Non-numbers (``inf``) pass through."""
+    never adds digits, so a certified decimal shorter than ``digits`` is kept as
+    it is (no trailing zeros that were not certified). Non-numbers pass through.
+
+    >>> _sig("0.0054742388", 12), _sig("3.23606797749978969640917366873", 6), _sig("inf", 3)
+    ('0.0054742388', '3.23607', 'inf')
+    """
     try:
         d = Decimal(text)
     except InvalidOperation:
         return text
-    if not d.is_finite() or d == 0:
+    if not d.is_finite() or d == 0 or len(d.as_tuple().digits) <= digits:
         return text
     q = Decimal(1).scaleb(d.adjusted() - digits + 1)
-    out = d.quantize(q) if d.adjusted() - digits + 1 < 0 else d
-    s = format(out, "f")
-    return s if len(s.replace("-", "").replace(".", "").lstrip("0")) <= len(text) else text
+    return format(d.quantize(q), "f") if d.adjusted() - digits + 1 < 0 else text
+
+
+def epsilon_text(doc: dict) -> str:
+    """The document's epsilon, ``0`` when its certified interval is exactly [0, 0].
+
+    >>> epsilon_text({"epsilon": "0.0", "epsilon_interval": ["0", "0"]})
+    '0'
+    """
+    if doc.get("epsilon_interval") == ["0", "0"]:
+        return "0"
+    return doc["epsilon"]
 
 
 def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
@@ -162,7 +176,7 @@ def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
             f"{{eta}}, {len(doc['tasks'])} task(s)")
     c = doc["counts"]
     eps = "" if doc.get("epsilon") is None else "; {vareps}"
-    epsilon = _tex(_sig(doc.get("epsilon") or "", digits))
+    epsilon = _tex(_sig(epsilon_text(doc) if doc.get("epsilon") is not None else "", digits))
     status = ("certified" if doc["certified"]
               else "NOT certified: " + "; ".join(doc["undecided"]))
     foot = (f"{c['stationary']} stationary point{'' if c['stationary'] == 1 else 's'}; "
