@@ -56,7 +56,7 @@ def _main(argv) -> int:
         progress: list = []
         try:
             ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                         progress=progress)
+                         progress=progress.append)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"
