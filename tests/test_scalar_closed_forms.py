@@ -6,7 +6,6 @@ from fractions import Fraction
 
 import pytest
 import sympy
-from mpmath import iv
 
 from symlqr.atlas.family import Family
 from symlqr.scalar import closed_forms as cf
