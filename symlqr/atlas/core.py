@@ -46,7 +46,6 @@ from fractions import Fraction
 from typing import Optional
 
 from ..scalar import lqr
-from ..scalar.kinds import point_label
 from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
 from .family import PARAMETERS, Family, _check_range
 from ..exact.enclosure import Enclosure
@@ -95,7 +94,7 @@ class Atlas:
                 "hi": str(self.hi) if pc.hi is None else pc.hi.decimal(d),
                 "lo_included": False, "hi_included": pc.hi is None,
                 "sample": str(pc.sample), "counts": pc.counts,
-                "points": [point_label(p.kind, p.is_global) for p in pc.landscape.points],
+                "points": [p.label for p in pc.landscape.points],
                 "checked_at": [str(x) for x in pc.checks],
                 "switch_free": pc.switch_free})
         doc = {"name": ts.name, "parameter": fam.param,
