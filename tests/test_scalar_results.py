@@ -32,6 +32,20 @@ def test_point_repr_is_one_short_line_without_minimal_polynomials(fig3d):
     assert len(repr(fig3d)) < 120 and "\n" not in repr(fig3d)
 
 
+def test_showing_a_point_does_not_refine_its_bracket():
+    """The bracket is what the JSON reports as W_interval: a repr in a REPL
+    must not change it (a fresh root of W^2 - 2 has a coarse bracket)."""
+    import flint
+    from symlqr.exact.realroots import real_roots
+    from symlqr.scalar.results import StationaryPoint
+    W = real_roots(flint.fmpq_poly([-2, 0, 1]))[1][0]
+    before = (W.lo, W.hi)
+    assert W.hi - W.lo > 1e-3
+    assert repr(StationaryPoint(W, PointKind.MIN, 1, (), 0, extremum=PointKind.MIN)) == \
+        "StationaryPoint(W≈1.41421, undecided min)"
+    assert (W.lo, W.hi) == before
+
+
 def test_str_of_a_landscape_is_the_text_table(fig2):
     assert str(fig2) == text_table(fig2.to_dict())
     assert fig2._repr_html_() == html_table(fig2.to_dict())
