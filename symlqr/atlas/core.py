@@ -307,7 +307,7 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
 
 
 def _signature(ls: Landscape) -> tuple:
-    return (tuple((p.type, p.is_global) for p in ls.points), len(ls.domain))
+    return (tuple((p.kind, p.is_global) for p in ls.points), len(ls.domain))
 
 
 def _change_text(left: Piece, right: Piece, kind: str) -> str:

@@ -36,6 +36,7 @@ from typing import Callable, Optional
 from mpmath import iv
 
 from ..exact.realroots import iv_from_fraction, simplest_between
+from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
 from .branches import ValueSlope, arb_between, arb_to_iv, lower_bound_positive, trap_boxes
@@ -69,16 +70,10 @@ class Piece:
         return c
 
     def labels(self) -> list:
-        """``"global min"``, ``"spurious min"``, ``"min"`` (undecided), ``"max"``... per point."""
-        out = []
-        for p in self.landscape.points:
-            if p.type != "min":
-                out.append(p.type)
-            elif not self.decided or p.is_global is None:
-                out.append("min")
-            else:
-                out.append("global min" if p.is_global else "spurious min")
-        return out
+        """Each point's label (:func:`~symlqr.scalar.kinds.point_label`); on a
+        piece whose global minimum is not decided every minimum is "undecided min"."""
+        return [p.label if self.decided else point_label(p.kind, None, p.extremum)
+                for p in self.landscape.points]
 
 
 def global_index(ls: Landscape) -> Optional[tuple]:
