@@ -96,6 +96,8 @@ def _eval(polys: list, t, s):
 
 def _trap_step(brows, B, p0, p1):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
+    if not B.is_finite():
+        return None
     c, w0 = (p0 + p1) / 2, _dyadic(B)
     g, g_t, g_s = _shifted(brows, w0, c)
     S = arb_between(p0 - c, p1 - c)

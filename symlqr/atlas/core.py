@@ -288,7 +288,7 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
 
     def run(p):
         check(f"certifying at {fam.param} = {p}")
-        return certify(fam.taskset_at(p), digits=digits)
+        return certify(fam.taskset_at(p), digits=digits, deadline=deadline)
 
     pieces = pieces_between(cvs, lo, hi, run)
     clock.lap("certify pieces")
