@@ -113,7 +113,8 @@ def test_timeout_stops_cleanly_with_exit_3_and_says_how_far_it_got(tmp_path):
 
 def test_undecided_result_exits_3(monkeypatch, capsys):
     import symlqr.scalar.landscape as landscape
-    monkeypatch.setattr(landscape, "MINPOLY_MAX_DEGREE", 0)
+    import symlqr.scalar.values as values
+    monkeypatch.setattr(values, "MINPOLY_MAX_DEGREE", 0)
     monkeypatch.setattr(landscape, "MAX_BITS", 256)
     real = landscape.certify
     monkeypatch.setattr("symlqr.cli.certify.certify",
@@ -136,3 +137,81 @@ def test_output_file_is_readable_like_any_new_file(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (out.stat().st_mode & 0o777) == (0o666 & ~mask)
+
+
+# ---------------------------------------------------------------------------
+# first contact: the symlqr command, python -m symlqr, --version, short tasks
+# ---------------------------------------------------------------------------
+def test_symlqr_command_dispatches_to_certify_atlas_and_proofs(capsys):
+    from symlqr.cli.main import main as symlqr
+    assert symlqr(["certify", "fig1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["global_min"] == 3
+    assert symlqr(["proof", "theorem2", "fig1", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["name"] == "fig1" and doc["checks"][0]["result"] == "Theorem 2"
+    assert symlqr(["atlas", "fig1", "--vary", "eta=0:0.1"]) == 0
+    assert "critical values" in capsys.readouterr().out
+
+
+def test_symlqr_command_errors_are_one_line_with_the_subcommand_as_prog(capsys):
+    from symlqr.cli.main import main as symlqr
+    assert symlqr(["certify", "fig9"]) == 2
+    assert capsys.readouterr().err.startswith("symlqr certify: error: unknown figure 'fig9'")
+    assert symlqr(["prove", "fig1"]) == 2
+    assert capsys.readouterr().err.startswith("symlqr: error: unknown command 'prove'")
+    assert symlqr(["proof", "theorem9"]) == 2
+    assert capsys.readouterr().err.startswith("symlqr proof: error: unknown result 'theorem9'")
+
+
+def test_python_m_symlqr_and_version_in_a_real_process():
+    import symlqr
+    r = subprocess.run([sys.executable, "-m", "symlqr", "certify", "--version"],
+                       capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == f"symlqr certify (symlqr {symlqr.__version__})"
+    r = subprocess.run([sys.executable, "-m", "symlqr", "--version"], capture_output=True,
+                       text=True, timeout=120, cwd=ROOT)
+    assert r.stdout.strip() == f"symlqr {symlqr.__version__}"
+
+
+@pytest.mark.parametrize("command", [["-m", "symlqr.certify"], ["-m", "symlqr.atlas"],
+                                     ["proofs/theorem4.py"]])
+def test_every_command_has_version(command, capsys):
+    import runpy
+    import symlqr
+    argv = sys.argv
+    try:
+        sys.argv = [command[-1], "--version"]
+        with pytest.raises(SystemExit) as stop:
+            if command[0] == "-m":
+                runpy.run_module(command[1], run_name="__main__")
+            else:
+                runpy.run_path(os.path.join(ROOT, command[0]), run_name="__main__")
+    finally:
+        sys.argv = argv
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip().endswith(f"(symlqr {symlqr.__version__})")
+
+
+def test_console_script_is_declared():
+    import configparser
+    cfg = configparser.ConfigParser()
+    cfg.read(os.path.join(ROOT, "setup.cfg"))
+    assert cfg["options.entry_points"]["console_scripts"].strip() == \
+        "symlqr = symlqr.cli.main:main"
+
+
+def test_task_with_four_fields_has_s0_one(capsys):
+    assert main(["--task", "1,1,2,2", "--eta", "0.01", "--json"]) == 0
+    short = json.loads(capsys.readouterr().out)
+    assert main(["fig1", "--json"]) == 0
+    fig = json.loads(capsys.readouterr().out)
+    assert short["tasks"][0]["s0"] == "1" and short["stationary_points"] == fig["stationary_points"]
+
+
+def test_plot_hint_works_from_a_checkout(monkeypatch, capsys, tmp_path):
+    """Without matplotlib the hint names a command that works for any
+    installation (the extra 'symlqr[plot]' does not resolve from a checkout)."""
+    monkeypatch.setitem(sys.modules, "symlqr.render.plot", None)
+    assert main(["fig1", "--plot", str(tmp_path / "x.png")]) == 2
+    assert capsys.readouterr().err == ("python -m symlqr.certify: error: --plot needs "
+                                       "matplotlib: pip install matplotlib\n")

@@ -103,7 +103,7 @@ def test_fig2_picture_marks_two_spurious_minima_where_a_float_scan_finds_them():
 def test_every_certified_point_is_marked_once_inside_the_y_range(name):
     ls = certify(figure(name))
     ax = _main_axes(landscape_figure(ls, samples=400))
-    gids = ["global min", "spurious min", "min (undecided)", "max", "degenerate"]
+    gids = ["global min", "spurious min", "undecided min", "max", "degenerate"]
     marked = sorted(x for g in gids for x in _markers(ax, g)[0])
     assert np.allclose(marked, sorted(float(p.W) for p in ls.points), rtol=0, atol=1e-15)
     ylo, yhi = ax.get_ylim()
@@ -205,3 +205,56 @@ def test_plot_of_an_unbounded_domain_is_finite_and_shows_the_minimum():
     assert math.isfinite(x0) and math.isfinite(x1) and x0 < float(p.W) < x1
     y0, y1 = ax.get_ylim()
     assert y0 < float(p.h.lo) < y1
+
+
+def _marker_boxes(fig):
+    """Display-space centres of every marker of the main panel."""
+    ax = next(a for a in fig.axes if a.get_label() == "landscape")
+    pts = []
+    for line in ax.get_lines():
+        if line.get_marker() not in (None, "None", "", " ") and line.get_linestyle() in ("None", ""):
+            xy = ax.transData.transform(list(zip(line.get_xdata(), line.get_ydata())))
+            pts += [(x, y, line.get_markersize()) for x, y in xy]
+    return ax, pts
+
+
+@pytest.mark.parametrize("name,adaptation", [("fig3a", "gradient"), ("fig2", "normalized"),
+                                             ("fig1", "gradient")])
+def test_zoom_letters_never_cover_a_marker(name, adaptation):
+    from symlqr.render.plot import landscape_figure
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import figure
+    fig = landscape_figure(certify(figure(name), adaptation))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax, markers = _marker_boxes(fig)
+    letters = [t for t in ax.texts if t.get_text() in ("(b)", "(c)", "(d)")]
+    assert letters, "the figure has zoom panels"
+    for t in letters:
+        box = Text.get_window_extent(t, renderer)              # the letter, not its leader line
+        for x, y, size in markers:
+            r = size * fig.dpi / 72 / 2                         # marker radius in pixels
+            assert not (box.x0 - r < x < box.x1 + r and box.y0 - r < y < box.y1 + r), \
+                (t.get_text(), (x, y), box)
+
+
+def test_title_prints_an_exact_zero_epsilon_as_0():
+    from symlqr.render.plot import landscape_figure
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import figure
+    fig = landscape_figure(certify(figure("fig2"), "normalized"))
+    title = next(a for a in fig.axes if a.get_label() == "landscape").get_title()
+    assert title.endswith(r"$\varepsilon$ = 0")
+
+
+def test_latex_table_adds_no_uncertified_digits():
+    from symlqr.render.report import latex_table
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import figure
+    doc = certify(figure("fig3b"), digits=10).to_dict()
+    table = latex_table(doc, digits=12, math=False)
+    eps = doc["epsilon"]
+    assert len(eps.replace(".", "").lstrip("0")) <= 10
+    assert f"\\varepsilon = {eps}$" in table                 # as certified, not padded to 12

@@ -22,6 +22,19 @@ from ..tasks import InputError
 
 PROG = "python -m symlqr.certify"
 
+#: The stages of ``certify`` in order, as named to its ``progress`` callback.
+STAGES = ("optimal gains", "domain", "stationary points", "values", "global minima")
+
+
+def next_stage(finished: list) -> str:
+    """What runs after the finished stages (for a timeout message).
+
+    >>> next_stage(["optimal gains", "domain"])
+    'computing stationary points'
+    """
+    k = len(finished)
+    return f"computing {STAGES[k]}" if k < len(STAGES) else "finishing"
+
 
 def build_parser(prog: str = PROG) -> OneLineParser:
     p = OneLineParser(prog=prog, description="Certified landscape of the MAML objective "
@@ -48,7 +61,8 @@ def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, progres
         progress("task set", k, len(tasksets))
         stages = StageRelay(progress)
         try:
-            ls = certify(ts, adaptation, digits=digits, deadline=deadline, progress=stages)
+            ls = certify(ts, adaptation, digits=digits, deadline=deadline,
+                         progress=stages.append)
         except PrecisionExhausted as exc:
             done = ", ".join(stages) or "nothing"
             raise PrecisionExhausted(f"{exc} on {ts.name} (finished stages: {done})") from None
@@ -83,7 +97,7 @@ def _main(argv, prog: str = PROG) -> int:
     try:
         out = run_in_worker(compute, tasksets, args.adaptation, args.digits,
                             deadline.monotonic(), args.plot, timeout=deadline,
-                            progress=on_progress)
+                            progress=on_progress, describe=lambda: next_stage(bar))
     except Timeout as exc:
         done = ", ".join(bar) or "nothing"
         finished = ", ".join(ts.name for ts in tasksets[:current[0]]) or "none"

@@ -18,7 +18,7 @@ from .common import (EXIT_UNDECIDED, OneLineParser, add_run_arguments, add_task_
                      deliver, json_payload, run_main, tasksets_from_args)
 from .worker import Deadline, run_in_worker
 
-__all__ = ["proof_main", "parse_interval", "parse_deltas", "parse_epsilon", "parse_wbar",
+__all__ = ["proof_main", "proof_parser", "parse_interval", "parse_deltas", "parse_epsilon", "parse_wbar",
            "add_interval_argument", "add_family_arguments", "add_wbar_argument"]
 
 
@@ -119,6 +119,17 @@ def compute(tasksets, evaluate: Callable, args, description: str, progress) -> d
     return {"docs": docs, "texts": texts, "status": status}
 
 
+def proof_parser(prog: str, description: str = "",
+                 add_arguments: Optional[Callable] = None) -> OneLineParser:
+    """The parser of a proof script: the task arguments, the run options, its own."""
+    p = OneLineParser(prog=prog, description=description)
+    add_task_arguments(p)
+    add_run_arguments(p, digits=20, max_digits=1000)
+    if add_arguments is not None:
+        add_arguments(p)
+    return p
+
+
 def proof_main(prog: str, description: str,
                evaluate: Callable, add_arguments: Optional[Callable] = None,
                argv=None) -> int:
@@ -134,12 +145,7 @@ def proof_main(prog: str, description: str,
     """
 
     def body(argv_) -> int:
-        p = OneLineParser(prog=prog, description=description)
-        add_task_arguments(p)
-        add_run_arguments(p, digits=20, max_digits=1000)
-        if add_arguments is not None:
-            add_arguments(p)
-        args = p.parse_args(argv_)
+        args = proof_parser(prog, description, add_arguments).parse_args(argv_)
         tasksets = tasksets_from_args(args)
         deadline = Deadline(args.timeout)
         args.deadline = deadline.monotonic()

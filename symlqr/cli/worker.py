@@ -144,7 +144,8 @@ def _kill(proc) -> None:
 
 
 def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
-                  progress: Optional[Callable] = None, takes_progress: bool = True):
+                  progress: Optional[Callable] = None, takes_progress: bool = True,
+                  describe: Optional[Callable[[], str]] = None):
     """``fn(*args, progress=relay)`` computed in a worker process, killed at the deadline.
 
     Parameters
@@ -153,11 +154,14 @@ def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
     timeout : seconds (any positive size) or None
     progress : ``progress(stage, done, total)`` called in the parent for each report
     takes_progress : False when ``fn`` has no ``progress`` keyword
+    describe : ``describe()`` says what the worker was doing when it was killed
+        (default: "after STAGE", the last stage it reported)
 
     Raises
     ------
     Timeout
-        at the deadline (``stage``: the last stage the worker reported)
+        at the deadline (``stage``: from ``describe``, or the worker's own
+        cooperative :class:`Timeout`)
     KeyboardInterrupt
         on SIGINT, after the worker was killed
     InputError, PrecisionExhausted, RecursionError, MemoryError
@@ -172,6 +176,9 @@ def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
     proc = ctx.Process(target=_child, args=(send, fn, args, takes_progress, int_digits),
                        daemon=False)
     stage = "starting"
+    if describe is None:
+        def describe():
+            return "starting" if stage == "starting" else f"working after {stage}"
     try:
         proc.start()
         send.close()
@@ -196,7 +203,7 @@ def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
                 proc.join(5)
                 return _result(kind, payload)
             if time.monotonic() >= kill_at:
-                raise Timeout(stage)
+                raise Timeout(describe())
             if not proc.is_alive() and not receive.poll(0):
                 raise WorkerCrashed(f"the worker died (exit code {_exitcode(proc)}) "
                                     f"while {stage}")
