@@ -1,0 +1,196 @@
+"""Three arithmetics for the matrix closed forms: floats, exact rationals, balls.
+
+Every closed form in :mod:`symlqr.matrix.lqr` and :mod:`symlqr.matrix.objective`
+is written once against a *backend* (the mpmath idea of a context). A backend
+gives matrix products, transposes, constants, and the two Stein (discrete
+Lyapunov) solves with a fixed closed-loop matrix ``M``::
+
+    P = M' P M + Y          (value function, "P-solve")
+    S = M S M' + Y          (state covariance, "S-solve")
+
+* :data:`FLOAT` -- numpy arrays; Stein solves by one LU of ``I - M (x) M`` for
+  ``d <= KRON_MAX_D`` (reused for every right-hand side), else
+  ``scipy.linalg.solve_discrete_lyapunov`` (bilinear, O(d^3)).
+* :data:`EXACT` -- ``flint.fmpq_mat``: exact rationals for rational inputs.
+* :class:`ArbBackend` -- ``flint.arb_mat`` balls; every result contains the
+  exact value for every point of the input balls (used by the certificates).
+
+>>> import numpy as np
+>>> st = FLOAT.stein(np.array([[0.5]]))
+>>> float(st.P(np.array([[3.0]]))[0, 0])        # P = 0.25 P + 3
+4.0
+>>> from flint import fmpq_mat
+>>> EXACT.stein(fmpq_mat([[1, 0], [0, 0]]) / 2).S(fmpq_mat([[1, 0], [0, 1]]))
+[4/3, 0]
+[  0, 1]
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+from flint import arb, arb_mat, fmpq, fmpq_mat
+
+__all__ = ["FLOAT", "EXACT", "ArbBackend", "KRON_MAX_D", "FloatBackend", "ExactBackend"]
+
+KRON_MAX_D = 10   # largest d solved through a factored d^2 x d^2 Kronecker system
+
+
+class _FloatStein:
+    def __init__(self, M):
+        self.M = M
+        d = M.shape[0]
+        self.lu = sla.lu_factor(np.eye(d * d) - np.kron(M, M)) if d <= KRON_MAX_D else None
+
+    def S(self, Y):
+        if self.lu is None:
+            return sla.solve_discrete_lyapunov(self.M, Y)
+        d = Y.shape[0]
+        return sla.lu_solve(self.lu, Y.reshape(d * d)).reshape(d, d)
+
+    def P(self, Y):
+        if self.lu is None:
+            return sla.solve_discrete_lyapunov(self.M.T, Y)
+        d = Y.shape[0]
+        return sla.lu_solve(self.lu, Y.reshape(d * d), trans=1).reshape(d, d)
+
+
+class FloatBackend:
+    """numpy float64 arithmetic (no guarantees; the search and the oracles)."""
+    name = "float"
+
+    def asmat(self, rows):
+        return np.array(rows, dtype=float)
+
+    def scalar(self, q):
+        return float(q)
+
+    def mm(self, *ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = out @ m
+        return out
+
+    def T(self, m):
+        return m.T
+
+    def scale(self, c, m):
+        return float(c) * m
+
+    def trace(self, m):
+        return float(np.trace(m))
+
+    def dot(self, u, v):
+        return float(np.sum(u * v))
+
+    def basis(self, r, d):
+        out = []
+        for k in range(r * d):
+            e = np.zeros((r, d))
+            e.flat[k] = 1.0
+            out.append(e)
+        return out
+
+    def stein(self, M):
+        return _FloatStein(M)
+
+
+class _KronStein:
+    """Stein solves through ``vec``: row-major ``vec(M S M') = (M (x) M) vec S`` and
+    ``vec(M' P M) = (M (x) M)' vec P``; the inverse is computed once."""
+
+    def __init__(self, M, mattype, one, inverse):
+        d = M.nrows()
+        e = M.entries()
+        rows = [[0] * (d * d) for _ in range(d * d)]
+        for i in range(d):
+            for j in range(d):
+                a = e[i * d + j]
+                for k in range(d):
+                    row = rows[i * d + k]
+                    for l in range(d):
+                        row[j * d + l] = -a * e[k * d + l]
+        for k in range(d * d):
+            rows[k][k] += one
+        K = mattype(rows)
+        self.d, self.mattype = d, mattype
+        self.Kinv = inverse(K)
+        self.KinvT = self.Kinv.transpose()
+
+    def _apply(self, Kinv, Y):
+        d = self.d
+        v = Kinv * self.mattype(d * d, 1, Y.entries())
+        return self.mattype(d, d, v.entries())
+
+    def S(self, Y):
+        return self._apply(self.Kinv, Y)
+
+    def P(self, Y):
+        return self._apply(self.KinvT, Y)
+
+
+class _FlintBackend:
+    mattype = None
+
+    def asmat(self, rows):
+        return self.mattype([[self.scalar(x) for x in row] for row in rows])
+
+    def scalar(self, q):
+        return self.zero + fmpq(q.numerator, q.denominator) if hasattr(q, "numerator") \
+            else self.zero + q
+
+    def mm(self, *ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = out * m
+        return out
+
+    def T(self, m):
+        return m.transpose()
+
+    def scale(self, c, m):
+        return m * (self.zero + c)
+
+    def trace(self, m):
+        return sum((m[i, i] for i in range(m.nrows())), self.zero)
+
+    def dot(self, u, v):
+        return sum((a * b for a, b in zip(u.entries(), v.entries())), self.zero)
+
+    def basis(self, r, d):
+        out = []
+        for k in range(r * d):
+            e = self.mattype(r, d)
+            e[k // d, k % d] = 1
+            out.append(e)
+        return out
+
+
+class ExactBackend(_FlintBackend):
+    """Exact rationals (``fmpq_mat``); Stein solves by an exact Kronecker solve."""
+    name = "exact"
+    mattype = fmpq_mat
+    zero = fmpq(0)
+
+    def stein(self, M):
+        return _KronStein(M, fmpq_mat, fmpq(1), lambda K: K.inv())
+
+
+class ArbBackend(_FlintBackend):
+    """Ball arithmetic (``arb_mat``) at the working precision of ``flint.ctx``.
+
+    The Kronecker matrix is inverted by Arb's preconditioned solver; a
+    singular (or too wide) system raises ``ZeroDivisionError``."""
+    name = "arb"
+    mattype = arb_mat
+    zero = arb(0)
+
+    def stein(self, M):
+        def inverse(K):
+            n = K.nrows()
+            return K.solve(arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)]),
+                           algorithm="precond")
+        return _KronStein(M, arb_mat, arb(1), inverse)
+
+
+FLOAT = FloatBackend()
+EXACT = ExactBackend()
