@@ -98,7 +98,7 @@ class _KronStein:
     """Stein solves through ``vec``: row-major ``vec(M S M') = (M (x) M) vec S`` and
     ``vec(M' P M) = (M (x) M)' vec P``; the inverse is computed once."""
 
-    def __init__(self, M, mattype, one, inverse):
+    def __init__(self, M, mattype, one, inverse, refine=False):
         d = M.nrows()
         e = M.entries()
         rows = [[0] * (d * d) for _ in range(d * d)]
@@ -112,20 +112,26 @@ class _KronStein:
         for k in range(d * d):
             rows[k][k] += one
         K = mattype(rows)
-        self.d, self.mattype = d, mattype
+        self.d, self.mattype, self.refine = d, mattype, refine
+        self.K, self.KT = K, K.transpose()
         self.Kinv = inverse(K)
         self.KinvT = self.Kinv.transpose()
 
-    def _apply(self, Kinv, Y):
+    def _apply(self, K, Kinv, Y):
         d = self.d
-        v = Kinv * self.mattype(d * d, 1, Y.entries())
+        y = self.mattype(d * d, 1, Y.entries())
+        if self.refine:             # x = x~ + K^-1 (y - K x~): wide K^-1 meets a small residual
+            x0 = (Kinv.mid() * y.mid()).mid()
+            v = x0 + Kinv * (y - K * x0)
+        else:
+            v = Kinv * y
         return self.mattype(d, d, v.entries())
 
     def S(self, Y):
-        return self._apply(self.Kinv, Y)
+        return self._apply(self.K, self.Kinv, Y)
 
     def P(self, Y):
-        return self._apply(self.KinvT, Y)
+        return self._apply(self.KT, self.KinvT, Y)
 
 
 class _FlintBackend:
@@ -189,7 +195,7 @@ class ArbBackend(_FlintBackend):
             n = K.nrows()
             return K.solve(arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)]),
                            algorithm="precond")
-        return _KronStein(M, arb_mat, arb(1), inverse)
+        return _KronStein(M, arb_mat, arb(1), inverse, refine=True)
 
 
 FLOAT = FloatBackend()
