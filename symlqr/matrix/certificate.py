@@ -62,6 +62,7 @@ class PointCertificate:
     global_by_chain_rule: Optional[bool] = None
     gap_upper: Optional[str] = None
     prec: Optional[int] = None
+    runs: int = 0                    # runs of Algorithm 1 that ended here
     reasons: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -69,7 +70,7 @@ class PointCertificate:
                 "h": self.h, "box_radius": self.box_radius, "theorem2": self.theorem2,
                 "global_by_chain_rule": self.global_by_chain_rule,
                 "gap_upper": self.gap_upper, "exists_unique": self.exists_unique,
-                "stabilizing": self.stabilizing, "prec": self.prec,
+                "stabilizing": self.stabilizing, "prec": self.prec, "runs": self.runs,
                 "reasons": list(self.reasons)}
 
 

@@ -1,0 +1,123 @@
+"""Algorithm 1 from many starts, its limit points, and their certificates.
+
+:func:`search` runs Algorithm 1 (:func:`~symlqr.matrix.algorithm.run_maml`)
+from ``starts`` stabilizing gains, polishes each last iterate by Newton's
+method on ``grad h`` (floats), merges polished points closer than ``merge``
+(relative, max-norm), and certifies each distinct point
+(:func:`~symlqr.matrix.certificate.certify_point`). The points are *found by
+search*: nothing proves that no other stationary point exists ("completeness
+not certified"). Runs whose iterate could not be polished are kept with
+``point = None``.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
+>>> res = search(ts, starts=3, iters=300)
+>>> [(p.type, p.certified, p.runs) for p in res.points]
+[('min', True, 3)]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .algorithm import optimal_costs, random_starts, run_maml
+from .certificate import PointCertificate, certify_point, polish
+
+__all__ = ["SearchResult", "search", "limit_points"]
+
+
+@dataclass
+class SearchResult:
+    points: list = field(default_factory=list)      # PointCertificate with .runs
+    runs: list = field(default_factory=list)        # Run
+    run_point: list = field(default_factory=list)   # index into points, or None
+    lower_bound: float = 0.0                        # sum_i w_i C_i(W*_i), floats
+    settings: dict = field(default_factory=dict)
+
+    def spurious(self) -> int:
+        """Runs that ended at a certified point that is not certified global
+        (a certified ``gap_upper`` > 0 that does not prove optimality, or a
+        saddle/max)."""
+        n = 0
+        for k in self.run_point:
+            if k is None:
+                continue
+            p = self.points[k]
+            if p.certified and (p.type != "min" or not _is_zero(p.gap_upper)):
+                n += 1
+        return n
+
+    def to_dict(self, trajectories: bool = False) -> dict:
+        doc = {"settings": self.settings, "lower_bound_float": self.lower_bound,
+               "points": [p.to_dict() for p in self.points],
+               "runs": [{"point": k, "converged": r.converged, "iterations": r.iterations,
+                         "h_final": r.h[-1] if r.h else None, "stopped": r.stopped,
+                         "beta": r.beta, "halvings": r.halvings}
+                        for r, k in zip(self.runs, self.run_point)],
+               "completeness": "found by search, completeness not certified"}
+        if trajectories:
+            for entry, r in zip(doc["runs"], self.runs):
+                entry["trajectory"], entry["h"] = r.trajectory, r.h
+        return doc
+
+
+def _is_zero(s) -> bool:
+    return s is not None and float(s) == 0.0
+
+
+def limit_points(finals, taskset, merge: float = 1e-6):
+    """Polish each final iterate (Newton, floats) and merge close ones: returns
+    ``(points, index)`` with ``index[k]`` the point of final ``k`` or ``None``."""
+    points, index = [], []
+    for W in finals:
+        Wp, _ = polish(W, taskset)
+        if Wp is None:
+            index.append(None)
+            continue
+        scale = max(1.0, float(np.max(np.abs(Wp))))
+        for k, P in enumerate(points):
+            if float(np.max(np.abs(P - Wp))) <= merge * scale:
+                index.append(k)
+                break
+        else:
+            points.append(Wp)
+            index.append(len(points) - 1)
+    return points, index
+
+
+def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float] = None,
+           method: str = "maml", steps: int = 1, batch: Optional[int] = None,
+           tol: float = 1e-8, seed: int = 0, certify: bool = True, spread: float = 0.5,
+           start_points=None, on_run: Optional[Callable[[int], None]] = None,
+           on_step: Optional[Callable[[int], None]] = None) -> SearchResult:
+    """Algorithm 1 from ``starts`` random stabilizing gains (or ``start_points``),
+    limit points, certificates (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    W0s = start_points if start_points is not None else random_starts(
+        taskset, starts, rng, spread)
+    res = SearchResult(settings={"method": method, "steps": steps, "iters": iters,
+                                 "beta": beta if beta is not None else "auto",
+                                 "batch": batch, "starts": len(W0s), "seed": seed,
+                                 "eta": str(taskset.eta)})
+    for k, W0 in enumerate(W0s):
+        res.runs.append(run_maml(taskset, W0, beta=beta, iters=iters, method=method,
+                                 steps=steps, batch=batch, tol=tol, rng=rng,
+                                 on_step=on_step))
+        if on_run:
+            on_run(k)
+    res.lower_bound = float(sum(float(w) * c for w, c in
+                                zip(taskset.weights, optimal_costs(taskset))))
+    finals = [np.array(r.W) for r in res.runs]
+    if steps != 1:
+        # h_K with K > 1 is not the objective certified here: report the runs only
+        res.run_point = [None] * len(finals)
+        return res
+    pts, res.run_point = limit_points(finals, taskset)
+    for k, P in enumerate(pts):
+        cert = certify_point(P, taskset, polish_first=False) if certify else \
+            PointCertificate(W=P.tolist(), reasons=["not certified (certify=False)"])
+        cert.runs = sum(1 for i in res.run_point if i == k)
+        res.points.append(cert)
+    return res
