@@ -13,6 +13,10 @@ and weighted equally), where ``d`` is
 Floats only: nothing here is certified. A step that would leave the domain
 (``W`` or an adapted gain not stabilizing) is halved until it stays inside
 (counted in ``Run.halvings``); the run stops early when ``||d||_max < tol``.
+Without a given ``beta`` (the default), a full-batch ``maml`` run starts from
+:func:`auto_beta` and backtracks (Armijo's rule on ``h``, step doubled after
+each accepted step): gradient descent on ``h`` with a line search, so its
+limit points are stationary points of ``h`` like those of the constant step.
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
@@ -56,13 +60,15 @@ class Run:
 
 
 def _adapt_path(W, t, eta, steps):
-    path = [W]
+    """``([W_0, ..., W_K], [g-points at W_0 .. W_{K-1}])`` or ``None``."""
+    path, pts = [W], []
     for _ in range(steps):
         V = path[-1]
         if not is_stabilizing(V, t[0], t[1]):
             return None
-        path.append(V - eta * LQRPoint(FLOAT, t[:4], V, t[5]).grad)
-    return path if is_stabilizing(path[-1], t[0], t[1]) else None
+        pts.append(LQRPoint(FLOAT, t[:4], V, t[5]))
+        path.append(V - eta * pts[-1].grad)
+    return (path, pts) if is_stabilizing(path[-1], t[0], t[1]) else None
 
 
 def evaluate(W, tasks, weights, eta: float, method: str = "maml", steps: int = 1):
@@ -70,9 +76,10 @@ def evaluate(W, tasks, weights, eta: float, method: str = "maml", steps: int = 1
     update direction of ``method`` at ``W``; ``None`` outside the domain."""
     out, h = np.zeros_like(W), 0.0
     for t, w in zip(tasks, weights):
-        path = _adapt_path(W, t, eta, steps)
-        if path is None:
+        res = _adapt_path(W, t, eta, steps)
+        if res is None:
             return None
+        path, pts = res
         f = LQRPoint(FLOAT, t[:4], path[-1], t[4])
         h += w * f.cost
         if method == "reptile":
@@ -80,8 +87,8 @@ def evaluate(W, tasks, weights, eta: float, method: str = "maml", steps: int = 1
             continue
         v = f.grad
         if method == "maml":
-            for V in reversed(path[:-1]):
-                v = v - eta * LQRPoint(FLOAT, t[:4], V, t[5]).hess(v)
+            for g in reversed(pts):
+                v = v - eta * g.hess(v)
         out += w * v
     return h, out
 
@@ -117,6 +124,7 @@ def run_maml(taskset, W0, *, beta: Optional[float] = None, iters: int = 1000,
     if cur is None:
         run.stopped = "start not in the domain"
         return run
+    adaptive = beta is None and method == "maml" and not batch
     beta = auto_beta(W, taskset) if beta is None else beta
     run.beta = beta
     if record:
@@ -130,16 +138,13 @@ def run_maml(taskset, W0, *, beta: Optional[float] = None, iters: int = 1000,
         if not batch and float(np.max(np.abs(d))) < tol:
             run.converged, run.stopped = True, "gradient below tolerance"
             break
-        step = beta
-        for _ in range(60):
-            nxt = evaluate(W - step * d, tasks, weights, eta, method, steps)
-            if nxt is not None:
-                break
-            step /= 2
-            run.halvings += 1
-        else:
-            run.stopped = "no step stays in the domain"
+        step, nxt = _step(W, d, cur[0], beta, adaptive, run, (tasks, weights, eta, method,
+                                                              steps))
+        if nxt is None:
+            run.stopped = "no step stays in the domain" + (" and decreases h" if adaptive else "")
             break
+        if adaptive:
+            beta = 2 * step
         W, cur = W - step * d, nxt
         run.iterations = it + 1
         if record:
@@ -151,6 +156,29 @@ def run_maml(taskset, W0, *, beta: Optional[float] = None, iters: int = 1000,
         run.stopped = "iteration limit"
     run.W = W.tolist()
     return run
+
+
+def _step(W, d, h, beta, adaptive, run, args):
+    """Halve ``beta`` until ``W - beta d`` is in the domain (and, when
+    ``adaptive``, passes :func:`_accept`);
+    ``(step, evaluation)``."""
+    step, dd = beta, float(np.sum(d * d))
+    for _ in range(60):
+        nxt = evaluate(W - step * d, *args)
+        if nxt is not None and (not adaptive or _accept(h, nxt, d, step, dd)):
+            return step, nxt
+        step /= 2
+        run.halvings += 1
+    return step, None
+
+
+def _accept(h, nxt, d, step, dd) -> bool:
+    """Armijo's sufficient decrease; where ``h`` changes only at rounding level,
+    the slope test ``<d(W_new), d> >= -|d|^2 / 2`` (no overshoot past 3/2 of the
+    minimum along ``d``) decides instead."""
+    if abs(nxt[0] - h) > 1e-12 * abs(h):
+        return nxt[0] <= h - 1e-4 * step * dd
+    return float(np.sum(nxt[1] * d)) >= -0.5 * dd
 
 
 def _batch_direction(W, cur, tasks, weights, eta, method, steps, batch, rng):
@@ -172,20 +200,22 @@ def optimal_costs(taskset):
 
 def random_starts(taskset, n: int, rng: Optional[np.random.Generator] = None,
                   spread: float = 0.5, max_tries: int = 200):
-    """``n`` gains in the domain of ``h``: a task's optimal gain plus Gaussian
-    noise of relative size ``spread``, shrunk until the sample is in the domain."""
+    """Up to ``n`` gains in the domain of ``h`` (``W`` and every ``F_i(W)``
+    stabilizing): the tasks' optimal gains and their weighted mean as centres,
+    plus Gaussian noise of relative size ``spread``, shrunk after each miss.
+    Fewer than ``n`` are returned only if ``max_tries`` samples per start miss."""
     rng = rng or np.random.default_rng(0)
     gains = [optimal_gain(*t[:4]) for t in taskset.float_tasks()]
+    mean = sum(float(w) * g for w, g in zip(taskset.weights, gains))
+    centres = [c for c in [mean] + gains if in_domain(c, taskset)] or [mean] + gains
     out = []
     for k in range(n):
-        base = gains[k % len(gains)]
+        base = centres[k % len(centres)]
         scale = spread * max(1.0, float(np.max(np.abs(base))))
         for _ in range(max_tries):
             W = base + scale * rng.standard_normal(base.shape)
             if in_domain(W, taskset):
                 out.append(W)
                 break
-            scale *= 0.8
-        else:
-            out.append(base.copy())
+            scale *= 0.9
     return out

@@ -260,7 +260,7 @@ def _fill(cert, res, prec, taskset, gap):
     if not cert.certified:
         cert.reasons.append("type undecided: a Gershgorin interval of hess h over the box "
                             "contains 0")
-    hX = pX.h
+    hX = _h_enclosure(X, D, pX, taskset, tasks)
     cert.h = decimal_interval(hX)
     if len(taskset.tasks) == 1:
         _one_task_tests(cert, pX, taskset, ARB.scalar(taskset.eta))
@@ -275,6 +275,17 @@ def _fill(cert, res, prec, taskset, gap):
                 return
             total += ARB.scalar(w) * c
         cert.gap_upper = decimal_up(hX - total, 6)
+
+
+def _h_enclosure(X, D, pX, taskset, tasks):
+    """``h(w*)`` in ``h(W~) + <grad h(X), D>`` (mean value form; ``w* - W~`` in ``D``),
+    intersected with the naive enclosure ``h(X)``."""
+    mid = arb_mat(X.nrows(), X.ncols(), [arb(x.mid()) for x in X.entries()])
+    p0 = MamlPoint(ARB, tasks, [ARB.scalar(w) for w in taskset.weights],
+                   ARB.scalar(taskset.eta), mid)
+    mv = p0.h + sum((g * e for g, e in zip(pX.grad.entries(), D.entries())), arb(0))
+    naive = pX.h
+    return mv if mv.rad() <= naive.rad() else naive
 
 
 def verify_point(W, taskset, **kw) -> PointCertificate:

@@ -36,22 +36,36 @@ class SearchResult:
     lower_bound: float = 0.0                        # sum_i w_i C_i(W*_i), floats
     settings: dict = field(default_factory=dict)
 
+    def spurious_flags(self) -> list:
+        """Per point: ``True`` if it is proven *not* a global minimizer (a
+        certified saddle or maximum, or a certified minimum whose ``h``
+        enclosure lies above the enclosure of another certified point's ``h``),
+        ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
+        highs = [float(p.h[1]) for p in self.points if p.certified and p.h]
+        best_hi = min(highs) if highs else float("inf")
+        out = []
+        for p in self.points:
+            if not p.certified:
+                out.append(None)
+            elif p.type != "min":
+                out.append(True)
+            elif _is_zero(p.gap_upper):
+                out.append(False)
+            else:
+                out.append(True if float(p.h[0]) > best_hi else None)
+        return out
+
     def spurious(self) -> int:
-        """Runs that ended at a certified point that is not certified global
-        (a certified ``gap_upper`` > 0 that does not prove optimality, or a
-        saddle/max)."""
-        n = 0
-        for k in self.run_point:
-            if k is None:
-                continue
-            p = self.points[k]
-            if p.certified and (p.type != "min" or not _is_zero(p.gap_upper)):
-                n += 1
-        return n
+        """Runs that ended at a point proven not globally optimal."""
+        flags = self.spurious_flags()
+        return sum(1 for k in self.run_point if k is not None and flags[k] is True)
 
     def to_dict(self, trajectories: bool = False) -> dict:
         doc = {"settings": self.settings, "lower_bound_float": self.lower_bound,
-               "points": [p.to_dict() for p in self.points],
+               "points": [dict(p.to_dict(), spurious=f)
+                          for p, f in zip(self.points, self.spurious_flags())],
+               "spurious_runs": self.spurious(),
+               "runs_unresolved": sum(1 for k in self.run_point if k is None),
                "runs": [{"point": k, "converged": r.converged, "iterations": r.iterations,
                          "h_final": r.h[-1] if r.h else None, "stopped": r.stopped,
                          "beta": r.beta, "halvings": r.halvings}
