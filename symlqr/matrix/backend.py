@@ -28,14 +28,17 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg as sla
-from flint import arb, arb_mat, fmpq, fmpq_mat
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
 
-__all__ = ["FLOAT", "EXACT", "ArbBackend", "KRON_MAX_D", "FloatBackend", "ExactBackend"]
+__all__ = ["FLOAT", "EXACT", "ArbBackend", "KRON_MAX_D", "FloatBackend", "ExactBackend",
+           "FloatStein"]
 
 KRON_MAX_D = 10   # largest d solved through a factored d^2 x d^2 Kronecker system
 
 
-class _FloatStein:
+class FloatStein:
+    """Float Stein solves with a fixed ``M`` (one LU of ``I - M (x) M`` for small ``d``)."""
+
     def __init__(self, M):
         self.M = M
         d = M.shape[0]
@@ -91,7 +94,7 @@ class FloatBackend:
         return out
 
     def stein(self, M):
-        return _FloatStein(M)
+        return FloatStein(M)
 
 
 class _KronStein:
@@ -116,12 +119,16 @@ class _KronStein:
         self.K, self.KT = K, K.transpose()
         self.Kinv = inverse(K)
         self.KinvT = self.Kinv.transpose()
+        if refine:
+            mids = np.array([float(x.mid()) for x in self.Kinv.entries()]).reshape(d * d, d * d)
+            self.mid_inv = {False: mids, True: mids.T}
 
     def _apply(self, K, Kinv, Y):
         d = self.d
         y = self.mattype(d * d, 1, Y.entries())
         if self.refine:             # x = x~ + K^-1 (y - K x~): wide K^-1 meets a small residual
-            x0 = (Kinv.mid() * y.mid()).mid()
+            ym = np.array([float(v.mid()) for v in y.entries()])
+            x0 = self.mattype(d * d, 1, (self.mid_inv[K is self.KT] @ ym).tolist())
             v = x0 + Kinv * (y - K * x0)
         else:
             v = Kinv * y
@@ -184,18 +191,64 @@ class ExactBackend(_FlintBackend):
 class ArbBackend(_FlintBackend):
     """Ball arithmetic (``arb_mat``) at the working precision of ``flint.ctx``.
 
-    The Kronecker matrix is inverted by Arb's preconditioned solver; a
-    singular (or too wide) system raises ``ZeroDivisionError``."""
+    Stein solves: ``method="lyapunov"`` encloses the solution by a certified
+    contraction bound (:mod:`symlqr.matrix.stein`, O(d^3), but its uniform error
+    bound is loose); ``method="kron"`` inverts ``I - M (x) M`` by Arb's
+    preconditioned solver (O(d^6), tight). ``"auto"`` (default) takes Kronecker
+    for ``d <= KRON_MAX_D`` unless ``M`` is a point up to rounding at more than
+    53 bits (where the loose bound only scales rounding errors). A closed loop
+    not proven stable, or a singular system, raises ``ZeroDivisionError``."""
     name = "arb"
     mattype = arb_mat
     zero = arb(0)
 
+    def __init__(self, method: str = "auto"):
+        if method not in ("lyapunov", "kron", "auto"):
+            raise ValueError("method must be 'auto', 'lyapunov' or 'kron'")
+        self.method = method
+
+    def _use_lyapunov(self, M) -> bool:
+        if self.method != "auto":
+            return self.method == "lyapunov"
+        if M.nrows() > KRON_MAX_D:
+            return True
+        if ctx.prec <= 53:
+            return False
+        ents = M.entries()
+        big = max(float(abs(x).upper()) for x in ents)
+        return max(float(x.rad()) for x in ents) <= 2.0 ** (-ctx.prec // 2) * max(big, 1.0)
+
     def stein(self, M):
-        def inverse(K):
-            n = K.nrows()
-            return K.solve(arb_mat([[1 if i == j else 0 for j in range(n)] for i in range(n)]),
-                           algorithm="precond")
-        return _KronStein(M, arb_mat, arb(1), inverse, refine=True)
+        if self._use_lyapunov(M):
+            from .stein import LyapunovStein
+            return LyapunovStein(M)
+        return _KronStein(M, arb_mat, arb(1), _approximate_inverse, refine=True)
+
+
+def _approximate_inverse(K: arb_mat) -> arb_mat:
+    """Ball matrix containing ``K^-1`` for every matrix in the ball ``K``:
+    ``Y`` = float inverse of the midpoint, ``C = I - Y K`` in balls, and
+    ``|K^-1 - Y|_ij <= ||C|| ||Y|| / (1 - ||C||)`` (infinity norms) when ``||C|| < 1``."""
+    n = K.nrows()
+    mid = np.array([float(x.mid()) for x in K.entries()]).reshape(n, n)
+    try:
+        Y = np.linalg.inv(mid)
+    except np.linalg.LinAlgError:
+        raise ZeroDivisionError("singular Kronecker system") from None
+    if not np.all(np.isfinite(Y)):
+        raise ZeroDivisionError("singular Kronecker system")
+    Yb = arb_mat(Y.tolist())
+    C = Yb * K
+    ents = C.entries()
+    for k in range(n):                       # C := I - Y K
+        ents[k * n + k] = ents[k * n + k] - 1
+    c = max(sum((abs(x) for x in ents[i * n:(i + 1) * n]), arb(0)).upper() for i in range(n))
+    if not c < 1:
+        raise ZeroDivisionError("Kronecker system not proven nonsingular")
+    y = max(sum(abs(v) for v in row) for row in Y.tolist())
+    delta = c * arb(y) * (1 + 2.0 ** -40) / (1 - c)
+    err = arb(0, float(delta.upper()) * (1 + 2.0 ** -40))
+    return arb_mat(n, n, [arb(v) + err for v in Y.reshape(-1).tolist()])
 
 
 FLOAT = FloatBackend()

@@ -144,7 +144,16 @@ def newton_box(Wf, Yf, grad_at, jac_over):
         if D is not None:
             return X, rho, res[0], res[1], D
         reason = "Krawczyk test failed (no proof of a unique zero of the gradient in the box)"
+        if _spread(Yf, res[0]) > 0.25:      # wider boxes only widen hess h: next precision
+            break
     return reason
+
+
+def _spread(Yf, JX) -> float:
+    """Float estimate of ``|| |Y| rad(J(X)) ||_inf``, the part of ``I - Y J(X)``
+    that grows with the box (a heuristic to stop widening, not a proof)."""
+    rad = np.array([[float(x.rad()) for x in row] for row in JX.tolist()])
+    return float(np.max(np.sum(np.abs(Yf) @ rad, axis=1)))
 
 
 def optimum_enclosure(task):
@@ -220,6 +229,8 @@ def certify_point(W, taskset, *, polish_first: bool = True, gap: bool = True,
         cert.reasons.append("hess h(W) is singular in floats")
         return cert
     old, reason = ctx.prec, "no precision tried"
+    if W.size > 8 and len(precisions) > 1:     # 53 bits rarely suffice there: save the try
+        precisions = tuple(precisions[1:])
     try:
         for prec in precisions:
             ctx.prec = prec
