@@ -194,7 +194,8 @@ class ArbBackend(_FlintBackend):
     Stein solves: ``method="lyapunov"`` encloses the solution by a certified
     contraction bound (:mod:`symlqr.matrix.stein`, O(d^3), but its uniform error
     bound is loose); ``method="kron"`` inverts ``I - M (x) M`` by Arb's
-    preconditioned solver (O(d^6), tight). ``"auto"`` (default) takes Kronecker
+    preconditioned solver (O(d^6), tight; ``"kron_arb"`` uses Arb's own solver
+    everywhere, the slower first design kept as a baseline). ``"auto"`` (default) takes Kronecker
     for ``d <= KRON_MAX_D`` unless ``M`` is a point up to rounding at more than
     53 bits (where the loose bound only scales rounding errors). A closed loop
     not proven stable, or a singular system, raises ``ZeroDivisionError``."""
@@ -203,8 +204,8 @@ class ArbBackend(_FlintBackend):
     zero = arb(0)
 
     def __init__(self, method: str = "auto"):
-        if method not in ("lyapunov", "kron", "auto"):
-            raise ValueError("method must be 'auto', 'lyapunov' or 'kron'")
+        if method not in ("lyapunov", "kron", "auto", "kron_arb"):
+            raise ValueError("method must be 'auto', 'lyapunov', 'kron' or 'kron_arb'")
         self.method = method
 
     def _use_lyapunov(self, M) -> bool:
@@ -222,6 +223,12 @@ class ArbBackend(_FlintBackend):
         if self._use_lyapunov(M):
             from .stein import LyapunovStein
             return LyapunovStein(M)
+        if self.method == "kron_arb":        # Arb's own preconditioned solver (baseline)
+            def inverse(K):
+                n = K.nrows()
+                return K.solve(arb_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]),
+                               algorithm="precond")
+            return _KronStein(M, arb_mat, arb(1), inverse, refine=True)
         return _KronStein(M, arb_mat, arb(1), _approximate_inverse, refine=True)
 
 

@@ -207,8 +207,18 @@ def _one_task_tests(cert, pX, taskset, eta):
 
 
 def certify_point(W, taskset, *, polish_first: bool = True, gap: bool = True,
-                  precisions=PRECISIONS) -> PointCertificate:
-    """Certify the stationary point of ``h`` near ``W`` (see the module docstring)."""
+                  precisions=PRECISIONS, stein: str = "auto") -> PointCertificate:
+    """Certify the stationary point of ``h`` near ``W`` (see the module docstring).
+
+    ``stein`` picks the validated Stein solver (:class:`ArbBackend` methods)."""
+    old_method, ARB.method = ARB.method, stein
+    try:
+        return _certify(W, taskset, polish_first, gap, precisions)
+    finally:
+        ARB.method = old_method
+
+
+def _certify(W, taskset, polish_first, gap, precisions) -> PointCertificate:
     W = np.atleast_2d(np.asarray(W, dtype=float))
     cert = PointCertificate(W=W.tolist())
     if polish_first:
