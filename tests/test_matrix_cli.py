@@ -31,7 +31,7 @@ def run(main, argv, capsys):
 
 def test_maml_json_document_has_the_interface_fields(two_state, capsys, tmp_path):
     traj = tmp_path / "runs.npz"
-    code, out, err = run(maml_cli.main, [two_state, "--json", "--starts", "3", "--iters", "200",
+    code, out, err = run(maml_cli.main, [two_state, "--json", "--starts", "3", "--iters", "300",
                                          "--trajectories", str(traj)], capsys)
     doc = json.loads(out)
     assert code in (0, 3) and err == ""

@@ -24,6 +24,7 @@ import numpy as np
 
 from .algorithm import optimal_costs, random_starts, run_maml
 from .certificate import PointCertificate, certify_point, polish
+from .objective import maml_point, maml_value
 
 __all__ = ["SearchResult", "search", "limit_points"]
 
@@ -81,13 +82,19 @@ def _is_zero(s) -> bool:
     return s is not None and float(s) == 0.0
 
 
-def limit_points(finals, taskset, merge: float = 1e-6):
+def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2):
     """Polish each final iterate (Newton, floats) and merge close ones: returns
-    ``(points, index)`` with ``index[k]`` the point of final ``k`` or ``None``."""
+    ``(points, index)`` with ``index[k]`` the point of final ``k`` or ``None``.
+
+    A run is assigned the polished point when Newton moved less than ``jump``
+    (relative), or when ``hess h`` is positive definite at the final iterate
+    and ``h`` is lower at the polished point (a run slowed down in a convex
+    valley, heading to its minimum). This assignment is a float judgement;
+    the points themselves are then certified."""
     points, index = [], []
     for W in finals:
-        Wp, _ = polish(W, taskset)
-        if Wp is None:
+        Wp = None if W is None else polish(W, taskset)[0]
+        if Wp is None or not _heading_to(W, Wp, taskset, jump):
             index.append(None)
             continue
         scale = max(1.0, float(np.max(np.abs(Wp))))
@@ -99,6 +106,16 @@ def limit_points(finals, taskset, merge: float = 1e-6):
             points.append(Wp)
             index.append(len(points) - 1)
     return points, index
+
+
+def _heading_to(W, Wp, taskset, jump) -> bool:
+    scale = max(1.0, float(np.max(np.abs(W))))
+    if float(np.max(np.abs(Wp - W))) <= jump * scale:
+        return True
+    p = maml_point(W, taskset)
+    if p is None or maml_value(Wp, taskset) > p.h:
+        return False
+    return bool(np.min(np.linalg.eigvalsh(np.array(p.hess_dense()))) > 0)
 
 
 def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float] = None,
@@ -123,7 +140,7 @@ def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float
             on_run(k)
     res.lower_bound = float(sum(float(w) * c for w, c in
                                 zip(taskset.weights, optimal_costs(taskset))))
-    finals = [np.array(r.W) for r in res.runs]
+    finals = [np.array(r.W) if r.iterations or r.converged else None for r in res.runs]
     if steps != 1:
         # h_K with K > 1 is not the objective certified here: report the runs only
         res.run_point = [None] * len(finals)

@@ -62,7 +62,7 @@ class LyapunovStein:
         A, AT = (self.MT, self.M) if transpose else (self.M, self.MT)
         solve = self.fl.P if transpose else self.fl.S
         X = ball_matrix(solve(to_float(Y)))
-        for _ in range(0 if ctx.prec <= 53 else 2):            # refinement above 53 bits
+        for _ in range(0 if ctx.prec <= 53 else (ctx.prec + 52) // 53):   # refinement above 53 bits
             R = Y + A * X * AT - X
             dX = solve(to_float(R))
             X = arb_mat(self.d, self.d, [(x + arb(v)).mid() for x, v in
