@@ -6,7 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from flint import arb, ctx, fmpq
+from flint import arb, fmpq
 
 from symlqr.matrix.backend import EXACT, FLOAT, ArbBackend
 from symlqr.matrix.lqr import (LQRPoint, cost, gradient, hessian, hessian_apply,
@@ -21,7 +21,7 @@ try:                                    # after the reorganization (issue 9)
 except ImportError:
     from symlqr import lqr as scalar_lqr
     from symlqr.maml import MamlObjective
-from symlqr.tasks import Task, TaskSet, figure
+from symlqr.tasks import Task, figure
 
 
 def random_task(d, r, seed, scale=0.6):

@@ -67,7 +67,7 @@ class LQRPoint:
         """``(M_U, P_U, S_U)``: derivatives of ``M, P, S`` along ``U``."""
         if key is not None and key in self._first:
             return self._first[key]
-        bk, mm, T = self.bk, self.bk.mm, self.bk.T
+        mm, T = self.bk.mm, self.bk.T
         MU = -mm(self.B, U)
         a = mm(T(U), self.R, self.W) + mm(T(MU), self.P, self.M)
         PU = self.stein.P(a + T(a))
