@@ -85,6 +85,10 @@ class FloatBackend:
     def dot(self, u, v):
         return float(np.sum(u * v))
 
+    def entries(self, m):
+        """Row-major entries (the coordinates in :meth:`basis`)."""
+        return m.reshape(-1).tolist()
+
     def basis(self, r, d):
         out = []
         for k in range(r * d):
@@ -168,6 +172,10 @@ class _FlintBackend:
 
     def dot(self, u, v):
         return sum((a * b for a, b in zip(u.entries(), v.entries())), self.zero)
+
+    def entries(self, m):
+        """Row-major entries (the coordinates in :meth:`basis`)."""
+        return m.entries()
 
     def basis(self, r, d):
         out = []

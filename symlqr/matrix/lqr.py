@@ -104,8 +104,8 @@ class LQRPoint:
     def hess_dense(self):
         """``hess C(W)`` as an ``rd x rd`` list of rows in the row-major basis."""
         basis = self.bk.basis(*_shape(self.W))
-        cols = [self.hess(E, key=("e", k)) for k, E in enumerate(basis)]
-        return [[self.bk.dot(E, c) for c in cols] for E in basis]
+        cols = [self.bk.entries(self.hess(E, key=("e", k))) for k, E in enumerate(basis)]
+        return [list(row) for row in zip(*cols)]
 
 
 def _shape(W):

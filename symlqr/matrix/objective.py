@@ -89,15 +89,15 @@ class MamlPoint:
     def hess_dense(self):
         """``hess h(W)`` as ``rd x rd`` rows (row-major ``vec`` of ``W``)."""
         basis = self.bk.basis(*_shape(self.W))
-        cols = [self.hess(E, key=("e", k)) for k, E in enumerate(basis)]
-        return [[self.bk.dot(E, c) for c in cols] for E in basis]
+        cols = [self.bk.entries(self.hess(E, key=("e", k))) for k, E in enumerate(basis)]
+        return [list(row) for row in zip(*cols)]
 
     def adaptation_hess_dense(self, i):
         """``hess g_i(W)`` as ``rd x rd`` rows (for ``J_i`` and Theorem 2)."""
         g = self.g[i]
         basis = self.bk.basis(*_shape(self.W))
-        cols = [g.hess(E, key=("e", k)) for k, E in enumerate(basis)]
-        return [[self.bk.dot(E, c) for c in cols] for E in basis]
+        cols = [self.bk.entries(g.hess(E, key=("e", k))) for k, E in enumerate(basis)]
+        return [list(row) for row in zip(*cols)]
 
 
 def _shape(W):
