@@ -30,7 +30,7 @@ import scipy.linalg as sla
 from .backend import FLOAT
 
 __all__ = ["LQRPoint", "spectral_radius", "is_stabilizing", "cost", "gradient",
-           "hessian_apply", "hessian", "riccati", "optimal_gain"]
+           "hessian_apply", "hessian", "riccati", "optimal_gain", "exact_cost_gradient"]
 
 
 class LQRPoint:
@@ -167,3 +167,26 @@ def optimal_gain(A, B, Q, R):
     A, B, Q, R = _float_task(A, B, Q, R)
     P = riccati(A, B, Q, R)
     return np.linalg.solve(R + B.T @ P @ B, B.T @ P @ A)
+
+
+def exact_cost_gradient(task, W, covariance: str = "Sigma0"):
+    """``(C(W), grad C(W))`` as exact ``Fraction`` values for a rational gain ``W``
+    (``task`` a :class:`~symlqr.matrix.tasks.MatrixTask`; rows of rationals).
+    Stability of ``A - B W`` is checked in floats first (``ValueError`` if not).
+
+    >>> from fractions import Fraction
+    >>> from symlqr.matrix.tasks import MatrixTask
+    >>> c, g = exact_cost_gradient(MatrixTask.from_scalar(1, 1, 2, 2), [[Fraction(1, 2)]])
+    >>> c, g             # C = 2 (1 + 1/4) / (1 - 1/4), C' = 2 c(W) / (1 - (A - B W)^2)^2
+    (Fraction(10, 3), [[Fraction(-16, 9)]])
+    """
+    from fractions import Fraction
+    from .backend import EXACT
+    Wf = [[Fraction(x) for x in row] for row in W]
+    A, B, Q, R = (task.floats()[k] for k in range(4))
+    if not is_stabilizing(np.array(Wf, dtype=float), A, B):
+        raise ValueError("A - B W is not stable: C(W) = +inf")
+    mats = tuple(EXACT.asmat(getattr(task, k)) for k in ("A", "B", "Q", "R"))
+    p = LQRPoint(EXACT, mats, EXACT.asmat(Wf), EXACT.asmat(getattr(task, covariance)))
+    q = lambda x: Fraction(int(x.p), int(x.q))
+    return q(p.cost), [[q(p.grad[i, j]) for j in range(len(Wf[0]))] for i in range(len(Wf))]
