@@ -104,6 +104,11 @@ def _progress(total):
     return tqdm(total=total, file=sys.stderr, unit="it", desc="MAML runs")
 
 
+def _gap(text) -> str:
+    """The table's rounded view of ``gap_upper`` (the JSON keeps the exact decimal)."""
+    return "-" if text is None else ("0" if float(text) == 0 else f"{float(text):.3g}")
+
+
 def table(doc) -> str:
     lines = [f"{doc['name']}: {len(doc['points'])} limit point(s) of {doc['settings']['starts']}"
              f" runs ({doc['settings']['method']}); {doc['completeness']}",
@@ -112,7 +117,7 @@ def table(doc) -> str:
     for k, p in enumerate(doc["points"]):
         h = f"[{p['h'][0][:19]}, {p['h'][1][:19]}]" if p["h"] else "-"
         lines.append(f"{k + 1:>3} {p['type']:9} {str(p['certified']).lower():5} {p['runs']:>4} "
-                     f"{h:43} {str(p['gap_upper'] or '-'):>10} {str(p['theorem2']):>5}")
+                     f"{h:43} {_gap(p['gap_upper']):>10} {str(p['theorem2']):>5}")
     lines.append(f"runs ending at a point proven not globally optimal: {doc['spurious_runs']};"
                  f" runs without a limit point: {doc['runs_unresolved']}")
     return "\n".join(lines)

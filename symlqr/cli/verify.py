@@ -65,6 +65,11 @@ def _gains(args, shape) -> list:
     return gains
 
 
+def _gap(text) -> str:
+    """The table's rounded view of ``gap_upper`` (the JSON keeps the exact decimal)."""
+    return "-" if text is None else ("0" if float(text) == 0 else f"{float(text):.3g}")
+
+
 def table(doc) -> str:
     lines = [f"{'#':>3} {'stationary':10} {'type':9} {'cert':5} {'distance':>10} "
              f"{'h (enclosure)':43} {'gap_upper':>10} {'thm2':>5}"]
@@ -73,7 +78,7 @@ def table(doc) -> str:
         dist = f"{p['distance']:.3g}" if p["distance"] is not None else "-"
         lines.append(f"{k + 1:>3} {str(p['exists_unique']).lower():10} {p['type']:9} "
                      f"{str(p['certified']).lower():5} {dist:>10} {h:43} "
-                     f"{str(p['gap_upper'] or '-'):>10} {str(p['theorem2']):>5}")
+                     f"{_gap(p['gap_upper']):>10} {str(p['theorem2']):>5}")
         for reason in p["reasons"]:
             lines.append(f"      {reason}")
     return "\n".join(lines)
