@@ -207,11 +207,3 @@ def test_task_with_four_fields_has_s0_one(capsys):
     fig = json.loads(capsys.readouterr().out)
     assert short["tasks"][0]["s0"] == "1" and short["stationary_points"] == fig["stationary_points"]
 
-
-def test_plot_hint_works_from_a_checkout(monkeypatch, capsys, tmp_path):
-    """Without matplotlib the hint names a command that works for any
-    installation (the extra 'symlqr[plot]' does not resolve from a checkout)."""
-    monkeypatch.setitem(sys.modules, "symlqr.render.plot", None)
-    assert main(["fig1", "--plot", str(tmp_path / "x.png")]) == 2
-    assert capsys.readouterr().err == ("python -m symlqr.certify: error: --plot needs "
-                                       "matplotlib: pip install matplotlib\n")

@@ -67,7 +67,7 @@ def test_plot_command_without_matplotlib_says_how_to_install(tmp_path, capsys, m
     assert main(["fig2", "--plot", str(out)]) == 2
     err = capsys.readouterr().err
     assert err == ("python -m symlqr.certify: error: --plot needs matplotlib: "
-                   "pip install 'symlqr[plot]'\n")
+                   "pip install matplotlib\n")
     assert list(tmp_path.iterdir()) == []
 
 

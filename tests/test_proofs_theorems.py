@@ -293,7 +293,7 @@ def test_theorem1_B_zero_task_has_finite_M_on_the_whole_line():
     (["fig1", "--interval", "0,1"], "not inside the stable interval"),
     (["fig1", "--interval", "1"], "expected two numbers"),
     (["fig1", "--interval", "1,0.5"], "need a < b"),
-    (["--task", "1,1,2", "--eta", "0.1"], "expected 5 or 6"),
+    (["--task", "1,1,2", "--eta", "0.1"], "expected 4 to 6"),
 ])
 def test_theorem1_bad_input_exits_2_with_one_line(args, message):
     code, out, err = run("theorem1", *args)

@@ -112,6 +112,8 @@ def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) ->
         message = ("ok", value)
     except Timeout as exc:
         message = ("timeout", exc.stage)
+    except KeyboardInterrupt:
+        message = ("interrupt", None)
     except BaseException as exc:                   # noqa: BLE001 - reported to the parent
         name = type(exc).__name__
         if name in _KNOWN or isinstance(exc, InputError):
@@ -223,6 +225,8 @@ def _result(kind: str, payload):
         return payload
     if kind == "timeout":
         raise Timeout(payload)
+    if kind == "interrupt":
+        raise KeyboardInterrupt
     if kind == "raise":
         name, text = payload
         raise _KNOWN[name](text)
