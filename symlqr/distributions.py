@@ -43,7 +43,7 @@ from typing import Optional
 
 from .tasks import FIELDS, InputError, Task, TaskSet, as_rational, parse_rational
 
-__all__ = ["Law", "Distribution", "parse_law", "round_significant", "MAX_TASKS",
+__all__ = ["Law", "Distribution", "parse_law", "round_significant", "decimal_text", "MAX_TASKS",
            "DEFAULT_DIGITS"]
 
 #: Most tasks one distribution draws.
@@ -90,10 +90,10 @@ def _significant(x: Fraction) -> Optional[int]:
     return len(str(abs(x.numerator) * 10 ** k // x.denominator).strip("0")) or 1
 
 
-def _text(x: Fraction) -> str:
+def decimal_text(x: Fraction) -> str:
     """``x`` as the decimal a user would type (``0.1``), else ``p/q``.
 
-    >>> _text(Fraction(1, 10)), _text(Fraction(-5, 2)), _text(Fraction(1, 3)), _text(Fraction(3))
+    >>> decimal_text(Fraction(1, 10)), decimal_text(Fraction(-5, 2)), decimal_text(Fraction(1, 3)), decimal_text(Fraction(3))
     ('0.1', '-2.5', '1/3', '3')
     """
     if x.denominator == 1 or _significant(x) is None:
@@ -113,8 +113,8 @@ class Law:
 
     def __str__(self) -> str:
         if self.kind == "const":
-            return _text(self.args[0])
-        return f"{self.kind}({', '.join(_text(a) for a in self.args)})"
+            return decimal_text(self.args[0])
+        return f"{self.kind}({', '.join(decimal_text(a) for a in self.args)})"
 
     @property
     def random(self) -> bool:
@@ -191,7 +191,7 @@ def parse_law(text, what: str = "value", digits: int = DEFAULT_DIGITS) -> Law:
         for b in args:
             s = _significant(b)
             if s is None or s > digits:
-                raise InputError(f"{what}: bound {_text(b)} of {name} needs more than {digits} "
+                raise InputError(f"{what}: bound {decimal_text(b)} of {name} needs more than {digits} "
                                  "significant digits; give a shorter decimal or raise digits")
     return Law(name, args)
 
@@ -270,11 +270,15 @@ class Distribution:
                             self.seed if seed is None else _count(seed, "seed", 0, 2 ** 63 - 1),
                             self.digits, self.scale, self.name)
 
-    def __str__(self) -> str:
+    def laws_text(self) -> str:
+        """The laws and ``digits``, without ``n`` and ``seed``."""
         parts = [f"{k}={law}" for k, law in self.laws.items()]
         if self.scale is not None:
             parts.append(f"scale={self.scale}")
-        return ", ".join(parts + [f"n={self.n}", f"seed={self.seed}", f"digits={self.digits}"])
+        return ", ".join(parts + [f"digits={self.digits}"])
+
+    def __str__(self) -> str:
+        return self.laws_text().replace(", digits=", f", n={self.n}, seed={self.seed}, digits=")
 
     def draw(self, n: Optional[int] = None) -> list:
         """The first ``n`` (default ``self.n``) tasks of the seed's stream.
