@@ -17,16 +17,17 @@ its status and reason instead (a sweep never stops at one bad point).
 """
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
-from .. import lqr
 from ..distributions import Distribution, decimal_text
-from ..landscape import MAX_DEGREE, Enclosure, Timeout, TooLarge, certify
-from ..maml import ADAPTATIONS
-from ..realroots import PrecisionExhausted
+from ..exact.realroots import PrecisionExhausted
+from ..scalar import lqr
+from ..scalar.landscape import MAX_DEGREE, Enclosure, Timeout, TooLarge, certify
+from ..scalar.maml import ADAPTATIONS
 from ..tasks import InputError, Task, TaskSet
 
 __all__ = ["Source", "Point", "Options", "make_points", "taskset_of", "evaluate",
@@ -144,13 +145,12 @@ def _certify(ts: TaskSet, opt: Options):
     if opt.engine == "exact":
         return certify(ts, opt.adaptation, digits=opt.digits, deadline=deadline,
                        max_degree=opt.max_degree)
-    from .. import landscape
-    run = getattr(landscape, "certify_landscape", None)
-    if run is None:
+    import symlqr                        # the package's public entry point
+    run = symlqr.certify_landscape
+    if "engine" not in inspect.signature(run).parameters:
         raise InputError(f"engine {opt.engine!r} is not available in this version of "
                          "symlqr; use engine 'exact'")
-    return run(ts, engine=opt.engine, adaptation=opt.adaptation, digits=opt.digits,
-               deadline=deadline)
+    return run(ts, opt.adaptation, digits=opt.digits, deadline=deadline, engine=opt.engine)
 
 
 def _mean_optimal_gain(ts: TaskSet, digits: int) -> str:
