@@ -134,9 +134,13 @@ def taskset_of(point: Point) -> TaskSet:
     delta = point.get("delta")
     if delta is None:
         return ts
-    t1 = ts.tasks[0]
-    spread = [Task(*(a + Fraction(delta) * (b - a) for a, b in zip(t1.as_tuple(), t.as_tuple())))
-              for t in ts.tasks]
+    t1, spread = ts.tasks[0], []
+    for i, t in enumerate(ts.tasks):
+        try:
+            spread.append(Task(*(a + Fraction(delta) * (b - a)
+                                 for a, b in zip(t1.as_tuple(), t.as_tuple()))))
+        except InputError as exc:
+            raise InputError(f"delta = {delta}: task {i + 1}: {exc}") from None
     return TaskSet(spread, ts.eta, ts.weights, name=ts.name)
 
 

@@ -110,8 +110,11 @@ def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optio
     progress = progress or (lambda done, total: None)
     if workers is not None and workers < 1:
         raise InputError(f"workers = {workers}: give at least 1")
-    if client is not None:
-        rows = _dask(points, options, dask_client(client), progress)
+    if isinstance(client, str):                    # our own client: closed when done
+        with dask_client(client) as own:
+            rows = _dask(points, options, own, progress)
+    elif client is not None:
+        rows = _dask(points, options, client, progress)
     elif (workers or os.cpu_count() or 1) == 1 or len(points) <= 1:
         rows = _serial(points, options, progress)
     else:
