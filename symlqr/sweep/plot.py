@@ -88,22 +88,23 @@ def _hatch(nx: int, ny: int):
 def experiment_figure(summary: list):
     """Three panels against k (log scale): one line per distribution."""
     fig = _figure(figsize=(12, 3.6), layout="constrained")
-    panels = [("with_spurious", "fraction of seeds with a spurious minimum", False),
-              ("epsilon_median", "median epsilon (certified)", True),
-              ("gap_to_mean_W_star", "|W_global - mean W*_i| (median)", True)]
+    panels = [("with_spurious", "fraction of seeds with a spurious minimum", "linear"),
+              ("epsilon_median", "median epsilon (certified)", "linear"),
+              ("gap_to_mean_W_star", "|W_global - mean W*_i| (median; symlog)", "symlog")]
     labels = sorted({s["label"] for s in summary})
-    for n, (key, title, log) in enumerate(panels):
+    ks = sorted({s["k"] for s in summary})
+    for n, (key, title, scale) in enumerate(panels):
         ax = fig.add_subplot(1, 3, n + 1, label=key)
         for lab in labels:
             pts = sorted((s["k"], s[key]) for s in summary
                          if s["label"] == lab and s[key] is not None)
-            if log:
-                pts = [(k, v) for k, v in pts if v > 0]
             if pts:
                 ax.plot(*zip(*pts), marker="o", label=lab)
         ax.set_xscale("log")
-        if log:
-            ax.set_yscale("log")
+        ax.set_xticks(ks, [str(k) for k in ks], fontsize=7)
+        ax.minorticks_off()
+        if scale == "symlog":
+            ax.set_yscale("symlog", linthresh=1e-6)
         ax.set_xlabel("number of tasks k")
         ax.set_title(title, fontsize=9)
     fig.axes[0].legend(fontsize=8)
