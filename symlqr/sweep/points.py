@@ -24,9 +24,10 @@ from fractions import Fraction
 from typing import Optional
 
 from ..distributions import Distribution, decimal_text
+from ..exact.enclosure import Enclosure
 from ..exact.realroots import PrecisionExhausted
 from ..scalar import lqr
-from ..scalar.landscape import MAX_DEGREE, Enclosure, Timeout, TooLarge, certify
+from ..scalar.landscape import MAX_DEGREE, Timeout, TooLarge, certify
 from ..scalar.maml import ADAPTATIONS
 from ..tasks import InputError, Task, TaskSet
 
