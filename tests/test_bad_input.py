@@ -125,12 +125,12 @@ ARGUMENT_CASES = {
                                  "fig3b, fig3c, fig3d or all"),
     "unknown_figure_after_a_good_one": (["fig1", "Fig2"], "unknown figure 'Fig2'; choose one of "
                                         "fig1, fig2, fig3a, fig3b, fig3c, fig3d or all"),
-    "figure_and_task": (["fig1", "--task", T], "give either figure names or --task/--tasks-file, "
-                                               "not both"),
+    "figure_and_task": (["fig1", "--task", T], "give either figure names or "
+                                               "--task/--tasks-file/--distribution, not both"),
     "figure_and_eta": (["fig1", "--eta", "0.1"],
                        "--eta and --weights apply to custom tasks; a figure has its own"),
     "nothing_to_do": ([], "nothing to do: give a figure name (fig1, fig2, fig3a, fig3b, fig3c, "
-                          "fig3d, all) or --task/--tasks-file"),
+                          "fig3d, all) or --task/--tasks-file/--distribution"),
     "unknown_option": (["fig1", "--bogus"], "unrecognized arguments: --bogus"),
     "unknown_adaptation": (["fig1", "--adaptation", "newton"],
                            "argument --adaptation: invalid choice: 'newton' "

@@ -146,3 +146,33 @@ def test_user_text_is_never_evaluated(tmp_path, monkeypatch):
             Distribution.parse(spec).draw()
     assert parse_law("uniform(1, 2)").args == (1, 2)
     assert not marker.exists()
+
+
+def test_certify_command_line_draws_the_same_tasks_as_a_task_file(tmp_path, capsys):
+    from symlqr.cli.certify import main
+    p = tmp_path / "d.toml"
+    p.write_text('eta = "0.1"\n[distribution]\nA = 1\nB = 1\nQ = "uniform(1, 5)"\n'
+                 'R = "loguniform(0.1, 10)"\nn = 4\nseed = 9\n')
+    assert main(["--tasks-file", str(p), "--json"]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert main(["--distribution", "A=1,B=1,Q=uniform(1,5),R=loguniform(0.1,10)",
+                 "--n", "4", "--seed", "9", "--eta", "0.1", "--json"]) == 0
+    from_flags = json.loads(capsys.readouterr().out)
+    assert from_flags == from_file and len(from_flags["tasks"]) == 4
+    want = [t.to_dict() for t in Distribution.parse(
+        "A=1,B=1,Q=uniform(1,5),R=loguniform(0.1,10),n=4,seed=9").draw()]
+    assert from_flags["tasks"] == want
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--distribution", "A=1,B=1,Q=uniform(1,5),R=exp(1)", "--eta", "0.1"],
+     "--distribution 1: R: unknown law 'exp'"),
+    (["--distribution", "A=1,B=1,Q=1,R=1", "--n", "-2", "--eta", "0.1"], "n: expected a whole"),
+    (["fig1", "--seed", "3"], "--n and --seed apply to --distribution"),
+    (["fig1", "--distribution", "A=1,B=1,Q=1,R=1"], "not both"),
+])
+def test_certify_bad_distribution_is_one_line_exit_2(argv, message, capsys):
+    from symlqr.cli.certify import main
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and message in err, err

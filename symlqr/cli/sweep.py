@@ -11,10 +11,10 @@ large / invalid (its row says why), 2 bad input (one line, nothing written).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
-from ..distributions import Distribution
 from ..scalar.maml import ADAPTATIONS
 from ..sweep.experiment import PRESETS, SUMMARY_COLUMNS, experiment_points, summarize
 from ..sweep.grid import AXES, grid_points, parse_axis
@@ -23,8 +23,8 @@ from ..sweep.run import run_sweep
 from ..sweep.table import table_bytes, table_format, to_csv
 from ..tasks import InputError, parse_rational
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments,
-                     check_output_path, check_timeout, load_plot, run_main,
-                     tasksets_from_args, write_atomic)
+                     check_output_path, check_timeout, distributions_from_args, load_plot,
+                     run_main, tasksets_from_args, write_atomic)
 
 PROG = "python -m symlqr.sweep"
 _SHOWN = ("index", "label", "eta", "delta", "n", "seed", "status", "min", "spurious_min",
@@ -54,12 +54,6 @@ def build_parser() -> OneLineParser:
                       "eta, task spread delta, number of tasks n and seeds. "
                       f"'{PROG} experiment --help': the many-tasks experiment.")
     add_task_arguments(p)
-    p.add_argument("--distribution", action="append", default=[], metavar="SPEC",
-                   help="tasks drawn from a distribution, e.g. 'A=1,B=1,Q=uniform(1,5),"
-                        "R=loguniform(0.1,10)' (repeatable; laws: a number, uniform(lo,hi), "
-                        "loguniform(lo,hi), choice(v1,...); keys scale, n, seed, digits)")
-    p.add_argument("--n", metavar="N", help="number of tasks drawn (overrides the spec)")
-    p.add_argument("--seed", metavar="SEED", help="seed of the draw (overrides the spec)")
     p.add_argument("--grid", action="append", default=[], metavar="NAME=LO:HI:COUNT",
                    help=f"a grid axis ({', '.join(AXES)}): NAME=LO:HI:COUNT[:log] or "
                         "NAME=v1,v2,... (repeatable; the product is swept)")
@@ -108,21 +102,17 @@ def _check_outputs(args, *extra) -> object:
 
 
 def _sources(args) -> list:
+    """Figures or one custom task set, then each distribution as its own source."""
+    drawn = distributions_from_args(args)
     sources = []
     if args.names or args.task or args.tasks_file:
-        sources += [Source.of(ts) for ts in tasksets_from_args(args)]
+        fixed = argparse.Namespace(**{**vars(args), "distribution": [], "n": None,
+                                      "seed": None})
+        sources += [Source.of(ts) for ts in tasksets_from_args(fixed)]
     elif args.weights is not None:
         raise InputError("--weights applies to --task/--tasks-file")
     eta = None if args.eta is None else parse_rational(args.eta, "--eta")
-    if (args.n is not None or args.seed is not None) and not args.distribution:
-        raise InputError("--n and --seed apply to --distribution")
-    for k, spec in enumerate(args.distribution):
-        try:
-            d = Distribution.parse(spec, name=f"distribution {k + 1}" if len(
-                args.distribution) > 1 else "distribution").with_(n=args.n, seed=args.seed)
-        except InputError as exc:
-            raise InputError(f"--distribution {k + 1}: {exc}") from None
-        sources.append(Source.of(d, eta=eta))
+    sources += [Source.of(d, eta=eta) for d in drawn]
     if not sources:
         raise InputError("nothing to sweep: give a figure name, --task, --tasks-file or "
                          "--distribution")
