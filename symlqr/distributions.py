@@ -36,6 +36,7 @@ symlqr.tasks.InputError: Q: unknown law 'normal'; use a number, uniform(lo, hi),
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -148,15 +149,19 @@ def _mp_context():
     return _CTX[0]
 
 
+@functools.lru_cache(maxsize=64)
+def _log_ratio(lo: Fraction, hi: Fraction):
+    ctx = _mp_context()
+    return ctx.log(ctx.mpf(hi.numerator * lo.denominator) / (hi.denominator * lo.numerator))
+
+
 def _loguniform(lo: Fraction, hi: Fraction, u: Fraction) -> Fraction:
     """``lo (hi/lo)^u`` to 256 bits in a private mpmath context (deterministic;
     its precision is set once, so threads share it safely)."""
     ctx = _mp_context()
-    x = ctx.mpf(lo.numerator) / lo.denominator * ctx.exp(
-        ctx.mpf(u.numerator) / u.denominator * ctx.log(ctx.mpf(hi.numerator * lo.denominator)
-                                                       / (hi.denominator * lo.numerator)))
+    x = ctx.exp(ctx.mpf(u.numerator) / u.denominator * _log_ratio(lo, hi))
     m, e = ctx.frexp(x)
-    return Fraction(int(ctx.ldexp(m, 300))) * Fraction(2) ** (e - 300)
+    return lo * Fraction(int(ctx.ldexp(m, 300))) * Fraction(2) ** (e - 300)
 
 
 def parse_law(text, what: str = "value", digits: int = DEFAULT_DIGITS) -> Law:
