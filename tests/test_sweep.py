@@ -201,3 +201,19 @@ def test_sources_are_task_sets_or_distributions():
     with pytest.raises(InputError, match="TaskSet or a Distribution"):
         Source.of([1, 2])
     assert Source.of(TaskSet(figure("fig1").tasks, "0.2")).eta == Fraction(1, 5)
+
+
+def test_interval_engine_rows_agree_with_the_exact_engine(capsys):
+    from symlqr.sweep.points import _engine_runner
+    if _engine_runner() is None:                 # before the interval engine lands
+        assert main(["fig2", "--engine", "interval"]) == 2
+        assert "not available" in capsys.readouterr().err
+        pytest.skip("symlqr.scalar.engines is not in this version")
+    pts = _points()
+    exact = run_sweep(pts, Options(engine="exact"), workers=1)
+    interval = run_sweep(pts, Options(engine="interval"), workers=1)
+    for e, i in zip(exact, interval):
+        assert (e["status"], e["min"], e["max"], e["global_min"], e["spurious_min"]) == (
+            i["status"], i["min"], i["max"], i["global_min"], i["spurious_min"])
+        assert Fraction(e["epsilon_lo"]) <= Fraction(i["epsilon_hi"])
+        assert Fraction(i["epsilon_lo"]) <= Fraction(e["epsilon_hi"])

@@ -17,7 +17,6 @@ its status and reason instead (a sweep never stops at one bad point).
 """
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -96,6 +95,9 @@ class Options:
             raise InputError(f"adaptation {self.adaptation!r}: choose {', '.join(ADAPTATIONS)}")
         if self.engine not in ENGINES:
             raise InputError(f"engine {self.engine!r}: choose {', '.join(ENGINES)}")
+        if self.engine != "exact" and _engine_runner() is None:
+            raise InputError(f"engine {self.engine!r} is not available in this version of "
+                             "symlqr; use engine 'exact'")
         if not 1 <= self.digits <= 100:
             raise InputError("digits must be between 1 and 100")
         if self.timeout is not None and not self.timeout > 0:
@@ -145,17 +147,23 @@ def taskset_of(point: Point) -> TaskSet:
     return TaskSet(spread, ts.eta, ts.weights, name=ts.name)
 
 
+def _engine_runner():
+    """``certify_landscape(..., engine=...)`` of :mod:`symlqr.scalar.engines`, when
+    this version of symlqr has it (``None`` otherwise)."""
+    try:
+        from ..scalar.engines import certify_landscape
+    except ImportError:
+        return None
+    return certify_landscape
+
+
 def _certify(ts: TaskSet, opt: Options):
     deadline = None if opt.timeout is None else time.monotonic() + opt.timeout
     if opt.engine == "exact":
         return certify(ts, opt.adaptation, digits=opt.digits, deadline=deadline,
                        max_degree=opt.max_degree)
-    import symlqr                        # the package's public entry point
-    run = symlqr.certify_landscape
-    if "engine" not in inspect.signature(run).parameters:
-        raise InputError(f"engine {opt.engine!r} is not available in this version of "
-                         "symlqr; use engine 'exact'")
-    return run(ts, opt.adaptation, digits=opt.digits, deadline=deadline, engine=opt.engine)
+    return _engine_runner()(ts, opt.adaptation, digits=opt.digits, deadline=deadline,
+                            max_degree=opt.max_degree, engine=opt.engine)
 
 
 def _mean_optimal_gain(ts: TaskSet, digits: int) -> str:
@@ -191,6 +199,9 @@ def evaluate(point: Point, options: Options) -> dict:
         ls = _certify(ts, options)
     except TooLarge as exc:
         row.update(status="too large", reason=str(exc))
+        return row
+    except InputError as exc:                  # e.g. the interval engine does not apply
+        row.update(status="unsupported", reason=str(exc))
         return row
     except Timeout as exc:
         row.update(status="timeout", reason=f"timed out after {options.timeout:g} s while "
