@@ -29,10 +29,10 @@ True
 True
 >>> str(d)
 'A=1, B=1, Q=uniform(1, 5), R=loguniform(0.1, 10), n=3, seed=7, digits=6'
->>> Distribution.parse("Q=normal(0,1)")
+>>> Distribution.parse("Q=normal(0,1)")         # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-symlqr.tasks.InputError: Q: unknown law 'normal'; use a number, uniform(lo, hi), loguniform(lo, hi) or choice(v1, v2, ...)
+symlqr.tasks.InputError: Q: unknown law 'normal'; use a number, uniform(lo, hi), ...
 """
 from __future__ import annotations
 
@@ -94,8 +94,8 @@ def _significant(x: Fraction) -> Optional[int]:
 def decimal_text(x: Fraction) -> str:
     """``x`` as the decimal a user would type (``0.1``), else ``p/q``.
 
-    >>> decimal_text(Fraction(1, 10)), decimal_text(Fraction(-5, 2)), decimal_text(Fraction(1, 3)), decimal_text(Fraction(3))
-    ('0.1', '-2.5', '1/3', '3')
+    >>> [decimal_text(Fraction(x)) for x in ("1/10", "-5/2", "1/3", "3")]
+    ['0.1', '-2.5', '1/3', '3']
     """
     if x.denominator == 1 or _significant(x) is None:
         return str(x)
@@ -196,8 +196,9 @@ def parse_law(text, what: str = "value", digits: int = DEFAULT_DIGITS) -> Law:
         for b in args:
             s = _significant(b)
             if s is None or s > digits:
-                raise InputError(f"{what}: bound {decimal_text(b)} of {name} needs more than {digits} "
-                                 "significant digits; give a shorter decimal or raise digits")
+                raise InputError(f"{what}: bound {decimal_text(b)} of {name} needs more than "
+                                 f"{digits} significant digits; give a shorter decimal or "
+                                 "raise digits")
     return Law(name, args)
 
 
