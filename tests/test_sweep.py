@@ -217,3 +217,23 @@ def test_interval_engine_rows_agree_with_the_exact_engine(capsys):
             i["status"], i["min"], i["max"], i["global_min"], i["spurious_min"])
         assert Fraction(e["epsilon_lo"]) <= Fraction(i["epsilon_hi"])
         assert Fraction(i["epsilon_lo"]) <= Fraction(e["epsilon_hi"])
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_local_workers_at_once_with_one_line_and_no_table(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    out = tmp_path / "t.csv"
+    p = subprocess.Popen([sys.executable, "-m", "symlqr.sweep", "--distribution",
+                          "A=uniform(0.99,1.01),B=1,Q=1,R=1", "--n", "20", "--eta", "0.01",
+                          "--grid", "seed=0:9:10", "--workers", "2", "--output", str(out)],
+                         start_new_session=True, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(4)                                   # workers deep in root isolation
+    os.killpg(p.pid, signal.SIGINT)                 # what Ctrl-C in a terminal does
+    stdout, stderr = p.communicate(timeout=60)
+    assert p.returncode == 130
+    assert stderr == f"{PROG}: interrupted\n" and stdout == ""
+    assert not out.exists() and os.listdir(tmp_path) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 
 from ..scalar.maml import ADAPTATIONS
@@ -136,11 +137,17 @@ def _progress():
     return update, bar
 
 
+def ignore_interrupts() -> None:
+    """In each local worker: Ctrl-C is for the parent, which terminates the pool
+    and reports "interrupted" once (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run(points, args, options) -> list:
     update, bar = _progress()
     try:
         return run_sweep(points, options, workers=args.workers, client=args.scheduler,
-                         progress=update)
+                         progress=update, initializer=ignore_interrupts)
     finally:
         if bar is not None:
             bar.close()

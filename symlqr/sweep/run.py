@@ -1,10 +1,10 @@
 """Run a sweep: every point certified in this process, in local worker
-processes (``concurrent.futures``), or on a Dask cluster.
+processes (``multiprocessing``), or on a Dask cluster.
 
 The rows come back sorted by point index whatever the engine and the order of
 completion, so the same sweep gives the same table on every engine.
 
-    local   ``ProcessPoolExecutor`` with ``workers`` processes (default: the
+    local   a ``multiprocessing`` pool of ``workers`` processes (default: the
             machine's cores); ``workers=1`` evaluates in this process
     dask    a ``dask.distributed.Client`` (or a scheduler address such as
             ``"tcp://host:8786"``); its workers need symlqr installed
@@ -19,10 +19,10 @@ completion, so the same sweep gives the same table on every engine.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Optional
 
 from ..tasks import InputError
@@ -39,27 +39,21 @@ def _serial(points, options, progress) -> list:
     return rows
 
 
-def _local(points, options, workers: int, progress) -> list:
-    """Worker processes forked from this one when it runs a single thread (fast, and
-    scripts need no ``__main__`` guard), else started by ``forkserver``/``spawn``
-    (forking a threaded process can deadlock)."""
+def _local(points, options, workers: int, progress, initializer) -> list:
+    """A ``multiprocessing`` pool: workers forked from this process when it runs a
+    single thread (fast, and scripts need no ``__main__`` guard), else started by
+    ``forkserver``/``spawn`` (forking a threaded process can deadlock). On any
+    exit, Ctrl-C included, the pool is terminated: a point deep inside FLINT does
+    not keep the command waiting."""
     methods = multiprocessing.get_all_start_methods()
     method = ("fork" if "fork" in methods and threading.active_count() == 1 else
               "forkserver" if "forkserver" in methods else "spawn")
-    ctx = multiprocessing.get_context(method)
     rows = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending = {pool.submit(evaluate, p, options) for p in points}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    rows.append(fut.result())
-                    progress(len(rows), len(points))
-        except BaseException:
-            for fut in pending:
-                fut.cancel()
-            raise
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(workers, initializer=initializer) as pool:          # exit: terminate()
+        for row in pool.imap_unordered(functools.partial(evaluate, options=options), points):
+            rows.append(row)
+            progress(len(rows), len(points))
     return rows
 
 
@@ -94,7 +88,8 @@ def _dask(points, options, client, progress) -> list:
 
 
 def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optional[int] = None,
-              client=None, progress: Optional[Callable[[int, int], None]] = None) -> list:
+              client=None, progress: Optional[Callable[[int, int], None]] = None,
+              initializer: Optional[Callable[[], None]] = None) -> list:
     """Evaluate every point; the rows (dicts, :data:`~symlqr.sweep.points.COLUMNS`)
     sorted by point index.
 
@@ -105,6 +100,8 @@ def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optio
     workers : local processes (default ``os.cpu_count()``; 1 = this process)
     client : a ``dask.distributed.Client`` or a scheduler address; then Dask runs it
     progress : ``progress(done, total)`` after each finished point
+    initializer : run once in each local worker process (the command line makes
+        its workers ignore Ctrl-C, which the parent handles by terminating them)
     """
     options = options or Options()
     progress = progress or (lambda done, total: None)
@@ -119,5 +116,5 @@ def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optio
         rows = _serial(points, options, progress)
     else:
         rows = _local(points, options, min(workers or os.cpu_count() or 1, len(points)),
-                      progress)
+                      progress, initializer)
     return sorted(rows, key=lambda r: r["index"])
