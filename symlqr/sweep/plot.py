@@ -88,23 +88,28 @@ def _hatch(nx: int, ny: int):
 def experiment_figure(summary: list):
     """Three panels against k (log scale): one line per distribution."""
     fig = _figure(figsize=(12, 3.6), layout="constrained")
-    panels = [("with_spurious", "fraction of seeds with a spurious minimum", "linear"),
-              ("epsilon_median", "median epsilon (certified)", "linear"),
-              ("gap_to_mean_W_star", "|W_global - mean W*_i| (median; symlog)", "symlog")]
+    panels = [("with_spurious", None, "fraction of seeds with a spurious minimum", "linear"),
+              ("epsilon_median", "epsilon_max",
+               "certified epsilon: median (solid), largest (dashed)", "linear"),
+              ("gap_to_mean_W_star", None, "|W_global - mean W*_i| (median; symlog)",
+               "symlog")]
     labels = sorted({s["label"] for s in summary})
     ks = sorted({s["k"] for s in summary})
-    for n, (key, title, scale) in enumerate(panels):
+    for n, (key, key2, title, scale) in enumerate(panels):
         ax = fig.add_subplot(1, 3, n + 1, label=key)
-        for lab in labels:
-            pts = sorted((s["k"], s[key]) for s in summary
-                         if s["label"] == lab and s[key] is not None)
-            if pts:
-                ax.plot(*zip(*pts), marker="o", label=lab)
+        for c, lab in enumerate(labels):
+            for k2, style in ((key, "-"), (key2, "--")):
+                pts = sorted((s["k"], s[k2]) for s in summary
+                             if k2 and s["label"] == lab and s[k2] is not None)
+                if pts:
+                    ax.plot(*zip(*pts), style, marker="o" if style == "-" else None,
+                            color=f"C{c}", label=lab if style == "-" else None)
         ax.set_xscale("log")
         ax.set_xticks(ks, [str(k) for k in ks], fontsize=7)
         ax.minorticks_off()
         if scale == "symlog":
             ax.set_yscale("symlog", linthresh=1e-6)
+            ax.set_ylim(bottom=0)
         ax.set_xlabel("number of tasks k")
         ax.set_title(title, fontsize=9)
     fig.axes[0].legend(fontsize=8)
