@@ -57,7 +57,7 @@ def _images(nb) -> int:
                for o in _outputs(nb))
 
 
-def test_the_notebooks_are_there_and_committed_without_outputs():
+def test_the_four_notebooks_are_there_and_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01_scalar_lqr_closed_forms.ipynb", "02_maml_composition.ipynb",
         "03_paper_figures.ipynb", "04_equation_3.ipynb", "06_many_tasks.ipynb"]
