@@ -34,8 +34,9 @@ _SHOWN = ("index", "label", "eta", "delta", "n", "seed", "status", "min", "spuri
 
 def _common(p: OneLineParser) -> None:
     p.add_argument("--adaptation", choices=ADAPTATIONS, default="gradient")
-    p.add_argument("--engine", choices=ENGINES, default="exact",
-                   help="certification engine of each point (default exact)")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help="certification engine of each point (default auto when the "
+                        "interval engine is installed, else exact)")
     p.add_argument("--digits", type=int, default=15, help="significant digits (default 15)")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="time limit of each point (its row then says 'timeout')")
@@ -73,8 +74,10 @@ def build_experiment_parser() -> OneLineParser:
                           f"{k}: {v[2]}, eta = {v[1]}" for k, v in PRESETS.items()))
     p.add_argument("--presets", default=",".join(PRESETS),
                    help=f"comma-separated, from {', '.join(PRESETS)} (default all)")
-    p.add_argument("--k", default="2,3,5,8,11,16",
-                   help="numbers of tasks: a list or LO:HI:COUNT[:log] (default 2,3,5,8,11,16)")
+    ks = "1,2,3,5,8,11,16" if Options().engine == "exact" else \
+        "1,2,3,5,8,11,16,20,30,50,100,200,500,1000"
+    p.add_argument("--k", default=ks, help="numbers of tasks: a list or LO:HI:COUNT[:log] "
+                   f"(default {ks}; beyond 16 with the interval engine)")
     p.add_argument("--seeds", default="0:4:5",
                    help="seeds: a list or LO:HI:COUNT (default 0:4:5, five seeds)")
     p.add_argument("--summary", metavar="FILE", help="the per-k summary as CSV")

@@ -36,7 +36,8 @@ __all__ = ["Source", "Point", "Options", "make_points", "taskset_of", "evaluate"
 ENGINES = ("exact", "auto", "interval")
 
 #: Columns of a sweep's table, in order. Exact values are decimal strings with
-#: certified digits (``*_lo``/``*_hi``: outward-rounded interval ends).
+#: certified digits (``*_lo``/``*_hi``: outward-rounded interval ends); ``engine``
+#: is the engine that answered (the requested one when none did).
 COLUMNS = ("index", "label", "source", "eta", "delta", "n", "seed", "tasks", "distinct",
            "adaptation", "engine", "status", "reason", "stationary", "min", "max",
            "degenerate", "global_min", "spurious_min", "epsilon", "epsilon_lo", "epsilon_hi",
@@ -83,14 +84,17 @@ class Point:
 
 @dataclass(frozen=True)
 class Options:
-    """How each point is certified; ``timeout`` is seconds per point."""
+    """How each point is certified; ``timeout`` is seconds per point. ``engine``
+    defaults to ``auto`` when :mod:`symlqr.scalar.engines` is there, else ``exact``."""
     adaptation: str = "gradient"
-    engine: str = "exact"
+    engine: Optional[str] = None
     digits: int = 15
     timeout: Optional[float] = None
     max_degree: Optional[int] = MAX_DEGREE
 
     def __post_init__(self):
+        if self.engine is None:
+            object.__setattr__(self, "engine", "exact" if _engine_runner() is None else "auto")
         if self.adaptation not in ADAPTATIONS:
             raise InputError(f"adaptation {self.adaptation!r}: choose {', '.join(ADAPTATIONS)}")
         if self.engine not in ENGINES:
@@ -211,6 +215,7 @@ def evaluate(point: Point, options: Options) -> dict:
         row.update(status="undecided", reason=f"precision cap: {exc}")
         return row
     doc = ls.to_dict()
+    row["engine"] = doc.get("engine", "exact")            # the engine that answered
     row.update(doc["counts"])
     row.update(status="certified" if ls.certified else "undecided",
                reason="; ".join(ls.undecided) or None, min_value=doc["min_value"])
