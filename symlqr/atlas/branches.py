@@ -107,13 +107,13 @@ def _trap_step(brows, B, p0, p1):
     for _attempt in range(5):
         fW = _eval(g_t, T, S)
         if fW.contains(0):
-            return None
+            return _fenced(g, T0, S, w0)
         reach = T0 + (-_eval(g_s, T, S) / fW) * span       # W(p) for p in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
-        return None
+        return _fenced(g, T0, S, w0)
     T = reach
     move = (reach - T0).abs_upper()
     # interval Newton at p1 tightens the ball (the branch is its only root)
@@ -126,6 +126,25 @@ def _trap_step(brows, B, p0, p1):
         T1 = T1.intersection(N)
     w = flint.arb(to_fmpq(w0))
     return T + w, T1 + w
+
+
+def _fenced(g, T0, S, w0):
+    """Fallback of :func:`_trap_step` where ``f_W`` may vanish (near a fold):
+    a box ``T0 + [-r, r]`` whose two ends are no root of ``g`` for any ``s`` in
+    ``S`` (``g`` excludes 0 there) holds the branch over the whole step, since
+    the branch would have to cross an end to leave. The ball at the step's end
+    is then the box itself."""
+    base = max(T0.rad().abs_upper(), flint.arb(2) ** -100)
+    for k in range(0, 120, 6):
+        r = base * flint.arb(2) ** k
+        T = T0 + flint.arb(0, r)
+        ends = (T0.lower() - r, T0.upper() + r)
+        if all(not _eval(g, flint.arb(e), S).contains(0) for e in ends):
+            w = flint.arb(to_fmpq(w0))
+            return T + w, T + w
+        if r > 1:
+            break
+    return None
 
 
 def trap_boxes(f, B, nodes: list) -> Optional[list]:
