@@ -26,6 +26,7 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import simplest_between
 
 __all__ = ["trap_boxes", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
@@ -54,9 +55,20 @@ def arb_to_iv(x) -> "iv.mpf":
 
 
 def _dyadic(x) -> Fraction:
-    man, exp = x.mid().man_exp()
-    man, exp = int(man), int(exp)
-    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** -exp)
+    """A short dyadic rational near the midpoint of the ball ``x`` (about 8 bits
+    finer than its radius, at most 64 bits): exact Taylor shifts stay cheap."""
+    mid, rad = x.mid(), x.rad()
+    bits = 64 if rad == 0 else int(min(64, max(16, 8 - float(rad.log_base(2)))))
+    if abs(mid) > 1:
+        bits += int(float(abs(mid).log_base(2)))
+    man = int((mid * 2 ** bits).floor().unique_fmpz())
+    return Fraction(man, 2 ** bits)
+
+
+def _centre(p0: Fraction, p1: Fraction) -> Fraction:
+    """A short rational between ``p0`` and ``p1``."""
+    a, b = min(p0, p1), max(p0, p1)
+    return simplest_between(a, b) if a < b else a
 
 
 def rows_in_p(f) -> list:
@@ -98,7 +110,7 @@ def _trap_step(brows, B, p0, p1):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
     if not B.is_finite():
         return None
-    c, w0 = (p0 + p1) / 2, _dyadic(B)
+    c, w0 = _centre(p0, p1), _dyadic(B)
     g, g_t, g_s = _shifted(brows, w0, c)
     S = arb_between(p0 - c, p1 - c)
     span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
@@ -177,7 +189,7 @@ class ValueSlope:
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
         denominator is not separated from 0 there)."""
         with flint.ctx.workprec(128):
-            c, w0 = (p0 + p1) / 2, _dyadic(Y)
+            c, w0 = _centre(p0, p1), _dyadic(Y)
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
             num = _mean_value(self.top, w0, c, T, S)
