@@ -13,7 +13,7 @@ import time
 from fractions import Fraction
 
 from symlqr.atlas import atlas
-from symlqr.landscape import certify
+from symlqr.scalar.landscape import certify
 from symlqr.tasks import TaskSet, figure
 
 

@@ -18,9 +18,9 @@ import numpy as np
 import sympy
 from scipy.optimize import brentq
 
-from symlqr import lqr
-from symlqr.landscape import certify
-from symlqr.maml import MamlObjective, maml_objective_expr
+from symlqr.scalar import lqr
+from symlqr.scalar.landscape import certify
+from symlqr.scalar.maml import MamlObjective, maml_objective_expr
 from symlqr.tasks import FIGURE_NAMES, figure
 
 

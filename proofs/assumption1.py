@@ -7,8 +7,8 @@ task's cost C_i (which the proof of Proposition 5 claims).
 """
 import sys
 
-from symlqr.continuity import assumption1_checks
-from symlqr.verdicts import proof_main
+from symlqr.paper.continuity import assumption1_checks
+from symlqr.cli.proofs import proof_main
 
 
 def evaluate(taskset, args):

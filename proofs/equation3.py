@@ -11,9 +11,9 @@ into the reduced system, and h' = 0, h'' = 0 for the MAML objective of the tasks
 """
 import sys
 
-from symlqr.equation3 import equation3_checks
+from symlqr.paper.equation3 import equation3_checks
 from symlqr.tasks import parse_rational
-from symlqr.verdicts import proof_main
+from symlqr.cli.proofs import proof_main
 
 
 def add_arguments(p):

@@ -3,12 +3,12 @@
 Usage: ``python proofs/proposition2.py fig1`` (or ``all``, or ``--task A,B,Q,R,s0[,s0a] --eta ETA``,
 ``--weights``, ``--tasks-file``; ``--json`` for one JSON document). Exit status: 0 no
 counterexample, 1 every hypothesis holds and the conclusion fails (would contradict the
-paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.theorems.proposition2_checks`.
+paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorems.proposition2_checks`.
 """
 import sys
 
-from symlqr.theorems import proposition2_checks
-from symlqr.verdicts import proof_main
+from symlqr.paper.theorems import proposition2_checks
+from symlqr.cli.proofs import proof_main
 
 DESCRIPTION = "Proposition 2 (normalized step: f epsilon-global, eta < |g'(w*)|/|g''(w*)| => h(w*) - min h <= epsilon)"
 

@@ -9,8 +9,8 @@ Conclusion, at the sampled deltas: the MAML objective is epsilon-global.
 """
 import sys
 
-from symlqr.continuity import parse_deltas, parse_epsilon, proposition5_checks
-from symlqr.verdicts import proof_main
+from symlqr.paper.continuity import parse_deltas, parse_epsilon, proposition5_checks
+from symlqr.cli.proofs import proof_main
 
 
 def add_arguments(p):

@@ -5,12 +5,12 @@ Usage: ``python proofs/theorem1.py fig1 [--interval 0.5,1.5]`` (or ``all``, or
 ``--task A,B,Q,R,s0[,s0a] --eta ETA``, ``--weights``, ``--tasks-file``; ``--json`` for one
 JSON document). Exit status: 0 no counterexample, 1 every hypothesis holds and the
 conclusion fails (would contradict the paper), 3 undecided, 2 bad input. The logic lives
-in :func:`symlqr.theorems.theorem1_checks`.
+in :func:`symlqr.paper.theorems.theorem1_checks`.
 """
 import sys
 
-from symlqr.theorems import parse_interval, theorem1_checks
-from symlqr.verdicts import proof_main
+from symlqr.paper.theorems import parse_interval, theorem1_checks
+from symlqr.cli.proofs import proof_main
 
 DESCRIPTION = "Theorem 1 (f global, |g''| <= M < inf, eta < 1/M => h global)"
 

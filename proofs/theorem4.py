@@ -8,8 +8,8 @@ epsilon'-global for every sampled delta below some delta_0.
 """
 import sys
 
-from symlqr.continuity import parse_deltas, parse_epsilon, theorem4_checks
-from symlqr.verdicts import proof_main
+from symlqr.paper.continuity import parse_deltas, parse_epsilon, theorem4_checks
+from symlqr.cli.proofs import proof_main
 
 
 def add_arguments(p):

@@ -1,32 +1,27 @@
 """symlqr: certified landscapes of MAML objectives on scalar LQR tasks.
 
-Layers, each importing only those above it in this list:
+Folders, each importing only those above it in this list (data flows down):
 
-* :mod:`symlqr.tasks`     exact task parameters, task files, the paper's figure table
-* :mod:`symlqr.ratfunc`   rational functions over QQ (FLINT)
-* :mod:`symlqr.realroots` real algebraic numbers, exact root isolation, signs
-* :mod:`symlqr.lqr`       closed forms of C(W), C', C'', Riccati P, W*
-* :mod:`symlqr.maml`      adaptation maps and the MAML objective
-* :mod:`symlqr.report`    text/HTML/LaTeX rendering of results (formatting only)
-* :mod:`symlqr.landscape` domain, stationary points, types, global minima, epsilon
-* :mod:`symlqr.numeric`   float twins for independent checks and plots
-* :mod:`symlqr.cli`       command-line plumbing: task arguments, one-line errors, atomic files
-* :mod:`symlqr.verdicts`, :mod:`symlqr.theorems`, :mod:`symlqr.equation3`,
-  :mod:`symlqr.continuity`  the paper's results checked on given tasks
-* :mod:`symlqr.family`, :mod:`symlqr.events`, :mod:`symlqr.switches`,
-  :mod:`symlqr.atlas_plot`, :mod:`symlqr.atlas`  one-parameter atlas of critical values
-* :mod:`symlqr.plot`, :mod:`symlqr.certify`  pictures and ``python -m symlqr.certify``
+* :mod:`symlqr.tasks`   exact task parameters, task files, the paper's figure table
+* :mod:`symlqr.exact`   rational functions over QQ, real algebraic numbers, enclosures
+* :mod:`symlqr.scalar`  closed forms of C, C', C'', P, W*; MAML composition; the
+  certified landscape (domain cells, stationary points, types, values and minima)
+* :mod:`symlqr.atlas`   one-parameter atlas of critical values
+* :mod:`symlqr.paper`   the paper's results checked on given tasks (``proofs/``)
+* :mod:`symlqr.render`  text, HTML, LaTeX and pictures (formatting only)
+* :mod:`symlqr.cli`     argument parsing, one-line errors, deadlines, atomic files, and
+  the entry points ``python -m symlqr.certify`` and ``python -m symlqr.atlas``
 
-The main entry point is :func:`certify_landscape` (``symlqr.landscape.certify``;
+The main entry point is :func:`certify_landscape` (``symlqr.scalar.landscape.certify``;
 the name ``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
 
 >>> import symlqr
 >>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
 """
-from .landscape import Landscape, StationaryPoint
-from .landscape import certify as certify_landscape
-from .maml import MamlObjective
+from .scalar.landscape import Landscape, StationaryPoint
+from .scalar.landscape import certify as certify_landscape
+from .scalar.maml import MamlObjective
 from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
 
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",

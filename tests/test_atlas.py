@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 import sympy
 
-from symlqr.atlas import Family, atlas, main
-from symlqr.landscape import certify
-from symlqr.lqr import cost_hessian, optimal_gain
-from symlqr.numeric import maml_objective_float, scan_local_minima
+from symlqr.atlas import atlas
+from symlqr.atlas.family import Family
+from symlqr.cli.atlas import main
+from symlqr.scalar.landscape import certify
+from symlqr.scalar.lqr import cost_hessian, optimal_gain
+from symlqr.scalar.numeric import maml_objective_float, scan_local_minima
 from symlqr.tasks import TaskSet, figure
 
 
@@ -146,7 +148,7 @@ def test_touch_is_where_the_minimizer_adapts_to_both_optima():
     c = float(touch[0].lo)
     ts = figure("fig3b")
     # independent float check: at eta = c some W has F_1(W) = W*_1 and F_2(W) = W*_2
-    from symlqr.numeric import gradient_float
+    from symlqr.scalar.numeric import gradient_float
     wst = [float(optimal_gain(t.A, t.B, t.Q, t.R)) for t in ts.tasks]
     W = np.linspace(0.01, 1.99, 2_000_001)
     F = [W - c * gradient_float(W, t) for t in ts.tasks]
@@ -199,14 +201,14 @@ def test_plot_writes_a_bifurcation_diagram(tmp_path, capsys):
     out = tmp_path / "atlas.png"
     assert main(["fig1", "--vary", "eta=0.05:0.12", "--plot", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    from symlqr.atlas_plot import branches
+    from symlqr.render.atlas_plot import branches
     at = atlas(figure("fig1"), "eta", Fraction(1, 20), Fraction(3, 25))
     labels = {lab for _k, lab, _x, _y in branches(at, per_piece=3)}
     assert labels == {"global min", "spurious min", "max"}
 
 
 def test_atlas_json_is_byte_identical_run_after_run(capsys):
-    from symlqr.atlas import main as atlas_main
+    from symlqr.cli.atlas import main as atlas_main
     outs = []
     for _ in range(2):
         assert atlas_main(["fig1", "--vary", "eta=0:0.3", "--json"]) == 0

@@ -5,7 +5,7 @@ the console, through ``run_main``) with ``--output`` pointing into an empty
 folder, and checks the exact message, that stdout is empty and that the
 folder is still empty afterwards. A few cases also run as real processes, and
 every script in ``proofs/`` (discovered at run time) gets the common bad
-inputs, since they share the runner ``symlqr.verdicts.proof_main``.
+inputs, since they share the runner ``symlqr.paper.verdicts.proof_main``.
 """
 import glob
 import json

@@ -112,11 +112,11 @@ def test_timeout_stops_cleanly_with_exit_3_and_says_how_far_it_got(tmp_path):
 
 
 def test_undecided_result_exits_3(monkeypatch, capsys):
-    import symlqr.landscape as landscape
+    import symlqr.scalar.landscape as landscape
     monkeypatch.setattr(landscape, "MINPOLY_MAX_DEGREE", 0)
     monkeypatch.setattr(landscape, "MAX_BITS", 256)
     real = landscape.certify
-    monkeypatch.setattr("symlqr.certify.certify",
+    monkeypatch.setattr("symlqr.cli.certify.certify",
                         lambda *a, **k: real(*a, **{**k, "max_bits": 256}))
     assert main(["--task", "0.5,1,1,1,1", "--task", "0.5,-1,1,1,1", "--eta", "0.1"]) == 3
     assert "certified: NO" in capsys.readouterr().out

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-import symlqr.cli as cli
+import symlqr.cli.common as cli
 from symlqr.certify import main
 from symlqr.tasks import InputError
 
@@ -141,7 +141,7 @@ def test_disk_error_during_write_is_a_one_line_error(tmp_path, monkeypatch, caps
 
 
 def test_interrupt_during_certification_writes_nothing(tmp_path, monkeypatch, capsys):
-    import symlqr.certify as command
+    import symlqr.cli.certify as command
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt

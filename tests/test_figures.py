@@ -6,11 +6,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import symlqr.landscape as landscape
+import symlqr.scalar.landscape as landscape
 from symlqr import certify_landscape as certify
-from symlqr.maml import MamlObjective
-from symlqr.numeric import scan_local_minima
-from symlqr.realroots import count_real_roots
+from symlqr.scalar.maml import MamlObjective
+from symlqr.scalar.numeric import scan_local_minima
+from symlqr.exact.realroots import count_real_roots
 from symlqr.tasks import Task, TaskSet, figure
 
 # (stationary, min, max, degenerate, global_min, spurious_min)

@@ -5,9 +5,9 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from symlqr import lqr
-from symlqr.numeric import dare_gain, dare_solution
-from symlqr.ratfunc import RationalFunction
+from symlqr.scalar import lqr
+from symlqr.scalar.numeric import dare_gain, dare_solution
+from symlqr.exact.ratfunc import RationalFunction
 from symlqr.tasks import FIGURE_NAMES, Task, figure
 
 TASKS = [Task(1, 1, 2, 2), Task(1, 1, "0.1", "0.1"), Task("1.01", 1, 1, 1), Task(1, "1.01", 1, 1),
@@ -64,7 +64,7 @@ def test_stationarity_polynomial_has_exactly_one_root_in_the_stable_interval():
     for name in FIGURE_NAMES:
         for t in figure(name).tasks:
             lo, hi = lqr.stable_interval(t.A, t.B)
-            from symlqr.realroots import count_real_roots
+            from symlqr.exact.realroots import count_real_roots
             assert count_real_roots(lqr.stationarity_poly(t), lo, hi) == 1
 
 

@@ -1,4 +1,4 @@
-"""Pictures: ``python -m symlqr.certify ... --plot FILE`` and symlqr.plot.
+"""Pictures: ``python -m symlqr.certify ... --plot FILE`` and symlqr.render.plot.
 
 The markers must sit at the certified stationary points (checked against an
 independent dense float scan), with the certified types, inside the y-range
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from symlqr.certify import main
-from symlqr.landscape import certify
-from symlqr.numeric import scan_local_minima
-from symlqr.plot import landscape_figure, render, zoom_windows
+from symlqr.scalar.landscape import certify
+from symlqr.scalar.numeric import scan_local_minima
+from symlqr.render.plot import landscape_figure, render, zoom_windows
 from symlqr.tasks import FIGURE_NAMES, figure
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<svg", "pdf": b"%PDF-"}
@@ -59,10 +59,10 @@ def test_plot_command_rejects_an_unknown_suffix_and_writes_nothing(tmp_path, cap
 
 
 def test_plot_command_without_matplotlib_says_how_to_install(tmp_path, capsys, monkeypatch):
-    import symlqr
+    import symlqr.render
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)   # as if not installed
-    monkeypatch.delitem(sys.modules, "symlqr.plot")               # re-import symlqr.plot
-    monkeypatch.delattr(symlqr, "plot")
+    monkeypatch.delitem(sys.modules, "symlqr.render.plot")  # re-import symlqr.render.plot
+    monkeypatch.delattr(symlqr.render, "plot")
     out = tmp_path / "fig2.png"
     assert main(["fig2", "--plot", str(out)]) == 2
     err = capsys.readouterr().err
@@ -177,7 +177,7 @@ def test_latex_repr_lists_every_certified_point_with_its_type_and_value():
 
 
 def test_latex_table_escapes_user_text_and_html_repr_still_works():
-    from symlqr.report import latex_table
+    from symlqr.render.report import latex_table
     from symlqr.tasks import Task, TaskSet
     ls = certify(TaskSet([Task(1, 1, 2, 2)], "0.01", name="my_set & 50%"))
     tab = latex_table(ls.to_dict(), math=False)

@@ -1,5 +1,5 @@
 """proofs/assumption1.py, theorem4.py, proposition3.py, equation3.py and the
-modules behind them (symlqr.continuity, symlqr.equation3).
+modules behind them (symlqr.paper.continuity, symlqr.paper.equation3).
 
 Independent oracles: dense float scans of the MAML objective (numeric), mpmath
 finite differences of the cost, and the closed form C''(0) = 2 s0^2 (R + B^2 Q)
@@ -19,10 +19,10 @@ import pytest
 import sympy
 from mpmath import diff as mp_diff, mp, mpf
 
-from symlqr import continuity as cont
-from symlqr import equation3 as eq3
-from symlqr.landscape import certify
-from symlqr.numeric import cost_float, dare_gain, maml_objective_float, scan_local_minima
+from symlqr.paper import continuity as cont
+from symlqr.paper import equation3 as eq3
+from symlqr.scalar.landscape import certify
+from symlqr.scalar.numeric import cost_float, dare_gain, maml_objective_float, scan_local_minima
 from symlqr.tasks import FIGURE_NAMES, Task, TaskSet, figure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,11 +15,11 @@ import mpmath
 import pytest
 
 from symlqr import FIGURE_NAMES, Task, TaskSet, figure
-from symlqr.numeric import scan_local_minima
-from symlqr.theorems import (hessian_sup, lemma1_checks, parse_interval, proposition1_checks,
+from symlqr.scalar.numeric import scan_local_minima
+from symlqr.paper.theorems import (hessian_sup, lemma1_checks, parse_interval, proposition1_checks,
                              proposition2_checks, theorem1_checks, theorem2_checks,
                              theorem3_checks)
-from symlqr.verdicts import exit_status
+from symlqr.paper.verdicts import exit_status
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = ("lemma1", "theorem1", "theorem2", "proposition1", "proposition2", "theorem3")

@@ -27,11 +27,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from symlqr import lqr
-from symlqr.landscape import certify
-from symlqr.maml import MamlObjective
-from symlqr.numeric import maml_objective_float
-from symlqr.realroots import RealAlgebraic
+from symlqr.scalar import lqr
+from symlqr.scalar.landscape import certify
+from symlqr.scalar.maml import MamlObjective
+from symlqr.scalar.numeric import maml_objective_float
+from symlqr.exact.realroots import RealAlgebraic
 from symlqr.tasks import InputError, Task, TaskSet
 
 SCALE = float(os.environ.get("SYMLQR_PROPERTY_SCALE", "1"))

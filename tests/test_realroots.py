@@ -6,7 +6,7 @@ import flint
 import numpy as np
 import pytest
 
-from symlqr.realroots import RealAlgebraic, count_real_roots, real_roots
+from symlqr.exact.realroots import RealAlgebraic, count_real_roots, real_roots
 
 
 def test_isolation_count_equals_sturm_count_on_random_polynomials():

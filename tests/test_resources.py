@@ -15,10 +15,10 @@ from fractions import Fraction
 
 import pytest
 
-import symlqr.landscape as landscape
+import symlqr.scalar.landscape as landscape
 from symlqr.certify import main
-from symlqr.landscape import MAX_DEGREE, Timeout, TooLarge, certify, degree_bound
-from symlqr.realroots import simplest_between
+from symlqr.scalar.landscape import MAX_DEGREE, Timeout, TooLarge, certify, degree_bound
+from symlqr.exact.realroots import simplest_between
 from symlqr.tasks import Task, TaskSet, figure
 
 PROG = "python -m symlqr.certify"
@@ -74,8 +74,8 @@ def test_huge_magnitudes_are_certified_or_undecided_never_a_traceback(capsys, tm
 def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path, monkeypatch):
     """When a sign is not decided within the cap, the command line says so on
     one line, with the stages finished, exit 3, and writes nothing."""
-    import symlqr.certify as command
-    from symlqr.realroots import PrecisionExhausted
+    import symlqr.cli.certify as command
+    from symlqr.exact.realroots import PrecisionExhausted
 
     def exhausted(taskset, adaptation, digits, deadline, progress):
         progress += ["optimal gains", "domain"]
@@ -94,7 +94,7 @@ def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path
 def test_decimal_of_a_huge_value_does_not_overflow_floats():
     """Values beyond 1e308 with enclosures tighter than 1e-308 (s0 = 1e300
     gives h of about 3.2e600) are printed, not an OverflowError."""
-    from symlqr.landscape import Enclosure
+    from symlqr.scalar.landscape import Enclosure
     big = Fraction(10) ** 600
     e = Enclosure(big * Fraction(3236, 1000), big * Fraction(3236, 1000) + 1)
     assert e.decimal(10) == "3.236e+600"
@@ -133,11 +133,11 @@ def test_hundreds_of_distinct_tasks_are_refused_up_front(capsys, tmp_path):
     assert err == (f"{PROG}: error: too large: 200 distinct tasks give h' a numerator of degree "
                    f"up to 4000, above the limit {MAX_DEGREE} (minutes at degree 600, growing "
                    "faster than cubically); use fewer distinct tasks (repeated tasks cost "
-                   "nothing), or call symlqr.landscape.certify(..., max_degree=None)\n")
+                   "nothing), or call symlqr.scalar.landscape.certify(..., max_degree=None)\n")
 
 
 def test_degree_bound_is_an_upper_bound_and_nearly_tight():
-    from symlqr.maml import MamlObjective
+    from symlqr.scalar.maml import MamlObjective
     for ts in (figure("fig2"), figure("fig3d"), TaskSet(distinct_tasks(7), "0.01")):
         exact = MamlObjective(ts).piece(()).derivative().num.degree()
         assert exact < degree_bound(ts) <= exact + 4

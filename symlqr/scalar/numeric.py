@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tasks import Task, TaskSet
+from ..tasks import Task, TaskSet
 
 __all__ = ["cost_float", "gradient_float", "maml_objective_float", "dare_gain",
            "dare_solution", "scan_local_minima"]

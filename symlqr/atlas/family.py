@@ -23,9 +23,9 @@ from typing import Optional
 import flint
 from mpmath import iv
 
-from .ratfunc import to_fmpq, to_fraction
-from .realroots import iv_from_fraction
-from .tasks import InputError, Task, TaskSet
+from ..exact.ratfunc import to_fmpq, to_fraction
+from ..exact.realroots import iv_from_fraction
+from ..tasks import InputError, Task, TaskSet
 
 __all__ = ["PARAMETERS", "Family"]
 

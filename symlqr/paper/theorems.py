@@ -1,7 +1,7 @@
 """Certified verdicts of the paper's single-task results and of Theorem 3.
 
 Each function applies one result of the paper to a :class:`~symlqr.tasks.TaskSet`
-and returns ``(checks, extra)``: a list of :class:`~symlqr.verdicts.Check`
+and returns ``(checks, extra)``: a list of :class:`~symlqr.paper.verdicts.Check`
 (one per place where the result applies, each with its hypotheses and its
 conclusion decided exactly or enclosed) and a dict of extra facts for JSON.
 
@@ -34,12 +34,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Optional
 
-from . import lqr
-from .landscape import Enclosure, Landscape, certify
-from .maml import adaptation_map
-from .ratfunc import RationalFunction, to_fmpq
-from .realroots import PrecisionExhausted, RealAlgebraic, real_roots
-from .tasks import InputError, Task, TaskSet, parse_rational
+from ..scalar import lqr
+from ..scalar.landscape import Enclosure, Landscape, certify
+from ..scalar.maml import adaptation_map
+from ..exact.ratfunc import RationalFunction, to_fmpq
+from ..exact.realroots import PrecisionExhausted, RealAlgebraic, real_roots
+from ..tasks import InputError, Task, TaskSet, parse_rational
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["parse_interval", "cost_is_global", "hessian_sup", "lemma1_checks",

@@ -15,14 +15,14 @@ What is certified and what is only for the eye:
 * the y-range is chosen from those certified values (and the certified optimal
   costs ``C_i(W*_i)`` when dashed curves are drawn), since ``h`` blows up at
   the edges of the domain;
-* the curves are float samples (:func:`symlqr.numeric.maml_objective_float`),
+* the curves are float samples (:func:`symlqr.scalar.numeric.maml_objective_float`),
   denser near the domain's edges; they are drawings, not evidence.
 
 matplotlib is an optional dependency (``pip install 'symlqr[plot]'``); only the
 object-oriented API is used (no pyplot, no global backend switch), so this
 module draws the same way in scripts, on servers and in Jupyter.
 
->>> from symlqr.landscape import certify
+>>> from symlqr.scalar.landscape import certify
 >>> from symlqr.tasks import figure
 >>> fig = landscape_figure(certify(figure("fig2")))
 >>> [ax.get_label() for ax in fig.axes]
@@ -43,12 +43,12 @@ try:
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 except ImportError as exc:                                  # pragma: no cover
-    raise ImportError("symlqr.plot needs matplotlib: pip install 'symlqr[plot]'") from exc
+    raise ImportError("symlqr.render.plot needs matplotlib: pip install 'symlqr[plot]'") from exc
 
-from . import lqr
-from .landscape import Landscape, StationaryPoint
-from .numeric import maml_objective_float
-from .tasks import InputError
+from ..scalar import lqr
+from ..scalar.landscape import Landscape, StationaryPoint
+from ..scalar.numeric import maml_objective_float
+from ..tasks import InputError
 
 __all__ = ["landscape_figure", "LandscapeFigure", "render", "plot_format", "zoom_windows", "FORMATS",
            "CATEGORIES", "point_category"]
@@ -100,7 +100,7 @@ def plot_format(path: str) -> str:
 def point_category(p: StationaryPoint) -> str:
     """Key of :data:`CATEGORIES` for one certified point.
 
-    >>> from symlqr.landscape import certify
+    >>> from symlqr.scalar.landscape import certify
     >>> from symlqr.tasks import figure
     >>> [point_category(p) for p in certify(figure("fig2")).points]
     ['spurious min', 'max', 'global min', 'max', 'spurious min']
@@ -190,7 +190,7 @@ def zoom_windows(ls: Landscape) -> list:
     * stationary points closer than :data:`CLUSTER_FRACTION` of the view to a
       neighbour: one window over all of them ("cluster").
 
-    >>> from symlqr.landscape import certify
+    >>> from symlqr.scalar.landscape import certify
     >>> from symlqr.tasks import figure
     >>> [w[2] for w in zoom_windows(certify(figure("fig1")))]
     ['edge', 'edge']

@@ -29,7 +29,7 @@ global can change only where two minima have equal values (a ``switch``): on
 each piece the value of every minimum is trapped by exact root counting in
 ``p`` and enclosed by interval arithmetic, which proves there is no switch, or
 certified bisection in ``p`` encloses one. The counts on every piece are read
-from a full :func:`~symlqr.landscape.certify` at a rational point inside it.
+from a full :func:`~symlqr.scalar.landscape.certify` at a rational point inside it.
 
 >>> from symlqr.tasks import figure
 >>> at = atlas(figure("fig1"), "eta", Fraction(1, 20), Fraction(3, 10))
@@ -40,23 +40,21 @@ from a full :func:`~symlqr.landscape.certify` at a rational point inside it.
 """
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
-from . import lqr
+from ..scalar import lqr
 from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
 from .family import PARAMETERS, Family, _check_range
-from .landscape import Enclosure, Landscape, Timeout, certify
-from .ratfunc import to_fmpq
-from .realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
+from ..scalar.landscape import Enclosure, Landscape, Timeout, certify
+from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
 from .switches import Piece, _bound_global, _switches
-from .tasks import InputError, TaskSet
+from ..tasks import TaskSet
 
-__all__ = ["PARAMETERS", "Family", "CriticalValue", "Piece", "Atlas", "atlas",
-           "parse_vary", "main"]
+__all__ = ["PARAMETERS", "Family", "CriticalValue", "Piece", "Atlas", "atlas"]
 
 # ---------------------------------------------------------------------------
 # results
@@ -346,117 +344,3 @@ def _theorem2(fam: Family, at: Atlas, digits: int) -> dict:
         c = first_bad.lo
         doc["ratio_largest_global_to_bound"] = Enclosure(c.lo / bound.hi, c.hi / bound.lo).decimal(6)
     return doc
-
-
-# ---------------------------------------------------------------------------
-# command line
-# ---------------------------------------------------------------------------
-PROG = "python -m symlqr.atlas"
-
-
-def parse_vary(text: str) -> tuple:
-    """``"eta=0:0.3"`` -> ``("eta", Fraction(0), Fraction(3, 10))``.
-
-    >>> parse_vary("scale=1/2:20")
-    ('scale', Fraction(1, 2), Fraction(20, 1))
-    """
-    from .tasks import parse_rational
-    if "=" not in text or ":" not in text.split("=", 1)[1]:
-        raise InputError(f"--vary {text[:40]!r}: expected PARAM=LO:HI, e.g. eta=0:0.3")
-    name, rng = text.split("=", 1)
-    name = name.strip()
-    if name not in PARAMETERS:
-        raise InputError(f"--vary: unknown parameter {name[:20]!r}; choose eta, scale or delta")
-    a, b = rng.split(":", 1)
-    return name, parse_rational(a, "LO"), parse_rational(b, "HI")
-
-
-def _text(at: Atlas) -> str:
-    doc = at.to_dict()
-    out = [f"{doc['name']}: atlas of the MAML landscape over {doc['parameter']} in "
-           f"({doc['range'][0]}, {doc['range'][1]}]"]
-    if doc["eta"] is not None:
-        out.append(f"  eta = {doc['eta']}")
-    for i, t in enumerate(doc["tasks"], 1):
-        out.append(f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} s0={t['s0']} "
-                   f"s0a={t['s0a']}")
-    out.append(f"  {len(doc['critical_values'])} critical values "
-               f"({doc['candidates_examined']} candidates examined)")
-    out.append(f"  {'piece / critical value':<44} {'min':>4} {'glob':>5} {'spur':>5} {'max':>4}  note")
-    for k, pc in enumerate(doc["pieces"]):
-        lo_b = "(" + pc["lo"]
-        hi_b = pc["hi"] + ("]" if pc["hi_included"] else ")")
-        c = pc["counts"]
-        out.append(f"  {lo_b + ', ' + hi_b:<44} {c['min']:>4} {c['global_min']:>5} "
-                   f"{c['spurious_min']:>5} {c['max']:>4}  " + " ".join(pc["points"]))
-        if k < len(doc["critical_values"]):
-            cv = doc["critical_values"][k]
-            out.append(f"    {doc['parameter']} = {cv['value']:<24} {cv['kind']}: {cv['detail']}")
-    if "theorem2" in doc:
-        t = doc["theorem2"]
-        out.append("  Theorem 2 (single task): hypothesis eta < 1/|C''(W*)| holds at the "
-                   f"minimizer W* iff eta < {t['bound']}")
-        if t["global_for_all_eta_in_range"]:
-            out.append("  the objective is global for every eta in the range")
-        else:
-            out.append(f"  the objective is global (no spurious minimum) up to eta = "
-                       f"{t['largest_global_eta']}  (ratio to the bound: "
-                       f"{t.get('ratio_largest_global_to_bound')})")
-    out.append("  certified: " + ("yes" if doc["certified"] else "no: " + "; ".join(doc["undecided"])))
-    return "\n".join(out)
-
-
-def build_parser():
-    from .cli import OneLineParser, add_task_arguments
-    p = OneLineParser(prog=PROG, description="Certified one-parameter atlas of the MAML "
-                      "landscape: critical values of eta, a task scale, or a task spread.")
-    add_task_arguments(p)
-    p.add_argument("--vary", required=True, metavar="PARAM=LO:HI",
-                   help="eta, scale (last task's Q and R times p) or delta (task spread); "
-                   "the range is (LO, HI]")
-    p.add_argument("--digits", type=int, default=15, help="significant digits (default 15)")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE")
-    p.add_argument("--plot", metavar="FILE", help="draw the bifurcation diagram to FILE (.png, .svg, .pdf)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop cleanly (exit 3)")
-    return p
-
-
-def _main(argv) -> int:
-    from .cli import (EXIT_OK, EXIT_UNDECIDED, deliver, load_plot, tasksets_from_args,
-                      write_atomic)
-    args = build_parser().parse_args(argv)
-    param, lo, hi = parse_vary(args.vary)
-    if not 1 <= args.digits <= 100:
-        raise InputError("--digits must be between 1 and 100")
-    if args.timeout is not None and not args.timeout > 0:
-        raise InputError("--timeout must be > 0 seconds")
-    plot = load_plot(args.plot) if args.plot else None
-    if param == "eta" and args.eta is None and (args.task or args.tasks_file):
-        args.eta = "1"                          # unused: eta is the varied parameter
-    tasksets = tasksets_from_args(args)
-    if len(tasksets) != 1:
-        raise InputError("give one figure name (or one custom task set)")
-    deadline = None if args.timeout is None else time.monotonic() + args.timeout
-    progress: list = []
-    try:
-        at = atlas(tasksets[0], param, lo, hi, digits=args.digits, deadline=deadline,
-                   progress=progress)
-    except Timeout as exc:
-        print(f"{PROG}: timeout after {args.timeout:g} s while {exc.stage} (finished: "
-              f"{', '.join(progress) or 'nothing'})", file=sys.stderr)
-        return EXIT_UNDECIDED
-    if plot is not None:
-        from .atlas_plot import atlas_figure
-        write_atomic(args.plot, plot.render(atlas_figure(at), plot.plot_format(args.plot)))
-    deliver(args, at.to_dict(), _text(at))
-    return EXIT_OK if at.certified else EXIT_UNDECIDED
-
-
-def main(argv=None) -> int:
-    from .cli import run_main
-    return run_main(PROG, _main, argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

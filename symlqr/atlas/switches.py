@@ -8,7 +8,7 @@ enclosed on the box, the values of the minima are proven separated on the
 piece; otherwise a change of the global minimum between rational samples is
 enclosed by certified bisection.
 
->>> from symlqr.family import _P, _W
+>>> from symlqr.atlas.family import _P, _W
 >>> _fence_ok(_W * _W - _P, Fraction(1), Fraction(2), Fraction(3))   # 1 - p != 0 on [2, 3]
 True
 >>> _fence_ok(_W * _W - _P, Fraction(1), Fraction(0), Fraction(3))   # p = 1 is a root
@@ -24,8 +24,8 @@ from mpmath import iv
 
 from .events import CriticalValue
 from .family import Family, _at_p, _at_w, _deg_w
-from .landscape import Landscape
-from .realroots import count_real_roots, iv_from_fraction, simplest_between
+from ..scalar.landscape import Landscape
+from ..exact.realroots import count_real_roots, iv_from_fraction, simplest_between
 
 __all__ = ["Piece"]
 

@@ -8,8 +8,8 @@ imported lazily; nothing is printed.
 """
 from __future__ import annotations
 
-from .landscape import certify
-from .realroots import simplest_between
+from ..scalar.landscape import certify
+from ..exact.realroots import simplest_between
 
 __all__ = ["atlas_figure", "branches"]
 
@@ -51,7 +51,7 @@ def branches(at, per_piece: int = 12) -> list:
 def atlas_figure(at, per_piece: int = 12):
     """The bifurcation diagram of ``at`` (an :class:`~symlqr.atlas.Atlas`) as a
     matplotlib Figure (no pyplot, no global backend change); render it with
-    :func:`symlqr.plot.render`."""
+    :func:`symlqr.render.plot.render`."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 4.5))

@@ -26,9 +26,9 @@ import flint
 import sympy
 
 from . import lqr
-from .ratfunc import RationalFunction, to_fmpq
-from .realroots import RealAlgebraic
-from .tasks import InputError, Task, TaskSet
+from ..exact.ratfunc import RationalFunction, to_fmpq
+from ..exact.realroots import RealAlgebraic
+from ..tasks import InputError, Task, TaskSet
 
 __all__ = ["ADAPTATIONS", "adaptation_map", "adapted_cost", "MamlObjective",
            "maml_objective_expr", "adaptation_map_expr"]

@@ -8,7 +8,7 @@ the paper's system (3) at a given policy ``Wb`` is
 read as polynomial equations in the task parameters ``(A, B, Q, R)``; its
 solutions are ``HS(Wb)``, the tasks for which ``Wb`` is a stationary point with
 a singular Hessian. :func:`hs_system` derives the system with sympy from
-:func:`symlqr.lqr.cost`, removes the factors that cannot vanish on the
+:func:`symlqr.scalar.lqr.cost`, removes the factors that cannot vanish on the
 admissible region (``s0 != 0`` and ``D(Wb) > 0``), and decides whether
 ``HS(Wb)`` meets the admissible region ``Q >= 0, R > 0, |A - B Wb| < 1`` by a
 case split over the factors of a Groebner basis (exact, over QQ). Each case
@@ -37,10 +37,10 @@ from typing import Optional
 import flint
 import sympy
 
-from . import lqr
-from .maml import MamlObjective
-from .realroots import real_roots
-from .tasks import Task, TaskSet
+from ..scalar import lqr
+from ..scalar.maml import MamlObjective
+from ..exact.realroots import real_roots
+from ..tasks import Task, TaskSet
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["HSCase", "HSAnalysis", "hs_system", "nonconstant_gradient_system", "hs_verdict", "task_singular_points", "MamlSingular",

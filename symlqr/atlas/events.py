@@ -8,7 +8,7 @@ polynomials is ``W_c = -s0/s1`` from their first subresultant
 excludes 0); the signs of the domain conditions at ``(W_c, c)`` decide whether
 the event lies inside the domain, on a wall, or outside.
 
->>> from symlqr.family import Family
+>>> from symlqr.atlas.family import Family
 >>> from symlqr.tasks import figure
 >>> sorted({reason[0] for _poly, reason in _candidate_polys(Family(figure("fig1"), "eta"))})
 ['domain', 'fold', 'infinity', 'infinity-wall', 'touch', 'walls']
@@ -22,9 +22,9 @@ from typing import Optional
 import flint
 
 from .family import Family, _CTX, _coeffs_in_w, _const, _deg_w, _in_p
-from .landscape import Enclosure
-from .ratfunc import to_fmpq
-from .realroots import RealAlgebraic
+from ..scalar.landscape import Enclosure
+from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import RealAlgebraic
 
 __all__ = ["CriticalValue"]
 

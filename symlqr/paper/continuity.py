@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
 
-from . import lqr
+from ..scalar import lqr
 from .equation3 import hs_system, nonconstant_gradient_system
-from .landscape import Enclosure, Landscape, certify
-from .maml import MamlObjective
-from .realroots import real_roots, squarefree_factors
-from .tasks import FIELDS, InputError, Task, TaskSet, parse_rational
+from ..scalar.landscape import Enclosure, Landscape, certify
+from ..scalar.maml import MamlObjective
+from ..exact.realroots import real_roots, squarefree_factors
+from ..tasks import FIELDS, InputError, Task, TaskSet, parse_rational
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["DEFAULT_DELTAS", "DEFAULT_EPSILON", "delta_family", "parameter_distance",

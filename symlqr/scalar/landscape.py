@@ -41,10 +41,10 @@ from mpmath import iv, mp, mpf
 
 from . import lqr
 from .maml import MamlObjective
-from .ratfunc import RationalFunction, to_fmpq, to_fraction
-from .realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
+from ..exact.ratfunc import RationalFunction, to_fmpq, to_fraction
+from ..exact.realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
                         simplest_between, sort_disjoint, squarefree_factors)
-from .tasks import InputError, TaskSet
+from ..tasks import InputError, TaskSet
 
 __all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
            "MINPOLY_MAX_DEGREE", "MAX_DEGREE", "TooLarge", "degree_bound"]
@@ -253,12 +253,12 @@ class Landscape:
         return doc
 
     def _repr_html_(self) -> str:
-        from .report import html_table
+        from ..render.report import html_table
         return html_table(self.to_dict())
 
     def _repr_latex_(self) -> str:
         """The stationary points as a LaTeX array (Jupyter, nbconvert)."""
-        from .report import latex_table
+        from ..render.report import latex_table
         return latex_table(self.to_dict())
 
 
@@ -529,7 +529,7 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
                        f"{degree_bound(taskset, adaptation)}, above the limit {max_degree} "
                        "(minutes at degree 600, growing faster than cubically); use fewer "
                        "distinct tasks (repeated tasks cost nothing), or call "
-                       "symlqr.landscape.certify(..., max_degree=None)")
+                       "symlqr.scalar.landscape.certify(..., max_degree=None)")
 
     # 3. stationary points on each smooth segment -------------------------------
     points: list[StationaryPoint] = []

@@ -15,8 +15,8 @@ import sys
 import tempfile
 from typing import Callable
 
-from .realroots import PrecisionExhausted
-from .tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
+from ..exact.realroots import PrecisionExhausted
+from ..tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
                     parse_rational)
 
 __all__ = ["OneLineParser", "add_task_arguments", "tasksets_from_args", "write_atomic",
@@ -159,10 +159,10 @@ def check_timeout(seconds) -> None:
 
 
 def load_plot(path: str):
-    """``symlqr.plot`` for ``--plot FILE``, imported only then; FILE's format
+    """``symlqr.render.plot`` for ``--plot FILE``, imported only then; FILE's format
     (.png, .svg, .pdf) and folder are checked before any work is done."""
     try:
-        from . import plot
+        from ..render import plot
     except ImportError:
         raise InputError("--plot needs matplotlib: pip install 'symlqr[plot]'") from None
     plot.plot_format(path)

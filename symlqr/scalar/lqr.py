@@ -17,7 +17,7 @@ one lies in the stable interval and it is the optimal gain
 The functions ``cost``, ``cost_gradient``, ``cost_hessian``, ``riccati`` and
 ``optimal_gain`` take sympy Symbols (exploration) or exact numbers
 (certification) alike. ``cost_function`` and friends return the exact
-:class:`~symlqr.ratfunc.RationalFunction` used by the certification engine.
+:class:`~symlqr.exact.ratfunc.RationalFunction` used by the certification engine.
 
 >>> import sympy
 >>> A, B, Q, R, W = sympy.symbols("A B Q R W")
@@ -34,9 +34,9 @@ from typing import Optional
 import flint
 import sympy
 
-from .ratfunc import RationalFunction, poly_from_coeffs, to_fmpq
-from .realroots import RealAlgebraic, real_roots
-from .tasks import Task
+from ..exact.ratfunc import RationalFunction, poly_from_coeffs, to_fmpq
+from ..exact.realroots import RealAlgebraic, real_roots
+from ..tasks import Task
 
 __all__ = ["cost", "cost_gradient", "cost_hessian", "stationarity_polynomial", "riccati",
            "optimal_gain", "stable_interval", "cost_function", "gradient_function",

@@ -1,0 +1,90 @@
+"""Command line: ``python -m symlqr.certify NAME|all`` or custom tasks.
+
+Certifies every stationary point of the MAML objective, its type, which minima
+are global, and epsilon; ``--plot FILE`` also draws the landscape (matplotlib).
+Exit status: 0 certified, 3 something undecided (or ``--timeout`` reached),
+2 bad input.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
+                  json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
+from ..scalar.landscape import Timeout, certify
+from ..scalar.maml import ADAPTATIONS
+from ..exact.realroots import PrecisionExhausted
+from ..render.report import text_table
+from ..tasks import InputError
+
+PROG = "python -m symlqr.certify"
+
+
+def build_parser() -> OneLineParser:
+    p = OneLineParser(prog=PROG, description="Certified landscape of the MAML objective "
+                      "h(W) = sum_i w_i C_i(W - eta * C_i'(W)) on scalar LQR tasks.")
+    add_task_arguments(p)
+    p.add_argument("--adaptation", choices=ADAPTATIONS, default="gradient",
+                   help="gradient step (the paper's eq. (2)) or normalized step")
+    p.add_argument("--digits", type=int, default=30, help="significant digits (default 30)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE (atomically)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="stop cleanly after SECONDS (exit 3)")
+    p.add_argument("--plot", metavar="FILE",
+                   help="draw the certified landscape to FILE (.png, .svg or .pdf; "
+                        "needs matplotlib: pip install 'symlqr[plot]')")
+    return p
+
+
+def _main(argv) -> int:
+    args = build_parser().parse_args(argv)
+    if not 1 <= args.digits <= 1000:
+        raise InputError("--digits must be between 1 and 1000")
+    if args.timeout is not None and not args.timeout > 0:
+        raise InputError("--timeout must be > 0 seconds")
+    tasksets = tasksets_from_args(args)
+    plot = None
+    if args.plot:
+        if len(tasksets) != 1:
+            raise InputError("--plot draws one task set; give one figure name or custom tasks")
+        plot = load_plot(args.plot)
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    docs, status = [], EXIT_OK
+    for ts in tasksets:
+        progress: list = []
+        try:
+            ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
+                         progress=progress)
+        except Timeout as exc:
+            done = ", ".join(progress) if progress else "nothing"
+            finished = ", ".join(d["name"] for d in docs) or "none"
+            print(f"{PROG}: timeout after {args.timeout:g} s on {ts.name} while "
+                  f"{exc.stage} (finished stages: {done}; finished task sets: {finished})",
+                  file=sys.stderr)
+            return EXIT_UNDECIDED
+        except PrecisionExhausted as exc:
+            done = ", ".join(progress) if progress else "nothing"
+            print(f"{PROG}: undecided: {exc} on {ts.name} (finished stages: {done}); the "
+                  "numbers are too large or too close together for the precision cap, "
+                  "nothing is reported", file=sys.stderr)
+            return EXIT_UNDECIDED
+        doc = ls.to_dict()
+        docs.append(doc)
+        if plot is not None:
+            image = plot.render(plot.landscape_figure(ls), plot.plot_format(args.plot))
+        if not ls.certified:
+            status = EXIT_UNDECIDED
+    if plot is not None:
+        write_atomic(args.plot, image)
+    deliver(args, json_payload(docs, args.names), "\n\n".join(text_table(d) for d in docs))
+    return status
+
+
+def main(argv=None) -> int:
+    return run_main(PROG, _main, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
