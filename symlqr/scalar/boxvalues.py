@@ -12,7 +12,7 @@ precision, global versus spurious minima and epsilon.
 * Values are refined by interval Newton in ``flint.arb`` at doubling
   precision until enclosures are disjoint, up to ``max_bits``.
 
->>> from symlqr.boxlandscape import certify_interval
+>>> from symlqr.scalar.boxlandscape import certify_interval
 >>> from symlqr.tasks import figure
 >>> ls = certify_interval(figure("fig1"))
 >>> [p.is_global for p in ls.minima()], ls.epsilon.hi
@@ -31,7 +31,7 @@ from . import lqr
 from .boxes import arb_ball, arb_fractions, arb_terms
 from .intervals import IV
 from .landscape import Enclosure, StationaryPoint
-from .realroots import RealAlgebraic
+from ..exact.realroots import RealAlgebraic
 from .taskterms import TaskParams, terms
 
 __all__ = ["BoxPoint", "exact_facts", "refine_value", "rank_minima"]

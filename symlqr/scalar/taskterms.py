@@ -15,7 +15,7 @@ is kept in vertex form ``c2 (W - v)^2 + c1 (W - v) + c0`` (``c1 = 0`` when
 ``c2 != 0``), so ``W`` occurs once in it and an interval evaluation is tight.
 
 The same :func:`terms` runs on exact ``Fraction`` parameters (exact values at a
-rational point), on :class:`~symlqr.intervals.IV` arrays (all tasks at once,
+rational point), on :class:`~symlqr.scalar.intervals.IV` arrays (all tasks at once,
 float intervals) and on ``flint.arb`` balls (one task at a time, any precision).
 
 >>> from symlqr.tasks import Task
@@ -34,7 +34,7 @@ import flint
 import numpy as np
 
 from .intervals import IV
-from .tasks import Task
+from ..tasks import Task
 
 __all__ = ["TaskParams", "terms", "interval_terms", "merge_identical"]
 

@@ -2,13 +2,13 @@
 
     h(W) = sum_i w_i C_i(F_i(W)),   F_i(W) = W - eta C_i'(W)   (gradient adaptation)
 
-1. *Domain*, exactly: per-task walls merged (:mod:`symlqr.walls`); identical
+1. *Domain*, exactly: per-task walls merged (:mod:`symlqr.scalar.walls`); identical
    tasks are merged first, with summed weights.
 2. *Walls*: next to each end of a domain interval ``h -> +inf``; the sign of
-   ``h'`` on a strip ``(a, L]`` is proven by :func:`~symlqr.boxes.strip_sign`
+   ``h'`` on a strip ``(a, L]`` is proven by :func:`~symlqr.scalar.boxes.strip_sign`
    (a bound on the blowing-up terms against an enclosure of the rest).
 3. *Stationary points* on ``[L, U]``: interval branch-and-bound with interval
-   Newton (:func:`~symlqr.boxes.isolate`), O(k) per box, all tasks at once.
+   Newton (:func:`~symlqr.scalar.boxes.isolate`), O(k) per box, all tasks at once.
    Each point is a certified box with rational (float) ends holding exactly
    one simple root; its type is the sign of ``h''`` on the box.
 4. *Values* ``h`` on the boxes, enclosed; minima are compared by disjoint
@@ -37,9 +37,9 @@ from .boxes import Isolation, arb_fractions, isolate, strip_sign, tighten
 from .boxvalues import BoxPoint, exact_facts, rank_minima, refine_value
 from .intervals import to_float_interval
 from .landscape import DomainInterval, Enclosure, Landscape, Timeout
-from .realroots import MAX_BITS, RealAlgebraic
+from ..exact.realroots import MAX_BITS, RealAlgebraic
 from .taskterms import TaskParams, interval_terms, merge_identical
-from .tasks import InputError, TaskSet
+from ..tasks import InputError, TaskSet
 from .walls import domain as exact_domain
 
 __all__ = ["certify_interval", "CertifiedBox", "Unsupported", "REFINE_BUDGET"]

@@ -6,7 +6,7 @@ Task ``i`` (gradient adaptation) allows the open set
 
 whose boundary lies among the real roots of ``D_i`` (degree 2) and of the
 numerator of ``D_i(F_i(W))`` (degree <= 10). Those roots are isolated exactly
-(:func:`~symlqr.realroots.real_roots`); between two consecutive roots
+(:func:`~symlqr.exact.realroots.real_roots`); between two consecutive roots
 membership is constant and is read at a rational sample in exact arithmetic.
 The domain is ``S_1 ∩ ... ∩ S_k``: a sorted merge of open intervals whose ends
 are compared exactly (:meth:`RealAlgebraic.compare`). Identical tasks give
@@ -24,9 +24,9 @@ from typing import Callable, Optional, Sequence
 
 from .lqr import closed_loop_denominator
 from .maml import adaptation_map
-from .ratfunc import RationalFunction, to_fmpq
-from .realroots import RealAlgebraic, real_roots, simplest_between
-from .tasks import Task
+from ..exact.ratfunc import RationalFunction, to_fmpq
+from ..exact.realroots import RealAlgebraic, real_roots, simplest_between
+from ..tasks import Task
 
 __all__ = ["task_domain", "intersect", "domain"]
 

@@ -1,7 +1,7 @@
 """Interval branch-and-bound for the roots of ``h'`` on a closed interval.
 
 Every box ``X = [lo, hi]`` (float ends, so exact rationals) gets, in one pass
-over all tasks (:func:`~symlqr.taskterms.interval_terms`), enclosures of
+over all tasks (:func:`~symlqr.scalar.taskterms.interval_terms`), enclosures of
 ``h'(X)``, ``h''(X)`` and of ``h'(m)`` at its midpoint ``m``. Then, in order:
 
 1. *exclusion*: ``0`` not in ``h'(X) ∩ (h'(m) + h''(X) (X - m))`` (the natural
@@ -22,7 +22,7 @@ root. Nothing is sampled.
 
 >>> from fractions import Fraction
 >>> from symlqr.tasks import figure
->>> from symlqr.taskterms import TaskParams
+>>> from symlqr.scalar.taskterms import TaskParams
 >>> ts = figure("fig1")
 >>> p = TaskParams.from_tasks(ts.tasks, ts.eta, ts.weights)
 >>> res = isolate(p, 0.1, 1.8)
