@@ -50,6 +50,7 @@ class RootBox:
     lo: float
     hi: float
     kind: str                       # "min" (h'' > 0 on the box) or "max"
+    exact_ends: bool = False        # ends are Fractions (found in arb), not floats
 
 
 @dataclass
@@ -83,7 +84,7 @@ def isolate(params: TaskParams, L: float, U: float, tol_bits: int = 42, initial:
     grid = np.linspace(L, U, initial + 1)
     grid[0], grid[-1] = L, U
     lo, hi = grid[:-1].copy(), grid[1:].copy()
-    small: list = []
+    hard: list = []                     # boxes beyond float precision
     while len(lo):
         if check is not None:
             check("isolating stationary points (interval branch-and-bound)")
@@ -91,14 +92,13 @@ def isolate(params: TaskParams, L: float, U: float, tol_bits: int = 42, initial:
         if progress is not None:
             progress(len(lo))
         if res.boxes > max_boxes:
-            res.undecided += [(a, b, f"time: box budget of {max_boxes} boxes used")
-                              for a, b in zip(lo, hi)]
+            res.undecided += [(a, b, f"time: budget of {max_boxes} boxes used")
+                              for a, b in _merge(list(zip(lo.tolist(), hi.tolist())))]
             break
         mid, dh, d2, dh_mid, _, _ = _eval_with_mid(params, lo, hi)
         keep = dh.contains_zero()
         mono = ~d2.contains_zero()
-        N = _newton(mid, dh_mid, d2)
-        nlo, nhi = N.entire_if_nan()
+        nlo, nhi = _newton(mid, dh_mid, d2).entire_if_nan()
         inside = mono & keep & (nlo > lo) & (nhi < hi)
         empty = mono & keep & ((nhi < lo) | (nlo > hi))
         for j in np.nonzero(inside)[0]:
@@ -106,18 +106,22 @@ def isolate(params: TaskParams, L: float, U: float, tol_bits: int = 42, initial:
         go = keep & ~inside & ~empty
         clo, chi = np.maximum(lo, nlo), np.minimum(hi, nhi)
         shrink = go & mono & (chi - clo < 0.5 * (hi - lo))
+        scale = np.maximum(1.0, np.abs(mid))
         width = hi - lo
-        tiny = go & ~shrink & (width <= np.maximum(1.0, np.abs(mid)) * 2.0 ** -tol_bits)
-        small += [(float(lo[j]), float(hi[j])) for j in np.nonzero(tiny)[0]]
+        # float precision exhausted: h'(m) itself is not separated from 0 on a small box
+        noisy = dh_mid.contains_zero() & ~mono & (width <= scale * 2.0 ** -24)
+        tiny = go & ~shrink & ((width <= scale * 2.0 ** -tol_bits) | noisy)
+        hard += [(float(lo[j]), float(hi[j])) for j in np.nonzero(tiny)[0]]
         split = go & ~shrink & ~tiny
         lo = np.concatenate([clo[shrink], lo[split], mid[split]])
         hi = np.concatenate([chi[shrink], mid[split], hi[split]])
-    for a, b in _merge(small):
-        r = _arb_decide(params, a, b)
-        if isinstance(r, RootBox):
-            res.roots.append(r)
-        elif r is not None:
-            res.undecided.append((a, b, r))
+    budget = max(200, min(20_000, 2_000_000 // max(len(params), 1)))
+    for a, b in _merge(hard):
+        roots, left, used = arb_isolate(params, Fraction(a), Fraction(b), budget, check)
+        budget = max(0, budget - used)
+        res.boxes += used
+        res.roots += roots
+        res.undecided += left
     res.roots.sort(key=lambda r: r.lo)
     return res
 
@@ -136,6 +140,7 @@ def _merge(boxes: list) -> list:
 # higher precision: flint.arb balls, one task at a time
 # ---------------------------------------------------------------------------
 def arb_ball(lo: Fraction, hi: Fraction) -> "flint.arb":
+    """The smallest arb ball (at the current precision) holding ``[lo, hi]``."""
     a = flint.arb(flint.fmpq(lo.numerator, lo.denominator))
     b = flint.arb(flint.fmpq(hi.numerator, hi.denominator))
     return a.union(b)
@@ -157,34 +162,68 @@ def arb_terms(params: TaskParams, X, prec: int, second: bool = True) -> dict:
         flint.ctx.prec = old
 
 
-def _arb_decide(params: TaskParams, a: float, b: float):
-    """A tiny undecided box retried at 128 and 256 bits: ``None`` (no root),
-    a :class:`RootBox`, or the reason it stays undecided."""
-    lo, hi = Fraction(a), Fraction(b)
-    for prec in (128, 256):
-        X = arb_ball(lo, hi)
-        mid = (lo + hi) / 2
+def _arb_step(params: TaskParams, a: Fraction, b: Fraction, prec: int):
+    """One box at ``prec`` bits: ``("none",)``, ``("root", kind)``,
+    ``("shrink", lo, hi)``, ``("split",)`` or ``("stuck",)``."""
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        X, m = arb_ball(a, b), arb_ball((a + b) / 2, (a + b) / 2)
         t = arb_terms(params, X, prec)
-        if not t["dh"].contains(0):
-            return None
-        tm = arb_terms(params, arb_ball(mid, mid), prec, second=False)
-        d2 = t["d2h"]
-        if d2.contains(0):
-            continue
-        old = flint.ctx.prec
-        try:
-            flint.ctx.prec = prec
-            N = arb_ball(mid, mid) - tm["dh"] / d2
-        finally:
-            flint.ctx.prec = old
-        nlo, nhi = arb_fractions(N)
-        if nhi < lo or nlo > hi:
-            return None
-        if lo < nlo and nhi < hi:
-            return RootBox(a, b, "min" if d2 > 0 else "max")
-    return (f"precision: h' and h'' enclosures both contain 0 on a box of width "
-            f"{float(hi - lo):.3g} at 53, 128 and 256 bits (a double root or roots closer "
-            "than that?)")
+        tm = arb_terms(params, m, prec, second=False)
+        flint.ctx.prec = prec
+        dh = t["dh"]
+        centred = tm["dh"] + t["d2h"] * (X - m)
+        if not dh.contains(0) or not centred.contains(0):
+            return ("none",)
+        if not t["d2h"].contains(0):
+            nlo, nhi = arb_fractions(m - tm["dh"] / t["d2h"])
+            if nhi < a or nlo > b:
+                return ("none",)
+            if a < nlo and nhi < b:
+                return ("root", "min" if t["d2h"] > 0 else "max")
+            lo, hi = max(a, nlo), min(b, nhi)
+            if hi - lo < (b - a) / 2:
+                return ("shrink", lo, hi)
+        if tm["dh"].contains(0) or (b - a) < max(1, abs(a)) * Fraction(1, 2 ** (prec - 24)):
+            return ("stuck",)
+        return ("split",)
+    finally:
+        flint.ctx.prec = old
+
+
+def arb_isolate(params: TaskParams, lo: Fraction, hi: Fraction, budget: int,
+                check: Optional[Callable[[str], None]] = None) -> tuple:
+    """The same branch-and-bound in arb at 128 then 256 bits, on one box beyond
+    float precision; returns ``(roots, undecided, boxes used)``."""
+    roots, used = [], 0
+    todo = [(lo, hi)]
+    for prec in (128, 256):
+        stuck: list = []
+        while todo:
+            if used >= budget:
+                return roots, _undecided(todo + stuck, "time: budget of arb boxes used"), used
+            if check is not None:
+                check("isolating stationary points (arb, %d bits)" % prec)
+            a, b = todo.pop()
+            used += 1
+            r = _arb_step(params, a, b, prec)
+            if r[0] == "root":
+                roots.append(RootBox(a, b, r[1], exact_ends=True))
+            elif r[0] == "shrink":
+                todo.append((r[1], r[2]))
+            elif r[0] == "split":
+                m = (a + b) / 2
+                todo += [(a, m), (m, b)]
+            elif r[0] == "stuck":
+                stuck.append((a, b))
+        todo = _merge(stuck)
+    return roots, _undecided(todo, "precision: h' and h'' enclosures both contain 0 at 53, "
+                             "128 and 256 bits (a double root, or roots closer than that?)"), used
+
+
+def _undecided(boxes: list, reason: str) -> list:
+    return [(a, b, reason) for a, b in _merge(boxes)]
 
 
 def arb_fractions(x) -> tuple[Fraction, Fraction]:
@@ -206,6 +245,7 @@ def tighten(params: TaskParams, roots: list, rounds: int = 12) -> list:
     with ``h`` enclosed by ``h(X) ∩ (h(m) + h'(X) (X - m))``."""
     if not roots:
         return []
+    assert not any(r.exact_ends for r in roots), "tighten takes float boxes only"
     lo = np.array([r.lo for r in roots])
     hi = np.array([r.hi for r in roots])
     for _ in range(rounds):

@@ -42,7 +42,7 @@ from .taskterms import TaskParams, interval_terms, merge_identical
 from ..tasks import InputError, TaskSet
 from .walls import domain as exact_domain
 
-__all__ = ["certify_interval", "CertifiedBox", "Unsupported", "REFINE_BUDGET"]
+__all__ = ["certify_interval", "CertifiedBox", "IntervalLandscape", "Unsupported", "REFINE_BUDGET"]
 
 #: Refine every point's value to ``digits`` in arb when tasks x points is at most this.
 REFINE_BUDGET = 4000
@@ -50,6 +50,28 @@ REFINE_BUDGET = 4000
 
 class Unsupported(InputError):
     """The interval engine does not handle this input (the exact engine does)."""
+
+
+class IntervalLandscape(Landscape):
+    """A :class:`Landscape` from the interval engine; its JSON document says so
+    (``"engine": "interval"``) and states, per point, what ``W_interval`` is."""
+
+    boxes: int = 0
+
+    def to_dict(self) -> dict:
+        doc = super().to_dict()
+        doc["engine"] = "interval"
+        doc["boxes_evaluated"] = self.boxes
+        for d, p in zip(doc["stationary_points"], self.points):
+            d["W_certified"] = ("exact: the common optimal gain W* of the tasks"
+                                if isinstance(p.W, RealAlgebraic) else
+                                "box: W_interval holds exactly one root of h', a simple one "
+                                "(interval Newton); not an exact algebraic number")
+            if p.optimum_undetermined:
+                d["adapted_to_optimum_undetermined"] = list(p.optimum_undetermined)
+            if p.critical_undetermined:
+                d["adaptation_critical_undetermined"] = list(p.critical_undetermined)
+        return doc
 
 
 class CertifiedBox:
@@ -142,11 +164,20 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
                                  progress=lambda n: report("stationary points", n, None))
         boxes += res.boxes
         for lo, hi, reason in res.undecided:
-            undecided.append(f"stationary points in [{lo!r}, {hi!r}]: {reason}")
-            open_boxes.append((lo, hi))
-        for (lo, hi, hv), r in zip(tighten(params, res.roots), res.roots):
+            undecided.append(f"stationary points in W ~ [{float(lo):.17g}, {float(hi):.17g}]: "
+                             f"{reason}")
+            open_boxes.append((to_float_interval(lo)[0], to_float_interval(hi)[1]))
+        floats = [r for r in res.roots if not r.exact_ends]
+        for (lo, hi, hv), r in zip(tighten(params, floats), floats):
             points.append(BoxPoint(CertifiedBox(lo, hi), r.kind, r.kind, 1, "smooth",
                                    (), comp, h=Enclosure(Fraction(hv[0]), Fraction(hv[1]))))
+        for r in res.roots:
+            if r.exact_ends:           # found in arb: values in arb too
+                p = BoxPoint(CertifiedBox(r.lo, r.hi), r.kind, r.kind, 1, "smooth", (), comp,
+                             h=Enclosure(Fraction(0), Fraction(0)))
+                p.h = refine_value(params, p, 128)
+                points.append(p)
+    points.sort(key=lambda q: q.W.lo)
     report("stationary points", boxes, boxes, finished=True)
     exact_facts(points, taskset, tasks, params)
     start_bits = int(digits * 3.33) + 16
@@ -161,8 +192,10 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
                                            undecided, check)
     report("global minima", 1, 1, finished=True)
     domain = [DomainInterval(a, b) for a, b in dom]
-    return Landscape(taskset, adaptation, digits, domain, points, min_value, attained, eps,
-                     lower, undecided, time.perf_counter() - t0)
+    out = IntervalLandscape(taskset, adaptation, digits, domain, points, min_value, attained,
+                            eps, lower, undecided, time.perf_counter() - t0)
+    out.boxes = boxes
+    return out
 
 
 def _hidden_low(params: TaskParams, boxes: list, points: list) -> bool:

@@ -29,7 +29,7 @@ import numpy as np
 
 from . import lqr
 from .boxes import arb_ball, arb_fractions, arb_terms
-from .intervals import IV
+from .intervals import IV, to_float_interval
 from .landscape import Enclosure, StationaryPoint
 from ..exact.realroots import RealAlgebraic
 from .taskterms import TaskParams, terms
@@ -88,10 +88,11 @@ def exact_facts(points: list, taskset, tasks, params: TaskParams) -> None:
     gets the exact position."""
     origin = _origin(taskset, tasks)
     wstar = None
-    if points and len(tasks) > 1:
+    if points:
         wstar = shared_optimum(tasks)
     for p in points:
-        X = IV(np.array([[float(p.W.lo)]]), np.array([[float(p.W.hi)]]))
+        X = IV(np.array([[to_float_interval(p.W.lo)[0]]]),
+               np.array([[to_float_interval(p.W.hi)[1]]]))
         t = terms(X, params.intervals(), second=False)
         clo, chi = t["cF"].entire_if_nan()
         flo, fhi = t["Fp"].entire_if_nan()

@@ -116,8 +116,9 @@ class IV:
 
     def __mul__(self, other):
         o = IV._lift(other)
-        p1, p2 = self.lo * o.lo, self.lo * o.hi
-        p3, p4 = self.hi * o.lo, self.hi * o.hi
+        with np.errstate(invalid="ignore", over="ignore"):
+            p1, p2 = self.lo * o.lo, self.lo * o.hi
+            p3, p4 = self.hi * o.lo, self.hi * o.hi
         lo = _dn(np.minimum(np.minimum(p1, p2), np.minimum(p3, p4)))
         hi = _up(np.maximum(np.maximum(p1, p2), np.maximum(p3, p4)))
         if np.isnan(lo).any():            # 0 * inf: exactly 0 if a factor is [0, 0]
