@@ -236,13 +236,33 @@ def test_near_double_root_is_resolved_or_undecided_never_miscounted():
 
 def test_engine_choice_and_unsupported_inputs():
     assert choose_engine(figure("fig1")) == "exact"
-    assert choose_engine(figure("fig3d")) == "interval"
-    assert choose_engine(figure("fig3d"), "normalized") == "exact"
+    many = _random_taskset(random.Random(5), 30)
+    assert choose_engine(figure("fig3d")) == "exact"            # the figures keep exact output
+    assert choose_engine(many) == "interval"
+    assert choose_engine(many, "normalized") == "exact"
     with pytest.raises(Unsupported):
         certify_interval(figure("fig1"), "normalized")
-    ls = certify_landscape(figure("fig3d"), engine="auto")
-    assert ls.to_dict()["engine"] == "interval"
+    ls = certify_landscape(many, engine="auto")
+    assert ls.to_dict()["engine"] == "interval" and "engine" not in certify(figure("fig1")).to_dict()
     flat = TaskSet([Task(Fr(1, 2), 0, 1, 1)] * 6 + [Task(Fr(1, 3), 0, 1, 2)], Fr(1, 10))
     with pytest.raises(Unsupported):
         certify_interval(flat)
     assert certify_landscape(flat).counts() == certify(flat).counts()
+
+
+def test_interval_engine_stops_at_the_deadline():
+    import time
+    from symlqr.scalar.landscape import Timeout
+    with pytest.raises(Timeout):
+        certify_interval(_random_taskset(random.Random(1), 50), deadline=time.monotonic() - 1)
+
+
+def test_command_line_engine_option_gives_the_interval_document(capsys):
+    import json
+    from symlqr.cli.certify import main
+    assert main(["fig3b", "--engine", "interval", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["engine"] == "interval" and doc["counts"]["spurious_min"] == 1
+    assert all("W_certified" in p for p in doc["stationary_points"])
+    assert main(["fig3b", "--engine", "interval"]) == 0
+    assert "interval Newton" in capsys.readouterr().out

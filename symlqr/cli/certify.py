@@ -58,11 +58,10 @@ def _main(argv) -> int:
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     docs, status = [], EXIT_OK
     for ts in tasksets:
-        bar = StageProgress()
-        progress = bar.stages
+        progress = StageProgress()
         try:
             ls = certify_landscape(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                                   progress=bar, engine=args.engine)
+                                   progress=progress, engine=args.engine)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"
@@ -77,7 +76,7 @@ def _main(argv) -> int:
                   "nothing is reported", file=sys.stderr)
             return EXIT_UNDECIDED
         finally:
-            bar.close()
+            progress.close()
         doc = ls.to_dict()
         docs.append(doc)
         if plot is not None:

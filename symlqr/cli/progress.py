@@ -2,12 +2,12 @@
 
 The library reports ``progress(stage, done, total)`` (``total`` None when
 unknown); a stage is finished when ``done == total``. :class:`StageProgress`
-records the finished stages (for timeout messages) and draws a bar only when
+is the list of finished stages (for timeout messages) and draws a bar only when
 stderr is a terminal and tqdm is installed (``pip install 'symlqr[progress]'``),
 never in JSON output.
 
 >>> p = StageProgress(show=False)
->>> p("domain", 10, 10); p("stationary points", 64, None); p.stages
+>>> p("domain", 10, 10); p("stationary points", 64, None); p
 ['domain']
 """
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import Optional
 __all__ = ["StageProgress"]
 
 
-class StageProgress:
-    """A ``progress(stage, done, total)`` callback with a list of finished stages."""
+class StageProgress(list):
+    """A ``progress(stage, done, total)`` callback that is the list of finished stages."""
 
     def __init__(self, show: Optional[bool] = None):
+        super().__init__()
         if show is None:
             show = sys.stderr.isatty()
-        self.stages: list = []
         self._bar = None
         self._stage = None
         self._tqdm = None
@@ -36,8 +36,8 @@ class StageProgress:
                 self._tqdm = None
 
     def __call__(self, stage: str, done: int, total: Optional[int]) -> None:
-        if total is not None and done >= total and (not self.stages or self.stages[-1] != stage):
-            self.stages.append(stage)
+        if total is not None and done >= total and (not self or self[-1] != stage):
+            self.append(stage)
         if self._tqdm is None:
             return
         if stage != self._stage:
