@@ -46,14 +46,16 @@ def test_engines_agree_on_many_random_task_sets(seed, n, hetero):
         _agree(e, certify_interval(ts))
 
 
-def test_tangency_beyond_256_bits_is_undecided_or_exactly_right():
-    t, lo, hi = _near_tangent_eta(700)
+def test_tangency_far_below_float_precision_is_undecided_or_exactly_right():
+    """eta within 2^-100 of the birth of a min/max pair: the two roots are about
+    2^-50 apart, inside a cluster where h' is below float noise."""
+    t, lo, hi = _near_tangent_eta(100)
     for eta in (lo, hi):
         ts = TaskSet([t], eta)
         i = certify_interval(ts)
         if i.certified:
             assert i.counts() == certify(ts).counts()
         else:
-            assert any("precision" in u for u in i.undecided)
+            assert all("precision" in u or "time" in u for u in i.undecided)
             assert all(p.is_global is not True for p in i.minima())
-    assert not certify_interval(TaskSet([t], lo)).certified
+            assert i.epsilon is None or i.min_value is None or i.epsilon.hi >= 0
