@@ -167,16 +167,7 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
             undecided.append(f"stationary points in W ~ [{float(lo):.17g}, {float(hi):.17g}]: "
                              f"{reason}")
             open_boxes.append((to_float_interval(lo)[0], to_float_interval(hi)[1]))
-        floats = [r for r in res.roots if not r.exact_ends]
-        for (lo, hi, hv), r in zip(tighten(params, floats), floats):
-            points.append(BoxPoint(CertifiedBox(lo, hi), r.kind, r.kind, 1, "smooth",
-                                   (), comp, h=Enclosure(Fraction(hv[0]), Fraction(hv[1]))))
-        for r in res.roots:
-            if r.exact_ends:           # found in arb: values in arb too
-                p = BoxPoint(CertifiedBox(r.lo, r.hi), r.kind, r.kind, 1, "smooth", (), comp,
-                             h=Enclosure(Fraction(0), Fraction(0)))
-                p.h = refine_value(params, p, 128)
-                points.append(p)
+        points += _points(params, res.roots, comp)
     points.sort(key=lambda q: q.W.lo)
     report("stationary points", boxes, boxes, finished=True)
     exact_facts(points, taskset, tasks, params)
@@ -195,6 +186,23 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
     out = IntervalLandscape(taskset, adaptation, digits, domain, points, min_value, attained,
                             eps, lower, undecided, time.perf_counter() - t0)
     out.boxes = boxes
+    return out
+
+
+def _points(params: TaskParams, roots: list, comp: int) -> list:
+    """Stationary points from proven root boxes: float boxes tightened by
+    interval Newton with ``h`` enclosed; boxes found in arb keep arb values."""
+    out = []
+    floats = [r for r in roots if not r.exact_ends]
+    for (lo, hi, hv), r in zip(tighten(params, floats), floats):
+        out.append(BoxPoint(CertifiedBox(lo, hi), r.kind, r.kind, 1, "smooth", (), comp,
+                            h=Enclosure(Fraction(hv[0]), Fraction(hv[1]))))
+    for r in roots:
+        if r.exact_ends:
+            p = BoxPoint(CertifiedBox(r.lo, r.hi), r.kind, r.kind, 1, "smooth", (), comp,
+                         h=Enclosure(Fraction(0), Fraction(0)))
+            p.h = refine_value(params, p, 128)
+            out.append(p)
     return out
 
 
