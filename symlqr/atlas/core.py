@@ -48,7 +48,8 @@ from typing import Optional
 from ..scalar import lqr
 from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
 from .family import PARAMETERS, Family, _check_range
-from ..scalar.landscape import Enclosure, Landscape, Timeout, certify
+from ..exact.enclosure import Enclosure
+from ..scalar.landscape import Landscape, Timeout, certify
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
 from .switches import Piece, _bound_global, _switches

@@ -22,7 +22,7 @@ from typing import Optional
 import flint
 
 from .family import Family, _CTX, _coeffs_in_w, _const, _deg_w, _in_p
-from ..scalar.landscape import Enclosure
+from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import RealAlgebraic
 

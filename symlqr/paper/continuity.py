@@ -31,7 +31,8 @@ from typing import Optional
 
 from ..scalar import lqr
 from .equation3 import hs_system, nonconstant_gradient_system
-from ..scalar.landscape import Enclosure, Landscape, certify
+from ..exact.enclosure import Enclosure
+from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import MamlObjective
 from ..exact.realroots import real_roots, squarefree_factors
 from ..tasks import FIELDS, InputError, Task, TaskSet, parse_rational

@@ -35,7 +35,8 @@ from fractions import Fraction
 from typing import Optional
 
 from ..scalar import lqr
-from ..scalar.landscape import Enclosure, Landscape, certify
+from ..exact.enclosure import Enclosure
+from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import adaptation_map
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import PrecisionExhausted, RealAlgebraic, real_roots

@@ -37,11 +37,12 @@ from fractions import Fraction
 from typing import Optional
 
 import flint
-from mpmath import iv, mp, mpf
+from mpmath import iv, mp
 
 from . import lqr
 from .maml import MamlObjective
-from ..exact.ratfunc import RationalFunction, to_fmpq, to_fraction
+from ..exact.enclosure import Enclosure
+from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
                         simplest_between, sort_disjoint, squarefree_factors)
 from ..tasks import InputError, TaskSet
@@ -91,68 +92,6 @@ class Timeout(RuntimeError):
 # ---------------------------------------------------------------------------
 # result objects
 # ---------------------------------------------------------------------------
-@dataclass
-class Enclosure:
-    """A certified interval ``[lo, hi]`` of exact rationals (``lo == hi`` when exact)."""
-    lo: Fraction
-    hi: Fraction
-
-    @classmethod
-    def of(cls, bounds: tuple) -> "Enclosure":
-        return cls(*bounds)
-
-    @classmethod
-    def exact(cls, x) -> "Enclosure":
-        x = to_fraction(x)
-        return cls(x, x)
-
-    def decimal(self, digits: int) -> str:
-        """The midpoint with ``digits`` significant digits, or fewer when the
-        enclosure is wider than that (never more digits than are certified)."""
-        import math
-        if self.lo != self.hi:
-            mid = abs(self.lo + self.hi) / 2
-            width = self.hi - self.lo
-            if mid > 0:
-                r = mid / width      # log10 of each integer: no float overflow past 1e308
-                ok = (math.floor(math.log10(r.numerator) - math.log10(r.denominator))
-                      if width > 0 else digits)
-                digits = max(1, min(digits, ok))
-        old = mp.dps
-        try:
-            mp.dps = digits + 10
-            mid = (mpf(self.lo.numerator) / self.lo.denominator
-                   + mpf(self.hi.numerator) / self.hi.denominator) / 2
-            return mp.nstr(mid, digits)
-        finally:
-            mp.dps = old
-
-    def outward(self, digits: int) -> list:
-        """``[lo, hi]`` rounded outward to decimals of ``digits`` significant digits."""
-        return [_round_decimal(self.lo, digits, down=True), _round_decimal(self.hi, digits, down=False)]
-
-
-def _round_decimal(x: Fraction, digits: int, down: bool) -> str:
-    if x == 0:
-        return "0"
-    import math
-    e = math.floor(math.log10(abs(x.numerator)) - math.log10(x.denominator))
-    scale = Fraction(10) ** (digits - 1 - e)
-    y = x * scale
-    n = math.floor(y) if down else math.ceil(y)
-    val = Fraction(n) / scale
-    if val.denominator == 1:
-        return str(val.numerator)
-    s = f"{n}e{-(digits - 1 - e)}" if abs(e) > 20 else None
-    if s:
-        return s
-    # plain decimal string
-    k = digits - 1 - e
-    sign = "-" if n < 0 else ""
-    digs = str(abs(n)).rjust(k + 1, "0")
-    return f"{sign}{digs[:-k]}.{digs[-k:]}".rstrip("0").rstrip(".") if k > 0 else f"{sign}{digs}"
-
-
 @dataclass
 class DomainInterval:
     """An interval of the domain, open unless an end is a kink that belongs to
