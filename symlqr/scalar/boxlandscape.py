@@ -36,7 +36,8 @@ import numpy as np
 from .boxes import Isolation, arb_fractions, isolate, strip_sign, tighten
 from .boxvalues import BoxPoint, exact_facts, rank_minima, refine_value
 from .intervals import to_float_interval
-from .landscape import DomainInterval, Enclosure, Landscape, Timeout
+from .landscape import DomainInterval, Landscape, Timeout
+from ..exact.enclosure import Enclosure
 from ..exact.realroots import MAX_BITS, RealAlgebraic
 from .taskterms import TaskParams, interval_terms, merge_identical
 from ..tasks import InputError, TaskSet
