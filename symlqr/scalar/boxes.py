@@ -12,9 +12,12 @@ over all tasks (:func:`~symlqr.scalar.taskterms.interval_terms`), enclosures of
    in the interior of ``X`` (Moore's theorem; uniqueness also because ``h'`` is
    strictly monotone on ``X``), a minimum of ``h`` when ``h''(X) > 0`` and a
    maximum when ``h''(X) < 0``; otherwise ``X`` shrinks to ``N ∩ X``;
-3. otherwise ``X`` is bisected, down to a relative width ``2^-tol_bits``;
-   smaller boxes are retried with ``flint.arb`` balls at 128 and 256 bits and
-   are reported *undecided* (with the reason) if that does not decide them.
+3. otherwise ``X`` is bisected, down to a relative width ``2^-tol_bits``, or
+   until floats run out (``h'(m)`` itself not separated from 0 on a box of
+   relative width ``<= 2^-24``). Such boxes are merged and the same three steps
+   run on them with ``flint.arb`` balls at 128, then 256 bits (one task at a
+   time, exact rational box ends), within a budget of arb boxes; what is left
+   is reported *undecided* with the reason ("precision" or "time").
 
 Boxes only ever share end points and a proven root lies in the interior of
 its box, so no root is counted twice, and the boxes left over cover every
