@@ -217,7 +217,7 @@ def _hidden_low(params: TaskParams, boxes: list, points: list) -> bool:
     lo = np.array([b[0] for b in boxes])
     hi = np.array([b[1] for b in boxes])
     h = interval_terms(lo, hi, params)["h"]
-    return bool((h.lo <= float(best)).any())
+    return bool((h.lo <= to_float_interval(best)[1]).any())
 
 
 def _strips(params: TaskParams, a: RealAlgebraic, b: RealAlgebraic):
