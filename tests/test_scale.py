@@ -121,7 +121,7 @@ def test_enclosures_contain_exact_values_at_random_points(seed):
 def _agree(e, i):
     assert i.certified and e.certified
     assert i.counts() == e.counts()
-    assert [p.type for p in i.points] == [p.type for p in e.points]
+    assert [p.kind.value for p in i.points] == [p.kind.value for p in e.points]
     assert [p.is_global for p in i.points] == [p.is_global for p in e.points]
     for pe, pi in zip(e.points, i.points):
         if isinstance(pi.W, CertifiedBox):          # the exact root lies in the box
@@ -190,7 +190,7 @@ def test_250_tasks_agree_with_a_dense_float_scan(seed):
     d = np.sign(np.diff(h))
     turns = np.nonzero(d[1:] != d[:-1])[0] + 1              # grid extrema of h
     kinds = ["min" if d[j] > 0 else "max" for j in turns]
-    assert kinds == [p.type for p in ls.points]
+    assert kinds == [p.kind.value for p in ls.points]
     step = W[1] - W[0]
     for j, p in zip(turns, ls.points):
         assert float(p.W.lo) - 2 * step <= W[j] <= float(p.W.hi) + 2 * step

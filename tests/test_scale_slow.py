@@ -34,7 +34,7 @@ def test_1000_tasks_agree_with_a_dense_float_scan(kind):
         d = np.sign(np.diff(h))
         turns = np.nonzero(d[1:] != d[:-1])[0] + 1
         pts = [p for p in ls.points if float(di.lo) < float(p.W) < float(di.hi)]
-        assert ["min" if d[j] > 0 else "max" for j in turns] == [p.type for p in pts]
+        assert ["min" if d[j] > 0 else "max" for j in turns] == [p.kind.value for p in pts]
 
 
 @settings(max_examples=60, deadline=None)

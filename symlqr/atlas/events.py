@@ -115,9 +115,6 @@ class CriticalValue:
             return self.value.decimal(digits)
         return Enclosure(self.lo, self.hi).decimal(digits)
 
-    def contains(self, x: Fraction) -> bool:
-        return self.lo <= x <= self.hi
-
 
 # ---------------------------------------------------------------------------
 # candidate events

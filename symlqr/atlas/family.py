@@ -24,6 +24,7 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq, to_fraction
+from ..scalar import closed_forms as cf
 from ..exact.realroots import iv_from_fraction
 from ..tasks import InputError, Task, TaskSet
 
@@ -110,6 +111,9 @@ class _Bi:
     def __sub__(self, o):
         return self + (-(o if isinstance(o, _Bi) else _Bi(o)))
 
+    def __rsub__(self, o):
+        return _Bi(_const(o)) - self
+
     def __mul__(self, o):
         o = o if isinstance(o, _Bi) else _Bi(o)
         return _Bi(self.num * o.num, self.den * o.den)
@@ -188,17 +192,14 @@ class Family:
         for i in range(self.n):
             f = self.fields[i]
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
-            D = _const(1) - (A - B * _W) ** 2
-            c = A * B * R * _W ** 2 + (R * (_const(1) - A * A) + B * B * Q) * _W - A * B * Q
-            grad = _Bi(_const(2) * s0a * s0a * c, D * D)
-            F = W - _Bi(self.etas[i]) * grad
-            AF = _Bi(A) - _Bi(B) * F
-            DF = _Bi(_const(1)) - AF * AF
-            cost = (_Bi(Q) + _Bi(R) * F * F) * _Bi(s0 * s0) / DF
-            h = h + cost * _Bi(_const(self.taskset.weights[i]))
+            # the closed forms in QQ[W, p] (D, C') and in QQ(W, p) (C and c at F)
+            D = cf.closed_loop(A, B, _W)
+            F = W - _Bi(self.etas[i]) * _Bi(*cf.gradient(A, B, Q, R, s0a, _W))
+            Ab, Bb, Qb, Rb = (_Bi(x) for x in (A, B, Q, R))
+            num, DF = cf.cost(Ab, Bb, Qb, Rb, _Bi(s0), F)
+            h = h + num / DF * _Bi(_const(self.taskset.weights[i]))
             conds += [_Bi(D), DF]
-            cF = _Bi(A * B * R) * F * F + _Bi(R * (_const(1) - A * A) + B * B * Q) * F \
-                - _Bi(A * B * Q)
+            cF = cf.stationarity(Ab, Bb, Qb, Rb, F)
             bound.append(cF.num)              # F_i(W) = W*_i (or its twin root) iff 0
         self.h = h
         self.bound_polys = bound
@@ -243,16 +244,13 @@ class Family:
             f = {k: _dual_lin(self.fields[i][k], P) for k in _FIELDS}
             eta = P if self.param == "eta" else _Dual(iv_from_fraction(self.taskset.eta))
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
-            D = 1 - (A - B * Wd) * (A - B * Wd)
-            if D.v.a <= 0:
+            if cf.closed_loop(A, B, Wd).v.a <= 0:
                 raise ZeroDivisionError("W not stable on the whole box")
-            c = A * B * R * Wd * Wd + (R * (1 - A * A) + B * B * Q) * Wd - A * B * Q
-            F = Wd - eta * 2 * s0a * s0a * c / (D * D)
-            DF = 1 - (A - B * F) * (A - B * F)
+            F = Wd - eta * cf.ratio(cf.gradient(A, B, Q, R, s0a, Wd))
+            num, DF = cf.cost(A, B, Q, R, s0, F)
             if DF.v.a <= 0:
                 raise ZeroDivisionError("F not stable on the whole box")
-            total = total + _Dual(iv_from_fraction(self.taskset.weights[i])) * s0 * s0 * (
-                Q + R * F * F) / DF
+            total = total + _Dual(iv_from_fraction(self.taskset.weights[i])) * (num / DF)
         return total.v, total.d
 
 

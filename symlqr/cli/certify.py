@@ -12,6 +12,7 @@ import time
 
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
                   json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
+from .deadline import hard_deadline
 from .progress import StageProgress
 from ..scalar.engines import ENGINES, certify_landscape
 from ..scalar.landscape import Timeout
@@ -60,8 +61,10 @@ def _main(argv) -> int:
     for ts in tasksets:
         progress = StageProgress()
         try:
-            ls = certify_landscape(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                                   progress=progress, engine=args.engine)
+            with hard_deadline(deadline, progress.running):
+                ls = certify_landscape(ts, args.adaptation, digits=args.digits,
+                                       deadline=deadline, progress=progress.finished,
+                                       ticks=progress.tick, engine=args.engine)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"

@@ -14,13 +14,7 @@ from ..exact.realroots import simplest_between
 __all__ = ["atlas_figure", "branches"]
 
 _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:blue",
-            "degenerate": "tab:purple", "min": "tab:gray"}
-
-
-def _label(p) -> str:
-    if p.type == "min":
-        return "global min" if p.is_global else "spurious min" if p.is_global is False else "min"
-    return p.type
+            "degenerate": "tab:purple", "undecided min": "tab:gray"}
 
 
 def branches(at, per_piece: int = 12) -> list:
@@ -40,9 +34,9 @@ def branches(at, per_piece: int = 12) -> list:
             if len(ls.points) != len(pc.landscape.points):
                 continue
             for i, pt in enumerate(ls.points):
-                series.setdefault((i, _label(pt)), ([], []))
-                series[(i, _label(pt))][0].append(float(p))
-                series[(i, _label(pt))][1].append(float(pt.W))
+                series.setdefault((i, pt.label), ([], []))
+                series[(i, pt.label)][0].append(float(p))
+                series[(i, pt.label)][1].append(float(pt.W))
         for (i, lab), (xs, ys) in sorted(series.items()):
             out.append((k, lab, xs, ys))
     return out

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
-from typing import Callable, Optional, Union
+from typing import Callable, Optional
 
 import flint
 import numpy as np
@@ -36,7 +36,9 @@ import numpy as np
 from .boxes import Isolation, arb_fractions, isolate, strip_sign, tighten
 from .boxvalues import BoxPoint, exact_facts, rank_minima, refine_value
 from .intervals import to_float_interval
-from .landscape import DomainInterval, Landscape, Timeout
+from .kinds import PointKind
+from .deadline import Timeout
+from .results import DomainInterval, Landscape
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import MAX_BITS, RealAlgebraic
 from .taskterms import TaskParams, interval_terms, merge_identical
@@ -93,6 +95,9 @@ class CertifiedBox:
     def width(self) -> Fraction:
         return self.hi - self.lo
 
+    def copy(self) -> "CertifiedBox":
+        return CertifiedBox(self.lo, self.hi)
+
     def __float__(self):
         return float((self.lo + self.hi) / 2)
 
@@ -100,21 +105,22 @@ class CertifiedBox:
         return f"CertifiedBox([{float(self.lo)!r}, {float(self.hi)!r}])"
 
 
-Progress = Union[None, list, Callable[[str, int, Optional[int]], None]]
+Ticks = Optional[Callable[[str, int, Optional[int]], None]]
 
 
-def _reporter(progress: Progress):
+def _reporter(progress: Optional[Callable[[str], None]], ticks: Ticks):
     def report(stage: str, done: int = 0, total: Optional[int] = None, finished: bool = False):
-        if callable(progress):
-            progress(stage, done, total)
-        elif isinstance(progress, list) and finished:
-            progress.append(stage)
+        if ticks is not None:
+            ticks(stage, done, total)
+        if finished and progress is not None:
+            progress(stage)
     return report
 
 
 def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
                      max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-                     progress: Progress = None, max_boxes: int = 200_000) -> Landscape:
+                     progress: Optional[Callable[[str], None]] = None,
+                     max_boxes: int = 200_000, ticks: Ticks = None) -> Landscape:
     """Certify the landscape with interval branch-and-bound (see the module docstring).
 
     Parameters
@@ -124,15 +130,17 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
     digits : significant digits of reported values (never more than certified)
     max_bits : precision cap for separating values of minima
     deadline : ``time.monotonic()`` value after which :class:`Timeout` is raised
-    progress : a list receiving finished stage names, or a callable
-        ``progress(stage, done, total)`` called as work proceeds
+    progress : optional ``progress(stage_name)``, called as each stage finishes
+        ("domain", "stationary points", "values", "global minima")
     max_boxes : budget of boxes; past it the rest is reported undecided
+    ticks : optional ``ticks(stage, done, total)`` as work proceeds (``total``
+        None when unknown): tasks of the domain stage, boxes of the stationary points
     """
     if adaptation != "gradient":
         raise Unsupported("the interval engine handles gradient adaptation only; "
                           "use engine='exact' for normalized adaptation")
     t0 = time.perf_counter()
-    report = _reporter(progress)
+    report = _reporter(progress, ticks)
 
     def check(stage: str):
         if deadline is not None and time.monotonic() > deadline:
@@ -196,12 +204,13 @@ def _points(params: TaskParams, roots: list, comp: int) -> list:
     out = []
     floats = [r for r in roots if not r.exact_ends]
     for (lo, hi, hv), r in zip(tighten(params, floats), floats):
-        out.append(BoxPoint(CertifiedBox(lo, hi), r.kind, r.kind, 1, "smooth", (), comp,
+        out.append(BoxPoint(CertifiedBox(lo, hi), PointKind(r.kind), 1, (), comp,
+                            extremum=PointKind(r.kind),
                             h=Enclosure(Fraction(hv[0]), Fraction(hv[1]))))
     for r in roots:
         if r.exact_ends:
-            p = BoxPoint(CertifiedBox(r.lo, r.hi), r.kind, r.kind, 1, "smooth", (), comp,
-                         h=Enclosure(Fraction(0), Fraction(0)))
+            p = BoxPoint(CertifiedBox(r.lo, r.hi), PointKind(r.kind), 1, (), comp,
+                         extremum=PointKind(r.kind), h=Enclosure(Fraction(0), Fraction(0)))
             p.h = refine_value(params, p, 128)
             out.append(p)
     return out

@@ -30,7 +30,7 @@ import numpy as np
 from . import lqr
 from .boxes import arb_ball, arb_fractions, arb_terms
 from .intervals import IV, to_float_interval
-from .landscape import StationaryPoint
+from .results import StationaryPoint
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import RealAlgebraic
 from .taskterms import TaskParams, terms

@@ -19,7 +19,7 @@ engine for many, the same result objects from both.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional, Union
+from typing import Callable, Optional
 
 from .boxlandscape import Unsupported, certify_interval
 from .landscape import MAX_DEGREE, Landscape, certify
@@ -45,18 +45,6 @@ AUTO_EXACT_MAX_TASKS = 12
 AUTO_EXACT_FALLBACK_TASKS = 20
 
 
-class _StageList(list):
-    """The exact engine's list of finished stages, forwarded to a callback."""
-
-    def __init__(self, callback: Callable):
-        super().__init__()
-        self._callback = callback
-
-    def append(self, stage) -> None:
-        super().append(stage)
-        self._callback(stage, 1, 1)
-
-
 def choose_engine(taskset: TaskSet, adaptation: str = "gradient") -> str:
     """The engine ``auto`` picks (before trying: an unbounded domain falls back)."""
     n = len({t.as_tuple() for t in taskset.tasks})
@@ -67,27 +55,30 @@ def choose_engine(taskset: TaskSet, adaptation: str = "gradient") -> str:
 
 def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
                       max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-                      progress: Union[None, list, Callable] = None,
+                      progress: Optional[Callable[[str], None]] = None,
                       max_degree: Optional[int] = MAX_DEGREE,
-                      engine: str = "auto") -> Landscape:
+                      engine: str = "auto",
+                      ticks: Optional[Callable[[str, int, Optional[int]], None]] = None
+                      ) -> Landscape:
     """Certify the landscape of ``h(W) = sum_i w_i C_i(F_i(W))`` with the chosen engine.
 
-    ``progress`` is a list (receives finished stage names) or a callable
-    ``progress(stage, done, total)``; ``max_degree`` applies to the exact
-    engine only (``auto`` switches to the interval engine instead of refusing).
+    ``progress(stage)`` is called as each stage finishes; ``ticks(stage, done,
+    total)`` reports work within a stage (interval engine; ``total`` None when
+    unknown); ``max_degree`` applies to the exact engine only (``auto``
+    switches to the interval engine instead of refusing).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     chosen = choose_engine(taskset, adaptation) if engine == "auto" else engine
     if chosen == "interval":
         try:
-            ls = certify_interval(taskset, adaptation, digits, max_bits, deadline, progress)
+            ls = certify_interval(taskset, adaptation, digits, max_bits, deadline, progress,
+                                  ticks=ticks)
             n = len({t.as_tuple() for t in taskset.tasks})
             if ls.certified or engine != "auto" or n > AUTO_EXACT_FALLBACK_TASKS:
                 return ls
         except Unsupported:
             if engine != "auto":
                 raise
-    stages = _StageList(progress) if callable(progress) else progress
-    return certify(taskset, adaptation, digits, max_bits, deadline, stages, max_degree)
+    return certify(taskset, adaptation, digits, max_bits, deadline, progress, max_degree)
 
