@@ -68,6 +68,7 @@ def test_third_derivative_closed_form_matches_sympy():
     A, B, Q, R, s0, W, eta = sympy.symbols("A B Q R s0 W eta")
     C = s0 ** 2 * (Q + R * W ** 2) / (1 - (A - B * W) ** 2)
     sym = {"A": A, "B": B, "Q": Q, "R": R, "so2": s0 ** 2, "ka": 2 * s0 ** 2, "eta": eta,
+           "eka": 2 * s0 ** 2 * eta,
            "w": 1, "c2": A * B * R, "v": 0, "c1": R * (1 - A ** 2) + B ** 2 * Q,
            "c0": -A * B * Q}
     t = terms(W, sym)
@@ -266,3 +267,11 @@ def test_command_line_engine_option_gives_the_interval_document(capsys):
     assert all("W_certified" in p for p in doc["stationary_points"])
     assert main(["fig3b", "--engine", "interval"]) == 0
     assert "interval Newton" in capsys.readouterr().out
+
+
+def test_tasks_without_adaptation_s0a_zero_agree_with_the_exact_engine():
+    """s0a = 0 gives F_i(W) = W: the domain ends are walls of D_i(W) itself."""
+    for ts in (TaskSet([Task(1, 1, 2, 2, 1, 0)], Fr(1, 20)),
+               TaskSet([Task(1, 1, 2, 2, 1, 0), Task(Fr(11, 10), 1, 1, 3, 1, 0),
+                        Task(1, 1, 3, 1)], Fr(1, 20))):
+        _agree(certify(ts), certify_interval(ts))

@@ -284,7 +284,8 @@ def strip_sign(params: TaskParams, lo: float, hi: float) -> Optional[int]:
     elo, ehi = t["e"].entire_if_nan()
     plo, phi = t["P"].entire_if_nan()
     dwlo, _ = t["DW"].entire_if_nan()
-    if (dwlo <= 0).any():
+    adapts = params.iv["ka"].hi[None, :] > 0        # s0a = 0: F_i(W) = W, no pole of F_i
+    if ((dwlo <= 0) & adapts).any():
         return None
     near = elo <= 0
     if not near.any():

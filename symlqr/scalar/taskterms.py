@@ -38,7 +38,7 @@ from ..tasks import Task
 
 __all__ = ["TaskParams", "terms", "interval_terms", "merge_identical"]
 
-FIELDS = ("A", "B", "Q", "R", "c2", "v", "c1", "c0", "ka", "so2", "eta", "w")
+FIELDS = ("A", "B", "Q", "R", "c2", "v", "c1", "c0", "ka", "eka", "so2", "eta", "w")
 
 
 def _vertex(t: Task) -> tuple:
@@ -83,7 +83,8 @@ class TaskParams:
         for t, w in zip(tasks, weights):
             c2, v, c1, c0 = _vertex(t)
             row = {"A": t.A, "B": t.B, "Q": t.Q, "R": t.R, "c2": c2, "v": v, "c1": c1,
-                   "c0": c0, "ka": 2 * t.s0_adapt ** 2, "so2": t.s0 ** 2,
+                   "c0": c0, "ka": 2 * t.s0_adapt ** 2,
+                   "eka": 2 * t.s0_adapt ** 2 * Fraction(eta), "so2": t.s0 ** 2,
                    "eta": Fraction(eta), "w": Fraction(w)}
             for f in FIELDS:
                 vals[f].append(row[f])
@@ -121,10 +122,10 @@ def terms(W, p: dict, second: bool = True) -> dict:
     """Per-task ``F, e, P, h, h'`` (and ``h''`` when ``second``) at ``W``."""
     _, D, Dp, c, cp = _cost_parts(W, p)
     Dpp = -2 * p["B"] ** 2
-    ka, eta = p["ka"], p["eta"]
-    G = cp * D - 2 * c * Dp                       # C_a'' = ka G / D^3
-    F = W - eta * ka * c / D ** 2
-    Fp = 1 - eta * ka * G / (D ** 2 * D)
+    eka = p["eka"]                                # eta * ka, multiplied last: exactly 0
+    G = cp * D - 2 * c * Dp                       # when s0a = 0 (F = W) whatever D is
+    F = W - eka * (c / D ** 2)                    # C_a'' = ka G / D^3
+    Fp = 1 - eka * (G / (D ** 2 * D))
     uY, DY, DpY, cY, cpY = _cost_parts(F, p)
     ko = 2 * p["so2"]
     w = p["w"]
@@ -135,7 +136,7 @@ def terms(W, p: dict, second: bool = True) -> dict:
     if second:
         cpp = 2 * p["c2"]
         C3 = ((cpp * D - cp * Dp - 2 * c * Dpp) * D - 3 * Dp * G) / (D ** 2) ** 2
-        Fpp = -eta * ka * C3
+        Fpp = -(eka * C3)
         C2Y = ko * (cpY * DY - 2 * cY * DpY) / (DY ** 2 * DY)
         out["d2h"] = w * (C2Y * Fp ** 2 + ko * cY / DY ** 2 * Fpp)
     return out
