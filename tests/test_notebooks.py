@@ -60,7 +60,7 @@ def _images(nb) -> int:
 def test_the_four_notebooks_are_there_and_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01_scalar_lqr_closed_forms.ipynb", "02_maml_composition.ipynb",
-        "03_paper_figures.ipynb", "04_equation_3.ipynb"]
+        "03_paper_figures.ipynb", "04_equation_3.ipynb", "05_matrix_lqr.ipynb"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         nbformat.validate(nb)

@@ -27,63 +27,18 @@ from ..exact.ratfunc import to_fmpq, to_fraction
 from ..scalar import closed_forms as cf
 from ..exact.realroots import iv_from_fraction
 from ..tasks import InputError, Task, TaskSet
+from .eliminate import as_fmpq_poly, eliminant
+from .bivariate import CTX, P, W, at_p, at_w, coeffs_in_w, const, deg_w, in_p, irreducible
 
-__all__ = ["PARAMETERS", "Family"]
+__all__ = ["PARAMETERS", "Family", "check_range"]
 
 #: The parameters that can be varied.
 PARAMETERS = ("eta", "scale", "delta")
 
 _FIELDS = ("A", "B", "Q", "R", "s0", "s0a")
-_CTX = flint.fmpq_mpoly_ctx.get(("W", "p"))
-_W, _P = _CTX.gens()
-
-
-# ---------------------------------------------------------------------------
-# bivariate polynomials: conversions
-# ---------------------------------------------------------------------------
-def _const(x):
-    return _CTX.from_dict({(0, 0): to_fmpq(Fraction(x))})
-
-
-def _in_p(f) -> flint.fmpq_poly:
-    """A polynomial of ``f`` in QQ[W, p] free of ``W`` as an ``fmpq_poly`` in ``p``."""
-    d = f.to_dict()
-    deg = max((k[1] for k in d), default=0)
-    coeffs = [flint.fmpq(0)] * (deg + 1)
-    for (i, j), c in d.items():
-        assert i == 0
-        coeffs[j] = c
-    return flint.fmpq_poly(coeffs)
-
-
-def _at_p(f, p: Fraction) -> flint.fmpq_poly:
-    """``f(W, p)`` for a rational ``p``, as an ``fmpq_poly`` in ``W``."""
-    d = f.subs({"p": to_fmpq(p)}).to_dict()
-    deg = max((k[0] for k in d), default=0)
-    coeffs = [flint.fmpq(0)] * (deg + 1)
-    for (i, _j), c in d.items():
-        coeffs[i] = c
-    return flint.fmpq_poly(coeffs)
-
-
-def _at_w(f, w: Fraction) -> flint.fmpq_poly:
-    """``f(w, p)`` for a rational ``w``, as an ``fmpq_poly`` in ``p``."""
-    return _in_p(f.subs({"W": to_fmpq(w)}))
-
-
-def _coeffs_in_w(f) -> list:
-    """``f = sum_k a_k(p) W^k`` as the list of ``a_k`` (``fmpq_poly`` in ``p``)."""
-    d = f.to_dict()
-    degw = max((k[0] for k in d), default=0)
-    degp = max((k[1] for k in d), default=0)
-    rows = [[flint.fmpq(0)] * (degp + 1) for _ in range(degw + 1)]
-    for (i, j), c in d.items():
-        rows[i][j] = c
-    return [flint.fmpq_poly(r) for r in rows]
-
-
-def _deg_w(f) -> int:
-    return f.degrees()[0]
+# the closed forms in _build / value_interval use these short names
+_CTX, _W, _P, _const, _in_p = CTX, W, P, const, in_p
+_at_p, _at_w, _coeffs_in_w, _deg_w, _irreducible = at_p, at_w, coeffs_in_w, deg_w, irreducible
 
 
 class _Bi:
@@ -218,7 +173,7 @@ class Family:
                                                 for L in self.bound_polys)
                          for g, _m in self.n_factors]
 
-    def touch_poly(self, a: int) -> Optional[flint.fmpq_poly]:
+    def touch_poly(self, a: int, check=None) -> Optional[flint.fmpq_poly]:
         """``gcd_i Res_W(f_a, c_i(F_i))``: its roots contain every ``p`` where a root
         of the factor ``f_a`` of ``N`` has ``F_i(W) = W*_i`` for all tasks, i.e.
         reaches the lower bound of ``h`` (None when ``f_a`` lies on the bound)."""
@@ -227,7 +182,7 @@ class Family:
             return None
         G = None
         for L in self.bound_polys:
-            r = _in_p(g.resultant(L, "W"))
+            r = as_fmpq_poly(eliminant(g, L, check))
             G = r if G is None else G.gcd(r)
         return G
 
@@ -301,19 +256,11 @@ def _dual_lin(f, P: "_Dual") -> "_Dual":
     return acc
 
 
-def _irreducible(f) -> list:
-    """Irreducible factors of ``f`` in QQ[W, p] with multiplicities (constants dropped)."""
-    if f.is_zero():
-        return []
-    _c, facs = f.factor()
-    return [(g, m) for g, m in facs if not g.is_constant()]
-
-
-
 # ---------------------------------------------------------------------------
 # range checks
 # ---------------------------------------------------------------------------
-def _check_range(fam: Family, lo: Fraction, hi: Fraction) -> None:
+def check_range(fam: Family, lo: Fraction, hi: Fraction) -> None:
+    """Raise :class:`InputError` unless every rational ``p`` in ``(lo, hi]`` gives valid tasks."""
     if lo >= hi:
         raise InputError(f"empty range: LO = {lo} must be < HI = {hi}")
     if fam.param in ("eta", "scale") and lo < 0:
