@@ -12,8 +12,10 @@ import time
 
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
                   json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
-from ..scalar.landscape import Timeout, certify
-from .deadline import hard_deadline, next_stage
+from .deadline import hard_deadline
+from .progress import StageProgress
+from ..scalar.engines import ENGINES, certify_landscape
+from ..scalar.landscape import Timeout
 from ..scalar.maml import ADAPTATIONS
 from ..exact.realroots import PrecisionExhausted
 from ..render.report import text_table
@@ -28,6 +30,9 @@ def build_parser() -> OneLineParser:
     add_task_arguments(p)
     p.add_argument("--adaptation", choices=ADAPTATIONS, default="gradient",
                    help="gradient step (the paper's eq. (2)) or normalized step")
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="exact (exact root counting, few tasks), interval (interval "
+                        "branch-and-bound, linear in the tasks) or auto (default)")
     p.add_argument("--digits", type=int, default=30, help="significant digits (default 30)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE (atomically)")
@@ -54,11 +59,12 @@ def _main(argv) -> int:
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     docs, status = [], EXIT_OK
     for ts in tasksets:
-        progress: list = []
+        progress = StageProgress()
         try:
-            with hard_deadline(deadline, lambda: next_stage(progress)):
-                ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                             progress=progress.append)
+            with hard_deadline(deadline, progress.running):
+                ls = certify_landscape(ts, args.adaptation, digits=args.digits,
+                                       deadline=deadline, progress=progress.finished,
+                                       ticks=progress.tick, engine=args.engine)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"
@@ -72,6 +78,8 @@ def _main(argv) -> int:
                   "numbers are too large or too close together for the precision cap, "
                   "nothing is reported", file=sys.stderr)
             return EXIT_UNDECIDED
+        finally:
+            progress.close()
         doc = ls.to_dict()
         docs.append(doc)
         if plot is not None:
