@@ -12,15 +12,17 @@ Folders, each importing only those above it in this list (data flows down):
 * :mod:`symlqr.cli`     argument parsing, one-line errors, deadlines, atomic files, and
   the entry points ``python -m symlqr.certify`` and ``python -m symlqr.atlas``
 
-The main entry point is :func:`certify_landscape` (``symlqr.scalar.landscape.certify``;
-the name ``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
+The main entry point is :func:`certify_landscape` (``symlqr.scalar.engines``: the exact
+engine ``symlqr.scalar.landscape.certify`` for few distinct tasks, the interval engine
+``symlqr.scalar.boxlandscape.certify_interval`` for many; ``engine=`` chooses; the name
+``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
 
 >>> import symlqr
 >>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
 """
 from .scalar.landscape import Landscape, StationaryPoint
-from .scalar.landscape import certify as certify_landscape
+from .scalar.engines import certify_landscape
 from .scalar.maml import MamlObjective
 from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
 from .scalar.kinds import PointKind

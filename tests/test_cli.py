@@ -116,8 +116,8 @@ def test_undecided_result_exits_3(monkeypatch, capsys):
     import symlqr.scalar.values as values
     monkeypatch.setattr(values, "MINPOLY_MAX_DEGREE", 0)
     monkeypatch.setattr(landscape, "MAX_BITS", 256)
-    real = landscape.certify
-    monkeypatch.setattr("symlqr.cli.certify.certify",
+    from symlqr.scalar.engines import certify_landscape as real
+    monkeypatch.setattr("symlqr.cli.certify.certify_landscape",
                         lambda *a, **k: real(*a, **{**k, "max_bits": 256}))
     assert main(["--task", "0.5,1,1,1,1", "--task", "0.5,-1,1,1,1", "--eta", "0.1"]) == 3
     assert "certified: NO" in capsys.readouterr().out

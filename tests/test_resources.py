@@ -77,12 +77,12 @@ def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path
     import symlqr.cli.certify as command
     from symlqr.exact.realroots import PrecisionExhausted
 
-    def exhausted(taskset, adaptation, digits, deadline, progress):
+    def exhausted(taskset, adaptation, digits, deadline, progress, ticks, engine):
         progress("optimal gains")
         progress("domain")
         raise PrecisionExhausted("sign not decided within 4000 bits")
 
-    monkeypatch.setattr(command, "certify", exhausted)
+    monkeypatch.setattr(command, "certify_landscape", exhausted)
     out = tmp_path / "x.json"
     status, stdout, err = run(["fig1", "--output", str(out)], capsys)
     assert status == 3 and stdout == ""
@@ -128,13 +128,23 @@ def test_hundreds_of_distinct_tasks_are_refused_up_front(capsys, tmp_path):
     f.write_text(json.dumps({"eta": "1/100", "tasks": [
         {k: str(getattr(t, k)) for k in ("A", "B", "Q", "R")} for t in tasks]}))
     t0 = time.monotonic()
-    status, out, err = run(["--tasks-file", str(f)], capsys)
+    status, out, err = run(["--tasks-file", str(f), "--engine", "exact"], capsys)
     assert time.monotonic() - t0 < 30
     assert status == 2 and out == ""
     assert err == (f"{PROG}: error: too large: 200 distinct tasks give h' a numerator of degree "
                    f"up to 4000, above the limit {MAX_DEGREE} (minutes at degree 600, growing "
                    "faster than cubically); use fewer distinct tasks (repeated tasks cost "
                    "nothing), or call symlqr.scalar.landscape.certify(..., max_degree=None)\n")
+
+
+def test_hundreds_of_distinct_tasks_go_to_the_interval_engine_by_default(capsys, tmp_path):
+    f = tmp_path / "many.json"
+    f.write_text(json.dumps({"eta": "1/100", "tasks": [
+        {k: str(getattr(t, k)) for k in ("A", "B", "Q", "R")} for t in distinct_tasks(200)]}))
+    status, out, err = run(["--tasks-file", str(f), "--json"], capsys)
+    doc = json.loads(out)
+    assert status in (0, 3) and err == ""
+    assert doc["engine"] == "interval" and doc["certified"] == (status == 0)
 
 
 def test_degree_bound_is_an_upper_bound_and_nearly_tight():
@@ -165,8 +175,8 @@ def test_timeout_stops_inside_a_long_root_isolation(capsys, tmp_path):
         {k: str(getattr(t, k)) for k in ("A", "B", "Q", "R")} for t in distinct_tasks(24)]}))
     out = tmp_path / "x.json"
     t0 = time.monotonic()
-    status, stdout, err = run(["--tasks-file", str(f), "--timeout", "2", "--output", str(out)],
-                              capsys)
+    status, stdout, err = run(["--tasks-file", str(f), "--timeout", "2", "--output", str(out),
+                               "--engine", "exact"], capsys)
     elapsed = time.monotonic() - t0
     assert status == 3 and stdout == ""
     assert elapsed < 2 + 6

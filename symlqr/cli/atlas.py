@@ -68,7 +68,7 @@ def _main(argv, prog: str = PROG) -> int:
     param, lo, hi = parse_vary(args.vary)
     if args.plot:
         load_plot(args.plot)                    # matplotlib, format and folder: before work
-    if param == "eta" and args.eta is None and (args.task or args.tasks_file):
+    if param == "eta" and args.eta is None and (args.task or args.tasks_file or args.distribution):
         args.eta = "1"                          # unused: eta is the varied parameter
     tasksets = tasksets_from_args(args)
     if len(tasksets) != 1:
@@ -77,7 +77,8 @@ def _main(argv, prog: str = PROG) -> int:
     bar = StageProgress()
     try:
         out = run_in_worker(compute, tasksets[0], param, lo, hi, args.digits,
-                            deadline.monotonic(), args.plot, timeout=deadline, progress=bar)
+                            deadline.monotonic(), args.plot, timeout=deadline,
+                            progress=lambda stage, done, total: bar.finished(stage))
     except Timeout as exc:
         print(f"{prog}: timeout after {args.timeout:g} s while {exc.stage} (finished: "
               f"{', '.join(bar) or 'nothing'})", file=sys.stderr)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sys
 
-from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, StageRelay, add_run_arguments,
+from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_run_arguments,
                      add_task_arguments, deliver, json_payload, load_plot, run_main,
                      tasksets_from_args, write_atomic)
 from .progress import StageProgress
 from .worker import Deadline, run_in_worker
-from ..scalar.landscape import Timeout, certify
+from ..scalar.engines import ENGINES, certify_landscape
+from ..scalar.landscape import Timeout
 from ..scalar.maml import ADAPTATIONS
 from ..exact.realroots import PrecisionExhausted
 from ..render.report import text_table
@@ -22,26 +23,15 @@ from ..tasks import InputError
 
 PROG = "python -m symlqr.certify"
 
-#: The stages of ``certify`` in order, as named to its ``progress`` callback.
-STAGES = ("optimal gains", "domain", "stationary points", "values", "global minima")
-
-
-def next_stage(finished: list) -> str:
-    """What runs after the finished stages (for a timeout message).
-
-    >>> next_stage(["optimal gains", "domain"])
-    'computing stationary points'
-    """
-    k = len(finished)
-    return f"computing {STAGES[k]}" if k < len(STAGES) else "finishing"
-
-
 def build_parser(prog: str = PROG) -> OneLineParser:
     p = OneLineParser(prog=prog, description="Certified landscape of the MAML objective "
                       "h(W) = sum_i w_i C_i(W - eta * C_i'(W)) on scalar LQR tasks.")
     add_task_arguments(p)
     p.add_argument("--adaptation", choices=ADAPTATIONS, default="gradient",
                    help="gradient step (the paper's eq. (2)) or normalized step")
+    p.add_argument("--engine", choices=ENGINES, default="auto",
+                   help="exact (exact root counting, few tasks), interval (interval "
+                        "branch-and-bound, linear in the tasks) or auto (default)")
     add_run_arguments(p, digits=30, max_digits=1000)
     p.add_argument("--plot", metavar="FILE",
                    help="draw the certified landscape to FILE (.png, .svg or .pdf; "
@@ -49,20 +39,26 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     return p
 
 
-def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, progress) -> dict:
+def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
+            progress) -> dict:
     """The heavy part, run in the worker: documents, tables, the picture's bytes.
 
-    ``progress("task set", k, n)`` before each task set, then the library's stages.
+    ``progress("task set", k, n)`` before each task set, ``progress("finished",
+    stage, None)`` after each stage, ``progress(stage, done, total)`` within one.
     On :class:`PrecisionExhausted` the message names the task set and the finished stages.
     """
     docs, tables, image, status = [], [], None, EXIT_OK
     plot = load_plot(plot_path) if plot_path else None
     for k, ts in enumerate(tasksets):
         progress("task set", k, len(tasksets))
-        stages = StageRelay(progress)
+        stages: list = []
+
+        def finished(stage):
+            stages.append(stage)
+            progress("finished", stage, None)
         try:
-            ls = certify(ts, adaptation, digits=digits, deadline=deadline,
-                         progress=stages.append)
+            ls = certify_landscape(ts, adaptation, digits=digits, deadline=deadline,
+                                   progress=finished, ticks=progress, engine=engine)
         except PrecisionExhausted as exc:
             done = ", ".join(stages) or "nothing"
             raise PrecisionExhausted(f"{exc} on {ts.name} (finished stages: {done})") from None
@@ -91,13 +87,15 @@ def _main(argv, prog: str = PROG) -> int:
         if stage == "task set":
             current[0] = done
             del bar[:]
+        elif stage == "finished":
+            bar.finished(done)
         else:
-            bar(stage, done, total)
+            bar.tick(stage, done, total)
 
     try:
         out = run_in_worker(compute, tasksets, args.adaptation, args.digits,
-                            deadline.monotonic(), args.plot, timeout=deadline,
-                            progress=on_progress, describe=lambda: next_stage(bar))
+                            deadline.monotonic(), args.plot, args.engine, timeout=deadline,
+                            progress=on_progress, describe=bar.running)
     except Timeout as exc:
         done = ", ".join(bar) or "nothing"
         finished = ", ".join(ts.name for ts in tasksets[:current[0]]) or "none"

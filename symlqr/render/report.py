@@ -74,7 +74,10 @@ def text_table(doc: dict) -> str:
     if doc.get("epsilon") is not None:
         out.append(f"  epsilon (h is epsilon-global) = {epsilon_text(doc)}")
     if doc["certified"]:
-        out.append("  certified: yes (exact root counts, exact types, enclosed values)")
+        how = ("interval Newton root boxes, types from enclosures of h'', enclosed values"
+               if doc.get("engine") == "interval"
+               else "exact root counts, exact types, enclosed values")
+        out.append(f"  certified: yes ({how})")
     else:
         out.append("  certified: NO, undecided:")
         out.extend(f"    - {u}" for u in doc["undecided"])
