@@ -232,8 +232,8 @@ def write_atomic(path: str, data: bytes) -> None:
 
 def check_timeout(seconds) -> None:
     """``--timeout`` must be a number of seconds > 0 (any size)."""
-    if seconds is not None and not seconds > 0:
-        raise InputError("--timeout must be > 0 seconds")
+    if seconds is not None and not seconds > 0:          # also nan
+        raise InputError(f"--timeout {seconds:g}: give a finite number of seconds > 0")
 
 
 def load_plot(path: str):
