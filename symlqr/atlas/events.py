@@ -24,6 +24,7 @@ import flint
 from .family import Family, _CTX, _coeffs_in_w, _const, _deg_w, _in_p
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import to_fmpq
+from ..exact.precision import MAX_BITS
 from ..exact.realroots import RealAlgebraic
 
 __all__ = ["CriticalValue"]
@@ -32,20 +33,6 @@ __all__ = ["CriticalValue"]
 # ---------------------------------------------------------------------------
 # the common root of two polynomials at a parameter value (ball arithmetic)
 # ---------------------------------------------------------------------------
-class _Prec:
-    """Temporarily set FLINT's working precision (bits) for arb balls."""
-
-    def __init__(self, bits):
-        self.bits = bits
-
-    def __enter__(self):
-        self.old = flint.ctx.prec
-        flint.ctx.prec = self.bits
-
-    def __exit__(self, *exc):
-        flint.ctx.prec = self.old
-
-
 def _ball(c: RealAlgebraic):
     """An arb ball containing ``c`` (from its exact bracket)."""
     return flint.arb(to_fmpq(c.lo)).union(flint.arb(to_fmpq(c.hi)))
@@ -151,7 +138,7 @@ def _candidate_polys(fam: Family) -> list:
     return out
 
 
-def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096):
+def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = MAX_BITS):
     """Decide an event at the candidate ``c``.
 
     The common root ``W_c`` of the two polynomials of the event at ``p = c`` is
@@ -187,7 +174,7 @@ def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096
     bits = 128
     while bits <= max_bits:
         c.refine_bits(bits + 32)
-        with _Prec(bits):
+        with flint.ctx.workprec(bits):
             x = _ball(c)
             F = [_poly_ball(r, x) for r in reversed(fr)]
             G = [_poly_ball(r, x) for r in reversed(gr)]

@@ -25,6 +25,7 @@ from mpmath import iv
 from .events import CriticalValue
 from .family import Family, _at_p, _at_w, _deg_w
 from ..scalar.landscape import Landscape
+from ..exact.precision import iv_workprec
 from ..exact.realroots import count_real_roots, iv_from_fraction, simplest_between
 
 __all__ = ["Piece"]
@@ -116,9 +117,7 @@ def _prove_no_switch(fam, u, v, Lu, Lv, g_idx, m_idx, run, depth, undecided_rang
     P = _box(u, v)
     slopes = {}
     ok = True
-    old = iv.prec
-    iv.prec = 96
-    try:
+    with iv_workprec(96):
         for i in m_idx:
             spots = [L.points[i].W for L, _x in known]
             a = _factor_of(fam, known[0][0].points[i], known[0][1])
@@ -143,8 +142,6 @@ def _prove_no_switch(fam, u, v, Lu, Lv, g_idx, m_idx, run, depth, undecided_rang
                 if not (gap - worst).a > 0:
                     ok = False
                     break
-    finally:
-        iv.prec = old
     if ok:
         return
     if depth <= 0:

@@ -21,8 +21,7 @@ from typing import Iterable
 import flint
 import sympy
 
-__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs",
-           "poly_str", "poly_sign_at", "poly_to_sympy"]
+__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str"]
 
 
 def to_fmpq(x) -> flint.fmpq:
@@ -62,18 +61,6 @@ def poly_from_coeffs(coeffs: Iterable) -> flint.fmpq_poly:
 def poly_str(p: flint.fmpq_poly, var: str = "W") -> str:
     """Readable string of a polynomial in ``var``."""
     return str(p).replace("x", var)
-
-
-def poly_sign_at(p: flint.fmpq_poly, x) -> int:
-    """Exact sign (-1, 0, 1) of polynomial ``p`` at the rational ``x``."""
-    v = p(to_fmpq(x))
-    return (v > 0) - (v < 0)
-
-
-def poly_to_sympy(p: flint.fmpq_poly, var: sympy.Symbol) -> sympy.Expr:
-    """The polynomial as a sympy expression in ``var``."""
-    return sum((sympy.Rational(int(c.p), int(c.q)) * var**k
-                for k, c in enumerate(p.coeffs())), sympy.Integer(0))
 
 
 class RationalFunction:
@@ -129,9 +116,6 @@ class RationalFunction:
         conv = lambda P: poly_from_coeffs(
             [Fraction(int(c.p), int(c.q)) for c in reversed(P.all_coeffs())])
         return cls(conv(pn), conv(pd))
-
-    def to_sympy(self, var: sympy.Symbol) -> sympy.Expr:
-        return poly_to_sympy(self.num, var) / poly_to_sympy(self.den, var)
 
     # -- arithmetic -------------------------------------------------------
     @staticmethod

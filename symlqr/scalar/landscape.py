@@ -43,7 +43,8 @@ from . import lqr
 from .maml import MamlObjective
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq
-from ..exact.realroots import (MAX_BITS, RealAlgebraic, count_real_roots, real_roots,
+from ..exact.precision import MAX_BITS, bits_for_digits
+from ..exact.realroots import (RealAlgebraic, count_real_roots, real_roots,
                         simplest_between, sort_disjoint, squarefree_factors)
 from ..tasks import InputError, TaskSet
 
@@ -425,7 +426,7 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
 
     obj = MamlObjective(taskset, adaptation)
     n_tasks = len(taskset.tasks)
-    start_bits = int(digits * 3.33) + 16
+    start_bits = bits_for_digits(digits)
     undecided: list[str] = []
 
     # each task's cost has exactly one stationary point on its stable interval
