@@ -153,8 +153,22 @@ def distinguishing_decimals(numbers: list, digits: int) -> list[str]:
         for i in range(len(numbers) - 1):
             if Fraction(out[i]) < Fraction(out[i + 1]):
                 continue
+            k = _digits_to_split(numbers[i], numbers[i + 1], max(ks[i], ks[i + 1]))
             for j in (i, i + 1):
-                ks[j] += 1
+                ks[j] = max(ks[j], k)
                 out[j] = numbers[j].copy().decimal(ks[j])
             changed = True
     return out
+
+
+def _digits_to_split(a, b, k: int) -> int:
+    """The least ``k' >= k`` (by doubling, then bisection) at which ``a < b``
+    print as increasing decimals."""
+    ok = lambda j: Fraction(a.copy().decimal(j)) < Fraction(b.copy().decimal(j))
+    lo, hi = k, k
+    while not ok(hi):
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi

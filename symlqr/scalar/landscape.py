@@ -44,7 +44,7 @@ from .maml import MamlObjective
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.precision import MAX_BITS, bits_for_digits
-from ..exact.realroots import (RealAlgebraic, count_real_roots, real_roots,
+from ..exact.realroots import (RealAlgebraic, distinct_decimals, count_real_roots, real_roots,
                         simplest_between, sort_disjoint, squarefree_factors)
 from ..tasks import InputError, TaskSet
 
@@ -169,6 +169,9 @@ class Landscape:
     def to_dict(self) -> dict:
         """The JSON document of ``python -m symlqr.certify --json``."""
         d = self.digits
+        ends = [x for di in self.domain for x in (di.lo, di.hi) if x is not None]
+        numbers = ends + [p.W for p in self.points]
+        dec = dict(zip(map(id, numbers), distinct_decimals(numbers, d)))
         doc = {
             "name": self.taskset.name,
             "adaptation": self.adaptation,
@@ -176,8 +179,8 @@ class Landscape:
             "weights": [str(w) for w in self.taskset.weights],
             "tasks": [t.to_dict() for t in self.taskset.tasks],
             "digits": d,
-            "domain": [_interval_doc(iv_, d) for iv_ in self.domain],
-            "stationary_points": [_point_doc(p, d) for p in self.points],
+            "domain": [_interval_doc(iv_, d, dec) for iv_ in self.domain],
+            "stationary_points": [_point_doc(p, d, dec) for p in self.points],
             "counts": self.counts(),
             "min_value": None if self.min_value is None else self.min_value.decimal(d),
             "min_value_interval": None if self.min_value is None else self.min_value.outward(d + 5),
@@ -202,22 +205,25 @@ class Landscape:
         return latex_table(self.to_dict())
 
 
-def _end_doc(x: Optional[RealAlgebraic], digits: int, inf: str):
+def _end_doc(x: Optional[RealAlgebraic], dec: dict, inf: str):
     if x is None:
         return inf, None
-    return x.decimal(digits), [str(x.lo), str(x.hi)]
+    return dec[id(x)], [str(x.lo), str(x.hi)]
 
 
-def _interval_doc(di: DomainInterval, digits: int) -> dict:
-    lo, lo_iv = _end_doc(di.lo, digits, "-inf")
-    hi, hi_iv = _end_doc(di.hi, digits, "inf")
-    return {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
-            "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
-            "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
+def _interval_doc(di: DomainInterval, digits: int, dec: dict) -> dict:
+    lo, lo_iv = _end_doc(di.lo, dec, "-inf")
+    hi, hi_iv = _end_doc(di.hi, dec, "inf")
+    doc = {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
+           "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
+           "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
+    if di.is_point:                  # decided from the structure, not from decimals
+        doc["isolated"] = True
+    return doc
 
 
-def _point_doc(p: StationaryPoint, digits: int) -> dict:
-    doc = {"W": p.W.decimal(digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
+def _point_doc(p: StationaryPoint, digits: int, dec: dict) -> dict:
+    doc = {"W": dec[id(p.W)], "W_interval": [str(p.W.lo), str(p.W.hi)],
            "type": p.type, "extremum": p.extremum, "multiplicity": p.multiplicity,
            "kind": p.kind, "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),
            "domain_interval": p.component,
@@ -316,6 +322,21 @@ def _compare(a: _Value, b: _Value, start_bits: int, max_bits: int, check) -> Opt
                 return 0
         bits *= 2
     return None
+
+
+def _epsilon(ref: _Value, mins: list, digits: int, start_bits: int, max_bits: int) -> Enclosure:
+    """``max h(local minima) - min h``, enclosed, refined (on copies of the
+    points) until its decimal certifies ``digits`` digits or past ``max_bits``."""
+    bits = start_bits
+    while True:
+        enc = (lambda v: v.enclose(bits)) if bits == start_bits else (
+            lambda v: v.enclose(bits) if v.exact is not None
+            else Enclosure.of(v.point.copy().enclose(v.func, bits)))
+        m, his = enc(ref), [enc(v) for v in mins]
+        eps = Enclosure(max(Fraction(0), max(e.lo for e in his) - m.hi), max(e.hi for e in his) - m.lo)
+        if eps.certified_digits(digits) == digits or 2 * bits > max_bits:
+            return eps
+        bits *= 2
 
 
 # ---------------------------------------------------------------------------
@@ -608,9 +629,8 @@ def _certify(taskset: TaskSet, adaptation: str, digits: int, max_bits: int,
             if all(p.is_global for p in minima):
                 epsilon = Enclosure.exact(0)
             else:
-                his = [vals[id(p)].enclose(start_bits) for p in minima]
-                epsilon = Enclosure(max(Fraction(0), max(e.lo for e in his) - min_value.hi),
-                                    max(e.hi for e in his) - min_value.lo)
+                epsilon = _epsilon(ref_v, [vals[id(p)] for p in minima], digits, start_bits,
+                                   max_bits if not any_undecided else start_bits)
     progress.append("global minima")
 
     return Landscape(taskset, adaptation, digits, domain, points, min_value, infimum_attained,
