@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import flint
 from mpmath import iv, mpf
-from mpmath.libmp import to_rational
+from mpmath.libmp import from_int, mpf_div, round_ceiling, round_floor, to_rational
 
 from .ratfunc import RationalFunction
 
@@ -38,12 +38,12 @@ def mpf_to_fraction(x) -> Fraction:
 
 
 def mpf_to_fmpq(x) -> flint.fmpq:
-    """Exact value of a finite mpmath ``mpf`` as an ``fmpq``.
+    """Exact value of a finite mpmath ``mpf`` (or its raw ``_mpf_`` tuple) as an ``fmpq``.
 
     >>> mpf_to_fmpq(mpf(0.375))
     3/8
     """
-    man, exp = mpf(x).man_exp
+    _sign, man, exp, _bc = x if isinstance(x, tuple) else x._mpf_
     man = int(man)
     return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** (-exp))
 
@@ -57,7 +57,9 @@ def iv_to_fractions(v) -> tuple[Fraction, Fraction]:
 
 def iv_from_fraction(x) -> "iv.mpf":
     """Tight interval containing the rational ``x`` (int, Fraction or fmpq) at
-    the current ``iv.prec``: ``iv.mpf(p) / q``."""
+    the current ``iv.prec``: ``iv.mpf(p) / q``. When ``p`` and ``q`` fit in the
+    precision that is one division rounded down and one rounded up, done
+    directly in mpmath's ``libmp`` (the same bits, without interval objects)."""
     if isinstance(x, int):
         return iv.mpf(x)
     if isinstance(x, flint.fmpq):
@@ -66,6 +68,10 @@ def iv_from_fraction(x) -> "iv.mpf":
         p, q = int(x.numerator), int(x.denominator)
     if q == 1:
         return iv.mpf(p)
+    prec = iv.prec
+    if p.bit_length() <= prec and q.bit_length() <= prec:
+        P, Q = from_int(p), from_int(q)
+        return iv.make_mpf((mpf_div(P, Q, prec, round_floor), mpf_div(P, Q, prec, round_ceiling)))
     return iv.mpf(p) / q
 
 
