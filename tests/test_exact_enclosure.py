@@ -162,7 +162,7 @@ def test_tiny_epsilon_is_refined_until_its_digits_are_certified():
     f, df = sympy.lambdify(W, h, "mpmath"), sympy.lambdify(W, sympy.diff(h, W), "mpmath")
     with mpmath.workdps(80):
         values = [f(mpmath.findroot(df, mpmath.mpf(p.W.decimal(20)))) for p in ls.points
-                  if p.extremum == "min"]
+                  if p.is_local_min]
         eps = max(values) - min(values)
         assert mpmath.mpf(ls.epsilon.lo.numerator) / ls.epsilon.lo.denominator <= eps * (1 + mpmath.mpf(10) ** -20)
         assert mpmath.nstr(eps, 12) == mpmath.nstr(mpmath.mpf(ls.epsilon.decimal(30)), 12)

@@ -13,6 +13,7 @@ import time
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
                   json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
 from ..scalar.landscape import Timeout, certify
+from .deadline import hard_deadline, next_stage
 from ..scalar.maml import ADAPTATIONS
 from ..exact.realroots import PrecisionExhausted
 from ..render.report import text_table
@@ -55,8 +56,9 @@ def _main(argv) -> int:
     for ts in tasksets:
         progress: list = []
         try:
-            ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                         progress=progress)
+            with hard_deadline(deadline, lambda: next_stage(progress)):
+                ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
+                             progress=progress.append)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"

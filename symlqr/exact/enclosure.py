@@ -67,6 +67,14 @@ class Enclosure:
             return f"[{_directed(self.lo, 2, down=True)}, {_directed(self.hi, 2, down=False)}]"
         return format_rounded(self.lo, k)
 
+    def __float__(self) -> float:
+        """The midpoint as a float (for plots and quick looks; not certified).
+
+        >>> float(Enclosure(Fraction(1, 4), Fraction(3, 4)))
+        0.5
+        """
+        return float((self.lo + self.hi) / 2)
+
     def outward(self, digits: int) -> list:
         """``[lo, hi]`` rounded outward to decimals of ``digits`` significant digits."""
         return [_round_decimal(self.lo, digits, down=True), _round_decimal(self.hi, digits, down=False)]
