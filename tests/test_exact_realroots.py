@@ -214,3 +214,18 @@ def test_distinct_decimals_tell_apart_numbers_that_differ_beyond_the_digits():
     assert values[1] < values[3] < values[2] < values[0]
     assert len(out[3].replace(".", "").lstrip("0")) >= 30           # it took ~31 digits
     assert sqrt2.decimal(6) == "1.41421"
+
+
+def test_negative_roots_refine_by_newton_like_their_mirror_images():
+    """mpf_to_fraction lost the sign of negative numbers, so every Newton
+    proposal for a negative root was rejected and refinement fell back to
+    bisection (34 s instead of 0.08 s for -sqrt(2) to 20000 bits). The brackets
+    of -sqrt(2) and sqrt(2) now narrow alike."""
+    from mpmath import mpf
+    from symlqr.exact.intervals import mpf_to_fmpq, mpf_to_fraction
+    assert mpf_to_fraction(mpf(-0.375)) == Fraction(-3, 8)
+    assert mpf_to_fmpq(mpf(-0.375)) == flint.fmpq(-3, 8)
+    neg, pos = (r for r, _ in real_roots(flint.fmpq_poly([-2, 0, 1])))
+    neg.refine_bits(2000)
+    pos.refine_bits(2000)
+    assert (neg.lo, neg.hi) == (-pos.hi, -pos.lo)

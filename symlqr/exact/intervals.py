@@ -29,22 +29,22 @@ __all__ = ["mpf_to_fraction", "mpf_to_fmpq", "iv_to_fractions", "iv_from_fractio
 def mpf_to_fraction(x) -> Fraction:
     """Exact value of a finite mpmath ``mpf`` as a Fraction.
 
-    >>> mpf_to_fraction(mpf(0.375))
-    Fraction(3, 8)
+    >>> mpf_to_fraction(mpf(0.375)), mpf_to_fraction(mpf(-0.375))
+    (Fraction(3, 8), Fraction(-3, 8))
     """
-    man, exp = mpf(x).man_exp
-    man = int(man)
+    sign, man, exp, _bc = mpf(x)._mpf_
+    man = -int(man) if sign else int(man)
     return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
 
 
 def mpf_to_fmpq(x) -> flint.fmpq:
     """Exact value of a finite mpmath ``mpf`` (or its raw ``_mpf_`` tuple) as an ``fmpq``.
 
-    >>> mpf_to_fmpq(mpf(0.375))
-    3/8
+    >>> mpf_to_fmpq(mpf(-0.375))
+    -3/8
     """
-    _sign, man, exp, _bc = x if isinstance(x, tuple) else x._mpf_
-    man = int(man)
+    sign, man, exp, _bc = x if isinstance(x, tuple) else x._mpf_
+    man = -int(man) if sign else int(man)
     return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** (-exp))
 
 
