@@ -26,6 +26,7 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import simplest_between
 
 __all__ = ["trap_boxes", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
@@ -54,9 +55,20 @@ def arb_to_iv(x) -> "iv.mpf":
 
 
 def _dyadic(x) -> Fraction:
-    man, exp = x.mid().man_exp()
-    man, exp = int(man), int(exp)
-    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** -exp)
+    """A short dyadic rational near the midpoint of the ball ``x`` (about 8 bits
+    finer than its radius, at most 64 bits): exact Taylor shifts stay cheap."""
+    mid, rad = x.mid(), x.rad()
+    bits = 64 if rad == 0 else int(min(64, max(16, 8 - float(rad.log_base(2)))))
+    if abs(mid) > 1:
+        bits += int(float(abs(mid).log_base(2)))
+    man = int((mid * 2 ** bits).floor().unique_fmpz())
+    return Fraction(man, 2 ** bits)
+
+
+def _centre(p0: Fraction, p1: Fraction) -> Fraction:
+    """A short rational between ``p0`` and ``p1``."""
+    a, b = min(p0, p1), max(p0, p1)
+    return simplest_between(a, b) if a < b else a
 
 
 def rows_in_p(f) -> list:
@@ -98,7 +110,7 @@ def _trap_step(brows, B, p0, p1):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
     if not B.is_finite():
         return None
-    c, w0 = (p0 + p1) / 2, _dyadic(B)
+    c, w0 = _centre(p0, p1), _dyadic(B)
     g, g_t, g_s = _shifted(brows, w0, c)
     S = arb_between(p0 - c, p1 - c)
     span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
@@ -107,13 +119,13 @@ def _trap_step(brows, B, p0, p1):
     for _attempt in range(5):
         fW = _eval(g_t, T, S)
         if fW.contains(0):
-            return None
+            return _fenced(g, T0, S, w0)
         reach = T0 + (-_eval(g_s, T, S) / fW) * span       # W(p) for p in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
-        return None
+        return _fenced(g, T0, S, w0)
     T = reach
     move = (reach - T0).abs_upper()
     # interval Newton at p1 tightens the ball (the branch is its only root)
@@ -126,6 +138,25 @@ def _trap_step(brows, B, p0, p1):
         T1 = T1.intersection(N)
     w = flint.arb(to_fmpq(w0))
     return T + w, T1 + w
+
+
+def _fenced(g, T0, S, w0):
+    """Fallback of :func:`_trap_step` where ``f_W`` may vanish (near a fold):
+    a box ``T0 + [-r, r]`` whose two ends are no root of ``g`` for any ``s`` in
+    ``S`` (``g`` excludes 0 there) holds the branch over the whole step, since
+    the branch would have to cross an end to leave. The ball at the step's end
+    is then the box itself."""
+    base = max(T0.rad().abs_upper(), flint.arb(2) ** -100)
+    for k in range(0, 120, 6):
+        r = base * flint.arb(2) ** k
+        T = T0 + flint.arb(0, r)
+        ends = (T0.lower() - r, T0.upper() + r)
+        if all(not _eval(g, flint.arb(e), S).contains(0) for e in ends):
+            w = flint.arb(to_fmpq(w0))
+            return T + w, T + w
+        if r > 1:
+            break
+    return None
 
 
 def trap_boxes(f, B, nodes: list) -> Optional[list]:
@@ -158,7 +189,7 @@ class ValueSlope:
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
         denominator is not separated from 0 there)."""
         with flint.ctx.workprec(128):
-            c, w0 = (p0 + p1) / 2, _dyadic(Y)
+            c, w0 = _centre(p0, p1), _dyadic(Y)
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
             num = _mean_value(self.top, w0, c, T, S)

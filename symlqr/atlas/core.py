@@ -14,11 +14,12 @@ double root, no two factors share a root, no factor meets a wall and the walls
 neither meet nor degenerate -- all *inside the closure of the domain* -- the
 stationary points move continuously without meeting, so their number, order
 and types are constant. The candidate values are the real roots of
-discriminants, resultants and leading coefficients in ``W`` (exact, FLINT),
-isolated exactly; at each candidate ``c`` the common root ``W_c`` is computed
-exactly in the number field QQ(c) (Euclid's algorithm modulo the minimal
-polynomial of ``c``) and the signs of the walls at ``(W_c, c)`` are decided
-exactly, which labels the candidate:
+discriminants, resultants and leading coefficients in ``W`` (exact: evaluated
+at integers and interpolated, :mod:`~symlqr.atlas.eliminate`), isolated
+exactly; at each candidate ``c`` the common root ``W_c`` is enclosed from the
+first subresultant in ball arithmetic and the signs of the walls at
+``(W_c, c)`` are decided on balls that exclude 0, which labels the candidate
+(:mod:`~symlqr.atlas.events`):
 
 * ``fold``   -- ``h' = h'' = 0`` at a point inside the domain (equation (3));
 * ``domain`` -- a stationary point reaches a wall (enters or leaves the domain),
@@ -26,10 +27,13 @@ exactly, which labels the candidate:
 
 candidates whose event lies outside the domain are dropped. Which minimum is
 global can change only where two minima have equal values (a ``switch``): on
-each piece the value of every minimum is trapped by exact root counting in
-``p`` and enclosed by interval arithmetic, which proves there is no switch, or
-certified bisection in ``p`` encloses one. The counts on every piece are read
-from a full :func:`~symlqr.scalar.landscape.certify` at a rational point inside it.
+each piece every minimum's branch is continued in validated boxes and the
+slope of its value enclosed (:mod:`~symlqr.atlas.branches`), which proves the
+global minimum constant, or a change between two certified points encloses a
+switch (:mod:`~symlqr.atlas.switches`); where neither succeeds the piece
+carries no global/spurious label and the atlas is not certified. The counts on
+every piece are read from a full :func:`~symlqr.scalar.landscape.certify` at a
+rational point inside it.
 
 >>> from symlqr.tasks import figure
 >>> at = atlas(figure("fig1"), "eta", Fraction(1, 20), Fraction(3, 10))

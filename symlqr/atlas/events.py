@@ -192,26 +192,30 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
                         not _bi_ball(coeffs_in_w(L), w, x).contains(0)
                         for L in fam.bound_polys[1:]):
                     return "outside", w
-                signs = []
-                for num, den in cond_rows:
-                    s = []
-                    for rows in (num, den):
-                        v = _bi_ball(rows, w, x)
-                        if v > 0:
-                            s.append(1)
-                        elif v < 0:
-                            s.append(-1)
-                        elif any(divides(from_rows(z), from_rows(rows)) for z in zero_rows):
-                            s.append(0)
-                        else:
-                            s.append(None)
-                    signs.append(None if None in s else s[0] * s[1])
+                signs = [_condition_sign(num, den, w, x, zero_rows) for num, den in cond_rows]
                 if any(sg is not None and sg < 0 for sg in signs):
                     return "outside", w
                 if None not in signs:
                     return ("boundary" if 0 in signs else "inside"), w
         bits *= 2
     return "unresolved", None
+
+
+def _condition_sign(num: list, den: list, w, x, zero_rows: list) -> Optional[int]:
+    """Sign of the domain condition ``num / den`` at ``(w, x)`` (balls): +-1
+    from balls that exclude 0, 0 on the event's own wall, None if undecided."""
+    s = []
+    for rows in (num, den):
+        v = _bi_ball(rows, w, x)
+        if v > 0:
+            s.append(1)
+        elif v < 0:
+            s.append(-1)
+        elif any(divides(from_rows(z), from_rows(rows)) for z in zero_rows):
+            s.append(0)
+        else:
+            return None
+    return s[0] * s[1]
 
 
 KIND_TEXT = {

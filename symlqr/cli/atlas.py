@@ -57,7 +57,7 @@ def _main(argv) -> int:
     if args.timeout is not None and not args.timeout > 0:
         raise InputError("--timeout must be > 0 seconds")
     plot = load_plot(args.plot) if args.plot else None
-    if param == "eta" and args.eta is None and (args.task or args.tasks_file):
+    if param == "eta" and args.eta is None and (args.task or args.tasks_file or args.distribution):
         args.eta = "1"                          # unused: eta is the varied parameter
     tasksets = tasksets_from_args(args)
     if len(tasksets) != 1:

@@ -105,6 +105,7 @@ class MamlObjective:
         self._D = [lqr.closed_loop_denominator(t) for t in self.tasks]
         self._c = [lqr.stationarity_poly(t) for t in self.tasks]
         self._pieces: dict = {}
+        self._slopes: dict = {}
         self._maps: dict = {}
         self._conditions: dict = {}
         self._optimum: dict = {}
@@ -130,6 +131,12 @@ class MamlObjective:
                 total = total + to_fmpq(w) * adapted_cost(t, self.adapted(i, mode))
             self._pieces[mode] = total
         return self._pieces[mode]
+
+    def slope(self, mode: tuple = ()) -> RationalFunction:
+        """``h'`` on ``mode`` (cached: at degree 1000 the reduction by a gcd costs seconds)."""
+        if mode not in self._slopes:
+            self._slopes[mode] = self.piece(mode).derivative()
+        return self._slopes[mode]
 
     def optimum_condition(self, i: int, mode: tuple = ()) -> RationalFunction:
         """``c_i(F_i(W))``: it vanishes (with ``F_i(W)`` stable) exactly where
