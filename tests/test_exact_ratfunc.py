@@ -140,3 +140,11 @@ def test_conversions_between_fraction_and_fmpq_are_exact_and_refuse_floats():
         to_fmpq(0.5)
     with pytest.raises(TypeError):
         to_fmpq(True)
+
+
+@settings(max_examples=20, deadline=None)
+@given(rat_funcs)
+def test_to_sympy_round_trips_through_from_sympy(fa):
+    f, ef = fa
+    assert _same(f, f.to_sympy(X))
+    assert RationalFunction.from_sympy(f.to_sympy(X), X) == f

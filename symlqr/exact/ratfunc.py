@@ -21,7 +21,8 @@ from typing import Iterable
 import flint
 import sympy
 
-__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str"]
+__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str",
+           "poly_to_sympy"]
 
 
 def to_fmpq(x) -> flint.fmpq:
@@ -61,6 +62,12 @@ def poly_from_coeffs(coeffs: Iterable) -> flint.fmpq_poly:
 def poly_str(p: flint.fmpq_poly, var: str = "W") -> str:
     """Readable string of a polynomial in ``var``."""
     return str(p).replace("x", var)
+
+
+def poly_to_sympy(p: flint.fmpq_poly, var: sympy.Symbol) -> sympy.Expr:
+    """The polynomial as a sympy expression in ``var``."""
+    return sum((sympy.Rational(int(c.p), int(c.q)) * var**k
+                for k, c in enumerate(p.coeffs())), sympy.Integer(0))
 
 
 class RationalFunction:
@@ -116,6 +123,15 @@ class RationalFunction:
         conv = lambda P: poly_from_coeffs(
             [Fraction(int(c.p), int(c.q)) for c in reversed(P.all_coeffs())])
         return cls(conv(pn), conv(pd))
+
+    def to_sympy(self, var: sympy.Symbol) -> sympy.Expr:
+        """The function as a sympy expression in ``var`` (display, exploration, tests).
+
+        >>> W = RationalFunction.identity()
+        >>> ((W + 1) / (2 * W)).to_sympy(sympy.Symbol("x"))
+        (x/2 + 1/2)/x
+        """
+        return poly_to_sympy(self.num, var) / poly_to_sympy(self.den, var)
 
     # -- arithmetic -------------------------------------------------------
     @staticmethod
