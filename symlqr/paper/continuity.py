@@ -34,6 +34,7 @@ from .equation3 import hs_system, nonconstant_gradient_system
 from ..exact.enclosure import Enclosure
 from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import MamlObjective
+from ..exact.precision import MAX_BITS
 from ..exact.realroots import real_roots, squarefree_factors
 from ..tasks import FIELDS, InputError, Task, TaskSet, parse_rational
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
@@ -233,7 +234,7 @@ _CACHE: dict = {}
 _CACHE_SIZE = 256
 
 
-def family_point(taskset: TaskSet, delta, max_bits: int = 4000,
+def family_point(taskset: TaskSet, delta, max_bits: int = MAX_BITS,
                  deadline: Optional[float] = None, digits: int = 30) -> FamilyPoint:
     """Certify ``h`` at ``t(delta)`` (results are cached per task set and delta).
 
@@ -326,7 +327,7 @@ def _dec(x: Fraction, digits: int = 4) -> str:
 
 
 def epsilon_sweep(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                  max_bits: int = 4000, deadline: Optional[float] = None) -> FamilySweep:
+                  max_bits: int = MAX_BITS, deadline: Optional[float] = None) -> FamilySweep:
     """``epsilon(delta)`` at ``delta = 0`` and at each delta, certified.
 
     >>> from symlqr.tasks import figure
@@ -450,7 +451,7 @@ def _regularity_rows(named: list) -> list:
     ]
 
 
-def assumption1_checks(taskset: TaskSet, digits: int = 20, max_bits: int = 4000,
+def assumption1_checks(taskset: TaskSet, digits: int = 20, max_bits: int = MAX_BITS,
                        deadline: Optional[float] = None) -> tuple[list, dict]:
     """Checks of ``proofs/assumption1.py``.
 
@@ -579,7 +580,7 @@ def _sampled_regularity(sweep: FamilySweep) -> list:
 
 
 def theorem4_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                    max_bits: int = 4000, deadline: Optional[float] = None,
+                    max_bits: int = MAX_BITS, deadline: Optional[float] = None,
                     digits: int = 20) -> tuple[list, dict]:
     """Checks of ``proofs/theorem4.py``: Theorem 4 with ``l(W, t) = h(W; t)``,
     ``t`` all task parameters, ``t_bar = t(0)`` and ``t = t(delta)`` sampled.
@@ -618,7 +619,7 @@ def theorem4_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPS
 
 
 def proposition5_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                        max_bits: int = 4000, deadline: Optional[float] = None,
+                        max_bits: int = MAX_BITS, deadline: Optional[float] = None,
                         digits: int = 20) -> tuple[list, dict]:
     """Checks of ``proofs/proposition3.py``: Proposition 5 (the formal
     Proposition 3) on the delta family of the given tasks.
