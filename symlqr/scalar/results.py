@@ -133,7 +133,9 @@ class Landscape:
         d = self.digits
         ends = [x for di in self.domain for x in (di.lo, di.hi) if x is not None]
         numbers = ends + [p.W for p in self.points]
-        dec = dict(zip(map(id, numbers), distinct_decimals(numbers, d)))
+        exact = [x for x in numbers if isinstance(x, RealAlgebraic)]
+        dec = {id(x): x.decimal(d) for x in numbers}     # boxes: their certified digits
+        dec.update(zip(map(id, exact), distinct_decimals(exact, d)))
         doc = {
             "name": self.taskset.name,
             "adaptation": self.adaptation,
