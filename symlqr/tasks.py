@@ -36,7 +36,7 @@ _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII
 _FRACTION = re.compile(r"[+-]?\d+/\d+", re.ASCII)
 MAX_TEXT = 5000        # characters in one number
 MAX_EXPONENT = 5000    # |e| in 1e-5000
-MAX_BITS = 16610       # bits of an integer with MAX_TEXT digits
+MAX_INPUT_BITS = 16610  # bits of an integer with MAX_TEXT digits (not a precision: see exact.precision)
 
 
 @contextmanager
@@ -113,7 +113,7 @@ def as_rational(x, what: str = "value") -> Fraction:
     if isinstance(x, Fraction):
         return x
     if isinstance(x, int):
-        if x.bit_length() > MAX_BITS:
+        if x.bit_length() > MAX_INPUT_BITS:
             raise InputError(f"{what}: integer has more than {MAX_TEXT} digits")
         return Fraction(x)
     if isinstance(x, str):

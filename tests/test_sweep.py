@@ -123,8 +123,10 @@ def test_points_that_cannot_be_decided_get_a_row_with_the_reason():
     slow = evaluate(make_points([Source.of(figure("fig3d"))], [])[0], Options(timeout=1e-4))
     assert slow["status"] == "timeout" and slow["epsilon"] is None
     big = Source.of(Distribution.parse("A=1,B=1,Q=uniform(1,5),R=1,n=60"), eta="0.1")
-    row = evaluate(make_points([big], [])[0], Options())
+    row = evaluate(make_points([big], [])[0], Options(engine="exact"))
     assert row["status"] == "too large" and "60 distinct tasks" in row["reason"]
+    row = evaluate(make_points([big], [])[0], Options())        # auto: the interval engine
+    assert row["status"] == "certified" and row["engine"] == "interval"
 
 
 def test_parquet_and_csv_hold_the_same_rows(tmp_path):
@@ -228,7 +230,8 @@ def test_ctrl_c_stops_local_workers_at_once_with_one_line_and_no_table(tmp_path)
     out = tmp_path / "t.csv"
     p = subprocess.Popen([sys.executable, "-m", "symlqr.sweep", "--distribution",
                           "A=uniform(0.99,1.01),B=1,Q=1,R=1", "--n", "20", "--eta", "0.01",
-                          "--grid", "seed=0:9:10", "--workers", "2", "--output", str(out)],
+                          "--grid", "seed=0:9:10", "--workers", "2", "--engine", "exact",
+                          "--output", str(out)],
                          start_new_session=True, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     time.sleep(4)                                   # workers deep in root isolation

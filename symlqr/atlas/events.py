@@ -23,6 +23,7 @@ import flint
 
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import to_fmpq
+from ..exact.precision import MAX_BITS
 from ..exact.realroots import RealAlgebraic
 from .bivariate import coeffs_in_w, deg_w, divides, from_rows, in_p
 from .eliminate import as_fmpq_poly, eliminant
@@ -144,7 +145,7 @@ def candidate_polys(fam: Family, check=None) -> list:
     return out
 
 
-def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096):
+def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = MAX_BITS):
     """Decide an event at the candidate ``c``.
 
     The common root ``W_c`` of the two polynomials of the event at ``p = c`` is

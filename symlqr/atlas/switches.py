@@ -28,13 +28,13 @@ piece carries no global/spurious label (``Piece.decided`` is False).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Optional
 
 from mpmath import iv
 
+from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
@@ -103,17 +103,6 @@ def on_bound_global(fam: Family, ls: Landscape, p: Fraction) -> bool:
     return False
 
 
-@contextmanager
-def _iv_prec(bits: int):
-    """mpmath's interval context at ``bits`` of precision (it has no ``workprec``)."""
-    old = iv.prec
-    iv.prec = bits
-    try:
-        yield
-    finally:
-        iv.prec = old
-
-
 def _box(u: Fraction, v: Fraction):
     return iv.mpf([iv_from_fraction(u).a, iv_from_fraction(v).b])
 
@@ -157,7 +146,7 @@ class SwitchSearch:
         L, x = known[0]
         forward = x == nodes[0]
         travel = nodes if forward else nodes[::-1]
-        with _iv_prec(96):
+        with iv_workprec(96):
             for k in self.minima:
                 self.check()
                 a = factor_of(self.fam, L.points[k], x)
@@ -187,7 +176,7 @@ class SwitchSearch:
             sl = self.slopes(nodes, known)
             if sl is None:
                 continue
-            with _iv_prec(96):
+            with iv_workprec(96):
                 ok = True
                 for j in self.minima:
                     if j == g:

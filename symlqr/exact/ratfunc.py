@@ -21,8 +21,8 @@ from typing import Iterable
 import flint
 import sympy
 
-__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs",
-           "poly_str", "poly_sign_at", "poly_to_sympy"]
+__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str",
+           "poly_to_sympy"]
 
 
 def to_fmpq(x) -> flint.fmpq:
@@ -62,12 +62,6 @@ def poly_from_coeffs(coeffs: Iterable) -> flint.fmpq_poly:
 def poly_str(p: flint.fmpq_poly, var: str = "W") -> str:
     """Readable string of a polynomial in ``var``."""
     return str(p).replace("x", var)
-
-
-def poly_sign_at(p: flint.fmpq_poly, x) -> int:
-    """Exact sign (-1, 0, 1) of polynomial ``p`` at the rational ``x``."""
-    v = p(to_fmpq(x))
-    return (v > 0) - (v < 0)
 
 
 def poly_to_sympy(p: flint.fmpq_poly, var: sympy.Symbol) -> sympy.Expr:
@@ -131,6 +125,12 @@ class RationalFunction:
         return cls(conv(pn), conv(pd))
 
     def to_sympy(self, var: sympy.Symbol) -> sympy.Expr:
+        """The function as a sympy expression in ``var`` (display, exploration, tests).
+
+        >>> W = RationalFunction.identity()
+        >>> ((W + 1) / (2 * W)).to_sympy(sympy.Symbol("x"))
+        (x/2 + 1/2)/x
+        """
         return poly_to_sympy(self.num, var) / poly_to_sympy(self.den, var)
 
     # -- arithmetic -------------------------------------------------------

@@ -17,6 +17,7 @@ from ..exact.realroots import real_roots
 from ..tasks import Task, TaskSet
 from .equation3 import hs_system, nonconstant_gradient_system
 from .family import hessian_at_optimum, regularity
+from ..exact.precision import MAX_BITS
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["assumption1_checks", "regularity_rows"]
@@ -63,7 +64,7 @@ def regularity_rows(named: list) -> list:
     ]
 
 
-def assumption1_checks(taskset: TaskSet, digits: int = 20, max_bits: int = 4000,
+def assumption1_checks(taskset: TaskSet, digits: int = 20, max_bits: int = MAX_BITS,
                        deadline: Optional[float] = None) -> tuple[list, dict]:
     """Checks of ``proofs/assumption1.py``.
 

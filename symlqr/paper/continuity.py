@@ -36,6 +36,7 @@ from .family import (DEFAULT_DELTAS, DEFAULT_EPSILON, MAX_DELTAS, FamilyPoint, F
                      hessian_at_optimum, parameter_distance, parameter_spread, regularity,
                      short_decimal)
 from ..tasks import TaskSet
+from ..exact.precision import MAX_BITS
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
 __all__ = ["DEFAULT_DELTAS", "DEFAULT_EPSILON", "delta_family", "parameter_distance",
@@ -88,7 +89,7 @@ def _sampled_regularity(sweep: FamilySweep) -> list:
 
 
 def theorem4_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                    max_bits: int = 4000, deadline: Optional[float] = None,
+                    max_bits: int = MAX_BITS, deadline: Optional[float] = None,
                     digits: int = 20) -> tuple[list, dict]:
     """Checks of ``proofs/theorem4.py``: Theorem 4 with ``l(W, t) = h(W; t)``,
     ``t`` all task parameters, ``t_bar = t(0)`` and ``t = t(delta)`` sampled.
@@ -127,7 +128,7 @@ def theorem4_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPS
 
 
 def proposition5_checks(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                        max_bits: int = 4000, deadline: Optional[float] = None,
+                        max_bits: int = MAX_BITS, deadline: Optional[float] = None,
                         digits: int = 20) -> tuple[list, dict]:
     """Checks of ``proofs/proposition3.py``: Proposition 5 (the formal
     Proposition 3) on the delta family of the given tasks.

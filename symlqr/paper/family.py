@@ -36,6 +36,7 @@ from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import MamlObjective
 from ..exact.realroots import real_roots, squarefree_factors
 from ..tasks import FIELDS, InputError, Task, TaskSet
+from ..exact.precision import MAX_BITS
 from .verdicts import FAILS, HOLDS, UNDECIDED
 
 __all__ = ["DEFAULT_DELTAS", "DEFAULT_EPSILON", "MAX_DELTAS", "delta_family",
@@ -203,7 +204,7 @@ _CACHE: dict = {}
 _CACHE_SIZE = 256
 
 
-def family_point(taskset: TaskSet, delta, max_bits: int = 4000,
+def family_point(taskset: TaskSet, delta, max_bits: int = MAX_BITS,
                  deadline: Optional[float] = None, digits: int = 30) -> FamilyPoint:
     """Certify ``h`` at ``t(delta)`` (results are cached per task set and delta).
 
@@ -296,7 +297,7 @@ def short_decimal(x: Fraction, digits: int = 4) -> str:
 
 
 def epsilon_sweep(taskset: TaskSet, deltas=DEFAULT_DELTAS, epsilon=DEFAULT_EPSILON,
-                  max_bits: int = 4000, deadline: Optional[float] = None) -> FamilySweep:
+                  max_bits: int = MAX_BITS, deadline: Optional[float] = None) -> FamilySweep:
     """``epsilon(delta)`` at ``delta = 0`` and at each delta, certified.
 
     >>> from symlqr.tasks import figure

@@ -39,6 +39,7 @@ from ..exact.enclosure import Enclosure
 from ..scalar.landscape import Landscape, certify
 from ..scalar.maml import adaptation_map
 from ..exact.ratfunc import RationalFunction, to_fmpq
+from ..exact.precision import bits_for_digits
 from ..exact.realroots import PrecisionExhausted, RealAlgebraic, real_roots
 from ..tasks import InputError, Task, TaskSet
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
@@ -55,7 +56,7 @@ PER_TASK_NOTE = ("a single-task statement: with k > 1 tasks it is evaluated on e
 # small exact helpers
 # ---------------------------------------------------------------------------
 def _bits(digits: int) -> int:
-    return int(digits * 3.33) + 16
+    return bits_for_digits(digits)
 
 
 def _enclose(w: RealAlgebraic, f: RationalFunction, digits: int) -> Enclosure:

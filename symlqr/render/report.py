@@ -35,7 +35,7 @@ def point_label(p: dict) -> str:
 def _interval(d: dict) -> str:
     lo = "(" + d["lo"]
     hi = d["hi"] + ")"
-    if d["lo"] == d["hi"]:
+    if d.get("isolated"):              # decided exactly by the engine
         return "{" + d["lo"] + "} (isolated point)"
     return f"{lo}, {hi}"
 

@@ -30,7 +30,7 @@ from typing import Callable, Optional
 
 from .kinds import PointKind, point_label
 from ..exact.enclosure import Enclosure
-from ..exact.realroots import RealAlgebraic
+from ..exact.realroots import RealAlgebraic, distinct_decimals
 from ..tasks import TaskSet
 
 __all__ = ["DomainInterval", "StationaryPoint", "Landscape", "RENDERERS"]
@@ -131,6 +131,11 @@ class Landscape:
     def to_dict(self) -> dict:
         """The JSON document of ``python -m symlqr.certify --json``."""
         d = self.digits
+        ends = [x for di in self.domain for x in (di.lo, di.hi) if x is not None]
+        numbers = ends + [p.W for p in self.points]
+        exact = [x for x in numbers if isinstance(x, RealAlgebraic)]
+        dec = {id(x): x.decimal(d) for x in numbers}     # boxes: their certified digits
+        dec.update(zip(map(id, exact), distinct_decimals(exact, d)))
         doc = {
             "name": self.taskset.name,
             "adaptation": self.adaptation,
@@ -138,8 +143,8 @@ class Landscape:
             "weights": [str(w) for w in self.taskset.weights],
             "tasks": [t.to_dict() for t in self.taskset.tasks],
             "digits": d,
-            "domain": [_interval_doc(iv_, d) for iv_ in self.domain],
-            "stationary_points": [_point_doc(p, d) for p in self.points],
+            "domain": [_interval_doc(iv_, d, dec) for iv_ in self.domain],
+            "stationary_points": [_point_doc(p, d, dec) for p in self.points],
             "counts": self.counts(),
             "min_value": None if self.min_value is None else self.min_value.decimal(d),
             "min_value_interval": None if self.min_value is None else self.min_value.outward(d + 5),
@@ -201,22 +206,25 @@ def _label_of_doc(p: dict) -> str:
     return point_label(PointKind(p["type"]), p.get("global"), ext)
 
 
-def _end_doc(x: Optional[RealAlgebraic], digits: int, inf: str):
+def _end_doc(x: Optional[RealAlgebraic], dec: dict, inf: str):
     if x is None:
         return inf, None
-    return x.decimal(digits), [str(x.lo), str(x.hi)]
+    return dec[id(x)], [str(x.lo), str(x.hi)]
 
 
-def _interval_doc(di: DomainInterval, digits: int) -> dict:
-    lo, lo_iv = _end_doc(di.lo, digits, "-inf")
-    hi, hi_iv = _end_doc(di.hi, digits, "inf")
-    return {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
-            "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
-            "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
+def _interval_doc(di: DomainInterval, digits: int, dec: dict) -> dict:
+    lo, lo_iv = _end_doc(di.lo, dec, "-inf")
+    hi, hi_iv = _end_doc(di.hi, dec, "inf")
+    doc = {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
+           "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
+           "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
+    if di.is_point:                  # decided from the structure, not from decimals
+        doc["isolated"] = True
+    return doc
 
 
-def _point_doc(p: StationaryPoint, digits: int) -> dict:
-    doc = {"W": p.W.decimal(digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
+def _point_doc(p: StationaryPoint, digits: int, dec: dict) -> dict:
+    doc = {"W": dec[id(p.W)], "W_interval": [str(p.W.lo), str(p.W.hi)],
            "type": p.kind.value, "extremum": "none" if p.extremum is None else p.extremum.value,
            "multiplicity": p.multiplicity, "kind": "kink" if p.at_kink else "smooth",
            "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),

@@ -32,7 +32,8 @@ from .maml import MamlObjective
 from .results import DomainInterval, StationaryPoint
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq
-from ..exact.realroots import MAX_BITS, RealAlgebraic, count_real_roots
+from ..exact.precision import MAX_BITS, bits_for_digits
+from ..exact.realroots import RealAlgebraic, count_real_roots
 
 __all__ = ["Value", "Valued", "Minima", "compare", "exactly_equal", "point_values",
            "global_minima", "values_and_minima", "lower_bound", "MINPOLY_MAX_DEGREE", "start_bits"]
@@ -43,7 +44,7 @@ MINPOLY_MAX_DEGREE = 48
 
 def start_bits(digits: int) -> int:
     """Bits of the first enclosure of a value reported with ``digits`` digits."""
-    return int(digits * 3.33) + 16
+    return bits_for_digits(digits)
 
 
 class Value:
@@ -169,6 +170,7 @@ class Valued:
     candidates: list
     lower_bound: Enclosure
     bits: int
+    digits: int = 30
 
 
 def point_values(objective: MamlObjective, points: list[StationaryPoint],
@@ -185,7 +187,7 @@ def point_values(objective: MamlObjective, points: list[StationaryPoint],
     bound = lower_bound(objective, bits)
     domain, boundary = _domain_limits(objective, comps, bits)
     cands = [(v, p) for p, v in valued if p.is_local_min] + [(v, None) for v in boundary]
-    return Valued([p for p, _v in valued], domain, cands, bound, bits)
+    return Valued([p for p, _v in valued], domain, cands, bound, bits, digits)
 
 
 def values_and_minima(objective: MamlObjective, points: list[StationaryPoint],
@@ -230,6 +232,21 @@ def _lowest(cands: list, bits: int, max_bits: int, check: Check):
         ref = min(smaller, key=lambda c: c[0].enclose(bits).hi)[0]
 
 
+def _epsilon(ref: Value, mins: list, digits: int, bits: int, max_bits: int) -> Enclosure:
+    """``max h(local minima) - min h``, enclosed, refined (on copies of the
+    points, so no reported bracket narrows) until its decimal certifies
+    ``digits`` digits or past ``max_bits``."""
+    start = bits
+    while True:
+        encs = [v.enclose(bits) if bits == start or v.exact is not None
+                else Enclosure.of(v.point.copy().enclose(v.func, bits)) for v in [ref] + mins]
+        m, his = encs[0], encs[1:]
+        eps = Enclosure(max(Fraction(0), max(e.lo for e in his) - m.hi), max(e.hi for e in his) - m.lo)
+        if eps.certified_digits(digits) == digits or 2 * bits > max_bits:
+            return eps
+        bits *= 2
+
+
 def global_minima(val: Valued, max_bits: int = MAX_BITS, check: Check = no_check) -> Minima:
     """The least value among the local minima and the limits at the open ends;
     which minima attain it (exact ties), epsilon, and what stays undecided."""
@@ -269,8 +286,7 @@ def global_minima(val: Valued, max_bits: int = MAX_BITS, check: Check = no_check
         if all(p.is_global for _v, p in minima):
             epsilon = Enclosure.exact(0)
         else:
-            his = [v.enclose(bits) for v, _p in minima]
-            epsilon = Enclosure(max(Fraction(0), max(e.lo for e in his) - min_value.hi),
-                                max(e.hi for e in his) - min_value.lo)
+            epsilon = _epsilon(ref, [v for v, _p in minima], val.digits, bits,
+                               bits if any_undecided else max_bits)
     return Minima(points, val.domain, min_value, attained, epsilon, val.lower_bound,
                   undecided)
