@@ -149,7 +149,7 @@ def test_interrupt_during_certification_writes_nothing(tmp_path, monkeypatch, ca
     monkeypatch.setattr(command, "certify_landscape", interrupted)
     out = tmp_path / "fig1.json"
     assert main(["fig1", "--output", str(out)]) == 130
-    assert capsys.readouterr().err == "python -m symlqr.certify: interrupted, nothing written\n"
+    assert capsys.readouterr().err == "python -m symlqr.certify: interrupted\n"
     assert os.listdir(tmp_path) == []
 
 

@@ -270,7 +270,7 @@ def test_sigint_stops_within_seconds_with_exit_130_and_writes_nothing(tmp_path):
     stdout, stderr = proc.communicate(timeout=60)
     assert time.monotonic() - t0 < 4
     assert proc.returncode == 130
-    assert stderr == "python -m symlqr.atlas: interrupted, nothing written\n" and stdout == ""
+    assert stderr == "python -m symlqr.atlas: interrupted\n" and stdout == ""
     assert os.listdir(tmp_path) == []
 
 

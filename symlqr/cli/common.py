@@ -302,7 +302,7 @@ def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted, nothing written", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except PrecisionExhausted as exc:
         print(f"{prog}: undecided: {exc}; the numbers are too large or too close together "
