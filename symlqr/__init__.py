@@ -18,9 +18,11 @@ the name ``symlqr.certify`` is the command-line module ``python -m symlqr.certif
 >>> import symlqr
 >>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
+>>> symlqr.certify_landscape(symlqr.figure("fig2"), method="fomaml", steps=2).counts()["attracting"]
+3
 """
 from .scalar.landscape import Landscape, StationaryPoint
-from .scalar.landscape import certify as certify_landscape
+from .scalar.fixedpoints import certify_variant as certify_landscape
 from .scalar.maml import MamlObjective
 from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
 

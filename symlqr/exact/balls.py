@@ -48,15 +48,33 @@ def ball_bounds(y: flint.arb) -> tuple[Fraction, Fraction]:
 
 
 class _Poly:
-    """``p`` as Arb polynomials, one per precision (built once)."""
+    """``p`` as Arb polynomials, one per precision (built once); ``prec`` is
+    the last precision that decided a sign (the next call starts there)."""
 
     def __init__(self, p: flint.fmpq_poly):
-        self.p, self.at = p, {}
+        self.p, self.at, self.prec = p, {}, 256
 
-    def __call__(self, x, prec: int) -> flint.arb:
+    def arb(self, prec: int) -> flint.arb_poly:
         if prec not in self.at:
             self.at[prec] = flint.arb_poly(self.p)
-        return self.at[prec](flint.arb(to_fmpq(x)))
+        return self.at[prec]
+
+    def __call__(self, x, prec: int) -> flint.arb:
+        return self.arb(prec)(flint.arb(to_fmpq(x)))
+
+
+_CACHE: dict = {}
+
+
+def _poly(p: flint.fmpq_poly) -> _Poly:
+    """A cached :class:`_Poly` (polynomials are kept alive by the cache)."""
+    key = id(p)
+    hit = _CACHE.get(key)
+    if hit is None or hit.p is not p:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        hit = _CACHE[key] = _Poly(p)
+    return hit
 
 
 def sign_at(p, x: Fraction, prec: int = 256) -> int:
@@ -66,15 +84,17 @@ def sign_at(p, x: Fraction, prec: int = 256) -> int:
     >>> sign_at(flint.fmpq_poly([-2, 0, 1]), Fraction(7, 5))
     -1
     """
-    ap = p if isinstance(p, _Poly) else _Poly(p)
+    ap = p if isinstance(p, _Poly) else _poly(p)
+    prec = max(prec, ap.prec)
     old = flint.ctx.prec
     try:
         while prec <= MAX_PREC:
             flint.ctx.prec = prec
             y = ap(x, prec)
             if not y.contains(0):
+                ap.prec = prec
                 return 1 if y > 0 else -1
-            prec *= 4
+            prec *= 2
     finally:
         flint.ctx.prec = old
     p = ap.p
@@ -90,21 +110,53 @@ def refine(r: RealAlgebraic, bits: int) -> None:
         return
     scale = max(Fraction(1), abs(r.lo), abs(r.hi))
     target = scale / (Fraction(2) ** bits)
-    ap = _Poly(r.poly)
+    ap = _poly(r.poly)
     s_lo = sign_at(ap, r.lo)
+    tries = 0
     while r.hi - r.lo > target:
+        if tries < 3 and r.hi - r.lo < scale / 2 ** 20 and _newton(r, ap, s_lo, target):
+            return
+        tries += 1
         m = r.lo + (r.hi - r.lo) / 2
         s = sign_at(ap, m)
         if s == 0:
             r.bisect()                      # exact path: a rational root
             if r.is_rational:
                 return
-            ap = _Poly(r.poly)
+            ap = _poly(r.poly)
             continue
         if s == s_lo:
             r.lo = m
         else:
             r.hi = m
+
+
+def _newton(r: RealAlgebraic, ap: _Poly, s_lo: int, target: Fraction) -> bool:
+    """Newton steps in Arb (midpoints only) from the middle of the bracket;
+    the new bracket ``c -+ target / 4`` is kept only if :func:`sign_at`
+    proves the sign change at its ends."""
+    prec = ap.prec + int(-(target.numerator.bit_length() - target.denominator.bit_length())) + 64
+    dp = _poly(ap.p.derivative())
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        P, D = ap.arb(prec), dp.arb(prec)
+        x = flint.arb(to_fmpq((r.lo + r.hi) / 2))
+        for _ in range(12):
+            d = D(x)
+            if d.contains(0):
+                return False
+            x = (x - P(x) / d).mid()
+        c = _dyadic(x)
+    finally:
+        flint.ctx.prec = old
+    lo, hi = c - target / 4, c + target / 4
+    if not (r.lo < lo < hi < r.hi):
+        return False
+    if sign_at(ap, lo) == s_lo and sign_at(ap, hi) == -s_lo:
+        r.lo, r.hi = lo, hi
+        return True
+    return False
 
 
 def enclose(r: RealAlgebraic, f: RationalFunction, bits: int,

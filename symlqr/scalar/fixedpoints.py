@@ -44,13 +44,14 @@ import flint
 
 from . import lqr
 from .variants import VariantObjective, root_bound
-from ..exact.balls import enclose as ball_enclose
+from ..exact.balls import enclose as ball_enclose, refine as ball_refine
 from ..exact.descartes import isolate_in
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq, to_fraction
 from ..exact.realroots import MAX_BITS, RealAlgebraic, simplest_between, sort_disjoint
 
-__all__ = ["FixedPoint", "FixedPoints", "fixed_points", "domain_components", "roots_in"]
+__all__ = ["FixedPoint", "FixedPoints", "fixed_points", "certify_variant", "domain_components",
+           "roots_in"]
 
 
 @dataclass
@@ -88,6 +89,74 @@ class FixedPoints:
 
     def attracting(self) -> list:
         return [p for p in self.points if p.stability == "attracting"]
+
+    def epsilon(self) -> Optional[Enclosure]:
+        """Largest ``h(w) - min h`` over the attracting points (for maml: the
+        epsilon of epsilon-globality)."""
+        gaps = [p.gap for p in self.attracting() if p.gap is not None]
+        if not gaps or any(p.is_global is None for p in self.attracting()):
+            return None
+        return Enclosure(max(g.lo for g in gaps), max(g.hi for g in gaps))
+
+    def counts(self) -> dict:
+        att = self.attracting()
+        c = {"stationary": len(self.points), "attracting": len(att),
+             "repelling": sum(p.stability == "repelling" for p in self.points),
+             "degenerate": sum(p.type == "degenerate" for p in self.points)}
+        if self.method == "maml":
+            c.update({"min": sum(p.type == "min" for p in self.points),
+                      "max": sum(p.type == "max" for p in self.points),
+                      "global_min": sum(p.is_global is True for p in att),
+                      "spurious_min": sum(p.is_global is False for p in att)})
+        else:
+            c.update({"attracting_at_min_h": sum(p.is_global is True for p in att),
+                      "attracting_above_min_h": sum(p.is_global is False for p in att)})
+        return c
+
+    def to_dict(self, digits: Optional[int] = None) -> dict:
+        """The JSON document of ``python -m symlqr.certify --method ... --steps ...``."""
+        digits = digits or getattr(self, "digits", 30)
+        ts, eps = self.taskset, self.epsilon()
+        enc = lambda e: None if e is None else e.decimal(digits)
+        box = lambda e: None if e is None else e.outward(digits + 5)
+        doc = {"name": ts.name, "method": self.method, "steps": self.steps,
+               "adaptation": "gradient", "eta": str(ts.eta),
+               "weights": [str(w) for w in ts.weights],
+               "tasks": [t.to_dict() for t in ts.tasks], "digits": digits,
+               "domain": [{"lo": "-inf" if a is None else _dec(a, digits),
+                           "hi": "inf" if b is None else _dec(b, digits),
+                           "lo_interval": None if a is None else [str(a.lo), str(a.hi)],
+                           "hi_interval": None if b is None else [str(b.lo), str(b.hi)]}
+                          for a, b in self.domain],
+               "stationary_points": [_point_doc(p, digits) for p in self.points],
+               "counts": self.counts(), "min_value": enc(self.min_value),
+               "min_value_interval": box(self.min_value),
+               "infimum_attained": self.infimum_attained,
+               "lower_bound": enc(self.lower_bound), "epsilon": enc(eps),
+               "epsilon_interval": box(eps), "certified": self.certified,
+               "undecided": list(self.undecided)}
+        if ts.note:
+            doc["note"] = ts.note
+        return doc
+
+
+def _dec(r: RealAlgebraic, digits: int) -> str:
+    """Decimal of ``r`` (its bracket refined by Arb bisection first, which is
+    fast at high degree)."""
+    ball_refine(r, int(digits * 3.33) + 24)
+    return r.decimal(digits)
+
+
+def _point_doc(p: FixedPoint, digits: int) -> dict:
+    doc = {"W": _dec(p.W, digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
+           "type": p.type, "stability": p.stability, "multiplicity": p.multiplicity,
+           "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),
+           "domain_interval": p.component, "adapted_to_optimum": list(p.adapted_to_optimum)}
+    if p.stability == "attracting":
+        doc["global"] = p.is_global
+        doc["h_minus_min_h"] = None if p.gap is None else p.gap.decimal(digits)
+        doc["h_minus_min_h_interval"] = None if p.gap is None else p.gap.outward(digits + 5)
+    return doc
 
 
 # ---------------------------------------------------------------------------
@@ -227,18 +296,21 @@ class _Val:
     def __init__(self, f=None, x=None, exact=None, low=False):
         self.f, self.x, self.exact, self.low = f, x, exact, low
         self.boundary = False
+        self._enc: dict = {}
         if exact is None and x is not None and x.is_rational:
             self.exact = f(x.lo)
 
     def enclose(self, bits: int) -> Enclosure:
         if self.exact is not None:
             return Enclosure.exact(self.exact)
-        return ball_enclose(self.x, self.f, bits)
+        if bits not in self._enc:
+            self._enc[bits] = ball_enclose(self.x, self.f, bits)
+        return self._enc[bits]
 
 
 def _order(a: _Val, b: _Val, bits: int, max_bits: int, check) -> Optional[int]:
     """-1, 0, 1 (0 only when proven), None when undecided within ``max_bits``."""
-    if a.low and b.low:
+    if a is b or (a.low and b.low):
         return 0
     if a.exact is not None and b.exact is not None:
         return (a.exact > b.exact) - (a.exact < b.exact)
@@ -374,3 +446,27 @@ def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30
                       _lower_bound(taskset, bits), undecided=notes)
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def certify_variant(taskset, adaptation: str = "gradient", method: str = "maml", steps: int = 1,
+                    digits: int = 30, deadline: Optional[float] = None,
+                    progress: Optional[list] = None, **kw):
+    """One entry for every method: ``maml`` with one step is today's engine
+    (:func:`symlqr.scalar.landscape.certify`, which also handles normalized
+    adaptation); anything else is :func:`fixed_points`.
+
+    >>> from symlqr.tasks import figure
+    >>> certify_variant(figure("fig2"), method="reptile").counts()["attracting"]
+    1
+    """
+    from .landscape import certify
+    from .variants import check_method
+    check_method(method, steps, adaptation)
+    if method == "maml" and steps == 1:
+        return certify(taskset, adaptation, digits=digits, deadline=deadline,
+                       progress=progress, **kw)
+    kw.pop("max_degree", None)
+    fp = fixed_points(taskset, method, steps, digits=digits, deadline=deadline,
+                      progress=progress, **kw)
+    fp.digits = digits
+    return fp

@@ -163,6 +163,8 @@ class Landscape:
             "degenerate": sum(p.type == "degenerate" for p in self.points),
             "global_min": sum(p.is_global is True for p in mins),
             "spurious_min": sum(p.is_global is False for p in mins),
+            "attracting": sum(p.type == "min" for p in self.points),   # h' from - to +
+            "repelling": sum(p.type == "max" for p in self.points),
         }
 
     def to_dict(self) -> dict:
@@ -170,6 +172,8 @@ class Landscape:
         d = self.digits
         doc = {
             "name": self.taskset.name,
+            "method": "maml",
+            "steps": 1,
             "adaptation": self.adaptation,
             "eta": str(self.taskset.eta),
             "weights": [str(w) for w in self.taskset.weights],
