@@ -25,7 +25,14 @@ from .scalar.landscape import Landscape, StationaryPoint
 from .scalar.fixedpoints import certify_variant as certify_landscape
 from .scalar.maml import MamlObjective
 from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
+from .scalar.kinds import PointKind
+from .scalar.results import RENDERERS as _RENDERERS
+from .render.report import html_table, latex_table, text_table
+
+# rendering sits above the scalar layer: the root wires it in, so that
+# str(landscape) is the text table and Jupyter shows the HTML table
+_RENDERERS.update(text=text_table, html=html_table, latex=latex_table)
 
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
-           "figure", "FIGURE_NAMES", "InputError"]
+           "figure", "FIGURE_NAMES", "InputError", "PointKind"]
 __version__ = "0.1.0"

@@ -113,7 +113,8 @@ def test_timeout_stops_cleanly_with_exit_3_and_says_how_far_it_got(tmp_path):
 
 def test_undecided_result_exits_3(monkeypatch, capsys):
     import symlqr.scalar.landscape as landscape
-    monkeypatch.setattr(landscape, "MINPOLY_MAX_DEGREE", 0)
+    import symlqr.scalar.values as values
+    monkeypatch.setattr(values, "MINPOLY_MAX_DEGREE", 0)
     monkeypatch.setattr(landscape, "MAX_BITS", 256)
     real = landscape.certify
     monkeypatch.setattr("symlqr.cli.certify.certify",

@@ -6,8 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import symlqr.scalar.landscape as landscape
+import symlqr.scalar.values as values
 from symlqr import certify_landscape as certify
+from symlqr.scalar.kinds import PointKind
 from symlqr.scalar.maml import MamlObjective
 from symlqr.scalar.numeric import scan_local_minima
 from symlqr.exact.realroots import count_real_roots
@@ -40,7 +41,7 @@ def test_certified_counts_of_each_figure(landscapes, name):
 def test_fig1_has_three_global_minima_all_mapped_onto_W_star(landscapes):
     ls = landscapes["fig1"]
     assert all(p.is_global and p.adapted_to_optimum == (0,) for p in ls.minima())
-    maxima = [p for p in ls.points if p.type == "max"]
+    maxima = [p for p in ls.points if p.kind is PointKind.MAX]
     assert all(p.adaptation_critical == (0,) for p in maxima)      # F'(W) = 0 there
     assert ls.epsilon.lo == ls.epsilon.hi == 0
 
@@ -128,7 +129,7 @@ def test_normalized_adaptation_makes_fig2_global():
     ls = certify(figure("fig2"), "normalized")
     assert ls.certified
     assert ls.counts()["spurious_min"] == 0 and ls.counts()["global_min"] == 3
-    kinks = [p for p in ls.points if p.kind == "kink"]
+    kinks = [p for p in ls.points if p.at_kink]
     assert len(kinks) == 1 and kinks[0].one_sided == {"left": "up", "right": "up"}
 
 
@@ -141,7 +142,7 @@ def test_mirrored_tasks_tie_is_proven_exactly_by_minimal_polynomials():
 
 
 def test_a_tie_without_exact_proof_is_reported_undecided(monkeypatch):
-    monkeypatch.setattr(landscape, "MINPOLY_MAX_DEGREE", 0)
+    monkeypatch.setattr(values, "MINPOLY_MAX_DEGREE", 0)
     ts = TaskSet([Task("0.5", 1, 1, 1), Task("0.5", -1, 1, 1)], "0.1")
     ls = certify(ts, max_bits=256)
     assert not ls.certified

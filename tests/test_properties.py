@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from symlqr.scalar import lqr
+from symlqr.scalar.kinds import PointKind
 from symlqr.scalar.landscape import certify
 from symlqr.scalar.maml import MamlObjective
 from symlqr.scalar.numeric import maml_objective_float
@@ -188,11 +189,11 @@ def _separate(a: RealAlgebraic, b: RealAlgebraic):
 
 
 def _right_sign(p):
-    return {"min": 1, "max": -1}.get(p.extremum)
+    return {PointKind.MIN: 1, PointKind.MAX: -1}.get(p.extremum)
 
 
 def _left_sign(p):
-    return {"min": -1, "max": 1}.get(p.extremum)
+    return {PointKind.MIN: -1, PointKind.MAX: 1}.get(p.extremum)
 
 
 @settings_for(120)
@@ -306,7 +307,7 @@ def test_dense_scan_finds_no_local_minimum_the_certificate_lacks(ts, adaptation)
             if None in (v0, v1, v2) or not (v1 < v0 and v1 < v2):
                 event("float artefact: not a minimum in exact arithmetic")
                 continue
-            assert any(p.extremum == "min" and p.W.compare(x0) > 0 and p.W.compare(x2) < 0
+            assert any(p.extremum is PointKind.MIN and p.W.compare(x0) > 0 and p.W.compare(x2) < 0
                        for p in pts), f"scan minimum near {float(x1)} not certified"
 
 
@@ -336,8 +337,8 @@ def test_certificate_is_invariant_under_mirroring_W_and_B(ts, adaptation):
     assert len(a.domain) == len(b.domain)
     assert len(a.points) == len(b.points)
     for p, q in zip(a.points, reversed(b.points)):
-        assert (p.type, p.extremum, p.multiplicity, p.kind, p.is_global) == \
-               (q.type, q.extremum, q.multiplicity, q.kind, q.is_global)
+        assert (p.kind, p.extremum, p.multiplicity, p.at_kink, p.is_global) == \
+               (q.kind, q.extremum, q.multiplicity, q.at_kink, q.is_global)
         p.W.refine_bits(80)
         q.W.refine_bits(80)
         assert _overlap((p.W.lo, p.W.hi), (-q.W.hi, -q.W.lo))

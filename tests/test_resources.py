@@ -78,7 +78,8 @@ def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path
     from symlqr.exact.realroots import PrecisionExhausted
 
     def exhausted(taskset, adaptation, digits, deadline, progress):
-        progress += ["optimal gains", "domain"]
+        progress("optimal gains")
+        progress("domain")
         raise PrecisionExhausted("sign not decided within 4000 bits")
 
     monkeypatch.setattr(command, "certify", exhausted)

@@ -46,6 +46,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..scalar import lqr
+from ..scalar.kinds import point_label
 from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
 from .family import PARAMETERS, Family, _check_range
 from ..exact.enclosure import Enclosure
@@ -94,9 +95,7 @@ class Atlas:
                 "hi": str(self.hi) if pc.hi is None else pc.hi.decimal(d),
                 "lo_included": False, "hi_included": pc.hi is None,
                 "sample": str(pc.sample), "counts": pc.counts,
-                "points": [p.type if p.type != "min" else
-                           ("global min" if p.is_global else "spurious min" if p.is_global is False
-                            else "min") for p in pc.landscape.points],
+                "points": [point_label(p.kind, p.is_global) for p in pc.landscape.points],
                 "checked_at": [str(x) for x in pc.checks],
                 "switch_free": pc.switch_free})
         doc = {"name": ts.name, "parameter": fam.param,
@@ -119,7 +118,7 @@ class Atlas:
 # the algorithm
 # ---------------------------------------------------------------------------
 def _signature(ls: Landscape) -> tuple:
-    return (tuple((p.type, p.is_global) for p in ls.points), len(ls.domain))
+    return (tuple((p.kind, p.is_global) for p in ls.points), len(ls.domain))
 
 
 def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,

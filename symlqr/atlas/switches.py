@@ -153,7 +153,7 @@ def _prove_no_switch(fam, u, v, Lu, Lv, g_idx, m_idx, run, depth, undecided_rang
     m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
     Lm = run(m)
     ref = known[0][0]
-    if [p.type for p in Lm.points] != [p.type for p in ref.points] or \
+    if [p.kind for p in Lm.points] != [p.kind for p in ref.points] or \
             _global_index(Lm) != _global_index(ref):
         undecided_ranges.append((u, v))
         return
@@ -217,7 +217,7 @@ def _switches(fam, pc: Piece, LO, HI, run, grid, bits, undecided):
     sig = {x: (ls if x == pc.sample else run(x)) for x in pts}
     pc.checks = [x for x in pts if x != pc.sample]
     for x in pts:
-        if [p.type for p in sig[x].points] != [p.type for p in ls.points]:
+        if [p.kind for p in sig[x].points] != [p.kind for p in ls.points]:
             undecided.append(f"{fam.param} = {x}: stationary points differ from those at "
                              f"{pc.sample} in the same piece (an event was missed)")
     note = ""

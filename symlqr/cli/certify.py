@@ -70,7 +70,7 @@ def _main(argv) -> int:
         progress: list = []
         try:
             ls = certify_variant(ts, args.adaptation, method, steps, digits=args.digits,
-                                 deadline=deadline, progress=progress)
+                                 deadline=deadline, progress=progress.append)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"

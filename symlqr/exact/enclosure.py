@@ -56,6 +56,14 @@ class Enclosure:
         finally:
             mp.dps = old
 
+    def __float__(self) -> float:
+        """The midpoint as a float (for plots and quick looks; not certified).
+
+        >>> float(Enclosure(Fraction(1, 4), Fraction(3, 4)))
+        0.5
+        """
+        return float((self.lo + self.hi) / 2)
+
     def outward(self, digits: int) -> list:
         """``[lo, hi]`` rounded outward to decimals of ``digits`` significant digits."""
         return [_round_decimal(self.lo, digits, down=True), _round_decimal(self.hi, digits, down=False)]

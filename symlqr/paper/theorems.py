@@ -186,7 +186,7 @@ def _opt_detail(p, k: int = 1) -> str:
 def _point_doc(p, digits: int, task: Optional[int] = None) -> dict:
     """Where a check was evaluated, for the JSON document (aligned with the checks)."""
     return {"task": task, "W": _point(p.W, digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
-            "kind": p.kind}
+            "kind": "kink" if p.at_kink else "smooth"}
 
 
 # ---------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def _at_minimizers(ts: TaskSet, name: str, rows, adaptation: str, digits: int, d
         summary.append({"task": i + 1, "counts": ls.counts()})
         for p in ls.minima():
             where = f"w* = {_point(p.W, digits)}" + (
-                " (kink)" if p.kind == "kink" else "")
+                " (kink)" if p.at_kink else "")
             checks.append(Check(_result(name, k, i), where, rows(t, p, ls)))
             points.append(_point_doc(p, digits, i + 1))
     extra = {"per_task": k > 1, "landscapes": summary, "points": points}
@@ -587,7 +587,7 @@ def theorem3_checks(ts: TaskSet, digits: int = 20, deadline=None):
     ls = certify(ts, "normalized", digits=digits, deadline=deadline)
     checks, points = [], []
     for p in ls.minima():
-        where = f"w* = {_point(p.W, digits)}" + (" (kink)" if p.kind == "kink" else "")
+        where = f"w* = {_point(p.W, digits)}" + (" (kink)" if p.at_kink else "")
         checks.append(Check("Theorem 3", where, base + [
             _some_task_bound(ts, p.W, digits),
             _with_detail(_gap_verdict(p, ls, digits, "w* is a global minimizer of h"),

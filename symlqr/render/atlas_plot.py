@@ -8,19 +8,18 @@ imported lazily; nothing is printed.
 """
 from __future__ import annotations
 
+from ..scalar.kinds import point_label
 from ..scalar.landscape import certify
 from ..exact.realroots import simplest_between
 
 __all__ = ["atlas_figure", "branches"]
 
 _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:blue",
-            "degenerate": "tab:purple", "min": "tab:gray"}
+            "degenerate": "tab:purple", "undecided min": "tab:gray"}
 
 
 def _label(p) -> str:
-    if p.type == "min":
-        return "global min" if p.is_global else "spurious min" if p.is_global is False else "min"
-    return p.type
+    return point_label(p.kind, p.is_global)
 
 
 def branches(at, per_piece: int = 12) -> list:

@@ -60,7 +60,7 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 CATEGORIES = {
     "global min": ("global minimum", "o", "#1b9e4b", "black", 9),
     "spurious min": ("spurious minimum", "X", "#d7191c", "black", 12),
-    "min (undecided)": ("minimum, global or not undecided", "s", "#bbbbbb", "black", 9),
+    "undecided min": ("minimum, global or not undecided", "s", "#bbbbbb", "black", 9),
     "max": ("maximum", "^", "white", "black", 9),
     "degenerate": ("degenerate (h'' = 0)", "D", "#fdae61", "black", 8),
 }
@@ -105,11 +105,7 @@ def point_category(p: StationaryPoint) -> str:
     >>> [point_category(p) for p in certify(figure("fig2")).points]
     ['spurious min', 'max', 'global min', 'max', 'spurious min']
     """
-    if p.is_local_min:
-        return {True: "global min", False: "spurious min"}.get(p.is_global, "min (undecided)")
-    if p.type == "max":
-        return "max"
-    return "degenerate"
+    return p.label
 
 
 # ---------------------------------------------------------------------------
@@ -157,7 +153,7 @@ def _curves(ls: Landscape, x0: float, x1: float, n: int):
     """Float samples of ``h`` and of each ``C_i(F_i(W))`` on the domain inside
     ``[x0, x1]``, with NaN breaks between components and at kinks."""
     ts = ls.taskset
-    kinks = sorted(float(p.W) for p in ls.points if p.kind == "kink")
+    kinks = sorted(float(p.W) for p in ls.points if p.at_kink)
     pieces = []
     for lo, hi in _components(ls):
         a, b = max(lo, x0), min(hi, x1)
@@ -203,7 +199,7 @@ def zoom_windows(ls: Landscape) -> list:
     windows, used = [], set()
     for lo, hi in _components(ls):
         inside = [k for k, x in enumerate(xs) if lo < x < hi or (lo <= x <= hi and
-                                                                   ls.points[k].kind == "kink")]
+                                                                   ls.points[k].at_kink)]
         if not inside:
             continue
         for edge, k, side in ((lo, inside[0], -1), (hi, inside[-1], 1)):
@@ -291,7 +287,7 @@ def _draw_panel(ax, ls: Landscape, x0: float, x1: float, per_task: bool, n: int)
                     marker=marker, ms=size, mfc=face, mec=edge, mew=1.0, zorder=5,
                     label=f"{label} ({len(pts)})", gid=cat)
             seen.add(cat)
-    kinks = [p for p in ls.points if p.kind == "kink"]
+    kinks = [p for p in ls.points if p.at_kink]
     if kinks:
         ax.plot([float(p.W) for p in kinks], [_mid(p) for p in kinks], ls="none", marker="|",
                 ms=16, mec="black", mew=1.2, zorder=6, label="kink ($C_i'(W)=0$)", gid="kink")

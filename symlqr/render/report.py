@@ -15,14 +15,15 @@ from __future__ import annotations
 import html
 from decimal import Decimal, InvalidOperation
 
+from ..scalar.kinds import MIN_LABELS
+
 __all__ = ["text_table", "html_table", "latex_table", "point_label"]
 
 
 def point_label(p: dict) -> str:
     """"global min", "spurious min", "max", "degenerate", ... for one point."""
     if p.get("extremum") == "min":
-        g = p.get("global")
-        kind = "global min" if g is True else "spurious min" if g is False else "min (undecided)"
+        kind = MIN_LABELS[p.get("global")]
         if p["type"] == "degenerate":
             kind += f" (degenerate, multiplicity {p['multiplicity']})"
         return kind + (" [kink]" if p.get("kind") == "kink" else "")

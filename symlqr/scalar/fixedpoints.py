@@ -43,6 +43,7 @@ from typing import Optional
 import flint
 
 from . import lqr
+from .deadline import checker
 from .variants import VariantObjective, root_bound
 from ..exact.balls import enclose as ball_enclose, refine as ball_refine
 from ..exact.descartes import isolate_in
@@ -412,36 +413,32 @@ def _values(obj, points, comps, bits, max_bits, check):
 
 def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30,
                  max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-                 progress: Optional[list] = None) -> FixedPoints:
+                 progress=None) -> FixedPoints:
     """Certify the fixed points ``g(W) = 0`` of ``method`` with ``steps``
     inner steps on the domain, their types, ``h`` there and ``h - min h``.
 
-    Raises :class:`symlqr.scalar.landscape.Timeout` past ``deadline``
-    (``time.monotonic()``).
+    Raises :class:`symlqr.scalar.deadline.Timeout` past ``deadline``
+    (``time.monotonic()``); ``progress(stage)`` is called as each stage ends.
 
     >>> from symlqr.tasks import figure
     >>> fp = fixed_points(figure("fig1"), "maml", 2, digits=8)
     >>> [p.type for p in fp.points].count("min"), all(p.is_global for p in fp.attracting())
     (5, True)
     """
-    from .landscape import Timeout
     t0 = time.perf_counter()
-    progress = progress if progress is not None else []
-
-    def check(stage: str):
-        if deadline is not None and time.monotonic() > deadline:
-            raise Timeout(stage)
+    progress = progress if progress is not None else (lambda stage: None)
+    check = checker(deadline)
 
     obj = VariantObjective(taskset, method, steps)
     bits = int(digits * 3.33) + 16
     for t in taskset.tasks:
         lqr.optimal_gain_algebraic(t)
     comps = domain_components(obj, check)
-    progress.append("domain")
+    progress("domain")
     points = _classify(obj, comps, check)
-    progress.append("fixed points")
+    progress("fixed points")
     m, attained, notes = _values(obj, points, comps, bits, max_bits, check)
-    progress.append("values")
+    progress("values")
     out = FixedPoints(taskset, method, steps, comps, points, m, attained,
                       _lower_bound(taskset, bits), undecided=notes)
     out.seconds = time.perf_counter() - t0
@@ -450,7 +447,7 @@ def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30
 
 def certify_variant(taskset, adaptation: str = "gradient", method: str = "maml", steps: int = 1,
                     digits: int = 30, deadline: Optional[float] = None,
-                    progress: Optional[list] = None, **kw):
+                    progress=None, **kw):
     """One entry for every method: ``maml`` with one step is today's engine
     (:func:`symlqr.scalar.landscape.certify`, which also handles normalized
     adaptation); anything else is :func:`fixed_points`.
