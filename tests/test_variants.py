@@ -203,3 +203,22 @@ def test_compare_prints_nine_rows_certified():
     assert [(row[0], row[1]) for row in rows] == [(m, str(k)) for k in (1, 2, 3)
                                                   for m in ("maml", "fomaml", "reptile")]
     assert all("0.6180339887" in " ".join(row) for row in rows)
+
+
+def test_compare_table_and_plot_show_each_variants_attracting_points():
+    from symlqr.render import plot
+    from symlqr.render.compare import compare_figure, compare_table
+    ts = figure("fig3b")
+    docs = []
+    for K in (1, 2):
+        for m in ("maml", "fomaml", "reptile"):
+            fp = fixed_points(ts, m, K, digits=8)
+            fp.digits = 8
+            docs.append(fp.to_dict())
+    table = compare_table(docs).splitlines()
+    assert len(table) == 2 + 6
+    assert table[3].split()[:4] == ["fomaml", "1", "0", "1"]     # no attracting point
+    fig = compare_figure(ts, docs)
+    n_att = sum(d["counts"]["attracting"] for d in docs)
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == n_att
+    assert plot.render(fig, "png")[:4] == b"\x89PNG"

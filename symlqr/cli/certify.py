@@ -13,7 +13,7 @@ import time
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments, deliver,
                   json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
 from ..scalar.fixedpoints import certify_variant, fixed_points
-from ..scalar.landscape import Timeout
+from ..scalar.landscape import Timeout, certify
 from ..scalar.maml import ADAPTATIONS
 from ..scalar.variants import METHODS, MAX_STEPS
 from ..exact.realroots import PrecisionExhausted
@@ -69,8 +69,12 @@ def _main(argv) -> int:
     for ts in tasksets:
         progress: list = []
         try:
-            ls = certify_variant(ts, args.adaptation, method, steps, digits=args.digits,
-                                 deadline=deadline, progress=progress.append)
+            if (method, steps) == ("maml", 1):
+                ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
+                             progress=progress.append)
+            else:
+                ls = certify_variant(ts, args.adaptation, method, steps, digits=args.digits,
+                                     deadline=deadline, progress=progress.append)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"
