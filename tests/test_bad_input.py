@@ -298,7 +298,7 @@ def test_empty_domain_for_a_large_eta_is_certified_with_exit_0(capsys, tmp_path)
     assert doc["certified"] is True and doc["undecided"] == []
     assert doc["domain"] == [] and doc["stationary_points"] == []
     assert doc["counts"] == {"stationary": 0, "min": 0, "max": 0, "degenerate": 0,
-                             "global_min": 0, "spurious_min": 0}
+                             "global_min": 0, "spurious_min": 0, "attracting": 0, "repelling": 0}
     assert main(tasks + ["--eta", "0.01", "--json"]) == 0
     small = json.loads(capsys.readouterr().out)
     assert len(small["domain"]) == 1 and small["counts"]["min"] >= 1
