@@ -274,6 +274,17 @@ def load_tasks_file(path: str) -> dict:
         s0 = 1                    # optional, default 1
         s0a = 1                   # optional, default s0
 
+    or, instead of (or after) the list, tasks drawn from a distribution
+    (:mod:`symlqr.distributions`)::
+
+        [distribution]
+        A = 1
+        B = 1
+        Q = "uniform(1, 5)"
+        R = "loguniform(0.1, 10)"
+        n = 1000
+        seed = 7
+
     Returns ``{"tasks": [Task...], "eta": Fraction|None, "weights": list|None}``.
     """
     import json
@@ -308,20 +319,27 @@ def load_tasks_file(path: str) -> dict:
             data = tomllib.loads(text, parse_float=str)
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"tasks file {path!r}: invalid TOML: {exc}") from None
-    if not isinstance(data, dict) or "tasks" not in data:
-        raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list")
-    unknown = set(data) - {"tasks", "eta", "weights"}
+    if not isinstance(data, dict) or not ("tasks" in data or "distribution" in data):
+        raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list "
+                         "or a [distribution] table")
+    unknown = set(data) - {"tasks", "eta", "weights", "distribution"}
     if unknown:
         raise InputError(f"tasks file {path!r}: unknown key(s) {sorted(unknown)}; "
-                         "allowed: tasks, eta, weights")
-    if not isinstance(data["tasks"], list):
+                         "allowed: tasks, eta, weights, distribution")
+    if not isinstance(data.get("tasks", []), list):
         raise InputError(f"tasks file {path!r}: 'tasks' must be a list")
     tasks = []
-    for k, m in enumerate(data["tasks"]):
+    for k, m in enumerate(data.get("tasks", [])):
         try:
             tasks.append(Task.from_mapping(m))
         except InputError as exc:
             raise InputError(f"tasks file {path!r}: task {k + 1}: {exc}") from None
+    if "distribution" in data:                    # tasks drawn after the listed ones
+        from .distributions import Distribution   # same layer; imports this module
+        try:
+            tasks += Distribution.from_mapping(data["distribution"]).draw()
+        except InputError as exc:
+            raise InputError(f"tasks file {path!r}: distribution: {exc}") from None
     try:
         eta = as_rational(data["eta"], "eta") if "eta" in data else None
         weights = data.get("weights")

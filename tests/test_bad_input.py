@@ -125,12 +125,12 @@ ARGUMENT_CASES = {
                                  "fig3b, fig3c, fig3d or all"),
     "unknown_figure_after_a_good_one": (["fig1", "Fig2"], "unknown figure 'Fig2'; choose one of "
                                         "fig1, fig2, fig3a, fig3b, fig3c, fig3d or all"),
-    "figure_and_task": (["fig1", "--task", T], "give either figure names or --task/--tasks-file, "
-                                               "not both"),
+    "figure_and_task": (["fig1", "--task", T], "give either figure names or "
+                                               "--task/--tasks-file/--distribution, not both"),
     "figure_and_eta": (["fig1", "--eta", "0.1"],
                        "--eta and --weights apply to custom tasks; a figure has its own"),
     "nothing_to_do": ([], "nothing to do: give a figure name (fig1, fig2, fig3a, fig3b, fig3c, "
-                          "fig3d, all) or --task/--tasks-file"),
+                          "fig3d, all) or --task/--tasks-file/--distribution"),
     "unknown_option": (["fig1", "--bogus"], "unrecognized arguments: --bogus"),
     "unknown_adaptation": (["fig1", "--adaptation", "newton"],
                            "argument --adaptation: invalid choice: 'newton' "
@@ -169,7 +169,7 @@ FILE_CASES = {
                                 '"R": 1}]}', "-Infinity is not a finite number"),
     "json_nan_as_text": ("t.json", '{"eta": 0.1, "tasks": [{"A": "nan", "B": 1, "Q": 1, '
                                    '"R": 1}]}', "task 1: A: 'nan' is not a finite number"),
-    "json_top_level_list": ("t.json", "[" + GOOD_TASK + "]", "expected a top-level 'tasks' list"),
+    "json_top_level_list": ("t.json", "[" + GOOD_TASK + "]", "expected a top-level 'tasks' list or a [distribution] table"),
     "json_empty_task_list": ("t.json", '{"eta": 0.1, "tasks": []}',
                              None),     # the TaskSet message, without file prefix
     "json_task_is_a_list": ("t.json", '{"eta": 0.1, "tasks": [[1, 1, 2, 2, 1]]}',
@@ -181,7 +181,7 @@ FILE_CASES = {
                                    '"K": 3}]}',
                          "task 1: task has unknown key(s) ['K']; allowed: A, B, Q, R, s0, s0a"),
     "json_unknown_top_key": ("t.json", '{"eta": 0.1, "step": 1, "tasks": [' + GOOD_TASK + ']}',
-                             "unknown key(s) ['step']; allowed: tasks, eta, weights"),
+                             "unknown key(s) ['step']; allowed: tasks, eta, weights, distribution"),
     "json_null_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": null, "B": 1, "Q": 2, "R": 2}]}',
                         f"task 1: A: null {NOT_A_NUMBER}"),
     "json_boolean_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": 1, "B": true, "Q": 2, '
@@ -212,7 +212,7 @@ FILE_CASES = {
                      "eta: '+inf' is not a finite number"),
     "toml_date": ("t.toml", 'eta = 0.1\n[[tasks]]\nA = 1979-05-27\nB = 1\nQ = 1\nR = 1\n',
                   f"task 1: A: a date {NOT_A_NUMBER}"),
-    "toml_no_tasks": ("t.toml", 'eta = 0.1\n', "expected a top-level 'tasks' list"),
+    "toml_no_tasks": ("t.toml", 'eta = 0.1\n', "expected a top-level 'tasks' list or a [distribution] table"),
     "toml_no_stabilizing_W": ("t.toml", 'eta = 0.1\n[[tasks]]\nA = 1.5\nB = 0\nQ = 1\nR = 1\n',
                               "task 1: task (A=3/2, B=0) has no stabilizing W: "
                               "|A - B W| = |A| >= 1 for every W"),

@@ -1,9 +1,7 @@
 """Certified landscapes of the paper's figures: regression counts, agreement with
 a dense float scan, and the hard cases (a minimum hugging the domain edge,
 exact ties, undecided reporting)."""
-from fractions import Fraction
 
-import numpy as np
 import pytest
 
 import symlqr.scalar.values as values

@@ -57,10 +57,11 @@ def _images(nb) -> int:
                for o in _outputs(nb))
 
 
-def test_the_four_notebooks_are_there_and_committed_without_outputs():
+def test_the_notebooks_are_there_and_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01_scalar_lqr_closed_forms.ipynb", "02_maml_composition.ipynb",
-        "03_paper_figures.ipynb", "04_equation_3.ipynb"]
+        "03_paper_figures.ipynb", "04_equation_3.ipynb", "05_matrix_lqr.ipynb",
+        "06_many_tasks.ipynb"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         nbformat.validate(nb)
@@ -117,3 +118,18 @@ def test_notebook_4_finds_no_admissible_solution_of_equation_3(kernel_dir, tmp_p
     assert "A = 0         c = W*(B**2*Q + R),   c' = B**2*Q + R,   c' > 0: True" in text
     assert "c' = 0 for A in [-1, 1]" in text
     assert "200 random tasks: C''(W*) > 0" in text
+
+
+@pytest.mark.slow
+def test_notebook_6_counts_spurious_minima_against_the_number_of_tasks(kernel_dir, tmp_path,
+                                                                        monkeypatch):
+    nb = _run(NOTEBOOK_DIR / "06_many_tasks.ipynb", kernel_dir, tmp_path, monkeypatch)
+    text = _text(nb)
+    assert "same seed, same exact tasks: True" in text
+    assert "k = 2 is a prefix of k = 4:  True" in text
+    # scaled copies (Figure 2): one task has no spurious minimum, two or more always two
+    for k, p, n in ((1, "0.00", "0.00"), (2, "1.00", "2.00"), (5, "1.00", "2.00")):
+        assert f"scaled    {k:>3}      3/3{p:>12}{n:>9}" in text
+    # fig2 spread by delta at eta = 0.01: delta = 0 is Figure 1 (no spurious minimum)
+    assert "spurious minima at eta = 0.01: [0, 2, 2, 2, 2]" in text
+    assert _images(nb) == 2

@@ -179,9 +179,12 @@ def test_engine_is_sound_after_a_timeout():
     """A Timeout raised asynchronously leaves no trace: mpmath precisions are
     restored and the next certification is the usual one."""
     from mpmath import iv, mp
+    from symlqr.cli.deadline import hard_deadline
     before = (mp.prec, iv.prec)
     with pytest.raises(Timeout):
-        certify(TaskSet(distinct_tasks(24), "0.01"), deadline=time.monotonic() + 0.5)
+        deadline = time.monotonic() + 0.5
+        with hard_deadline(deadline):
+            certify(TaskSet(distinct_tasks(24), "0.01"), deadline=deadline)
     assert (mp.prec, iv.prec) == before
     assert certify(figure("fig2")).counts()["spurious_min"] == 2
 
@@ -194,7 +197,9 @@ def test_outer_alarm_survives_a_nested_deadline():
     old = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
     try:
         signal.setitimer(signal.ITIMER_REAL, 3.0)
-        certify(figure("fig1"), deadline=time.monotonic() + 60)
+        from symlqr.cli.deadline import hard_deadline
+        with hard_deadline(time.monotonic() + 60):
+            certify(figure("fig1"), deadline=time.monotonic() + 60)
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)
         assert 0 < remaining < 3.0
         signal.setitimer(signal.ITIMER_REAL, 0.01)

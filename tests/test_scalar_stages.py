@@ -17,7 +17,7 @@ from symlqr.scalar.maml import MamlObjective, maml_objective_expr
 from symlqr.scalar.numeric import dare_solution, maml_objective_float
 from symlqr.scalar.points import classify, stationary_points
 from symlqr.scalar.values import global_minima, point_values, values_and_minima
-from symlqr.tasks import Task, TaskSet, figure
+from symlqr.tasks import figure
 
 CASES = [("fig1", "gradient"), ("fig2", "gradient"), ("fig3b", "gradient"),
          ("fig2", "normalized"), ("fig3c", "normalized")]

@@ -43,20 +43,18 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional
+from typing import Callable, Optional
 
-from ..scalar import lqr
-from ..scalar.kinds import point_label
-from .events import _KIND_TEXT, CriticalValue, _candidate_polys, _event_at, _main_kind
-from .family import PARAMETERS, Family, _check_range
-from ..exact.enclosure import Enclosure
-from ..scalar.landscape import Landscape, Timeout, certify
-from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
-from .switches import Piece, _bound_global, _switches
+from ..scalar.landscape import Landscape, Timeout, certify
 from ..tasks import TaskSet
+from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
+from .family import PARAMETERS, Family, check_range
+from .switches import Piece, on_bound_global, split_piece
+from .theorem2 import theorem2_analysis
 
 __all__ = ["PARAMETERS", "Family", "CriticalValue", "Piece", "Atlas", "atlas"]
+
 
 # ---------------------------------------------------------------------------
 # results
@@ -80,24 +78,23 @@ class Atlas:
         return not self.undecided
 
     def to_dict(self) -> dict:
+        """The JSON document of ``python -m symlqr.atlas --json``."""
         d = self.digits
         fam = self.family
         ts = fam.taskset
-        cvs = []
-        for cv in self.critical_values:
-            cvs.append({"kind": cv.kind, "value": cv.decimal(d),
-                        "interval": [str(cv.lo), str(cv.hi)], "detail": cv.detail,
-                        "W": list(cv.W)})
+        cvs = [{"kind": cv.kind, "value": cv.decimal(d), "interval": [str(cv.lo), str(cv.hi)],
+                "detail": cv.detail, "W": list(cv.W)} for cv in self.critical_values]
         pieces = []
         for pc in self.pieces:
             pieces.append({
                 "lo": str(self.lo) if pc.lo is None else pc.lo.decimal(d),
                 "hi": str(self.hi) if pc.hi is None else pc.hi.decimal(d),
                 "lo_included": False, "hi_included": pc.hi is None,
-                "sample": str(pc.sample), "counts": pc.counts,
-                "points": [point_label(p.kind, p.is_global) for p in pc.landscape.points],
+                "sample": str(pc.sample), "counts": pc.counts, "points": pc.labels(),
                 "checked_at": [str(x) for x in pc.checks],
                 "switch_free": pc.switch_free})
+            if not pc.decided:
+                pieces[-1]["labels_decided"] = False
         doc = {"name": ts.name, "parameter": fam.param,
                "range": [str(self.lo), str(self.hi)], "range_note":
                "the half-open interval (LO, HI]: LO excluded, HI included",
@@ -114,16 +111,141 @@ class Atlas:
         return doc
 
 
+class _Clock:
+    """Stage timings and the cooperative deadline of one atlas run."""
+
+    def __init__(self, deadline: Optional[float], progress: list):
+        self.deadline, self.progress = deadline, progress
+        self.timings: dict = {}
+        self.stage = "starting"
+        self.t0 = time.perf_counter()
+
+    def check(self, stage: Optional[str] = None) -> None:
+        if stage is not None:
+            self.stage = stage
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise Timeout(self.stage)
+
+    def lap(self, name: str) -> None:
+        t = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + t - self.t0
+        self.t0 = t
+        self.progress.append(name)
+
+
 # ---------------------------------------------------------------------------
-# the algorithm
+# the steps
 # ---------------------------------------------------------------------------
-def _signature(ls: Landscape) -> tuple:
-    return (tuple((p.kind, p.is_global) for p in ls.points), len(ls.domain))
+def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable) -> list:
+    """Step 1: the real roots in ``(lo, hi]`` of the eliminants, sorted, each
+    with the events (reasons) whose eliminant vanishes there."""
+    factors: list = []          # (irreducible fmpq_poly in p, [reasons])
+    for poly, reason in candidate_polys(fam, check):
+        if poly.is_zero() or poly.degree() < 1:
+            continue
+        check()
+        for f, _m in squarefree_factors(poly):
+            for entry in factors:
+                if entry[0] == f:
+                    entry[1].append(reason)
+                    break
+            else:
+                factors.append((f, [reason]))
+    out = []
+    for f, reasons in factors:
+        check()
+        for r, _m in real_roots(f, lo, hi):
+            if r.is_rational and r.lo == lo:
+                continue
+            out.append((r, reasons))
+    return sort_disjoint(out)
+
+
+def decide_events(fam: Family, cands: list, check: Callable) -> list:
+    """Step 2: decide each candidate's events exactly; keep those inside the
+    closure of the domain (and the unresolved ones, conservatively) as
+    ``CriticalValue``s."""
+    cvs = []
+    for c, reasons in cands:
+        kinds, loose, where = set(), set(), []
+        for reason in reasons:
+            check()
+            status, wc = decide_event(fam, c, reason)
+            if status == "outside":
+                continue
+            kind = reason[0]
+            if kind in ("walls", "infinity", "infinity-wall"):
+                kind = "domain"
+            if kind == "fold" and status == "boundary":
+                kind = "domain"
+            if status == "unresolved":
+                loose.add(kind)
+                continue
+            kinds.add(kind)
+            where.append(wc.mid().str(8, radius=False))
+        if not (kinds or loose):
+            continue
+        text = "; ".join(KIND_TEXT[x] for x in sorted(kinds or loose))
+        if not kinds:
+            text = "possibly: " + text + " (location of the event not resolved; kept)"
+        cvs.append(CriticalValue(main_kind(kinds or loose), c.lo, c.hi, text, value=c,
+                                 W=sorted(set(where))))
+    return cvs
+
+
+def pieces_between(cvs: list, lo: Fraction, hi: Fraction, run: Callable) -> list:
+    """Step 3: one piece between consecutive critical values, certified at a
+    short rational sample well inside it."""
+    bounds = [None] + cvs + [None]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        if b is not None and b.value.is_rational and b.lo == hi:
+            continue
+        for _ in range(60):                      # keep samples well inside
+            if a is not None and b is not None and a.hi >= b.lo:
+                a.value.bisect(), b.value.bisect()
+                a.lo, a.hi, b.lo, b.hi = a.value.lo, a.value.hi, b.value.lo, b.value.hi
+        x = a.hi if a is not None else lo
+        if b is None:
+            s = hi if (a is None or a.hi < hi) else simplest_between(x, hi)
+        else:
+            s = simplest_between(x, b.lo)
+        out.append(Piece(a, b, s, run(s)))
+    return out
+
+
+def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecided) -> tuple:
+    """Step 4: prove the global minimum constant on each piece or split it at
+    certified switches; a touch where the global minimum sits on the lower
+    bound is a switch (two global minima there)."""
+    new_pieces, switch_cvs = [], []
+    for pc in pieces:
+        if not pc.landscape.certified:
+            undecided.append(f"certification at {fam.param} = {pc.sample} undecided: "
+                             + "; ".join(pc.landscape.undecided))
+        check("locating global switches")
+        a = pc.lo.hi if pc.lo is not None else lo
+        b = pc.hi.lo if pc.hi is not None else hi
+        extra, pcs = split_piece(fam, pc, a, b, run, check, bits, undecided)
+        switch_cvs += extra
+        new_pieces += pcs
+    return new_pieces, switch_cvs
+
+
+def _describe(fam: Family, cvs: list, pieces: list) -> None:
+    for k, cv in enumerate(cvs):
+        if cv.kind == "touch" and k + 1 < len(pieces) and pieces[k].decided and \
+                on_bound_global(fam, pieces[k].landscape, pieces[k].sample):
+            cv.kind = "switch"
+            cv.detail = ("a second stationary point reaches the lower bound sum_i w_i C_i(W*_i), "
+                         "which the global minimum attains: two global minima at this value")
+        if k + 1 < len(pieces) and cv.value is not None:
+            cv.detail += "; " + _change_text(pieces[k], pieces[k + 1], cv.kind)
 
 
 def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
           deadline: Optional[float] = None, progress: Optional[list] = None,
-          switch_grid: int = 8, switch_bits: int = 40) -> Atlas:
+          switch_bits: int = 40) -> Atlas:
     """Certify the landscape of ``h(W; p)`` for ``p`` in ``(lo, hi]``.
 
     Parameters
@@ -132,10 +254,9 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
     param : "eta", "scale" or "delta"
     lo, hi : the range ``(lo, hi]`` (``lo`` excluded, ``hi`` included)
     digits : digits of the decimal values
-    deadline : ``time.monotonic()`` value after which :class:`Timeout` is raised
-    switch_grid : rational points per piece at which the global minimum is
-        identified (a change between two of them is enclosed by bisection)
-    switch_bits : a switch is bisected until its enclosure is narrower than
+    deadline : ``time.monotonic()`` value after which :class:`Timeout` is
+        raised; checked between FLINT calls, so it holds within about a second
+    switch_bits : a switch is narrowed until its enclosure is narrower than
         ``2**-switch_bits`` times ``max(1, |p|)``
 
     Returns
@@ -151,146 +272,47 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
     >>> [p.counts["spurious_min"] for p in at.pieces]
     [2, 1, 0]
     """
-    progress = progress if progress is not None else []
+    clock = _Clock(deadline, progress if progress is not None else [])
+    check = clock.check
     lo, hi = Fraction(lo), Fraction(hi)
-    timings: dict = {}
-    t0 = time.perf_counter()
-
-    def check(stage):
-        if deadline is not None and time.monotonic() > deadline:
-            raise Timeout(stage)
-
-    def lap(name):
-        nonlocal t0
-        t = time.perf_counter()
-        timings[name] = timings.get(name, 0.0) + t - t0
-        t0 = t
-        progress.append(name)
-
     fam = Family(taskset, param)
-    _check_range(fam, lo, hi)
-    lap("family")
+    check_range(fam, lo, hi)
+    clock.lap("family")
 
-    # 1. candidate values: exact real roots of discriminants and resultants --------
-    check("computing discriminants and resultants")
-    factors: list = []          # (irreducible fmpq_poly in p, [reasons])
-    for poly, reason in _candidate_polys(fam):
-        if poly.is_zero() or poly.degree() < 1:
-            continue
-        for f, _m in squarefree_factors(poly):
-            for entry in factors:
-                if entry[0] == f:
-                    entry[1].append(reason)
-                    break
-            else:
-                factors.append((f, [reason]))
-    lap("eliminants")
-    check("isolating candidate values")
-    cands = []
-    for f, reasons in factors:
-        for r, _m in real_roots(f, lo, hi):
-            if r.is_rational and r.lo == lo:
-                continue
-            cands.append((r, reasons))
-    cands = sort_disjoint(cands)
-    lap("isolation")
-
-    # 2. decide each candidate exactly ------------------------------------------------
-    undecided: list = []
-    kept: list = []
-    for c, reasons in cands:
-        check("deciding candidate events")
-        kinds, loose, where = set(), set(), []
-        for reason in reasons:
-            status, wc = _event_at(fam, c, reason)
-            if status == "outside":
-                continue
-            kind = reason[0]
-            if kind in ("walls", "infinity", "infinity-wall"):
-                kind = "domain"
-            if kind == "fold" and status == "boundary":
-                kind = "domain"
-            if status == "unresolved":
-                loose.add(kind)
-                continue
-            kinds.add(kind)
-            where.append(wc.mid().str(8, radius=False))
-        if kinds or loose:
-            kept.append((c, kinds or loose, bool(kinds), sorted(set(where))))
-    lap("events")
-
-    # 3. pieces, each certified at a rational sample ---------------------------------
-    def sample_between(a, b):
-        x = a.hi if a is not None else lo
-        y = b.lo if b is not None else hi
-        if b is None:
-            return hi if (a is None or a.hi < hi) else simplest_between(x, y)
-        return simplest_between(x, y)
+    check("computing discriminants and resultants and isolating their roots")
+    cands = candidates(fam, lo, hi, check)
+    clock.lap("candidates")
+    check("deciding candidate events")
+    cvs = decide_events(fam, cands, check)
+    clock.lap("events")
 
     def run(p):
         check(f"certifying at {fam.param} = {p}")
-        return certify(fam.taskset_at(p), digits=digits)
+        return certify(fam.taskset_at(p), digits=digits, deadline=deadline)
 
-    bounds = [None] + [k[0] for k in kept] + [None]
-    raw = []
-    for a, b in zip(bounds, bounds[1:]):
-        if b is not None and b.is_rational and b.lo == hi:
-            continue
-        for _ in range(60):                      # keep samples well inside
-            if a is not None and b is not None and a.hi >= b.lo:
-                a.bisect(), b.bisect()
-        s = sample_between(a, b)
-        raw.append(s)
-    landscapes = [run(s) for s in raw]
-    lap("certify pieces")
-
-    # drop kept candidates that change nothing and have no degenerate point
-    cvs: list = []
-    pieces: list = []
-    for k, (c, kinds, resolved, where) in enumerate(kept):
-        text = "; ".join(_KIND_TEXT[x] for x in sorted(kinds))
-        if not resolved:
-            text = "possibly: " + text + " (location of the event not resolved; kept)"
-        cv = CriticalValue(_main_kind(kinds), c.lo, c.hi, text, value=c, W=where)
-        cvs.append(cv)
-    for k, (s, ls) in enumerate(zip(raw, landscapes)):
-        lo_cv = cvs[k - 1] if k > 0 else None
-        hi_cv = cvs[k] if k < len(cvs) else None
-        pieces.append(Piece(lo_cv, hi_cv, s, ls))
-        if not ls.certified:
-            undecided.append(f"certification at {fam.param} = {s} undecided: "
-                             + "; ".join(ls.undecided))
-    lap("labels")
-
-    # 4. global switches inside each piece -------------------------------------------
-    new_pieces, switch_cvs = [], []
-    for pc in pieces:
-        check("locating global switches")
-        extra, pcs = _switches(fam, pc, lo, hi, run, switch_grid, switch_bits, undecided)
-        switch_cvs += extra
-        new_pieces += pcs
-    pieces = new_pieces
+    pieces = pieces_between(cvs, lo, hi, run)
+    clock.lap("certify pieces")
+    undecided: list = []
+    pieces, switch_cvs = locate_switches(fam, pieces, lo, hi, run, check, switch_bits,
+                                         undecided)
     cvs = sorted(cvs + switch_cvs, key=lambda cv: cv.lo)
-    for k, cv in enumerate(cvs):
-        if cv.kind == "touch" and k + 1 < len(pieces) and _bound_global(fam, pieces[k]):
-            cv.kind = "switch"
-            cv.detail = ("a second stationary point reaches the lower bound sum_i w_i C_i(W*_i), "
-                         "which the global minimum attains: two global minima at this value")
-        if k + 1 < len(pieces) and cv.value is not None:
-            cv.detail += "; " + _change_text(pieces[k].landscape, pieces[k + 1].landscape,
-                                             cv.kind)
-    lap("switches")
+    _describe(fam, cvs, pieces)
+    clock.lap("switches")
 
-    at = Atlas(fam, lo, hi, cvs, pieces, len(cands), undecided, timings, digits=digits)
+    at = Atlas(fam, lo, hi, cvs, pieces, len(cands), undecided, clock.timings, digits=digits)
     if fam.param == "eta" and fam.n == 1:
-        at.theorem2 = _theorem2(fam, at, digits)
-        lap("theorem 2")
+        at.theorem2 = theorem2_analysis(fam, at.pieces, at.hi, digits)
+        clock.lap("theorem 2")
     return at
 
 
-def _change_text(left: Landscape, right: Landscape, kind: str) -> str:
-    a, b = left.counts(), right.counts()
-    if _signature(left) == _signature(right):
+def _signature(ls: Landscape) -> tuple:
+    return (tuple((p.kind, p.is_global) for p in ls.points), len(ls.domain))
+
+
+def _change_text(left: Piece, right: Piece, kind: str) -> str:
+    a, b = left.counts, right.counts
+    if _signature(left.landscape) == _signature(right.landscape) and left.decided == right.decided:
         if kind == "fold":
             return ("counts unchanged across it (two stationary points pass through each "
                     "other; a degenerate point at the critical value itself)")
@@ -298,49 +320,12 @@ def _change_text(left: Landscape, right: Landscape, kind: str) -> str:
     parts = []
     for k in ("stationary", "min", "max", "global_min", "spurious_min"):
         if a[k] != b[k]:
-            parts.append(f"{k} {a[k]} -> {b[k]}")
-    if len(left.domain) != len(right.domain):
-        parts.append(f"domain components {len(left.domain)} -> {len(right.domain)}")
+            parts.append(f"{k} {_n(a[k])} -> {_n(b[k])}")
+    if len(left.landscape.domain) != len(right.landscape.domain):
+        parts.append(f"domain components {len(left.landscape.domain)} -> "
+                     f"{len(right.landscape.domain)}")
     return ", ".join(parts) if parts else "types or order of the points change"
 
 
-def _theorem2(fam: Family, at: Atlas, digits: int) -> dict:
-    """Theorem 2 for one task: the hypothesis ``eta < 1/|C''(w*)|`` at the
-    minimizer ``W*`` versus the exact largest ``eta`` with a global objective."""
-    task = fam.taskset.tasks[0]
-    wstar = lqr.optimal_gain_algebraic(task)
-    H = lqr.hessian_function(task, task.s0_adapt)     # the adaptation's C
-    lo_h, hi_h = wstar.enclose(H, int(digits * 3.4) + 20)
-    bound = Enclosure(1 / hi_h, 1 / lo_h)
-    first_bad = None
-    for pc in at.pieces:
-        if pc.counts["spurious_min"] > 0 or pc.counts["global_min"] == 0:
-            first_bad = pc
-            break
-    doc = {"hypothesis": "eta < 1/|C''(w*)| at the minimizer w* = W* (F(W*) = W* for every eta)",
-           "bound": bound.decimal(digits), "bound_interval": [str(bound.lo), str(bound.hi)]}
-    if first_bad is None:
-        doc["global_for_all_eta_in_range"] = True
-        doc["largest_global_eta"] = str(at.hi)
-    else:
-        doc["global_for_all_eta_in_range"] = False
-        cv = first_bad.lo
-        doc["largest_global_eta"] = None if cv is None else cv.decimal(digits)
-        doc["largest_global_eta_interval"] = None if cv is None else [str(cv.lo), str(cv.hi)]
-        doc["first_spurious_piece"] = first_bad.sample.__str__()
-    # at each piece's sample: at how many minima does the hypothesis hold?
-    per = []
-    for pc in at.pieces:
-        eta = fam.taskset_at(pc.sample).eta
-        holds = 0
-        for p in pc.landscape.minima():          # |eta C''(w)| < 1, decided exactly
-            below = p.W.sign_of(H * (-to_fmpq(eta)) + 1) > 0
-            above = p.W.sign_of(H * to_fmpq(eta) + 1) > 0
-            holds += below and above
-        per.append({"sample": str(pc.sample), "minima": len(pc.landscape.minima()),
-                    "hypothesis_holds_at": holds})
-    doc["per_piece"] = per
-    if first_bad is not None and first_bad.lo is not None:
-        c = first_bad.lo
-        doc["ratio_largest_global_to_bound"] = Enclosure(c.lo / bound.hi, c.hi / bound.lo).decimal(6)
-    return doc
+def _n(x) -> str:
+    return "undecided" if x is None else str(x)

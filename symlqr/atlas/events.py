@@ -10,7 +10,7 @@ the event lies inside the domain, on a wall, or outside.
 
 >>> from symlqr.atlas.family import Family
 >>> from symlqr.tasks import figure
->>> sorted({reason[0] for _poly, reason in _candidate_polys(Family(figure("fig1"), "eta"))})
+>>> sorted({reason[0] for _poly, reason in candidate_polys(Family(figure("fig1"), "eta"))})
 ['domain', 'fold', 'infinity', 'infinity-wall', 'touch', 'walls']
 """
 from __future__ import annotations
@@ -21,31 +21,19 @@ from typing import Optional
 
 import flint
 
-from .family import Family, _CTX, _coeffs_in_w, _const, _deg_w, _in_p
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import RealAlgebraic
+from .bivariate import coeffs_in_w, deg_w, divides, from_rows, in_p
+from .eliminate import as_fmpq_poly, eliminant
+from .family import Family
 
-__all__ = ["CriticalValue"]
+__all__ = ["CriticalValue", "candidate_polys", "decide_event", "KIND_TEXT", "main_kind"]
 
 
 # ---------------------------------------------------------------------------
 # the common root of two polynomials at a parameter value (ball arithmetic)
 # ---------------------------------------------------------------------------
-class _Prec:
-    """Temporarily set FLINT's working precision (bits) for arb balls."""
-
-    def __init__(self, bits):
-        self.bits = bits
-
-    def __enter__(self):
-        self.old = flint.ctx.prec
-        flint.ctx.prec = self.bits
-
-    def __exit__(self, *exc):
-        flint.ctx.prec = self.old
-
-
 def _ball(c: RealAlgebraic):
     """An arb ball containing ``c`` (from its exact bracket)."""
     return flint.arb(to_fmpq(c.lo)).union(flint.arb(to_fmpq(c.hi)))
@@ -102,7 +90,9 @@ class CriticalValue:
 
     ``value`` is a RealAlgebraic (fold, domain) whose bracket is a certified
     enclosure, or ``None`` for a switch, which is enclosed by ``lo < hi``
-    (rationals) and certified by continuity."""
+    (rationals) and certified by continuity, and for an ``undecided`` range
+    ``[lo, hi]`` on which the labels could not be decided (no label is given
+    there)."""
     kind: str                      # "fold", "domain", "switch", "touch", "degenerate"
     lo: Fraction
     hi: Fraction
@@ -115,43 +105,46 @@ class CriticalValue:
             return self.value.decimal(digits)
         return Enclosure(self.lo, self.hi).decimal(digits)
 
-    def contains(self, x: Fraction) -> bool:
-        return self.lo <= x <= self.hi
 
 
 # ---------------------------------------------------------------------------
 # candidate events
 # ---------------------------------------------------------------------------
-def _candidate_polys(fam: Family) -> list:
-    """``(fmpq_poly in p, reason)`` for every event that can change the landscape."""
+def candidate_polys(fam: Family, check=None) -> list:
+    """``(fmpq_poly in p, reason)`` for every event that can change the landscape:
+    discriminants, resultants (:func:`~symlqr.atlas.eliminate.eliminant`, exact)
+    and leading coefficients in ``W``; ``check()`` is called between FLINT calls."""
+    def elim(f, g=None):
+        return as_fmpq_poly(eliminant(f, g, check))
+
     out = []
     nf = [g for g, _m in fam.n_factors]
     for a, (g, _m) in enumerate(fam.n_factors):
-        if _deg_w(g) == 0:
-            out.append((_in_p(g), ("degenerate", a, None)))
+        if deg_w(g) == 0:
+            out.append((in_p(g), ("degenerate", a, None)))
             continue
-        if _deg_w(g) >= 2:
-            out.append((_in_p(g.discriminant("W")), ("fold", a, a)))
-        out.append((_coeffs_in_w(g)[-1], ("infinity", a, None)))
+        if deg_w(g) >= 2:
+            out.append((elim(g), ("fold", a, a)))
+        out.append((coeffs_in_w(g)[-1], ("infinity", a, None)))
         for b in range(a + 1, len(nf)):
-            if _deg_w(nf[b]) >= 1:
-                out.append((_in_p(g.resultant(nf[b], "W")), ("fold", a, b)))
+            if deg_w(nf[b]) >= 1:
+                out.append((elim(g, nf[b]), ("fold", a, b)))
         for l, wall in enumerate(fam.walls):
-            out.append((_in_p(g.resultant(wall, "W")), ("domain", a, l)))
+            out.append((elim(g, wall), ("domain", a, l)))
     for a in range(len(nf)):
-        G = fam.touch_poly(a)
+        G = fam.touch_poly(a, check)
         if G is not None:
             out.append((G, ("touch", a, None)))
     for l, wall in enumerate(fam.walls):
-        if _deg_w(wall) >= 2:
-            out.append((_in_p(wall.discriminant("W")), ("walls", l, l)))
-        out.append((_coeffs_in_w(wall)[-1], ("infinity-wall", l, None)))
+        if deg_w(wall) >= 2:
+            out.append((elim(wall), ("walls", l, l)))
+        out.append((coeffs_in_w(wall)[-1], ("infinity-wall", l, None)))
         for k in range(l + 1, len(fam.walls)):
-            out.append((_in_p(wall.resultant(fam.walls[k], "W")), ("walls", l, k)))
+            out.append((elim(wall, fam.walls[k]), ("walls", l, k)))
     return out
 
 
-def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096):
+def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096):
     """Decide an event at the candidate ``c``.
 
     The common root ``W_c`` of the two polynomials of the event at ``p = c`` is
@@ -179,15 +172,15 @@ def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096
         f = fam.walls[a]
         g = f.derivative("W") if a == b else fam.walls[b]
         zero_walls = [a, b]
-    fr, gr = _exact_degree(_coeffs_in_w(f), c), _exact_degree(_coeffs_in_w(g), c)
+    fr, gr = _exact_degree(coeffs_in_w(f), c), _exact_degree(coeffs_in_w(g), c)
     if len(fr) < 2 or len(gr) < 2:
         return "unresolved", None
-    cond_rows = [(_coeffs_in_w(cd.num), _coeffs_in_w(cd.den)) for cd in fam.conditions]
-    zero_rows = [_coeffs_in_w(fam.walls[k]) for k in zero_walls]
+    cond_rows = [(coeffs_in_w(cd.num), coeffs_in_w(cd.den)) for cd in fam.conditions]
+    zero_rows = [coeffs_in_w(fam.walls[k]) for k in zero_walls]
     bits = 128
     while bits <= max_bits:
         c.refine_bits(bits + 32)
-        with _Prec(bits):
+        with flint.ctx.workprec(bits):
             x = _ball(c)
             F = [_poly_ball(r, x) for r in reversed(fr)]
             G = [_poly_ball(r, x) for r in reversed(gr)]
@@ -195,7 +188,7 @@ def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096
             if not s1.contains(0):
                 w = -s0 / s1
                 if kind == "touch" and any(
-                        not _bi_ball(_coeffs_in_w(L), w, x).contains(0)
+                        not _bi_ball(coeffs_in_w(L), w, x).contains(0)
                         for L in fam.bound_polys[1:]):
                     return "outside", w
                 signs = []
@@ -207,7 +200,7 @@ def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096
                             s.append(1)
                         elif v < 0:
                             s.append(-1)
-                        elif any(_divides(z, rows) for z in zero_rows):
+                        elif any(divides(from_rows(z), from_rows(rows)) for z in zero_rows):
                             s.append(0)
                         else:
                             s.append(None)
@@ -220,22 +213,7 @@ def _event_at(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = 4096
     return "unresolved", None
 
 
-def _divides(wall_rows: list, rows: list) -> bool:
-    """Is the wall (an irreducible polynomial) a factor of the condition polynomial?"""
-    wall, cond = _from_rows(wall_rows), _from_rows(rows)
-    return not cond.is_zero() and cond.gcd(wall).degrees() == wall.degrees()
-
-
-def _from_rows(rows: list):
-    d = {}
-    for i, a in enumerate(rows):
-        for j, cf in enumerate(a.coeffs()):
-            if cf != 0:
-                d[(i, j)] = cf
-    return _CTX.from_dict(d) if d else _const(0)
-
-
-_KIND_TEXT = {
+KIND_TEXT = {
     "fold": "h' and h'' vanish together at a point of the domain (a fold, equation (3))",
     "domain": "a stationary point reaches a wall of the domain (enters or leaves it)",
     "walls": "the domain changes shape (two walls meet)",
@@ -247,7 +225,8 @@ _KIND_TEXT = {
 }
 
 
-def _main_kind(kinds: set) -> str:
+def main_kind(kinds: set) -> str:
+    """The kind shown for a critical value with several events."""
     if kinds == {"touch"}:
         return "touch"
     for k in ("fold", "domain", "degenerate"):

@@ -24,65 +24,21 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq, to_fraction
+from ..scalar import closed_forms as cf
 from ..exact.realroots import iv_from_fraction
 from ..tasks import InputError, Task, TaskSet
+from .eliminate import as_fmpq_poly, eliminant
+from .bivariate import CTX, P, W, at_p, at_w, coeffs_in_w, const, deg_w, in_p, irreducible
 
-__all__ = ["PARAMETERS", "Family"]
+__all__ = ["PARAMETERS", "Family", "check_range"]
 
 #: The parameters that can be varied.
 PARAMETERS = ("eta", "scale", "delta")
 
 _FIELDS = ("A", "B", "Q", "R", "s0", "s0a")
-_CTX = flint.fmpq_mpoly_ctx.get(("W", "p"))
-_W, _P = _CTX.gens()
-
-
-# ---------------------------------------------------------------------------
-# bivariate polynomials: conversions
-# ---------------------------------------------------------------------------
-def _const(x):
-    return _CTX.from_dict({(0, 0): to_fmpq(Fraction(x))})
-
-
-def _in_p(f) -> flint.fmpq_poly:
-    """A polynomial of ``f`` in QQ[W, p] free of ``W`` as an ``fmpq_poly`` in ``p``."""
-    d = f.to_dict()
-    deg = max((k[1] for k in d), default=0)
-    coeffs = [flint.fmpq(0)] * (deg + 1)
-    for (i, j), c in d.items():
-        assert i == 0
-        coeffs[j] = c
-    return flint.fmpq_poly(coeffs)
-
-
-def _at_p(f, p: Fraction) -> flint.fmpq_poly:
-    """``f(W, p)`` for a rational ``p``, as an ``fmpq_poly`` in ``W``."""
-    d = f.subs({"p": to_fmpq(p)}).to_dict()
-    deg = max((k[0] for k in d), default=0)
-    coeffs = [flint.fmpq(0)] * (deg + 1)
-    for (i, _j), c in d.items():
-        coeffs[i] = c
-    return flint.fmpq_poly(coeffs)
-
-
-def _at_w(f, w: Fraction) -> flint.fmpq_poly:
-    """``f(w, p)`` for a rational ``w``, as an ``fmpq_poly`` in ``p``."""
-    return _in_p(f.subs({"W": to_fmpq(w)}))
-
-
-def _coeffs_in_w(f) -> list:
-    """``f = sum_k a_k(p) W^k`` as the list of ``a_k`` (``fmpq_poly`` in ``p``)."""
-    d = f.to_dict()
-    degw = max((k[0] for k in d), default=0)
-    degp = max((k[1] for k in d), default=0)
-    rows = [[flint.fmpq(0)] * (degp + 1) for _ in range(degw + 1)]
-    for (i, j), c in d.items():
-        rows[i][j] = c
-    return [flint.fmpq_poly(r) for r in rows]
-
-
-def _deg_w(f) -> int:
-    return f.degrees()[0]
+# the closed forms in _build / value_interval use these short names
+_CTX, _W, _P, _const, _in_p = CTX, W, P, const, in_p
+_at_p, _at_w, _coeffs_in_w, _deg_w, _irreducible = at_p, at_w, coeffs_in_w, deg_w, irreducible
 
 
 class _Bi:
@@ -109,6 +65,9 @@ class _Bi:
 
     def __sub__(self, o):
         return self + (-(o if isinstance(o, _Bi) else _Bi(o)))
+
+    def __rsub__(self, o):
+        return _Bi(_const(o)) - self
 
     def __mul__(self, o):
         o = o if isinstance(o, _Bi) else _Bi(o)
@@ -188,17 +147,14 @@ class Family:
         for i in range(self.n):
             f = self.fields[i]
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
-            D = _const(1) - (A - B * _W) ** 2
-            c = A * B * R * _W ** 2 + (R * (_const(1) - A * A) + B * B * Q) * _W - A * B * Q
-            grad = _Bi(_const(2) * s0a * s0a * c, D * D)
-            F = W - _Bi(self.etas[i]) * grad
-            AF = _Bi(A) - _Bi(B) * F
-            DF = _Bi(_const(1)) - AF * AF
-            cost = (_Bi(Q) + _Bi(R) * F * F) * _Bi(s0 * s0) / DF
-            h = h + cost * _Bi(_const(self.taskset.weights[i]))
+            # the closed forms in QQ[W, p] (D, C') and in QQ(W, p) (C and c at F)
+            D = cf.closed_loop(A, B, _W)
+            F = W - _Bi(self.etas[i]) * _Bi(*cf.gradient(A, B, Q, R, s0a, _W))
+            Ab, Bb, Qb, Rb = (_Bi(x) for x in (A, B, Q, R))
+            num, DF = cf.cost(Ab, Bb, Qb, Rb, _Bi(s0), F)
+            h = h + num / DF * _Bi(_const(self.taskset.weights[i]))
             conds += [_Bi(D), DF]
-            cF = _Bi(A * B * R) * F * F + _Bi(R * (_const(1) - A * A) + B * B * Q) * F \
-                - _Bi(A * B * Q)
+            cF = cf.stationarity(Ab, Bb, Qb, Rb, F)
             bound.append(cF.num)              # F_i(W) = W*_i (or its twin root) iff 0
         self.h = h
         self.bound_polys = bound
@@ -217,7 +173,7 @@ class Family:
                                                 for L in self.bound_polys)
                          for g, _m in self.n_factors]
 
-    def touch_poly(self, a: int) -> Optional[flint.fmpq_poly]:
+    def touch_poly(self, a: int, check=None) -> Optional[flint.fmpq_poly]:
         """``gcd_i Res_W(f_a, c_i(F_i))``: its roots contain every ``p`` where a root
         of the factor ``f_a`` of ``N`` has ``F_i(W) = W*_i`` for all tasks, i.e.
         reaches the lower bound of ``h`` (None when ``f_a`` lies on the bound)."""
@@ -226,7 +182,7 @@ class Family:
             return None
         G = None
         for L in self.bound_polys:
-            r = _in_p(g.resultant(L, "W"))
+            r = as_fmpq_poly(eliminant(g, L, check))
             G = r if G is None else G.gcd(r)
         return G
 
@@ -243,16 +199,13 @@ class Family:
             f = {k: _dual_lin(self.fields[i][k], P) for k in _FIELDS}
             eta = P if self.param == "eta" else _Dual(iv_from_fraction(self.taskset.eta))
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
-            D = 1 - (A - B * Wd) * (A - B * Wd)
-            if D.v.a <= 0:
+            if cf.closed_loop(A, B, Wd).v.a <= 0:
                 raise ZeroDivisionError("W not stable on the whole box")
-            c = A * B * R * Wd * Wd + (R * (1 - A * A) + B * B * Q) * Wd - A * B * Q
-            F = Wd - eta * 2 * s0a * s0a * c / (D * D)
-            DF = 1 - (A - B * F) * (A - B * F)
+            F = Wd - eta * cf.ratio(cf.gradient(A, B, Q, R, s0a, Wd))
+            num, DF = cf.cost(A, B, Q, R, s0, F)
             if DF.v.a <= 0:
                 raise ZeroDivisionError("F not stable on the whole box")
-            total = total + _Dual(iv_from_fraction(self.taskset.weights[i])) * s0 * s0 * (
-                Q + R * F * F) / DF
+            total = total + _Dual(iv_from_fraction(self.taskset.weights[i])) * (num / DF)
         return total.v, total.d
 
 
@@ -303,19 +256,11 @@ def _dual_lin(f, P: "_Dual") -> "_Dual":
     return acc
 
 
-def _irreducible(f) -> list:
-    """Irreducible factors of ``f`` in QQ[W, p] with multiplicities (constants dropped)."""
-    if f.is_zero():
-        return []
-    _c, facs = f.factor()
-    return [(g, m) for g, m in facs if not g.is_constant()]
-
-
-
 # ---------------------------------------------------------------------------
 # range checks
 # ---------------------------------------------------------------------------
-def _check_range(fam: Family, lo: Fraction, hi: Fraction) -> None:
+def check_range(fam: Family, lo: Fraction, hi: Fraction) -> None:
+    """Raise :class:`InputError` unless every rational ``p`` in ``(lo, hi]`` gives valid tasks."""
     if lo >= hi:
         raise InputError(f"empty range: LO = {lo} must be < HI = {hi}")
     if fam.param in ("eta", "scale") and lo < 0:

@@ -2,272 +2,344 @@
 two local minima of equal value, or a proof that it does not.
 
 On a branch of stationary points ``h_W = 0``, so its value
-``V(p) = h(W(p), p)`` has ``V'(p) = h_p(W(p), p)`` (envelope theorem). With
-each branch trapped in a box by exact root counting in ``p`` and ``h_p``
-enclosed on the box, the values of the minima are proven separated on the
-piece; otherwise a change of the global minimum between rational samples is
-enclosed by certified bisection.
+``V(p) = h(W(p), p)`` has ``V'(p) = h_p(W(p), p)`` (envelope theorem). On a
+parameter interval ``[u, v]`` every minimum's branch is trapped in a box
+``X x [u, v]`` (its polynomial has no root on the box's two fences, by
+interval exclusion or exact root counting), so for the current global
+minimum ``g`` and another minimum ``j`` the slope of ``d = V_j - V_g`` lies
+in the interval ``D = h_p(X_j, P) - h_p(X_g, P)``. Then, with ``d`` known
+exactly (by the sign of a certified comparison) at rational ends:
 
->>> from symlqr.atlas.family import _P, _W
->>> _fence_ok(_W * _W - _P, Fraction(1), Fraction(2), Fraction(3))   # 1 - p != 0 on [2, 3]
-True
->>> _fence_ok(_W * _W - _P, Fraction(1), Fraction(0), Fraction(3))   # p = 1 is a root
-False
+* ``D`` excludes 0: ``d`` is strictly monotone, so ``d > 0`` at both ends
+  proves ``d > 0`` on ``[u, v]`` (and at one end plus the right direction of
+  ``D`` proves it on the side towards the other end);
+* otherwise ``d(x) - sup|D| |p - x| > 0`` (from each known end) proves it;
+* otherwise ``[u, v]`` is split at a rational point where the landscape is
+  certified; a change of the global minimum between two certified points is
+  a switch (by continuity), narrowed by certified probes.
+
+A range where none of this succeeds within the budget is undecided: its
+piece carries no global/spurious label (``Piece.decided`` is False).
+
+>>> from symlqr.tasks import figure
+>>> from symlqr.scalar.landscape import certify
+>>> global_index(certify(figure("fig2")))          # the indices of the global minima
+(2,)
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Optional
+from typing import Callable, Optional
 
 from mpmath import iv
 
-from .events import CriticalValue
-from .family import Family, _at_p, _at_w, _deg_w
+from ..exact.realroots import iv_from_fraction, simplest_between
+from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
-from ..exact.realroots import count_real_roots, iv_from_fraction, simplest_between
+from .bivariate import at_p, deg_w
+from .branches import ValueSlope, arb_between, arb_to_iv, lower_bound_positive, trap_boxes
+from .events import CriticalValue
+from .family import Family
 
-__all__ = ["Piece"]
+__all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
+           "split_piece"]
 
 
 @dataclass
 class Piece:
-    """An open interval of the parameter with constant certified counts."""
+    """An open interval of the parameter with constant certified counts.
+
+    ``decided`` is False when which minimum is global is not proven constant
+    on the piece: then no minimum carries a global/spurious label."""
     lo: Optional[CriticalValue]          # None: the range's lower end LO (excluded)
     hi: Optional[CriticalValue]          # None: the range's upper end HI (included)
     sample: Fraction
     landscape: Landscape
-    checks: list = field(default_factory=list)      # further samples certified
+    checks: list = field(default_factory=list)      # further points certified
     switch_free: Optional[bool] = None
     switch_note: str = ""
+    decided: bool = True
 
     @property
     def counts(self) -> dict:
-        return self.landscape.counts()
+        c = dict(self.landscape.counts())
+        if not self.decided:
+            c["global_min"] = c["spurious_min"] = None
+        return c
+
+    def labels(self) -> list:
+        """Each point's label (:func:`~symlqr.scalar.kinds.point_label`); on a
+        piece whose global minimum is not decided every minimum is "undecided min"."""
+        return [p.label if self.decided else point_label(p.kind, None, p.extremum)
+                for p in self.landscape.points]
 
 
-def _bound_global(fam, pc) -> bool:
-    """Does a global minimum of the piece lie on a factor of N that stays on the
-    lower bound (exact)?"""
-    for p in pc.landscape.minima():
-        if p.is_global:
-            a = _factor_of(fam, p, pc.sample)
-            if a is not None and fam.on_bound[a]:
-                return True
-    return False
-
-
-def _global_index(ls: Landscape) -> Optional[tuple]:
+def global_index(ls: Landscape) -> Optional[tuple]:
+    """Indices of the global minima among the points (None if undecided)."""
     mins = [k for k, p in enumerate(ls.points) if p.is_local_min]
     if any(ls.points[k].is_global is None for k in mins):
         return None
     return tuple(k for k in mins if ls.points[k].is_global)
 
 
-def _factor_of(fam: Family, point, p: Fraction) -> Optional[int]:
+def factor_of(fam: Family, point, p: Fraction) -> Optional[int]:
     """Index of the irreducible factor of ``N(W, p)`` that vanishes at the point."""
     for a, (g, _m) in enumerate(fam.n_factors):
-        if _deg_w(g) >= 1 and point.W._has_common_root(_at_p(g, p)):
+        if deg_w(g) >= 1 and point.W.sign_of(at_p(g, p)) == 0:
             return a
     return None
+
+
+def on_bound_global(fam: Family, ls: Landscape, p: Fraction) -> bool:
+    """Does a global minimum lie on a factor of ``N`` on which ``h`` equals its
+    lower bound for every ``p`` (exact)?"""
+    for pt in ls.minima():
+        if pt.is_global:
+            a = factor_of(fam, pt, p)
+            if a is not None and fam.on_bound[a]:
+                return True
+    return False
+
+
+@contextmanager
+def _iv_prec(bits: int):
+    """mpmath's interval context at ``bits`` of precision (it has no ``workprec``)."""
+    old = iv.prec
+    iv.prec = bits
+    try:
+        yield
+    finally:
+        iv.prec = old
 
 
 def _box(u: Fraction, v: Fraction):
     return iv.mpf([iv_from_fraction(u).a, iv_from_fraction(v).b])
 
 
-def _fence_ok(f, w: Fraction, u: Fraction, v: Fraction) -> bool:
-    """Exact: ``f(w, p) != 0`` for every ``p`` in ``[u, v]``."""
-    g = _at_w(f, w)
-    if g.is_zero():
+def _value(ls: Landscape, k: int) -> Fraction:
+    h = ls.points[k].h
+    return (h.lo + h.hi) / 2
+
+
+@dataclass
+class SwitchSearch:
+    """The switch analysis of one piece (see the module docstring).
+
+    ``run(p)`` certifies the landscape at the rational ``p``; ``check()`` is
+    the cooperative deadline; ``budget`` caps the certifications."""
+    fam: Family
+    run: Callable
+    check: Callable
+    minima: list                 # indices of the local minima (constant on the piece)
+    bits: int = 40
+    budget: int = 40
+    depth: int = 6
+    certified_at: list = field(default_factory=list)
+    _slope: Optional[ValueSlope] = None
+
+    def landscape(self, p: Fraction) -> Landscape:
+        self.check()
+        self.budget -= 1
+        self.certified_at.append(p)
+        return self.run(p)
+
+    def value_slope(self) -> ValueSlope:
+        if self._slope is None:
+            self._slope = ValueSlope(self.fam.h.num, self.fam.h.den)
+        return self._slope
+
+    # -- the slopes of the values along a partition ------------------------------
+    def slopes(self, nodes: list, known: list) -> Optional[dict]:
+        """``{k: [h_p on the trap box of branch k over each sub-interval]}``."""
+        out = {}
+        L, x = known[0]
+        forward = x == nodes[0]
+        travel = nodes if forward else nodes[::-1]
+        with _iv_prec(96):
+            for k in self.minima:
+                self.check()
+                a = factor_of(self.fam, L.points[k], x)
+                if a is None:
+                    return None
+                w = L.points[k].W
+                boxes = trap_boxes(self.fam.n_factors[a][0], arb_between(w.lo, w.hi), travel)
+                if boxes is None:
+                    return None
+                if not forward:
+                    boxes = boxes[::-1]
+                sl = []
+                for Y, p0, p1 in zip(boxes, nodes, nodes[1:]):
+                    D = self.value_slope().on_box(Y, p0, p1)
+                    if D is None:
+                        return None
+                    sl.append(arb_to_iv(D))
+                out[k] = sl
+        return out
+
+    def separated(self, u, v, Lu, Lv, g: int) -> bool:
+        """Proof that ``V_j > V_g`` on ``[u, v]`` for every other minimum ``j``
+        (slopes enclosed along partitions of 8, 32, then 128 sub-intervals)."""
+        known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
+        for parts in (8, 32, 128):
+            nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
+            sl = self.slopes(nodes, known)
+            if sl is None:
+                continue
+            with _iv_prec(96):
+                ok = True
+                for j in self.minima:
+                    if j == g:
+                        continue
+                    ends = [None if L is None else
+                            iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
+                    D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
+                    if not lower_bound_positive(nodes, D, ends[0], ends[1]):
+                        ok = False
+                        break
+            if ok:
+                return True
         return False
-    if g.degree() < 1:
-        return True
-    return count_real_roots(g, u, v) == 0
 
+    # -- the recursion ------------------------------------------------------------
+    def resolve(self, u, v, Lu, Lv, depth=None) -> list:
+        """Segments ``(status, u, v, L, x)`` covering ``[u, v]`` with status
+        ``"ok"`` (the global minimum proven constant), ``"switch"`` or
+        ``"undecided"``, and ``L`` the landscape certified at a point ``x`` of
+        the segment's closure; ``Lu``/``Lv`` are the landscapes at the ends
+        (None at an end that is a critical value)."""
+        depth = self.depth if depth is None else depth
+        gu = None if Lu is None else global_index(Lu)
+        gv = None if Lv is None else global_index(Lv)
+        end = (Lu, u) if Lu is not None else (Lv, v)
+        if (Lu is not None and (gu is None or len(gu) != 1)) or \
+                (Lv is not None and (gv is None or len(gv) != 1)):
+            return [("undecided", u, v, *end)]
+        if Lu is not None and Lv is not None and gu != gv:
+            return self.narrow(u, v, Lu, Lv, depth)
+        g = (gu or gv)[0]
+        if self.separated(u, v, Lu, Lv, g):
+            return [("ok", u, v, *end)]
+        if depth <= 0 or self.budget <= 0:
+            return [("undecided", u, v, *end)]
+        m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+        Lm = self.landscape(m)
+        return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
-def _trap(fam, a: int, spots: list, u: Fraction, v: Fraction):
-    """A rational interval ``[xl, xh]`` containing the branch of factor ``a``
-    through the given points for every ``p`` in ``[u, v]`` (within the piece):
-    ``f_a`` has no root on its ends for ``p`` in ``[u, v]`` (exact root
-    counting), so the continuous branch cannot leave it. None if not found."""
-    f = fam.n_factors[a][0]
-    lo = min(s.lo for s in spots)
-    hi = max(s.hi for s in spots)
-    base = max(hi - lo, max(Fraction(1), abs(hi)) / Fraction(2) ** 30)
-    for scale in (Fraction(1, 4), Fraction(2), Fraction(1, 64), Fraction(16)):
-        xl, xh = lo - base * scale, hi + base * scale
-        if _fence_ok(f, xl, u, v) and _fence_ok(f, xh, u, v):
-            return xl, xh
-    return None
-
-
-def _prove_no_switch(fam, u, v, Lu, Lv, g_idx, m_idx, run, depth, undecided_ranges):
-    """Prove ``h(branch j) > h(branch g)`` on ``[u, v]`` for every minimum ``j != g``.
-
-    On a branch ``h_W = 0``, so its value ``V(p) = h(W(p), p)`` has ``V' = h_p``
-    there (envelope theorem). With every branch trapped in a box ``X x [u, v]``
-    (:func:`_trap`) and ``h_p`` enclosed on the box, the difference of two
-    values at ``p`` differs from its certified value at a known end by at
-    most ``|p - end| * sup |h_p^j - h_p^g|``. If that cannot be shown, the
-    interval is split at a certified midpoint; unproven sub-ranges are
-    appended to ``undecided_ranges``."""
-    known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
-    P = _box(u, v)
-    slopes = {}
-    ok = True
-    old = iv.prec
-    iv.prec = 96
-    try:
-        for i in m_idx:
-            spots = [L.points[i].W for L, _x in known]
-            a = _factor_of(fam, known[0][0].points[i], known[0][1])
-            X = None if a is None else _trap(fam, a, spots, u, v)
-            if X is None:
-                ok = False
-                break
-            try:
-                slopes[i] = fam.value_interval(_box(*X), P)[1]
-            except ZeroDivisionError:
-                ok = False
-                break
-        if ok:
-            L, x = known[0]
-            span = iv_from_fraction(v - u)
-            for j in m_idx:
-                if j == g_idx:
+    def narrow(self, u, v, Lu, Lv, depth) -> list:
+        """The global minimum differs at ``u`` and ``v``: a switch lies between
+        (continuity); narrow it by certified probes around the root of the
+        interpolated difference of the two values, then prove both sides."""
+        a, b = global_index(Lu)[0], global_index(Lv)[0]
+        x, y, Lx, Ly = u, v, Lu, Lv
+        tol = max(Fraction(1), abs(v)) / Fraction(2) ** self.bits
+        delta = (y - x) / 8
+        while y - x > tol and self.budget > 0:
+            dx, dy = _value(Lx, b) - _value(Lx, a), _value(Ly, b) - _value(Ly, a)
+            est = x + (y - x) * dx / (dx - dy) if dx != dy else (x + y) / 2
+            w = y - x
+            est = min(max(est, x + w / 64), y - w / 64)
+            delta = min(delta, w / 4)
+            q1 = simplest_between(max(x, est - delta), est)
+            probes = [q1, simplest_between(est, min(y, est + delta))]
+            hits = 0
+            for q in probes:
+                if not x < q < y:
                     continue
-                gap = iv_from_fraction(L.points[j].h.lo) - iv_from_fraction(L.points[g_idx].h.hi)
-                drift = slopes[j] - slopes[g_idx]
-                worst = max(abs(drift.a), abs(drift.b)) * span
-                if not (gap - worst).a > 0:
-                    ok = False
+                Lq = self.landscape(q)
+                gq = global_index(Lq)
+                if gq == (a,):
+                    x, Lx, hits = q, Lq, hits + 1
+                elif gq == (b,):
+                    y, Ly, hits = q, Lq, hits + 1
                     break
-    finally:
-        iv.prec = old
-    if ok:
-        return
-    if depth <= 0:
-        undecided_ranges.append((u, v))
-        return
-    m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
-    Lm = run(m)
-    ref = known[0][0]
-    if [p.kind for p in Lm.points] != [p.kind for p in ref.points] or \
-            _global_index(Lm) != _global_index(ref):
-        undecided_ranges.append((u, v))
-        return
-    _prove_no_switch(fam, u, m, Lu, Lm, g_idx, m_idx, run, depth - 1, undecided_ranges)
-    _prove_no_switch(fam, m, v, Lm, Lv, g_idx, m_idx, run, depth - 1, undecided_ranges)
+                else:                 # a third state: resolve both halves on their own
+                    return self.resolve(x, q, Lx, Lq, depth) + self.resolve(q, y, Lq, Ly, depth)
+            delta = max(delta / 16, tol / 4) if hits == 2 else max((y - x) / 8, tol / 4)
+        left = self.resolve(u, x, Lu, Lx, depth) if x > u else []
+        right = self.resolve(y, v, Ly, Lv, depth) if y < v else []
+        return left + [("switch", x, y, Lx, x)] + right
 
 
-def _proof_of_piece(fam, pc, pts, sig, LO, HI, run, depth=3) -> list:
-    """Run :func:`_prove_no_switch` over the whole piece; returns the unproven ranges."""
-    ls = sig[pts[0]]
-    gi = _global_index(ls)
-    if gi is None or len(gi) != 1:
-        a = pc.lo.lo if pc.lo is not None else LO
-        b = pc.hi.hi if pc.hi is not None else HI
-        return [(a, b)]
-    m_idx = [k for k, p in enumerate(ls.points) if p.is_local_min]
-    bad: list = []
-    lo_end = pc.lo.lo if pc.lo is not None else LO
-    hi_end = pc.hi.hi if pc.hi is not None else HI
-    if lo_end < pts[0]:
-        _prove_no_switch(fam, lo_end, pts[0], None, sig[pts[0]], gi[0], m_idx, run, depth, bad)
-    for x, y in zip(pts, pts[1:]):
-        _prove_no_switch(fam, x, y, sig[x], sig[y], gi[0], m_idx, run, depth, bad)
-    if pts[-1] < hi_end:
-        _prove_no_switch(fam, pts[-1], hi_end, sig[pts[-1]], None, gi[0], m_idx, run, depth, bad)
-    return bad
+_SWITCH_TEXT = ("two local minima have equal values: the global minimum changes "
+                "(certified at {param} = {u} and {v}; by continuity a switch lies between)")
 
 
-def _switches(fam, pc: Piece, LO, HI, run, grid, bits, undecided):
-    """Prove that the global minimum does not change inside a piece, or enclose
-    the changes; returns the new switch critical values and the piece, split
-    at them.
-
-    * If a global minimum lies on a factor of ``N`` that divides every
-      ``c_i(F_i)`` (so ``h`` equals its lower bound there for every ``p``),
-      another point can become global only by reaching the lower bound: those
-      ``p`` are roots of the touch eliminants, already critical values. Proven.
-    * Otherwise the global minimum is identified at ``grid`` rational points;
-      a change between two of them is enclosed by certified bisection (by
-      continuity the enclosure contains a switch). Between the points this is
-      a sampled check, recorded as such."""
+def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run: Callable,
+                check: Callable, bits: int, undecided: list) -> tuple:
+    """Prove that the global minimum is constant on the piece, or split it at
+    certified switches; parts where neither is proven get ``decided = False``.
+    ``lo_end``/``hi_end`` are the rational ends of the piece (the inner ends of
+    its critical values' brackets). Returns ``(switch critical values, pieces)``."""
     ls = pc.landscape
-    mins = ls.minima()
     finite_limits = any(d.lo_limit is not None or d.hi_limit is not None for d in ls.domain)
-    if len(mins) < 2 and not finite_limits:
+    if finite_limits:
+        pc.decided, pc.switch_free = False, None
+        pc.switch_note = ("h has a finite limit at a wall; switches against it are not "
+                          "analysed: no global/spurious labels on this piece")
+        undecided.append(f"piece around {fam.param} = {pc.sample}: {pc.switch_note}")
+        return [], [pc]
+    if len(ls.minima()) < 2:
         pc.switch_free, pc.switch_note = True, "at most one local minimum and h -> +inf at the walls"
         return [], [pc]
-    glob = [p for p in mins if p.is_global]
-    if not finite_limits and any(fam.on_bound[_factor_of(fam, p, pc.sample)] for p in glob
-                                 if _factor_of(fam, p, pc.sample) is not None):
+    if on_bound_global(fam, ls, pc.sample):
         pc.switch_free = True
         pc.switch_note = ("a global minimum equals the lower bound sum_i w_i C_i(W*_i) on the "
                           "whole piece, and no other stationary point reaches it inside (exact)")
         return [], [pc]
-    a = pc.lo.hi if pc.lo is not None else LO
-    b = pc.hi.lo if pc.hi is not None else HI
-    step = (b - a) / (grid + 1)
-    pts = sorted({simplest_between(a + step * k - step / 8, a + step * k + step / 8)
-                  for k in range(1, grid + 1)} | {pc.sample})
-    pts = [x for x in pts if a < x < b or (pc.hi is None and x == b)]
-    sig = {x: (ls if x == pc.sample else run(x)) for x in pts}
-    pc.checks = [x for x in pts if x != pc.sample]
-    for x in pts:
-        if [p.kind for p in sig[x].points] != [p.kind for p in ls.points]:
-            undecided.append(f"{fam.param} = {x}: stationary points differ from those at "
-                             f"{pc.sample} in the same piece (an event was missed)")
-    note = ""
-    out_cvs, out_pieces = [], []
-    start = pc.lo
-    first = pts[0]
-    for x, y in zip(pts, pts[1:]):
-        gx, gy = _global_index(sig[x]), _global_index(sig[y])
-        if gx is None or gy is None or gx == gy:
-            continue
-        u, v = x, y
-        while v - u > max(Fraction(1), abs(v)) / Fraction(2) ** bits:
-            m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
-            gm = _global_index(run(m))
-            if gm == gx:
-                u = m
-            elif gm == gy:
-                v = m
-            else:
-                break
-        cv = CriticalValue("switch", u, v, "two local minima have equal values: the global "
-                           f"minimum changes (certified at {fam.param} = {u} and {v}; by "
-                           "continuity a switch lies between)")
-        out_cvs.append(cv)
-        out_pieces.append(Piece(start, cv, first, sig[first], switch_note=note))
-        start, first = cv, y
-    last = Piece(start, pc.hi, first, sig[first], switch_note=note)
-    last.checks = pc.checks if not out_cvs else []
-    out_pieces.append(last)
-    if finite_limits:
-        undecided.append(f"piece around {fam.param} = {pc.sample}: h has a finite limit at "
-                         "a wall; switches against it are not analysed")
-        return out_cvs, out_pieces
-    # prove the absence of further switches on each part
-    for k, part in enumerate(out_pieces):
-        lo_cv, hi_cv = part.lo, part.hi
-        inner = [x for x in pts if (lo_cv is None or x > lo_cv.hi) and (hi_cv is None or x < hi_cv.lo)
-                 or (hi_cv is None and x == HI)]
-        bad = _proof_of_piece(fam, part, inner, sig, LO, HI, run) if inner else [(None, None)]
-        if bad:
-            part.switch_free = None
-            part.switch_note = ("no switch between sampled points proven absent on "
-                                + ", ".join(f"[{_short(x)}, {_short(y)}]" for x, y in bad))
-            undecided.append(f"piece around {fam.param} = {part.sample}: {part.switch_note}")
+    search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
+                          bits)
+    s = pc.sample
+    segs = search.resolve(lo_end, s, None, ls)
+    if s < hi_end:
+        segs += search.resolve(s, hi_end, ls, None)
+    return _assemble(fam, pc, segs, search.certified_at, undecided)
+
+
+def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
+    """Parts of the piece between switch enclosures, each a Piece."""
+    parts, cur = [], []
+    for seg in segs:
+        if seg[0] == "switch":
+            parts.append((cur, seg))
+            cur = []
         else:
-            part.switch_free = True
-            part.switch_note = ("the values of the minima are separated on the whole piece "
-                                "(branches trapped by exact root counting in the parameter, "
-                                "values enclosed by interval arithmetic)")
-    return out_cvs, out_pieces
+            cur.append(seg)
+    parts.append((cur, None))
+    cvs, pieces, lo_cv = [], [], pc.lo
+    for k, (group, sw) in enumerate(parts):
+        cv = None
+        if sw is not None:
+            cv = CriticalValue("switch", sw[1], sw[2], _SWITCH_TEXT.format(
+                param=fam.param, u=sw[1], v=sw[2]))
+        hi_cv = cv if cv is not None else pc.hi
+        a = lo_cv.hi if lo_cv is not None else None
+        b = hi_cv.lo if hi_cv is not None else None
+        known = [(L, x) for _st, _u, _v, L, x in group] or ([(sw[3], sw[4])] if sw else [])
+        inside = [(L, x) for L, x in known if (a is None or x > a) and (b is None or x < b)]
+        if (a is None or pc.sample > a) and (b is None or pc.sample < b):
+            L, x = pc.landscape, pc.sample
+        else:
+            L, x = (inside or known or [(pc.landscape, pc.sample)])[0]
+        decided = bool(group) and all(st == "ok" for st, *_ in group)
+        piece = Piece(lo_cv, hi_cv, x, L, checks=sorted(set(certified_at) - {x}),
+                      switch_free=True if decided else None, decided=decided)
+        if decided:
+            piece.switch_note = ("the values of the minima are separated on the whole piece "
+                                 "(branches trapped by fences, slopes of the values enclosed "
+                                 "by interval arithmetic)")
+        else:
+            bad = [(u, v) for st, u, v, *_ in group if st != "ok"] or [(a, b)]
+            piece.switch_note = ("which minimum is global is not proven on "
+                                 + ", ".join(f"[{_short(u)}, {_short(v)}]" for u, v in bad)
+                                 + ": no global/spurious labels on this piece")
+            undecided.append(f"piece around {fam.param} = {x}: {piece.switch_note}")
+        pieces.append(piece)
+        if cv is not None:
+            cvs.append(cv)
+        lo_cv = cv
+    return cvs, pieces
 
 
 def _short(x) -> str:

@@ -14,6 +14,7 @@ from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments,
                   json_payload, load_plot, run_main, tasksets_from_args, write_atomic)
 from ..scalar.fixedpoints import certify_variant, fixed_points
 from ..scalar.landscape import Timeout, certify
+from .deadline import hard_deadline, next_stage
 from ..scalar.maml import ADAPTATIONS
 from ..scalar.variants import METHODS, MAX_STEPS
 from ..exact.realroots import PrecisionExhausted
@@ -69,12 +70,14 @@ def _main(argv) -> int:
     for ts in tasksets:
         progress: list = []
         try:
-            if (method, steps) == ("maml", 1):
-                ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
-                             progress=progress.append)
-            else:
-                ls = certify_variant(ts, args.adaptation, method, steps, digits=args.digits,
-                                     deadline=deadline, progress=progress.append)
+            with hard_deadline(deadline, lambda: next_stage(progress)):
+                if (method, steps) == ("maml", 1):
+                    ls = certify(ts, args.adaptation, digits=args.digits, deadline=deadline,
+                                 progress=progress.append)
+                else:
+                    ls = certify_variant(ts, args.adaptation, method, steps,
+                                         digits=args.digits, deadline=deadline,
+                                         progress=progress.append)
         except Timeout as exc:
             done = ", ".join(progress) if progress else "nothing"
             finished = ", ".join(d["name"] for d in docs) or "none"
@@ -133,7 +136,8 @@ def _compare(args, tasksets) -> int:
     for steps in range(1, MAX_STEPS + 1):
         for method in METHODS:
             try:
-                r = fixed_points(ts, method, steps, digits=args.digits, deadline=deadline)
+                with hard_deadline(deadline, lambda: f"certifying {method} with K = {steps}"):
+                    r = fixed_points(ts, method, steps, digits=args.digits, deadline=deadline)
                 r.digits = args.digits
             except Timeout as exc:
                 print(f"{PROG}: timeout after {args.timeout:g} s on {ts.name} {method} "

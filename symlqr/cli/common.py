@@ -1,7 +1,7 @@
 """Shared command-line plumbing for ``python -m symlqr.certify`` and ``proofs/``.
 
-Task selection (a figure name, ``--task``, ``--tasks-file``, ``--eta``,
-``--weights``), one-line errors with exit code 2, and atomic file writes.
+Task selection (a figure name, ``--task``, ``--tasks-file``, ``--distribution``,
+``--eta``, ``--weights``), one-line errors with exit code 2, and atomic file writes.
 Only the functions named ``main``/``run_main`` print.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks
                     parse_rational)
 
 __all__ = ["OneLineParser", "add_task_arguments", "tasksets_from_args", "write_atomic",
+           "distributions_from_args",
            "check_output_path", "check_timeout", "run_main", "load_plot", "json_payload",
            "deliver",
            "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED"]
@@ -63,6 +64,27 @@ def add_task_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--weights", metavar="w1,w2,...",
                    help="task weights (normalized to sum 1); default uniform")
     p.add_argument("--tasks-file", metavar="FILE", help="tasks in a .json or .toml file")
+    p.add_argument("--distribution", action="append", default=[], metavar="SPEC",
+                   help="tasks drawn from a distribution (repeatable), e.g. 'A=1,B=1,"
+                        "Q=uniform(1,5),R=loguniform(0.1,10)'; laws: a number, uniform(lo,hi),"
+                        " loguniform(lo,hi), choice(v1,...); keys scale, n, seed, digits")
+    p.add_argument("--n", metavar="N", help="number of tasks drawn (overrides the spec's n)")
+    p.add_argument("--seed", metavar="SEED", help="seed of the draw (overrides the spec's)")
+
+
+def distributions_from_args(args) -> list:
+    """The ``--distribution`` specs with ``--n``/``--seed`` applied."""
+    from ..distributions import Distribution
+    if (args.n is not None or args.seed is not None) and not args.distribution:
+        raise InputError("--n and --seed apply to --distribution")
+    out = []
+    for k, spec in enumerate(args.distribution):
+        try:
+            name = "distribution" if len(args.distribution) == 1 else f"distribution {k + 1}"
+            out.append(Distribution.parse(spec, name=name).with_(n=args.n, seed=args.seed))
+        except InputError as exc:
+            raise InputError(f"--distribution {k + 1}: {exc}") from None
+    return out
 
 
 def tasksets_from_args(args) -> list[TaskSet]:
@@ -75,12 +97,14 @@ def tasksets_from_args(args) -> list[TaskSet]:
     check_timeout(getattr(args, "timeout", None))
     if getattr(args, "output", None) is not None:
         check_output_path(args.output)
-    custom = bool(args.task or args.tasks_file)
+    drawn = distributions_from_args(args)
+    custom = bool(args.task or args.tasks_file or drawn)
     if args.names and custom:
-        raise InputError("give either figure names or --task/--tasks-file, not both")
+        raise InputError("give either figure names or --task/--tasks-file/--distribution, "
+                         "not both")
     if not args.names and not custom:
         raise InputError(f"nothing to do: give a figure name ({', '.join(FIGURE_NAMES)}, all) "
-                         "or --task/--tasks-file")
+                         "or --task/--tasks-file/--distribution")
     if args.names:
         if args.eta is not None or args.weights is not None:
             raise InputError("--eta and --weights apply to custom tasks; a figure has its own")
@@ -98,6 +122,8 @@ def tasksets_from_args(args) -> list[TaskSet]:
             tasks.append(Task.parse(text))
         except InputError as exc:
             raise InputError(f"--task {k + 1}: {exc}") from None
+    for d in drawn:
+        tasks += d.draw()
     if args.eta is not None:
         eta = parse_rational(args.eta, "--eta")
     if eta is None:

@@ -8,6 +8,7 @@ from typing import Callable, Optional
 from ..paper.verdicts import checks_to_dict, exit_status, render_checks
 from ..scalar.landscape import Timeout
 from ..tasks import InputError
+from .deadline import hard_deadline
 from .common import (OneLineParser, add_task_arguments, deliver, json_payload, run_main,
                      tasksets_from_args)
 
@@ -46,7 +47,8 @@ def proof_main(prog: str, description: str,
         docs, texts, status = [], [], 0
         for ts in tasksets:
             try:
-                checks, extra = evaluate(ts, args)
+                with hard_deadline(args.deadline, lambda: "checking"):
+                    checks, extra = evaluate(ts, args)
             except Timeout as exc:
                 print(f"{prog}: timeout after {args.timeout:g} s on {ts.name} while {exc.stage}",
                       file=sys.stderr)

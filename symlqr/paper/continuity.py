@@ -283,10 +283,6 @@ class FamilySweep:
             tail = p.delta
         return tail
 
-    @property
-    def smallest_status(self) -> str:
-        return self.points[-1].reaches(self.epsilon)
-
     def lines(self, distance_name: str, distance: Fraction, digits: int = 6) -> list[str]:
         out = [f"epsilon(delta) of h(., t(delta)); requested epsilon = {self.epsilon}"]
         w = max(len(str(p.delta)) for p in [self.base] + self.points)

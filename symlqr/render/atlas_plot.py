@@ -8,7 +8,6 @@ imported lazily; nothing is printed.
 """
 from __future__ import annotations
 
-from ..scalar.kinds import point_label
 from ..scalar.landscape import certify
 from ..exact.realroots import simplest_between
 
@@ -18,30 +17,38 @@ _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:bl
             "degenerate": "tab:purple", "undecided min": "tab:gray"}
 
 
-def _label(p) -> str:
-    return point_label(p.kind, p.is_global)
+def _sample_points(a, b, per_piece: int, hi_included: bool) -> list:
+    """``per_piece`` short rationals spread over ``(a, b)`` plus one within
+    ``1e-6 (b - a)`` of each end, so a branch is drawn up to its critical value
+    (where two branches meet at a fold) instead of stopping a step short."""
+    step = (b - a) / (per_piece + 1)
+    ps = {simplest_between(a + step * j - step / 8, a + step * j + step / 8)
+          for j in range(1, per_piece + 1)}
+    tiny = (b - a) / 10 ** 6
+    ps.add(simplest_between(a, a + tiny))
+    ps.add(b if hi_included else simplest_between(b - tiny, b))
+    return sorted(ps)
 
 
 def branches(at, per_piece: int = 12) -> list:
     """``[(piece_index, label, [p...], [W...])]``: each stationary point's branch,
-    sampled at ``per_piece`` rational points of every piece (certified)."""
+    sampled at rational points of every piece up to its ends (certified); the
+    labels are the piece's (``undecided min`` where the piece's are not decided)."""
     out = []
     fam = at.family
     for k, pc in enumerate(at.pieces):
         a = pc.lo.hi if pc.lo is not None else at.lo
         b = pc.hi.lo if pc.hi is not None else at.hi
-        step = (b - a) / (per_piece + 1)
-        ps = sorted({simplest_between(a + step * j - step / 8, a + step * j + step / 8)
-                     for j in range(1, per_piece + 1)})
+        labels = pc.labels()
         series = {}
-        for p in ps:
+        for p in _sample_points(a, b, per_piece, pc.hi is None):
             ls = certify(fam.taskset_at(p), digits=10)
             if len(ls.points) != len(pc.landscape.points):
                 continue
             for i, pt in enumerate(ls.points):
-                series.setdefault((i, _label(pt)), ([], []))
-                series[(i, _label(pt))][0].append(float(p))
-                series[(i, _label(pt))][1].append(float(pt.W))
+                series.setdefault((i, labels[i]), ([], []))
+                series[(i, labels[i])][0].append(float(p))
+                series[(i, labels[i])][1].append(float(pt.W))
         for (i, lab), (xs, ys) in sorted(series.items()):
             out.append((k, lab, xs, ys))
     return out
@@ -56,10 +63,12 @@ def atlas_figure(at, per_piece: int = 12):
     fig = Figure(figsize=(8, 4.5))
     ax = fig.add_subplot()
     for pc in at.pieces:
-        if pc.counts["spurious_min"] > 0:
+        spurious = pc.counts["spurious_min"]
+        if spurious is None or spurious > 0:
             a = float(pc.lo.lo) if pc.lo is not None else float(at.lo)
             b = float(pc.hi.hi) if pc.hi is not None else float(at.hi)
-            ax.axvspan(a, b, color="tab:red", alpha=0.08, lw=0)
+            ax.axvspan(a, b, color="tab:gray" if spurious is None else "tab:red",
+                       alpha=0.08, lw=0)
     seen = set()
     for _k, lab, xs, ys in branches(at, per_piece):
         ax.plot(xs, ys, "-o", ms=2, color=_COLOURS.get(lab, "k"),
@@ -71,7 +80,7 @@ def atlas_figure(at, per_piece: int = 12):
     ax.set_xlabel(fam.param)
     ax.set_ylabel("W (stationary points of h)")
     ax.set_title(f"{fam.taskset.name}: stationary points against {fam.param} "
-                 "(red bands: spurious minima)")
+                 "(red bands: spurious minima; grey: undecided)")
     ax.legend(loc="best", fontsize=8)
     fig.set_layout_engine("tight")
     return fig

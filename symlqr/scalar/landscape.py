@@ -23,13 +23,8 @@ passing typed values to the next:
 """
 from __future__ import annotations
 
-import signal
-import threading
 import time
-from contextlib import contextmanager
-from typing import Callable, Optional
-
-from mpmath import iv, mp
+from typing import Optional
 
 from . import lqr
 from .cells import components, domain_cells
@@ -97,7 +92,9 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     digits : significant digits of the decimal values reported
     max_bits : precision cap for comparisons before "undecided"
     deadline : ``time.monotonic()`` value after which :class:`Timeout` is raised
-        (checked between stages and inside their loops)
+        (checked cooperatively between stages and inside their loops; one long
+        step, such as a root isolation at degree 500, is not interrupted: the
+        command line adds a hard deadline, :mod:`symlqr.cli.deadline`)
     progress : optional ``progress(stage_name)``, called as each stage finishes
         ("optimal gains", "domain", "stationary points", "values", "global minima")
     max_degree : refuse (:class:`TooLarge`) when :func:`degree_bound` exceeds it
@@ -119,10 +116,8 @@ def certify(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
     >>> ls.counts()["spurious_min"]
     2
     """
-    stage = _Stage()
-    with _hard_deadline(deadline, stage):
-        return _certify(taskset, adaptation, digits, max_bits, checker(deadline, stage.enter),
-                        progress if progress is not None else _ignore, max_degree)
+    return _certify(taskset, adaptation, digits, max_bits, checker(deadline),
+                    progress if progress is not None else _ignore, max_degree)
 
 
 def _certify(taskset, adaptation, digits, max_bits, check, progress, max_degree) -> Landscape:
@@ -153,54 +148,3 @@ def _certify(taskset, adaptation, digits, max_bits, check, progress, max_degree)
 
 def _ignore(stage_name: str) -> None:
     """The default ``progress``: nothing to report to."""
-
-
-class _Stage:
-    """The step running now (for the message of a hard deadline)."""
-
-    def __init__(self):
-        self.name = "starting"
-
-    def enter(self, where: str) -> None:
-        self.name = where
-
-
-# ---------------------------------------------------------------------------
-# resource guard: a hard deadline behind the cooperative ``check(stage)`` calls
-# ---------------------------------------------------------------------------
-@contextmanager
-def _hard_deadline(deadline: Optional[float], stage: "_Stage"):
-    """Raise :class:`Timeout` at ``deadline`` even inside one long step (a root
-    isolation of a high-degree polynomial runs for minutes between two
-    cooperative checks). Uses ``SIGALRM``, so only in the main thread of a
-    POSIX process; elsewhere only the cooperative checks apply. The previous
-    handler, a pending outer timer and mpmath's precisions are restored."""
-    if (deadline is None or not hasattr(signal, "setitimer")
-            or threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    active = [True]
-
-    def on_alarm(signum, frame):
-        if active[0]:
-            active[0] = False
-            raise Timeout(stage.name)
-
-    saved_prec = (mp.prec, iv.prec)
-    old_handler = signal.signal(signal.SIGALRM, on_alarm)
-    t0 = time.monotonic()
-    old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL,
-                                               max(deadline - t0, 0.001))
-    try:
-        yield
-    finally:
-        active[0] = False
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:
-            signal.signal(signal.SIGALRM, old_handler if old_handler is not None
-                          else signal.SIG_DFL)
-            mp.prec, iv.prec = saved_prec
-            if old_delay > 0:
-                signal.setitimer(signal.ITIMER_REAL,
-                                 max(old_delay - (time.monotonic() - t0), 0.001), old_interval)

@@ -14,10 +14,12 @@ one lies in the stable interval and it is the optimal gain
 ``W* = B P A / (B^2 P + R)``, where ``P > 0`` solves the scalar Riccati equation
 ``B^2 P^2 + (R (1 - A^2) - Q B^2) P - Q R = 0``.
 
-The functions ``cost``, ``cost_gradient``, ``cost_hessian``, ``riccati`` and
-``optimal_gain`` take sympy Symbols (exploration) or exact numbers
-(certification) alike. ``cost_function`` and friends return the exact
-:class:`~symlqr.exact.ratfunc.RationalFunction` used by the certification engine.
+The formulas of ``D``, ``c``, ``C`` and ``C'`` are written once, in
+:mod:`symlqr.scalar.closed_forms`; here they are instantiated in sympy (``cost``,
+``cost_gradient``, ``cost_hessian``, ``riccati`` and ``optimal_gain`` take
+Symbols or exact numbers alike) and in FLINT (``cost_function`` and friends
+return the exact :class:`~symlqr.exact.ratfunc.RationalFunction` used by the
+certification engine).
 
 >>> import sympy
 >>> A, B, Q, R, W = sympy.symbols("A B Q R W")
@@ -34,7 +36,8 @@ from typing import Optional
 import flint
 import sympy
 
-from ..exact.ratfunc import RationalFunction, poly_from_coeffs, to_fmpq
+from . import closed_forms as cf
+from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import RealAlgebraic, real_roots
 from ..tasks import Task
 
@@ -60,19 +63,19 @@ def cost(W, A, B, Q, R, s0=1):
     10/3
     """
     W, A, B, Q, R, s0 = map(_S, (W, A, B, Q, R, s0))
-    return s0**2 * (Q + R * W**2) / (1 - (A - B * W)**2)
+    return cf.ratio(cf.cost(A, B, Q, R, s0, W))
 
 
 def stationarity_polynomial(W, A, B, Q, R):
     """``c(W) = A B R W^2 + (R (1 - A^2) + B^2 Q) W - A B Q``: ``C'(W) = 0 <=> c(W) = 0``."""
     W, A, B, Q, R = map(_S, (W, A, B, Q, R))
-    return A * B * R * W**2 + (R * (1 - A**2) + B**2 * Q) * W - A * B * Q
+    return cf.stationarity(A, B, Q, R, W)
 
 
 def cost_gradient(W, A, B, Q, R, s0=1):
     """``C'(W) = 2 s0^2 c(W) / (1 - (A - B W)^2)^2``."""
     W, A, B, Q, R, s0 = map(_S, (W, A, B, Q, R, s0))
-    return 2 * s0**2 * stationarity_polynomial(W, A, B, Q, R) / (1 - (A - B * W)**2)**2
+    return cf.ratio(cf.gradient(A, B, Q, R, s0, W))
 
 
 def cost_hessian(W, A, B, Q, R, s0=1):
@@ -143,30 +146,33 @@ def rollout_cost(W: float, A: float, B: float, Q: float, R: float, s0: float = 1
 # ---------------------------------------------------------------------------
 # exact layer: RationalFunction over QQ for one task
 # ---------------------------------------------------------------------------
+_X = flint.fmpq_poly([0, 1])
+
+
+def _exact(task: Task) -> tuple:
+    return tuple(to_fmpq(v) for v in (task.A, task.B, task.Q, task.R))
+
+
 def closed_loop_denominator(task: Task) -> flint.fmpq_poly:
     """``D(W) = 1 - (A - B W)^2``; ``W`` is stable iff ``D(W) > 0``."""
-    A, B = to_fmpq(task.A), to_fmpq(task.B)
-    return 1 - flint.fmpq_poly([A, -B]) ** 2
+    A, B, _Q, _R = _exact(task)
+    return cf.closed_loop(A, B, _X)
 
 
 def stationarity_poly(task: Task) -> flint.fmpq_poly:
     """``c(W)`` of :func:`stationarity_polynomial` as an exact polynomial."""
-    A, B, Q, R = (to_fmpq(v) for v in (task.A, task.B, task.Q, task.R))
-    return flint.fmpq_poly([-A * B * Q, R * (1 - A * A) + B * B * Q, A * B * R])
+    return cf.stationarity(*_exact(task), _X)
 
 
 def cost_function(task: Task, s0=None) -> RationalFunction:
     """``C(W)`` as an exact RationalFunction (``s0`` defaults to the task's)."""
-    s0 = to_fmpq(task.s0 if s0 is None else s0)
-    num = poly_from_coeffs([task.Q, 0, task.R]) * (s0 * s0)
-    return RationalFunction(num, closed_loop_denominator(task))
+    return RationalFunction(*cf.cost(*_exact(task), to_fmpq(task.s0 if s0 is None else s0), _X))
 
 
 def gradient_function(task: Task, s0=None) -> RationalFunction:
     """``C'(W) = 2 s0^2 c(W) / D(W)^2`` exactly."""
     s0 = to_fmpq(task.s0 if s0 is None else s0)
-    return RationalFunction(stationarity_poly(task) * (2 * s0 * s0),
-                            closed_loop_denominator(task) ** 2)
+    return RationalFunction(*cf.gradient(*_exact(task), s0, _X))
 
 
 def hessian_function(task: Task, s0=None) -> RationalFunction:

@@ -25,6 +25,7 @@ from typing import Sequence
 import flint
 import sympy
 
+from . import closed_forms as cf
 from . import lqr
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import RealAlgebraic
@@ -42,8 +43,9 @@ def adaptation_map(task: Task, eta) -> RationalFunction:
     >>> adaptation_map(Task(1, 1, 2, 2), Fraction(1, 100))(1)
     Fraction(24, 25)
     """
-    return RationalFunction.identity() - to_fmpq(Fraction(eta)) * lqr.gradient_function(
-        task, task.s0_adapt)
+    A, B, Q, R, s0a = (to_fmpq(v) for v in (task.A, task.B, task.Q, task.R, task.s0_adapt))
+    return RationalFunction(*cf.adaptation(A, B, Q, R, s0a, to_fmpq(Fraction(eta)),
+                                           flint.fmpq_poly([0, 1])))
 
 
 def adapted_cost(task: Task, inner: RationalFunction) -> RationalFunction:
@@ -103,6 +105,7 @@ class MamlObjective:
         self._D = [lqr.closed_loop_denominator(t) for t in self.tasks]
         self._c = [lqr.stationarity_poly(t) for t in self.tasks]
         self._pieces: dict = {}
+        self._slopes: dict = {}
         self._maps: dict = {}
         self._conditions: dict = {}
         self._optimum: dict = {}
@@ -128,6 +131,12 @@ class MamlObjective:
                 total = total + to_fmpq(w) * adapted_cost(t, self.adapted(i, mode))
             self._pieces[mode] = total
         return self._pieces[mode]
+
+    def slope(self, mode: tuple = ()) -> RationalFunction:
+        """``h'`` on ``mode`` (cached: at degree 1000 the reduction by a gcd costs seconds)."""
+        if mode not in self._slopes:
+            self._slopes[mode] = self.piece(mode).derivative()
+        return self._slopes[mode]
 
     def optimum_condition(self, i: int, mode: tuple = ()) -> RationalFunction:
         """``c_i(F_i(W))``: it vanishes (with ``F_i(W)`` stable) exactly where
@@ -190,10 +199,6 @@ class MamlObjective:
             except ZeroDivisionError:
                 return False
         return True
-
-    def kink_tasks(self, mode: tuple) -> list[int]:
-        """Tasks whose normalized step vanishes (``C_i'(x) = 0``) in ``mode``."""
-        return [i for i, s in enumerate(mode) if s == 0]
 
 
 def _sign_at(f, x) -> int:

@@ -1,6 +1,7 @@
 """Floating-point twins of the closed forms, for independent checks and plots.
 
-Nothing here certifies anything: these are the numbers a user would get from
+The formulas are those of :mod:`symlqr.scalar.closed_forms`, evaluated in
+floats. Nothing here certifies anything: these are the numbers a user would get from
 numpy and scipy, used by the tests as independent oracles (rollouts, scipy's
 Riccati solver, dense scans) and by the plots.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import closed_forms as cf
 from ..tasks import Task, TaskSet
 
 __all__ = ["cost_float", "gradient_float", "maml_objective_float", "dare_gain",
@@ -23,10 +25,9 @@ def cost_float(W, task: Task, s0=None):
     A, B, Q, R = (float(v) for v in (task.A, task.B, task.Q, task.R))
     s0 = float(task.s0 if s0 is None else s0)
     W = np.asarray(W, dtype=float)
-    a = A - B * W
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = s0 * s0 * (Q + R * W * W) / (1 - a * a)
-    return np.where(np.abs(a) < 1, out, np.inf)
+        out = cf.ratio(cf.cost(A, B, Q, R, s0, W))
+    return np.where(np.abs(A - B * W) < 1, out, np.inf)
 
 
 def gradient_float(W, task: Task, s0=None):
@@ -34,9 +35,8 @@ def gradient_float(W, task: Task, s0=None):
     A, B, Q, R = (float(v) for v in (task.A, task.B, task.Q, task.R))
     s0 = float(task.s0 if s0 is None else s0)
     W = np.asarray(W, dtype=float)
-    c = A * B * R * W * W + (R * (1 - A * A) + B * B * Q) * W - A * B * Q
     with np.errstate(divide="ignore", invalid="ignore"):
-        return 2 * s0 * s0 * c / (1 - (A - B * W) ** 2) ** 2
+        return cf.ratio(cf.gradient(A, B, Q, R, s0, W))
 
 
 def maml_objective_float(W, taskset: TaskSet, adaptation: str = "gradient", per_task=False):

@@ -56,7 +56,7 @@ def _by_mode(comps: list[Component]) -> dict:
 
 def constant_modes(objective: MamlObjective, comps: list[Component]) -> list[tuple]:
     """Modes of the domain on which ``h`` is constant (every point stationary)."""
-    return [m for m in _by_mode(comps) if objective.piece(m).derivative().is_zero()]
+    return [m for m in _by_mode(comps) if objective.slope(m).is_zero()]
 
 
 def stationary_points(objective: MamlObjective, comps: list[Component],
@@ -73,7 +73,7 @@ def stationary_points(objective: MamlObjective, comps: list[Component],
     roots = []
     for mode, segs in _by_mode(comps).items():
         check("isolating stationary points")
-        dh = objective.piece(mode).derivative()
+        dh = objective.slope(mode)
         if dh.is_zero():
             continue
         lo_q = None if segs[0].lo is None else segs[0].lo.lo

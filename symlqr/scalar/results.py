@@ -91,7 +91,8 @@ class StationaryPoint:
     def __repr__(self) -> str:
         h = "" if self.h is None else f", h≈{self.h.decimal(6)}"
         kink = ", kink" if self.at_kink else ""
-        return f"StationaryPoint(W≈{self.W.decimal(6)}, {self.label}{kink}{h})"
+        # a copy: showing a point never refines the bracket that to_dict() reports
+        return f"StationaryPoint(W≈{self.W.copy().decimal(6)}, {self.label}{kink}{h})"
 
 
 @dataclass(repr=False)

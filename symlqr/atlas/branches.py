@@ -1,0 +1,230 @@
+"""Validated continuation of a branch of stationary points in the parameter,
+and a certified lower bound on the difference of two branches' values.
+
+A branch ``W(p)`` of roots of ``f(W, p)`` (a factor of ``N``) with
+``W(p0)`` in the ball ``B`` stays, for ``p`` in ``[p0, p1]``, inside
+``Y = B + [-d, d]`` when ``f_W`` excludes 0 on ``Y x [p0, p1]`` and
+``M = sup |f_p / f_W| <= d / |p1 - p0|`` there (``|W'| <= M`` while ``W``
+is in ``Y``, so it cannot reach the edge of ``Y``). Interval Newton at ``p1``
+then tightens the ball. Along a partition of ``[u, v]`` this gives one box
+per sub-interval, and ``h_p`` on that box encloses the slope of the branch's
+value ``V(p) = h(W(p), p)`` (envelope theorem: ``V' = h_p`` on a branch).
+
+>>> import flint
+>>> from symlqr.atlas.bivariate import P, W
+>>> boxes = trap_boxes(W * W - P, flint.arb(1), [Fraction(1), Fraction(9, 8), Fraction(5, 4)])
+>>> [b.contains(flint.arb(flint.fmpq(x, 16)).sqrt()) for b, x in zip(boxes, (17, 19))]
+[True, True]
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import comb
+from typing import Optional
+
+import flint
+from mpmath import iv
+
+from ..exact.ratfunc import to_fmpq
+
+__all__ = ["trap_boxes", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
+           "rows_in_p"]
+
+
+def arb_between(u: Fraction, v: Fraction):
+    """An arb ball containing ``[min(u, v), max(u, v)]``."""
+    return flint.arb(to_fmpq(u)).union(flint.arb(to_fmpq(v)))
+
+
+def _horner(coeffs: list, x):
+    acc = flint.arb(0)
+    for c in reversed(coeffs):
+        acc = acc * x + c
+    return acc
+
+
+def _exact_iv(x) -> "iv.mpf":
+    man, exp = x.man_exp()
+    return iv.mpf(int(man)) * iv.mpf(2) ** int(exp)
+
+
+def arb_to_iv(x) -> "iv.mpf":
+    """An mpmath interval containing the arb ball ``x`` (outward)."""
+    return iv.mpf([_exact_iv(x.lower()).a, _exact_iv(x.upper()).b])
+
+
+def _dyadic(x) -> Fraction:
+    man, exp = x.mid().man_exp()
+    man, exp = int(man), int(exp)
+    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** -exp)
+
+
+def rows_in_p(f) -> list:
+    """``f = sum_j b_j(W) p^j`` as the list of ``b_j`` (``fmpq_poly`` in ``W``)."""
+    d = f.to_dict()
+    degw = max(k[0] for k in d)
+    degp = max(k[1] for k in d)
+    rows = [[flint.fmpq(0)] * (degw + 1) for _ in range(degp + 1)]
+    for (i, j), c in d.items():
+        rows[j][i] = c
+    return [flint.fmpq_poly(r) for r in rows]
+
+
+def _shifted(brows: list, w0: Fraction, p0: Fraction) -> tuple:
+    """``f(w0 + t, p0 + s) = sum_i R_i(t) s^i`` exactly (FLINT compositions), as
+    arb polynomials ``R_i``, ``R_i'`` and ``(i + 1) R_{i + 1}``: a Taylor shift
+    keeps interval evaluation on small boxes tight (no cancellation between
+    large coefficients)."""
+    shift = flint.fmpq_poly([to_fmpq(w0), 1])
+    b = [r(shift) for r in brows]                       # b_j(w0 + t)
+    c = to_fmpq(p0)
+    n = len(b)
+    R = []
+    for i in range(n):
+        acc = flint.fmpq_poly([0])
+        for j in range(i, n):
+            acc += b[j] * (comb(j, i) * c ** (j - i))
+        R.append(acc)
+    return ([flint.arb_poly(r) for r in R], [flint.arb_poly(r.derivative()) for r in R],
+            [flint.arb_poly(R[i] * i) for i in range(1, n)])
+
+
+def _eval(polys: list, t, s):
+    """``sum_i polys[i](t) s^i``."""
+    return _horner([q(t) for q in polys], s)
+
+
+def _trap_step(brows, B, p0, p1):
+    """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
+    if not B.is_finite():
+        return None
+    c, w0 = (p0 + p1) / 2, _dyadic(B)
+    g, g_t, g_s = _shifted(brows, w0, c)
+    S = arb_between(p0 - c, p1 - c)
+    span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
+    T0 = B - flint.arb(to_fmpq(w0))
+    T = T0
+    for _attempt in range(5):
+        fW = _eval(g_t, T, S)
+        if fW.contains(0):
+            return None
+        reach = T0 + (-_eval(g_s, T, S) / fW) * span       # W(p) for p in the step, if in T
+        if T.contains(reach):
+            break
+        T = T.union(reach + (reach - reach.mid()))           # widen and retry
+    else:
+        return None
+    T = reach
+    move = (reach - T0).abs_upper()
+    # interval Newton at p1 tightens the ball (the branch is its only root)
+    T1, s1 = T0 + flint.arb(0, move), flint.arb(to_fmpq(p1 - c))
+    for _newton in range(6):
+        m = T1.mid()
+        N = m - _eval(g, m, s1) / _eval(g_t, T1, s1)
+        if not T1.overlaps(N):
+            break
+        T1 = T1.intersection(N)
+    w = flint.arb(to_fmpq(w0))
+    return T + w, T1 + w
+
+
+def trap_boxes(f, B, nodes: list) -> Optional[list]:
+    """Boxes ``Y_i`` (arb balls in ``W``) holding the branch of roots of ``f``
+    (in QQ[W, p]) through ``W(nodes[0])`` in ``B`` for ``p`` between
+    ``nodes[i]`` and ``nodes[i + 1]`` (nodes monotone, in the direction of
+    travel); None where the a-priori bound fails."""
+    brows = rows_in_p(f)
+    out = []
+    with flint.ctx.workprec(128):
+        for p0, p1 in zip(nodes, nodes[1:]):
+            step = _trap_step(brows, B, p0, p1)
+            if step is None:
+                return None
+            out.append(step[0])
+            B = step[1]
+    return out
+
+
+class ValueSlope:
+    """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
+    boxes by Taylor-shifted evaluation of numerator and denominator (tight on
+    small boxes, unlike the closed forms over intervals)."""
+
+    def __init__(self, num, den):
+        top = num.derivative("p") * den - num * den.derivative("p")
+        self.top, self.bottom = rows_in_p(top), rows_in_p(den * den)
+
+    def on_box(self, Y, p0: Fraction, p1: Fraction):
+        """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
+        denominator is not separated from 0 there)."""
+        with flint.ctx.workprec(128):
+            c, w0 = (p0 + p1) / 2, _dyadic(Y)
+            T = Y - flint.arb(to_fmpq(w0))
+            S = arb_between(p0 - c, p1 - c)
+            num = _mean_value(self.top, w0, c, T, S)
+            den = _mean_value(self.bottom, w0, c, T, S)
+            if den.contains(0):
+                return None
+            return num / den
+
+
+def _mean_value(brows, w0, c, T, S):
+    """``g(t, s)`` on ``T x S`` by the mean-value form about ``(0, 0)``."""
+    g, g_t, g_s = _shifted(brows, w0, c)
+    zero = flint.arb(0)
+    return _eval(g, zero, zero) + _eval(g_t, T, S) * T + _eval(g_s, T, S) * S
+
+
+def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
+    """Is ``d > 0`` on ``[nodes[0], nodes[-1]]``, given ``d' in slopes[i]`` (mpmath
+    intervals) between consecutive nodes and ``d(nodes[0]) >= gap_lo``,
+    ``d(nodes[-1]) >= gap_hi`` (None: unknown)?
+
+    Lower bounds at the nodes are carried forward from the first node and
+    backward from the last; inside a sub-interval ``d >= lam L1 + (1 - lam) L2``
+    for the two linear lower bounds ``L1``, ``L2`` and any ``lam`` in [0, 1].
+
+    >>> from mpmath import iv
+    >>> lower_bound_positive([0, 1, 2], [iv.mpf([-1, 1])] * 2, iv.mpf(1), iv.mpf(1))
+    False
+    >>> lower_bound_positive([0, 1, 2], [iv.mpf([-0.4, 0.4])] * 2, iv.mpf(1), iv.mpf(1))
+    True
+    """
+    K = len(slopes)
+    deltas = [iv.mpf(Fraction(b - a).numerator) / Fraction(b - a).denominator
+              for a, b in zip(nodes, nodes[1:])]
+    fwd = [None] * (K + 1)
+    bwd = [None] * (K + 1)
+    fwd[0], bwd[K] = gap_lo, gap_hi
+    for i in range(K):
+        if fwd[i] is not None:
+            fwd[i + 1] = fwd[i] + deltas[i] * min(slopes[i].a, 0)
+    for i in range(K - 1, -1, -1):
+        if bwd[i + 1] is not None:
+            bwd[i] = bwd[i + 1] - deltas[i] * max(slopes[i].b, 0)
+    low = [_best(f, b) for f, b in zip(fwd, bwd)]
+    for i in range(K):
+        a, b = slopes[i].a, slopes[i].b
+        l1, l2, d = low[i], low[i + 1], deltas[i]
+        if l1 is None and l2 is None:
+            return False
+        if l2 is None or a >= 0:
+            bound = l1 + d * min(a, 0) if a < 0 else l1
+        elif l1 is None or b <= 0:
+            bound = l2 - d * max(b, 0) if b > 0 else l2
+        else:
+            lam = iv.mpf(b / (b - a)).mid           # any value in [0, 1] is valid
+            lam = min(max(lam, 0), 1)
+            resid = lam * iv.mpf(a) + (1 - lam) * iv.mpf(b)
+            bound = lam * l1 + (1 - lam) * (l2 - d * b) + d * min(resid.a, 0)
+        if not iv.mpf(bound).a > 0:
+            return False
+    return True
+
+
+def _best(f, b):
+    if f is None:
+        return b
+    if b is None:
+        return f
+    return f if iv.mpf(f).a >= iv.mpf(b).a else b

@@ -1,0 +1,110 @@
+"""Command line: ``python -m symlqr.verify TASKS --W '[[...]]'`` for points a user brings.
+
+For each gain ``W`` (from the user's own MAML code): a float Newton polish,
+then certificates (see :mod:`symlqr.matrix.certificate`): is there a unique
+stationary point of ``h`` in a small box near ``W``, of which type, are ``W``
+and the adapted gains stabilizing over the box, is it global (chain rule /
+Theorem 2, one task), and how far from optimal at most (``gap_upper``).
+Exit status: 0 every point certified, 3 some point undecided, 2 bad input.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .common import EXIT_OK, EXIT_UNDECIDED, OneLineParser, check_output_path, deliver, run_main
+from ..matrix.certificate import verify_point
+from ..matrix.tasks import MatrixTaskSet, load_matrix_tasks_file
+from ..tasks import InputError, parse_rational
+
+PROG = "python -m symlqr.verify"
+
+
+def build_parser() -> OneLineParser:
+    p = OneLineParser(prog=PROG, description="Certify a stationary point of the MAML "
+                      "objective on matrix LQR tasks near a gain W you bring.")
+    p.add_argument("tasks_file", metavar="TASKS", help="task file (.json or .toml)")
+    p.add_argument("--W", action="append", default=[], metavar="JSON",
+                   help="a gain as a JSON nested list, r rows of d numbers (repeatable)")
+    p.add_argument("--points", metavar="FILE", help="a JSON file with a list of gains")
+    p.add_argument("--eta", help="adaptation step size (overrides the file's eta)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE")
+    return p
+
+
+def parse_gain(text: str, shape, what: str = "--W") -> np.ndarray:
+    """A nested-list gain from JSON text; entries read exactly, never evaluated."""
+    try:
+        data = json.loads(text, parse_float=str, parse_int=str) if isinstance(text, str) \
+            else text
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}: invalid JSON ({exc.msg})") from None
+    r, d = shape
+    if not (isinstance(data, list) and len(data) == r and
+            all(isinstance(row, list) and len(row) == d for row in data)):
+        raise InputError(f"{what}: expected {r} row(s) of {d} number(s) as a nested list")
+    return np.array([[float(parse_rational(str(v), f"{what}[{i + 1}][{j + 1}]"))
+                      for j, v in enumerate(row)] for i, row in enumerate(data)])
+
+
+def _gains(args, shape) -> list:
+    gains = [parse_gain(t, shape, f"--W {k + 1}") for k, t in enumerate(args.W)]
+    if args.points:
+        try:
+            with open(args.points, encoding="utf-8") as fh:
+                data = json.loads(fh.read(10_000_001), parse_float=str, parse_int=str)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(f"--points {args.points!r}: {exc}") from None
+        if not isinstance(data, list):
+            raise InputError(f"--points {args.points!r}: expected a JSON list of gains")
+        gains += [parse_gain(g, shape, f"--points entry {k + 1}") for k, g in enumerate(data)]
+    if not gains:
+        raise InputError("nothing to verify: give --W '[[...]]' or --points FILE")
+    return gains
+
+
+def _gap(text) -> str:
+    """The table's rounded view of ``gap_upper`` (the JSON keeps the exact decimal)."""
+    return "-" if text is None else ("0" if float(text) == 0 else f"{float(text):.3g}")
+
+
+def table(doc) -> str:
+    lines = [f"{'#':>3} {'stationary':10} {'type':9} {'cert':5} {'distance':>10} "
+             f"{'h (enclosure)':43} {'gap_upper':>10} {'thm2':>5}"]
+    for k, p in enumerate(doc["points"]):
+        h = f"[{p['h'][0][:19]}, {p['h'][1][:19]}]" if p["h"] else "-"
+        dist = f"{p['distance']:.3g}" if p["distance"] is not None else "-"
+        lines.append(f"{k + 1:>3} {str(p['exists_unique']).lower():10} {p['type']:9} "
+                     f"{str(p['certified']).lower():5} {dist:>10} {h:43} "
+                     f"{_gap(p['gap_upper']):>10} {str(p['theorem2']):>5}")
+        for reason in p["reasons"]:
+            lines.append(f"      {reason}")
+    return "\n".join(lines)
+
+
+def _main(argv) -> int:
+    args = build_parser().parse_args(argv)
+    if args.output:
+        check_output_path(args.output)
+    data = load_matrix_tasks_file(args.tasks_file)
+    eta = parse_rational(args.eta, "--eta") if args.eta is not None else data["eta"]
+    if eta is None:
+        raise InputError("the tasks need a step size: --eta (or eta in the tasks file)")
+    ts = MatrixTaskSet(data["tasks"], eta, data["weights"], name=data["name"])
+    points = []
+    for W in _gains(args, ts.shape):
+        cert = verify_point(W, ts)
+        doc = cert.to_dict()
+        doc["input"] = W.tolist()
+        doc["distance"] = (float(np.max(np.abs(np.array(cert.W) - W)))
+                           if cert.exists_unique else None)
+        points.append(doc)
+    out = {"name": ts.name, "points": points}
+    deliver(args, out, table(out))
+    return EXIT_OK if all(p["certified"] for p in points) else EXIT_UNDECIDED
+
+
+def main(argv=None) -> int:
+    return run_main(PROG, _main, argv)

@@ -1,0 +1,16 @@
+"""Matrix LQR tasks: closed forms, Algorithm 1, and validated certificates.
+
+Layers, bottom up: :mod:`.tasks` (exact task parameters and files),
+:mod:`.backend` (float / exact / ball arithmetic), :mod:`.lqr` (cost,
+gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
+objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
+Krawczyk), :mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
+and :mod:`.search` (many runs, limit points, certificates); :mod:`.figures`
+draws (matplotlib, imported lazily).
+"""
+from .certificate import PointCertificate, certify_point, verify_point
+from .search import SearchResult, search
+from .tasks import MatrixTask, MatrixTaskSet, load_matrix_tasks_file
+
+__all__ = ["MatrixTask", "MatrixTaskSet", "load_matrix_tasks_file", "certify_point",
+           "verify_point", "PointCertificate", "search", "SearchResult"]

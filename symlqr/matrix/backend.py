@@ -1,0 +1,276 @@
+"""Three arithmetics for the matrix closed forms: floats, exact rationals, balls.
+
+Every closed form in :mod:`symlqr.matrix.lqr` and :mod:`symlqr.matrix.objective`
+is written once against a *backend* (the mpmath idea of a context). A backend
+gives matrix products, transposes, constants, and the two Stein (discrete
+Lyapunov) solves with a fixed closed-loop matrix ``M``::
+
+    P = M' P M + Y          (value function, "P-solve")
+    S = M S M' + Y          (state covariance, "S-solve")
+
+* :data:`FLOAT` -- numpy arrays; Stein solves by one LU of ``I - M (x) M`` for
+  ``d <= KRON_MAX_D`` (reused for every right-hand side), else
+  ``scipy.linalg.solve_discrete_lyapunov`` (bilinear, O(d^3)).
+* :data:`EXACT` -- ``flint.fmpq_mat``: exact rationals for rational inputs.
+* :class:`ArbBackend` -- ``flint.arb_mat`` balls; every result contains the
+  exact value for every point of the input balls (used by the certificates).
+
+>>> import numpy as np
+>>> st = FLOAT.stein(np.array([[0.5]]))
+>>> float(st.P(np.array([[3.0]]))[0, 0])        # P = 0.25 P + 3
+4.0
+>>> from flint import fmpq_mat
+>>> EXACT.stein(fmpq_mat([[1, 0], [0, 0]]) / 2).S(fmpq_mat([[1, 0], [0, 1]]))
+[4/3, 0]
+[  0, 1]
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg as sla
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat
+
+__all__ = ["FLOAT", "EXACT", "ArbBackend", "KRON_MAX_D", "FloatBackend", "ExactBackend",
+           "FloatStein"]
+
+KRON_MAX_D = 10   # largest d solved through a factored d^2 x d^2 Kronecker system
+
+
+class FloatStein:
+    """Float Stein solves with a fixed ``M`` (one LU of ``I - M (x) M`` for small ``d``)."""
+
+    def __init__(self, M):
+        self.M = M
+        d = M.shape[0]
+        self.lu = sla.lu_factor(np.eye(d * d) - np.kron(M, M)) if d <= KRON_MAX_D else None
+
+    def S(self, Y):
+        if self.lu is None:
+            return sla.solve_discrete_lyapunov(self.M, Y)
+        d = Y.shape[0]
+        return sla.lu_solve(self.lu, Y.reshape(d * d)).reshape(d, d)
+
+    def P(self, Y):
+        if self.lu is None:
+            return sla.solve_discrete_lyapunov(self.M.T, Y)
+        d = Y.shape[0]
+        return sla.lu_solve(self.lu, Y.reshape(d * d), trans=1).reshape(d, d)
+
+
+class FloatBackend:
+    """numpy float64 arithmetic (no guarantees; the search and the oracles)."""
+    name = "float"
+
+    def asmat(self, rows):
+        return np.array(rows, dtype=float)
+
+    def scalar(self, q):
+        return float(q)
+
+    def mm(self, *ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = out @ m
+        return out
+
+    def T(self, m):
+        return m.T
+
+    def scale(self, c, m):
+        return float(c) * m
+
+    def trace(self, m):
+        return float(np.trace(m))
+
+    def dot(self, u, v):
+        return float(np.sum(u * v))
+
+    def entries(self, m):
+        """Row-major entries (the coordinates in :meth:`basis`)."""
+        return m.reshape(-1).tolist()
+
+    def basis(self, r, d):
+        out = []
+        for k in range(r * d):
+            e = np.zeros((r, d))
+            e.flat[k] = 1.0
+            out.append(e)
+        return out
+
+    def stein(self, M):
+        return FloatStein(M)
+
+
+class _KronStein:
+    """Stein solves through ``vec``: row-major ``vec(M S M') = (M (x) M) vec S`` and
+    ``vec(M' P M) = (M (x) M)' vec P``; the inverse is computed once."""
+
+    def __init__(self, M, mattype, one, inverse, refine=False):
+        d = M.nrows()
+        e = M.entries()
+        rows = [[0] * (d * d) for _ in range(d * d)]
+        for i in range(d):
+            for j in range(d):
+                a = e[i * d + j]
+                for k in range(d):
+                    row = rows[i * d + k]
+                    for l in range(d):
+                        row[j * d + l] = -a * e[k * d + l]
+        for k in range(d * d):
+            rows[k][k] += one
+        K = mattype(rows)
+        self.d, self.mattype, self.refine = d, mattype, refine
+        self.K, self.KT = K, K.transpose()
+        self.Kinv = inverse(K)
+        self.KinvT = self.Kinv.transpose()
+        if refine:
+            mids = np.array([float(x.mid()) for x in self.Kinv.entries()]).reshape(d * d, d * d)
+            self.mid_inv = {False: mids, True: mids.T}
+
+    def _apply(self, K, Kinv, Y):
+        d = self.d
+        y = self.mattype(d * d, 1, Y.entries())
+        if self.refine:             # x = x~ + K^-1 (y - K x~): wide K^-1 meets a small residual
+            ym = np.array([float(v.mid()) for v in y.entries()])
+            x0 = self.mattype(d * d, 1, (self.mid_inv[K is self.KT] @ ym).tolist())
+            v = x0 + Kinv * (y - K * x0)
+        else:
+            v = Kinv * y
+        return self.mattype(d, d, v.entries())
+
+    def S(self, Y):
+        return self._apply(self.K, self.Kinv, Y)
+
+    def P(self, Y):
+        return self._apply(self.KT, self.KinvT, Y)
+
+
+class _FlintBackend:
+    mattype = None
+
+    def asmat(self, rows):
+        return self.mattype([[self.scalar(x) for x in row] for row in rows])
+
+    def scalar(self, q):
+        return self.zero + fmpq(q.numerator, q.denominator) if hasattr(q, "numerator") \
+            else self.zero + q
+
+    def mm(self, *ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = out * m
+        return out
+
+    def T(self, m):
+        return m.transpose()
+
+    def scale(self, c, m):
+        return m * (self.zero + c)
+
+    def trace(self, m):
+        return sum((m[i, i] for i in range(m.nrows())), self.zero)
+
+    def dot(self, u, v):
+        return sum((a * b for a, b in zip(u.entries(), v.entries())), self.zero)
+
+    def entries(self, m):
+        """Row-major entries (the coordinates in :meth:`basis`)."""
+        return m.entries()
+
+    def basis(self, r, d):
+        out = []
+        for k in range(r * d):
+            e = self.mattype(r, d)
+            e[k // d, k % d] = 1
+            out.append(e)
+        return out
+
+
+class ExactBackend(_FlintBackend):
+    """Exact rationals (``fmpq_mat``); Stein solves by an exact Kronecker solve."""
+    name = "exact"
+    mattype = fmpq_mat
+    zero = fmpq(0)
+
+    def stein(self, M):
+        return _KronStein(M, fmpq_mat, fmpq(1), lambda K: K.inv())
+
+
+class ArbBackend(_FlintBackend):
+    """Ball arithmetic (``arb_mat``) at the working precision of ``flint.ctx``.
+
+    Stein solves: ``method="lyapunov"`` encloses the solution by a certified
+    contraction bound (:mod:`symlqr.matrix.stein`, O(d^3), but its uniform error
+    bound is loose); ``method="kron"`` inverts ``I - M (x) M`` by Arb's
+    preconditioned solver (O(d^6), tight; ``"kron_arb"`` uses Arb's own solver
+    everywhere, the slower first design kept as a baseline). ``"auto"`` (default) takes Kronecker
+    for ``d <= KRON_MAX_D`` unless ``M`` is a point up to rounding at more than
+    53 bits (where the loose bound only scales rounding errors). A closed loop
+    not proven stable, or a singular system, raises ``ZeroDivisionError``."""
+    name = "arb"
+    mattype = arb_mat
+    zero = arb(0)
+
+    def __init__(self, method: str = "auto"):
+        if method not in ("lyapunov", "kron", "auto", "kron_arb"):
+            raise ValueError("method must be 'auto', 'lyapunov', 'kron' or 'kron_arb'")
+        self.method = method
+
+    def _use_lyapunov(self, M) -> bool:
+        if self.method != "auto":
+            return self.method == "lyapunov"
+        if M.nrows() > KRON_MAX_D:
+            return True
+        if ctx.prec <= 53:
+            return False
+        ents = M.entries()
+        big = max(float(abs(x).upper()) for x in ents)
+        return max(float(x.rad()) for x in ents) <= 2.0 ** (-ctx.prec // 2) * max(big, 1.0)
+
+    def stein(self, M):
+        if self._use_lyapunov(M):
+            from .stein import LyapunovStein
+            try:
+                return LyapunovStein(M)
+            except ZeroDivisionError:
+                if self.method != "auto" or M.nrows() > KRON_MAX_D:
+                    raise
+        if self.method == "kron_arb":        # Arb's own preconditioned solver (baseline)
+            def inverse(K):
+                n = K.nrows()
+                return K.solve(arb_mat(n, n, [int(i == j) for i in range(n) for j in range(n)]),
+                               algorithm="precond")
+            return _KronStein(M, arb_mat, arb(1), inverse, refine=True)
+        return _KronStein(M, arb_mat, arb(1), _approximate_inverse, refine=True)
+
+
+def _approximate_inverse(K: arb_mat) -> arb_mat:
+    """Ball matrix containing ``K^-1`` for every matrix in the ball ``K``:
+    ``Y`` = float inverse of the midpoint, ``C = I - Y K`` in balls, and
+    ``|K^-1 - Y|_ij <= ||C|| ||Y|| / (1 - ||C||)`` (infinity norms) when ``||C|| < 1``."""
+    n = K.nrows()
+    mid = np.array([float(x.mid()) for x in K.entries()]).reshape(n, n)
+    try:
+        Y = np.linalg.inv(mid)
+    except np.linalg.LinAlgError:
+        raise ZeroDivisionError("singular Kronecker system") from None
+    if not np.all(np.isfinite(Y)):
+        raise ZeroDivisionError("singular Kronecker system")
+    Yb = arb_mat(Y.tolist())
+    C = Yb * K
+    ents = C.entries()
+    for k in range(n):                       # C := I - Y K
+        ents[k * n + k] = ents[k * n + k] - 1
+    absC = np.array([abs(float(x.mid())) + float(x.rad()) for x in ents]).reshape(n, n)
+    c = float(np.max(absC.sum(axis=1))) * (1 + 2.0 ** -40) + 1e-300  # float rounding, n << 2^13
+    if not c < 1:
+        raise ZeroDivisionError("Kronecker system not proven nonsingular")
+    c = arb(c)
+    y = max(sum(abs(v) for v in row) for row in Y.tolist())
+    delta = c * arb(y) * (1 + 2.0 ** -40) / (1 - c)
+    err = arb(0, float(delta.upper()) * (1 + 2.0 ** -40))
+    return arb_mat(n, n, [arb(v) + err for v in Y.reshape(-1).tolist()])
+
+
+FLOAT = FloatBackend()
+EXACT = ExactBackend()

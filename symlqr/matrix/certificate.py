@@ -1,0 +1,325 @@
+"""Certificates of one stationary point of the matrix MAML objective ``h``.
+
+Given a float point ``W~`` (from Algorithm 1 or from a user), the box
+``X = W~ +- rho`` (every entry) is certified in ball arithmetic (``arb``):
+
+1. stabilization of every ``W`` in ``X`` and of every adapted ``F_i(X)``
+   (Lyapunov certificates, :func:`~symlqr.matrix.validated.certify_stable`);
+2. existence and uniqueness of a zero ``w*`` of ``grad h`` in ``X`` (Krawczyk,
+   with ``grad h`` at ``W~`` and ``hess h`` over ``X`` enclosed);
+3. the type of ``w*`` from the inertia of ``hess h`` over ``X``;
+4. an enclosure of ``h(w*)``;
+5. one task: the chain-rule certificate (``I - eta hess g(X)`` nonsingular =>
+   ``grad f(F(w*)) = 0`` => ``F(w*) = W*`` => ``w*`` is a global minimizer) and
+   Theorem 2 of the paper (``eta ||hess g(w*)|| < 1`` and ``hess h(w*) > 0``);
+6. any number of tasks: ``gap_upper >= h(w*) - min h``, from
+   ``min h >= sum_i w_i min C_i = sum_i w_i C_i(W*_i)`` with each ``W*_i``
+   enclosed by its own Krawczyk box (zero of ``grad C_i``).
+
+``certified`` is true only if 1-3 were all proven. Precision escalates
+53 -> 106 bits and the box radius over a few sizes; otherwise the point is
+reported with the reasons it is undecided.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
+>>> import numpy as np
+>>> c = certify_point(np.array([[0.6]]), ts)
+>>> c.certified, c.type, c.theorem2, c.global_by_chain_rule, c.gap_upper
+(True, 'min', True, True, '0')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from flint import arb, arb_mat, ctx
+
+from .backend import FLOAT, ArbBackend
+from .lqr import LQRPoint, optimal_gain
+from .objective import MamlPoint, maml_point
+from .validated import (ball_matrix, certify_stable, decimal_interval, decimal_up, inertia,
+                        krawczyk, to_float)
+
+__all__ = ["PointCertificate", "certify_point", "polish", "verify_point", "optimum_enclosure"]
+
+ARB = ArbBackend()
+PRECISIONS = (53, 106, 212)
+FACTORS = (1.0, 1e2, 1e4)          # box radii tried, times the enclosed Newton step
+
+
+@dataclass
+class PointCertificate:
+    """What was proven about one point; every ``True`` here is a proof."""
+    W: list                          # float midpoint, r rows of d numbers
+    type: str = "undecided"          # min | max | saddle | undecided
+    certified: bool = False          # existence, uniqueness, stabilization and type
+    exists_unique: bool = False
+    stabilizing: bool = False
+    h: Optional[list] = None         # [lo, hi] decimal strings
+    box_radius: Optional[float] = None
+    theorem2: Optional[bool] = None  # None: more than one task (does not apply)
+    global_by_chain_rule: Optional[bool] = None
+    gap_upper: Optional[str] = None
+    prec: Optional[int] = None
+    runs: int = 0                    # runs of Algorithm 1 that ended here
+    reasons: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"W": self.W, "type": self.type, "certified": self.certified,
+                "h": self.h, "box_radius": self.box_radius, "theorem2": self.theorem2,
+                "global_by_chain_rule": self.global_by_chain_rule,
+                "gap_upper": self.gap_upper, "exists_unique": self.exists_unique,
+                "stabilizing": self.stabilizing, "prec": self.prec, "runs": self.runs,
+                "reasons": list(self.reasons)}
+
+
+def polish(W, taskset, steps: int = 12):
+    """Float Newton steps on ``grad h``; returns ``(W, last_step_size)``, or
+    ``(None, inf)`` when an iterate leaves the domain, the Hessian is singular,
+    or the steps do not shrink below ``1e-9`` (relative) within ``steps``."""
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    last = float("inf")
+    for _ in range(steps):
+        p = maml_point(W, taskset)
+        if p is None:
+            return None, float("inf")
+        try:
+            step = np.linalg.solve(np.array(p.hess_dense()), p.grad.reshape(-1))
+        except np.linalg.LinAlgError:
+            return None, float("inf")
+        W = W - step.reshape(W.shape)
+        last = float(np.max(np.abs(step)))
+        if last <= 1e-15 * max(1.0, float(np.max(np.abs(W)))):
+            break
+    if last > 1e-9 * max(1.0, float(np.max(np.abs(W)))) or maml_point(W, taskset) is None:
+        return None, float("inf")
+    return W, last
+
+
+def _arb_tasks(taskset):
+    return [tuple(ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
+            for t in taskset.tasks]
+
+
+def _vec(m) -> arb_mat:
+    return arb_mat(m.nrows() * m.ncols(), 1, m.entries())
+
+
+def _widen(Wa, rho) -> arb_mat:
+    return arb_mat(Wa.nrows(), Wa.ncols(), [arb(x.mid(), rho) for x in Wa.entries()])
+
+
+def newton_box(Wf, Yf, grad_at, jac_over):
+    """Krawczyk box around the zero of ``grad_at`` near the float point ``Wf``.
+
+    ``Yf`` approximates the inverse Jacobian (floats). Above 53 bits the
+    midpoint is first refined by two Newton steps in ball arithmetic (exact
+    midpoints, not floats); ``g(W~)`` is then enclosed with the Kronecker Stein
+    solver, whose bounds do not amplify input widths. Box radii start at 4x the enclosed Newton step
+    ``|Y g(W~)|`` (which carries the rounding errors) and grow by ``FACTORS``.
+    ``jac_over(X)`` returns ``(J(X), payload)`` or a reason string (e.g. the
+    stabilization of ``X`` is not proven). Returns ``(X, rho, J, payload, D)`` or
+    the last reason."""
+    r, d = Wf.shape
+    Wa, Yb = ball_matrix(Wf), ball_matrix(Yf)
+    try:
+        for _ in range(2 if ctx.prec > 53 else 0):
+            step = Yb * _vec(grad_at(Wa))
+            Wa = arb_mat(r, d, [(a - s).mid() for a, s in zip(Wa.entries(), step.entries())])
+        old, ARB.method = ARB.method, ("kron" if ARB.method == "auto" else ARB.method)
+        try:                                    # the enclosure that matters: tight solver
+            g0 = _vec(grad_at(Wa))
+        finally:
+            ARB.method = old
+    except ZeroDivisionError:
+        return "a Stein (Lyapunov) system at the point is not provably nonsingular"
+    u = max(float(abs(x).upper()) for x in (Yb * g0).entries())
+    scale = max(1.0, float(np.max(np.abs(Wf))))
+    base = max(4 * u, 2.0 ** (8 - ctx.prec) * scale)
+    reason = "no box tried"
+    for f in FACTORS:
+        rho = base * f
+        X = _widen(Wa, rho)
+        try:
+            res = jac_over(X)
+        except ZeroDivisionError:
+            res = "a Stein (Lyapunov) system over the box is not provably nonsingular"
+        if isinstance(res, str):
+            reason = res
+            continue
+        D = krawczyk(np.zeros(r * d), rho, g0, res[0])
+        if D is not None:
+            return X, rho, res[0], res[1], D
+        reason = "Krawczyk test failed (no proof of a unique zero of the gradient in the box)"
+        if _spread(Yf, res[0]) > 0.25:      # wider boxes only widen hess h: next precision
+            break
+    return reason
+
+
+def _spread(Yf, JX) -> float:
+    """Float estimate of ``|| |Y| rad(J(X)) ||_inf``, the part of ``I - Y J(X)``
+    that grows with the box (a heuristic to stop widening, not a proof)."""
+    rad = np.array([[float(x.rad()) for x in row] for row in JX.tolist()])
+    return float(np.max(np.sum(np.abs(Yf) @ rad, axis=1)))
+
+
+def optimum_enclosure(task):
+    """Ball enclosing ``min C = C(W*)`` (outer covariance ``Sigma0``) for one arb
+    task tuple, with ``W*`` proven by Krawczyk on ``grad C`` and every point of
+    its box proven stabilizing; ``None`` if not proven at this precision."""
+    A, B, Q, R, S0 = task[:5]
+    Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, S0))
+    Wf = optimal_gain(Af, Bf, Qf, Rf)
+    Yf = np.linalg.inv(np.array(LQRPoint(FLOAT, (Af, Bf, Qf, Rf), Wf, Sf).hess_dense()))
+
+    def jac(X):
+        if not certify_stable(A - B * X):
+            return "stabilization of the box around W* is not proven"
+        pX = LQRPoint(ARB, (A, B, Q, R), X, S0)
+        return arb_mat(pX.hess_dense()), pX
+
+    old = ctx.prec
+    try:
+        for prec in sorted({old, *PRECISIONS}):
+            if prec < old:
+                continue
+            ctx.prec = prec
+            res = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, S0).grad, jac)
+            if not isinstance(res, str):
+                return res[3].cost
+    finally:
+        ctx.prec = old
+    return None
+
+
+def _type(JX) -> str:
+    inn = inertia(JX)
+    if inn is None:
+        return "undecided"
+    pos, neg = inn
+    return "min" if neg == 0 else ("max" if pos == 0 else "saddle")
+
+
+def _one_task_tests(cert, pX, taskset, eta):
+    """Chain-rule certificate and Theorem 2 (one task)."""
+    n = pX.W.nrows() * pX.W.ncols()
+    H = arb_mat(pX.adaptation_hess_dense(0)) * eta
+    eye = arb_mat([[int(i == j) for j in range(n)] for i in range(n)])
+    cert.global_by_chain_rule = inertia(eye - H) is not None
+    small = inertia(eye - H) == (n, 0) and inertia(eye + H) == (n, 0)
+    cert.theorem2 = bool(small and cert.type == "min")
+    if not cert.theorem2:
+        cert.reasons.append("Theorem 2 not certified: " + (
+            "eta ||hess C(w*)|| < 1 not proven" if not small else "hess h(w*) > 0 not proven"))
+
+
+def certify_point(W, taskset, *, polish_first: bool = True, gap: bool = True,
+                  precisions=PRECISIONS, stein: str = "auto") -> PointCertificate:
+    """Certify the stationary point of ``h`` near ``W`` (see the module docstring).
+
+    ``stein`` picks the validated Stein solver (:class:`ArbBackend` methods)."""
+    old_method, ARB.method = ARB.method, stein
+    try:
+        return _certify(W, taskset, polish_first, gap, precisions)
+    finally:
+        ARB.method = old_method
+
+
+def _certify(W, taskset, polish_first, gap, precisions) -> PointCertificate:
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    cert = PointCertificate(W=W.tolist())
+    if polish_first:
+        Wp, _ = polish(W, taskset)
+        if Wp is None:
+            cert.reasons.append("float Newton iteration left the domain or met a singular "
+                                "Hessian: no stationary point found near W")
+            return cert
+        W = Wp
+        cert.W = W.tolist()
+    p = maml_point(W, taskset)
+    if p is None:
+        cert.reasons.append("W or an adapted F_i(W) is not stabilizing (floats)")
+        return cert
+    try:
+        Yf = np.linalg.inv(np.array(p.hess_dense()))
+    except np.linalg.LinAlgError:
+        cert.reasons.append("hess h(W) is singular in floats")
+        return cert
+    old, reason = ctx.prec, "no precision tried"
+    if W.size > 8 and len(precisions) > 1:     # 53 bits rarely suffice there: save the try
+        precisions = tuple(precisions[1:])
+    try:
+        for prec in precisions:
+            ctx.prec = prec
+            res = _attempt(W, Yf, taskset)
+            if not isinstance(res, str):
+                _fill(cert, res, prec, taskset, gap)
+                return cert
+            reason = f"{res} (at {prec} bits)"
+    finally:
+        ctx.prec = old
+    cert.reasons.append(reason)
+    return cert
+
+
+def _attempt(W, Yf, taskset):
+    tasks = _arb_tasks(taskset)
+    weights = [ARB.scalar(w) for w in taskset.weights]
+    eta = ARB.scalar(taskset.eta)
+
+    def jac(X):
+        pX = MamlPoint(ARB, tasks, weights, eta, X)
+        if not all(certify_stable(t[0] - t[1] * X) and certify_stable(t[0] - t[1] * F)
+                   for t, F in zip(tasks, pX.F)):
+            return "stabilization of W or of an adapted F_i(W) over the box is not proven"
+        return arb_mat(pX.hess_dense()), pX
+
+    return newton_box(W, Yf, lambda Wa: MamlPoint(ARB, tasks, weights, eta, Wa).grad, jac)
+
+
+def _fill(cert, res, prec, taskset, gap):
+    X, rho, JX, pX, D = res
+    tasks = _arb_tasks(taskset)
+    cert.W = [[float(x.mid()) for x in row] for row in X.tolist()]
+    cert.exists_unique = cert.stabilizing = True
+    cert.box_radius, cert.prec = rho, prec
+    cert.type = _type(JX)
+    cert.certified = cert.type != "undecided"
+    if not cert.certified:
+        cert.reasons.append("type undecided: a Gershgorin interval of hess h over the box "
+                            "contains 0")
+    hX = _h_enclosure(X, D, pX, taskset, tasks)
+    cert.h = decimal_interval(hX)
+    if len(taskset.tasks) == 1:
+        _one_task_tests(cert, pX, taskset, ARB.scalar(taskset.eta))
+    if cert.global_by_chain_rule:
+        cert.gap_upper = "0"
+    elif gap:
+        total = arb(0)
+        for w, t in zip(taskset.weights, tasks):
+            c = optimum_enclosure(t)
+            if c is None:
+                cert.reasons.append("gap bound: a task optimum W*_i was not enclosed")
+                return
+            total += ARB.scalar(w) * c
+        cert.gap_upper = decimal_up(hX - total, 6)
+
+
+def _h_enclosure(X, D, pX, taskset, tasks):
+    """``h(w*)`` in ``h(W~) + <grad h(X), D>`` (mean value form; ``w* - W~`` in ``D``),
+    intersected with the naive enclosure ``h(X)``."""
+    mid = arb_mat(X.nrows(), X.ncols(), [arb(x.mid()) for x in X.entries()])
+    p0 = MamlPoint(ARB, tasks, [ARB.scalar(w) for w in taskset.weights],
+                   ARB.scalar(taskset.eta), mid)
+    mv = p0.h + sum((g * e for g, e in zip(pX.grad.entries(), D.entries())), arb(0))
+    naive = pX.h
+    return mv if mv.rad() <= naive.rad() else naive
+
+
+def verify_point(W, taskset, **kw) -> PointCertificate:
+    """A user's point ``W``: float Newton polish, then :func:`certify_point`.
+
+    The returned ``W`` is the polished midpoint; compare it with the input to
+    see how far the user's point was from the certified stationary point."""
+    return certify_point(W, taskset, polish_first=True, **kw)

@@ -1,0 +1,154 @@
+"""Algorithm 1 from many starts, its limit points, and their certificates.
+
+:func:`search` runs Algorithm 1 (:func:`~symlqr.matrix.algorithm.run_maml`)
+from ``starts`` stabilizing gains, polishes each last iterate by Newton's
+method on ``grad h`` (floats), merges polished points closer than ``merge``
+(relative, max-norm), and certifies each distinct point
+(:func:`~symlqr.matrix.certificate.certify_point`). The points are *found by
+search*: nothing proves that no other stationary point exists ("completeness
+not certified"). Runs whose iterate could not be polished are kept with
+``point = None``.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
+>>> res = search(ts, starts=3, iters=300)
+>>> [(p.type, p.certified, p.runs) for p in res.points]
+[('min', True, 3)]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+from .algorithm import optimal_costs, random_starts, run_maml
+from .certificate import PointCertificate, certify_point, polish
+from .objective import maml_point, maml_value
+
+__all__ = ["SearchResult", "search", "limit_points"]
+
+
+@dataclass
+class SearchResult:
+    points: list = field(default_factory=list)      # PointCertificate with .runs
+    runs: list = field(default_factory=list)        # Run
+    run_point: list = field(default_factory=list)   # index into points, or None
+    lower_bound: float = 0.0                        # sum_i w_i C_i(W*_i), floats
+    settings: dict = field(default_factory=dict)
+
+    def spurious_flags(self) -> list:
+        """Per point: ``True`` if it is proven *not* a global minimizer (a
+        certified saddle or maximum, or a certified minimum whose ``h``
+        enclosure lies above the enclosure of another certified point's ``h``),
+        ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
+        highs = [float(p.h[1]) for p in self.points if p.certified and p.h]
+        best_hi = min(highs) if highs else float("inf")
+        out = []
+        for p in self.points:
+            if not p.certified:
+                out.append(None)
+            elif p.type != "min":
+                out.append(True)
+            elif _is_zero(p.gap_upper):
+                out.append(False)
+            else:
+                out.append(True if float(p.h[0]) > best_hi else None)
+        return out
+
+    def spurious(self) -> int:
+        """Runs that ended at a point proven not globally optimal."""
+        flags = self.spurious_flags()
+        return sum(1 for k in self.run_point if k is not None and flags[k] is True)
+
+    def to_dict(self, trajectories: bool = False) -> dict:
+        doc = {"settings": self.settings, "lower_bound_float": self.lower_bound,
+               "points": [dict(p.to_dict(), spurious=f)
+                          for p, f in zip(self.points, self.spurious_flags())],
+               "spurious_runs": self.spurious(),
+               "runs_unresolved": sum(1 for k in self.run_point if k is None),
+               "runs": [{"point": k, "converged": r.converged, "iterations": r.iterations,
+                         "h_final": r.h[-1] if r.h else None, "stopped": r.stopped,
+                         "beta": r.beta, "halvings": r.halvings}
+                        for r, k in zip(self.runs, self.run_point)],
+               "completeness": "found by search, completeness not certified"}
+        if trajectories:
+            for entry, r in zip(doc["runs"], self.runs):
+                entry["trajectory"], entry["h"] = r.trajectory, r.h
+        return doc
+
+
+def _is_zero(s) -> bool:
+    return s is not None and float(s) == 0.0
+
+
+def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2):
+    """Polish each final iterate (Newton, floats) and merge close ones: returns
+    ``(points, index)`` with ``index[k]`` the point of final ``k`` or ``None``.
+
+    A run is assigned the polished point when Newton moved less than ``jump``
+    (relative), or when ``hess h`` is positive definite at the final iterate
+    and ``h`` is lower at the polished point (a run slowed down in a convex
+    valley, heading to its minimum). This assignment is a float judgement;
+    the points themselves are then certified."""
+    points, index = [], []
+    for W in finals:
+        Wp = None if W is None else polish(W, taskset)[0]
+        if Wp is None or not _heading_to(W, Wp, taskset, jump):
+            index.append(None)
+            continue
+        scale = max(1.0, float(np.max(np.abs(Wp))))
+        for k, P in enumerate(points):
+            if float(np.max(np.abs(P - Wp))) <= merge * scale:
+                index.append(k)
+                break
+        else:
+            points.append(Wp)
+            index.append(len(points) - 1)
+    return points, index
+
+
+def _heading_to(W, Wp, taskset, jump) -> bool:
+    scale = max(1.0, float(np.max(np.abs(W))))
+    if float(np.max(np.abs(Wp - W))) <= jump * scale:
+        return True
+    p = maml_point(W, taskset)
+    if p is None or maml_value(Wp, taskset) > p.h:
+        return False
+    return bool(np.min(np.linalg.eigvalsh(np.array(p.hess_dense()))) > 0)
+
+
+def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float] = None,
+           method: str = "maml", steps: int = 1, batch: Optional[int] = None,
+           tol: float = 1e-8, seed: int = 0, certify: bool = True, spread: float = 0.5,
+           start_points=None, on_run: Optional[Callable[[int], None]] = None,
+           on_step: Optional[Callable[[int], None]] = None) -> SearchResult:
+    """Algorithm 1 from ``starts`` random stabilizing gains (or ``start_points``),
+    limit points, certificates (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    W0s = start_points if start_points is not None else random_starts(
+        taskset, starts, rng, spread)
+    res = SearchResult(settings={"method": method, "steps": steps, "iters": iters,
+                                 "beta": beta if beta is not None else "auto",
+                                 "batch": batch, "starts": len(W0s), "seed": seed,
+                                 "eta": str(taskset.eta)})
+    for k, W0 in enumerate(W0s):
+        res.runs.append(run_maml(taskset, W0, beta=beta, iters=iters, method=method,
+                                 steps=steps, batch=batch, tol=tol, rng=rng,
+                                 on_step=on_step))
+        if on_run:
+            on_run(k)
+    res.lower_bound = float(sum(float(w) * c for w, c in
+                                zip(taskset.weights, optimal_costs(taskset))))
+    finals = [np.array(r.W) if r.iterations or r.converged else None for r in res.runs]
+    if steps != 1:
+        # h_K with K > 1 is not the objective certified here: report the runs only
+        res.run_point = [None] * len(finals)
+        return res
+    pts, res.run_point = limit_points(finals, taskset)
+    for k, P in enumerate(pts):
+        cert = certify_point(P, taskset, polish_first=False) if certify else \
+            PointCertificate(W=P.tolist(), reasons=["not certified (certify=False)"])
+        cert.runs = sum(1 for i in res.run_point if i == k)
+        res.points.append(cert)
+    return res

@@ -1,0 +1,145 @@
+"""Validated building blocks on ``arb_mat`` balls: inertia, stability, Krawczyk.
+
+* :func:`inertia` -- the numbers of positive and negative eigenvalues shared
+  by every symmetric matrix in a ball matrix ``S``: a float eigenvector basis
+  ``V`` of the midpoint, the congruence ``V' S V`` in balls, and Gershgorin
+  intervals. If no interval contains 0, ``V' S V`` (hence ``V``) is
+  nonsingular and Sylvester's law of inertia transfers the count to ``S``.
+* :func:`certify_stable` -- every ``M`` in a ball matrix has spectral radius
+  ``< 1``: a float Lyapunov matrix ``P0`` and ``P0 > 0``, ``P0 - M' P0 M > 0``.
+* :func:`krawczyk` -- the Krawczyk operator ``x~ - Y g(x~) + (I - Y J(X))(X - x~)``
+  mapped into the interior of ``X`` proves one and only one zero in ``X``.
+* :func:`decimal_interval` -- outward-rounded decimal strings of a ball.
+
+>>> from flint import arb_mat, arb
+>>> inertia(arb_mat([[2, arb(1, 1e-9)], [arb(1, 1e-9), -3]]))
+(1, 1)
+>>> certify_stable(arb_mat([[arb("0.5", 1e-6), 1], [0, "0.9"]]))
+True
+>>> decimal_interval(arb(1) / 3, 6)
+['0.333333', '0.333334']
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Optional
+
+import numpy as np
+import scipy.linalg as sla
+from flint import arb, arb_mat
+
+__all__ = ["inertia", "certify_stable", "krawczyk", "decimal_interval", "decimal_up",
+           "to_float", "ball_matrix"]
+
+
+def to_float(m) -> np.ndarray:
+    """Midpoints of an ``arb_mat`` (or list of rows of ``arb``) as floats."""
+    rows = m.tolist() if hasattr(m, "tolist") else m
+    return np.array([[float(x.mid()) for x in row] for row in rows])
+
+
+def ball_matrix(mid: np.ndarray, rad: float = 0.0) -> arb_mat:
+    """``arb_mat`` with the float midpoints ``mid`` (exact) and radius ``rad``."""
+    mid = np.atleast_2d(mid)
+    return arb_mat([[arb(float(v), rad) if rad else arb(float(v)) for v in row] for row in mid])
+
+
+def inertia(S) -> Optional[tuple]:
+    """``(n_pos, n_neg)`` for every symmetric matrix in the ball matrix ``S``, or
+    ``None`` when a Gershgorin interval of ``V' S V`` touches 0 (undecided)."""
+    S = S if isinstance(S, arb_mat) else arb_mat(S)
+    mid = to_float(S)
+    mid = (mid + mid.T) / 2
+    if not np.all(np.isfinite(mid)):
+        return None
+    _, V = np.linalg.eigh(mid)
+    Vb = ball_matrix(V)
+    T = Vb.transpose() * S * Vb
+    n = T.nrows()
+    rows = T.tolist()
+    pos = neg = 0
+    for i in range(n):
+        off = sum((abs(rows[i][j]) for j in range(n) if j != i), arb(0))
+        c = rows[i][i]
+        if c - off > 0:
+            pos += 1
+        elif c + off < 0:
+            neg += 1
+        else:
+            return None
+    return pos, neg
+
+
+def certify_stable(M) -> bool:
+    """``True`` only if every matrix in the ball matrix ``M`` is Schur stable
+    (proof: ``P0 > 0`` and ``P0 - M' P0 M > 0`` for a float ``P0``)."""
+    M = M if isinstance(M, arb_mat) else arb_mat(M)
+    M0 = to_float(M)
+    d = M0.shape[0]
+    if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
+        return False
+    P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
+    P0 = (P0 + P0.T) / 2
+    Pb = ball_matrix(P0)
+    if inertia(Pb) != (d, 0):
+        return False
+    return inertia(Pb - M.transpose() * Pb * M) == (d, 0)
+
+
+def krawczyk(x0: np.ndarray, rho: float, g0: arb_mat, JX: arb_mat):
+    """Krawczyk test on the box ``x0 +- rho`` (``n`` coordinates).
+
+    ``g0`` encloses ``g(x0)`` (``n x 1``), ``JX`` the Jacobian over the box.
+    Returns the enclosure ``K - x0`` (``n x 1`` balls) when ``K`` lies in the
+    interior of the box -- then ``g`` has exactly one zero in the box, and it
+    lies in ``x0 + K - x0`` -- else ``None``."""
+    n = len(x0)
+    Jm = to_float(JX)
+    try:
+        Y = np.linalg.inv(Jm)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(Y)):
+        return None
+    Yb = ball_matrix(Y)
+    eye = arb_mat([[int(i == j) for j in range(n)] for i in range(n)])
+    box = arb_mat(n, 1, [arb(0, rho)] * n)
+    D = -(Yb * g0) + (eye - Yb * JX) * box
+    r = arb(rho)
+    for k in range(n):
+        if not abs(D[k, 0]) < r:
+            return None
+    return D
+
+
+def _exact(x: arb) -> Fraction:
+    m, e = x.man_exp()
+    m, e = int(m), int(e)
+    return Fraction(m * 2 ** e) if e >= 0 else Fraction(m, 2 ** -e)
+
+
+def _decimal(q: Fraction, digits: int, up: bool) -> str:
+    if q == 0:
+        return "0"
+    e = math.floor(math.log10(abs(q))) - digits + 1 if q else 0
+    scaled = q / Fraction(10) ** e
+    n = math.ceil(scaled) if up else math.floor(scaled)
+    v = Fraction(n) * Fraction(10) ** e
+    if e >= 0:
+        return str(int(v))
+    s = f"{abs(n)}".rjust(-e + 1, "0")
+    s = s[:e] + "." + s[e:]
+    s = s.rstrip("0").rstrip(".")
+    return ("-" if n < 0 else "") + s
+
+
+def decimal_up(x: arb, digits: int = 17) -> str:
+    """A decimal string ``>= `` every point of ``x``."""
+    return _decimal(_exact(x.upper()), digits, up=True)
+
+
+def decimal_interval(x: arb, digits: int = 17) -> list:
+    """``[lo, hi]`` decimal strings with ``lo <= x <= hi`` (outward rounding)."""
+    return [_decimal(_exact(x.lower()), digits, up=False),
+            _decimal(_exact(x.upper()), digits, up=True)]

@@ -1,0 +1,124 @@
+"""Validated certificates of matrix MAML points, checked against the scalar
+engine's exact certificates (d = r = 1), numpy eigenvalues, and planted facts."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from flint import arb, arb_mat
+
+from symlqr.matrix.certificate import certify_point, optimum_enclosure, verify_point
+from symlqr.matrix.search import search
+from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+from symlqr.matrix.validated import certify_stable, decimal_interval, inertia
+from symlqr.matrix.lqr import optimal_gain, cost
+from symlqr.matrix.backend import ArbBackend
+from symlqr.scalar.landscape import certify as certify_scalar
+from symlqr.tasks import figure
+
+
+def as_matrix(ts):
+    return MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()) for t in ts.tasks], ts.eta,
+                         ts.weights, name=ts.name)
+
+
+def smooth_points(name):
+    doc = certify_scalar(figure(name)).to_dict()
+    return [p for p in doc["stationary_points"] if p["kind"] == "smooth"]
+
+
+@pytest.mark.parametrize("name", ["fig1", "fig2"])
+def test_every_exact_scalar_stationary_point_is_certified_with_the_same_type(name):
+    mts = as_matrix(figure(name))
+    points = smooth_points(name)
+    assert points
+    for sp in points:
+        lo, hi = (float(Fraction(x)) for x in sp["W_interval"])
+        c = certify_point(np.array([[float(sp["W"])]]), mts)
+        assert c.certified and c.exists_unique and c.stabilizing
+        assert c.type == sp["type"]
+        w = c.W[0][0]
+        assert abs(w - (lo + hi) / 2) <= c.box_radius + 1e-15
+        hlo, hhi = (Fraction(x) for x in c.h)
+        assert hlo <= Fraction(sp["h_interval"][1]) and Fraction(sp["h_interval"][0]) <= hhi
+
+
+def test_fig1_minima_are_global_by_the_chain_rule_and_the_middle_one_by_theorem_2():
+    mts = as_matrix(figure("fig1"))
+    certs = [certify_point(np.array([[float(p["W"])]]), mts) for p in smooth_points("fig1")]
+    minima = [c for c in certs if c.type == "min"]
+    assert len(minima) == 3
+    assert all(c.global_by_chain_rule and c.gap_upper == "0" for c in minima)
+    middle = min(minima, key=lambda c: abs(c.W[0][0] - 0.618))
+    assert abs(middle.W[0][0] - (5 ** 0.5 - 1) / 2) < 1e-12 and middle.theorem2 is True
+
+
+def test_fig2_spurious_minimum_gets_a_positive_gap_bound_above_the_exact_epsilon():
+    doc = certify_scalar(figure("fig2")).to_dict()
+    mts = as_matrix(figure("fig2"))
+    hmin = Fraction(doc["min_value_interval"][0])
+    spurious = 0
+    for sp in smooth_points("fig2"):
+        if sp["type"] != "min" or sp["global"]:
+            continue
+        c = certify_point(np.array([[float(sp["W"])]]), mts)
+        assert c.certified and c.type == "min" and c.theorem2 is None
+        gap = Fraction(c.gap_upper)
+        assert gap >= Fraction(sp["h_interval"][0]) - hmin > 0
+        spurious += 1
+    assert spurious >= 1
+
+
+def test_a_non_stationary_point_is_not_certified():
+    mts = as_matrix(figure("fig1"))
+    c = certify_point(np.array([[0.3]]), mts, polish_first=False)
+    assert not c.exists_unique and not c.certified and c.type == "undecided"
+    assert c.reasons
+
+
+def test_verify_point_reports_no_point_outside_the_domain():
+    mts = as_matrix(figure("fig1"))
+    c = verify_point(np.array([[5.0]]), mts)
+    assert not c.certified and "no stationary point" in c.reasons[0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_inertia_agrees_with_numpy_eigenvalues(seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((6, 6))
+    S = X + X.T + np.diag(rng.choice([-3.0, 3.0], 6))
+    ev = np.linalg.eigvalsh(S)
+    res = inertia(arb_mat(S.tolist()))
+    if np.min(np.abs(ev)) > 1e-6:
+        assert res == (int(np.sum(ev > 0)), int(np.sum(ev < 0)))
+
+
+def test_inertia_is_undecided_for_a_ball_that_contains_a_singular_matrix():
+    assert inertia(arb_mat([[arb(0, 1e-3), 0], [0, 1]])) is None
+
+
+def test_stability_certificate_accepts_stable_and_rejects_unstable_balls():
+    assert certify_stable(arb_mat([[arb("0.9", 1e-6), 5], [0, arb("-0.9", 1e-6)]]))
+    assert not certify_stable(arb_mat([[arb(1, 1e-9), 0], [0, 0]]))
+    assert not certify_stable(arb_mat([[arb("0.99", "0.02")]]))
+
+
+def test_optimum_enclosure_contains_scipy_riccati_cost():
+    t = MatrixTask([[1, "0.1"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]],
+                   [[2, 0], [0, 1]])
+    arbk = ArbBackend()
+    c = optimum_enclosure(tuple(arbk.asmat(getattr(t, k)) for k in
+                                ("A", "B", "Q", "R", "Sigma0", "Sigma0a")))
+    A, B, Q, R, S, _ = t.floats()
+    ref = cost(optimal_gain(A, B, Q, R), A, B, Q, R, S)
+    lo, hi = (float(x) for x in decimal_interval(c))
+    assert lo <= ref * (1 + 1e-12) and ref * (1 - 1e-12) <= hi and hi - lo < 1e-9 * ref
+
+
+def test_search_on_a_two_state_task_certifies_its_limit_point_as_global():
+    t = MatrixTask([[1, "0.1"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    ts = MatrixTaskSet([t], "0.01")
+    res = search(ts, starts=3, iters=400)
+    assert res.points and all(p.certified for p in res.points)
+    best = min(res.points, key=lambda p: float(p.h[0]))
+    assert best.type == "min" and best.global_by_chain_rule and best.gap_upper == "0"
+    assert sum(p.runs for p in res.points) + sum(k is None for k in res.run_point) == 3
