@@ -222,3 +222,18 @@ def test_compare_table_and_plot_show_each_variants_attracting_points():
     n_att = sum(d["counts"]["attracting"] for d in docs)
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == n_att
     assert plot.render(fig, "png")[:4] == b"\x89PNG"
+
+
+def test_task_files_carry_method_and_steps(tmp_path, capsys):
+    f = tmp_path / "t.json"
+    f.write_text(json.dumps({"eta": "0.01", "method": "reptile", "steps": 2, "tasks": [
+        {"A": 1, "B": 1, "Q": 2, "R": 2}, {"A": 1, "B": 1, "Q": 0.1, "R": 0.1}]}))
+    assert main(["--tasks-file", str(f), "--json", "--digits", "10"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["method"], doc["steps"]) == ("reptile", 2)
+    assert main(["--tasks-file", str(f), "--steps", "1", "--json", "--digits", "10"]) == 0
+    assert json.loads(capsys.readouterr().out)["steps"] == 1          # the option wins
+    t = tmp_path / "t.toml"
+    t.write_text('eta = "0.01"\nmethod = "fomaml"\nsteps = 9\n[[tasks]]\nA = 1\nB = 1\nQ = 2\nR = 2\n')
+    assert main(["--tasks-file", str(t)]) == 2
+    assert "steps = 9" in capsys.readouterr().err

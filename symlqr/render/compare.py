@@ -92,9 +92,9 @@ def compare_figure(taskset, docs: list):
     certified attracting points of every variant in ``docs`` marked at their
     ``W`` on that curve (one marker and row per method, colour by ``K``)."""
     import numpy as np
-    from matplotlib.figure import Figure
+    from .plot import LandscapeFigure
     from ..scalar.numeric import maml_objective_float
-    fig = Figure(figsize=(7, 4.2))
+    fig = LandscapeFigure(figsize=(7, 4.2))
     ax = fig.add_subplot()
     one = [d for d in docs if d["steps"] == 1 and d["domain"]]
     if one:
