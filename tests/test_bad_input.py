@@ -181,7 +181,8 @@ FILE_CASES = {
                                    '"K": 3}]}',
                          "task 1: task has unknown key(s) ['K']; allowed: A, B, Q, R, s0, s0a"),
     "json_unknown_top_key": ("t.json", '{"eta": 0.1, "step": 1, "tasks": [' + GOOD_TASK + ']}',
-                             "unknown key(s) ['step']; allowed: tasks, eta, weights, distribution"),
+                             "unknown key(s) ['step']; allowed: tasks, eta, weights, distribution, method, "
+                             "steps"),
     "json_null_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": null, "B": 1, "Q": 2, "R": 2}]}',
                         f"task 1: A: null {NOT_A_NUMBER}"),
     "json_boolean_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": 1, "B": true, "Q": 2, '

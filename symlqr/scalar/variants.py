@@ -70,7 +70,7 @@ def iterates(task, eta, steps: int) -> list[RationalFunction]:
 
     >>> from symlqr.tasks import Task
     >>> [f(Fraction(1)) for f in iterates(Task(1, 1, 2, 2), Fraction(1, 100), 2)]
-    [Fraction(1, 1), Fraction(24, 25), Fraction(2208451, 2303125)]
+    [Fraction(1, 1), Fraction(24, 25), Fraction(9000649, 9734400)]
     """
     F = adaptation_map(task, eta)
     out = [RationalFunction.identity(), F]
