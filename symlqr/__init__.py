@@ -20,6 +20,8 @@ engine ``symlqr.scalar.landscape.certify`` for few distinct tasks, the interval 
 >>> import symlqr
 >>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
+>>> symlqr.certify_landscape(symlqr.figure("fig2"), method="fomaml", steps=2).counts()["attracting"]
+3
 """
 from .scalar.landscape import Landscape, StationaryPoint
 from .scalar.engines import certify_landscape

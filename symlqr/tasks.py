@@ -388,10 +388,10 @@ def load_tasks_file(path: str) -> dict:
     if not isinstance(data, dict) or not ("tasks" in data or "distribution" in data):
         raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list "
                          "or a [distribution] table")
-    unknown = set(data) - {"tasks", "eta", "weights", "distribution"}
+    unknown = set(data) - {"tasks", "eta", "weights", "distribution", "method", "steps"}
     if unknown:
         raise InputError(f"tasks file {path!r}: unknown key(s) {sorted(unknown)}; "
-                         "allowed: tasks, eta, weights, distribution")
+                         "allowed: tasks, eta, weights, distribution, method, steps")
     if not isinstance(data.get("tasks", []), list):
         raise InputError(f"tasks file {path!r}: 'tasks' must be a list")
     tasks = []
@@ -413,6 +413,22 @@ def load_tasks_file(path: str) -> dict:
             if not isinstance(weights, list):
                 raise InputError("'weights' must be a list")
             weights = [as_rational(w, f"weight {k + 1}") for k, w in enumerate(weights)]
+        method, steps = _method_steps(data)
     except InputError as exc:
         raise InputError(f"tasks file {path!r}: {exc}") from None
-    return {"tasks": tasks, "eta": eta, "weights": weights}
+    return {"tasks": tasks, "eta": eta, "weights": weights, "method": method, "steps": steps}
+
+
+def _method_steps(data: dict) -> tuple:
+    """``method`` (a string) and ``steps`` (an integer, or its decimal text as
+    JSON numbers arrive) of a task file, ``None`` when absent; the values are
+    checked where they are used (``python -m symlqr.certify``)."""
+    method, steps = data.get("method"), data.get("steps")
+    if method is not None and not isinstance(method, str):
+        raise InputError("'method' must be a string: maml, fomaml or reptile")
+    if steps is not None:
+        if isinstance(steps, str) and re.fullmatch(r"\d{1,3}", steps.strip()):
+            steps = int(steps)
+        if isinstance(steps, bool) or not isinstance(steps, int):
+            raise InputError(f"'steps' must be a small integer >= 1, got {str(steps)[:20]!r}")
+    return method, steps

@@ -183,7 +183,8 @@ FILE_CASES = {
                                    '"K": 3}]}',
                          "task 1: task has unknown key(s) ['K']; allowed: A, B, Q, R, s0, s0a"),
     "json_unknown_top_key": ("t.json", '{"eta": 0.1, "step": 1, "tasks": [' + GOOD_TASK + ']}',
-                             "unknown key(s) ['step']; allowed: tasks, eta, weights, distribution"),
+                             "unknown key(s) ['step']; allowed: tasks, eta, weights, distribution, method, "
+                             "steps"),
     "json_null_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": null, "B": 1, "Q": 2, "R": 2}]}',
                         f"task 1: A: null {NOT_A_NUMBER}"),
     "json_boolean_value": ("t.json", '{"eta": 0.1, "tasks": [{"A": 1, "B": true, "Q": 2, '
@@ -300,7 +301,7 @@ def test_empty_domain_for_a_large_eta_is_certified_with_exit_0(capsys, tmp_path)
     assert doc["certified"] is True and doc["undecided"] == []
     assert doc["domain"] == [] and doc["stationary_points"] == []
     assert doc["counts"] == {"stationary": 0, "min": 0, "max": 0, "degenerate": 0,
-                             "global_min": 0, "spurious_min": 0}
+                             "global_min": 0, "spurious_min": 0, "attracting": 0, "repelling": 0}
     assert main(tasks + ["--eta", "0.01", "--json"]) == 0
     small = json.loads(capsys.readouterr().out)
     assert len(small["domain"]) == 1 and small["counts"]["min"] >= 1

@@ -33,7 +33,8 @@ def test_json_schema_of_one_figure(capsys):
         assert key in doc
     assert doc["eta"] == "1/100" and doc["certified"] is True
     assert doc["counts"] == {"stationary": 5, "min": 3, "max": 2, "degenerate": 0,
-                             "global_min": 3, "spurious_min": 0}
+                             "global_min": 3, "spurious_min": 0, "attracting": 3, "repelling": 2}
+    assert (doc["method"], doc["steps"]) == ("maml", 1)
     for p in doc["stationary_points"]:
         assert p["type"] in ("min", "max", "degenerate")
         lo, hi = (Fraction(x) for x in p["W_interval"])

@@ -61,7 +61,7 @@ def test_the_notebooks_are_there_and_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01_scalar_lqr_closed_forms.ipynb", "02_maml_composition.ipynb",
         "03_paper_figures.ipynb", "04_equation_3.ipynb", "05_matrix_lqr.ipynb",
-        "06_many_tasks.ipynb"]
+        "06_many_tasks.ipynb", "07_maml_variants.ipynb"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         nbformat.validate(nb)
@@ -133,3 +133,12 @@ def test_notebook_6_counts_spurious_minima_against_the_number_of_tasks(kernel_di
     # fig2 spread by delta at eta = 0.01: delta = 0 is Figure 1 (no spurious minimum)
     assert "spurious minima at eta = 0.01: [0, 2, 2, 2, 2]" in text
     assert _images(nb) == 2
+
+
+def test_notebook_7_compares_the_variants_side_by_side(kernel_dir, tmp_path, monkeypatch):
+    nb = _run(NOTEBOOKS[6], kernel_dir, tmp_path, monkeypatch)
+    text = _text(nb)
+    assert "fig1: attracting fixed points of each variant" in text
+    assert "  reptile   2     1    1  0.61803399 (0)" in text            # fig2: only W*
+    assert "  fomaml    1     0    1  " in text                          # fig3b: none
+    assert _images(nb) == 1

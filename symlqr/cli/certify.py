@@ -15,9 +15,12 @@ from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_run_arguments,
 from .progress import StageProgress
 from .worker import Deadline, run_in_worker
 from ..scalar.engines import ENGINES, certify_landscape
+from ..scalar.fixedpoints import fixed_points
 from ..scalar.landscape import Timeout
 from ..scalar.maml import ADAPTATIONS
+from ..scalar.variants import MAX_STEPS, METHODS, check_method
 from ..exact.realroots import PrecisionExhausted
+from ..render.compare import compare_table, variant_table
 from ..render.report import text_table
 from ..tasks import InputError
 
@@ -32,6 +35,14 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--engine", choices=ENGINES, default="auto",
                    help="exact (exact root counting, few tasks), interval (interval "
                         "branch-and-bound, linear in the tasks) or auto (default)")
+    p.add_argument("--method", choices=METHODS, default=None,
+                   help="maml (default; g = h'), fomaml (g = sum_i w_i C_i'(F_i^K)) or "
+                        "reptile (g = sum_i w_i (W - F_i^K)): certify the fixed points g = 0")
+    p.add_argument("--steps", type=int, default=None, metavar="K",
+                   help=f"inner gradient steps K (1 to {MAX_STEPS}; default 1)")
+    p.add_argument("--compare", action="store_true",
+                   help="one table of the attracting points of maml, fomaml and reptile "
+                        "with K = 1, 2, 3 (with --plot: h and those points in one picture)")
     add_run_arguments(p, digits=30, max_digits=1000)
     p.add_argument("--plot", metavar="FILE",
                    help="draw the certified landscape to FILE (.png, .svg or .pdf; "
@@ -40,7 +51,7 @@ def build_parser(prog: str = PROG) -> OneLineParser:
 
 
 def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
-            progress) -> dict:
+            method, steps, progress) -> dict:
     """The heavy part, run in the worker: documents, tables, the picture's bytes.
 
     ``progress("task set", k, n)`` before each task set, ``progress("finished",
@@ -58,13 +69,15 @@ def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
             progress("finished", stage, None)
         try:
             ls = certify_landscape(ts, adaptation, digits=digits, deadline=deadline,
-                                   progress=finished, ticks=progress, engine=engine)
+                                   progress=finished, ticks=progress, engine=engine,
+                                   method=method, steps=steps)
         except PrecisionExhausted as exc:
             done = ", ".join(stages) or "nothing"
             raise PrecisionExhausted(f"{exc} on {ts.name} (finished stages: {done})") from None
         doc = ls.to_dict()
         docs.append(doc)
-        tables.append(text_table(doc))
+        tables.append(text_table(doc) if (method, steps) == ("maml", 1)
+                      else variant_table(doc))
         if plot is not None:
             image = plot.render(plot.landscape_figure(ls), plot.plot_format(plot_path))
         if not ls.certified:
@@ -75,6 +88,11 @@ def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
 def _main(argv, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)
     tasksets = tasksets_from_args(args)
+    method, steps = _method_steps(args)
+    if args.compare:
+        return _compare(args, tasksets, prog)
+    if args.plot and (method, steps) != ("maml", 1):
+        raise InputError("--plot draws maml with one step; use --compare --plot for the variants")
     if args.plot:
         if len(tasksets) != 1:
             raise InputError("--plot draws one task set; give one figure name or custom tasks")
@@ -94,7 +112,8 @@ def _main(argv, prog: str = PROG) -> int:
 
     try:
         out = run_in_worker(compute, tasksets, args.adaptation, args.digits,
-                            deadline.monotonic(), args.plot, args.engine, timeout=deadline,
+                            deadline.monotonic(), args.plot, args.engine, method, steps,
+                            timeout=deadline,
                             progress=on_progress, describe=bar.running)
     except Timeout as exc:
         done = ", ".join(bar) or "nothing"
@@ -109,6 +128,59 @@ def _main(argv, prog: str = PROG) -> int:
         write_atomic(args.plot, out["image"])
     deliver(args, json_payload(out["docs"], args.names), "\n\n".join(out["tables"]))
     return out["status"]
+
+
+def _method_steps(args) -> tuple:
+    """``--method``/``--steps`` (default maml, 1); checked before any work."""
+    method = args.method or "maml"
+    steps = 1 if args.steps is None else args.steps
+    check_method(method, steps, args.adaptation)
+    if args.compare and (args.method or args.steps or args.adaptation != "gradient"):
+        raise InputError("--compare runs every method and K = 1, 2, 3 itself: "
+                         "leave out --method, --steps and --adaptation")
+    return method, steps
+
+
+def compare_all(ts, digits: int, deadline, plot_path, progress) -> dict:
+    """The worker's part of ``--compare``: maml, fomaml, reptile with K = 1, 2, 3."""
+    docs = []
+    for steps in range(1, MAX_STEPS + 1):
+        for method in METHODS:
+            progress("finished", f"{method} K = {steps}", None)
+            r = fixed_points(ts, method, steps, digits=digits, deadline=deadline)
+            r.digits = digits
+            docs.append(r.to_dict())
+    image = None
+    if plot_path:
+        from ..render import compare as render_compare
+        plot = load_plot(plot_path)
+        image = plot.render(render_compare.compare_figure(ts, docs), plot.plot_format(plot_path))
+    return {"docs": docs, "image": image}
+
+
+def _compare(args, tasksets, prog: str) -> int:
+    """``--compare``: one table (and picture) of every variant's fixed points."""
+    if len(tasksets) != 1:
+        raise InputError("--compare takes one task set; give one figure name or custom tasks")
+    if args.plot:
+        load_plot(args.plot)
+    deadline = Deadline(args.timeout)
+    bar = StageProgress()
+    try:
+        out = run_in_worker(compare_all, tasksets[0], args.digits, deadline.monotonic(),
+                            args.plot, timeout=deadline,
+                            progress=lambda s, d, t: bar.finished(d) if s == "finished" else None,
+                            describe=bar.running)
+    except Timeout as exc:
+        print(f"{prog}: timeout after {args.timeout:g} s on {tasksets[0].name} while "
+              f"{exc.stage}", file=sys.stderr)
+        return EXIT_UNDECIDED
+    finally:
+        bar.close()
+    if out["image"] is not None:
+        write_atomic(args.plot, out["image"])
+    deliver(args, out["docs"], compare_table(out["docs"]))
+    return EXIT_OK if all(d["certified"] for d in out["docs"]) else EXIT_UNDECIDED
 
 
 def main(argv=None, prog: str = PROG) -> int:

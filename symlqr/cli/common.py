@@ -169,6 +169,13 @@ def tasksets_from_args(args) -> list[TaskSet]:
         data = load_tasks_file(args.tasks_file)
         tasks += data["tasks"]
         eta, weights = data["eta"], data["weights"]
+        for key in ("method", "steps"):             # the command line's option wins
+            if data.get(key) is not None:
+                if not hasattr(args, key):
+                    raise InputError(f"tasks file: '{key}' applies to python -m symlqr.certify "
+                                     "only")
+                if getattr(args, key) is None:
+                    setattr(args, key, data[key])
     for k, text in enumerate(args.task):
         try:
             tasks.append(Task.parse(text))

@@ -144,6 +144,12 @@ class RealAlgebraic:
         self._lo, self._hi = lo, hi
 
     # -- refinement (narrows the cache; never changes the number) --------------
+    def narrow(self, lo, hi) -> None:
+        """Replace the bracket by ``[lo, hi]`` inside it, for a caller that has
+        proven the root lies there (the signs of ``poly`` at ``lo`` and ``hi``
+        decided, e.g. by Arb balls in :mod:`symlqr.exact.balls`)."""
+        self._narrow(to_fmpq(lo), to_fmpq(hi), self._slo)
+
     def bisect(self) -> None:
         """Halve the bracket exactly (no-op for a rational)."""
         if self.is_rational:

@@ -22,6 +22,8 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from .boxlandscape import Unsupported, certify_interval
+from .fixedpoints import fixed_points
+from .variants import check_method
 from .landscape import MAX_DEGREE, Landscape, certify
 from ..exact.realroots import MAX_BITS
 from ..tasks import InputError, TaskSet
@@ -58,17 +60,33 @@ def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: in
                       progress: Optional[Callable[[str], None]] = None,
                       max_degree: Optional[int] = MAX_DEGREE,
                       engine: str = "auto",
-                      ticks: Optional[Callable[[str, int, Optional[int]], None]] = None
-                      ) -> Landscape:
+                      ticks: Optional[Callable[[str, int, Optional[int]], None]] = None,
+                      method: str = "maml", steps: int = 1) -> Landscape:
     """Certify the landscape of ``h(W) = sum_i w_i C_i(F_i(W))`` with the chosen engine.
 
     ``progress(stage)`` is called as each stage finishes; ``ticks(stage, done,
     total)`` reports work within a stage (interval engine; ``total`` None when
     unknown); ``max_degree`` applies to the exact engine only (``auto``
-    switches to the interval engine instead of refusing).
+    switches to the interval engine instead of refusing). ``method`` (``maml``,
+    ``fomaml``, ``reptile``) and ``steps`` (K inner steps) other than one-step MAML
+    certify the fixed points of the variant's update with the exact engine
+    (:func:`symlqr.scalar.fixedpoints.fixed_points`).
+
+    >>> from symlqr.tasks import figure
+    >>> certify_landscape(figure("fig2"), method="reptile").counts()["attracting"]
+    1
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_method(method, steps, adaptation)
+    if (method, steps) != ("maml", 1):
+        if engine == "interval":
+            raise InputError("the interval engine certifies one-step maml; the variants "
+                             "(--method, --steps) use the exact engine")
+        fp = fixed_points(taskset, method, steps, digits=digits, deadline=deadline,
+                          progress=progress)
+        fp.digits = digits
+        return fp
     chosen = choose_engine(taskset, adaptation) if engine == "auto" else engine
     if chosen == "interval":
         try:

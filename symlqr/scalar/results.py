@@ -138,6 +138,8 @@ class Landscape:
         dec.update(zip(map(id, exact), distinct_decimals(exact, d)))
         doc = {
             "name": self.taskset.name,
+            "method": "maml",
+            "steps": 1,
             "adaptation": self.adaptation,
             "eta": str(self.taskset.eta),
             "weights": [str(w) for w in self.taskset.weights],
@@ -145,7 +147,9 @@ class Landscape:
             "digits": d,
             "domain": [_interval_doc(iv_, d, dec) for iv_ in self.domain],
             "stationary_points": [_point_doc(p, d, dec) for p in self.points],
-            "counts": self.counts(),
+            "counts": {**self.counts(),          # as fixed points of W <- W - beta h'(W)
+                       "attracting": sum(p.kind is PointKind.MIN for p in self.points),
+                       "repelling": sum(p.kind is PointKind.MAX for p in self.points)},
             "min_value": None if self.min_value is None else self.min_value.decimal(d),
             "min_value_interval": None if self.min_value is None else self.min_value.outward(d + 5),
             "infimum_attained": self.infimum_attained,

@@ -1,0 +1,125 @@
+"""Text for MAML variants: one variant's certified fixed points, and the
+side-by-side comparison of maml, fomaml and reptile (``--compare``).
+Pure formatting of the JSON documents; no arithmetic, no printing.
+
+>>> doc = {"name": "demo", "method": "reptile", "steps": 1, "eta": "1/100",
+...        "domain": [], "stationary_points": [], "min_value": None, "epsilon": None,
+...        "counts": {"stationary": 0, "attracting": 0, "repelling": 0, "degenerate": 0},
+...        "certified": True, "undecided": []}
+>>> print(variant_table(doc).splitlines()[0])
+demo: reptile with 1 inner step(s), eta = 1/100
+"""
+from __future__ import annotations
+
+__all__ = ["variant_table", "compare_table", "variant_label", "compare_figure"]
+
+
+def variant_label(p: dict) -> str:
+    """"attracting, h = min h", "attracting, h - min h = 0.3", "repelling", ..."""
+    if p["type"] == "degenerate":
+        return f"degenerate (multiplicity {p['multiplicity']}, {p.get('stability', 'none')})"
+    if p.get("stability", p["type"]) != "attracting" and p["type"] not in ("min",):
+        return p["type"]
+    g = p.get("global")
+    name = p["type"]
+    if g is True:
+        return name + ("  (global min)" if name == "min" else "  (h = min h)")
+    if g is False:
+        gap = p.get("h_minus_min_h")
+        return name + (f"  (spurious; h - min h = {gap})" if name == "min"
+                       else f"  (h - min h = {gap})")
+    return name + "  (undecided)"
+
+
+def variant_table(doc: dict) -> str:
+    """A readable table of one variant's certification document."""
+    out = [f"{doc['name']}: {doc['method']} with {doc['steps']} inner step(s), eta = {doc['eta']}"]
+    if doc["domain"]:
+        out.append("  domain: " + " U ".join(f"({d['lo']}, {d['hi']})" for d in doc["domain"]))
+    else:
+        out.append("  domain: empty")
+    pts = doc["stationary_points"]
+    if pts:
+        wW = max(len(p["W"]) for p in pts)
+        wh = max(len(p["h"]) for p in pts)
+        out.append(f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type")
+        for k, p in enumerate(pts, 1):
+            out.append(f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {variant_label(p)}")
+    else:
+        out.append("  no fixed points in the domain")
+    c = doc["counts"]
+    out.append(f"  counts: {c['stationary']} fixed points = {c['attracting']} attracting + "
+               f"{c['repelling']} repelling + {c['degenerate']} degenerate")
+    if doc.get("min_value") is not None:
+        att = doc.get("infimum_attained")
+        out.append(f"  min h = {doc['min_value']}" + ("" if att is not False
+                                                       else " (infimum, not attained)"))
+    if doc.get("epsilon") is not None:
+        out.append(f"  largest h - min h at an attracting point = {doc['epsilon']}")
+    if doc["certified"]:
+        out.append("  certified: yes (exact root counts, exact types, enclosed values)")
+    else:
+        out.append("  certified: NO, undecided:")
+        out.extend(f"    - {u}" for u in doc["undecided"])
+    return "\n".join(out)
+
+
+def compare_table(docs: list) -> str:
+    """One table: a row per (method, steps), its attracting points ``W`` and
+    ``h(W) - min h`` (``0`` when ``h(W) = min h`` is proven)."""
+    if not docs:
+        return ""
+    out = [f"{docs[0]['name']}: attracting fixed points of each variant "
+           f"(W: h(W) - min h; min h over the K-step domain), eta = {docs[0]['eta']}"]
+    out.append(f"  {'method':<8} {'K':>2}  {'#att':>4} {'#rep':>4}  attracting W (gap)")
+    for d in docs:
+        att = [p for p in d["stationary_points"]
+               if p["type"] in ("min", "attracting") or p.get("stability") == "attracting"]
+        cells = []
+        for p in att:
+            gap = {True: "0", None: "undecided"}.get(p.get("global"), p.get("h_minus_min_h"))
+            cells.append(f"{p['W']} ({gap})")
+        c = d["counts"]
+        flag = "" if d["certified"] else "  [NOT certified]"
+        out.append(f"  {d['method']:<8} {d['steps']:>2}  {c['attracting']:>4} "
+                   f"{c['repelling']:>4}  " + ", ".join(cells) + flag)
+    return "\n".join(out)
+
+
+def compare_figure(taskset, docs: list):
+    """A matplotlib Figure (created without pyplot): the one-step MAML
+    objective ``h`` (floats, for the picture only) over its domain, and the
+    certified attracting points of every variant in ``docs`` marked at their
+    ``W`` on that curve (one marker and row per method, colour by ``K``)."""
+    import numpy as np
+    from .plot import LandscapeFigure
+    from ..scalar.numeric import maml_objective_float
+    fig = LandscapeFigure(figsize=(7, 4.2))
+    ax = fig.add_subplot()
+    one = [d for d in docs if d["steps"] == 1 and d["domain"]]
+    if one:
+        for dom in one[0]["domain"]:
+            a, b = float(dom["lo"]), float(dom["hi"])
+            x = np.linspace(a, b, 2001)[1:-1]
+            ax.plot(x, maml_objective_float(x, taskset), color="black", lw=1.2)
+    ys = []
+    markers = {"maml": "o", "fomaml": "s", "reptile": "^"}
+    colours = {1: "tab:blue", 2: "tab:orange", 3: "tab:green"}
+    for d in docs:
+        ws = [float(p["W"]) for p in d["stationary_points"]
+              if p.get("stability") == "attracting" or p["type"] == "min"]
+        if ws:
+            y = maml_objective_float(np.array(ws), taskset)
+            ys.extend(v for v in y if np.isfinite(v))
+            ax.scatter(ws, y, marker=markers.get(d["method"], "x"), s=36, facecolors="none",
+                       edgecolors=colours.get(d["steps"], "gray"),
+                       label=f"{d['method']} K={d['steps']}")
+    if ys:
+        lo, hi = min(ys), max(ys)
+        pad = max(hi - lo, abs(lo) * 1e-3)
+        ax.set_ylim(lo - pad, hi + 2 * pad)
+    ax.set_xlabel("W")
+    ax.set_ylabel("h(W) = sum_i w_i C_i(F_i(W))  (K = 1, floats)")
+    ax.set_title(f"{taskset.name}: certified attracting points of each variant")
+    ax.legend(fontsize=7, ncol=3)
+    return fig
