@@ -77,7 +77,7 @@ def test_precision_cap_reached_is_undecided_with_how_far_it_got(capsys, tmp_path
     import symlqr.cli.certify as command
     from symlqr.exact.realroots import PrecisionExhausted
 
-    def exhausted(taskset, adaptation, digits, deadline, progress, ticks, engine):
+    def exhausted(taskset, adaptation, digits, deadline, progress, ticks, engine, method, steps):
         progress("optimal gains")
         progress("domain")
         raise PrecisionExhausted("sign not decided within 4000 bits")

@@ -1,21 +1,10 @@
-"""Continuity of epsilon-globality: Assumption 1, Theorem 4, Propositions 3 and 5.
+"""Continuity of epsilon-globality: Theorem 4 and Propositions 3 and 5, checked along
+the delta family of a task set (:mod:`symlqr.paper.family`: ``t_i(delta) = t_1 +
+delta (t_i - t_1)``), and Assumption 1 (:mod:`symlqr.paper.assumption1`).
 
-The *delta family* of a task set scales every task's deviation from the base
-task (the first one) by ``delta``:
-
-    t_i(delta) = t_1 + delta (t_i - t_1)     componentwise in (A, B, Q, R, s0, s0a),
-
-with ``eta`` and the weights unchanged. ``delta = 1`` gives the task set itself,
-``delta = 0`` gives ``k`` copies of the base task, whose MAML objective is the base
-task's single-task objective. Along the family the certified ``epsilon(delta)``
-of the MAML objective (``landscape.certify``: exact counts, enclosed values)
-shows how epsilon-globality behaves as the tasks approach each other.
-
-Theorem 4 and Proposition 3 are existence statements ("there exists delta > 0
-such that ..."). A finite sequence of deltas can exhibit sampled deltas that
-reach a requested epsilon, but it can never refute existence: the theorem's
-delta may be smaller than every sampled one. So the conclusion row is
-``holds`` (at the sampled deltas) or ``undecided`` ("extend --deltas"), never
+Theorem 4 and Proposition 3 are existence statements ("there exists delta > 0 such
+that ..."): sampled deltas can show they hold but never refute them, so the conclusion
+row is ``holds`` (at the sampled deltas) or ``undecided`` ("extend --deltas"), never
 ``fails``.
 
 >>> from symlqr.tasks import figure

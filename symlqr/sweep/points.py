@@ -216,7 +216,7 @@ def evaluate(point: Point, options: Options) -> dict:
         return row
     doc = ls.to_dict()
     row["engine"] = doc.get("engine", "exact")            # the engine that answered
-    row.update(doc["counts"])
+    row.update((k, v) for k, v in doc["counts"].items() if k in row)   # the table's columns
     row.update(status="certified" if ls.certified else "undecided",
                reason="; ".join(ls.undecided) or None, min_value=doc["min_value"])
     if doc["epsilon"] is not None:
