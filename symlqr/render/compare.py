@@ -34,6 +34,9 @@ def variant_label(p: dict) -> str:
 def variant_table(doc: dict) -> str:
     """A readable table of one variant's certification document."""
     out = [f"{doc['name']}: {doc['method']} with {doc['steps']} inner step(s), eta = {doc['eta']}"]
+    for i, (t, w) in enumerate(zip(doc.get("tasks", []), doc.get("weights", [])), 1):
+        out.append(f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "   # 1-based,
+                   f"s0={t['s0']} s0a={t['s0a']}  weight {w}")            # as in the JSON
     if doc["domain"]:
         out.append("  domain: " + " U ".join(f"({d['lo']}, {d['hi']})" for d in doc["domain"]))
     else:

@@ -71,9 +71,9 @@ class IntervalLandscape(Landscape):
                                 "box: W_interval holds exactly one root of h', a simple one "
                                 "(interval Newton); not an exact algebraic number")
             if p.optimum_undetermined:
-                d["adapted_to_optimum_undetermined"] = list(p.optimum_undetermined)
+                d["adapted_to_optimum_undetermined"] = [i + 1 for i in p.optimum_undetermined]
             if p.critical_undetermined:
-                d["adaptation_critical_undetermined"] = list(p.critical_undetermined)
+                d["adaptation_critical_undetermined"] = [i + 1 for i in p.critical_undetermined]
         return doc
 
 

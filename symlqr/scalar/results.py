@@ -233,8 +233,8 @@ def _point_doc(p: StationaryPoint, digits: int, dec: dict) -> dict:
            "multiplicity": p.multiplicity, "kind": "kink" if p.at_kink else "smooth",
            "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),
            "domain_interval": p.component,
-           "adapted_to_optimum": list(p.adapted_to_optimum),
-           "adaptation_critical": list(p.adaptation_critical)}
+           "adapted_to_optimum": [i + 1 for i in p.adapted_to_optimum],  # 1-based, as in the text
+           "adaptation_critical": [i + 1 for i in p.adaptation_critical]}
     if p.is_local_min:
         doc["global"] = p.is_global
     if p.at_kink:

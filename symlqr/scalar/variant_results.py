@@ -116,7 +116,8 @@ def _point_doc(p: FixedPoint, digits: int) -> dict:
     doc = {"W": _dec(p.W, digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
            "type": p.type, "stability": p.stability, "multiplicity": p.multiplicity,
            "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),
-           "domain_interval": p.component, "adapted_to_optimum": list(p.adapted_to_optimum)}
+           "domain_interval": p.component,
+           "adapted_to_optimum": [i + 1 for i in p.adapted_to_optimum]}  # 1-based, as in the text
     if p.stability == "attracting":
         doc["global"] = p.is_global
         doc["h_minus_min_h"] = None if p.gap is None else p.gap.decimal(digits)
