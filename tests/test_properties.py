@@ -209,7 +209,7 @@ def test_h_prime_vanishes_at_certified_points_and_its_signs_match_the_types(ts):
     for p in ls.points:
         lo, hi = p.W.enclose(dh, 80)
         assert lo <= 0 <= hi
-        assert p.W._has_common_root(dh.num)
+        assert p.W.is_root_of(dh.num)
     for c, di in enumerate(ls.domain):
         pts = [p for p in ls.points if p.component == c]
         ends = []

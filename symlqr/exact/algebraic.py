@@ -285,7 +285,6 @@ class RealAlgebraic:
             return False
         return sign(h(self._lo)) * sign(h(self._hi)) < 0
 
-    _has_common_root = is_root_of      # the former name, still used by scalar/ and atlas/
 
     def _sign_by_descartes(self, g: flint.fmpq_poly):
         """Sign of ``g`` (no root of ``g`` at the number) when Descartes' rule

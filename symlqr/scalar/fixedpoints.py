@@ -238,7 +238,7 @@ def _boundary_values(h: RationalFunction, comps) -> list[_Val]:
                 lim = h.limit_at_infinity()
                 v = None if lim is None else _Val(exact=lim)
             else:
-                v = None if end._has_common_root(h.den) else _Val(h, end.copy())
+                v = None if end.is_root_of(h.den) else _Val(h, end.copy())
             if v is not None:
                 v.boundary = True
                 out.append(v)
@@ -271,8 +271,8 @@ def _values(obj, points, comps, bits, max_bits, check):
     for p in points:
         check("evaluating h at the fixed points")
         p.adapted_to_optimum = tuple(i for i, G in enumerate(opt)
-                                     if p.W._has_common_root(G.num)
-                                     and not p.W._has_common_root(G.den))
+                                     if p.W.is_root_of(G.num)
+                                     and not p.W.is_root_of(G.den))
         v = _Val(h, p.W, low=len(p.adapted_to_optimum) == len(obj.tasks))
         p.h = v.enclose(bits)
         vals.append(v)
@@ -284,7 +284,7 @@ def _values(obj, points, comps, bits, max_bits, check):
         for q in _classify(maml, comps, check):
             if q.stability == "attracting":
                 minima.append(_Val(h, q.W, low=all(
-                    q.W._has_common_root(c.num) and not q.W._has_common_root(c.den)
+                    q.W.is_root_of(c.num) and not q.W.is_root_of(c.den)
                     for c in opt)))
     cands = minima + _boundary_values(h, comps)
     if not cands:

@@ -150,10 +150,10 @@ def _with_structure(objective: MamlObjective, p: StationaryPoint) -> StationaryP
     opt, crit = [], []
     for i in range(len(objective.tasks)):
         G = objective.optimum_condition(i, p.mode)
-        if p.W._has_common_root(G.num) and not p.W._has_common_root(G.den):
+        if p.W.is_root_of(G.num) and not p.W.is_root_of(G.den):
             opt.append(i)
         if (objective.adaptation == "gradient"
-                and p.W._has_common_root(objective.adaptation_derivative(i, p.mode).num)):
+                and p.W.is_root_of(objective.adaptation_derivative(i, p.mode).num)):
             crit.append(i)
     p.adapted_to_optimum, p.adaptation_critical = tuple(opt), tuple(crit)
     return p

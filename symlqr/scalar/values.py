@@ -213,7 +213,7 @@ def _domain_limits(objective: MamlObjective, comps: list[Component], bits: int):
                 if lim is not None:
                     lims[side] = Enclosure.exact(lim)
                     boundary.append(Value(None, None, exact=lim, label="limit at infinity"))
-            elif not end._has_common_root(f.den):
+            elif not end.is_root_of(f.den):
                 v = Value(f, end.copy(), label="limit at a domain boundary")
                 lims[side] = v.enclose(bits)
                 boundary.append(v)
