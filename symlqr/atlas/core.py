@@ -209,6 +209,10 @@ def pieces_between(cvs: list, lo: Fraction, hi: Fraction, run: Callable) -> list
             if a is not None and b is not None and a.hi >= b.lo:
                 a.value.bisect(), b.value.bisect()
                 a.lo, a.hi, b.lo, b.hi = a.value.lo, a.value.hi, b.value.lo, b.value.hi
+        if b is None and a is not None and a.value.is_rational and a.lo == hi:
+            continue                             # the last critical value is HI itself
+        _inside(a, lambda cv: cv.hi < hi)        # brackets strictly inside (LO, HI)
+        _inside(b, lambda cv: cv.lo > lo)
         x = a.hi if a is not None else lo
         if b is None:
             s = hi if (a is None or a.hi < hi) else simplest_between(x, hi)
@@ -216,6 +220,16 @@ def pieces_between(cvs: list, lo: Fraction, hi: Fraction, run: Callable) -> list
             s = simplest_between(x, b.lo)
         out.append(Piece(a, b, s, run(s)))
     return out
+
+
+def _inside(cv, ok: Callable, steps: int = 400) -> None:
+    """Bisect a critical value's bracket until ``ok(cv)`` (its bracket no longer
+    reaches an end of the range); a value inside the open range gets there."""
+    for _ in range(steps):
+        if cv is None or ok(cv) or cv.value.is_rational:
+            return
+        cv.value.bisect()
+        cv.lo, cv.hi = cv.value.lo, cv.value.hi
 
 
 def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecided) -> tuple:
