@@ -11,6 +11,8 @@ demo: reptile with 1 inner step(s), eta = 1/100
 """
 from __future__ import annotations
 
+from .report import point_rows, task_lines
+
 __all__ = ["variant_table", "compare_table", "variant_label", "compare_figure"]
 
 
@@ -34,22 +36,13 @@ def variant_label(p: dict) -> str:
 def variant_table(doc: dict) -> str:
     """A readable table of one variant's certification document."""
     out = [f"{doc['name']}: {doc['method']} with {doc['steps']} inner step(s), eta = {doc['eta']}"]
-    for i, (t, w) in enumerate(zip(doc.get("tasks", []), doc.get("weights", [])), 1):
-        out.append(f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "   # 1-based,
-                   f"s0={t['s0']} s0a={t['s0a']}  weight {w}")            # as in the JSON
+    out += task_lines({"tasks": doc.get("tasks", []), "weights": doc.get("weights", [])})
     if doc["domain"]:
         out.append("  domain: " + " U ".join(f"({d['lo']}, {d['hi']})" for d in doc["domain"]))
     else:
         out.append("  domain: empty")
-    pts = doc["stationary_points"]
-    if pts:
-        wW = max(len(p["W"]) for p in pts)
-        wh = max(len(p["h"]) for p in pts)
-        out.append(f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type")
-        for k, p in enumerate(pts, 1):
-            out.append(f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {variant_label(p)}")
-    else:
-        out.append("  no fixed points in the domain")
+    out += point_rows(doc["stationary_points"], variant_label) or [
+        "  no fixed points in the domain"]
     c = doc["counts"]
     out.append(f"  counts: {c['stationary']} fixed points = {c['attracting']} attracting + "
                f"{c['repelling']} repelling + {c['degenerate']} degenerate")

@@ -46,22 +46,13 @@ def text_table(doc: dict) -> str:
     out.append(f"{doc['name']}: MAML objective, {doc['adaptation']} adaptation, eta = {doc['eta']}")
     if doc.get("note"):
         out.append(f"  note: {doc['note']}")
-    for i, (t, w) in enumerate(zip(doc["tasks"], doc["weights"]), 1):
-        out.append(f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
-                   f"s0={t['s0']} s0a={t['s0a']}  weight {w}")
+    out += task_lines(doc)
     if doc["domain"]:
         out.append("  domain: " + " U ".join(_interval(d) for d in doc["domain"]))
     else:
         out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable)")
-    pts = doc["stationary_points"]
-    if pts:
-        wW = max(len(p["W"]) for p in pts)
-        wh = max(len(p["h"]) for p in pts)
-        out.append(f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type")
-        for k, p in enumerate(pts, 1):
-            out.append(f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {point_label(p)}")
-    else:
-        out.append("  no stationary points in the domain")
+    out += point_rows(doc["stationary_points"], point_label) or [
+        "  no stationary points in the domain"]
     c = doc["counts"]
     out.append(f"  counts: {c['stationary']} stationary = {c['min']} min + {c['max']} max + "
                f"{c['degenerate']} degenerate; local minima: {c['global_min']} global, "
@@ -205,3 +196,21 @@ def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
               r"\hline"] + rows + [r"\hline", span(foot), rf"\end{{{env}}}"])
     body = "\n".join(lines)
     return "$$" + body + "$$" if math else body
+
+
+def task_lines(doc: dict) -> list:
+    """One line per task, numbered from 1 as in the JSON: ``task i: A=.. B=.. ...``."""
+    return [f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
+            f"s0={t['s0']} s0a={t['s0a']}  weight {w}"
+            for i, (t, w) in enumerate(zip(doc["tasks"], doc["weights"]), 1)]
+
+
+def point_rows(pts: list, label) -> list:
+    """The table of points (header and one row each), ``label(point_doc)`` in the
+    last column; empty when there are no points."""
+    if not pts:
+        return []
+    wW = max(len(p["W"]) for p in pts)
+    wh = max(len(p["h"]) for p in pts)
+    return [f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type"] + [
+        f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {label(p)}" for k, p in enumerate(pts, 1)]
