@@ -324,35 +324,11 @@ def _read_regular_file(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def load_tasks_file(path: str) -> dict:
-    """Read a JSON or TOML task file (by suffix ``.json`` / ``.toml``).
-
-    Format (numbers as strings are read exactly; JSON/TOML numbers are read
-    from their literal text, so ``0.1`` is ``1/10``)::
-
-        eta = "0.01"              # optional if --eta is given
-        weights = [1, 1]          # optional
-        [[tasks]]
-        A = 1
-        B = 1
-        Q = 2
-        R = 2
-        s0 = 1                    # optional, default 1
-        s0a = 1                   # optional, default s0
-
-    or, instead of (or after) the list, tasks drawn from a distribution
-    (:mod:`symlqr.distributions`)::
-
-        [distribution]
-        A = 1
-        B = 1
-        Q = "uniform(1, 5)"
-        R = "loguniform(0.1, 10)"
-        n = 1000
-        seed = 7
-
-    Returns ``{"tasks": [Task...], "eta": Fraction|None, "weights": list|None}``.
-    """
+def read_task_document(path: str):
+    """The parsed JSON or TOML document of a task file (by suffix), read safely:
+    a regular file of at most 10 MB, UTF-8, numbers kept as their literal text,
+    integers of at most ``MAX_TEXT`` digits; every failure one :class:`InputError`.
+    Shared by the scalar and the matrix task readers."""
     import json
     low = path.lower()
     if not (low.endswith(".json") or low.endswith(".toml")):
@@ -385,6 +361,39 @@ def load_tasks_file(path: str) -> dict:
         except ValueError:                      # int(str) beyond the limit above
             raise InputError(f"tasks file {path!r}: an integer has more than {MAX_TEXT} "
                              "digits") from None
+    return data
+
+
+def load_tasks_file(path: str) -> dict:
+    """Read a JSON or TOML task file (by suffix ``.json`` / ``.toml``).
+
+    Format (numbers as strings are read exactly; JSON/TOML numbers are read
+    from their literal text, so ``0.1`` is ``1/10``)::
+
+        eta = "0.01"              # optional if --eta is given
+        weights = [1, 1]          # optional
+        [[tasks]]
+        A = 1
+        B = 1
+        Q = 2
+        R = 2
+        s0 = 1                    # optional, default 1
+        s0a = 1                   # optional, default s0
+
+    or, instead of (or after) the list, tasks drawn from a distribution
+    (:mod:`symlqr.distributions`)::
+
+        [distribution]
+        A = 1
+        B = 1
+        Q = "uniform(1, 5)"
+        R = "loguniform(0.1, 10)"
+        n = 1000
+        seed = 7
+
+    Returns ``{"tasks": [Task...], "eta": Fraction|None, "weights": list|None}``.
+    """
+    data = read_task_document(path)
     if not isinstance(data, dict) or not ("tasks" in data or "distribution" in data):
         raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list "
                          "or a [distribution] table")

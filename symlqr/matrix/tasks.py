@@ -15,14 +15,13 @@ the identity) symmetric > 0 for the outer cost and ``Sigma0a`` (default
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
 import numpy as np
 
-from ..tasks import InputError, as_rational
+from ..tasks import InputError, as_rational, read_task_document
 
 __all__ = ["MatrixTask", "MatrixTaskSet", "load_matrix_tasks_file", "MATRIX_KEYS"]
 
@@ -242,39 +241,6 @@ class MatrixTaskSet:
                 "tasks": [t.to_dict() for t in self.tasks]}
 
 
-def _read(path: str):
-    low = path.lower()
-    if not (low.endswith(".json") or low.endswith(".toml")):
-        raise InputError(f"tasks file {path!r}: name must end in .json or .toml")
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(10_000_001)
-    except OSError as exc:
-        raise InputError(f"tasks file {path!r}: {exc.strerror or exc}") from None
-    if len(raw) > 10_000_000:
-        raise InputError(f"tasks file {path!r}: larger than 10 MB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"tasks file {path!r}: not UTF-8 text") from None
-    if low.endswith(".json"):
-        def bad(c):
-            raise InputError(f"tasks file {path!r}: {c} is not a finite number")
-        try:
-            return json.loads(text, parse_float=str, parse_int=str, parse_constant=bad)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"tasks file {path!r}: invalid JSON at line {exc.lineno} "
-                             f"column {exc.colno}: {exc.msg}") from None
-    try:
-        import tomllib
-    except ModuleNotFoundError:               # Python < 3.11
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text, parse_float=str)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"tasks file {path!r}: invalid TOML: {exc}") from None
-
-
 def load_matrix_tasks_file(path: str) -> dict:
     """Read a JSON or TOML task file with matrix (or scalar) tasks::
 
@@ -290,7 +256,7 @@ def load_matrix_tasks_file(path: str) -> dict:
     Returns ``{"tasks": [MatrixTask...], "eta": Fraction|None, "weights": list|None,
     "name": str, "note": str}``.
     """
-    data = _read(path)
+    data = read_task_document(path)
     if not isinstance(data, dict) or "tasks" not in data:
         raise InputError(f"tasks file {path!r}: expected a top-level 'tasks' list")
     unknown = set(data) - {"tasks", "eta", "weights", "name", "note"}
