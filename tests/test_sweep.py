@@ -185,7 +185,7 @@ def test_experiment_command_writes_rows_summary_and_plot(tmp_path, capsys):
     (["fig2", "--grid", "eta=0.1", "--plot", "p.jpg"], "unknown image format"),
     (["fig2", "--grid", "eta=0.1", "--plot", "p.png"], "--y (none) is not one of them"),
     (["fig2", "--workers", "0"], "at least 1"),
-    (["fig2", "--timeout", "-1"], "finite number of seconds"),
+    (["fig2", "--timeout", "-1"], "--timeout must be > 0 seconds"),
     (["experiment", "--presets", "gaussian"], "unknown preset"),
     ([], "nothing to sweep"),
 ])

@@ -9,6 +9,7 @@ work of a command runs in a worker process (:mod:`symlqr.cli.worker`).
 from __future__ import annotations
 
 import argparse
+import decimal
 import json
 import math
 import os
@@ -18,12 +19,16 @@ import tempfile
 from typing import Callable
 
 from ..exact.realroots import PrecisionExhausted
-from .worker import WorkerCrashed
+from .progress import StageRelay
+from .worker import StoppedAt, WorkerCrashed, run_stage
 from ..tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
                      long_integers, parse_rational)
 
 __all__ = ["OneLineParser", "add_task_arguments", "add_run_arguments", "tasksets_from_args",
-           "distributions_from_args",
+           "distributions_from_args", "add_output_arguments", "add_timeout_argument",
+           "add_version_argument", "add_matrix_task_arguments", "matrix_taskset_from_args",
+           "weights_from_text", "positive_number", "check_outputs", "run_stage", "StoppedAt",
+           "h_cell", "gap_cell",
            "write_atomic", "check_output_path", "check_timeout", "timeout_seconds", "run_main",
            "load_plot", "json_payload", "deliver", "StageRelay", "PLOT_HINT",
            "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED", "EXIT_INTERRUPTED"]
@@ -121,19 +126,80 @@ def timeout_seconds(text: str) -> float:
         return math.inf
 
 
-def add_run_arguments(p: argparse.ArgumentParser, digits: int = 20,
-                      max_digits: int = 1000) -> None:
-    """``--digits``, ``--json``, ``--output``, ``--timeout`` and ``--version``."""
+def add_output_arguments(p: argparse.ArgumentParser,
+                         output: str = "write the JSON document to FILE (atomically; "
+                                       "nothing on exit 2, 3, 130)",
+                         json: str = "print one JSON document") -> None:
+    """``--json`` and ``--output FILE`` (written atomically), with their help texts."""
+    p.add_argument("--json", action="store_true", help=json)
+    p.add_argument("--output", metavar="FILE", help=output)
+
+
+def add_timeout_argument(p: argparse.ArgumentParser,
+                         help: str = "stop after SECONDS, also inside one long computation "
+                                     "(exit 3)") -> None:
+    """``--timeout SECONDS``: any positive size (:func:`timeout_seconds`)."""
+    p.add_argument("--timeout", type=timeout_seconds, metavar="SECONDS", help=help)
+
+
+def add_version_argument(p: argparse.ArgumentParser) -> None:
     from .. import __version__
-    p.add_argument("--digits", type=int, default=digits,
-                   help=f"significant digits, 1 to {max_digits} (default {digits})")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--output", metavar="FILE",
-                   help="write the JSON document to FILE (atomically; nothing on exit 2, 3, 130)")
-    p.add_argument("--timeout", type=timeout_seconds, metavar="SECONDS",
-                   help="stop after SECONDS, also inside one long computation (exit 3)")
     p.add_argument("--version", action="version", version=f"%(prog)s (symlqr {__version__})")
-    p.set_defaults(max_digits=max_digits)
+
+
+def add_run_arguments(p: argparse.ArgumentParser, digits: int = 20,
+                      max_digits: int = 1000, with_digits: bool = True) -> None:
+    """``--digits`` (unless ``with_digits`` is False), ``--json``, ``--output``,
+    ``--timeout`` and ``--version``."""
+    if with_digits:
+        p.add_argument("--digits", type=int, default=digits,
+                       help=f"significant digits, 1 to {max_digits} (default {digits})")
+        p.set_defaults(max_digits=max_digits)
+    add_output_arguments(p)
+    add_timeout_argument(p)
+    add_version_argument(p)
+
+
+def add_matrix_task_arguments(p: argparse.ArgumentParser) -> None:
+    """The matrix commands' tasks: a task file and ``--eta`` overriding its step size."""
+    p.add_argument("tasks_file", metavar="TASKS", help="task file (.json or .toml)")
+    p.add_argument("--eta", help="adaptation step size (overrides the file's eta)")
+
+
+def weights_from_text(text: str) -> list:
+    """``--weights w1,w2,...`` read exactly.
+
+    >>> weights_from_text("1, 1/2")
+    [Fraction(1, 1), Fraction(1, 2)]
+    """
+    return [parse_rational(w, f"--weights: weight {k + 1}")
+            for k, w in enumerate(text.split(","))]
+
+
+def matrix_taskset_from_args(args):
+    """The :class:`~symlqr.matrix.tasks.MatrixTaskSet` of ``TASKS`` with ``--eta``
+    (and ``--weights``, where the command has it) applied."""
+    from ..matrix.tasks import MatrixTaskSet, load_matrix_tasks_file
+    data = load_matrix_tasks_file(args.tasks_file)
+    eta = parse_rational(args.eta, "--eta") if args.eta is not None else data["eta"]
+    if eta is None:
+        raise InputError("the tasks need a step size: --eta (or eta in the tasks file)")
+    weights = data["weights"]
+    if getattr(args, "weights", None) is not None:
+        weights = weights_from_text(args.weights)
+    return MatrixTaskSet(data["tasks"], eta, weights, name=data["name"], note=data["note"])
+
+
+def positive_number(text: str, what: str) -> float:
+    """A finite float ``> 0`` read exactly first (never evaluated).
+
+    >>> positive_number("1/4", "--beta")
+    0.25
+    """
+    v = float(parse_rational(text, what))
+    if not (math.isfinite(v) and v > 0):
+        raise InputError(f"{what} must be a finite number > 0")
+    return v
 
 
 def tasksets_from_args(args) -> list[TaskSet]:
@@ -188,8 +254,7 @@ def tasksets_from_args(args) -> list[TaskSet]:
     if eta is None:
         raise InputError("custom tasks need a step size: --eta (or eta in the tasks file)")
     if args.weights is not None:
-        weights = [parse_rational(w, f"--weights: weight {k + 1}")
-                   for k, w in enumerate(args.weights.split(","))]
+        weights = weights_from_text(args.weights)
     return [TaskSet(tasks, eta, weights)]
 
 
@@ -203,6 +268,13 @@ def check_output_path(path: str) -> None:
         raise InputError(f"cannot write {path!r}: it is a folder; give a file name")
     if not os.access(folder, os.W_OK):
         raise InputError(f"cannot write {path!r}: folder {folder!r} is not writable")
+
+
+def check_outputs(*paths) -> None:
+    """:func:`check_output_path` for each path given (None: not asked for)."""
+    for path in paths:
+        if path:
+            check_output_path(path)
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -262,6 +334,32 @@ def json_payload(docs: list, names) -> object:
     return docs[0] if len(docs) == 1 and "all" not in (names or []) else docs
 
 
+def h_cell(h) -> str:
+    """An enclosure ``[lo, hi]`` of decimal strings with 12 significant digits,
+    rounded outward: the shown interval still holds the value ("-": none).
+
+    >>> h_cell(["1.234567890123456", "1.234567890124444"])
+    '[1.23456789012, 1.23456789013]'
+    """
+    if not h:
+        return "-"
+    lo, hi = (decimal.Context(prec=12, rounding=r).plus(decimal.Decimal(x))
+              for r, x in ((decimal.ROUND_FLOOR, h[0]), (decimal.ROUND_CEILING, h[1])))
+    return f"[{lo}, {hi}]"
+
+
+def gap_cell(text) -> str:
+    """An upper bound (decimal string) shown with 3 digits, rounded up ("-": none).
+
+    >>> gap_cell("0.000123401"), gap_cell("0"), gap_cell(None)
+    ('0.000124', '0', '-')
+    """
+    if text is None:
+        return "-"
+    up = decimal.Context(prec=3, rounding=decimal.ROUND_CEILING).plus(decimal.Decimal(text))
+    return "0" if up == 0 else f"{up:g}" if up >= decimal.Decimal("1e-4") else f"{up:.2e}"
+
+
 def deliver(args, payload, table: str) -> None:
     """Write the JSON document to ``--output`` (atomically), then print it
     (``--json``) or the readable table."""
@@ -271,57 +369,28 @@ def deliver(args, payload, table: str) -> None:
     sys.stdout.write(text if args.json else table + "\n")
 
 
-class StageRelay(list):
-    """The library's list of finished stages, each also reported as
-    ``progress(stage, 1, 1)`` (the worker relays it to the parent's bar).
-
-    >>> seen = []
-    >>> r = StageRelay(lambda *a: seen.append(a)); r.append("domain"); r += ["values"]
-    >>> list(r), seen
-    (['domain', 'values'], [('domain', 1, 1), ('values', 1, 1)])
-    """
-
-    def __init__(self, progress: Callable):
-        super().__init__()
-        self._progress = progress
-
-    def append(self, stage) -> None:
-        super().append(stage)
-        self._progress(stage, 1, 1)
-
-    def extend(self, stages) -> None:
-        for s in stages:
-            self.append(s)
-
-    def __iadd__(self, stages):
-        self.extend(stages)
-        return self
+#: How run_main reports what stopped a command: the line after ``prog:`` and the exit code.
+_STOPS = (
+    (InputError, "error: {exc}", EXIT_INPUT),
+    (StoppedAt, "{exc}", EXIT_UNDECIDED),
+    (KeyboardInterrupt, "interrupted", EXIT_INTERRUPTED),
+    (PrecisionExhausted, "undecided: {exc}; the numbers are too large or too close together "
+                         "for the precision cap, nothing is reported", EXIT_UNDECIDED),
+    (WorkerCrashed, "internal error (please report it): {exc}", EXIT_FAIL),
+    (RecursionError, "error: input too large (recursion limit)", EXIT_INPUT),
+    (MemoryError, "error: out of memory; the input is too large for this machine", EXIT_INPUT),
+)
 
 
 def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
-    """Run ``body(argv)``; bad input becomes one line on stderr and exit 2,
-    Ctrl-C exit 130 (the worker is killed first, nothing is written)."""
+    """Run ``body(argv)``; bad input becomes one line on stderr and exit 2, a
+    ``--timeout`` one line and exit 3, Ctrl-C exit 130 (the workers are killed
+    first, nothing is written); see :data:`_STOPS`."""
     argv = sys.argv[1:] if argv is None else argv
     try:
         with long_integers(0):          # inputs are bounded by MAX_TEXT where parsed
             return body(argv)
-    except InputError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except PrecisionExhausted as exc:
-        print(f"{prog}: undecided: {exc}; the numbers are too large or too close together "
-              "for the precision cap, nothing is reported", file=sys.stderr)
-        return EXIT_UNDECIDED
-    except WorkerCrashed as exc:
-        print(f"{prog}: internal error (please report it): {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except RecursionError:
-        print(f"{prog}: error: input too large (recursion limit)", file=sys.stderr)
-        return EXIT_INPUT
-    except MemoryError:
-        print(f"{prog}: error: out of memory; the input is too large for this machine",
-              file=sys.stderr)
-        return EXIT_INPUT
+    except tuple(kind for kind, _line, _code in _STOPS) as exc:
+        line, code = next((line, code) for kind, line, code in _STOPS if isinstance(exc, kind))
+        print(f"{prog}: {line.format(exc=exc)}", file=sys.stderr)
+        return code

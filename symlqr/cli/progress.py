@@ -14,29 +14,33 @@ nothing goes to stdout or into JSON.
 from __future__ import annotations
 
 import sys
-from typing import Optional
+import time
+from typing import Callable, Optional
 
-__all__ = ["StageProgress", "next_stage", "STAGES"]
+__all__ = ["StageProgress", "StageRelay", "Ticker", "next_stage", "STAGES"]
 
 #: The stages of ``certify`` in order, as named to its ``progress`` callback.
 STAGES = ("optimal gains", "domain", "stationary points", "values", "global minima")
 
 
-def next_stage(finished: list) -> str:
+def next_stage(finished: list, stages: tuple = STAGES) -> str:
     """What runs after the finished stages (for a timeout message).
 
     >>> next_stage(["optimal gains", "domain"])
     'computing stationary points'
     """
     k = len(finished)
-    return f"computing {STAGES[k]}" if k < len(STAGES) else "finishing"
+    return f"computing {stages[k]}" if k < len(stages) else "finishing"
 
 
 class StageProgress(list):
     """The list of finished stages, with ``finished`` and ``tick`` callbacks."""
 
-    def __init__(self, show: Optional[bool] = None):
+    def __init__(self, show: Optional[bool] = None, unit: Optional[str] = None,
+                 stages: tuple = STAGES):
         super().__init__()
+        self._unit, self._stages = unit, stages
+        self.done = 0                           # the last ``done`` of :meth:`tick`
         if show is None:
             show = sys.stderr.isatty()
         self._bar = None
@@ -60,16 +64,17 @@ class StageProgress(list):
         """What runs now (for a timeout message)."""
         if self._stage is not None:
             return f"computing {self._stage}"
-        return next_stage(self)
+        return next_stage(self, self._stages)
 
     def tick(self, stage: str, done: int, total: Optional[int]) -> None:
         """``ticks(stage, done, total)``: work within a stage (total None: unknown)."""
+        self.done = done
         if stage != self._stage:
             self.close()
             self._stage = stage
             if self._tqdm is not None:
                 self._bar = self._tqdm(desc=stage, total=total, file=sys.stderr, leave=False,
-                                       unit="box" if total is None else "task")
+                                       unit=self._unit or ("box" if total is None else "task"))
         if self._bar is None:
             return
         if total is None:
@@ -81,3 +86,58 @@ class StageProgress(list):
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+class StageRelay(list):
+    """The library's list of finished stages, each also reported as
+    ``progress(stage, 1, 1)`` (the worker relays it to the parent's bar).
+
+    >>> seen = []
+    >>> r = StageRelay(lambda *a: seen.append(a)); r.append("domain"); r += ["values"]
+    >>> list(r), seen
+    (['domain', 'values'], [('domain', 1, 1), ('values', 1, 1)])
+    """
+
+    def __init__(self, progress: Callable):
+        super().__init__()
+        self._progress = progress
+
+    def append(self, stage) -> None:
+        super().append(stage)
+        self._progress(stage, 1, 1)
+
+    def extend(self, stages) -> None:
+        for s in stages:
+            self.append(s)
+
+    def __iadd__(self, stages):
+        self.extend(stages)
+        return self
+
+
+class Ticker:
+    """A counter of work done (``step()``, or ``set(done)``) reported as
+    ``progress(stage, done, total)`` at most every ``every`` seconds, and when
+    ``done`` reaches ``total``: a worker relays thousands of iterations to the
+    parent's bar without a message for each one.
+
+    >>> seen = []
+    >>> t = Ticker(lambda *a: seen.append(a), "runs", 3, every=3600)
+    >>> t.step(); t.step(); t.set(3); seen
+    [('runs', 1, 3), ('runs', 3, 3)]
+    """
+
+    def __init__(self, progress: Callable, stage: str, total: Optional[int],
+                 every: float = 0.2):
+        self._progress, self._stage, self._total, self._every = progress, stage, total, every
+        self.done, self._last = 0, -float("inf")
+
+    def step(self, *_ignored) -> None:
+        self.set(self.done + 1)
+
+    def set(self, done: int) -> None:
+        self.done = done
+        now = time.monotonic()
+        if now - self._last >= self._every or done == self._total:
+            self._last = now
+            self._progress(self._stage, done, self._total)

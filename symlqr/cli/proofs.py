@@ -12,11 +12,10 @@ from typing import Callable, Optional
 from ..paper.continuity import DEFAULT_DELTAS, DEFAULT_EPSILON, MAX_DELTAS
 from ..paper.verdicts import checks_to_dict, exit_status
 from ..render.checks import render_checks
-from ..scalar.landscape import Timeout
 from ..tasks import InputError, parse_rational
-from .common import (EXIT_UNDECIDED, OneLineParser, add_run_arguments, add_task_arguments,
-                     deliver, json_payload, run_main, tasksets_from_args)
-from .worker import Deadline, run_in_worker
+from .common import (OneLineParser, add_run_arguments, add_task_arguments, deliver,
+                     json_payload, run_main, run_stage, tasksets_from_args)
+from .worker import Deadline
 
 __all__ = ["proof_main", "proof_parser", "parse_interval", "parse_deltas", "parse_epsilon", "parse_wbar",
            "add_interval_argument", "add_family_arguments", "add_wbar_argument"]
@@ -149,18 +148,13 @@ def proof_main(prog: str, description: str,
         tasksets = tasksets_from_args(args)
         deadline = Deadline(args.timeout)
         args.deadline = deadline.monotonic()
-        current = [0]
+        current = [0]                       # the task set in work
 
         def on_progress(stage, done, total):
             current[0] = done
 
-        try:
-            out = run_in_worker(compute, tasksets, evaluate, args, description,
-                                timeout=deadline, progress=on_progress)
-        except Timeout as exc:
-            print(f"{prog}: timeout after {args.timeout:g} s on {tasksets[current[0]].name} "
-                  f"while {exc.stage}", file=sys.stderr)
-            return EXIT_UNDECIDED
+        out = run_stage(compute, tasksets, evaluate, args, description, timeout=deadline,
+                        progress=on_progress, where=lambda: f" on {tasksets[current[0]].name}")
         deliver(args, json_payload(out["docs"], args.names), "\n\n".join(out["texts"]))
         return out["status"]
 

@@ -24,26 +24,13 @@ class Result(NamedTuple):
     add_arguments: Optional[Callable] = None
 
 
-def _standard(check: Callable) -> Callable:
+def _standard(check: Callable, *options: str) -> Callable:
+    """``check(taskset, *options, digits=, deadline=)``, the options from the command line."""
     def evaluate(taskset, args):
-        return check(taskset, digits=args.digits, deadline=args.deadline)
+        return check(taskset, *(getattr(args, o) for o in options), digits=args.digits,
+                     deadline=args.deadline)
     evaluate.__name__ = evaluate.__qualname__ = f"evaluate_{check.__name__}"
     return evaluate
-
-
-def _theorem1(taskset, args):
-    return theorems.theorem1_checks(taskset, args.interval, digits=args.digits,
-                                    deadline=args.deadline)
-
-
-def _theorem4(taskset, args):
-    return continuity.theorem4_checks(taskset, args.deltas, args.epsilon,
-                                      deadline=args.deadline, digits=args.digits)
-
-
-def _proposition3(taskset, args):
-    return continuity.proposition5_checks(taskset, args.deltas, args.epsilon,
-                                          deadline=args.deadline, digits=args.digits)
 
 
 def _equation3(taskset, args):
@@ -54,14 +41,15 @@ RESULTS = {
     "lemma1": Result("Lemma 1 (l epsilon-global and F locally open at a local minimizer w* "
                      "=> l(F(w*)) - min l(F) <= epsilon)", _standard(theorems.lemma1_checks)),
     "theorem1": Result("Theorem 1 (f global, |g''| <= M < inf, eta < 1/M => h global)",
-                       _theorem1, add_interval_argument),
+                       _standard(theorems.theorem1_checks, "interval"), add_interval_argument),
     "theorem2": Result("Theorem 2 (single LQR task: eta < 1/|C''(w*)| at a local minimizer "
                        "w* => w* global)", _standard(theorems.theorem2_checks)),
     "theorem3": Result("Theorem 3 (normalized-step MAML on scaled tasks: local minimizers "
                        "with eta < |C_i'|/|C_i''| are global)",
                        _standard(theorems.theorem3_checks)),
     "theorem4": Result("Theorem 4 (continuity of epsilon-globality) on the delta family",
-                       _theorem4, lambda p: add_family_arguments(p, "epsilon'")),
+                       _standard(continuity.theorem4_checks, "deltas", "epsilon"),
+                       lambda p: add_family_arguments(p, "epsilon'")),
     "proposition1": Result("Proposition 1 (f epsilon-global, eta < 1/|g''(w*)| at a local "
                            "minimum w* => h(w*) - min h <= epsilon)",
                            _standard(theorems.proposition1_checks)),
@@ -69,7 +57,8 @@ RESULTS = {
                            "|g'(w*)|/|g''(w*)| => h(w*) - min h <= epsilon)",
                            _standard(theorems.proposition2_checks)),
     "proposition3": Result("Proposition 3 / 5 (similar tasks) on the delta family",
-                           _proposition3, lambda p: add_family_arguments(p, "epsilon")),
+                           _standard(continuity.proposition5_checks, "deltas", "epsilon"),
+                           lambda p: add_family_arguments(p, "epsilon")),
     "assumption1": Result("Assumption 1 (finitely many stationary points, nonsingular "
                           "Hessians)", _standard(continuity.assumption1_checks)),
     "equation3": Result("equation (3): singular Hessians at stationary points", _equation3,

@@ -6,30 +6,49 @@
         --eta 0.05 --grid n=2,5,11 --grid seed=0:4:5 --scheduler tcp://host:8786
     python -m symlqr.sweep experiment --k 2,3,5,8,11 --seeds 0:4:5 --output k.csv --plot k.png
 
+Each point is certified in a worker process of its own (``--workers`` at a
+time), killed half a second after ``--timeout`` seconds (its row then says
+'timeout'), also inside one long FLINT call. On a Dask cluster the workers check
+the time between steps and this command stops waiting for a point about a second
+and a half after its ``--timeout``; a remote thread inside one long call cannot be
+killed and may keep computing (its result is dropped). Ctrl-C stops the
+command within about a second, kills its worker processes (or cancels the Dask
+tasks) and writes nothing (exit 130).
+
 Exit status: 0 every point certified, 3 some point undecided / timed out / too
-large / invalid (its row says why), 2 bad input (one line, nothing written).
+large / invalid (its row says why), 2 bad input (one line, nothing written),
+130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-import signal
+import os
 import sys
+import time
 
 from ..scalar.maml import ADAPTATIONS
 from ..sweep.experiment import PRESETS, SUMMARY_COLUMNS, experiment_points, summarize
 from ..sweep.grid import AXES, grid_points, parse_axis
-from ..sweep.points import ENGINES, Options, Source, make_points
-from ..sweep.run import run_sweep
+from ..sweep.points import ENGINES, Options, Source, evaluate, make_points, timeout_row
+from ..sweep.run import dask_client
 from ..sweep.table import table_bytes, table_format, to_csv
 from ..tasks import InputError, parse_rational
-from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_task_arguments,
-                     check_output_path, check_timeout, distributions_from_args, load_plot,
+from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_output_arguments,
+                     add_task_arguments, add_timeout_argument, add_version_argument,
+                     check_outputs, check_timeout, distributions_from_args, load_plot,
                      run_main, tasksets_from_args, write_atomic)
+from .progress import StageProgress
+from .worker import Deadline, run_each
 
 PROG = "python -m symlqr.sweep"
 _SHOWN = ("index", "label", "eta", "delta", "n", "seed", "status", "min", "spurious_min",
           "epsilon")
+
+#: On Dask, how much longer than ``--timeout`` (and the worker's grace) the
+#: command waits for a point: the network, and a remote check between two steps.
+DASK_GRACE = 1.0
 
 
 def _common(p: OneLineParser) -> None:
@@ -38,17 +57,18 @@ def _common(p: OneLineParser) -> None:
                    help="certification engine of each point (default auto when the "
                         "interval engine is installed, else exact)")
     p.add_argument("--digits", type=int, default=15, help="significant digits (default 15)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
-                   help="time limit of each point (its row then says 'timeout')")
+    add_timeout_argument(p, "time limit of each point, also inside one long computation "
+                            "(its row then says 'timeout'); any size")
     p.add_argument("--workers", type=int, metavar="N",
-                   help="local worker processes (default: all cores; 1: this process)")
+                   help="local worker processes at a time (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://host:8786 (pip install "
                         "'symlqr[dask]'; the workers need symlqr installed)")
-    p.add_argument("--output", metavar="FILE",
-                   help="the table, written atomically: .csv, or .parquet (needs pyarrow)")
+    add_output_arguments(p, output="the table, written atomically: .csv, or .parquet (needs "
+                                   "pyarrow); nothing on exit 2, 130",
+                         json="print the rows as JSON")
     p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf)")
-    p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    add_version_argument(p)
 
 
 def build_parser() -> OneLineParser:
@@ -97,9 +117,7 @@ def _options(args) -> Options:
 
 def _check_outputs(args, *extra) -> object:
     """Output names and the plot's format checked before any work; the plot module."""
-    for path in (args.output, *extra):
-        if path:
-            check_output_path(path)
+    check_outputs(args.output, *extra)
     if args.output:
         table_format(args.output)
     return load_plot(args.plot) if args.plot else None
@@ -123,37 +141,64 @@ def _sources(args) -> list:
     return sources
 
 
-def _progress():
-    """tqdm on stderr when stderr is a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        return None, None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None, None
-    bar = tqdm(total=0, unit="point", file=sys.stderr, leave=False)
-
-    def update(done, total):
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-    return update, bar
-
-
-def ignore_interrupts() -> None:
-    """In each local worker: Ctrl-C is for the parent, which terminates the pool
-    and reports "interrupted" once (no traceback per worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _run(points, args, options) -> list:
-    update, bar = _progress()
+    """The rows, sorted by point index; a bar on stderr when it is a terminal."""
+    bar = StageProgress(unit="point")
     try:
-        return run_sweep(points, options, workers=args.workers, client=args.scheduler,
-                         progress=update, initializer=ignore_interrupts)
+        if args.scheduler:
+            rows = _on_dask(points, options, args.scheduler, bar.tick)
+        else:
+            rows = _locally(points, options, args.workers or os.cpu_count() or 1, bar.tick)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
+    return sorted(rows, key=lambda r: r["index"])
+
+
+def _locally(points, options, workers: int, tick) -> list:
+    """Every point in a worker process of its own, ``workers`` at a time, each
+    killed at its ``--timeout`` (:func:`symlqr.cli.worker.run_each`)."""
+    rows = []
+
+    def done(k, kind, value):
+        rows.append(value if kind == "ok" else timeout_row(
+            points[k], options, value or "inside one long computation (its process was "
+                                         "stopped)"))
+        tick("points", len(rows), len(points))
+    run_each(functools.partial(evaluate, options=options), points, done,
+             workers=min(workers, len(points)), timeout=options.timeout)
+    return rows
+
+
+def _on_dask(points, options, scheduler: str, tick) -> list:
+    """Every point on a Dask cluster, as many at a time as it has threads; a point
+    not back :data:`DASK_GRACE` after its worker's own kill time is cancelled and
+    gets a 'timeout' row (one thread fewer is counted for each such point)."""
+    rows = []
+    with dask_client(scheduler) as client:
+        slots = max(1, sum(client.nthreads().values()))
+        todo, running = list(points)[::-1], {}
+        try:
+            while todo or running:
+                while todo and len(running) < slots:
+                    p = todo.pop()
+                    running[client.submit(evaluate, p, options, pure=False)] = (
+                        p, Deadline(options.timeout).kill_at() + DASK_GRACE)
+                time.sleep(0.05)
+                for fut, (p, kill_at) in list(running.items()):
+                    if fut.done():
+                        rows.append(fut.result())
+                    elif time.monotonic() >= kill_at:
+                        fut.cancel()
+                        rows.append(timeout_row(p, options, "on the Dask cluster (no result "
+                                                "in time; it may still be computing)"))
+                        slots = max(1, slots - 1)
+                    else:
+                        continue
+                    del running[fut]
+                    tick("points", len(rows), len(points))
+        finally:
+            client.cancel(list(running))
+    return rows
 
 
 def _print(rows: list, args, columns=_SHOWN) -> None:

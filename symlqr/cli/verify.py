@@ -5,7 +5,10 @@ then certificates (see :mod:`symlqr.matrix.certificate`): is there a unique
 stationary point of ``h`` in a small box near ``W``, of which type, are ``W``
 and the adapted gains stabilizing over the box, is it global (chain rule /
 Theorem 2, one task), and how far from optimal at most (``gap_upper``).
-Exit status: 0 every point certified, 3 some point undecided, 2 bad input.
+The certificates are computed in a worker process: ``--timeout`` stops them
+within about a second, Ctrl-C too (exit 130), and nothing is written then.
+Exit status: 0 every point certified, 3 some point undecided or ``--timeout``
+reached, 2 bad input, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import json
 
 import numpy as np
 
-from .common import EXIT_OK, EXIT_UNDECIDED, OneLineParser, check_output_path, deliver, run_main
+from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_matrix_task_arguments,
+                     add_run_arguments, check_outputs, deliver, gap_cell, h_cell,
+                     matrix_taskset_from_args, run_main, run_stage)
+from .progress import StageProgress
 from ..matrix.certificate import verify_point
-from ..matrix.tasks import MatrixTaskSet, load_matrix_tasks_file
 from ..tasks import InputError, parse_rational
 
 PROG = "python -m symlqr.verify"
@@ -24,13 +29,11 @@ PROG = "python -m symlqr.verify"
 def build_parser() -> OneLineParser:
     p = OneLineParser(prog=PROG, description="Certify a stationary point of the MAML "
                       "objective on matrix LQR tasks near a gain W you bring.")
-    p.add_argument("tasks_file", metavar="TASKS", help="task file (.json or .toml)")
+    add_matrix_task_arguments(p)
     p.add_argument("--W", action="append", default=[], metavar="JSON",
                    help="a gain as a JSON nested list, r rows of d numbers (repeatable)")
     p.add_argument("--points", metavar="FILE", help="a JSON file with a list of gains")
-    p.add_argument("--eta", help="adaptation step size (overrides the file's eta)")
-    p.add_argument("--json", action="store_true", help="print one JSON document")
-    p.add_argument("--output", metavar="FILE", help="write the JSON document to FILE")
+    add_run_arguments(p, with_digits=False)
     return p
 
 
@@ -65,42 +68,46 @@ def _gains(args, shape) -> list:
     return gains
 
 
-def _gap(text) -> str:
-    """The table's rounded view of ``gap_upper`` (the JSON keeps the exact decimal)."""
-    return "-" if text is None else ("0" if float(text) == 0 else f"{float(text):.3g}")
-
-
 def table(doc) -> str:
     lines = [f"{'#':>3} {'stationary':10} {'type':9} {'cert':5} {'distance':>10} "
              f"{'h (enclosure)':43} {'gap_upper':>10} {'thm2':>5}"]
     for k, p in enumerate(doc["points"]):
-        h = f"[{p['h'][0][:19]}, {p['h'][1][:19]}]" if p["h"] else "-"
         dist = f"{p['distance']:.3g}" if p["distance"] is not None else "-"
         lines.append(f"{k + 1:>3} {str(p['exists_unique']).lower():10} {p['type']:9} "
-                     f"{str(p['certified']).lower():5} {dist:>10} {h:43} "
-                     f"{_gap(p['gap_upper']):>10} {str(p['theorem2']):>5}")
+                     f"{str(p['certified']).lower():5} {dist:>10} {h_cell(p['h']):43} "
+                     f"{gap_cell(p['gap_upper']):>10} {str(p['theorem2']):>5}")
         for reason in p["reasons"]:
             lines.append(f"      {reason}")
     return "\n".join(lines)
 
 
-def _main(argv) -> int:
-    args = build_parser().parse_args(argv)
-    if args.output:
-        check_output_path(args.output)
-    data = load_matrix_tasks_file(args.tasks_file)
-    eta = parse_rational(args.eta, "--eta") if args.eta is not None else data["eta"]
-    if eta is None:
-        raise InputError("the tasks need a step size: --eta (or eta in the tasks file)")
-    ts = MatrixTaskSet(data["tasks"], eta, data["weights"], name=data["name"])
+def compute(ts, gains, progress) -> list:
+    """The heavy part, run in the worker: one document per gain."""
     points = []
-    for W in _gains(args, ts.shape):
+    for k, W in enumerate(gains):
+        progress("points", k, len(gains))
         cert = verify_point(W, ts)
         doc = cert.to_dict()
         doc["input"] = W.tolist()
         doc["distance"] = (float(np.max(np.abs(np.array(cert.W) - W)))
                            if cert.exists_unique else None)
         points.append(doc)
+    progress("points", len(gains), len(gains))
+    return points
+
+
+def _main(argv) -> int:
+    args = build_parser().parse_args(argv)
+    check_outputs(args.output)
+    ts = matrix_taskset_from_args(args)
+    gains = _gains(args, ts.shape)
+    bar = StageProgress(unit="point")
+    try:
+        points = run_stage(compute, ts, gains, timeout=args.timeout, progress=bar.tick,
+                           where=lambda: f" on point {bar.done + 1} of {len(gains)}",
+                           describe=lambda: "certifying it")
+    finally:
+        bar.close()
     out = {"name": ts.name, "points": points}
     deliver(args, out, table(out))
     return EXIT_OK if all(p["certified"] for p in points) else EXIT_UNDECIDED

@@ -1,32 +1,40 @@
-"""Hard deadlines and interrupts: the heavy work of a command runs in a worker process.
+"""Hard deadlines and interrupts: the heavy work of a command runs in worker processes.
 
 A FLINT call (root isolation, factorization) runs in C for minutes and no Python
-check can interrupt it, so a command runs its heavy work with :func:`run_in_worker`:
-a child process (``fork`` where the platform has it, else ``spawn``) computes
-``fn(*args, progress=relay)`` and sends the result back pickled; the parent
-waits, shows progress, and at the deadline or on Ctrl-C kills the child's whole
-process group (the child and anything it started), so::
+check can interrupt it, so a command runs its heavy work with :func:`run_in_worker`
+(one computation) or :func:`run_each` (one worker process per item, a few at a
+time): a child process (``fork`` where the platform has it, else ``spawn``)
+computes ``fn(*args, progress=relay)`` and sends the result back pickled; the
+parent waits, shows progress, and at the deadline or on Ctrl-C kills the
+child's whole process group (the child and anything it started), so::
 
     --timeout SECONDS   stops within about a second of SECONDS (exit 3), any size
     SIGINT / Ctrl-C     stops within about a second (exit 130)
 
 and nothing is written: the parent writes files only after the result arrived.
 ``fn`` must return plain data (documents, text, bytes), never open files.
+SIGINT is blocked while a child is forked, and the child ignores it: a Ctrl-C
+reaches the parent only, which kills the children (no traceback from a child).
 
 The child calls ``relay(stage, done, total)`` to report progress (``total``
 None when unknown; ``done == total``: the stage finished);
 the parent passes each report to its own ``progress`` callable (a tqdm bar on a
-terminal, see :class:`symlqr.cli.common.StageProgress`) and keeps the last stage
+terminal, see :class:`symlqr.cli.progress.StageProgress`) and keeps the last stage
 for the timeout message.
 
 >>> run_in_worker(pow, 2, 10, progress=None, takes_progress=False)
 1024
+>>> seen = {}
+>>> run_each(abs, [-3, 4], lambda k, kind, value: seen.update({k: (kind, value)}), workers=2)
+>>> seen
+{0: ('ok', 3), 1: ('ok', 4)}
 """
 from __future__ import annotations
 
 import ctypes
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -38,7 +46,8 @@ from ..exact.realroots import PrecisionExhausted
 from ..scalar.landscape import Timeout
 from ..tasks import InputError
 
-__all__ = ["run_in_worker", "WorkerCrashed", "Deadline", "GRACE_SECONDS"]
+__all__ = ["run_in_worker", "run_stage", "run_each", "WorkerCrashed", "StoppedAt", "Deadline",
+           "GRACE_SECONDS"]
 
 #: After the deadline the worker gets this long to stop by itself (and say in
 #: which stage), then its process group is killed.
@@ -54,6 +63,10 @@ _KNOWN = {"InputError": InputError, "PrecisionExhausted": PrecisionExhausted,
 
 class WorkerCrashed(RuntimeError):
     """The worker died or raised an unexpected error; ``str(err)`` holds its traceback."""
+
+
+class StoppedAt(Exception):
+    """A command stopped at its ``--timeout``: ``str(exc)`` is the line to print (exit 3)."""
 
 
 class Deadline:
@@ -84,6 +97,10 @@ class Deadline:
         """The ``time.monotonic()`` value for the library's cooperative checks (None: never)."""
         return None if math.isinf(self._at) else self._at
 
+    def kill_at(self) -> float:
+        """When the parent kills the worker: the deadline plus :data:`GRACE_SECONDS`."""
+        return self._at + GRACE_SECONDS
+
 
 def _die_with_parent() -> None:
     """Linux: the kernel kills this process when its parent dies (even by SIGKILL)."""
@@ -95,6 +112,8 @@ def _die_with_parent() -> None:
 
 
 def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides on Ctrl-C
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if int_digits is not None:                     # as in the parent (spawn starts afresh)
         sys.set_int_max_str_digits(int_digits)
     try:
@@ -102,7 +121,6 @@ def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) ->
     except OSError:
         pass
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides on Ctrl-C
 
     def relay(stage: str, done: int, total) -> None:
         conn.send(("progress", (stage, done, total)))
@@ -132,32 +150,61 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _kill(proc) -> None:
-    """Kill the worker's process group (the worker and its children), then reap it."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    try:
-        proc.kill()
-    except OSError:
-        pass
-    proc.join(5)
+class _Job:
+    """One worker process computing ``fn(*args)`` in its own process group, and
+    the pipe it reports on. SIGINT is blocked while it starts (the child, still
+    in our group for a moment, must not see a Ctrl-C meant for the parent)."""
+
+    def __init__(self, fn: Callable, args: tuple, takes_progress: bool):
+        ctx = _context()
+        self.pipe, send = ctx.Pipe(duplex=False)
+        digits = getattr(sys, "get_int_max_str_digits", lambda: None)()
+        self.proc = ctx.Process(target=_child, args=(send, fn, args, takes_progress, digits))
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.proc.start()
+            try:
+                os.setpgid(self.proc.pid, self.proc.pid)
+            except OSError:
+                pass
+        finally:
+            send.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+    def message(self, doing: str) -> tuple:
+        """The next message (call when the pipe is ready); a dead worker is a crash."""
+        try:
+            return self.pipe.recv()
+        except (EOFError, OSError):
+            self.proc.join(1)
+            return "crash", f"the worker died (exit code {self.proc.exitcode}) while {doing}"
+
+    def stop(self) -> None:
+        """Kill the worker's process group (the worker and its children), then reap it."""
+        self.pipe.close()
+        if self.proc.pid is None:
+            return
+        if self.proc.exitcode is None:
+            for kill in (lambda: os.killpg(self.proc.pid, signal.SIGKILL), self.proc.kill):
+                try:
+                    kill()
+                except (OSError, AttributeError):
+                    pass
+        self.proc.join(5)
 
 
-def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
-                  progress: Optional[Callable] = None, takes_progress: bool = True,
-                  describe: Optional[Callable[[], str]] = None):
+def run_in_worker(fn: Callable, *args, timeout=None, progress: Optional[Callable] = None,
+                  takes_progress: bool = True, describe: Optional[Callable[[], str]] = None):
     """``fn(*args, progress=relay)`` computed in a worker process, killed at the deadline.
 
     Parameters
     ----------
     fn : a module-level function returning plain picklable data
-    timeout : seconds (any positive size) or None
+    timeout : seconds (any positive size), a :class:`Deadline`, or None
     progress : ``progress(stage, done, total)`` called in the parent for each report
     takes_progress : False when ``fn`` has no ``progress`` keyword
     describe : ``describe()`` says what the worker was doing when it was killed
-        (default: "after STAGE", the last stage it reported)
+        (default: "working after STAGE", the last stage it reported)
 
     Raises
     ------
@@ -171,53 +218,76 @@ def run_in_worker(fn: Callable, *args, timeout: Optional[float] = None,
     WorkerCrashed
         any other error in the worker (its traceback), or a worker that died
     """
-    deadline = timeout if isinstance(timeout, Deadline) else Deadline(timeout)
-    ctx = _context()
-    receive, send = ctx.Pipe(duplex=False)
-    int_digits = getattr(sys, "get_int_max_str_digits", lambda: None)()
-    proc = ctx.Process(target=_child, args=(send, fn, args, takes_progress, int_digits),
-                       daemon=False)
-    stage = "starting"
-    if describe is None:
-        def describe():
-            return "starting" if stage == "starting" else f"working after {stage}"
+    kill_at = (timeout if isinstance(timeout, Deadline) else Deadline(timeout)).kill_at()
+    stage, job = "starting", None
     try:
-        proc.start()
-        send.close()
-        try:
-            os.setpgid(proc.pid, proc.pid)
-        except OSError:
-            pass
-        kill_at = deadline.remaining() + GRACE_SECONDS + time.monotonic()
+        job = _Job(fn, args, takes_progress)
         while True:
-            wait = min(_SLICE, max(0.0, kill_at - time.monotonic()))
-            if receive.poll(wait):
-                try:
-                    kind, payload = receive.recv()
-                except EOFError:
-                    raise WorkerCrashed(f"the worker died (exit code {_exitcode(proc)}) "
-                                        f"while {stage}") from None
-                if kind == "progress":
-                    stage = payload[0]
-                    if progress is not None:
-                        progress(*payload)
-                    continue
-                proc.join(5)
-                return _result(kind, payload)
+            if job.pipe.poll(min(_SLICE, max(0.0, kill_at - time.monotonic()))):
+                kind, payload = job.message(stage)
+                if kind != "progress":
+                    return _result(kind, payload)
+                stage = payload[0]
+                if progress is not None:
+                    progress(*payload)
             if time.monotonic() >= kill_at:
-                raise Timeout(describe())
-            if not proc.is_alive() and not receive.poll(0):
-                raise WorkerCrashed(f"the worker died (exit code {_exitcode(proc)}) "
-                                    f"while {stage}")
+                raise Timeout(describe() if describe else
+                              "starting" if stage == "starting" else f"working after {stage}")
     finally:
-        receive.close()
-        if proc.is_alive():
-            _kill(proc)
+        if job is not None:
+            job.stop()
 
 
-def _exitcode(proc) -> object:
-    proc.join(1)
-    return proc.exitcode
+def run_stage(fn: Callable, *args, timeout, where="", **kw):
+    """:func:`run_in_worker` under ``--timeout`` (seconds or a :class:`Deadline`); at
+    the deadline :class:`StoppedAt` with the line ``timeout after T s{where} while
+    STAGE`` (``where``: text, or a function called then, e.g. naming the task set).
+
+    >>> run_stage(abs, -2, timeout=1e308, takes_progress=False)
+    2
+    """
+    try:
+        return run_in_worker(fn, *args, timeout=timeout, **kw)
+    except Timeout as exc:
+        seconds = timeout.seconds if isinstance(timeout, Deadline) else timeout
+        place = where() if callable(where) else where
+        raise StoppedAt(f"timeout after {seconds:g} s{place} while {exc.stage}") from None
+
+
+def run_each(fn: Callable, items, on_result: Callable, *, workers: int = 1, timeout=None) -> None:
+    """``fn(item)`` for every item, each in a worker process of its own, at most
+    ``workers`` at a time, each killed :data:`GRACE_SECONDS` after ``timeout``
+    seconds (any positive size, or None) from its start.
+
+    ``on_result(index, kind, value)`` is called in the parent as each item
+    ends: ``kind`` is ``"ok"`` (``value`` is ``fn(item)``) or ``"timeout"``
+    (``value``: the stage the worker named, None when it was killed). Errors
+    are raised as by :func:`run_in_worker`; on any exit (Ctrl-C included) the
+    running workers are killed.
+    """
+    pending, running = list(enumerate(items))[::-1], {}
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                index, item = pending.pop()
+                running[_Job(fn, (item,), False)] = (index, Deadline(timeout).kill_at())
+            ready = multiprocessing.connection.wait([j.pipe for j in running], _SLICE)
+            for job, (index, kill_at) in list(running.items()):
+                if job.pipe in ready:
+                    kind, payload = job.message(f"on item {index + 1}")
+                elif time.monotonic() >= kill_at:
+                    kind, payload = "timeout", None
+                else:
+                    continue
+                del running[job]
+                job.stop()
+                if kind == "timeout":
+                    on_result(index, kind, payload)
+                else:
+                    on_result(index, "ok", _result(kind, payload))
+    finally:
+        for job in running:
+            job.stop()
 
 
 def _result(kind: str, payload):
@@ -231,4 +301,3 @@ def _result(kind: str, payload):
         name, text = payload
         raise _KNOWN[name](text)
     raise WorkerCrashed(payload)
-

@@ -31,7 +31,7 @@ from ..scalar.maml import ADAPTATIONS
 from ..tasks import InputError, Task, TaskSet
 
 __all__ = ["Source", "Point", "Options", "make_points", "taskset_of", "evaluate",
-           "COLUMNS", "ENGINES"]
+           "timeout_row", "COLUMNS", "ENGINES"]
 
 ENGINES = ("exact", "auto", "interval")
 
@@ -181,8 +181,8 @@ def _mean_optimal_gain(ts: TaskSet, digits: int) -> str:
     return Enclosure(lo / k, hi / k).decimal(digits)
 
 
-def evaluate(point: Point, options: Options) -> dict:
-    """One row of the sweep's table (never raises for a point that cannot be decided)."""
+def _start_row(point: Point, options: Options) -> tuple:
+    """The row's description of ``point`` and its task set (None: invalid, said in the row)."""
     row = {c: None for c in COLUMNS}
     row.update(index=point.index, label=point.source.label, source=point.source.describe(),
                adaptation=options.adaptation, engine=options.engine)
@@ -193,12 +193,33 @@ def evaluate(point: Point, options: Options) -> dict:
         ts = taskset_of(point)
     except InputError as exc:
         row.update(status="invalid", reason=str(exc))
-        return row
+        return row, None
     if point.source.distribution is not None:
         d = point.source.distribution
         row.update(n=point.get("n", d.n), seed=point.get("seed", d.seed))
     row.update(eta=decimal_text(ts.eta), tasks=len(ts.tasks),
                distinct=len({t.as_tuple() for t in ts.tasks}))
+    return row, ts
+
+
+def timeout_row(point: Point, options: Options, stage: str) -> dict:
+    """The row of a point its caller stopped at ``options.timeout`` (e.g. by killing
+    the process that was computing it inside one long FLINT call)."""
+    row, ts = _start_row(point, options)
+    if ts is not None:
+        row.update(status="timeout", reason=_timed_out(options, stage))
+    return row
+
+
+def _timed_out(options: Options, stage: str) -> str:
+    return f"timed out after {options.timeout:g} s while {stage}"
+
+
+def evaluate(point: Point, options: Options) -> dict:
+    """One row of the sweep's table (never raises for a point that cannot be decided)."""
+    row, ts = _start_row(point, options)
+    if ts is None:
+        return row
     try:
         ls = _certify(ts, options)
     except TooLarge as exc:
@@ -208,8 +229,7 @@ def evaluate(point: Point, options: Options) -> dict:
         row.update(status="unsupported", reason=str(exc))
         return row
     except Timeout as exc:
-        row.update(status="timeout", reason=f"timed out after {options.timeout:g} s while "
-                   f"{exc.stage}")
+        row.update(status="timeout", reason=_timed_out(options, exc.stage))
         return row
     except PrecisionExhausted as exc:
         row.update(status="undecided", reason=f"precision cap: {exc}")
