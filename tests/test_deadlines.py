@@ -223,3 +223,62 @@ def test_ctrl_c_on_a_dask_sweep_cancels_its_tasks_and_exits_130(tmp_path):
             while any(client.processing().values()):  # the cancelled tasks leave the queue
                 assert time.monotonic() - t0 < 10
                 time.sleep(0.1)
+
+
+def test_run_each_kills_an_item_at_its_timeout_and_returns_the_others():
+    """time.sleep(30) cannot be interrupted from Python within the worker's own
+    process: the parent kills it 0.5 s after the 0.3 s timeout."""
+    from symlqr.cli.worker import run_each
+    seen = {}
+    t0 = time.monotonic()
+    run_each(time.sleep, [0, 30, 0.01], lambda k, kind, value: seen.update({k: kind}),
+             workers=2, timeout=0.3)
+    assert seen == {0: "ok", 1: "timeout", 2: "ok"}
+    assert time.monotonic() - t0 < 3
+
+
+def test_run_each_raises_a_workers_error_after_killing_the_others():
+    from symlqr.cli.worker import WorkerCrashed, run_each
+    t0 = time.monotonic()
+    with pytest.raises(WorkerCrashed, match="ZeroDivisionError"):
+        run_each(lambda x: 1 / x if x == 0 else time.sleep(x), [30, 0], lambda *a: None,
+                 workers=2)
+    assert time.monotonic() - t0 < 3
+
+
+def test_verify_draws_a_bar_on_a_terminal_and_keeps_stdout_json(tasks, tmp_path):
+    """stderr a terminal (a pty 100 columns wide): a tqdm bar on stderr, the JSON
+    document alone on stdout."""
+    pty = pytest.importorskip("pty")
+    pytest.importorskip("tqdm")
+    import fcntl
+    import struct
+    import termios
+    import threading
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "symlqr.verify", tasks, "--points",
+                             _many_gains(tmp_path, 3), "--json"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    err = bytearray()
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            err.extend(chunk)
+    reader = threading.Thread(target=read)
+    reader.start()
+    stdout = proc.stdout.read()
+    proc.wait(60)
+    reader.join(5)
+    os.close(master)
+    assert proc.returncode == 0
+    assert len(json.loads(stdout)["points"]) == 3
+    assert b"3/3" in err and b"point/s" in err

@@ -29,8 +29,8 @@ from ..tasks import InputError
 PROG = "python -m symlqr.maml"
 
 
-def build_parser() -> OneLineParser:
-    p = OneLineParser(prog=PROG, description="Algorithm 1 (MAML) with exact gradients on "
+def build_parser(prog: str = PROG) -> OneLineParser:
+    p = OneLineParser(prog=prog, description="Algorithm 1 (MAML) with exact gradients on "
                       "matrix LQR tasks, and certificates of the points it finds.")
     add_matrix_task_arguments(p)
     p.add_argument("--weights", metavar="w1,w2,...", help="task weights (default: the file's, "
@@ -105,8 +105,8 @@ def compute(ts, args, beta, spread, progress) -> dict:
     return out
 
 
-def _main(argv) -> int:
-    args = build_parser().parse_args(argv)
+def _main(argv, prog: str = PROG) -> int:
+    args = build_parser(prog).parse_args(argv)
     _check(args)
     beta = None if args.beta is None else positive_number(args.beta, "--beta")
     spread = positive_number(args.spread, "--spread")
@@ -140,5 +140,5 @@ def _trajectories(res, path) -> bytes:
     return buf.getvalue()
 
 
-def main(argv=None) -> int:
-    return run_main(PROG, _main, argv)
+def main(argv=None, prog: str = PROG) -> int:
+    return run_main(prog, lambda a: _main(a, prog), argv)

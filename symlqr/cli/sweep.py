@@ -71,10 +71,10 @@ def _common(p: OneLineParser) -> None:
     add_version_argument(p)
 
 
-def build_parser() -> OneLineParser:
-    p = OneLineParser(prog=PROG, description="Certify the MAML landscape over a grid of "
+def build_parser(prog: str = PROG) -> OneLineParser:
+    p = OneLineParser(prog=prog, description="Certify the MAML landscape over a grid of "
                       "eta, task spread delta, number of tasks n and seeds. "
-                      f"'{PROG} experiment --help': the many-tasks experiment.")
+                      f"'{prog} experiment --help': the many-tasks experiment.")
     add_task_arguments(p)
     p.add_argument("--grid", action="append", default=[], metavar="NAME=LO:HI:COUNT",
                    help=f"a grid axis ({', '.join(AXES)}): NAME=LO:HI:COUNT[:log] or "
@@ -87,8 +87,8 @@ def build_parser() -> OneLineParser:
     return p
 
 
-def build_experiment_parser() -> OneLineParser:
-    p = OneLineParser(prog=f"{PROG} experiment", description="epsilon, spurious minima "
+def build_experiment_parser(prog: str = PROG) -> OneLineParser:
+    p = OneLineParser(prog=f"{prog} experiment", description="epsilon, spurious minima "
                       "and the global minimizer against the number of tasks k, for "
                       "several seeds and distributions: " + "; ".join(
                           f"{k}: {v[2]}, eta = {v[1]}" for k, v in PRESETS.items()))
@@ -212,10 +212,10 @@ def _status(rows: list) -> int:
     return EXIT_OK if all(r["status"] == "certified" for r in rows) else EXIT_UNDECIDED
 
 
-def _main(argv) -> int:
+def _main(argv, prog: str = PROG) -> int:
     if argv and argv[0] == "experiment":
-        return _experiment(argv[1:])
-    args = build_parser().parse_args(argv)
+        return _experiment(argv[1:], prog)
+    args = build_parser(prog).parse_args(argv)
     options = _options(args)
     axes = [parse_axis(g) for g in args.grid]
     grid = grid_points(axes)
@@ -239,8 +239,8 @@ def _main(argv) -> int:
     return _status(rows)
 
 
-def _experiment(argv) -> int:
-    args = build_experiment_parser().parse_args(argv)
+def _experiment(argv, prog: str = PROG) -> int:
+    args = build_experiment_parser(prog).parse_args(argv)
     options = _options(args)
     plot = _check_outputs(args, args.summary)
     ks = parse_axis(f"n={args.k}")[1]
@@ -264,8 +264,8 @@ def _experiment(argv) -> int:
     return _status(rows)
 
 
-def main(argv=None) -> int:
-    return run_main(PROG, _main, argv)
+def main(argv=None, prog: str = PROG) -> int:
+    return run_main(prog, lambda a: _main(a, prog), argv)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,8 @@ from ..tasks import InputError, parse_rational
 PROG = "python -m symlqr.verify"
 
 
-def build_parser() -> OneLineParser:
-    p = OneLineParser(prog=PROG, description="Certify a stationary point of the MAML "
+def build_parser(prog: str = PROG) -> OneLineParser:
+    p = OneLineParser(prog=prog, description="Certify a stationary point of the MAML "
                       "objective on matrix LQR tasks near a gain W you bring.")
     add_matrix_task_arguments(p)
     p.add_argument("--W", action="append", default=[], metavar="JSON",
@@ -96,8 +96,8 @@ def compute(ts, gains, progress) -> list:
     return points
 
 
-def _main(argv) -> int:
-    args = build_parser().parse_args(argv)
+def _main(argv, prog: str = PROG) -> int:
+    args = build_parser(prog).parse_args(argv)
     check_outputs(args.output)
     ts = matrix_taskset_from_args(args)
     gains = _gains(args, ts.shape)
@@ -113,5 +113,5 @@ def _main(argv) -> int:
     return EXIT_OK if all(p["certified"] for p in points) else EXIT_UNDECIDED
 
 
-def main(argv=None) -> int:
-    return run_main(PROG, _main, argv)
+def main(argv=None, prog: str = PROG) -> int:
+    return run_main(prog, lambda a: _main(a, prog), argv)
