@@ -49,6 +49,7 @@ class StageProgress(list):
         if show:
             try:
                 from tqdm import tqdm
+                tqdm.monitor_interval = 0       # no monitor thread: commands fork workers
                 self._tqdm = tqdm
             except ImportError:
                 self._tqdm = None

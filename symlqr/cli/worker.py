@@ -152,17 +152,22 @@ def _context():
 
 class _Job:
     """One worker process computing ``fn(*args)`` in its own process group, and
-    the pipe it reports on. SIGINT is blocked while it starts (the child, still
-    in our group for a moment, must not see a Ctrl-C meant for the parent)."""
+    the pipe it reports on; it adds itself to ``jobs`` as soon as it runs, so the
+    caller's cleanup finds it even when a Ctrl-C arrives right then. SIGINT is
+    blocked while it starts (the child, still in our group for a moment, must not
+    see a Ctrl-C meant for the parent)."""
 
-    def __init__(self, fn: Callable, args: tuple, takes_progress: bool):
+    def __init__(self, fn: Callable, args: tuple, takes_progress: bool, jobs: list,
+                 kill_at: float = math.inf, index: int = 0):
         ctx = _context()
+        self.kill_at, self.index = kill_at, index
         self.pipe, send = ctx.Pipe(duplex=False)
         digits = getattr(sys, "get_int_max_str_digits", lambda: None)()
         self.proc = ctx.Process(target=_child, args=(send, fn, args, takes_progress, digits))
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             self.proc.start()
+            jobs.append(self)
             try:
                 os.setpgid(self.proc.pid, self.proc.pid)
             except OSError:
@@ -219,9 +224,9 @@ def run_in_worker(fn: Callable, *args, timeout=None, progress: Optional[Callable
         any other error in the worker (its traceback), or a worker that died
     """
     kill_at = (timeout if isinstance(timeout, Deadline) else Deadline(timeout)).kill_at()
-    stage, job = "starting", None
+    stage, jobs = "starting", []
     try:
-        job = _Job(fn, args, takes_progress)
+        job = _Job(fn, args, takes_progress, jobs)
         while True:
             if job.pipe.poll(min(_SLICE, max(0.0, kill_at - time.monotonic()))):
                 kind, payload = job.message(stage)
@@ -234,7 +239,7 @@ def run_in_worker(fn: Callable, *args, timeout=None, progress: Optional[Callable
                 raise Timeout(describe() if describe else
                               "starting" if stage == "starting" else f"working after {stage}")
     finally:
-        if job is not None:
+        for job in jobs:
             job.stop()
 
 
@@ -265,26 +270,26 @@ def run_each(fn: Callable, items, on_result: Callable, *, workers: int = 1, time
     are raised as by :func:`run_in_worker`; on any exit (Ctrl-C included) the
     running workers are killed.
     """
-    pending, running = list(enumerate(items))[::-1], {}
+    pending, running = list(enumerate(items))[::-1], []
     try:
         while pending or running:
             while pending and len(running) < workers:
                 index, item = pending.pop()
-                running[_Job(fn, (item,), False)] = (index, Deadline(timeout).kill_at())
+                _Job(fn, (item,), False, running, Deadline(timeout).kill_at(), index)
             ready = multiprocessing.connection.wait([j.pipe for j in running], _SLICE)
-            for job, (index, kill_at) in list(running.items()):
+            for job in list(running):
                 if job.pipe in ready:
-                    kind, payload = job.message(f"on item {index + 1}")
-                elif time.monotonic() >= kill_at:
+                    kind, payload = job.message(f"on item {job.index + 1}")
+                elif time.monotonic() >= job.kill_at:
                     kind, payload = "timeout", None
                 else:
                     continue
-                del running[job]
+                running.remove(job)
                 job.stop()
                 if kind == "timeout":
-                    on_result(index, kind, payload)
+                    on_result(job.index, kind, payload)
                 else:
-                    on_result(index, "ok", _result(kind, payload))
+                    on_result(job.index, "ok", _result(kind, payload))
     finally:
         for job in running:
             job.stop()
