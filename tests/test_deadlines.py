@@ -165,8 +165,9 @@ def test_ctrl_c_stops_a_sweep_and_its_workers_inside_flint(tmp_path):
 
 
 def test_sweep_timeout_kills_each_point_inside_flint_and_says_so_in_its_row(tmp_path):
-    """4 points of minutes each, 2 at a time, --timeout 1: two rounds of about
-    1.5 s; every row 'timeout' with the reason, the table written (exit 3)."""
+    """4 points of minutes each, 2 workers, --timeout 1: two rounds of about
+    1.5 s (each killed worker replaced); every row 'timeout' with the reason, the
+    table written (exit 3)."""
     out = tmp_path / "t.csv"
     proc = _start("symlqr.sweep", [*LONG_SWEEP, "--timeout", "1", "--json", "--output",
                                    str(out)], str(tmp_path))
@@ -226,14 +227,15 @@ def test_ctrl_c_on_a_dask_sweep_cancels_its_tasks_and_exits_130(tmp_path):
 
 
 def test_run_each_kills_an_item_at_its_timeout_and_returns_the_others():
-    """time.sleep(30) cannot be interrupted from Python within the worker's own
-    process: the parent kills it 0.5 s after the 0.3 s timeout."""
+    """time.sleep(30) is not stopped by anything inside its worker: the parent
+    kills the worker 0.5 s after the 0.3 s timeout and a fresh worker takes the
+    remaining items."""
     from symlqr.cli.worker import run_each
     seen = {}
     t0 = time.monotonic()
-    run_each(time.sleep, [0, 30, 0.01], lambda k, kind, value: seen.update({k: kind}),
+    run_each(time.sleep, [0, 30, 0.01, 30, 0], lambda k, kind, value: seen.update({k: kind}),
              workers=2, timeout=0.3)
-    assert seen == {0: "ok", 1: "timeout", 2: "ok"}
+    assert seen == {0: "ok", 1: "timeout", 2: "ok", 3: "timeout", 4: "ok"}
     assert time.monotonic() - t0 < 3
 
 
@@ -281,4 +283,5 @@ def test_verify_draws_a_bar_on_a_terminal_and_keeps_stdout_json(tasks, tmp_path)
     os.close(master)
     assert proc.returncode == 0
     assert len(json.loads(stdout)["points"]) == 3
-    assert b"3/3" in err and b"point/s" in err
+    assert b"/3 [" in err and b"point/s]" in err     # e.g. 'points:  33%|###  | 1/3 [...'
+    assert json.loads(stdout)["points"][0]["certified"]

@@ -6,9 +6,10 @@
         --eta 0.05 --grid n=2,5,11 --grid seed=0:4:5 --scheduler tcp://host:8786
     python -m symlqr.sweep experiment --k 2,3,5,8,11 --seeds 0:4:5 --output k.csv --plot k.png
 
-Each point is certified in a worker process of its own (``--workers`` at a
-time), killed half a second after ``--timeout`` seconds (its row then says
-'timeout'), also inside one long FLINT call. On a Dask cluster the workers check
+The points are certified in ``--workers`` worker processes; a point still
+running half a second after its ``--timeout`` is stopped by killing its worker
+(a fresh one takes the next point), also inside one long FLINT call, and its
+row says 'timeout'. On a Dask cluster the workers check
 the time between steps and this command stops waiting for a point about a second
 and a half after its ``--timeout``; a remote thread inside one long call cannot be
 killed and may keep computing (its result is dropped). Ctrl-C stops the
@@ -155,8 +156,8 @@ def _run(points, args, options) -> list:
 
 
 def _locally(points, options, workers: int, tick) -> list:
-    """Every point in a worker process of its own, ``workers`` at a time, each
-    killed at its ``--timeout`` (:func:`symlqr.cli.worker.run_each`)."""
+    """Every point in ``workers`` worker processes, a point killed (with its
+    worker) at its ``--timeout`` (:func:`symlqr.cli.worker.run_each`)."""
     rows = []
 
     def done(k, kind, value):

@@ -2,8 +2,8 @@
 
 A FLINT call (root isolation, factorization) runs in C for minutes and no Python
 check can interrupt it, so a command runs its heavy work with :func:`run_in_worker`
-(one computation) or :func:`run_each` (one worker process per item, a few at a
-time): a child process (``fork`` where the platform has it, else ``spawn``)
+(one computation) or :func:`run_each` (many items in a few worker processes; a
+worker is killed and replaced when its item runs out of time): a child process (``fork`` where the platform has it, else ``spawn``)
 computes ``fn(*args, progress=relay)`` and sends the result back pickled; the
 parent waits, shows progress, and at the deadline or on Ctrl-C kills the
 child's whole process group (the child and anything it started), so::
@@ -111,7 +111,8 @@ def _die_with_parent() -> None:
         pass
 
 
-def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) -> None:
+def _become_worker(int_digits) -> None:
+    """In the child: Ctrl-C is the parent's, a process group of its own, dies with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent decides on Ctrl-C
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if int_digits is not None:                     # as in the parent (spawn starts afresh)
@@ -122,27 +123,48 @@ def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) ->
         pass
     _die_with_parent()
 
-    def relay(stage: str, done: int, total) -> None:
-        conn.send(("progress", (stage, done, total)))
 
+def _outcome(fn: Callable, args: tuple, relay: Optional[Callable]) -> tuple:
+    """The message for ``fn(*args[, progress=relay])``: its value or what it raised."""
     try:
-        value = fn(*args, progress=relay) if takes_progress else fn(*args)
-        message = ("ok", value)
+        return "ok", (fn(*args) if relay is None else fn(*args, progress=relay))
     except Timeout as exc:
-        message = ("timeout", exc.stage)
+        return "timeout", exc.stage
     except KeyboardInterrupt:
-        message = ("interrupt", None)
+        return "interrupt", None
     except BaseException as exc:                   # noqa: BLE001 - reported to the parent
         name = type(exc).__name__
         if name in _KNOWN or isinstance(exc, InputError):
-            message = ("raise", (name if name in _KNOWN else "InputError", str(exc)))
-        else:
-            message = ("crash", "".join(traceback.format_exception(exc)))
+            return "raise", (name if name in _KNOWN else "InputError", str(exc))
+        return "crash", "".join(traceback.format_exception(exc))
+
+
+def _send(conn, message: tuple) -> None:
     try:
         conn.send(message)                         # pickled: only ever read by our parent
     except Exception as exc:                       # noqa: BLE001 - an unpicklable result
         conn.send(("crash", f"the result cannot be sent to the parent: {exc!r}"))
+
+
+def _child(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) -> None:
+    """One computation, its progress relayed: :func:`run_in_worker`."""
+    _become_worker(int_digits)
+
+    def relay(stage: str, done: int, total) -> None:
+        conn.send(("progress", (stage, done, total)))
+    _send(conn, _outcome(fn, args, relay if takes_progress else None))
     conn.close()
+
+
+def _serve(conn, fn: Callable, args: tuple, takes_progress: bool, int_digits) -> None:
+    """``fn(item)`` for each item the parent sends, until it closes the pipe: :func:`run_each`."""
+    _become_worker(int_digits)
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        _send(conn, _outcome(fn, (item,), None))
 
 
 def _context():
@@ -158,12 +180,12 @@ class _Job:
     see a Ctrl-C meant for the parent)."""
 
     def __init__(self, fn: Callable, args: tuple, takes_progress: bool, jobs: list,
-                 kill_at: float = math.inf, index: int = 0):
+                 target: Callable = _child):
         ctx = _context()
-        self.kill_at, self.index = kill_at, index
-        self.pipe, send = ctx.Pipe(duplex=False)
+        self.index, self.kill_at = None, math.inf     # the item in work (run_each)
+        self.pipe, send = ctx.Pipe(duplex=target is _serve)
         digits = getattr(sys, "get_int_max_str_digits", lambda: None)()
-        self.proc = ctx.Process(target=_child, args=(send, fn, args, takes_progress, digits))
+        self.proc = ctx.Process(target=target, args=(send, fn, args, takes_progress, digits))
         old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             self.proc.start()
@@ -260,38 +282,43 @@ def run_stage(fn: Callable, *args, timeout, where="", **kw):
 
 
 def run_each(fn: Callable, items, on_result: Callable, *, workers: int = 1, timeout=None) -> None:
-    """``fn(item)`` for every item, each in a worker process of its own, at most
-    ``workers`` at a time, each killed :data:`GRACE_SECONDS` after ``timeout``
-    seconds (any positive size, or None) from its start.
+    """``fn(item)`` for every item in ``workers`` worker processes; an item still
+    running :data:`GRACE_SECONDS` after ``timeout`` seconds (any positive size, or
+    None) from its start is stopped by killing its worker, which a fresh one replaces.
 
     ``on_result(index, kind, value)`` is called in the parent as each item
     ends: ``kind`` is ``"ok"`` (``value`` is ``fn(item)``) or ``"timeout"``
     (``value``: the stage the worker named, None when it was killed). Errors
     are raised as by :func:`run_in_worker`; on any exit (Ctrl-C included) the
-    running workers are killed.
+    workers are killed.
     """
-    pending, running = list(enumerate(items))[::-1], []
+    pending, pool = list(enumerate(items))[::-1], []
     try:
-        while pending or running:
-            while pending and len(running) < workers:
-                index, item = pending.pop()
-                _Job(fn, (item,), False, running, Deadline(timeout).kill_at(), index)
-            ready = multiprocessing.connection.wait([j.pipe for j in running], _SLICE)
-            for job in list(running):
+        while pending or any(job.index is not None for job in pool):
+            while len(pool) < min(workers, len(pending) + len(pool)):
+                _Job(fn, (), False, pool, target=_serve)
+            for job in pool:
+                if job.index is None and pending:
+                    job.index, item = pending.pop()
+                    job.kill_at = Deadline(timeout).kill_at()
+                    job.pipe.send(item)
+            busy = [job for job in pool if job.index is not None]
+            ready = multiprocessing.connection.wait([job.pipe for job in busy], _SLICE)
+            for job in busy:
                 if job.pipe in ready:
                     kind, payload = job.message(f"on item {job.index + 1}")
                 elif time.monotonic() >= job.kill_at:
                     kind, payload = "timeout", None
                 else:
                     continue
-                running.remove(job)
-                job.stop()
-                if kind == "timeout":
-                    on_result(job.index, kind, payload)
-                else:
-                    on_result(job.index, "ok", _result(kind, payload))
+                index, job.index = job.index, None
+                if kind == "timeout" and payload is None or kind == "crash":
+                    pool.remove(job)                   # killed (or dead): replaced
+                    job.stop()
+                on_result(index, *(("ok", _result(kind, payload)) if kind != "timeout"
+                                   else (kind, payload)))
     finally:
-        for job in running:
+        for job in pool:
             job.stop()
 
 
