@@ -81,6 +81,18 @@ def _interrupt(proc):
     return time.monotonic() - t0, out, err
 
 
+def _timed_out(proc, seconds: float) -> str:
+    """Wait for the command to stop at its --timeout: exit 3 within ``seconds`` + 3 s
+    of its workers' start, nothing on stdout, one line on stderr (returned)."""
+    _workers_running(proc)
+    t0 = time.monotonic()
+    stdout, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stdout) == (3, ""), stderr
+    assert time.monotonic() - t0 < seconds + 3
+    assert stderr.count("\n") == 1
+    return stderr
+
+
 def _no_process_left(proc):
     """Nothing of the command's session runs after it ended (checked for a moment,
     so that a worker reparented to init would be seen)."""
@@ -106,13 +118,8 @@ def test_maml_timeout_stops_the_runs_with_exit_3_and_no_files(tasks, tmp_path):
     out = tmp_path / "out.json"
     proc = _start("symlqr.maml", [tasks, *LONG_MAML, "--timeout", "1", "--output", str(out)],
                   str(tmp_path))
-    _workers_running(proc)
-    t0 = time.monotonic()
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 3 and stdout == ""
-    assert time.monotonic() - t0 < 1 + 3
+    stderr = _timed_out(proc, 1)
     assert stderr.startswith("python -m symlqr.maml: timeout after 1 s while computing ")
-    assert stderr.count("\n") == 1
     assert sorted(os.listdir(tmp_path)) == ["tasks.json"]
     _no_process_left(proc)
 
@@ -127,13 +134,9 @@ def test_verify_timeout_stops_with_exit_3_one_line_and_no_file(tasks, tmp_path):
     out = tmp_path / "out.json"
     proc = _start("symlqr.verify", [tasks, "--points", _many_gains(tmp_path), "--timeout", "1",
                                     "--output", str(out)], str(tmp_path))
-    _workers_running(proc)
-    t0 = time.monotonic()
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 3 and stdout == ""
-    assert time.monotonic() - t0 < 1 + 3
+    stderr = _timed_out(proc, 1)
     assert stderr.startswith("python -m symlqr.verify: timeout after 1 s on point ")
-    assert stderr.endswith(" of 5000 while certifying it\n") and stderr.count("\n") == 1
+    assert stderr.endswith(" of 5000 while certifying it\n")
     assert not out.exists()
     _no_process_left(proc)
 

@@ -106,8 +106,8 @@ def timeout_seconds(text: str) -> float:
     """``--timeout`` as seconds: any positive number, however large (``1e308``,
     ``1e999`` mean "no practical limit"); ``inf``, ``nan``, 0 and negatives are refused.
 
-    >>> timeout_seconds("2"), timeout_seconds("1e999")
-    (2.0, inf)
+    >>> timeout_seconds("2"), timeout_seconds("1e999"), timeout_seconds("1e-400")
+    (2.0, inf, 5e-324)
     """
     s = text.strip()
     if s.lower().lstrip("+-") in ("inf", "infinity", "nan"):
@@ -121,7 +121,7 @@ def timeout_seconds(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("--timeout must be > 0 seconds")
     try:
-        return float(value)
+        return float(value) or 5e-324          # below the smallest float: stop at once
     except OverflowError:
         return math.inf
 
