@@ -17,8 +17,8 @@ from .common import (OneLineParser, add_run_arguments, add_task_arguments, deliv
                      json_payload, run_main, run_stage, tasksets_from_args)
 from .worker import Deadline
 
-__all__ = ["proof_main", "proof_parser", "parse_interval", "parse_deltas", "parse_epsilon", "parse_wbar",
-           "add_interval_argument", "add_family_arguments", "add_wbar_argument"]
+__all__ = ["proof_main", "proof_parser", "parse_interval", "parse_deltas", "parse_epsilon",
+           "parse_wbar", "add_interval_argument", "add_family_arguments", "add_wbar_argument"]
 
 
 def parse_interval(text: str) -> tuple[Fraction, Fraction]:

@@ -3,10 +3,11 @@
 A FLINT call (root isolation, factorization) runs in C for minutes and no Python
 check can interrupt it, so a command runs its heavy work with :func:`run_in_worker`
 (one computation) or :func:`run_each` (many items in a few worker processes; a
-worker is killed and replaced when its item runs out of time): a child process (``fork`` where the platform has it, else ``spawn``)
-computes ``fn(*args, progress=relay)`` and sends the result back pickled; the
-parent waits, shows progress, and at the deadline or on Ctrl-C kills the
-child's whole process group (the child and anything it started), so::
+worker is killed and replaced when its item runs out of time): a child process
+(``fork`` where the platform has it, else ``spawn``) computes
+``fn(*args, progress=relay)`` and sends the result back pickled; the parent
+waits, shows progress, and at the deadline or on Ctrl-C kills the child's whole
+process group (the child and anything it started), so::
 
     --timeout SECONDS   stops within about a second of SECONDS (exit 3), any size
     SIGINT / Ctrl-C     stops within about a second (exit 130)
