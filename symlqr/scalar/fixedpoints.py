@@ -60,8 +60,8 @@ from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import MAX_BITS, RealAlgebraic, sort_disjoint
 
-__all__ = ["FixedPoint", "FixedPoints", "fixed_points", "domain_components",
-           "roots_in"]
+__all__ = ["FixedPoint", "FixedPoints", "fixed_points", "domain_components", "roots_in",
+           "BallValue", "ties_with_min"]
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +220,8 @@ def _point_value(h, opt, p, n_tasks: int) -> BallValue:
     return BallValue(h, p.W, at_lower_bound=len(p.adapted_to_optimum) == n_tasks)
 
 
-def _tie(p, v, refs: list, bits: int, max_bits: int, check) -> Optional[bool]:
+def ties_with_min(p, v, refs: list, bits: int, max_bits: int = MAX_BITS,
+                  check=lambda where: None) -> Optional[bool]:
     """Is ``h(p) = min h``? ``refs``: ``(value, point)`` of the proven global
     minima of ``h``. Equality only by an exact proof (the same point, both on
     the lower bound, or equal minimal polynomials), inequality by disjoint
@@ -256,7 +257,7 @@ def _mark_globality(obj, points, vals, comps, bits, digits, max_bits, check):
                 continue
             check("comparing values of h with min h")
             if refs:
-                p.is_global = _tie(p, v, refs, bits, max_bits, check)
+                p.is_global = ties_with_min(p, v, refs, bits, max_bits, check)
             elif minima.infimum_attained is False:
                 p.is_global = False     # inf h is a limit at an open end, never attained
             if p.is_global is None and not minima.undecided:
