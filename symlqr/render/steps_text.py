@@ -32,8 +32,11 @@ def _row(r: dict, method: str) -> list:
     if r["min_value"] is not None:
         att = "" if r.get("infimum_attained") is not False else " (infimum, not attained)"
         gap = "epsilon" if method == "maml" else "largest h - min h"
+        eps = r["epsilon"]
+        if eps is not None and all(p["global"] is True for p in r["attracting"]):
+            eps = "0 (exact)"
         out.append(f"      min h = {r['min_value']}{att}"
-                   + ("" if r["epsilon"] is None else f";  {gap} = {r['epsilon']}"))
+                   + ("" if eps is None else f";  {gap} = {eps}"))
     for p in r["attracting"]:
         gap = {True: "0 (exact)", None: "undecided"}.get(p["global"], p["h_minus_min_h"])
         out.append(f"      W = {p['W']:<22} {p['label']:<14} h = {p['h']:<20} "
