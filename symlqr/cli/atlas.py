@@ -158,7 +158,6 @@ def _run_steps(args, taskset, method, lo, hi, prog: str) -> dict:
 def _main(argv, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)
     param, lo, hi = parse_vary(args.vary)
-    method = check_method_options(args, param)
     if args.plot:
         load_plot(args.plot)                    # matplotlib, format and folder: before work
     if param == "eta" and args.eta is None and (args.task or args.tasks_file or args.distribution):
@@ -166,6 +165,7 @@ def _main(argv, prog: str = PROG) -> int:
     tasksets = tasksets_from_args(args)
     if len(tasksets) != 1:
         raise InputError("give one figure name (or one custom task set)")
+    method = check_method_options(args, param)     # after a tasks file's method and steps
     if param == "steps":
         return _finish(args, _run_steps(args, tasksets[0], method, lo, hi, prog), prog)
     deadline = Deadline(args.timeout)
