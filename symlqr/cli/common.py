@@ -28,12 +28,16 @@ __all__ = ["OneLineParser", "add_task_arguments", "add_run_arguments", "tasksets
            "distributions_from_args", "add_output_arguments", "add_timeout_argument",
            "add_version_argument", "add_matrix_task_arguments", "matrix_taskset_from_args",
            "weights_from_text", "positive_number", "check_outputs", "run_stage", "StoppedAt",
-           "h_cell", "gap_cell",
+           "h_cell", "gap_cell", "MATRIX_OUTPUT_HELP",
            "write_atomic", "check_output_path", "check_timeout", "timeout_seconds", "run_main",
            "load_plot", "json_payload", "deliver", "StageRelay", "PLOT_HINT",
            "EXIT_OK", "EXIT_FAIL", "EXIT_INPUT", "EXIT_UNDECIDED", "EXIT_INTERRUPTED"]
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: ``--output`` of the matrix commands: an undecided point (exit 3) is still written.
+MATRIX_OUTPUT_HELP = ("write the JSON document to FILE (atomically; nothing on exit 2, 130 "
+                      "or a timeout)")
 
 #: How to get matplotlib; works for an installation from PyPI and from a checkout.
 PLOT_HINT = "pip install matplotlib"
@@ -127,19 +131,19 @@ def timeout_seconds(text: str) -> float:
 
 
 def add_output_arguments(p: argparse.ArgumentParser,
-                         output: str = "write the JSON document to FILE (atomically; "
-                                       "nothing on exit 2, 3, 130)",
-                         json: str = "print one JSON document") -> None:
+                         output_help: str = "write the JSON document to FILE (atomically; "
+                                            "nothing on exit 2, 3, 130)",
+                         json_help: str = "print one JSON document") -> None:
     """``--json`` and ``--output FILE`` (written atomically), with their help texts."""
-    p.add_argument("--json", action="store_true", help=json)
-    p.add_argument("--output", metavar="FILE", help=output)
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument("--output", metavar="FILE", help=output_help)
 
 
 def add_timeout_argument(p: argparse.ArgumentParser,
-                         help: str = "stop after SECONDS, also inside one long computation "
-                                     "(exit 3)") -> None:
+                         help_text: str = "stop after SECONDS, also inside one long "
+                                          "computation (exit 3)") -> None:
     """``--timeout SECONDS``: any positive size (:func:`timeout_seconds`)."""
-    p.add_argument("--timeout", type=timeout_seconds, metavar="SECONDS", help=help)
+    p.add_argument("--timeout", type=timeout_seconds, metavar="SECONDS", help=help_text)
 
 
 def add_version_argument(p: argparse.ArgumentParser) -> None:
@@ -148,14 +152,15 @@ def add_version_argument(p: argparse.ArgumentParser) -> None:
 
 
 def add_run_arguments(p: argparse.ArgumentParser, digits: int = 20,
-                      max_digits: int = 1000, with_digits: bool = True) -> None:
-    """``--digits`` (unless ``with_digits`` is False), ``--json``, ``--output``,
-    ``--timeout`` and ``--version``."""
+                      max_digits: int = 1000, with_digits: bool = True,
+                      **output_help) -> None:
+    """``--digits`` (unless ``with_digits`` is False), ``--json``, ``--output``
+    (help texts: ``output_help``, ``json_help``), ``--timeout`` and ``--version``."""
     if with_digits:
         p.add_argument("--digits", type=int, default=digits,
                        help=f"significant digits, 1 to {max_digits} (default {digits})")
         p.set_defaults(max_digits=max_digits)
-    add_output_arguments(p)
+    add_output_arguments(p, **output_help)
     add_timeout_argument(p)
     add_version_argument(p)
 

@@ -17,10 +17,10 @@ import io
 import json
 import os
 
-from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_matrix_task_arguments,
-                     add_run_arguments, check_outputs, deliver, gap_cell, h_cell, load_plot,
-                     matrix_taskset_from_args, positive_number, run_main, run_stage,
-                     write_atomic)
+from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
+                     add_matrix_task_arguments, add_run_arguments, check_outputs, deliver,
+                     gap_cell, h_cell, load_plot, matrix_taskset_from_args, positive_number,
+                     run_main, run_stage, write_atomic)
 from .progress import StageProgress, Ticker
 from ..matrix.algorithm import METHODS
 from ..matrix.search import search
@@ -46,7 +46,7 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--spread", default="0.5", help="relative size of the random starts "
                    "around the tasks' optimal gains (default 0.5)")
     p.add_argument("--no-certify", action="store_true", help="skip the certificates")
-    add_run_arguments(p, with_digits=False)
+    add_run_arguments(p, with_digits=False, output_help=MATRIX_OUTPUT_HELP)
     p.add_argument("--trajectories", metavar="FILE",
                    help="write every run's iterates and h values (.json or .npz)")
     p.add_argument("--plot", metavar="FILE", help="cost gap versus iteration (.png/.svg/.pdf)")

@@ -9,12 +9,12 @@
 The points are certified in ``--workers`` worker processes; a point still
 running half a second after its ``--timeout`` is stopped by killing its worker
 (a fresh one takes the next point), also inside one long FLINT call, and its
-row says 'timeout'. On a Dask cluster the workers check
-the time between steps and this command stops waiting for a point about a second
-and a half after its ``--timeout``; a remote thread inside one long call cannot be
-killed and may keep computing (its result is dropped). Ctrl-C stops the
-command within about a second, kills its worker processes (or cancels the Dask
-tasks) and writes nothing (exit 130).
+row says 'timeout'. On a Dask cluster the workers check the time between steps,
+and this command stops waiting for a point 1.5 s after its ``--timeout`` (its
+row says 'timeout'); a remote thread inside one long call cannot be killed and
+may keep computing (its result is dropped). Ctrl-C stops the command within
+about a second, kills its worker processes (or cancels its Dask tasks) and
+writes nothing (exit 130).
 
 Exit status: 0 every point certified, 3 some point undecided / timed out / too
 large / invalid (its row says why), 2 bad input (one line, nothing written),
@@ -65,9 +65,9 @@ def _common(p: OneLineParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://host:8786 (pip install "
                         "'symlqr[dask]'; the workers need symlqr installed)")
-    add_output_arguments(p, output="the table, written atomically: .csv, or .parquet (needs "
-                                   "pyarrow); nothing on exit 2, 130",
-                         json="print the rows as JSON")
+    add_output_arguments(p, output_help="the table, written atomically: .csv, or .parquet "
+                                        "(needs pyarrow); nothing on exit 2, 130",
+                         json_help="print the rows as JSON")
     p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf)")
     add_version_argument(p)
 

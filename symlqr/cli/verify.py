@@ -16,9 +16,9 @@ import json
 
 import numpy as np
 
-from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, add_matrix_task_arguments,
-                     add_run_arguments, check_outputs, deliver, gap_cell, h_cell,
-                     matrix_taskset_from_args, run_main, run_stage)
+from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
+                     add_matrix_task_arguments, add_run_arguments, check_outputs, deliver,
+                     gap_cell, h_cell, matrix_taskset_from_args, run_main, run_stage)
 from .progress import StageProgress
 from ..matrix.certificate import verify_point
 from ..tasks import InputError, parse_rational
@@ -33,7 +33,7 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--W", action="append", default=[], metavar="JSON",
                    help="a gain as a JSON nested list, r rows of d numbers (repeatable)")
     p.add_argument("--points", metavar="FILE", help="a JSON file with a list of gains")
-    add_run_arguments(p, with_digits=False)
+    add_run_arguments(p, with_digits=False, output_help=MATRIX_OUTPUT_HELP)
     return p
 
 

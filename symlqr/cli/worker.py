@@ -293,7 +293,7 @@ def run_each(fn: Callable, items, on_result: Callable, *, workers: int = 1, time
     are raised as by :func:`run_in_worker`; on any exit (Ctrl-C included) the
     workers are killed.
     """
-    pending, pool = list(enumerate(items))[::-1], []
+    pending, pool, workers = list(enumerate(items))[::-1], [], max(1, workers)
     try:
         while pending or any(job.index is not None for job in pool):
             while len(pool) < min(workers, len(pending) + len(pool)):
