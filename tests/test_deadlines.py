@@ -203,13 +203,26 @@ def test_timeout_of_any_positive_size_is_accepted(command, tasks, capsys):
 
 
 @pytest.mark.slow
-def test_ctrl_c_on_a_dask_sweep_cancels_its_tasks_and_exits_130(tmp_path):
-    """The command is a Dask client: Ctrl-C cancels its futures and closes the client;
-    the cluster (not the command's) keeps running and is free again."""
+def test_a_dask_sweep_honours_timeout_and_ctrl_c(tmp_path):
+    """The command is a Dask client. --timeout 1: each point not back 1.5 s after
+    its timeout gets a 'timeout' row (the remote thread cannot be killed). Ctrl-C
+    cancels its futures and closes the client; the cluster (not the command's)
+    keeps running and is free again."""
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, silence_logs=50) as cluster:
         args = [a for a in LONG_SWEEP if a not in ("--workers", "2")]
+        args[args.index("seed=0:3:4")] = "seed=0:1:2"
+        t0 = time.monotonic()
+        proc = _start("symlqr.sweep", [*args, "--scheduler", cluster.scheduler_address,
+                                       "--timeout", "1", "--json"], str(tmp_path))
+        stdout, stderr = proc.communicate(timeout=60)
+        assert (proc.returncode, stderr) == (3, "")
+        assert time.monotonic() - t0 < 2.5 + 8            # start-up, connection, 2.5 s
+        assert [(r["status"], r["reason"]) for r in json.loads(stdout)] == [
+            ("timeout", "timed out after 1 s while on the Dask cluster (no result in time; "
+                        "it may still be computing)")] * 2
+        _no_process_left(proc)
         proc = _start("symlqr.sweep", [*args, "--scheduler", cluster.scheduler_address,
                                        "--output", str(tmp_path / "t.csv")], str(tmp_path))
         with distributed.Client(cluster) as client:
