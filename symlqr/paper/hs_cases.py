@@ -140,6 +140,16 @@ def saturated_basis(basis: list, W, gens: tuple) -> list:
     return [g for g in G.exprs if not g.has(_Z)]
 
 
+def _first_signed(basis: list, gens: tuple) -> tuple:
+    """The first element of ``basis`` with a strict sign on the region and that
+    sign, or ``(None, 0)``."""
+    for g in basis:
+        s = strict_sign(g, gens)
+        if s:
+            return g, s
+    return None, 0
+
+
 def analyse_cases(polys: list, cond: list, W, gens: tuple, depth: int) -> list:
     """The leaves (:class:`HSCase`) of the case split of ``polys = 0`` (with the
     equations ``cond`` already added, at split level ``depth``) on the region.
@@ -151,12 +161,11 @@ def analyse_cases(polys: list, cond: list, W, gens: tuple, depth: int) -> list:
     G = list(sympy.groebner(polys, *gens, order="lex").exprs)
     if G == [1]:
         return [HSCase(cond, G, EMPTY, "no solution at all: the Groebner basis is {1}")]
-    for g in G:
-        s = strict_sign(g, gens)
-        if s:
-            return [HSCase(cond, G, EMPTY,
-                           f"{sympy.factor(g)} = 0 is impossible: it is {'>' if s > 0 else '<'} 0 "
-                           "on the region (R > 0, Q >= 0, even powers >= 0)")]
+    g, s = _first_signed(G, gens)
+    if s:
+        return [HSCase(cond, G, EMPTY,
+                       f"{sympy.factor(g)} = 0 is impossible: it is {'>' if s > 0 else '<'} 0 "
+                       "on the region (R > 0, Q >= 0, even powers >= 0)")]
     nonzero = nonzero_factors(G, W, gens)
     for g in G:
         if not relevant_factors(g, nonzero, gens):
@@ -175,12 +184,11 @@ def analyse_cases(polys: list, cond: list, W, gens: tuple, depth: int) -> list:
     if Gs == [1]:
         return [HSCase(cond, G, EMPTY, "every solution has R = 0 or |A - B Wb| = 1: the "
                        "saturation by R*(1 - (A - B Wb)^2) is {1}")]
-    for g in Gs:
-        s = strict_sign(g, gens)
-        if s:
-            return [HSCase(cond, G, EMPTY,
-                           f"after saturation by R*(1 - (A - B Wb)^2), {sympy.factor(g)} = 0 is "
-                           "impossible on the region")]
+    g, s = _first_signed(Gs, gens)
+    if s:
+        return [HSCase(cond, G, EMPTY,
+                       f"after saturation by R*(1 - (A - B Wb)^2), {sympy.factor(g)} = 0 is "
+                       "impossible on the region")]
     sols = [{str(k): str(v) for k, v in s.items()}
             for s in sympy.solve(G, list(gens), dict=True)]
     return [HSCase(cond, G, UNDECIDED, "no exact argument closes this case", sols)]
