@@ -90,11 +90,14 @@ def html_table(doc: dict) -> str:
     status = ("certified" if doc["certified"]
               else "NOT certified: " + e("; ".join(doc["undecided"])))
     eps = "" if doc.get("epsilon") is None else f", &epsilon; = <code>{e(epsilon_text(doc))}</code>"
+    kinks = "".join(f"<br>kink W = <code>{e(k['W'])}</code> (h undefined): "
+                    + e(kink_behaviour(k["descent_from_left"], k["descent_from_right"], k["stalls"]))
+                    for k in doc.get("kinks", []))
     return (f"<div><b>{e(doc['name'])}</b>: {e(doc['adaptation'])} adaptation, "
             f"&eta; = {e(doc['eta'])}, {len(doc['tasks'])} task(s)<br>domain: {dom}"
             f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
             f"{c['stationary']} stationary points; {c['global_min']} global and "
-            f"{c['spurious_min']} spurious minima{eps}; {status}</div>")
+            f"{c['spurious_min']} spurious minima{eps}; {status}{kinks}</div>")
 
 
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
