@@ -82,6 +82,11 @@ class KinkSite:
     left: Optional[Component]
     right: Optional[Component]
 
+    def __repr__(self) -> str:
+        sides = [None if c is None else c.index for c in (self.left, self.right)]
+        return (f"KinkSite(W≈{self.at.copy().decimal(6)}, tasks {self.tasks}, "
+                f"components {sides[0]} | {sides[1]})")
+
 
 def rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) -> Fraction:
     """A simple rational strictly between two disjoint brackets (``None`` = infinity).

@@ -40,7 +40,7 @@ __all__ = ["DomainInterval", "StationaryPoint", "Kink", "Landscape", "RENDERERS"
 RENDERERS: dict[str, Callable[[dict], str]] = {}
 
 
-@dataclass
+@dataclass(repr=False)
 class DomainInterval:
     """An open interval of the domain (``None`` ends are infinite), on which
     ``h`` is one rational function. ``lo_limit``/``hi_limit``: the finite
@@ -49,6 +49,18 @@ class DomainInterval:
     hi: Optional[RealAlgebraic]
     lo_limit: Optional[Enclosure] = None
     hi_limit: Optional[Enclosure] = None
+
+    def __repr__(self) -> str:
+        """Short: the ends and the limits of ``h`` there, to 6 digits (copies:
+        showing never narrows a bracket).
+
+        >>> DomainInterval(None, RealAlgebraic.rational(2))
+        DomainInterval((-inf, 2.0), h -> inf | inf)
+        """
+        ends = ["-inf" if self.lo is None else self.lo.copy().decimal(6),
+                "inf" if self.hi is None else self.hi.copy().decimal(6)]
+        lims = ["inf" if e is None else e.decimal(6) for e in (self.lo_limit, self.hi_limit)]
+        return f"DomainInterval(({ends[0]}, {ends[1]}), h -> {lims[0]} | {lims[1]})"
 
 
 @dataclass(repr=False)
