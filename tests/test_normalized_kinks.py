@@ -194,6 +194,10 @@ def test_infimum_not_attained_when_a_kink_limit_is_below_every_minimum():
     gap = max(float(p.h) for p in ls.minima()) - float(ls.min_value)
     assert float(ls.epsilon) == pytest.approx(gap, rel=1e-9) and gap > 0
     assert "(infimum, not attained)" in str(ls)
+    pytest.importorskip("matplotlib")
+    from symlqr.render.plot import landscape_figure
+    ax = landscape_figure(ls, zoom=False, samples=200).axes[0]
+    assert "inf h not attained" in ax.get_title()
 
 
 def test_json_and_text_report_kinks_and_the_infimum(landscapes):

@@ -272,6 +272,8 @@ def _title(ls: Landscape) -> str:
         parts.append(f"{c['degenerate']} degenerate")
     if ls.kinks:
         parts.append(plural(len(ls.kinks), "kink", "kinks"))
+    if ls.infimum_attained is False:
+        parts.append("inf h not attained")
     if ls.epsilon is not None:
         parts.append(f"$\\varepsilon$ = {epsilon_text(ls.epsilon)}")
     status = "certified" if ls.certified else "NOT certified (see the table)"
