@@ -44,7 +44,7 @@ def stages(name, adaptation):
     lap("cells")
     roots = stationary_points(obj, comps)
     lap("roots")
-    pts = classify(obj, roots, comps)
+    pts = classify(obj, roots)
     lap("types")
     val = point_values(obj, pts, comps)
     lap("values")
