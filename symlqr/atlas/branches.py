@@ -82,57 +82,119 @@ def rows_in_p(f) -> list:
     return [flint.fmpq_poly(r) for r in rows]
 
 
-def _shifted(brows: list, w0: Fraction, p0: Fraction) -> tuple:
-    """``f(w0 + t, p0 + s) = sum_i R_i(t) s^i`` exactly (FLINT compositions), as
-    arb polynomials ``R_i``, ``R_i'`` and ``(i + 1) R_{i + 1}``: a Taylor shift
-    keeps interval evaluation on small boxes tight (no cancellation between
-    large coefficients)."""
-    shift = flint.fmpq_poly([to_fmpq(w0), 1])
-    b = [r(shift) for r in brows]                       # b_j(w0 + t)
-    c = to_fmpq(p0)
-    n = len(b)
-    R = []
-    for i in range(n):
-        acc = flint.fmpq_poly([0])
-        for j in range(i, n):
-            acc += b[j] * (comb(j, i) * c ** (j - i))
-        R.append(acc)
-    return ([flint.arb_poly(r) for r in R], [flint.arb_poly(r.derivative()) for r in R],
-            [flint.arb_poly(R[i] * i) for i in range(1, n)])
+class Shifter:
+    """Taylor shifts of ``g(W, p) = sum_j b_j(W) p^j`` (rows ``b_j``,
+    ``fmpq_poly`` in ``W``) as ball matrices: the coefficients of
+    ``g(w0 + t, c + s) = sum_{k,i} S[k, i] t^k s^i`` are
+
+        S = D^-1 Pas D G Q,   D = diag(w0^k),  Pas[i, k] = C(k, i),  Q[j, i] = C(j, i) c^(j-i)
+
+    with ``G[k, j]`` the coefficient of ``W^k p^j``: three FLINT matrix
+    products in 192-bit ball arithmetic (every coefficient of ``S`` is
+    enclosed), instead of exact rational compositions. Evaluating the shifted
+    polynomial on small centred boxes is tight (no cancellation between large
+    coefficients).
+
+    >>> from symlqr.atlas.bivariate import P, W
+    >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
+    >>> sh.value(flint.arb(0), flint.arb(0)), sh.d_t(flint.arb(0), flint.arb(0))
+    (0, 2.00000000000000)
+    """
+
+    def __init__(self, brows: list):
+        self.n = max(r.degree() for r in brows) + 1
+        self.m = len(brows)
+        n, m = self.n, self.m
+        with flint.ctx.workprec(_SHIFT_BITS):
+            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for r in brows]
+            self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
+            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
+        self.binom_p = [[comb(j, i) for i in range(m)] for j in range(m)]
+
+    def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
+        n, m = self.n, self.m
+        with flint.ctx.workprec(_SHIFT_BITS):
+            x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
+            cpow = [flint.arb(1)]
+            for _ in range(m):
+                cpow.append(cpow[-1] * cq)
+            Q = flint.arb_mat([[self.binom_p[j][i] * cpow[j - i] if j >= i else 0
+                                for i in range(m)] for j in range(m)])
+            GQ = self.G * Q
+            if w0 == 0:
+                return Shifted(GQ, w0, c)
+            D, Dinv = flint.arb_mat(n, n), flint.arb_mat(n, n)
+            xk, xi, inv = flint.arb(1), flint.arb(1), 1 / x
+            for k in range(n):
+                D[k, k], Dinv[k, k] = xk, xi
+                xk, xi = xk * x, xi * inv
+            return Shifted(Dinv * (self.pas * (D * GQ)), w0, c)
 
 
-def _eval(polys: list, t, s):
-    """``sum_i polys[i](t) s^i``."""
-    return _horner([q(t) for q in polys], s)
+_SHIFT_BITS = 192
 
 
-def _trap_step(brows, B, p0, p1):
+class Shifted:
+    """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
+    evaluated with its partial derivatives on balls ``t``, ``s``."""
+
+    __slots__ = ("S", "w0", "c")
+
+    def __init__(self, S, w0: Fraction, c: Fraction):
+        self.S, self.w0, self.c = S, w0, c
+
+    def _row(self, t, deriv: bool):
+        n = self.S.nrows()
+        pw = [flint.arb(1)]
+        for _ in range(n - 1):
+            pw.append(pw[-1] * t)
+        v = [flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv else pw
+        return flint.arb_mat([v]) * self.S
+
+    @staticmethod
+    def _dot(row, s, deriv: bool):
+        m = row.ncols()
+        if deriv:
+            return _horner([row[0, i] * i for i in range(1, m)], s)
+        return _horner([row[0, i] for i in range(m)], s)
+
+    def value(self, t, s):
+        return self._dot(self._row(t, False), s, False)
+
+    def d_t(self, t, s):
+        return self._dot(self._row(t, True), s, False)
+
+    def d_s(self, t, s):
+        return self._dot(self._row(t, False), s, True)
+
+
+def _trap_step(shifter: Shifter, B, p0, p1):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
     if not B.is_finite():
         return None
     c, w0 = _centre(p0, p1), _dyadic(B)
-    g, g_t, g_s = _shifted(brows, w0, c)
+    g = shifter.shift(w0, c)
     S = arb_between(p0 - c, p1 - c)
     span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
     T0 = B - flint.arb(to_fmpq(w0))
     T = T0
     for _attempt in range(5):
-        fW = _eval(g_t, T, S)
+        fW = g.d_t(T, S)
         if fW.contains(0):
-            return _fenced(g, T0, S, w0)
-        reach = T0 + (-_eval(g_s, T, S) / fW) * span       # W(p) for p in the step, if in T
+            return _fenced(g, T0, S)
+        reach = T0 + (-g.d_s(T, S) / fW) * span       # W(p) for p in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
-        return _fenced(g, T0, S, w0)
+        return _fenced(g, T0, S)
     T = reach
     move = (reach - T0).abs_upper()
     # interval Newton at p1 tightens the ball (the branch is its only root)
     T1, s1 = T0 + flint.arb(0, move), flint.arb(to_fmpq(p1 - c))
     for _newton in range(6):
         m = T1.mid()
-        N = m - _eval(g, m, s1) / _eval(g_t, T1, s1)
+        N = m - g.value(m, s1) / g.d_t(T1, s1)
         if not T1.overlaps(N):
             break
         T1 = T1.intersection(N)
@@ -140,7 +202,7 @@ def _trap_step(brows, B, p0, p1):
     return T + w, T1 + w
 
 
-def _fenced(g, T0, S, w0):
+def _fenced(g, T0, S):
     """Fallback of :func:`_trap_step` where ``f_W`` may vanish (near a fold):
     a box ``T0 + [-r, r]`` whose two ends are no root of ``g`` for any ``s`` in
     ``S`` (``g`` excludes 0 there) holds the branch over the whole step, since
@@ -151,8 +213,8 @@ def _fenced(g, T0, S, w0):
         r = base * flint.arb(2) ** k
         T = T0 + flint.arb(0, r)
         ends = (T0.lower() - r, T0.upper() + r)
-        if all(not _eval(g, flint.arb(e), S).contains(0) for e in ends):
-            w = flint.arb(to_fmpq(w0))
+        if all(not g.value(flint.arb(e), S).contains(0) for e in ends):
+            w = flint.arb(to_fmpq(g.w0))
             return T + w, T + w
         if r > 1:
             break
@@ -164,11 +226,11 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
     (in QQ[W, p]) through ``W(nodes[0])`` in ``B`` for ``p`` between
     ``nodes[i]`` and ``nodes[i + 1]`` (nodes monotone, in the direction of
     travel); None where the a-priori bound fails."""
-    brows = rows_in_p(f)
+    shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out = []
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            step = _trap_step(brows, B, p0, p1)
+            step = _trap_step(shifter, B, p0, p1)
             if step is None:
                 return None
             out.append(step[0])
@@ -183,7 +245,7 @@ class ValueSlope:
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.top, self.bottom = rows_in_p(top), rows_in_p(den * den)
+        self.top, self.bottom = Shifter(rows_in_p(top)), Shifter(rows_in_p(den * den))
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -199,11 +261,11 @@ class ValueSlope:
             return num / den
 
 
-def _mean_value(brows, w0, c, T, S):
+def _mean_value(shifter: Shifter, w0, c, T, S):
     """``g(t, s)`` on ``T x S`` by the mean-value form about ``(0, 0)``."""
-    g, g_t, g_s = _shifted(brows, w0, c)
+    g = shifter.shift(w0, c)
     zero = flint.arb(0)
-    return _eval(g, zero, zero) + _eval(g_t, T, S) * T + _eval(g_s, T, S) * S
+    return g.value(zero, zero) + g.d_t(T, S) * T + g.d_s(T, S) * S
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
