@@ -28,7 +28,7 @@ from mpmath import iv
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import simplest_between
 
-__all__ = ["trap_boxes", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
+__all__ = ["trap_boxes", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
 
 
@@ -66,9 +66,8 @@ def _dyadic(x) -> Fraction:
 
 
 def _centre(p0: Fraction, p1: Fraction) -> Fraction:
-    """A short rational between ``p0`` and ``p1``."""
-    a, b = min(p0, p1), max(p0, p1)
-    return simplest_between(a, b) if a < b else a
+    """The midpoint of ``p0`` and ``p1`` (any point between them would do)."""
+    return (p0 + p1) / 2
 
 
 def rows_in_p(f) -> list:
@@ -313,6 +312,37 @@ def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
         if not iv.mpf(bound).a > 0:
             return False
     return True
+
+
+def sign_change_node(nodes: list, slopes: list, top_lo, top_hi) -> Optional[int]:
+    """Index of a node where ``d < 0`` is proven, given ``d' in slopes[i]`` and
+    ``d(nodes[0]) <= top_lo``, ``d(nodes[-1]) <= top_hi`` (None: unknown);
+    upper bounds are carried forward and backward as in
+    :func:`lower_bound_positive`. None when no node is proven negative.
+
+    >>> from mpmath import iv
+    >>> sign_change_node([0, 1, 2], [iv.mpf([-3, -2])] * 2, iv.mpf(1), None)
+    1
+    """
+    K = len(slopes)
+    deltas = [iv.mpf(Fraction(b - a).numerator) / Fraction(b - a).denominator
+              for a, b in zip(nodes, nodes[1:])]
+    up = [None] * (K + 1)
+    up[0] = top_lo
+    for i in range(K):
+        if up[i] is not None:
+            up[i + 1] = up[i] + deltas[i] * slopes[i].b
+    if top_hi is not None:
+        cur = top_hi
+        for i in range(K, -1, -1):
+            if i < K:
+                cur = cur - deltas[i] * slopes[i].a
+            if up[i] is None or iv.mpf(cur).b < iv.mpf(up[i]).b:
+                up[i] = cur
+    for i in range(1, K):
+        if up[i] is not None and iv.mpf(up[i]).b < 0:
+            return i
+    return None
 
 
 def _best(f, b):
