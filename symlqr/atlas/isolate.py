@@ -1,0 +1,73 @@
+"""Real roots of an irreducible polynomial in a range, isolated by Arb.
+
+The eliminants of a two-task family reach degree ~200 in ``p`` with
+coefficients of thousands of bits; exact continued-fraction isolation
+(sympy, pure Python) takes minutes on them. FLINT's
+``arb_fmpz_poly_complex_roots`` (``fmpz_poly.complex_roots``) isolates all
+complex roots in C: its enclosures are pairwise disjoint and a real root is
+returned with an imaginary part exactly 0 (proven real). The real part ``[a, b]``
+of such an enclosure therefore holds exactly one root and no other; the sign
+change of ``f`` at ``a`` and ``b`` is checked exactly again when the
+:class:`~symlqr.exact.realroots.RealAlgebraic` is made. A root whose bracket
+reaches ``lo`` or ``hi`` is bisected exactly until the comparison is decided
+(an irrational root never equals a rational end). Anything unexpected falls
+back to the exact isolation of :func:`~symlqr.exact.realroots.real_roots`.
+
+>>> import flint
+>>> [r.decimal(8) for r in roots_between(flint.fmpq_poly([-2, 0, 1]), 0, 2)]
+['1.4142136']
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+
+from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import RealAlgebraic, real_roots
+
+__all__ = ["roots_between"]
+
+_BITS = 200          # accurate bits of the Arb enclosures (later refinement is then free)
+
+
+def _exact(x) -> flint.fmpq:
+    man, exp = x.man_exp()
+    man, exp = int(man), int(exp)
+    return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)
+
+
+def roots_between(f: flint.fmpq_poly, lo, hi, bits: int = _BITS) -> list:
+    """The real roots of the irreducible ``f`` in ``[lo, hi]``, as
+    :class:`RealAlgebraic` numbers with brackets about ``2**-bits`` wide."""
+    lo, hi = to_fmpq(Fraction(lo)), to_fmpq(Fraction(hi))
+    if f.degree() <= 1:
+        return [r for r, _m in real_roots(f, lo, hi)]
+    try:
+        with flint.ctx.workprec(bits):
+            found = flint.fmpz_poly(f.numer()).complex_roots()
+        out = []
+        for z, _m in found:
+            if z.imag != 0:
+                continue
+            a, b = _exact(z.real.lower()), _exact(z.real.upper())
+            if b < lo or a > hi:
+                continue
+            r = RealAlgebraic(f, a, b)
+            if _decide(r, lo, hi):
+                out.append(r)
+        return out
+    except (ValueError, ArithmeticError):
+        return [r for r, _m in real_roots(f, lo, hi)]
+
+
+def _decide(r: RealAlgebraic, lo, hi, steps: int = 4000) -> bool:
+    """Is ``r`` in ``[lo, hi]``? (exact bisection while its bracket holds an end)."""
+    for _ in range(steps):
+        a, b = to_fmpq(r.lo), to_fmpq(r.hi)
+        if b < lo or a > hi:
+            return False
+        if (lo < a or (r.is_rational and lo <= a)) and (b < hi or (r.is_rational and b <= hi)):
+            return True
+        r.bisect()
+    raise ArithmeticError("root not separated from an end of the range")
