@@ -100,34 +100,40 @@ class Shifter:
     (0, 2.00000000000000)
     """
 
-    def __init__(self, brows: list):
-        self.n = max(r.degree() for r in brows) + 1
-        self.m = len(brows)
-        n, m = self.n, self.m
+    def __init__(self, *polys: list):
+        self.n = max(r.degree() for rows in polys for r in rows) + 1
+        self.blocks, start = [], 0                    # the columns of each polynomial
+        for rows in polys:
+            self.blocks.append((start, len(rows)))
+            start += len(rows)
+        n, self.m = self.n, start
         with flint.ctx.workprec(_SHIFT_BITS):
-            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for r in brows]
+            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
             self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
             self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
-        self.binom_p = [[comb(j, i) for i in range(m)] for j in range(m)]
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
         n, m = self.n, self.m
         with flint.ctx.workprec(_SHIFT_BITS):
             x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
+            size = max(b for _a, b in self.blocks)
             cpow = [flint.arb(1)]
-            for _ in range(m):
+            for _ in range(size):
                 cpow.append(cpow[-1] * cq)
-            Q = flint.arb_mat([[self.binom_p[j][i] * cpow[j - i] if j >= i else 0
-                                for i in range(m)] for j in range(m)])
+            Q = flint.arb_mat(m, m)                   # block diagonal: p -> c + s per polynomial
+            for start, k in self.blocks:
+                for j in range(k):
+                    for i in range(j + 1):
+                        Q[start + j, start + i] = comb(j, i) * cpow[j - i]
             GQ = self.G * Q
             if w0 == 0:
-                return Shifted(GQ, w0, c)
+                return Shifted(GQ, w0, c, self.blocks)
             D, Dinv = flint.arb_mat(n, n), flint.arb_mat(n, n)
             xk, xi, inv = flint.arb(1), flint.arb(1), 1 / x
             for k in range(n):
                 D[k, k], Dinv[k, k] = xk, xi
                 xk, xi = xk * x, xi * inv
-            return Shifted(Dinv * (self.pas * (D * GQ)), w0, c)
+            return Shifted(Dinv * (self.pas * (D * GQ)), w0, c, self.blocks)
 
 
 _SHIFT_BITS = 192
@@ -135,12 +141,13 @@ _SHIFT_BITS = 192
 
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
-    evaluated with its partial derivatives on balls ``t``, ``s``."""
+    evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
+    picks one of the polynomials shifted together."""
 
-    __slots__ = ("S", "w0", "c")
+    __slots__ = ("S", "w0", "c", "blocks")
 
-    def __init__(self, S, w0: Fraction, c: Fraction):
-        self.S, self.w0, self.c = S, w0, c
+    def __init__(self, S, w0: Fraction, c: Fraction, blocks: list):
+        self.S, self.w0, self.c, self.blocks = S, w0, c, blocks
 
     def _row(self, t, deriv: bool):
         n = self.S.nrows()
@@ -150,21 +157,26 @@ class Shifted:
         v = [flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv else pw
         return flint.arb_mat([v]) * self.S
 
-    @staticmethod
-    def _dot(row, s, deriv: bool):
-        m = row.ncols()
+    def _dot(self, row, s, deriv: bool, part: int):
+        start, m = self.blocks[part]
         if deriv:
-            return _horner([row[0, i] * i for i in range(1, m)], s)
-        return _horner([row[0, i] for i in range(m)], s)
+            return _horner([row[0, start + i] * i for i in range(1, m)], s)
+        return _horner([row[0, start + i] for i in range(m)], s)
 
-    def value(self, t, s):
-        return self._dot(self._row(t, False), s, False)
+    def value(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, False, part)
 
-    def d_t(self, t, s):
-        return self._dot(self._row(t, True), s, False)
+    def d_t(self, t, s, part: int = 0):
+        return self._dot(self._row(t, True), s, False, part)
 
-    def d_s(self, t, s):
-        return self._dot(self._row(t, False), s, True)
+    def d_s(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, True, part)
+
+    def mean_values(self, t, s) -> list:
+        """Each polynomial on ``t x s`` by the mean-value form about the centre."""
+        r0, r1 = self._row(t, False), self._row(t, True)
+        return [self.S[0, self.blocks[k][0]] + self._dot(r1, s, False, k) * t
+                + self._dot(r0, s, True, k) * s for k in range(len(self.blocks))]
 
 
 def _trap_step(shifter: Shifter, B, p0, p1):
@@ -239,12 +251,12 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
 
 class ValueSlope:
     """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
-    boxes by Taylor-shifted evaluation of numerator and denominator (tight on
-    small boxes, unlike the closed forms over intervals)."""
+    boxes by Taylor-shifted evaluation of numerator and denominator (shifted
+    together; tight on small boxes, unlike the closed forms over intervals)."""
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.top, self.bottom = Shifter(rows_in_p(top)), Shifter(rows_in_p(den * den))
+        self.both = Shifter(rows_in_p(top), rows_in_p(den * den))
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -253,18 +265,10 @@ class ValueSlope:
             c, w0 = _centre(p0, p1), _dyadic(Y)
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
-            num = _mean_value(self.top, w0, c, T, S)
-            den = _mean_value(self.bottom, w0, c, T, S)
+            num, den = self.both.shift(w0, c).mean_values(T, S)
             if den.contains(0):
                 return None
             return num / den
-
-
-def _mean_value(shifter: Shifter, w0, c, T, S):
-    """``g(t, s)`` on ``T x S`` by the mean-value form about ``(0, 0)``."""
-    g = shifter.shift(w0, c)
-    zero = flint.arb(0)
-    return g.value(zero, zero) + g.d_t(T, S) * T + g.d_s(T, S) * S
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:

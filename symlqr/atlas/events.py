@@ -28,6 +28,7 @@ from ..exact.realroots import RealAlgebraic
 from .bivariate import coeffs_in_w, deg_w, divides, from_rows, in_p
 from .eliminate import as_fmpq_poly, eliminant
 from .family import Family
+from .isolate import refine
 
 __all__ = ["CriticalValue", "candidate_polys", "decide_event", "KIND_TEXT", "main_kind"]
 
@@ -188,7 +189,7 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
     zero_rows = [coeffs_in_w(fam.walls[k]) for k in zero_walls]
     bits = 128
     while bits <= max_bits:
-        c.refine_bits(bits + 32)
+        refine(c, bits + 32)
         with flint.ctx.workprec(bits):
             x = _ball(c)
             F = [_poly_ball(r, x) for r in reversed(fr)]

@@ -26,7 +26,7 @@ import flint
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import RealAlgebraic, real_roots
 
-__all__ = ["roots_between"]
+__all__ = ["roots_between", "refine"]
 
 _BITS = 200          # accurate bits of the Arb enclosures (later refinement is then free)
 
@@ -71,3 +71,45 @@ def _decide(r: RealAlgebraic, lo, hi, steps: int = 4000) -> bool:
             return True
         r.bisect()
     raise ArithmeticError("root not separated from an end of the range")
+
+
+def refine(r: RealAlgebraic, bits: int) -> None:
+    """Narrow the bracket of ``r`` to width ``<= 2**-bits * max(1, |r|)`` by
+    interval Newton in Arb: on a bracket ``X`` where ``f'`` excludes 0 the
+    root is the only one, and it stays in ``X & (m - f(m) / f'(X))``; the
+    bracket's ends are exact binary rationals. Exact bisection while ``f'``
+    may vanish on the bracket, and :meth:`RealAlgebraic.refine_bits` as the
+    fallback.
+
+    >>> import flint
+    >>> from symlqr.exact.realroots import RealAlgebraic
+    >>> r = RealAlgebraic(flint.fmpq_poly([-2, 0, 1]), 1, 2)
+    >>> refine(r, 300); r.hi - r.lo < Fraction(1, 2 ** 300)
+    True
+    """
+    if r.is_rational:
+        return
+    target = max(Fraction(1), abs(r.lo), abs(r.hi)) / 2 ** bits
+    if r.hi - r.lo <= target:
+        return
+    with flint.ctx.workprec(bits + 64):
+        f = flint.arb_poly(r.poly)
+        df = flint.arb_poly(r.poly.derivative())
+        for _ in range(4 * bits.bit_length() + 64):
+            X = flint.arb(to_fmpq(r.lo)).union(flint.arb(to_fmpq(r.hi)))
+            d = df(X)
+            if d.contains(0):
+                r.bisect()
+            else:
+                m = X.mid()
+                N = m - f(m) / d
+                if not X.overlaps(N):
+                    break
+                Y = X.intersection(N)
+                lo, hi = max(to_fmpq(r.lo), _exact(Y.lower())), min(to_fmpq(r.hi), _exact(Y.upper()))
+                if not lo < hi:
+                    break
+                r.narrow(lo, hi)
+            if r.is_rational or r.hi - r.lo <= target:
+                return
+    r.refine_bits(bits)
