@@ -88,3 +88,29 @@ def test_sign_change_node_finds_a_proven_negative_gap_and_only_then():
     falling = [iv.mpf([-3, -2])] * 4
     assert sign_change_node(nodes, falling, iv.mpf(1), None) == 3      # d <= 1 - 2 p < 0 from p = 3/4
     assert sign_change_node(nodes, [iv.mpf([-1, 1])] * 4, iv.mpf(1), iv.mpf(1)) is None
+
+
+def test_arb_isolation_finds_the_roots_of_the_exact_isolation():
+    """Every candidate polynomial of Figure 2's eta family: the roots in
+    [1/100, 3/10] from Arb's isolation equal those of the exact (sympy)
+    isolation, and refining one by interval Newton keeps it inside its old
+    bracket."""
+    from symlqr.atlas.events import candidate_polys
+    from symlqr.atlas.isolate import refine, roots_between
+    from symlqr.exact.realroots import real_roots, squarefree_factors
+    from symlqr.tasks import figure
+    lo, hi = Fraction(1, 100), Fraction(3, 10)
+    seen = 0
+    for poly, _reason in candidate_polys(Family(figure("fig2"), "eta")):
+        if poly.is_zero() or poly.degree() < 1:
+            continue
+        for f, _m in squarefree_factors(poly):
+            fast = roots_between(f, lo, hi)
+            exact = [r for r, _m in real_roots(f, lo, hi)]
+            assert [r.decimal(20) for r in fast] == [r.decimal(20) for r in exact]
+            for r in fast:
+                old = (r.lo, r.hi)
+                refine(r, 400)
+                assert old[0] <= r.lo <= r.hi <= old[1] and r.hi - r.lo < Fraction(1, 2 ** 398)
+                seen += 1
+    assert seen >= 2
