@@ -186,14 +186,17 @@ def bench_issue12(limit: float, before: Optional[str]) -> None:
         wall, cpu, ncv, npc, und, cert, stages = got
         print(f"  {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {ncv} critical values, "
               f"{npc} pieces ({und} without labels), certified: {cert}; "
-              f"atlas / certify fig2: {wall / base:.0f}")
+              f"atlas / certify fig2 (wall): {wall / base:.0f}")
         print("    stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
         if old is not None:
             prev, over = _timed(label, limit, old)
-            shown = f"> {over:.0f} s (killed)" if prev is None else f"{prev[0]:.1f} s wall"
-            ratio = (over if prev is None else prev[0]) / wall
-            print(f"    before ({before}): {shown}; ratio before / now: "
-                  f"{'>= ' if prev is None else ''}{ratio:.1f}")
+            if prev is None:        # killed: its wall time is a lower bound
+                print(f"    before ({before}): > {over:.0f} s wall (killed); "
+                      f"ratio before / now (wall): >= {over / wall:.1f}")
+            else:
+                print(f"    before ({before}): {prev[0]:.1f} s wall, {prev[1]:.1f} s CPU, "
+                      f"{prev[4]} pieces without labels; ratio before / now: "
+                      f"{prev[1] / cpu:.1f} (CPU), {prev[0] / wall:.1f} (wall)")
 
 
 def main():
