@@ -28,7 +28,7 @@ from mpmath import iv
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import simplest_between
 
-__all__ = ["trap_boxes", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
+__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
 
 
@@ -89,7 +89,7 @@ class Shifter:
         S = D^-1 Pas D G Q,   D = diag(w0^k),  Pas[i, k] = C(k, i),  Q[j, i] = C(j, i) c^(j-i)
 
     with ``G[k, j]`` the coefficient of ``W^k p^j``: three FLINT matrix
-    products in 192-bit ball arithmetic (every coefficient of ``S`` is
+    products in 128-bit ball arithmetic (every coefficient of ``S`` is
     enclosed), instead of exact rational compositions. Evaluating the shifted
     polynomial on small centred boxes is tight (no cancellation between large
     coefficients).
@@ -136,7 +136,7 @@ class Shifter:
             return Shifted(Dinv * (self.pas * (D * GQ)), w0, c, self.blocks)
 
 
-_SHIFT_BITS = 192
+_SHIFT_BITS = 128
 
 
 class Shifted:
@@ -179,7 +179,7 @@ class Shifted:
                 + self._dot(r0, s, True, k) * s for k in range(len(self.blocks))]
 
 
-def _trap_step(shifter: Shifter, B, p0, p1):
+def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
     if not B.is_finite():
         return None
@@ -192,13 +192,13 @@ def _trap_step(shifter: Shifter, B, p0, p1):
     for _attempt in range(5):
         fW = g.d_t(T, S)
         if fW.contains(0):
-            return _fenced(g, T0, S)
+            return _fenced(g, T0, S) if fence else None
         reach = T0 + (-g.d_s(T, S) / fW) * span       # W(p) for p in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
-        return _fenced(g, T0, S)
+        return _fenced(g, T0, S) if fence else None
     T = reach
     move = (reach - T0).abs_upper()
     # interval Newton at p1 tightens the ball (the branch is its only root)
@@ -247,6 +247,36 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
             out.append(step[0])
             B = step[1]
     return out
+
+
+def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
+    """Like :func:`trap_boxes`, with each step halved (up to ``depth`` times)
+    where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
+    refuses the box (returns None); the fence of :func:`_fenced` is used on
+    the finest steps only (its boxes are wide). Returns ``[(q0, q1, Y,
+    accept(Y, q0, q1))]`` in the direction of travel, or None."""
+    shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
+    out: list = []
+    with flint.ctx.workprec(128):
+        for p0, p1 in zip(nodes, nodes[1:]):
+            B = _trap_split(shifter, B, p0, p1, depth, out, accept)
+            if B is None:
+                return None
+    return out
+
+
+def _trap_split(shifter, B, p0, p1, depth, out, accept):
+    step = _trap_step(shifter, B, p0, p1, fence=depth <= 0)
+    if step is not None:
+        got = accept(step[0], p0, p1)
+        if got is not None:
+            out.append((p0, p1, step[0], got))
+            return step[1]
+    if depth <= 0:
+        return None
+    m = (p0 + p1) / 2
+    B = _trap_split(shifter, B, p0, m, depth - 1, out, accept)
+    return None if B is None else _trap_split(shifter, B, m, p1, depth - 1, out, accept)
 
 
 class ValueSlope:

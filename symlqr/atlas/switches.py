@@ -40,7 +40,7 @@ from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
 from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_positive,
-                       rows_in_p, sign_change_node, trap_boxes)
+                       rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
 
@@ -148,12 +148,16 @@ class SwitchSearch:
             self._shifters[a] = Shifter(rows_in_p(self.fam.n_factors[a][0]))
         return self._shifters[a]
 
-    def slopes(self, nodes: list, known: list) -> Optional[dict]:
-        """``{k: [h_p on the trap box of branch k over each sub-interval]}``."""
-        out = {}
+    def slopes(self, nodes: list, known: list, depth: int) -> Optional[tuple]:
+        """``(fine nodes, {k: [h_p on the trap box of branch k over each fine
+        sub-interval]})``: each branch is trapped along ``nodes`` with steps
+        halved up to ``depth`` times where needed
+        (:func:`~symlqr.atlas.branches.trap_refined`); the fine nodes are the
+        union of all branches' steps (a box over a step holds the branch on
+        every part of it)."""
         L, x = known[0]
-        forward = x == nodes[0]
-        travel = nodes if forward else nodes[::-1]
+        travel = nodes if x == nodes[0] else nodes[::-1]
+        steps = {}
         with iv_workprec(96):
             for k in self.minima:
                 self.check()
@@ -161,33 +165,37 @@ class SwitchSearch:
                 if a is None:
                     return None
                 w = L.points[k].W
-                boxes = trap_boxes(self.shifter(a), arb_between(w.lo, w.hi), travel)
+                boxes = trap_refined(self.shifter(a), arb_between(w.lo, w.hi), travel,
+                                     self.value_slope().on_box, depth)
                 if boxes is None:
                     return None
-                if not forward:
-                    boxes = boxes[::-1]
-                sl = []
-                for Y, p0, p1 in zip(boxes, nodes, nodes[1:]):
-                    D = self.value_slope().on_box(Y, p0, p1)
-                    if D is None:
-                        return None
-                    sl.append(arb_to_iv(D))
-                out[k] = sl
-        return out
+                steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
+                                   for q0, q1, _Y, D in boxes), key=lambda e: e[0])
+        fine = sorted({e[0] for st in steps.values() for e in st} | {nodes[-1]})
+        out = {}
+        for k, st in steps.items():
+            seq, i = [], 0
+            for q in fine[:-1]:
+                while st[i][1] <= q:
+                    i += 1
+                seq.append(st[i][2])
+            out[k] = seq
+        return fine, out
 
     def separated(self, u, v, Lu, Lv, g: int) -> tuple:
         """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
         every other minimum ``j`` (slopes enclosed along partitions of 8, 32,
-        then 128 sub-intervals), or
-        ``(False, x)`` with ``x`` a rational node where ``V_j < V_g`` is proven
-        (a switch lies between it and a known end; no finer partition can help)
-        or None."""
+        then 128 sub-intervals, steps halved where a branch needs it, down to
+        1/128 of ``[u, v]``), or ``(False, x)`` with ``x`` a rational node where
+        ``V_j < V_g`` is proven (a switch lies between it and a known end; no
+        finer partition can help) or None."""
         known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
-        for parts in (8, 32, 128):
+        for parts, depth in ((8, 4), (32, 2), (128, 0)):
             nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
-            sl = self.slopes(nodes, known)
-            if sl is None:
-                continue
+            got = self.slopes(nodes, known, depth)
+            if got is None:
+                return False, None         # no branch trap down to 1/128: finer parts fail too
+            fine, sl = got
             with iv_workprec(96):
                 ok = True
                 for j in self.minima:
@@ -196,14 +204,14 @@ class SwitchSearch:
                     ends = [None if L is None else
                             iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
                     D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
-                    if lower_bound_positive(nodes, D, ends[0], ends[1]):
+                    if lower_bound_positive(fine, D, ends[0], ends[1]):
                         continue
                     ok = False
                     tops = [None if L is None else
                             iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
-                    i = sign_change_node(nodes, D, tops[0], tops[1])
+                    i = sign_change_node(fine, D, tops[0], tops[1])
                     if i is not None:
-                        return False, nodes[i]
+                        return False, fine[i]
                     break
             if ok:
                 return True, None
