@@ -8,7 +8,7 @@
 2. Figures 1 and 2 over eta in (0, 0.3]: the atlas against a naive dense scan
    that certifies the landscape at every eta = k/1000 (300 certifications;
    counts at grid points only, changes located to 1e-3).
-3. The two-task atlases of issue 12 and fig3c, each in a child process killed
+3. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child process killed
    after --atlas-limit seconds: wall and CPU time against one certification
    of Figure 2 in the same run, and with --before REV against the
    implementation at that git revision, run the same way (--quick skips them).
@@ -17,7 +17,7 @@ CPU time (time.process_time) is reported next to wall time: the machine may
 be shared.
 
     python benchmarks/bench_atlas.py [--grid N] [--limit SECONDS] [--quick]
-                                     [--atlas-limit SECONDS] [--before REV]
+                                     [--atlas-limit SECONDS] [--before REV] [--fig3c]
 """
 import argparse
 import json
@@ -168,7 +168,7 @@ def _checkout(ref: str) -> str:
     return dest
 
 
-def bench_issue12(limit: float, before: Optional[str]) -> None:
+def bench_issue12(limit: float, before: Optional[str], with_fig3c: bool) -> None:
     """One row per example of issue 12 (and fig3c): the atlas against one
     certification of Figure 2 (the baseline measured in this run), and
     against the implementation at git revision ``before`` when given."""
@@ -178,7 +178,7 @@ def bench_issue12(limit: float, before: Optional[str]) -> None:
     old = _checkout(before) if before else None
     print(f"\nissue 12 atlases (child processes killed after {limit:.0f} s); "
           f"baseline: certify fig2 {base:.2f} s")
-    for label in list(ISSUE12) + [FIG3C]:
+    for label in list(ISSUE12) + ([FIG3C] if with_fig3c else []):
         got, over = _timed(label, limit)
         if got is None:
             print(f"  {label}: > {over:.0f} s (killed)")
@@ -207,6 +207,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="skip the issue-12 atlases")
     ap.add_argument("--atlas-limit", type=float, default=600.0,
                     help="seconds allowed to each issue-12 atlas")
+    ap.add_argument("--fig3c", action="store_true",
+                    help="also the five-task fig3c atlas (over 10 minutes)")
     ap.add_argument("--before", metavar="REV",
                     help="also time the implementation at this git revision (e.g. ab5e9c7)")
     args = ap.parse_args()
@@ -214,7 +216,7 @@ def main():
     bench_eliminant(args.limit)
     bench_figures(args.grid)
     if not args.quick:
-        bench_issue12(args.atlas_limit, args.before)
+        bench_issue12(args.atlas_limit, args.before, args.fig3c)
 
 
 if __name__ == "__main__":
