@@ -8,10 +8,11 @@
 2. Figures 1 and 2 over eta in (0, 0.3]: the atlas against a naive dense scan
    that certifies the landscape at every eta = k/1000 (300 certifications;
    counts at grid points only, changes located to 1e-3).
-3. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child process killed
-   after --atlas-limit seconds: wall and CPU time against one certification
-   of Figure 2 in the same run, and with --before REV against the
-   implementation at that git revision, run the same way (--quick skips them).
+3. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
+   process killed after --atlas-limit seconds: wall and CPU time against one
+   certification of Figure 2 in the same run, and with --before REV against
+   the implementation at that git revision, run the same way (--quick skips
+   them).
 
 CPU time (time.process_time) is reported next to wall time: the machine may
 be shared.
