@@ -8,18 +8,28 @@
 2. Figures 1 and 2 over eta in (0, 0.3]: the atlas against a naive dense scan
    that certifies the landscape at every eta = k/1000 (300 certifications;
    counts at grid points only, changes located to 1e-3).
-3. The two-task atlases of issue 12 (CPU seconds; --quick skips them).
+3. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
+   process killed after --atlas-limit seconds: wall and CPU time against one
+   certification of Figure 2 in the same run, and with --before REV against
+   the implementation at that git revision, run the same way (--quick skips
+   them).
 
 CPU time (time.process_time) is reported next to wall time: the machine may
 be shared.
 
     python benchmarks/bench_atlas.py [--grid N] [--limit SECONDS] [--quick]
+                                     [--atlas-limit SECONDS] [--before REV] [--fig3c]
 """
 import argparse
+import json
 import multiprocessing as mpc
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from fractions import Fraction
+from typing import Optional
 
 from symlqr.atlas import atlas
 from symlqr.atlas.eliminate import eliminant
@@ -102,17 +112,92 @@ def bench_figures(grid: int) -> None:
         print(f"  ratio atlas / baseline: {total / base:.2f}")
 
 
-def bench_issue12() -> None:
-    print("\nissue 12 two-task atlases (before: 356 s, 425 s and > 900 s wall, from the issue)")
-    for label, (rows, hi) in ISSUE12.items():
-        t, c = time.perf_counter(), time.process_time()
-        at = atlas(_taskset(rows), "eta", 0, hi)
-        wall, cpu = time.perf_counter() - t, time.process_time() - c
-        undecided = sum(not p.decided for p in at.pieces)
-        print(f"  {label}: {cpu:.1f} s CPU ({wall:.1f} s wall), "
-              f"{len(at.critical_values)} critical values, {len(at.pieces)} pieces "
-              f"({undecided} with undecided labels), certified: {at.certified}")
-        print("    stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in at.timings.items()))
+FIG3C = "fig3c over eta (0, 0.3]"
+
+
+def _example(label: str):
+    if label == FIG3C:
+        return figure("fig3c"), Fraction(3, 10)
+    rows, hi = ISSUE12[label]
+    return _taskset(rows), hi
+
+
+def _run_atlas(label: str, queue) -> None:
+    ts, hi = _example(label)
+    t, c = time.perf_counter(), time.process_time()
+    at = atlas(ts, "eta", 0, hi)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    queue.put((wall, cpu, len(at.critical_values), len(at.pieces),
+               sum(not p.decided for p in at.pieces), at.certified,
+               {k: round(v, 2) for k, v in at.timings.items()}))
+
+
+def _timed(label: str, limit: float, path: Optional[str] = None):
+    """The atlas of one example in a child process killed after ``limit``
+    seconds (``path``: import symlqr from there, e.g. an older checkout)."""
+    if path is not None:
+        code = ("import sys, time, queue; sys.path.insert(0, %r); sys.path.insert(0, %r)\n"
+                "import json, bench_atlas as b\nq = queue.Queue(); b._run_atlas(%r, q); print(json.dumps(q.get()))"
+                % (os.path.dirname(os.path.abspath(__file__)), path, label))
+        t = time.perf_counter()
+        try:
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 timeout=limit, env=dict(os.environ, PYTHONPATH=path))
+        except subprocess.TimeoutExpired:
+            return None, time.perf_counter() - t
+        return json.loads(out.stdout.strip().splitlines()[-1]), None
+    queue = mpc.Queue()
+    proc = mpc.Process(target=_run_atlas, args=(label, queue))
+    t = time.perf_counter()
+    proc.start()
+    proc.join(limit)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join()
+        return None, time.perf_counter() - t
+    return queue.get(), None
+
+
+def _checkout(ref: str) -> str:
+    """``symlqr`` of the git revision ``ref`` unpacked into a temporary folder."""
+    root = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True,
+                          text=True, check=True, cwd=os.path.dirname(__file__)).stdout.strip()
+    dest = tempfile.mkdtemp(prefix="symlqr-before-")
+    tar = subprocess.run(["git", "archive", ref, "symlqr"], capture_output=True, check=True,
+                         cwd=root).stdout
+    subprocess.run(["tar", "-x", "-C", dest], input=tar, check=True)
+    return dest
+
+
+def bench_issue12(limit: float, before: Optional[str], with_fig3c: bool) -> None:
+    """One row per example of issue 12 (and fig3c): the atlas against one
+    certification of Figure 2 (the baseline measured in this run), and
+    against the implementation at git revision ``before`` when given."""
+    t = time.perf_counter()
+    certify(figure("fig2"), digits=15)
+    base = time.perf_counter() - t
+    old = _checkout(before) if before else None
+    print(f"\nissue 12 atlases (child processes killed after {limit:.0f} s); "
+          f"baseline: certify fig2 {base:.2f} s")
+    for label in list(ISSUE12) + ([FIG3C] if with_fig3c else []):
+        got, over = _timed(label, limit)
+        if got is None:
+            print(f"  {label}: > {over:.0f} s (killed)")
+            continue
+        wall, cpu, ncv, npc, und, cert, stages = got
+        print(f"  {label}: {wall:.1f} s wall, {cpu:.1f} s CPU, {ncv} critical values, "
+              f"{npc} pieces ({und} without labels), certified: {cert}; "
+              f"atlas / certify fig2 (wall): {wall / base:.0f}")
+        print("    stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        if old is not None:
+            prev, over = _timed(label, limit, old)
+            if prev is None:        # killed: its wall time is a lower bound
+                print(f"    before ({before}): > {over:.0f} s wall (killed); "
+                      f"ratio before / now (wall): >= {over / wall:.1f}")
+            else:
+                print(f"    before ({before}): {prev[0]:.1f} s wall, {prev[1]:.1f} s CPU, "
+                      f"{prev[4]} pieces without labels; ratio before / now: "
+                      f"{prev[1] / cpu:.1f} (CPU), {prev[0] / wall:.1f} (wall)")
 
 
 def main():
@@ -121,12 +206,18 @@ def main():
     ap.add_argument("--limit", type=float, default=120.0,
                     help="seconds allowed to the old fmpq_mpoly discriminant")
     ap.add_argument("--quick", action="store_true", help="skip the issue-12 atlases")
+    ap.add_argument("--atlas-limit", type=float, default=600.0,
+                    help="seconds allowed to each issue-12 atlas")
+    ap.add_argument("--fig3c", action="store_true",
+                    help="also the five-task fig3c atlas (over 10 minutes)")
+    ap.add_argument("--before", metavar="REV",
+                    help="also time the implementation at this git revision (e.g. ab5e9c7)")
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}")
     bench_eliminant(args.limit)
     bench_figures(args.grid)
     if not args.quick:
-        bench_issue12()
+        bench_issue12(args.atlas_limit, args.before, args.fig3c)
 
 
 if __name__ == "__main__":

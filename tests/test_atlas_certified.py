@@ -97,7 +97,7 @@ def test_lower_bound_positive_fails_when_the_difference_dips():
 @pytest.fixture
 def unproven(monkeypatch):
     """Every no-switch proof fails: pieces with two minima cannot be labelled."""
-    monkeypatch.setattr(switches.SwitchSearch, "separated", lambda *a, **k: False)
+    monkeypatch.setattr(switches.SwitchSearch, "separated", lambda *a, **k: (False, None))
 
 
 def test_undecided_pieces_carry_no_global_or_spurious_label(unproven):

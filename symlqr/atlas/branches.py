@@ -28,7 +28,7 @@ from mpmath import iv
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import simplest_between
 
-__all__ = ["trap_boxes", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
+__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
 
 
@@ -66,9 +66,8 @@ def _dyadic(x) -> Fraction:
 
 
 def _centre(p0: Fraction, p1: Fraction) -> Fraction:
-    """A short rational between ``p0`` and ``p1``."""
-    a, b = min(p0, p1), max(p0, p1)
-    return simplest_between(a, b) if a < b else a
+    """The midpoint of ``p0`` and ``p1`` (any point between them would do)."""
+    return (p0 + p1) / 2
 
 
 def rows_in_p(f) -> list:
@@ -82,57 +81,131 @@ def rows_in_p(f) -> list:
     return [flint.fmpq_poly(r) for r in rows]
 
 
-def _shifted(brows: list, w0: Fraction, p0: Fraction) -> tuple:
-    """``f(w0 + t, p0 + s) = sum_i R_i(t) s^i`` exactly (FLINT compositions), as
-    arb polynomials ``R_i``, ``R_i'`` and ``(i + 1) R_{i + 1}``: a Taylor shift
-    keeps interval evaluation on small boxes tight (no cancellation between
-    large coefficients)."""
-    shift = flint.fmpq_poly([to_fmpq(w0), 1])
-    b = [r(shift) for r in brows]                       # b_j(w0 + t)
-    c = to_fmpq(p0)
-    n = len(b)
-    R = []
-    for i in range(n):
-        acc = flint.fmpq_poly([0])
-        for j in range(i, n):
-            acc += b[j] * (comb(j, i) * c ** (j - i))
-        R.append(acc)
-    return ([flint.arb_poly(r) for r in R], [flint.arb_poly(r.derivative()) for r in R],
-            [flint.arb_poly(R[i] * i) for i in range(1, n)])
+class Shifter:
+    """Taylor shifts of ``g(W, p) = sum_j b_j(W) p^j`` (rows ``b_j``,
+    ``fmpq_poly`` in ``W``) as ball matrices: the coefficients of
+    ``g(w0 + t, c + s) = sum_{k,i} S[k, i] t^k s^i`` are
+
+        S = D^-1 Pas D G Q,   D = diag(w0^k),  Pas[i, k] = C(k, i),  Q[j, i] = C(j, i) c^(j-i)
+
+    with ``G[k, j]`` the coefficient of ``W^k p^j``: three FLINT matrix
+    products in 128-bit ball arithmetic (every coefficient of ``S`` is
+    enclosed), instead of exact rational compositions. Evaluating the shifted
+    polynomial on small centred boxes is tight (no cancellation between large
+    coefficients).
+
+    >>> from symlqr.atlas.bivariate import P, W
+    >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
+    >>> sh.value(flint.arb(0), flint.arb(0)), sh.d_t(flint.arb(0), flint.arb(0))
+    (0, 2.00000000000000)
+    """
+
+    def __init__(self, *polys: list):
+        self.n = max(r.degree() for rows in polys for r in rows) + 1
+        self.blocks, start = [], 0                    # the columns of each polynomial
+        for rows in polys:
+            self.blocks.append((start, len(rows)))
+            start += len(rows)
+        n, self.m = self.n, start
+        with flint.ctx.workprec(_SHIFT_BITS):
+            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
+            self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
+            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
+
+    def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
+        n, m = self.n, self.m
+        with flint.ctx.workprec(_SHIFT_BITS):
+            x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
+            size = max(b for _a, b in self.blocks)
+            cpow = [flint.arb(1)]
+            for _ in range(size):
+                cpow.append(cpow[-1] * cq)
+            Q = flint.arb_mat(m, m)                   # block diagonal: p -> c + s per polynomial
+            for start, k in self.blocks:
+                for j in range(k):
+                    for i in range(j + 1):
+                        Q[start + j, start + i] = comb(j, i) * cpow[j - i]
+            GQ = self.G * Q
+            if w0 == 0:
+                return Shifted(GQ, w0, c, self.blocks)
+            D, Dinv = flint.arb_mat(n, n), flint.arb_mat(n, n)
+            xk, xi, inv = flint.arb(1), flint.arb(1), 1 / x
+            for k in range(n):
+                D[k, k], Dinv[k, k] = xk, xi
+                xk, xi = xk * x, xi * inv
+            return Shifted(Dinv * (self.pas * (D * GQ)), w0, c, self.blocks)
 
 
-def _eval(polys: list, t, s):
-    """``sum_i polys[i](t) s^i``."""
-    return _horner([q(t) for q in polys], s)
+_SHIFT_BITS = 128
 
 
-def _trap_step(brows, B, p0, p1):
+class Shifted:
+    """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
+    evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
+    picks one of the polynomials shifted together."""
+
+    __slots__ = ("S", "w0", "c", "blocks")
+
+    def __init__(self, S, w0: Fraction, c: Fraction, blocks: list):
+        self.S, self.w0, self.c, self.blocks = S, w0, c, blocks
+
+    def _row(self, t, deriv: bool):
+        n = self.S.nrows()
+        pw = [flint.arb(1)]
+        for _ in range(n - 1):
+            pw.append(pw[-1] * t)
+        v = [flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv else pw
+        return flint.arb_mat([v]) * self.S
+
+    def _dot(self, row, s, deriv: bool, part: int):
+        start, m = self.blocks[part]
+        if deriv:
+            return _horner([row[0, start + i] * i for i in range(1, m)], s)
+        return _horner([row[0, start + i] for i in range(m)], s)
+
+    def value(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, False, part)
+
+    def d_t(self, t, s, part: int = 0):
+        return self._dot(self._row(t, True), s, False, part)
+
+    def d_s(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, True, part)
+
+    def mean_values(self, t, s) -> list:
+        """Each polynomial on ``t x s`` by the mean-value form about the centre."""
+        r0, r1 = self._row(t, False), self._row(t, True)
+        return [self.S[0, self.blocks[k][0]] + self._dot(r1, s, False, k) * t
+                + self._dot(r0, s, True, k) * s for k in range(len(self.blocks))]
+
+
+def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
     """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
     if not B.is_finite():
         return None
     c, w0 = _centre(p0, p1), _dyadic(B)
-    g, g_t, g_s = _shifted(brows, w0, c)
+    g = shifter.shift(w0, c)
     S = arb_between(p0 - c, p1 - c)
     span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
     T0 = B - flint.arb(to_fmpq(w0))
     T = T0
     for _attempt in range(5):
-        fW = _eval(g_t, T, S)
+        fW = g.d_t(T, S)
         if fW.contains(0):
-            return _fenced(g, T0, S, w0)
-        reach = T0 + (-_eval(g_s, T, S) / fW) * span       # W(p) for p in the step, if in T
+            return _fenced(g, T0, S) if fence else None
+        reach = T0 + (-g.d_s(T, S) / fW) * span       # W(p) for p in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
-        return _fenced(g, T0, S, w0)
+        return _fenced(g, T0, S) if fence else None
     T = reach
     move = (reach - T0).abs_upper()
     # interval Newton at p1 tightens the ball (the branch is its only root)
     T1, s1 = T0 + flint.arb(0, move), flint.arb(to_fmpq(p1 - c))
     for _newton in range(6):
         m = T1.mid()
-        N = m - _eval(g, m, s1) / _eval(g_t, T1, s1)
+        N = m - g.value(m, s1) / g.d_t(T1, s1)
         if not T1.overlaps(N):
             break
         T1 = T1.intersection(N)
@@ -140,7 +213,7 @@ def _trap_step(brows, B, p0, p1):
     return T + w, T1 + w
 
 
-def _fenced(g, T0, S, w0):
+def _fenced(g, T0, S):
     """Fallback of :func:`_trap_step` where ``f_W`` may vanish (near a fold):
     a box ``T0 + [-r, r]`` whose two ends are no root of ``g`` for any ``s`` in
     ``S`` (``g`` excludes 0 there) holds the branch over the whole step, since
@@ -151,8 +224,8 @@ def _fenced(g, T0, S, w0):
         r = base * flint.arb(2) ** k
         T = T0 + flint.arb(0, r)
         ends = (T0.lower() - r, T0.upper() + r)
-        if all(not _eval(g, flint.arb(e), S).contains(0) for e in ends):
-            w = flint.arb(to_fmpq(w0))
+        if all(not g.value(flint.arb(e), S).contains(0) for e in ends):
+            w = flint.arb(to_fmpq(g.w0))
             return T + w, T + w
         if r > 1:
             break
@@ -164,11 +237,11 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
     (in QQ[W, p]) through ``W(nodes[0])`` in ``B`` for ``p`` between
     ``nodes[i]`` and ``nodes[i + 1]`` (nodes monotone, in the direction of
     travel); None where the a-priori bound fails."""
-    brows = rows_in_p(f)
+    shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out = []
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            step = _trap_step(brows, B, p0, p1)
+            step = _trap_step(shifter, B, p0, p1)
             if step is None:
                 return None
             out.append(step[0])
@@ -176,14 +249,44 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
     return out
 
 
+def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
+    """Like :func:`trap_boxes`, with each step halved (up to ``depth`` times)
+    where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
+    refuses the box (returns None); the fence of :func:`_fenced` is used on
+    the finest steps only (its boxes are wide). Returns ``[(q0, q1, Y,
+    accept(Y, q0, q1))]`` in the direction of travel, or None."""
+    shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
+    out: list = []
+    with flint.ctx.workprec(128):
+        for p0, p1 in zip(nodes, nodes[1:]):
+            B = _trap_split(shifter, B, p0, p1, depth, out, accept)
+            if B is None:
+                return None
+    return out
+
+
+def _trap_split(shifter, B, p0, p1, depth, out, accept):
+    step = _trap_step(shifter, B, p0, p1, fence=depth <= 0)
+    if step is not None:
+        got = accept(step[0], p0, p1)
+        if got is not None:
+            out.append((p0, p1, step[0], got))
+            return step[1]
+    if depth <= 0:
+        return None
+    m = (p0 + p1) / 2
+    B = _trap_split(shifter, B, p0, m, depth - 1, out, accept)
+    return None if B is None else _trap_split(shifter, B, m, p1, depth - 1, out, accept)
+
+
 class ValueSlope:
     """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
-    boxes by Taylor-shifted evaluation of numerator and denominator (tight on
-    small boxes, unlike the closed forms over intervals)."""
+    boxes by Taylor-shifted evaluation of numerator and denominator (shifted
+    together; tight on small boxes, unlike the closed forms over intervals)."""
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.top, self.bottom = rows_in_p(top), rows_in_p(den * den)
+        self.both = Shifter(rows_in_p(top), rows_in_p(den * den))
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -192,18 +295,10 @@ class ValueSlope:
             c, w0 = _centre(p0, p1), _dyadic(Y)
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
-            num = _mean_value(self.top, w0, c, T, S)
-            den = _mean_value(self.bottom, w0, c, T, S)
+            num, den = self.both.shift(w0, c).mean_values(T, S)
             if den.contains(0):
                 return None
             return num / den
-
-
-def _mean_value(brows, w0, c, T, S):
-    """``g(t, s)`` on ``T x S`` by the mean-value form about ``(0, 0)``."""
-    g, g_t, g_s = _shifted(brows, w0, c)
-    zero = flint.arb(0)
-    return _eval(g, zero, zero) + _eval(g_t, T, S) * T + _eval(g_s, T, S) * S
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
@@ -251,6 +346,37 @@ def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
         if not iv.mpf(bound).a > 0:
             return False
     return True
+
+
+def sign_change_node(nodes: list, slopes: list, top_lo, top_hi) -> Optional[int]:
+    """Index of a node where ``d < 0`` is proven, given ``d' in slopes[i]`` and
+    ``d(nodes[0]) <= top_lo``, ``d(nodes[-1]) <= top_hi`` (None: unknown);
+    upper bounds are carried forward and backward as in
+    :func:`lower_bound_positive`. None when no node is proven negative.
+
+    >>> from mpmath import iv
+    >>> sign_change_node([0, 1, 2], [iv.mpf([-3, -2])] * 2, iv.mpf(1), None)
+    1
+    """
+    K = len(slopes)
+    deltas = [iv.mpf(Fraction(b - a).numerator) / Fraction(b - a).denominator
+              for a, b in zip(nodes, nodes[1:])]
+    up = [None] * (K + 1)
+    up[0] = top_lo
+    for i in range(K):
+        if up[i] is not None:
+            up[i + 1] = up[i] + deltas[i] * slopes[i].b
+    if top_hi is not None:
+        cur = top_hi
+        for i in range(K, -1, -1):
+            if i < K:
+                cur = cur - deltas[i] * slopes[i].a
+            if up[i] is None or iv.mpf(cur).b < iv.mpf(up[i]).b:
+                up[i] = cur
+    for i in range(1, K):
+        if up[i] is not None and iv.mpf(up[i]).b < 0:
+            return i
+    return None
 
 
 def _best(f, b):

@@ -49,11 +49,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional
 
-from ..exact.realroots import real_roots, simplest_between, sort_disjoint, squarefree_factors
+from ..exact.realroots import simplest_between, sort_disjoint, squarefree_factors
 from ..scalar.landscape import Landscape, Timeout, certify
 from ..tasks import TaskSet
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
+from .isolate import roots_between
 from .switches import Piece, on_bound_global, split_piece
 from .theorem2 import theorem2_analysis
 
@@ -158,7 +159,7 @@ def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable) -> list
     out = []
     for f, reasons in factors:
         check()
-        for r, _m in real_roots(f, lo, hi):
+        for r in roots_between(f, lo, hi):
             if r.is_rational and r.lo == lo:
                 continue
             out.append((r, reasons))
@@ -261,6 +262,17 @@ def _describe(fam: Family, cvs: list, pieces: list) -> None:
             cv.detail += "; " + _change_text(pieces[k], pieces[k + 1], cv.kind)
 
 
+def _critical_values(fam: Family, lo: Fraction, hi: Fraction, clock: _Clock) -> tuple:
+    """Steps 1 and 2: the candidates and the critical values decided among them."""
+    clock.check("computing discriminants and resultants and isolating their roots")
+    cands = candidates(fam, lo, hi, clock.check)
+    clock.lap("candidates")
+    clock.check("deciding candidate events")
+    cvs = decide_events(fam, cands, clock.check)
+    clock.lap("events")
+    return cands, cvs
+
+
 def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
           deadline: Optional[float] = None, progress: Optional[list] = None,
           switch_bits: int = 40) -> Atlas:
@@ -296,13 +308,7 @@ def atlas(taskset: TaskSet, param: str, lo, hi, digits: int = 15,
     fam = Family(taskset, param)
     check_range(fam, lo, hi)
     clock.lap("family")
-
-    check("computing discriminants and resultants and isolating their roots")
-    cands = candidates(fam, lo, hi, check)
-    clock.lap("candidates")
-    check("deciding candidate events")
-    cvs = decide_events(fam, cands, check)
-    clock.lap("events")
+    cands, cvs = _critical_values(fam, lo, hi, clock)
 
     def run(p):
         check(f"certifying at {fam.param} = {p}")

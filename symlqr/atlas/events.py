@@ -28,6 +28,7 @@ from ..exact.realroots import RealAlgebraic
 from .bivariate import coeffs_in_w, deg_w, divides, from_rows, in_p
 from .eliminate import as_fmpq_poly, eliminant
 from .family import Family
+from .isolate import refine
 
 __all__ = ["CriticalValue", "candidate_polys", "decide_event", "KIND_TEXT", "main_kind"]
 
@@ -56,10 +57,14 @@ def _bi_ball(rows: list, w, x):
     return _horner([_poly_ball(a, x) for a in rows], w)
 
 
-def _subresultant1(F: list, G: list):
-    """``(s1, s0)`` with ``S_1(W) = s1 W + s0`` the first subresultant of two
-    polynomials given by ball coefficients, highest degree first; when
-    ``Res = 0`` and ``s1 != 0`` their gcd has degree 1 and its root is ``-s0/s1``."""
+def _common_root(F: list, G: list):
+    """The common root ``-s0/s1`` of two polynomials given by ball coefficients,
+    highest degree first, where ``S_1(W) = s1 W + s0`` is their first
+    subresultant: ``s1 = det M1`` and ``s0 = det M0`` for two matrices that
+    differ in their last column only, so by Cramer's rule ``s0 / s1`` is the
+    last entry of the solution of ``M1 x = (last column of M0)`` -- one ball LU
+    instead of two determinants. None unless ``M1`` is proven invertible
+    (``s1 != 0``: then, when ``Res = 0``, the gcd has degree exactly 1)."""
     m, n = len(F) - 1, len(G) - 1
     size = m + n - 2
     cols = m + n - 1
@@ -70,8 +75,12 @@ def _subresultant1(F: list, G: list):
         rows.append([flint.arb(0)] * k + list(G) + [flint.arb(0)] * (cols - k - n - 1))
     first = [r[:size - 1] for r in rows]
     M1 = flint.arb_mat([a + [r[cols - 2]] for a, r in zip(first, rows)])
-    M0 = flint.arb_mat([a + [r[cols - 1]] for a, r in zip(first, rows)])
-    return M1.det(), M0.det()
+    b = flint.arb_mat([[r[cols - 1]] for r in rows])
+    try:
+        x = M1.solve(b)
+    except ZeroDivisionError:
+        return None
+    return -x[size - 1, 0]
 
 
 def _exact_degree(rows: list, c: RealAlgebraic) -> list:
@@ -180,14 +189,13 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
     zero_rows = [coeffs_in_w(fam.walls[k]) for k in zero_walls]
     bits = 128
     while bits <= max_bits:
-        c.refine_bits(bits + 32)
+        refine(c, bits + 32)
         with flint.ctx.workprec(bits):
             x = _ball(c)
             F = [_poly_ball(r, x) for r in reversed(fr)]
             G = [_poly_ball(r, x) for r in reversed(gr)]
-            s1, s0 = _subresultant1(F, G)
-            if not s1.contains(0):
-                w = -s0 / s1
+            w = _common_root(F, G)
+            if w is not None and w.is_finite():
                 if kind == "touch" and any(
                         not _bi_ball(coeffs_in_w(L), w, x).contains(0)
                         for L in fam.bound_polys[1:]):

@@ -39,7 +39,8 @@ from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
-from .branches import ValueSlope, arb_between, arb_to_iv, lower_bound_positive, trap_boxes
+from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_positive,
+                       rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
 
@@ -125,8 +126,10 @@ class SwitchSearch:
     bits: int = 40
     budget: int = 40
     depth: int = 6
+    degenerate: Optional[Fraction] = None   # where the family degenerates (eta = 0)
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
+    _shifters: dict = field(default_factory=dict)
 
     def landscape(self, p: Fraction) -> Landscape:
         self.check()
@@ -140,12 +143,21 @@ class SwitchSearch:
         return self._slope
 
     # -- the slopes of the values along a partition ------------------------------
-    def slopes(self, nodes: list, known: list) -> Optional[dict]:
-        """``{k: [h_p on the trap box of branch k over each sub-interval]}``."""
-        out = {}
+    def shifter(self, a: int) -> Shifter:
+        if a not in self._shifters:
+            self._shifters[a] = Shifter(rows_in_p(self.fam.n_factors[a][0]))
+        return self._shifters[a]
+
+    def slopes(self, nodes: list, known: list, depth: int) -> Optional[tuple]:
+        """``(fine nodes, {k: [h_p on the trap box of branch k over each fine
+        sub-interval]})``: each branch is trapped along ``nodes`` with steps
+        halved up to ``depth`` times where needed
+        (:func:`~symlqr.atlas.branches.trap_refined`); the fine nodes are the
+        union of all branches' steps (a box over a step holds the branch on
+        every part of it)."""
         L, x = known[0]
-        forward = x == nodes[0]
-        travel = nodes if forward else nodes[::-1]
+        travel = nodes if x == nodes[0] else nodes[::-1]
+        steps = {}
         with iv_workprec(96):
             for k in self.minima:
                 self.check()
@@ -153,29 +165,37 @@ class SwitchSearch:
                 if a is None:
                     return None
                 w = L.points[k].W
-                boxes = trap_boxes(self.fam.n_factors[a][0], arb_between(w.lo, w.hi), travel)
+                boxes = trap_refined(self.shifter(a), arb_between(w.lo, w.hi), travel,
+                                     self.value_slope().on_box, depth)
                 if boxes is None:
                     return None
-                if not forward:
-                    boxes = boxes[::-1]
-                sl = []
-                for Y, p0, p1 in zip(boxes, nodes, nodes[1:]):
-                    D = self.value_slope().on_box(Y, p0, p1)
-                    if D is None:
-                        return None
-                    sl.append(arb_to_iv(D))
-                out[k] = sl
-        return out
+                steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
+                                   for q0, q1, _Y, D in boxes), key=lambda e: e[0])
+        fine = sorted({e[0] for st in steps.values() for e in st} | {nodes[-1]})
+        out = {}
+        for k, st in steps.items():
+            seq, i = [], 0
+            for q in fine[:-1]:
+                while st[i][1] <= q:
+                    i += 1
+                seq.append(st[i][2])
+            out[k] = seq
+        return fine, out
 
-    def separated(self, u, v, Lu, Lv, g: int) -> bool:
-        """Proof that ``V_j > V_g`` on ``[u, v]`` for every other minimum ``j``
-        (slopes enclosed along partitions of 8, 32, then 128 sub-intervals)."""
+    def separated(self, u, v, Lu, Lv, g: int) -> tuple:
+        """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
+        every other minimum ``j`` (slopes enclosed along partitions of 8, 32,
+        then 128 sub-intervals, steps halved where a branch needs it, down to
+        1/128 of ``[u, v]``), or ``(False, x)`` with ``x`` a rational node where
+        ``V_j < V_g`` is proven (a switch lies between it and a known end; no
+        finer partition can help) or None."""
         known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
-        for parts in (8, 32, 128):
+        for parts, depth in ((8, 4), (32, 2), (128, 0)):
             nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
-            sl = self.slopes(nodes, known)
-            if sl is None:
-                continue
+            got = self.slopes(nodes, known, depth)
+            if got is None:
+                return False, None         # no branch trap down to 1/128: finer parts fail too
+            fine, sl = got
             with iv_workprec(96):
                 ok = True
                 for j in self.minima:
@@ -184,12 +204,18 @@ class SwitchSearch:
                     ends = [None if L is None else
                             iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
                     D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
-                    if not lower_bound_positive(nodes, D, ends[0], ends[1]):
-                        ok = False
-                        break
+                    if lower_bound_positive(fine, D, ends[0], ends[1]):
+                        continue
+                    ok = False
+                    tops = [None if L is None else
+                            iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
+                    i = sign_change_node(fine, D, tops[0], tops[1])
+                    if i is not None:
+                        return False, fine[i]
+                    break
             if ok:
-                return True
-        return False
+                return True, None
+        return False, None
 
     # -- the recursion ------------------------------------------------------------
     def resolve(self, u, v, Lu, Lv, depth=None) -> list:
@@ -208,11 +234,18 @@ class SwitchSearch:
         if Lu is not None and Lv is not None and gu != gv:
             return self.narrow(u, v, Lu, Lv, depth)
         g = (gu or gv)[0]
-        if self.separated(u, v, Lu, Lv, g):
+        if Lu is None and u == self.degenerate:
+            ok, hint = False, None          # branches reach the walls there: no trap can
+        else:
+            ok, hint = self.separated(u, v, Lu, Lv, g)
+        if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
             return [("undecided", u, v, *end)]
-        m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+        if hint is not None and u < hint < v:
+            m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
+        else:
+            m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
@@ -278,7 +311,7 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
                           "whole piece, and no other stationary point reaches it inside (exact)")
         return [], [pc]
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
-                          bits)
+                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None)
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:

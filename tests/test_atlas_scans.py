@@ -1,0 +1,116 @@
+"""The atlas of an issue-12 two-task family against dense float scans, and the
+ball-matrix Taylor shifts of the branch continuation against exact ones.
+
+Independent of the engine: at two sample values of eta inside every piece, a
+dense float grid of h (numpy, no exact arithmetic) sees as many stationary
+points (sign changes of the grid differences of h) as the piece's certified
+count; and the shifted coefficients of a factor of N enclose the exact
+rational Taylor shift computed by FLINT compositions.
+"""
+from fractions import Fraction
+from math import comb
+
+import flint
+import numpy as np
+import pytest
+from mpmath import iv
+
+from symlqr.atlas import atlas
+from symlqr.atlas.branches import Shifter, rows_in_p, sign_change_node
+from symlqr.atlas.family import Family
+from symlqr.scalar.numeric import maml_objective_float
+from symlqr.tasks import Task, TaskSet
+
+# issue 12: --task 0.5,1,1,1,1 --task 1.2,0.8,2,1,1
+ISSUE12_TASKS = [Task(Fraction(1, 2), 1, 1, 1, 1), Task(Fraction(6, 5), Fraction(4, 5), 2, 1, 1)]
+
+
+def _float_stationary_count(ts: TaskSet, n: int = 1_000_001) -> int:
+    """Sign changes of the differences of h on a dense grid of each domain
+    component (h is +inf outside the domain)."""
+    W = np.linspace(-1.0, 3.0, n)
+    h = maml_objective_float(W, ts)
+    fin = np.isfinite(h)
+    d = np.diff(h)
+    ok = fin[:-1] & fin[1:]
+    s = np.sign(d)
+    both = ok[:-1] & ok[1:]
+    return int(np.sum(both & (s[:-1] * s[1:] < 0)))
+
+
+@pytest.fixture(scope="module")
+def issue12_atlas():
+    return atlas(TaskSet(ISSUE12_TASKS, 1, None), "eta", Fraction(9, 100), Fraction(3, 10))
+
+
+def test_issue12_pieces_count_as_many_stationary_points_as_a_dense_float_scan(issue12_atlas):
+    at = issue12_atlas
+    assert at.certified
+    kinds = [cv.kind for cv in at.critical_values]
+    assert kinds[0] == "fold" and abs(float(at.critical_values[0].lo) - 0.0946778658829916) < 1e-12
+    ends = [at.lo] + [cv.value.lo if cv.value is not None else cv.lo for cv in at.critical_values]
+    ends += [at.hi]
+    seen = []
+    for pc, a, b in zip(at.pieces, ends, ends[1:]):
+        for t in (Fraction(1, 3), Fraction(2, 3)):
+            eta = a + (b - a) * t
+            if any(cv.lo <= eta <= cv.hi for cv in at.critical_values):
+                continue
+            got = _float_stationary_count(TaskSet(ISSUE12_TASKS, eta, None))
+            assert got == pc.counts["stationary"], (float(eta), got, pc.counts)
+            seen.append(got)
+    assert 3 in seen and 1 in seen             # the fold 3 -> 1 is crossed
+
+
+def test_ball_matrix_taylor_shift_encloses_the_exact_shift():
+    fam = Family(TaskSet(ISSUE12_TASKS, 1, None), "eta")
+    f = fam.n_factors[0][0]
+    rows = rows_in_p(f)
+    w0, c = Fraction(1234567, 2 ** 21), Fraction(3, 97)
+    sh = Shifter(rows).shift(w0, c)
+    x = flint.fmpq_poly([flint.fmpq(w0.numerator, w0.denominator), 1])
+    cq = flint.fmpq(c.numerator, c.denominator)
+    shifted = [r(x) for r in rows]                     # b_j(w0 + t), exact
+    for i in range(len(rows)):
+        R = flint.fmpq_poly([0])
+        for j in range(i, len(rows)):
+            R += shifted[j] * (comb(j, i) * cq ** (j - i))
+        cf = R.coeffs()
+        with flint.ctx.workprec(1000):            # the exact value as a ball of radius ~2^-1000
+            for k in range(sh.S.nrows()):
+                ball = sh.S[k, i]
+                assert ball.rad() < abs(ball.mid()) * flint.arb(2) ** -90 or ball.rad() < 1e-25
+                assert ball.contains(flint.arb(cf[k] if k < len(cf) else 0)), (k, i)
+
+
+def test_sign_change_node_finds_a_proven_negative_gap_and_only_then():
+    nodes = [Fraction(k, 4) for k in range(5)]
+    falling = [iv.mpf([-3, -2])] * 4
+    assert sign_change_node(nodes, falling, iv.mpf(1), None) == 3      # d <= 1 - 2 p < 0 from p = 3/4
+    assert sign_change_node(nodes, [iv.mpf([-1, 1])] * 4, iv.mpf(1), iv.mpf(1)) is None
+
+
+def test_arb_isolation_finds_the_roots_of_the_exact_isolation():
+    """Every candidate polynomial of Figure 2's eta family: the roots in
+    [1/100, 3/10] from Arb's isolation equal those of the exact (sympy)
+    isolation, and refining one by interval Newton keeps it inside its old
+    bracket."""
+    from symlqr.atlas.events import candidate_polys
+    from symlqr.atlas.isolate import refine, roots_between
+    from symlqr.exact.realroots import real_roots, squarefree_factors
+    from symlqr.tasks import figure
+    lo, hi = Fraction(1, 100), Fraction(3, 10)
+    seen = 0
+    for poly, _reason in candidate_polys(Family(figure("fig2"), "eta")):
+        if poly.is_zero() or poly.degree() < 1:
+            continue
+        for f, _m in squarefree_factors(poly):
+            fast = roots_between(f, lo, hi)
+            exact = [r for r, _m in real_roots(f, lo, hi)]
+            assert [r.decimal(20) for r in fast] == [r.decimal(20) for r in exact]
+            for r in fast:
+                old = (r.lo, r.hi)
+                refine(r, 400)
+                assert old[0] <= r.lo <= r.hi <= old[1] and r.hi - r.lo < Fraction(1, 2 ** 398)
+                seen += 1
+    assert seen >= 2
