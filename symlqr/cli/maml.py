@@ -143,7 +143,7 @@ def _main(argv) -> int:
     if args.trajectories:
         write_atomic(args.trajectories, _trajectories(res, args.trajectories))
     if plot is not None:
-        from ..matrix.figures import gap_figure
+        from ..render.matrix_plot import gap_figure
         write_atomic(args.plot, plot.render(gap_figure(res), plot.plot_format(args.plot)))
     deliver(args, doc, table(doc))
     undecided = any(not p["certified"] for p in doc["points"])

@@ -5,8 +5,8 @@ Layers, bottom up: :mod:`.tasks` (exact task parameters and files),
 gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
 objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
 Krawczyk), :mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
-and :mod:`.search` (many runs, limit points, certificates); :mod:`.figures`
-draws (matplotlib, imported lazily).
+and :mod:`.search` (many runs, limit points, certificates). Pictures live in
+:mod:`symlqr.render.matrix_plot`.
 """
 from .certificate import PointCertificate, certify_point, verify_point
 from .search import SearchResult, search
