@@ -263,8 +263,7 @@ def _one_task_tests(cert, pX, eta):
         # g = grad f(W_K) = 0 (FO-MAML) or grad g(W) = 0, W_1 = W (Reptile, K = 1)
         cert.global_by_chain_rule = True
         return
-    if cert.method == "reptile":
-        cert.global_by_chain_rule = False
+    if cert.method == "reptile":          # K > 1: W = W_K does not force W = W*
         return
     chain, small = _nonsingular_adaptation(pX, 0, eta)
     cert.global_by_chain_rule = chain

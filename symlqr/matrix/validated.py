@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 from typing import Optional
 
@@ -94,7 +95,9 @@ def real_part_inertia(J) -> Optional[tuple]:
     if not np.all(np.isfinite(J0)):
         return None
     try:
-        P = sla.solve_continuous_lyapunov(J0.T, np.eye(n))
+        with warnings.catch_warnings():     # an imaginary-axis pair: P is then not proven
+            warnings.simplefilter("ignore", RuntimeWarning)
+            P = sla.solve_continuous_lyapunov(J0.T, np.eye(n))
     except (np.linalg.LinAlgError, ValueError):
         return None
     P = (P + P.T) / 2
