@@ -104,6 +104,14 @@ class FloatBackend:
         """Row-major entries (the coordinates in :meth:`basis`)."""
         return m.reshape(-1).tolist()
 
+    def from_columns(self, cols):
+        """The matrix whose columns are the entry lists ``cols``."""
+        return np.array(cols, dtype=float).T
+
+    def rows(self, m):
+        """A matrix as a list of rows."""
+        return m.tolist()
+
     def basis(self, r, d):
         out = []
         for k in range(r * d):
@@ -210,6 +218,14 @@ class _FlintBackend:
     def entries(self, m):
         """Row-major entries (the coordinates in :meth:`basis`)."""
         return m.entries()
+
+    def from_columns(self, cols):
+        """The matrix whose columns are the entry lists ``cols``."""
+        return self.mattype(len(cols), len(cols[0]), [x for c in cols for x in c]).transpose()
+
+    def rows(self, m):
+        """A matrix as a list of rows."""
+        return m.tolist()
 
     def basis(self, r, d):
         out = []

@@ -131,8 +131,19 @@ def polish(W, taskset, newton: int = 12, *, method: str = "maml", steps: int = 1
 
 
 def _arb_tasks(taskset):
-    return [tuple(ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
-            for t in taskset.tasks]
+    """The tasks as ``arb_mat`` tuples at the working precision (the last task set's
+    conversions are kept, per precision)."""
+    if _ARB_TASKS.get("set") is not taskset:
+        _ARB_TASKS.clear()
+        _ARB_TASKS["set"] = taskset
+    key = ("prec", ctx.prec)
+    if key not in _ARB_TASKS:
+        _ARB_TASKS[key] = [tuple(ARB.asmat(getattr(t, k)) for k in
+                                 ("A", "B", "Q", "R", "Sigma0", "Sigma0a")) for t in taskset.tasks]
+    return _ARB_TASKS[key]
+
+
+_ARB_TASKS: dict = {}
 
 
 def _vec(m) -> arb_mat:

@@ -68,11 +68,11 @@ class LyapunovStein:
         solve = self.fl.P_many if transpose else self.fl.S_many
         Xs = [ball_matrix(x) for x in solve([to_float(Y) for Y in Ys])]
         Rs = [Y + A * X * AT - X for Y, X in zip(Ys, Xs)]
-        for _ in range(0 if ctx.prec <= 53 else (ctx.prec + 52) // 53):   # refinement above 53 bits
+        for it in range(0 if ctx.prec <= 53 else (ctx.prec + 52) // 53):  # refinement above 53 bits
             mids = [to_float(R) for R in Rs]
             live = [j for j, (R, m) in enumerate(zip(Rs, mids))   # the input's width dominates:
-                    if float(np.linalg.norm(m)) > 0.5 * float(_frobenius(R))]   # refining cannot help
-            if not live:
+                    if it == 0 or float(np.linalg.norm(m)) > 0.5 * float(_frobenius(R))]
+            if not live:                                        # refining cannot help
                 break
             dXs = solve([mids[j] for j in live])
             for j, dX in zip(live, dXs):
@@ -103,6 +103,8 @@ class LyapunovStein:
 
 
 def _frobenius(A) -> arb:
-    """An upper bound of the Frobenius norm (an exact ball), from ``tr(A'A)``."""
-    s = (A.transpose() * A).trace()
+    """An upper bound of the Frobenius norm (an exact ball), from ``v v'`` with
+    ``v`` the entries of ``A`` as one row."""
+    v = arb_mat(1, A.nrows() * A.ncols(), A.entries())
+    s = (v * v.transpose())[0, 0]
     return arb(abs(s).upper()).sqrt().upper()
