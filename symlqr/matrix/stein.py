@@ -68,13 +68,13 @@ class LyapunovStein:
         solve = self.fl.P_many if transpose else self.fl.S_many
         Xs = [ball_matrix(x) for x in solve([to_float(Y) for Y in Ys])]
         Rs = [Y + A * X * AT - X for Y, X in zip(Ys, Xs)]
+        live = list(range(len(Ys)))
         for it in range(0 if ctx.prec <= 53 else (ctx.prec + 52) // 53):  # refinement above 53 bits
-            mids = [to_float(R) for R in Rs]
-            live = [j for j, (R, m) in enumerate(zip(Rs, mids))   # the input's width dominates:
-                    if it == 0 or float(np.linalg.norm(m)) > 0.5 * float(_frobenius(R))]
-            if not live:                                        # refining cannot help
+            if it:                      # where the input's width dominates refining cannot help
+                live = [j for j in live if _frobenius(Rs[j].mid()) > _frobenius(Rs[j]) / 2]
+            if not live:
                 break
-            dXs = solve([mids[j] for j in live])
+            dXs = solve([to_float(Rs[j]) for j in live])
             for j, dX in zip(live, dXs):
                 Xs[j] = (Xs[j] + ball_matrix(dX)).mid()
                 Rs[j] = Ys[j] + A * Xs[j] * AT - Xs[j]
