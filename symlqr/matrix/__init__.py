@@ -4,7 +4,8 @@ Layers, bottom up: :mod:`.tasks` (exact task parameters and files),
 :mod:`.backend` (float / exact / ball arithmetic), :mod:`.lqr` (cost,
 gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
 objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
-Krawczyk), :mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
+Krawczyk), :mod:`.boxes` (Krawczyk boxes, precision policy),
+:mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
 and :mod:`.search` (many runs, limit points, certificates). Pictures live in
 :mod:`symlqr.render.matrix_plot`.
 """
