@@ -173,3 +173,19 @@ def test_batched_ball_stein_solves_contain_the_exact_rational_solutions(method):
                 assert max(float(x.rad()) for x in Xa.entries()) < 1e-25
     finally:
         ctx.prec = old
+
+
+def test_two_step_maml_on_fig2_bounds_the_gap_of_every_non_global_minimum():
+    """Two tasks: no chain rule; the certified gap bound must lie above the exact
+    h(w) - min h of the scalar engine, and the types must agree."""
+    doc = fixed_points(figure("fig2"), "maml", 2, digits=20).to_dict()
+    mts = as_matrix(figure("fig2"))
+    hmin = Fraction(doc["min_value_interval"][0])
+    checked = 0
+    for sp in doc["stationary_points"]:
+        c = certify_point(np.array([[float(sp["W"])]]), mts, steps=2)
+        assert c.certified and c.type == sp["type"] and c.global_by_chain_rule is None
+        if sp["type"] == "min":
+            assert Fraction(c.gap_upper) >= Fraction(sp["h_interval"][0]) - hmin
+            checked += sp["global"] is False
+    assert checked >= 2

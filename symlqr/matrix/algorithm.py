@@ -199,22 +199,22 @@ def optimal_costs(taskset):
 
 
 def random_starts(taskset, n: int, rng: Optional[np.random.Generator] = None,
-                  spread: float = 0.5, max_tries: int = 200):
-    """Up to ``n`` gains in the domain of ``h`` (``W`` and every ``F_i(W)``
-    stabilizing): the tasks' optimal gains and their weighted mean as centres,
+                  spread: float = 0.5, max_tries: int = 200, steps: int = 1):
+    """Up to ``n`` gains in the domain of ``h_K`` (``W`` and every adapted ``W_k``,
+    ``k <= steps``, stabilizing): the tasks' optimal gains and their weighted mean as centres,
     plus Gaussian noise of relative size ``spread``, shrunk after each miss.
     Fewer than ``n`` are returned only if ``max_tries`` samples per start miss."""
     rng = rng or np.random.default_rng(0)
     gains = [optimal_gain(*t[:4]) for t in taskset.float_tasks()]
     mean = sum(float(w) * g for w, g in zip(taskset.weights, gains))
-    centres = [c for c in [mean] + gains if in_domain(c, taskset)] or [mean] + gains
+    centres = [c for c in [mean] + gains if in_domain(c, taskset, steps)] or [mean] + gains
     out = []
     for k in range(n):
         base = centres[k % len(centres)]
         scale = spread * max(1.0, float(np.max(np.abs(base))))
         for _ in range(max_tries):
             W = base + scale * rng.standard_normal(base.shape)
-            if in_domain(W, taskset):
+            if in_domain(W, taskset, steps):
                 out.append(W)
                 break
             scale *= 0.9

@@ -40,8 +40,9 @@ KRON_CHEAP_D = 4  # above 53 bits, "auto" uses the Kronecker form over balls onl
 class FloatStein:
     """Float Stein solves with a fixed ``M`` (one LU of ``I - M (x) M`` for small ``d``).
 
-    ``S_many`` / ``P_many`` solve several right-hand sides at once (one LU solve
-    with a ``d^2 x k`` right-hand side)."""
+    ``S_many`` / ``P_many`` solve several right-hand sides with the same factors
+    (one vector solve each: OpenBLAS's multi-right-hand-side path starts threads
+    that cost milliseconds per call on a loaded machine)."""
 
     def __init__(self, M):
         self.M = M
@@ -55,9 +56,8 @@ class FloatStein:
             M = self.M.T if trans else self.M
             return [sla.solve_discrete_lyapunov(M, Y) for Y in Ys]
         d = Ys[0].shape[0]
-        cols = np.stack([np.asarray(Y).reshape(d * d) for Y in Ys], axis=1)
-        X = sla.lu_solve(self.lu, cols, trans=trans)
-        return [X[:, j].reshape(d, d) for j in range(len(Ys))]
+        return [sla.lu_solve(self.lu, np.asarray(Y).reshape(d * d), trans=trans).reshape(d, d)
+                for Y in Ys]
 
     def S_many(self, Ys):
         return self._many(Ys, 0)

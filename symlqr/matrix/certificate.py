@@ -102,28 +102,32 @@ class PointCertificate:
                 "reasons": list(self.reasons)}
 
 
-def polish(W, taskset, newton: int = 12, *, method: str = "maml", steps: int = 1):
+def polish(W, taskset, newton: int = 20, *, method: str = "maml", steps: int = 1):
     """Float Newton steps on the update direction ``g`` of ``method`` (``grad h``
-    for ``maml``) with ``steps`` adaptation steps; returns ``(W, last_step_size)``,
-    or ``(None, inf)`` when an iterate leaves the domain, the Jacobian is singular,
-    or the steps do not shrink below ``1e-9`` (relative) within ``newton``."""
+    for ``maml``) with ``steps`` adaptation steps, each halved (up to 30 times)
+    while it leaves the domain; returns ``(W, last_step_size)``, or ``(None, inf)``
+    when no halving stays in the domain, the Jacobian is singular, or the steps do
+    not shrink below ``1e-9`` (relative) within ``newton``."""
     W = np.atleast_2d(np.asarray(W, dtype=float))
-    last = float("inf")
+    last, p = float("inf"), maml_point(W, taskset, steps)
     for _ in range(newton):
-        p = maml_point(W, taskset, steps)
         if p is None:
             return None, float("inf")
         try:
             step = np.linalg.solve(np.array(p.direction_jacobian_dense(method)),
-                                   p.direction(method).reshape(-1))
+                                   p.direction(method).reshape(-1)).reshape(W.shape)
         except np.linalg.LinAlgError:
             return None, float("inf")
-        W = W - step.reshape(W.shape)
+        for _ in range(30):
+            p = maml_point(W - step, taskset, steps)
+            if p is not None:
+                break
+            step = step / 2
+        W = W - step
         last = float(np.max(np.abs(step)))
         if last <= 1e-15 * max(1.0, float(np.max(np.abs(W)))):
             break
-    if last > 1e-9 * max(1.0, float(np.max(np.abs(W)))) or \
-            maml_point(W, taskset, steps) is None:
+    if p is None or last > 1e-9 * max(1.0, float(np.max(np.abs(W)))):
         return None, float("inf")
     return W, last
 

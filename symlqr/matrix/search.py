@@ -133,7 +133,7 @@ def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float
     limit points, certificates (see the module docstring)."""
     rng = np.random.default_rng(seed)
     W0s = start_points if start_points is not None else random_starts(
-        taskset, starts, rng, spread)
+        taskset, starts, rng, spread, steps=steps)
     res = SearchResult(settings={"method": method, "steps": steps, "iters": iters,
                                  "beta": beta if beta is not None else "auto",
                                  "batch": batch, "starts": len(W0s), "seed": seed,
