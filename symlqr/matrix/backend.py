@@ -264,19 +264,19 @@ class ArbBackend(_FlintBackend):
     zero = arb(0)
 
     def __init__(self, method: str = "auto"):
-        if method not in ("lyapunov", "kron", "auto", "kron_arb"):
-            raise ValueError("method must be 'auto', 'lyapunov', 'kron' or 'kron_arb'")
+        if method not in ("lyapunov", "kron", "auto", "mixed", "kron_arb"):
+            raise ValueError("method must be 'auto', 'mixed', 'lyapunov', 'kron' or 'kron_arb'")
         self.method = method
 
     def _use_lyapunov(self, M) -> bool:
-        if self.method != "auto":
+        if self.method not in ("auto", "mixed"):
             return self.method == "lyapunov"
         if M.nrows() > KRON_MAX_D:
             return True
         if ctx.prec <= 53:
             return False
-        if M.nrows() > KRON_CHEAP_D:     # above 53 bits widths are tiny: O(d^3) beats O(d^6)
-            return True
+        if M.nrows() > KRON_CHEAP_D and self.method == "auto":   # above 53 bits widths are
+            return True                                          # tiny: O(d^3) beats O(d^6)
         ents = M.entries()
         big = max(float(abs(x).upper()) for x in ents)
         return max(float(x.rad()) for x in ents) <= 2.0 ** (-ctx.prec // 2) * max(big, 1.0)

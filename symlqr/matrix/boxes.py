@@ -64,11 +64,14 @@ def newton_box(Wf, Yf, grad_at, jac_over):
     """Krawczyk box around the zero of ``grad_at`` near the float point ``Wf``.
 
     ``Yf`` approximates the inverse Jacobian (floats). Above 53 bits the
-    midpoint is first refined by two Newton steps in ball arithmetic (exact
-    midpoints, not floats); ``grad_at(W~).grad`` then encloses ``g(W~)``, at 53
+    midpoint is first refined by Newton steps in ball arithmetic (exact midpoints,
+    not floats; at most five, until a step is at rounding level); ``grad_at(W~).grad`` then encloses ``g(W~)``: at 53
     bits with the Kronecker Stein solver, whose bounds do not amplify the
-    rounding widths of earlier solves (above 53 bits those widths are far below
-    what the box needs and the O(d^3) solver is used). Box radii start at 4x the enclosed Newton step
+    rounding widths of earlier solves; above 53 bits with the O(d^3) solver at
+    twice the working precision (its loose bound then scales rounding widths far
+    below what the box needs; ``grad_at`` must read the precision when called).
+    The width of ``g(W~)`` sets the box, and the box the width of ``J(X)``.
+    Box radii start at 4x the enclosed Newton step
     ``|Y g(W~)|`` (which carries the rounding errors) and grow by ``FACTORS``.
     ``jac_over(X)`` returns ``(J(X), payload)`` or a reason string (e.g. the
     stabilization of ``X`` is not proven). Returns ``(X, rho, J, payload, D, p0)``
@@ -76,20 +79,27 @@ def newton_box(Wf, Yf, grad_at, jac_over):
     r, d = Wf.shape
     Wa, Yb = ball_matrix(Wf), ball_matrix(Yf)
     try:
-        for _ in range(2 if ctx.prec > 53 else 0):
+        scale = max(1.0, float(np.max(np.abs(Wf))))
+        for k in range(5 if ctx.prec > 53 else 0):     # until the step is at rounding level
             step = Yb * _vec(grad_at(Wa).grad)
+            size = max(abs(float(x)) for x in step.entries())
+            if k == 0 and size > 1e-6 * scale:
+                return "W is not a zero up to float accuracy (a Newton step of %.2g)" % size
             Wa = (Wa - arb_mat(r, d, step.entries())).mid()
-        tight = ARB.method == "auto" and ctx.prec <= 53
+            if size <= 2.0 ** (4 - ctx.prec) * scale:
+                break
+        tight = ARB.method in ("auto", "mixed") and ctx.prec <= 53
         old, ARB.method = ARB.method, ("kron" if tight else ARB.method)
+        prec = ctx.prec
+        ctx.prec = prec if tight or ARB.method != "auto" else 2 * prec
         try:                                    # the enclosure that matters
             p0 = grad_at(Wa)
             g0 = _vec(p0.grad)
         finally:
-            ARB.method = old
+            ARB.method, ctx.prec = old, prec
     except ZeroDivisionError:
         return "a Stein (Lyapunov) system at the point is not provably nonsingular"
     u = max(float(abs(x).upper()) for x in (Yb * g0).entries())
-    scale = max(1.0, float(np.max(np.abs(Wf))))
     base = max(4 * u, 2.0 ** (8 - ctx.prec) * scale)
     reason = "no box tried"
     for f in FACTORS:

@@ -237,9 +237,10 @@ def _certify(W, taskset, polish_first, gap, precisions, method, steps) -> PointC
 
 def _attempt(W, Yf, taskset, method, steps):
     tasks = arb_tasks(taskset)
-    weights = [ARB.scalar(w) for w in taskset.weights]
-    eta = ARB.scalar(taskset.eta)
-    point = lambda V: MamlPoint(ARB, tasks, weights, eta, V, steps)
+
+    def point(V):                       # tasks, weights, eta at the precision of the call
+        return MamlPoint(ARB, arb_tasks(taskset), [ARB.scalar(w) for w in taskset.weights],
+                         ARB.scalar(taskset.eta), V, steps)
 
     def jac(X):
         pX = point(X)
