@@ -99,12 +99,15 @@ def direction(W, tasks, weights, eta: float, method: str = "maml", steps: int = 
     return None if res is None else res[1]
 
 
-def auto_beta(W, taskset) -> float:
-    """``0.5 / ||hess h(W)||_2`` in floats (the default step size of a run)."""
-    p = maml_point(W, taskset)
+def auto_beta(W, taskset, method: str = "maml", steps: int = 1) -> float:
+    """``0.5 / max |eig D d(W)|`` in floats, ``D d`` the Jacobian of the update
+    direction (``hess h_K`` for maml): the default step size of a run."""
+    p = maml_point(W, taskset, steps)
     if p is None:
         return 1e-3
-    norm = float(np.max(np.abs(np.linalg.eigvalsh(np.array(p.hess_dense())))))
+    J = np.array(p.direction_jacobian_dense(method))
+    ev = np.linalg.eigvalsh(J) if method == "maml" else np.linalg.eigvals(J)
+    norm = float(np.max(np.abs(ev)))
     return 0.5 / norm if norm > 0 else 1e-3
 
 
@@ -125,7 +128,7 @@ def run_maml(taskset, W0, *, beta: Optional[float] = None, iters: int = 1000,
         run.stopped = "start not in the domain"
         return run
     adaptive = beta is None and method == "maml" and not batch
-    beta = auto_beta(W, taskset) if beta is None else beta
+    beta = auto_beta(W, taskset, method, steps) if beta is None else beta
     run.beta = beta
     if record:
         run.trajectory.append(W.tolist())
