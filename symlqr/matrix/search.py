@@ -20,6 +20,7 @@ not certified"). Runs whose iterate could not be polished are kept with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Optional
 
 import numpy as np
@@ -44,8 +45,8 @@ class SearchResult:
         certified saddle or maximum of ``h``, or a certified point whose ``h``
         enclosure lies above the enclosure of another certified point's ``h``),
         ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
-        highs = [float(p.h[1]) for p in self.points if p.certified and p.h]
-        best_hi = min(highs) if highs else float("inf")
+        highs = [Fraction(p.h[1]) for p in self.points if p.certified and p.h]
+        best_hi = min(highs) if highs else None        # exact decimals, compared exactly
         out = []
         for p in self.points:
             if not p.certified:
@@ -55,7 +56,8 @@ class SearchResult:
             elif _is_zero(p.gap_upper):
                 out.append(False)
             else:
-                out.append(True if float(p.h[0]) > best_hi else None)
+                out.append(True if best_hi is not None and Fraction(p.h[0]) > best_hi
+                           else None)
         return out
 
     def spurious(self) -> int:
@@ -81,7 +83,7 @@ class SearchResult:
 
 
 def _is_zero(s) -> bool:
-    return s is not None and float(s) == 0.0
+    return s is not None and Fraction(s) == 0
 
 
 def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2, *,
