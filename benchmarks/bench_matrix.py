@@ -8,6 +8,8 @@ Ratios against baselines measured in the same run, never timed assertions:
    default validated Stein solver against the baseline ``kron_arb`` (Arb's own
    preconditioned solver on every d^2 x d^2 Kronecker system, the first design;
    the issue's prototype measured 3 ms, 17 ms and 3.5 s on another machine);
+   also with ``K = 2`` adaptation steps (``--steps 2``: the chain rule through both
+   steps), as a ratio to ``K = 1`` in the same run;
 3. search: Algorithm 1 from 20 starts on (10, 3) (n = rd = 30), with certificates.
 
 BLAS threads are limited to 1 (small matrices; threads only contend).
@@ -78,6 +80,7 @@ def bench_gradient(repeat):
 def bench_certify(repeat, baseline):
     print("\n2. certification time per point (one task; the point polished first)")
     print(f"{'(d, r)':>8} {'default':>10} {'kron_arb':>10} {'ratio':>7} {'type':>6} {'prec':>5}")
+    times = {}
     for d, r in SIZES:
         ts = family(d, r, 1)
         W, _ = polish(optimal_gain(*ts.float_tasks()[0][:4]), ts)
@@ -90,6 +93,16 @@ def bench_certify(repeat, baseline):
         else:
             base = f"{'-':>10} {'-':>7}"
         print(f"{str((d, r)):>8} {t * 1e3:8.0f}ms {base} {c.type:>6} {c.prec:>5}")
+        times[(d, r)] = t
+    print("\n2b. the same with K = 2 adaptation steps (maml)")
+    print(f"{'(d, r)':>8} {'K = 2':>10} {'/ K = 1':>8} {'type':>6} {'prec':>5}")
+    for d, r in SIZES:
+        ts = family(d, r, 1)
+        W, _ = polish(optimal_gain(*ts.float_tasks()[0][:4]), ts, steps=2)
+        c, t = best(lambda: certify_point(W, ts, polish_first=False, steps=2), repeat)
+        assert c.certified
+        print(f"{str((d, r)):>8} {t * 1e3:8.0f}ms {t / times[(d, r)]:7.1f}x {c.type:>6} "
+              f"{c.prec:>5}")
 
 
 def bench_search():

@@ -117,3 +117,28 @@ def test_verify_certifies_a_users_point_and_rejects_a_non_stationary_one(two_sta
 def test_verify_rejects_a_gain_of_the_wrong_shape(two_state, capsys):
     code, out, err = run(verify_cli.main, [two_state, "--W", "[[1, 2, 3]]"], capsys)
     assert code == 2 and "expected 1 row(s) of 2 number(s)" in err
+
+
+SCALED = {"eta": "0.01", "tasks": [
+    {"A": [[1, "0.1"], [0, 1]], "B": [[0], [1]], "Q": [[2, 0], [0, 2]], "R": [[2]]},
+    {"A": [[1, "0.1"], [0, 1]], "B": [[0], [1]], "Q": [["0.1", 0], [0, "0.1"]],
+     "R": [["0.1"]]}]}
+
+
+@pytest.mark.parametrize("method", ["maml", "fomaml"])
+def test_two_adaptation_steps_give_certified_points_of_the_right_object(tmp_path, capsys,
+                                                                       method):
+    """--steps 2 used to report the runs only; now every limit point is certified
+    as a zero of grad h_2 (maml) or of the FO-MAML direction, and says which."""
+    path = tmp_path / "scaled.json"
+    path.write_text(json.dumps(SCALED))
+    code, out, err = run(maml_cli.main, [str(path), "--json", "--starts", "2", "--iters",
+                                         "300", "--steps", "2", "--method", method], capsys)
+    doc = json.loads(out)
+    assert doc["points"] and err == ""
+    for p in doc["points"]:
+        assert p["certified"] and p["steps"] == 2 and p["method"] == method
+        assert p["type"] in (("min", "max", "saddle") if method == "maml" else
+                             ("attracting", "repelling", "saddle"))
+        assert ("grad h" in p["certified_object"]) == (method == "maml")
+        assert float(p["gap_upper"]) >= 0

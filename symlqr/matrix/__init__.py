@@ -4,9 +4,10 @@ Layers, bottom up: :mod:`.tasks` (exact task parameters and files),
 :mod:`.backend` (float / exact / ball arithmetic), :mod:`.lqr` (cost,
 gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
 objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
-Krawczyk), :mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
-and :mod:`.search` (many runs, limit points, certificates); :mod:`.figures`
-draws (matplotlib, imported lazily).
+Krawczyk), :mod:`.boxes` (Krawczyk boxes, precision policy),
+:mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
+and :mod:`.search` (many runs, limit points, certificates). Pictures live in
+:mod:`symlqr.render.matrix_plot`.
 """
 from .certificate import PointCertificate, certify_point, verify_point
 from .search import SearchResult, search

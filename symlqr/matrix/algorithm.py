@@ -99,12 +99,15 @@ def direction(W, tasks, weights, eta: float, method: str = "maml", steps: int = 
     return None if res is None else res[1]
 
 
-def auto_beta(W, taskset) -> float:
-    """``0.5 / ||hess h(W)||_2`` in floats (the default step size of a run)."""
-    p = maml_point(W, taskset)
+def auto_beta(W, taskset, method: str = "maml", steps: int = 1) -> float:
+    """``0.5 / max |eig D d(W)|`` in floats, ``D d`` the Jacobian of the update
+    direction (``hess h_K`` for maml): the default step size of a run."""
+    p = maml_point(W, taskset, steps)
     if p is None:
         return 1e-3
-    norm = float(np.max(np.abs(np.linalg.eigvalsh(np.array(p.hess_dense())))))
+    J = np.array(p.direction_jacobian_dense(method))
+    ev = np.linalg.eigvalsh(J) if method == "maml" else np.linalg.eigvals(J)
+    norm = float(np.max(np.abs(ev)))
     return 0.5 / norm if norm > 0 else 1e-3
 
 
@@ -125,7 +128,7 @@ def run_maml(taskset, W0, *, beta: Optional[float] = None, iters: int = 1000,
         run.stopped = "start not in the domain"
         return run
     adaptive = beta is None and method == "maml" and not batch
-    beta = auto_beta(W, taskset) if beta is None else beta
+    beta = auto_beta(W, taskset, method, steps) if beta is None else beta
     run.beta = beta
     if record:
         run.trajectory.append(W.tolist())
@@ -199,22 +202,22 @@ def optimal_costs(taskset):
 
 
 def random_starts(taskset, n: int, rng: Optional[np.random.Generator] = None,
-                  spread: float = 0.5, max_tries: int = 200):
-    """Up to ``n`` gains in the domain of ``h`` (``W`` and every ``F_i(W)``
-    stabilizing): the tasks' optimal gains and their weighted mean as centres,
+                  spread: float = 0.5, max_tries: int = 200, steps: int = 1):
+    """Up to ``n`` gains in the domain of ``h_K`` (``W`` and every adapted ``W_k``,
+    ``k <= steps``, stabilizing): the tasks' optimal gains and their weighted mean as centres,
     plus Gaussian noise of relative size ``spread``, shrunk after each miss.
     Fewer than ``n`` are returned only if ``max_tries`` samples per start miss."""
     rng = rng or np.random.default_rng(0)
     gains = [optimal_gain(*t[:4]) for t in taskset.float_tasks()]
     mean = sum(float(w) * g for w, g in zip(taskset.weights, gains))
-    centres = [c for c in [mean] + gains if in_domain(c, taskset)] or [mean] + gains
+    centres = [c for c in [mean] + gains if in_domain(c, taskset, steps)] or [mean] + gains
     out = []
     for k in range(n):
         base = centres[k % len(centres)]
         scale = spread * max(1.0, float(np.max(np.abs(base))))
         for _ in range(max_tries):
             W = base + scale * rng.standard_normal(base.shape)
-            if in_domain(W, taskset):
+            if in_domain(W, taskset, steps):
                 out.append(W)
                 break
             scale *= 0.9

@@ -34,27 +34,42 @@ __all__ = ["FLOAT", "EXACT", "ArbBackend", "KRON_MAX_D", "FloatBackend", "ExactB
            "FloatStein"]
 
 KRON_MAX_D = 10   # largest d solved through a factored d^2 x d^2 Kronecker system
+KRON_CHEAP_D = 4  # above 53 bits, "auto" uses the Kronecker form over balls only up to here
 
 
 class FloatStein:
-    """Float Stein solves with a fixed ``M`` (one LU of ``I - M (x) M`` for small ``d``)."""
+    """Float Stein solves with a fixed ``M`` (one LU of ``I - M (x) M`` for small ``d``).
+
+    ``S_many`` / ``P_many`` solve several right-hand sides with the same factors
+    (one vector solve each: OpenBLAS's multi-right-hand-side path starts threads
+    that cost milliseconds per call on a loaded machine)."""
 
     def __init__(self, M):
         self.M = M
         d = M.shape[0]
         self.lu = sla.lu_factor(np.eye(d * d) - np.kron(M, M)) if d <= KRON_MAX_D else None
 
-    def S(self, Y):
+    def _many(self, Ys, trans: int):
+        if not Ys:
+            return []
         if self.lu is None:
-            return sla.solve_discrete_lyapunov(self.M, Y)
-        d = Y.shape[0]
-        return sla.lu_solve(self.lu, Y.reshape(d * d)).reshape(d, d)
+            M = self.M.T if trans else self.M
+            return [sla.solve_discrete_lyapunov(M, Y) for Y in Ys]
+        d = Ys[0].shape[0]
+        return [sla.lu_solve(self.lu, np.asarray(Y).reshape(d * d), trans=trans).reshape(d, d)
+                for Y in Ys]
+
+    def S_many(self, Ys):
+        return self._many(Ys, 0)
+
+    def P_many(self, Ys):
+        return self._many(Ys, 1)
+
+    def S(self, Y):
+        return self._many([Y], 0)[0]
 
     def P(self, Y):
-        if self.lu is None:
-            return sla.solve_discrete_lyapunov(self.M.T, Y)
-        d = Y.shape[0]
-        return sla.lu_solve(self.lu, Y.reshape(d * d), trans=1).reshape(d, d)
+        return self._many([Y], 1)[0]
 
 
 class FloatBackend:
@@ -89,6 +104,14 @@ class FloatBackend:
         """Row-major entries (the coordinates in :meth:`basis`)."""
         return m.reshape(-1).tolist()
 
+    def from_columns(self, cols):
+        """The matrix whose columns are the entry lists ``cols``."""
+        return np.array(cols, dtype=float).T
+
+    def rows(self, m):
+        """A matrix as a list of rows."""
+        return m.tolist()
+
     def basis(self, r, d):
         out = []
         for k in range(r * d):
@@ -103,46 +126,65 @@ class FloatBackend:
 
 class _KronStein:
     """Stein solves through ``vec``: row-major ``vec(M S M') = (M (x) M) vec S`` and
-    ``vec(M' P M) = (M (x) M)' vec P``; the inverse is computed once."""
+    ``vec(M' P M) = (M (x) M)' vec P``; the inverse is computed once and applied
+    to all right-hand sides of a batch in one matrix product."""
 
     def __init__(self, M, mattype, one, inverse, refine=False):
         d = M.nrows()
-        e = M.entries()
-        rows = [[0] * (d * d) for _ in range(d * d)]
-        for i in range(d):
-            for j in range(d):
-                a = e[i * d + j]
-                for k in range(d):
-                    row = rows[i * d + k]
-                    for l in range(d):
-                        row[j * d + l] = -a * e[k * d + l]
-        for k in range(d * d):
-            rows[k][k] += one
-        K = mattype(rows)
+        K = _kron_system(M, mattype)
         self.d, self.mattype, self.refine = d, mattype, refine
         self.K, self.KT = K, K.transpose()
         self.Kinv = inverse(K)
         self.KinvT = self.Kinv.transpose()
         if refine:
-            mids = np.array([float(x.mid()) for x in self.Kinv.entries()]).reshape(d * d, d * d)
+            mids = np.array([float(x) for x in self.Kinv.entries()]).reshape(d * d, d * d)
             self.mid_inv = {False: mids, True: mids.T}
 
-    def _apply(self, K, Kinv, Y):
-        d = self.d
-        y = self.mattype(d * d, 1, Y.entries())
+    def _apply(self, transpose, Ys):
+        if not Ys:
+            return []
+        K, Kinv = (self.KT, self.KinvT) if transpose else (self.K, self.Kinv)
+        d, k, mt = self.d, len(Ys), self.mattype
+        y = mt(k, d * d, [e for Y in Ys for e in Y.entries()]).transpose()   # d^2 x k
         if self.refine:             # x = x~ + K^-1 (y - K x~): wide K^-1 meets a small residual
-            ym = np.array([float(v.mid()) for v in y.entries()])
-            x0 = self.mattype(d * d, 1, (self.mid_inv[K is self.KT] @ ym).tolist())
+            ym = np.array([float(v) for v in y.entries()]).reshape(d * d, k)
+            x0 = mt((self.mid_inv[transpose] @ ym).tolist())
             v = x0 + Kinv * (y - K * x0)
         else:
             v = Kinv * y
-        return self.mattype(d, d, v.entries())
+        ents = v.transpose().entries()
+        n = d * d
+        return [mt(d, d, ents[j * n:(j + 1) * n]) for j in range(k)]
+
+    def S_many(self, Ys):
+        return self._apply(False, Ys)
+
+    def P_many(self, Ys):
+        return self._apply(True, Ys)
 
     def S(self, Y):
-        return self._apply(self.K, self.Kinv, Y)
+        return self._apply(False, [Y])[0]
 
     def P(self, Y):
-        return self._apply(self.KT, self.KinvT, Y)
+        return self._apply(True, [Y])[0]
+
+
+def _kron_system(M, mattype):
+    """``I - M (x) M`` as the product ``I - (M (x) I)(I (x) M)`` (both factors sparse
+    with exact zeros, so every entry is the single product ``m_ij m_kl``)."""
+    d = M.nrows()
+    e = M.entries()
+    n = d * d
+    left = [0] * (n * n)            # (M (x) I)[(i,k),(j,l)] = m_ij [k == l]
+    right = [0] * (n * n)           # (I (x) M)[(i,k),(j,l)] = [i == j] m_kl
+    for i in range(d):
+        for j in range(d):
+            a = e[i * d + j]
+            for k in range(d):
+                left[(i * d + k) * n + j * d + k] = a
+                right[(i * d + j) * n + i * d + k] = e[j * d + k]
+    eye = mattype(n, n, [int(p == q) for p in range(n) for q in range(n)])
+    return eye - mattype(n, n, left) * mattype(n, n, right)
 
 
 class _FlintBackend:
@@ -177,6 +219,14 @@ class _FlintBackend:
         """Row-major entries (the coordinates in :meth:`basis`)."""
         return m.entries()
 
+    def from_columns(self, cols):
+        """The matrix whose columns are the entry lists ``cols``."""
+        return self.mattype(len(cols), len(cols[0]), [x for c in cols for x in c]).transpose()
+
+    def rows(self, m):
+        """A matrix as a list of rows."""
+        return m.tolist()
+
     def basis(self, r, d):
         out = []
         for k in range(r * d):
@@ -204,25 +254,29 @@ class ArbBackend(_FlintBackend):
     bound is loose); ``method="kron"`` inverts ``I - M (x) M`` by Arb's
     preconditioned solver (O(d^6), tight; ``"kron_arb"`` uses Arb's own solver
     everywhere, the slower first design kept as a baseline). ``"auto"`` (default) takes Kronecker
-    for ``d <= KRON_MAX_D`` unless ``M`` is a point up to rounding at more than
-    53 bits (where the loose bound only scales rounding errors). A closed loop
+    for ``d <= KRON_MAX_D`` at 53 bits, and above 53 bits only for
+    ``d <= KRON_CHEAP_D`` and an ``M`` that is not a point up to rounding (above
+    53 bits the loose bound mostly scales tiny rounding widths; the certificate
+    falls back to ``"kron"`` when a point is not proven this way). A closed loop
     not proven stable, or a singular system, raises ``ZeroDivisionError``."""
     name = "arb"
     mattype = arb_mat
     zero = arb(0)
 
     def __init__(self, method: str = "auto"):
-        if method not in ("lyapunov", "kron", "auto", "kron_arb"):
-            raise ValueError("method must be 'auto', 'lyapunov', 'kron' or 'kron_arb'")
+        if method not in ("lyapunov", "kron", "auto", "mixed", "kron_arb"):
+            raise ValueError("method must be 'auto', 'mixed', 'lyapunov', 'kron' or 'kron_arb'")
         self.method = method
 
     def _use_lyapunov(self, M) -> bool:
-        if self.method != "auto":
+        if self.method not in ("auto", "mixed"):
             return self.method == "lyapunov"
         if M.nrows() > KRON_MAX_D:
             return True
         if ctx.prec <= 53:
             return False
+        if M.nrows() > KRON_CHEAP_D and self.method == "auto":   # above 53 bits widths are
+            return True                                          # tiny: O(d^3) beats O(d^6)
         ents = M.entries()
         big = max(float(abs(x).upper()) for x in ents)
         return max(float(x.rad()) for x in ents) <= 2.0 ** (-ctx.prec // 2) * max(big, 1.0)
@@ -247,9 +301,11 @@ class ArbBackend(_FlintBackend):
 def _approximate_inverse(K: arb_mat) -> arb_mat:
     """Ball matrix containing ``K^-1`` for every matrix in the ball ``K``:
     ``Y`` = float inverse of the midpoint, ``C = I - Y K`` in balls, and
-    ``|K^-1 - Y|_ij <= ||C|| ||Y|| / (1 - ||C||)`` (infinity norms) when ``||C|| < 1``."""
+    ``|K^-1 - Y|_ij <= ||K^-1 - Y||_2 <= ||C||_F ||Y||_F / (1 - ||C||_F)`` when
+    ``||C||_F < 1`` (``K^-1 - Y = (I - Y K) K^-1`` and ``||K^-1|| <= ||Y|| / (1 - ||C||)``;
+    the Frobenius norms from ``tr(C'C)`` in balls, no Python loop over entries)."""
     n = K.nrows()
-    mid = np.array([float(x.mid()) for x in K.entries()]).reshape(n, n)
+    mid = np.array([float(x) for x in K.entries()]).reshape(n, n)
     try:
         Y = np.linalg.inv(mid)
     except np.linalg.LinAlgError:
@@ -257,19 +313,23 @@ def _approximate_inverse(K: arb_mat) -> arb_mat:
     if not np.all(np.isfinite(Y)):
         raise ZeroDivisionError("singular Kronecker system")
     Yb = arb_mat(Y.tolist())
-    C = Yb * K
-    ents = C.entries()
-    for k in range(n):                       # C := I - Y K
-        ents[k * n + k] = ents[k * n + k] - 1
-    absC = np.array([abs(float(x.mid())) + float(x.rad()) for x in ents]).reshape(n, n)
-    c = float(np.max(absC.sum(axis=1))) * (1 + 2.0 ** -40) + 1e-300  # float rounding, n << 2^13
+    eye = arb_mat(n, n, [int(p == q) for p in range(n) for q in range(n)])
+    C = eye - Yb * K
+    c = _frobenius_upper(C)
     if not c < 1:
         raise ZeroDivisionError("Kronecker system not proven nonsingular")
-    c = arb(c)
-    y = max(sum(abs(v) for v in row) for row in Y.tolist())
-    delta = c * arb(y) * (1 + 2.0 ** -40) / (1 - c)
-    err = arb(0, float(delta.upper()) * (1 + 2.0 ** -40))
-    return arb_mat(n, n, [arb(v) + err for v in Y.reshape(-1).tolist()])
+    delta = (c * _frobenius_upper(Yb) / (1 - c)).upper()
+    if not delta < 1e300:
+        raise ZeroDivisionError("Kronecker system not proven nonsingular")
+    return Yb + arb_mat(n, n, [arb(0, delta)] * (n * n))
+
+
+def _frobenius_upper(A: arb_mat) -> arb:
+    """An exact ``arb`` upper bound of ``||A||_F`` for every matrix in the ball ``A``
+    (``v v'`` with ``v`` the entries as one row: O(n^2), not a matrix product)."""
+    v = arb_mat(1, A.nrows() * A.ncols(), A.entries())
+    s = (v * v.transpose())[0, 0]
+    return arb(s.upper()).sqrt().upper() if s.upper() > 0 else arb(0)
 
 
 FLOAT = FloatBackend()

@@ -17,8 +17,26 @@ Given a float point ``W~`` (from Algorithm 1 or from a user), the box
    enclosed by its own Krawczyk box (zero of ``grad C_i``).
 
 ``certified`` is true only if 1-3 were all proven. Precision escalates
-53 -> 106 bits and the box radius over a few sizes; otherwise the point is
-reported with the reasons it is undecided.
+53 -> 106 -> 212 bits and the box radius over a few sizes; otherwise the point
+is reported with the reasons it is undecided.
+
+With ``steps = K > 1`` (``--steps K``) the objective is ``h_K`` (``K``
+adaptation steps) and everything above is proven for it: ``grad h_K`` and
+``hess h_K`` come from the chain rule through the ``K`` steps (second and third
+derivatives of ``C`` at every iterate), every iterate ``W_k(X)`` is proven
+stabilizing, and the chain rule certificate asks every ``J_k`` to be nonsingular.
+Theorem 2 is stated for one step (``theorem2`` is ``None`` otherwise).
+
+``method = "fomaml"`` or ``"reptile"``: the certified object is a zero of the
+method's update direction ``g`` (not of ``grad h``), proven by the same
+Krawczyk test with the (nonsymmetric) Jacobian of ``g`` over the box; its type
+is ``attracting`` (every eigenvalue of ``Dg`` has positive real part: the
+iteration ``W <- W - beta g(W)`` converges nearby for small ``beta``),
+``repelling`` (all negative), ``saddle`` (both) or ``undecided``, from the
+Ostrowski--Schneider inertia theorem: a float ``P`` with ``Dg' P + P Dg > 0``
+proven over the box gives ``In(Dg) = In(P)``. For one task a zero of the
+FO-MAML direction has ``grad f(W_K) = 0``, hence ``W_K = W*`` and ``h_K(w*) =
+min C``: a global minimizer of ``h_K`` (likewise Reptile with ``K = 1``).
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
@@ -35,24 +53,24 @@ from typing import Optional
 import numpy as np
 from flint import arb, arb_mat, ctx
 
-from .backend import FLOAT, ArbBackend
-from .lqr import LQRPoint, optimal_gain
+from .backend import KRON_CHEAP_D, KRON_MAX_D
+from .boxes import ARB, PRECISIONS, arb_tasks, newton_box, optimum_enclosure
 from .objective import MamlPoint, maml_point
-from .validated import (ball_matrix, certify_stable, decimal_interval, decimal_up, inertia,
-                        krawczyk, to_float)
+from .validated import (certify_stable, decimal_interval, decimal_up, inertia,
+                        real_part_inertia)
 
-__all__ = ["PointCertificate", "certify_point", "polish", "verify_point", "optimum_enclosure"]
+__all__ = ["PointCertificate", "certify_point", "polish", "verify_point", "optimum_enclosure",
+           "METHODS"]
 
-ARB = ArbBackend()
-PRECISIONS = (53, 106, 212)
-FACTORS = (1.0, 1e2, 1e4)          # box radii tried, times the enclosed Newton step
+METHODS = ("maml", "fomaml", "reptile")
 
 
 @dataclass
 class PointCertificate:
     """What was proven about one point; every ``True`` here is a proof."""
     W: list                          # float midpoint, r rows of d numbers
-    type: str = "undecided"          # min | max | saddle | undecided
+    type: str = "undecided"          # min | max | saddle | undecided (maml);
+    #                                  attracting | repelling | saddle | undecided (others)
     certified: bool = False          # existence, uniqueness, stabilization and type
     exists_unique: bool = False
     stabilizing: bool = False
@@ -64,9 +82,19 @@ class PointCertificate:
     prec: Optional[int] = None
     runs: int = 0                    # runs of Algorithm 1 that ended here
     reasons: list = field(default_factory=list)
+    method: str = "maml"             # whose zero: grad h (maml) or the update direction
+    steps: int = 1                   # adaptation steps K
+
+    @property
+    def certified_object(self) -> str:
+        return ("zero of grad h" if self.method == "maml" else
+                f"zero of the {self.method} update direction") + \
+            (f" (K = {self.steps} adaptation steps)" if self.steps != 1 else "")
 
     def to_dict(self) -> dict:
         return {"W": self.W, "type": self.type, "certified": self.certified,
+                "method": self.method, "steps": self.steps,
+                "certified_object": self.certified_object,
                 "h": self.h, "box_radius": self.box_radius, "theorem2": self.theorem2,
                 "global_by_chain_rule": self.global_by_chain_rule,
                 "gap_upper": self.gap_upper, "exists_unique": self.exists_unique,
@@ -74,140 +102,76 @@ class PointCertificate:
                 "reasons": list(self.reasons)}
 
 
-def polish(W, taskset, steps: int = 12):
-    """Float Newton steps on ``grad h``; returns ``(W, last_step_size)``, or
-    ``(None, inf)`` when an iterate leaves the domain, the Hessian is singular,
-    or the steps do not shrink below ``1e-9`` (relative) within ``steps``."""
+def polish(W, taskset, newton: int = 20, *, method: str = "maml", steps: int = 1):
+    """Float Newton steps on the update direction ``g`` of ``method`` (``grad h``
+    for ``maml``) with ``steps`` adaptation steps, each halved (up to 30 times)
+    while it leaves the domain; returns ``(W, last_step_size)``, or ``(None, inf)``
+    when no halving stays in the domain, the Jacobian is singular, or the steps do
+    not shrink below ``1e-9`` (relative) within ``newton``."""
     W = np.atleast_2d(np.asarray(W, dtype=float))
-    last = float("inf")
-    for _ in range(steps):
-        p = maml_point(W, taskset)
+    last, p = float("inf"), maml_point(W, taskset, steps)
+    for _ in range(newton):
         if p is None:
             return None, float("inf")
         try:
-            step = np.linalg.solve(np.array(p.hess_dense()), p.grad.reshape(-1))
+            step = np.linalg.solve(np.array(p.direction_jacobian_dense(method)),
+                                   p.direction(method).reshape(-1)).reshape(W.shape)
         except np.linalg.LinAlgError:
             return None, float("inf")
-        W = W - step.reshape(W.shape)
+        for _ in range(30):
+            p = maml_point(W - step, taskset, steps)
+            if p is not None:
+                break
+            step = step / 2
+        W = W - step
         last = float(np.max(np.abs(step)))
         if last <= 1e-15 * max(1.0, float(np.max(np.abs(W)))):
             break
-    if last > 1e-9 * max(1.0, float(np.max(np.abs(W)))) or maml_point(W, taskset) is None:
+    if p is None or last > 1e-9 * max(1.0, float(np.max(np.abs(W)))):
         return None, float("inf")
     return W, last
 
 
-def _arb_tasks(taskset):
-    return [tuple(ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
-            for t in taskset.tasks]
-
-
-def _vec(m) -> arb_mat:
-    return arb_mat(m.nrows() * m.ncols(), 1, m.entries())
-
-
-def _widen(Wa, rho) -> arb_mat:
-    return arb_mat(Wa.nrows(), Wa.ncols(), [arb(x.mid(), rho) for x in Wa.entries()])
-
-
-def newton_box(Wf, Yf, grad_at, jac_over):
-    """Krawczyk box around the zero of ``grad_at`` near the float point ``Wf``.
-
-    ``Yf`` approximates the inverse Jacobian (floats). Above 53 bits the
-    midpoint is first refined by two Newton steps in ball arithmetic (exact
-    midpoints, not floats); ``g(W~)`` is then enclosed with the Kronecker Stein
-    solver, whose bounds do not amplify input widths. Box radii start at 4x the enclosed Newton step
-    ``|Y g(W~)|`` (which carries the rounding errors) and grow by ``FACTORS``.
-    ``jac_over(X)`` returns ``(J(X), payload)`` or a reason string (e.g. the
-    stabilization of ``X`` is not proven). Returns ``(X, rho, J, payload, D)`` or
-    the last reason."""
-    r, d = Wf.shape
-    Wa, Yb = ball_matrix(Wf), ball_matrix(Yf)
-    try:
-        for _ in range(2 if ctx.prec > 53 else 0):
-            step = Yb * _vec(grad_at(Wa))
-            Wa = arb_mat(r, d, [(a - s).mid() for a, s in zip(Wa.entries(), step.entries())])
-        old, ARB.method = ARB.method, ("kron" if ARB.method == "auto" else ARB.method)
-        try:                                    # the enclosure that matters: tight solver
-            g0 = _vec(grad_at(Wa))
-        finally:
-            ARB.method = old
-    except ZeroDivisionError:
-        return "a Stein (Lyapunov) system at the point is not provably nonsingular"
-    u = max(float(abs(x).upper()) for x in (Yb * g0).entries())
-    scale = max(1.0, float(np.max(np.abs(Wf))))
-    base = max(4 * u, 2.0 ** (8 - ctx.prec) * scale)
-    reason = "no box tried"
-    for f in FACTORS:
-        rho = base * f
-        X = _widen(Wa, rho)
-        try:
-            res = jac_over(X)
-        except ZeroDivisionError:
-            res = "a Stein (Lyapunov) system over the box is not provably nonsingular"
-        if isinstance(res, str):
-            reason = res
-            continue
-        D = krawczyk(np.zeros(r * d), rho, g0, res[0])
-        if D is not None:
-            return X, rho, res[0], res[1], D
-        reason = "Krawczyk test failed (no proof of a unique zero of the gradient in the box)"
-        if _spread(Yf, res[0]) > 0.25:      # wider boxes only widen hess h: next precision
-            break
-    return reason
-
-
-def _spread(Yf, JX) -> float:
-    """Float estimate of ``|| |Y| rad(J(X)) ||_inf``, the part of ``I - Y J(X)``
-    that grows with the box (a heuristic to stop widening, not a proof)."""
-    rad = np.array([[float(x.rad()) for x in row] for row in JX.tolist()])
-    return float(np.max(np.sum(np.abs(Yf) @ rad, axis=1)))
-
-
-def optimum_enclosure(task):
-    """Ball enclosing ``min C = C(W*)`` (outer covariance ``Sigma0``) for one arb
-    task tuple, with ``W*`` proven by Krawczyk on ``grad C`` and every point of
-    its box proven stabilizing; ``None`` if not proven at this precision."""
-    A, B, Q, R, S0 = task[:5]
-    Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, S0))
-    Wf = optimal_gain(Af, Bf, Qf, Rf)
-    Yf = np.linalg.inv(np.array(LQRPoint(FLOAT, (Af, Bf, Qf, Rf), Wf, Sf).hess_dense()))
-
-    def jac(X):
-        if not certify_stable(A - B * X):
-            return "stabilization of the box around W* is not proven"
-        pX = LQRPoint(ARB, (A, B, Q, R), X, S0)
-        return arb_mat(pX.hess_dense()), pX
-
-    old = ctx.prec
-    try:
-        for prec in sorted({old, *PRECISIONS}):
-            if prec < old:
-                continue
-            ctx.prec = prec
-            res = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, S0).grad, jac)
-            if not isinstance(res, str):
-                return res[3].cost
-    finally:
-        ctx.prec = old
-    return None
-
-
-def _type(JX) -> str:
-    inn = inertia(JX)
+def _type(JX, method) -> str:
+    """``maml``: inertia of the symmetric ``hess h`` over the box; otherwise the
+    real parts of the eigenvalues of ``Dg`` (:func:`~symlqr.matrix.validated.real_part_inertia`)."""
+    inn = inertia(JX) if method == "maml" else real_part_inertia(JX)
     if inn is None:
         return "undecided"
     pos, neg = inn
-    return "min" if neg == 0 else ("max" if pos == 0 else "saddle")
+    if method == "maml":
+        return "min" if neg == 0 else ("max" if pos == 0 else "saddle")
+    return "attracting" if neg == 0 else ("repelling" if pos == 0 else "saddle")
 
 
-def _one_task_tests(cert, pX, taskset, eta):
-    """Chain-rule certificate and Theorem 2 (one task)."""
+def _nonsingular_adaptation(pX, i, eta):
+    """``(every J_k = I - eta hess g_i(W_k) proven nonsingular over the box,
+    I -+ eta hess g_i(W_0) both proven positive definite)``."""
     n = pX.W.nrows() * pX.W.ncols()
-    H = arb_mat(pX.adaptation_hess_dense(0)) * eta
-    eye = arb_mat([[int(i == j) for j in range(n)] for i in range(n)])
-    cert.global_by_chain_rule = inertia(eye - H) is not None
-    small = inertia(eye - H) == (n, 0) and inertia(eye + H) == (n, 0)
+    eye = arb_mat(n, n, [int(p == q) for p in range(n) for q in range(n)])
+    ok, small = True, False
+    for k in range(pX.steps):
+        H = arb_mat(pX.adaptation_hess_dense(i, k)) * eta
+        inn = inertia(eye - H)
+        ok = ok and inn is not None
+        if k == 0:
+            small = inn == (n, 0) and inertia(eye + H) == (n, 0)
+    return ok, small
+
+
+def _one_task_tests(cert, pX, eta):
+    """Chain-rule certificate and Theorem 2 (one task)."""
+    if cert.method == "fomaml" or (cert.method == "reptile" and cert.steps == 1):
+        # g = grad f(W_K) = 0 (FO-MAML) or grad g(W) = 0, W_1 = W (Reptile, K = 1)
+        cert.global_by_chain_rule = True
+        return
+    if cert.method == "reptile":          # K > 1: W = W_K does not force W = W*
+        return
+    chain, small = _nonsingular_adaptation(pX, 0, eta)
+    cert.global_by_chain_rule = chain
+    if cert.steps != 1:
+        cert.reasons.append("Theorem 2 (one adaptation step) does not apply to K > 1")
+        return
     cert.theorem2 = bool(small and cert.type == "min")
     if not cert.theorem2:
         cert.reasons.append("Theorem 2 not certified: " + (
@@ -215,84 +179,101 @@ def _one_task_tests(cert, pX, taskset, eta):
 
 
 def certify_point(W, taskset, *, polish_first: bool = True, gap: bool = True,
-                  precisions=PRECISIONS, stein: str = "auto") -> PointCertificate:
-    """Certify the stationary point of ``h`` near ``W`` (see the module docstring).
+                  precisions=PRECISIONS, stein: str = "auto", method: str = "maml",
+                  steps: int = 1) -> PointCertificate:
+    """Certify the zero near ``W`` of ``grad h_K`` (``method="maml"``) or of the
+    FO-MAML / Reptile update direction, ``K = steps`` (see the module docstring).
 
     ``stein`` picks the validated Stein solver (:class:`ArbBackend` methods)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
     old_method, ARB.method = ARB.method, stein
     try:
-        return _certify(W, taskset, polish_first, gap, precisions)
+        return _certify(W, taskset, polish_first, gap, precisions, method, int(steps))
     finally:
         ARB.method = old_method
 
 
-def _certify(W, taskset, polish_first, gap, precisions) -> PointCertificate:
+def _certify(W, taskset, polish_first, gap, precisions, method, steps) -> PointCertificate:
     W = np.atleast_2d(np.asarray(W, dtype=float))
-    cert = PointCertificate(W=W.tolist())
+    cert = PointCertificate(W=W.tolist(), method=method, steps=steps)
     if polish_first:
-        Wp, _ = polish(W, taskset)
+        Wp, _ = polish(W, taskset, method=method, steps=steps)
         if Wp is None:
             cert.reasons.append("float Newton iteration left the domain or met a singular "
-                                "Hessian: no stationary point found near W")
+                                "Jacobian: no stationary point found near W")
             return cert
         W = Wp
         cert.W = W.tolist()
-    p = maml_point(W, taskset)
+    p = maml_point(W, taskset, steps)
     if p is None:
-        cert.reasons.append("W or an adapted F_i(W) is not stabilizing (floats)")
+        cert.reasons.append("W or an adapted gain W_k is not stabilizing (floats)")
         return cert
     try:
-        Yf = np.linalg.inv(np.array(p.hess_dense()))
+        Yf = np.linalg.inv(np.array(p.direction_jacobian_dense(method)))
     except np.linalg.LinAlgError:
-        cert.reasons.append("hess h(W) is singular in floats")
+        cert.reasons.append("the Jacobian at W is singular in floats")
         return cert
     old, reason = ctx.prec, "no precision tried"
     if W.size > 8 and len(precisions) > 1:     # 53 bits rarely suffice there: save the try
         precisions = tuple(precisions[1:])
+    tries = [(prec, ARB.method) for prec in precisions]
+    if ARB.method == "auto" and KRON_CHEAP_D < W.shape[1] <= KRON_MAX_D:
+        tries.append((max(precisions), "kron"))    # the tight O(d^6) solver, last resort
+    old_method = ARB.method
     try:
-        for prec in precisions:
+        for prec, ARB.method in tries:
             ctx.prec = prec
-            res = _attempt(W, Yf, taskset)
+            res = _attempt(W, Yf, taskset, method, steps)
             if not isinstance(res, str):
                 _fill(cert, res, prec, taskset, gap)
                 return cert
             reason = f"{res} (at {prec} bits)"
     finally:
-        ctx.prec = old
+        ctx.prec, ARB.method = old, old_method
     cert.reasons.append(reason)
     return cert
 
 
-def _attempt(W, Yf, taskset):
-    tasks = _arb_tasks(taskset)
-    weights = [ARB.scalar(w) for w in taskset.weights]
-    eta = ARB.scalar(taskset.eta)
+def _attempt(W, Yf, taskset, method, steps):
+    tasks = arb_tasks(taskset)
+
+    def point(V):                       # tasks, weights, eta at the precision of the call
+        return MamlPoint(ARB, arb_tasks(taskset), [ARB.scalar(w) for w in taskset.weights],
+                         ARB.scalar(taskset.eta), V, steps)
 
     def jac(X):
-        pX = MamlPoint(ARB, tasks, weights, eta, X)
-        if not all(certify_stable(t[0] - t[1] * X) and certify_stable(t[0] - t[1] * F)
-                   for t, F in zip(tasks, pX.F)):
-            return "stabilization of W or of an adapted F_i(W) over the box is not proven"
-        return arb_mat(pX.hess_dense()), pX
+        pX = point(X)
+        if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(tasks, pX.iterates)
+                   for V in [X] + its):
+            return "stabilization of W or of an adapted gain W_k over the box is not proven"
+        return arb_mat(pX.direction_jacobian_dense(method)), pX
 
-    return newton_box(W, Yf, lambda Wa: MamlPoint(ARB, tasks, weights, eta, Wa).grad, jac)
+    class _Direction:                   # newton_box reads .grad: here the update direction
+        def __init__(self, V):
+            self.point = point(V)
+            self.grad = self.point.direction(method)
+
+    return newton_box(W, Yf, _Direction, jac)
 
 
 def _fill(cert, res, prec, taskset, gap):
-    X, rho, JX, pX, D = res
-    tasks = _arb_tasks(taskset)
+    X, rho, JX, pX, D, p0 = res
+    tasks = arb_tasks(taskset)
     cert.W = [[float(x.mid()) for x in row] for row in X.tolist()]
     cert.exists_unique = cert.stabilizing = True
     cert.box_radius, cert.prec = rho, prec
-    cert.type = _type(JX)
+    cert.type = _type(JX, cert.method)
     cert.certified = cert.type != "undecided"
     if not cert.certified:
-        cert.reasons.append("type undecided: a Gershgorin interval of hess h over the box "
-                            "contains 0")
-    hX = _h_enclosure(X, D, pX, taskset, tasks)
+        cert.reasons.append("type undecided: " + (
+            "a Gershgorin interval of hess h over the box contains 0" if cert.method == "maml"
+            else "no proof of the signs of the real parts of the eigenvalues of the "
+                 "Jacobian of the update direction"))
+    hX = _h_enclosure(D, pX, p0.point)
     cert.h = decimal_interval(hX)
     if len(taskset.tasks) == 1:
-        _one_task_tests(cert, pX, taskset, ARB.scalar(taskset.eta))
+        _one_task_tests(cert, pX, ARB.scalar(taskset.eta))
     if cert.global_by_chain_rule:
         cert.gap_upper = "0"
     elif gap:
@@ -306,13 +287,10 @@ def _fill(cert, res, prec, taskset, gap):
         cert.gap_upper = decimal_up(hX - total, 6)
 
 
-def _h_enclosure(X, D, pX, taskset, tasks):
-    """``h(w*)`` in ``h(W~) + <grad h(X), D>`` (mean value form; ``w* - W~`` in ``D``),
-    intersected with the naive enclosure ``h(X)``."""
-    mid = arb_mat(X.nrows(), X.ncols(), [arb(x.mid()) for x in X.entries()])
-    p0 = MamlPoint(ARB, tasks, [ARB.scalar(w) for w in taskset.weights],
-                   ARB.scalar(taskset.eta), mid)
-    mv = p0.h + sum((g * e for g, e in zip(pX.grad.entries(), D.entries())), arb(0))
+def _h_enclosure(D, pX, p0):
+    """``h(w*)`` in ``h(W~) + <grad h(X), D>`` (mean value form; ``w* - W~`` in ``D``,
+    ``p0`` the point at ``W~``), or the naive enclosure ``h(X)`` when narrower."""
+    mv = p0.h + (arb_mat(1, D.nrows(), pX.grad.entries()) * D)[0, 0]
     naive = pX.h
     return mv if mv.rad() <= naive.rad() else naive
 

@@ -63,48 +63,74 @@ class LQRPoint:
         """``grad C(W) = 2 E S``."""
         return self.bk.scale(2, self.bk.mm(self.E, self.S))
 
+    def first_many(self, Us, keys=None):
+        """``[(M_U, P_U, S_U)]``: derivatives of ``M, P, S`` along each ``U`` in
+        ``Us`` (the Stein solves of all directions in one batch per equation)."""
+        keys = list(keys) if keys is not None else [None] * len(Us)
+        mm, T = self.bk.mm, self.bk.T
+        todo = [j for j, k in enumerate(keys) if k is None or k not in self._first]
+        MUs = {j: -mm(self.B, Us[j]) for j in todo}
+        aa, bb = [], []
+        for j in todo:
+            a = mm(T(Us[j]), self.R, self.W) + mm(T(MUs[j]), self.P, self.M)
+            b = mm(MUs[j], self.S, T(self.M))
+            aa.append(a + T(a))
+            bb.append(b + T(b))
+        done = dict(zip(todo, zip([MUs[j] for j in todo], self.stein.P_many(aa),
+                                  self.stein.S_many(bb))))
+        for j in todo:
+            if keys[j] is not None:
+                self._first[keys[j]] = done[j]
+        return [done[j] if j in done else self._first[k] for j, k in enumerate(keys)]
+
     def first(self, U, key=None):
         """``(M_U, P_U, S_U)``: derivatives of ``M, P, S`` along ``U``."""
-        if key is not None and key in self._first:
-            return self._first[key]
-        mm, T = self.bk.mm, self.bk.T
-        MU = -mm(self.B, U)
-        a = mm(T(U), self.R, self.W) + mm(T(MU), self.P, self.M)
-        PU = self.stein.P(a + T(a))
-        b = mm(MU, self.S, T(self.M))
-        SU = self.stein.S(b + T(b))
-        out = (MU, PU, SU)
-        if key is not None:
-            self._first[key] = out
-        return out
+        return self.first_many([U], [key])[0]
+
+    def hess_many(self, Us, keys=None):
+        """``[hess C(W)[U] for U in Us]`` with
+        ``hess C(W)[U] = 2 ((R + B'PB) U - B'P_U M) S + 2 E S_U``."""
+        bk, mm, T = self.bk, self.bk.mm, self.bk.T
+        BT = T(self.B)
+        return [bk.scale(2, mm(mm(self.K, U) - mm(BT, PU, self.M), self.S) + mm(self.E, SU))
+                for U, (_, PU, SU) in zip(Us, self.first_many(Us, keys))]
 
     def hess(self, U, key=None):
         """``hess C(W)[U] = 2 ((R + B'PB) U - B'P_U M) S + 2 E S_U``."""
+        return self.hess_many([U], [key])[0]
+
+    def third_many(self, Us, V, keysU=None, keyV=None):
+        """``[T(W)[U, V] for U in Us]``: the matrix ``G`` with
+        ``<G, Z> = D^3 C(W)[U, V, Z]`` (one batch of mixed Stein solves)."""
         bk, mm, T = self.bk, self.bk.mm, self.bk.T
-        _, PU, SU = self.first(U, key)
-        return bk.scale(2, mm(mm(self.K, U) - mm(T(self.B), PU, self.M), self.S)
-                        + mm(self.E, SU))
+        B, M, P, S, R = self.B, self.M, self.P, self.S, self.R
+        MV, PV, SV = self.first(V, keyV)
+        firsts = self.first_many(Us, keysU)
+        aa, bb = [], []
+        for U, (MU, PU, SU) in zip(Us, firsts):
+            a = (mm(T(MV), PU, M) + mm(T(MU), PV, M) + mm(T(U), R, V) + mm(T(MU), P, MV))
+            b = mm(MV, SU, T(M)) + mm(MU, SV, T(M)) + mm(MU, S, T(MV))
+            aa.append(a + T(a))
+            bb.append(b + T(b))
+        BT = T(B)
+        out = []
+        for U, (MU, PU, SU), PUV, SUV in zip(Us, firsts, self.stein.P_many(aa),
+                                             self.stein.S_many(bb)):
+            t1 = mm(mm(BT, PV, B, U) - mm(BT, PUV, M) + mm(BT, PU, B, V), S)
+            t2 = mm(mm(self.K, U) - mm(BT, PU, M), SV)
+            t3 = mm(mm(self.K, V) - mm(BT, PV, M), SU)
+            out.append(bk.scale(2, t1 + t2 + t3 + mm(self.E, SUV)))
+        return out
 
     def third(self, U, V, keyU=None, keyV=None):
         """``T(W)[U, V]``: the matrix ``G`` with ``<G, Z> = D^3 C(W)[U, V, Z]``."""
-        bk, mm, T = self.bk, self.bk.mm, self.bk.T
-        B, M, P, S, R = self.B, self.M, self.P, self.S, self.R
-        MU, PU, SU = self.first(U, keyU)
-        MV, PV, SV = self.first(V, keyV)
-        a = (mm(T(MV), PU, M) + mm(T(MU), PV, M) + mm(T(U), R, V) + mm(T(MU), P, MV))
-        PUV = self.stein.P(a + T(a))
-        b = mm(MV, SU, T(M)) + mm(MU, SV, T(M)) + mm(MU, S, T(MV))
-        SUV = self.stein.S(b + T(b))
-        BT = T(B)
-        t1 = mm(mm(BT, PV, B, U) - mm(BT, PUV, M) + mm(BT, PU, B, V), S)
-        t2 = mm(mm(self.K, U) - mm(BT, PU, M), SV)
-        t3 = mm(mm(self.K, V) - mm(BT, PV, M), SU)
-        return bk.scale(2, t1 + t2 + t3 + mm(self.E, SUV))
+        return self.third_many([U], V, [keyU], keyV)[0]
 
     def hess_dense(self):
         """``hess C(W)`` as an ``rd x rd`` list of rows in the row-major basis."""
         basis = self.bk.basis(*_shape(self.W))
-        cols = [self.bk.entries(self.hess(E, key=("e", k))) for k, E in enumerate(basis)]
+        cols = [self.bk.entries(H) for H in
+                self.hess_many(basis, [("e", k) for k in range(len(basis))])]
         return [list(row) for row in zip(*cols)]
 
 

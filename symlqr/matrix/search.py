@@ -2,7 +2,9 @@
 
 :func:`search` runs Algorithm 1 (:func:`~symlqr.matrix.algorithm.run_maml`)
 from ``starts`` stabilizing gains, polishes each last iterate by Newton's
-method on ``grad h`` (floats), merges polished points closer than ``merge``
+method on the update direction (``grad h_K`` for MAML with ``K = steps``
+adaptation steps, the FO-MAML or Reptile direction otherwise; floats), merges
+polished points closer than ``merge``
 (relative, max-norm), and certifies each distinct point
 (:func:`~symlqr.matrix.certificate.certify_point`). The points are *found by
 search*: nothing proves that no other stationary point exists ("completeness
@@ -18,13 +20,14 @@ not certified"). Runs whose iterate could not be polished are kept with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Optional
 
 import numpy as np
 
 from .algorithm import optimal_costs, random_starts, run_maml
 from .certificate import PointCertificate, certify_point, polish
-from .objective import maml_point, maml_value
+from .objective import maml_point
 
 __all__ = ["SearchResult", "search", "limit_points"]
 
@@ -38,22 +41,23 @@ class SearchResult:
     settings: dict = field(default_factory=dict)
 
     def spurious_flags(self) -> list:
-        """Per point: ``True`` if it is proven *not* a global minimizer (a
-        certified saddle or maximum, or a certified minimum whose ``h``
+        """Per point: ``True`` if it is proven *not* a global minimizer of ``h`` (a
+        certified saddle or maximum of ``h``, or a certified point whose ``h``
         enclosure lies above the enclosure of another certified point's ``h``),
         ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
-        highs = [float(p.h[1]) for p in self.points if p.certified and p.h]
-        best_hi = min(highs) if highs else float("inf")
+        highs = [Fraction(p.h[1]) for p in self.points if p.certified and p.h]
+        best_hi = min(highs) if highs else None        # exact decimals, compared exactly
         out = []
         for p in self.points:
             if not p.certified:
                 out.append(None)
-            elif p.type != "min":
+            elif p.method == "maml" and p.type != "min":   # not even a local minimizer of h
                 out.append(True)
             elif _is_zero(p.gap_upper):
                 out.append(False)
             else:
-                out.append(True if float(p.h[0]) > best_hi else None)
+                out.append(True if best_hi is not None and Fraction(p.h[0]) > best_hi
+                           else None)
         return out
 
     def spurious(self) -> int:
@@ -79,22 +83,25 @@ class SearchResult:
 
 
 def _is_zero(s) -> bool:
-    return s is not None and float(s) == 0.0
+    return s is not None and Fraction(s) == 0
 
 
-def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2):
-    """Polish each final iterate (Newton, floats) and merge close ones: returns
+def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2, *,
+                 method: str = "maml", steps: int = 1):
+    """Polish each final iterate (Newton on the update direction of ``method``,
+    ``steps`` adaptation steps, floats) and merge close ones: returns
     ``(points, index)`` with ``index[k]`` the point of final ``k`` or ``None``.
 
     A run is assigned the polished point when Newton moved less than ``jump``
-    (relative), or when ``hess h`` is positive definite at the final iterate
-    and ``h`` is lower at the polished point (a run slowed down in a convex
-    valley, heading to its minimum). This assignment is a float judgement;
-    the points themselves are then certified."""
+    (relative), or when the Jacobian of the direction (``hess h`` for maml) has
+    eigenvalues of positive real part at the final iterate and ``h`` is lower
+    at the polished point (a run slowed down in a convex valley, heading to its
+    minimum). This assignment is a float judgement; the points themselves are
+    then certified."""
     points, index = [], []
     for W in finals:
-        Wp = None if W is None else polish(W, taskset)[0]
-        if Wp is None or not _heading_to(W, Wp, taskset, jump):
+        Wp = None if W is None else polish(W, taskset, method=method, steps=steps)[0]
+        if Wp is None or not _heading_to(W, Wp, taskset, jump, method, steps):
             index.append(None)
             continue
         scale = max(1.0, float(np.max(np.abs(Wp))))
@@ -108,14 +115,15 @@ def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2):
     return points, index
 
 
-def _heading_to(W, Wp, taskset, jump) -> bool:
+def _heading_to(W, Wp, taskset, jump, method="maml", steps=1) -> bool:
     scale = max(1.0, float(np.max(np.abs(W))))
     if float(np.max(np.abs(Wp - W))) <= jump * scale:
         return True
-    p = maml_point(W, taskset)
-    if p is None or maml_value(Wp, taskset) > p.h:
+    p, q = maml_point(W, taskset, steps), maml_point(Wp, taskset, steps)
+    if p is None or q is None or q.h > p.h:
         return False
-    return bool(np.min(np.linalg.eigvalsh(np.array(p.hess_dense()))) > 0)
+    J = np.array(p.direction_jacobian_dense(method))
+    return bool(np.min(np.linalg.eigvals(J).real) > 0)
 
 
 def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float] = None,
@@ -127,7 +135,7 @@ def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float
     limit points, certificates (see the module docstring)."""
     rng = np.random.default_rng(seed)
     W0s = start_points if start_points is not None else random_starts(
-        taskset, starts, rng, spread)
+        taskset, starts, rng, spread, steps=steps)
     res = SearchResult(settings={"method": method, "steps": steps, "iters": iters,
                                  "beta": beta if beta is not None else "auto",
                                  "batch": batch, "starts": len(W0s), "seed": seed,
@@ -141,14 +149,11 @@ def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float
     res.lower_bound = float(sum(float(w) * c for w, c in
                                 zip(taskset.weights, optimal_costs(taskset))))
     finals = [np.array(r.W) if r.iterations or r.converged else None for r in res.runs]
-    if steps != 1:
-        # h_K with K > 1 is not the objective certified here: report the runs only
-        res.run_point = [None] * len(finals)
-        return res
-    pts, res.run_point = limit_points(finals, taskset)
+    pts, res.run_point = limit_points(finals, taskset, method=method, steps=steps)
     for k, P in enumerate(pts):
-        cert = certify_point(P, taskset, polish_first=False) if certify else \
-            PointCertificate(W=P.tolist(), reasons=["not certified (certify=False)"])
+        cert = certify_point(P, taskset, polish_first=False, method=method, steps=steps) \
+            if certify else PointCertificate(W=P.tolist(), method=method, steps=steps,
+                                             reasons=["not certified (float)"])
         cert.runs = sum(1 for i in res.run_point if i == k)
         res.points.append(cert)
     return res

@@ -5,6 +5,10 @@
   ``V`` of the midpoint, the congruence ``V' S V`` in balls, and Gershgorin
   intervals. If no interval contains 0, ``V' S V`` (hence ``V``) is
   nonsingular and Sylvester's law of inertia transfers the count to ``S``.
+* :func:`real_part_inertia` -- the numbers of eigenvalues with positive and
+  negative real part shared by every (nonsymmetric) matrix in a ball matrix
+  ``J``: a float ``P`` with ``J0' P + P J0 = I``; if ``J' P + P J > 0`` is proven
+  over the ball, the Ostrowski--Schneider inertia theorem gives ``In(J) = In(P)``.
 * :func:`certify_stable` -- every ``M`` in a ball matrix has spectral radius
   ``< 1``: a float Lyapunov matrix ``P0`` and ``P0 > 0``, ``P0 - M' P0 M > 0``.
 * :func:`krawczyk` -- the Krawczyk operator ``x~ - Y g(x~) + (I - Y J(X))(X - x~)``
@@ -14,6 +18,8 @@
 >>> from flint import arb_mat, arb
 >>> inertia(arb_mat([[2, arb(1, 1e-9)], [arb(1, 1e-9), -3]]))
 (1, 1)
+>>> real_part_inertia(arb_mat([[1, 5], [0, arb(-2, 1e-9)]]))
+(1, 1)
 >>> certify_stable(arb_mat([[arb("0.5", 1e-6), 1], [0, "0.9"]]))
 True
 >>> decimal_interval(arb(1) / 3, 6)
@@ -22,6 +28,7 @@ True
 from __future__ import annotations
 
 import math
+import warnings
 from fractions import Fraction
 from typing import Optional
 
@@ -29,20 +36,23 @@ import numpy as np
 import scipy.linalg as sla
 from flint import arb, arb_mat
 
-__all__ = ["inertia", "certify_stable", "krawczyk", "decimal_interval", "decimal_up",
+__all__ = ["inertia", "real_part_inertia", "certify_stable", "krawczyk", "decimal_interval", "decimal_up",
            "to_float", "ball_matrix"]
 
 
 def to_float(m) -> np.ndarray:
     """Midpoints of an ``arb_mat`` (or list of rows of ``arb``) as floats."""
-    rows = m.tolist() if hasattr(m, "tolist") else m
-    return np.array([[float(x.mid()) for x in row] for row in rows])
+    if isinstance(m, arb_mat):                  # float(arb) is the rounded midpoint
+        return np.array([float(x) for x in m.entries()]).reshape(m.nrows(), m.ncols())
+    return np.array([[float(x.mid()) for x in row] for row in m])
 
 
 def ball_matrix(mid: np.ndarray, rad: float = 0.0) -> arb_mat:
     """``arb_mat`` with the float midpoints ``mid`` (exact) and radius ``rad``."""
-    mid = np.atleast_2d(mid)
-    return arb_mat([[arb(float(v), rad) if rad else arb(float(v)) for v in row] for row in mid])
+    mid = np.atleast_2d(np.asarray(mid, dtype=float))
+    if not rad:
+        return arb_mat(mid.tolist())
+    return arb_mat([[arb(float(v), rad) for v in row] for row in mid])
 
 
 def inertia(S) -> Optional[tuple]:
@@ -69,6 +79,34 @@ def inertia(S) -> Optional[tuple]:
         else:
             return None
     return pos, neg
+
+
+def real_part_inertia(J) -> Optional[tuple]:
+    """``(n_pos, n_neg)``: how many eigenvalues with positive / negative real part
+    every matrix in the ball matrix ``J`` has, or ``None`` (undecided).
+
+    Proof (Ostrowski and Schneider 1962): if ``P`` is symmetric and
+    ``J' P + P J`` is positive definite, then ``J`` has no eigenvalue on the
+    imaginary axis and ``In(J) = In(P)``. ``P`` solves ``J0' P + P J0 = I`` in
+    floats (``J0`` the midpoint); both inertias are proven in balls."""
+    J = J if isinstance(J, arb_mat) else arb_mat(J)
+    J0 = to_float(J)
+    n = J0.shape[0]
+    if not np.all(np.isfinite(J0)):
+        return None
+    try:
+        with warnings.catch_warnings():     # an imaginary-axis pair: P is then not proven
+            warnings.simplefilter("ignore", RuntimeWarning)
+            P = sla.solve_continuous_lyapunov(J0.T, np.eye(n))
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    P = (P + P.T) / 2
+    if not np.all(np.isfinite(P)):
+        return None
+    Pb = ball_matrix(P)
+    if inertia(J.transpose() * Pb + Pb * J) != (n, 0):
+        return None
+    return inertia(Pb)
 
 
 def certify_stable(M) -> bool:

@@ -6,7 +6,8 @@
 * :func:`contour_figure` -- for ``r d = 2`` parameters, contours of ``log h``
   on a grid (floats) with the certified points marked.
 
-Rendering to bytes is :func:`symlqr.render.plot.render`'s job.
+Rendering to bytes is :func:`symlqr.render.plot.render`'s job (moved here from
+``symlqr/matrix/figures.py``: drawing is rendering).
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def contour_figure(taskset, points, box, n: int = 200, title: str = ""):
     """``log10 h`` on ``box = (x0, x1, y0, y1)`` (two parameters), points marked
     by type (certified points filled, undecided hollow)."""
     from matplotlib.figure import Figure
-    from .objective import maml_value
+    from ..matrix.objective import maml_value
     r, d = taskset.shape
     if r * d != 2:
         raise ValueError("contours need r * d = 2 parameters")
