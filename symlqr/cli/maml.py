@@ -16,6 +16,7 @@ import math
 import os
 import sys
 
+from . import maml_complete
 from .common import (EXIT_OK, EXIT_UNDECIDED, OneLineParser, check_output_path, deliver,
                      run_main, write_atomic)
 from ..matrix.algorithm import METHODS
@@ -49,6 +50,7 @@ def build_parser() -> OneLineParser:
     p.add_argument("--trajectories", metavar="FILE",
                    help="write every run's iterates and h values (.json or .npz)")
     p.add_argument("--plot", metavar="FILE", help="cost gap versus iteration (.png/.svg/.pdf)")
+    maml_complete.add_arguments(p)
     return p
 
 
@@ -129,6 +131,8 @@ def _main(argv) -> int:
     beta = None if args.beta is None else _positive(args.beta, "--beta")
     spread = _positive(args.spread, "--spread")
     ts = _taskset(args)
+    if args.complete:
+        return maml_complete.run(args, ts)
     bar = _progress(args.starts * args.iters)
     try:
         res = search(ts, starts=args.starts, iters=args.iters, beta=beta, method=args.method,

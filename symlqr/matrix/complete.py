@@ -48,10 +48,10 @@ from .backend import ArbBackend
 from .certificate import certify_point
 from .lqr import LQRPoint
 from .msolve import MsolveError, run_msolve
-from .ratfunc import gradient_numerators, stability_denominators
+from .ratfunc import gradient_numerators, integer_coefficients, stability_denominators
 from .validated import decimal_interval
 
-__all__ = ["CompleteResult", "complete_stationary_points", "decide_solution",
+__all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_shifted",
            "provably_unstable", "NAMES"]
 
 NAMES = ("w1", "w2")
@@ -190,14 +190,44 @@ def _boundary_hits(reduced, bounds, boxes, precision, timeout, threads):
     """Indices of boxes holding a real zero of some boundary polynomial (exact, msolve)."""
     hits = {}
     for b in bounds:
-        res = run_msolve(reduced + [b], list(NAMES), timeout=timeout, threads=threads,
-                         precision=2 * precision)
+        res = solve_shifted(reduced + [b], timeout=timeout, threads=threads,
+                            precision=2 * precision)
         for sub in res.boxes:
             for k, box in enumerate(boxes):
                 if all(lo <= a and c <= hi for (lo, hi), (a, c) in zip(box, sub)):
                     hits.setdefault(k, f"a zero of a boundary polynomial of degree "
                                        f"{b.total_degree()} (h is undefined there)")
     return hits
+
+
+SHIFTS = ((Fraction(0), Fraction(0)), (Fraction(1, 1009), Fraction(-1, 1013)))
+
+
+def solve_shifted(polys, *, timeout, threads, precision, shifts=SHIFTS):
+    """msolve on ``polys(w + s)`` for the first shift ``s`` it completes (boxes moved
+    back by ``+ s``, exactly). msolve 0.10.1 aborts ("BUG in get_values_at_bounds")
+    when a root sits exactly on a dyadic bracket end (fixed upstream in msolve
+    PR #362); a shift by non-dyadic rationals moves exact dyadic roots off them."""
+    last = None
+    for s in shifts:
+        sub = polys if not any(s) else [_shift(p, s) for p in polys]
+        try:
+            res = run_msolve(sub, list(NAMES), timeout=timeout, threads=threads,
+                             precision=precision)
+        except MsolveError as exc:
+            if "not found" in str(exc) or "did not finish" in str(exc):
+                raise
+            last = exc
+            continue
+        res.boxes = [[(lo + c, hi + c) for (lo, hi), c in zip(box, s)] for box in res.boxes]
+        return res
+    raise last
+
+
+def _shift(p, s):
+    ctx = p.context()
+    gens = [g + fmpq(c.numerator, c.denominator) for g, c in zip(ctx.gens(), s)]
+    return integer_coefficients(p.compose(*gens))
 
 
 def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 1,
@@ -224,8 +254,7 @@ def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 
         return out
     t0 = time.perf_counter()
     try:
-        res = run_msolve(reduced, list(NAMES), timeout=timeout, threads=threads,
-                         precision=precision)
+        res = solve_shifted(reduced, timeout=timeout, threads=threads, precision=precision)
     except MsolveError as exc:
         if "not found" in str(exc):
             raise

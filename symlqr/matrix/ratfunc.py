@@ -23,7 +23,7 @@ from fractions import Fraction
 from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx
 
 __all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain",
-           "gradient_numerators", "stability_denominators", "integer_coefficients"]
+           "gradient_rational_functions", "gradient_numerators", "stability_denominators", "integer_coefficients"]
 
 
 class RatFunc:
@@ -274,16 +274,21 @@ def _tasks(bk, taskset):
             for t in taskset.tasks]
 
 
-def gradient_numerators(taskset) -> list:
-    """Numerators (``fmpq_mpoly``, primitive over ZZ up to sign) of the entries of
-    ``grad h`` in ``w1..wn`` (row-major ``W``); constant numerators are kept."""
+def gradient_rational_functions(taskset) -> list:
+    """The entries of ``grad h`` (row-major) as :class:`RatFunc` in ``w1..wn``."""
     from .objective import MamlPoint
     r, d = taskset.tasks[0].r, taskset.tasks[0].d
     bk = RationalFunctionBackend(r * d)
     W = symbolic_gain(bk, r, d)
     p = MamlPoint(bk, _tasks(bk, taskset), [bk.scalar(w) for w in taskset.weights],
                   bk.scalar(taskset.eta), W)
-    return [integer_coefficients(g.num) for g in p.grad.entries()]
+    return p.grad.entries()
+
+
+def gradient_numerators(taskset) -> list:
+    """Numerators of :func:`gradient_rational_functions`, scaled to coprime integer
+    coefficients (``fmpq_mpoly``); a constant numerator is kept."""
+    return [integer_coefficients(g.num) for g in gradient_rational_functions(taskset)]
 
 
 def stability_denominators(taskset) -> list:
