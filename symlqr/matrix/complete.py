@@ -30,9 +30,14 @@ relies on msolve's exact real-root isolation (an external program: the
 points themselves are re-proven here, the list's completeness is msolve's).
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
->>> ts = MatrixTaskSet([MatrixTask([[1, 0], [0, "1/2"]], [[1], [0]], [[1, 0], [0, 1]],
-...                                [[1]])], "1/100")
->>> res = complete_stationary_points(ts)          # doctest: +SKIP
+>>> ts = MatrixTaskSet([MatrixTask([[1]], [[1, "1/2"]], [[1]], [[1, 0], [0, 2]])], "1/10")
+>>> decide_solution([(Fraction(0), Fraction(0))] * 2, ts)[:2]      # A - B W = 1
+('outside', 'W does not stabilize task 1 (proven)')
+>>> lo, hi = Fraction(4531386575897284, 10**16), Fraction(4531386575897286, 10**16)
+>>> box = [(lo, hi), (Fraction(499635108666922, 10**16), Fraction(499635108666923, 10**16))]
+>>> status, why, cert = decide_solution(box, ts)
+>>> status, cert.type, cert.global_by_chain_rule
+('in domain', 'min', True)
 """
 from __future__ import annotations
 

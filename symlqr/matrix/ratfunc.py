@@ -12,9 +12,13 @@ common zero of them (in the domain every denominator is a product of factors of
 for stable closed loops).
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
->>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], 0)   # eta = 0: h = C
->>> [str(p) for p in gradient_numerators(ts)]     # C'(w) = 0 <=> w^2 - 3 w + 1 = 0 (|1 - w| < 1)
-['w1^2 - 3*w1 + 1']
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/10")
+>>> N, = gradient_numerators(ts)                  # h'(w) = N(w) / D(w), one parameter
+>>> int(N.total_degree()), N(fmpq(0))              # w = 0: M = 1, on the boundary
+(18, 0)
+>>> x = RatFunc(RationalFunctionBackend(1).ctx.gens()[0])
+>>> (1 / (1 - x * x)) * (1 - x)                    # reduced fractions
+(1) / (w1 + 1)
 """
 from __future__ import annotations
 
@@ -90,6 +94,9 @@ class RatFunc:
 
     def __truediv__(self, other):
         return self * self._lift(other).inverse()
+
+    def __rtruediv__(self, other):
+        return self._lift(other) * self.inverse()
 
     def is_zero(self) -> bool:
         return self.num.is_zero()
