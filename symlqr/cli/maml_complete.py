@@ -9,11 +9,14 @@ point certified, 3 not complete or some type undecided, 2 bad input.
 from __future__ import annotations
 
 import math
+import sys
 
 from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, write_atomic
 from ..tasks import InputError, parse_rational
 
 __all__ = ["add_arguments", "run", "table"]
+
+PROG = "python -m symlqr.maml --complete"
 
 
 def add_arguments(p) -> None:
@@ -53,6 +56,13 @@ def _check(args, ts):
     return timeout, plot
 
 
+def _progress():
+    """Stage lines on stderr when it is a terminal (never in the JSON)."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda text: print(f"{PROG}: {text} ...", file=sys.stderr, flush=True)
+
+
 def table(doc) -> str:
     """Readable summary of the exact mode's JSON document."""
     m = doc["msolve"]
@@ -64,7 +74,7 @@ def table(doc) -> str:
              f"{m['seconds']:.2f} s",
              f"{'#':>3} {'type':9} {'cert':5} {'h (enclosure)':43} {'W (midpoint)'}"]
     for k, p in enumerate(doc["points"]):
-        h = f"[{p['h'][0][:19]}, {p['h'][1][:19]}]" if p["h"] else "-"
+        h = f"[{p['h'][0]}, {p['h'][1]}]" if p["h"] else "-"
         w = ", ".join(f"{v:.6g}" for row in p["W"] for v in row)
         lines.append(f"{k + 1:>3} {p['type']:9} {str(p['certified']).lower():5} {h:43} [{w}]")
     return "\n".join(lines)
@@ -76,7 +86,8 @@ def run(args, ts) -> int:
     from ..matrix.msolve import MsolveError
     timeout, plot = _check(args, ts)
     try:
-        res = complete_stationary_points(ts, timeout=timeout, threads=args.threads)
+        res = complete_stationary_points(ts, timeout=timeout, threads=args.threads,
+                                         progress=_progress())
     except MsolveError as exc:
         raise InputError(str(exc)) from None
     doc = res.to_dict()

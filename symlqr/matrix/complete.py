@@ -236,16 +236,19 @@ def _shift(p, s):
 
 
 def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 1,
-                               precision: int = 128) -> CompleteResult:
+                               precision: int = 128, progress=None) -> CompleteResult:
     """Every stationary point of ``h`` in the domain, for ``r d = 2`` (module docstring).
 
     Raises ``ValueError`` when ``r d != 2`` and :class:`MsolveError` when msolve is
-    missing; a timeout or a positive dimension gives ``complete = False``."""
+    missing; a timeout or a positive dimension gives ``complete = False``.
+    ``progress(text)`` (optional) is told each stage as it starts."""
+    say = progress or (lambda text: None)
     r, d = taskset.shape
     if r * d != 2:
         raise ValueError(f"the exact mode needs r * d = 2 parameters (here {r} x {d})")
     out = CompleteResult()
     t0 = time.perf_counter()
+    say("numerators of grad h (exact)")
     nums = gradient_numerators(taskset)
     bounds = stability_denominators(taskset)
     out.numerator_seconds = time.perf_counter() - t0
@@ -258,6 +261,7 @@ def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 
         out.reason = why
         return out
     t0 = time.perf_counter()
+    say(f"msolve on degrees {out.degrees} (time limit {timeout:g} s)")
     try:
         res = solve_shifted(reduced, timeout=timeout, threads=threads, precision=precision)
     except MsolveError as exc:
@@ -271,6 +275,7 @@ def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 
     if res.dimension > 0:
         out.reason = "not complete: positive-dimensional"
         return out
+    say(f"certificates of {len(res.boxes)} real solution(s)")
     _classify(out, res.boxes, taskset, reduced, bounds, precision, timeout, threads)
     return out
 
