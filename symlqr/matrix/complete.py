@@ -56,7 +56,7 @@ from .msolve import MsolveError, run_msolve
 from .ratfunc import gradient_numerators, integer_coefficients, stability_denominators
 from .validated import decimal_interval
 
-__all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_shifted",
+__all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_robust",
            "provably_unstable", "NAMES"]
 
 NAMES = ("w1", "w2")
@@ -195,7 +195,7 @@ def _boundary_hits(reduced, bounds, boxes, precision, timeout, threads):
     """Indices of boxes holding a real zero of some boundary polynomial (exact, msolve)."""
     hits = {}
     for b in bounds:
-        res = solve_shifted(reduced + [b], timeout=timeout, threads=threads,
+        res = solve_robust(reduced + [b], timeout=timeout, threads=threads,
                             precision=2 * precision)
         for sub in res.boxes:
             for k, box in enumerate(boxes):
@@ -205,20 +205,22 @@ def _boundary_hits(reduced, bounds, boxes, precision, timeout, threads):
     return hits
 
 
-SHIFTS = ((Fraction(0), Fraction(0)), (Fraction(1, 1009), Fraction(-1, 1013)))
+ATTEMPTS = ((None, (Fraction(0), Fraction(0))), (("w2", "w1"), (Fraction(0), Fraction(0))),
+            (None, (Fraction(1, 1009), Fraction(-1, 1013))))
 
 
-def solve_shifted(polys, *, timeout, threads, precision, shifts=SHIFTS):
-    """msolve on ``polys(w + s)`` for the first shift ``s`` it completes (boxes moved
-    back by ``+ s``, exactly). msolve 0.10.1 aborts ("BUG in get_values_at_bounds")
-    when a root sits exactly on a dyadic bracket end (fixed upstream in msolve
-    PR #362); a shift by non-dyadic rationals moves exact dyadic roots off them."""
+def solve_robust(polys, *, timeout, threads, precision, attempts=ATTEMPTS):
+    """msolve on ``polys(w + s)`` with the variables in ``order``, for the first
+    ``(order, s)`` of ``attempts`` it completes (boxes moved back by ``+ s``,
+    exactly). msolve 0.10.1 aborts ("BUG in get_values_at_bounds") when a root sits
+    exactly on a dyadic bracket end (fixed upstream in msolve PR #362); another
+    elimination order, or a shift by non-dyadic rationals, avoids it."""
     last = None
-    for s in shifts:
+    for order, s in attempts:
         sub = polys if not any(s) else [_shift(p, s) for p in polys]
         try:
             res = run_msolve(sub, list(NAMES), timeout=timeout, threads=threads,
-                             precision=precision)
+                             precision=precision, order=order)
         except MsolveError as exc:
             if "not found" in str(exc) or "did not finish" in str(exc):
                 raise
@@ -263,7 +265,7 @@ def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 
     t0 = time.perf_counter()
     say(f"msolve on degrees {out.degrees} (time limit {timeout:g} s)")
     try:
-        res = solve_shifted(reduced, timeout=timeout, threads=threads, precision=precision)
+        res = solve_robust(reduced, timeout=timeout, threads=threads, precision=precision)
     except MsolveError as exc:
         if "not found" in str(exc):
             raise

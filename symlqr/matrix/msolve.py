@@ -79,10 +79,11 @@ def format_polynomial(p, names) -> str:
     return text
 
 
-def format_system(polys, names) -> str:
-    """msolve's input file: variables, characteristic 0, polynomials."""
-    return ",".join(names) + "\n0\n" + ",\n".join(format_polynomial(p, names)
-                                                   for p in polys) + "\n"
+def format_system(polys, names, order=None) -> str:
+    """msolve's input file: variables (in ``order``, default ``names``; msolve's
+    elimination order and the order of its output), characteristic 0, polynomials."""
+    return ",".join(order or names) + "\n0\n" + ",\n".join(format_polynomial(p, names)
+                                                            for p in polys) + "\n"
 
 
 _TOKEN = re.compile(r"\s*(?:(-?\d+)\s*/\s*2\s*\^\s*(\d+)|(-?\d+)|(\[)|(\])|(,))")
@@ -147,16 +148,18 @@ def parse_output(text: str) -> MsolveResult:
 
 
 def run_msolve(polys, names, *, timeout: float = 600, threads: int = 1,
-               precision: int = 128, binary: Optional[str] = None) -> MsolveResult:
+               precision: int = 128, binary: Optional[str] = None,
+               order=None) -> MsolveResult:
     """Solve ``polys = 0`` with msolve in a temporary directory (killed after
-    ``timeout`` seconds: :class:`MsolveError`)."""
+    ``timeout`` seconds: :class:`MsolveError`). ``order`` permutes the variables
+    for msolve; the boxes come back in the order of ``names``."""
     binary = binary or find_msolve()
     if binary is None:
         raise MsolveError("msolve not found: " + INSTALL_HINT)
     with tempfile.TemporaryDirectory(prefix="symlqr-msolve-") as tmp:
         src, dst = os.path.join(tmp, "in.ms"), os.path.join(tmp, "out.ms")
         with open(src, "w", encoding="ascii") as fh:
-            fh.write(format_system(polys, names))
+            fh.write(format_system(polys, names, order))
         cmd = [binary, "-f", src, "-o", dst, "-t", str(threads), "-p", str(precision)]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
@@ -167,4 +170,8 @@ def run_msolve(polys, names, *, timeout: float = 600, threads: int = 1,
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no message"]
             raise MsolveError(f"msolve failed (exit {proc.returncode}): {tail[0][:200]}")
         with open(dst, encoding="ascii") as fh:
-            return parse_output(fh.read())
+            res = parse_output(fh.read())
+    if order:
+        where = [list(order).index(n) for n in names]
+        res.boxes = [[box[k] for k in where] for box in res.boxes]
+    return res
