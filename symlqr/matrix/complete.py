@@ -14,15 +14,17 @@ numerators ``N_1, N_2`` (:func:`~symlqr.matrix.ratfunc.gradient_numerators`):
 3. Every box is then decided, never on msolve's word alone:
 
    * **in the domain**: the Krawczyk certificate
-     (:func:`~symlqr.matrix.certificate.certify_point`) proves a unique zero of
-     ``grad h`` in a box ``X``, every point of ``X`` stabilizing, and the
-     msolve box lies inside ``X`` (so the zero is that solution);
+     (:func:`~symlqr.matrix.certificate.certify_point`, Stein solvers tried in
+     turn) proves a unique zero of ``grad h`` in a box ``X``, every point of
+     ``X`` stabilizing, and the msolve box lies inside ``X`` (so the zero is
+     that solution); when ``X`` is too small for its float midpoint to show
+     that, the same proofs run on a box around the msolve box at 212 bits;
    * **outside**: over the msolve box (balls), ``A_i - B_i W`` or
      ``A_i - B_i F_i(W)`` is proven not Schur stable (for ``d <= 2``: Jury's
      conditions ``|det M| < 1``, ``|tr M| < 1 + det M`` proven violated);
      or the solution is a zero of a boundary polynomial (a second msolve run on
-     the system plus that polynomial, at twice the precision, has a solution
-     whose box lies in this one);
+     the system plus that polynomial has a solution whose box meets this box
+     and no other);
    * otherwise **undecided**, with the reason.
 
 ``complete`` is true only if every real solution was decided; the count then
@@ -50,17 +52,19 @@ import numpy as np
 from flint import arb, arb_mat, ctx, fmpq
 
 from .backend import ArbBackend
-from .certificate import certify_point
+from .certificate import PointCertificate, certify_point, optimum_enclosure
 from .lqr import LQRPoint
 from .msolve import MsolveError, run_msolve
 from .ratfunc import gradient_numerators, integer_coefficients, stability_denominators
-from .validated import decimal_interval
+from .objective import MamlPoint
+from .validated import certify_stable, decimal_interval, decimal_up, inertia, krawczyk
 
 __all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_robust",
            "provably_unstable", "NAMES"]
 
 NAMES = ("w1", "w2")
 ARB = ArbBackend()
+KRON = ArbBackend("kron_arb")     # tight Stein enclosures at points (the outside test)
 
 
 @dataclass
@@ -129,8 +133,8 @@ def _outside_reason(box, taskset, prec: int) -> Optional[str]:
         for i, t in enumerate(taskset.tasks):
             A, B, Q, R, S0a = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0a"))
             try:
-                F = W - LQRPoint(ARB, (A, B, Q, R), W, S0a).grad * eta
-            except ZeroDivisionError:
+                F = W - LQRPoint(KRON, (A, B, Q, R), W, S0a).grad * eta
+            except (ZeroDivisionError, np.linalg.LinAlgError):   # Stein system not invertible
                 continue
             if provably_unstable(A - B * F):
                 return f"the adapted F_{i + 1}(W) does not stabilize task {i + 1} (proven)"
@@ -149,6 +153,9 @@ def _inside(box, mid, rho) -> bool:
     return True
 
 
+STEINS = ("auto", "kron_arb", "lyapunov")     # validated Stein solvers tried in turn
+
+
 def decide_solution(box, taskset, *, precisions=(64, 256)):
     """``(status, detail, certificate)`` for one msolve box: status ``in domain``,
     ``outside`` or ``undecided`` (see the module docstring, step 3)."""
@@ -158,13 +165,91 @@ def decide_solution(box, taskset, *, precisions=(64, 256)):
         why = _outside_reason(box, taskset, prec)
         if why is not None:
             return "outside", why, None
-    cert = certify_point(np.array(mid).reshape(r, d), taskset, polish_first=True)
-    if cert.exists_unique and cert.stabilizing:
+    reason = "not certified"
+    for stein in STEINS:
+        try:
+            cert = certify_point(np.array(mid).reshape(r, d), taskset, stein=stein)
+        except (ZeroDivisionError, np.linalg.LinAlgError, ValueError) as exc:
+            reason = f"certificate failed: {type(exc).__name__}"
+            continue
+        if not (cert.exists_unique and cert.stabilizing):
+            reason = "; ".join(cert.reasons) or reason
+            continue
         flat = np.array(cert.W).reshape(-1).tolist()
         if _inside(box, flat, cert.box_radius):
-            return "in domain", "Krawczyk box contains the msolve box", cert
-        return "undecided", "the Krawczyk box does not contain the msolve box", None
-    return "undecided", "; ".join(cert.reasons) or "not certified", None
+            return "in domain", f"Krawczyk box contains the msolve box ({stein})", cert
+        own = _box_certificate(box, taskset)
+        if own is not None:
+            return "in domain", "Krawczyk box around the msolve box", own
+        reason = "the Krawczyk box does not contain the msolve box"
+    return "undecided", reason, None
+
+
+def _box_certificate(box, taskset, prec: int = 212):
+    """Certificate on boxes ``X = c +- rad`` around the msolve box itself (``c`` its
+    dyadic midpoint, ``rad`` far above its width): Krawczyk (unique zero of
+    ``grad h`` in ``X``, which is then the msolve solution), ``W`` and every
+    ``F_i`` stabilizing over ``X``, type from the inertia of ``hess h(X)``, ``h(X)``;
+    for one task the chain-rule and Theorem 2 tests, else the gap bound. Used when
+    the float midpoint of :func:`certify_point`'s box is too coarse to show that it
+    holds the msolve box. ``None`` if nothing is proven."""
+    r, d = taskset.shape
+    old, ctx.prec = ctx.prec, prec
+    try:
+        c = [arb(fmpq(m.numerator, m.denominator)).mid() for m in
+             ((lo + hi) / 2 for lo, hi in box)]
+        scale = max(1.0, max(abs(float(x)) for x in c))
+        bk = ArbBackend("kron_arb")
+        tasks = [tuple(bk.asmat(getattr(t, k)) for k in
+                       ("A", "B", "Q", "R", "Sigma0", "Sigma0a")) for t in taskset.tasks]
+        w, eta = [bk.scalar(x) for x in taskset.weights], bk.scalar(taskset.eta)
+        g0 = MamlPoint(bk, tasks, w, eta, arb_mat(r, d, c)).grad
+        g0 = arb_mat(r * d, 1, g0.entries())
+        for rad in (2.0 ** (-prec // 2) * scale, 2.0 ** (-prec // 3) * scale):
+            if any(hi - lo >= Fraction(rad) for lo, hi in box):
+                continue
+            X = arb_mat(r, d, [arb(x, rad) for x in c])
+            pX = MamlPoint(bk, tasks, w, eta, X)
+            if not all(certify_stable(t[0] - t[1] * X) and certify_stable(t[0] - t[1] * F)
+                       for t, F in zip(tasks, pX.F)):
+                continue
+            JX = arb_mat(pX.hess_dense())
+            if krawczyk(np.zeros(r * d), rad, g0, JX) is not None:
+                return _fill(box, taskset, pX, JX, rad, prec, tasks, eta)
+    except (ZeroDivisionError, np.linalg.LinAlgError):
+        return None
+    finally:
+        ctx.prec = old
+    return None
+
+
+def _fill(box, taskset, pX, JX, rad, prec, tasks, eta):
+    r, d = taskset.shape
+    n = r * d
+    mid = [float((lo + hi) / 2) for lo, hi in box]
+    cert = PointCertificate(W=np.array(mid).reshape(r, d).tolist(), exists_unique=True,
+                            stabilizing=True, box_radius=rad, prec=prec)
+    inn = inertia(JX)
+    cert.type = "undecided" if inn is None else (
+        "min" if inn[1] == 0 else ("max" if inn[0] == 0 else "saddle"))
+    cert.certified = cert.type != "undecided"
+    hX = pX.h
+    cert.h = decimal_interval(hX)
+    if len(tasks) == 1:
+        H = arb_mat(pX.adaptation_hess_dense(0)) * eta
+        eye = arb_mat([[int(i == j) for j in range(n)] for i in range(n)])
+        cert.global_by_chain_rule = inertia(eye - H) is not None
+        small = inertia(eye - H) == (n, 0) and inertia(eye + H) == (n, 0)
+        cert.theorem2 = bool(small and cert.type == "min")
+    if cert.global_by_chain_rule:
+        cert.gap_upper = "0"
+    else:
+        parts = [optimum_enclosure(t) for t in tasks]
+        if all(p is not None for p in parts):
+            total = sum((ARB.scalar(w) * p for w, p in zip(taskset.weights, parts)), arb(0))
+            cert.gap_upper = decimal_up(hX - total, 6)
+    cert.reasons.append("certified on a box around the msolve solution (212 bits)")
+    return cert
 
 
 def _reduce(nums, bounds):
@@ -192,16 +277,19 @@ def _divides(f, b) -> bool:
 
 
 def _boundary_hits(reduced, bounds, boxes, precision, timeout, threads):
-    """Indices of boxes holding a real zero of some boundary polynomial (exact, msolve)."""
+    """Indices of boxes holding a real zero of some boundary polynomial: msolve on
+    ``N = 0, b = 0``; its solution is a real zero of ``N``, hence in one of the
+    disjoint boxes of ``N = 0`` -- the one its own box meets, when it meets one only."""
     hits = {}
     for b in bounds:
         res = solve_robust(reduced + [b], timeout=timeout, threads=threads,
                             precision=2 * precision)
-        for sub in res.boxes:
-            for k, box in enumerate(boxes):
-                if all(lo <= a and c <= hi for (lo, hi), (a, c) in zip(box, sub)):
-                    hits.setdefault(k, f"a zero of a boundary polynomial of degree "
-                                       f"{b.total_degree()} (h is undefined there)")
+        for sub in res.boxes:      # a real zero of N lies in one of the disjoint boxes
+            meet = [k for k, box in enumerate(boxes)
+                    if all(max(lo, a) <= min(hi, c) for (lo, hi), (a, c) in zip(box, sub))]
+            if len(meet) == 1:
+                hits.setdefault(meet[0], f"a zero of a boundary polynomial of degree "
+                                         f"{int(b.total_degree())} (h is undefined there)")
     return hits
 
 
