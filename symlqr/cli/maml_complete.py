@@ -69,8 +69,9 @@ def table(doc) -> str:
     head = (f"{doc['name']}: {len(doc['points'])} stationary point(s) in the domain; "
             + ("complete (every real solution of the numerator system decided)"
                if doc["complete"] else doc["reason"]))
-    lines = [head, f"numerators of grad h: degrees {m['degrees']}; msolve: "
-             f"{m['real_solutions']} real solution(s), {m['in_domain']} in the domain, "
+    found = (f"{m['real_solutions']} real solution(s), {m['in_domain']} in the domain"
+             if m["dimension"] == 0 else "no list of real solutions")
+    lines = [head, f"numerators of grad h: degrees {m['degrees']}; msolve: {found}, "
              f"{m['seconds']:.2f} s",
              f"{'#':>3} {'type':9} {'cert':5} {'h (enclosure)':43} {'W (midpoint)'}"]
     for k, p in enumerate(doc["points"]):
