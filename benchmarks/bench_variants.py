@@ -4,14 +4,17 @@ today's single-step engine measured in the same run.
 Targets (issue 10): fig2 with K = 2 under 5 s and K = 3 under 60 s,
 certified. Printed: wall and CPU seconds of each run, the ratio to the
 baseline ``certify(fig2)`` (today's engine, K = 1), the degree of the
-numerator of ``g``, and whether the result is certified. Ratios, never
-timed assertions; on a loaded machine compare the CPU column.
+numerator of ``g``, and whether the result is certified; last, the atlas over
+the number of inner steps (``python -m symlqr.atlas fig2 --vary steps=1:K``,
+in-process) with its ratio to the same baseline. Ratios, never timed
+assertions; on a loaded machine compare the CPU column.
 
     python benchmarks/bench_variants.py [--repeat N] [--max-steps K]
 """
 import argparse
 import time
 
+from symlqr.atlas.steps import steps_atlas
 from symlqr.scalar.fixedpoints import fixed_points
 from symlqr.scalar.landscape import certify
 from symlqr.scalar.variants import VariantObjective
@@ -45,6 +48,10 @@ def main():
             target = {2: "< 5 s", 3: "< 60 s"}.get(K, "")
             print(f"{method:<8} {K:>2} {deg:>6} {w:>8.2f} {c:>8.2f} {c / bc:>8.1f} "
                   f"{target:>7}  {fp.certified}")
+    K = args.max_steps
+    w, c, at = timed(lambda: steps_atlas(ts, "maml", 1, K), args.repeat)
+    print(f"{'atlas':<8} {'1:' + str(K):>2} {'':>6} {w:>8.2f} {c:>8.2f} {c / bc:>8.1f} "
+          f"{'':>7}  {at.certified}   (--vary steps=1:{K}, maml)")
 
 
 if __name__ == "__main__":

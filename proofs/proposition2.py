@@ -1,4 +1,4 @@
-"""Proposition 2 at every certified local minimizer w* of the normalized-step objective h(W) = C(W - eta sign C'(W)), kinks included.
+"""Proposition 2 at every certified local minimizer w* of the normalized-step objective h(W) = C(W - eta C'(W)/|C'(W)|) (kinks, where the step is 0/0, are out of the domain).
 
 Usage: ``python proofs/proposition2.py fig1`` (or ``all``, or ``--task A,B,Q,R,s0[,s0a] --eta ETA``,
 ``--weights``, ``--tasks-file``; ``--json`` for one JSON document). Exit status: 0 no

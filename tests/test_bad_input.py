@@ -474,7 +474,7 @@ def test_long_integer_in_atlas_vary_is_read_exactly():
 ])
 @pytest.mark.parametrize("digits", [LONG, LONGEST])
 def test_long_integers_in_task_files_are_read_exactly(suffix, template, digits, tmp_path):
-    from symlqr.tasks import load_tasks_file
+    from symlqr.taskfiles import load_tasks_file
     f = tmp_path / ("t" + suffix)
     f.write_text(template.format(n=digits))
     data = load_tasks_file(str(f))

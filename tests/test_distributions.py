@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from symlqr.distributions import Distribution, parse_law, round_significant
-from symlqr.tasks import InputError, load_tasks_file
+from symlqr.taskfiles import load_tasks_file
+from symlqr.tasks import InputError
 
 SPEC = "A=1, B=1, Q=uniform(1,5), R=loguniform(0.1,10), n=50, seed=7"
 

@@ -124,11 +124,18 @@ def test_fig1_task_with_tiny_eta_keeps_the_minimum_hugging_the_domain_edge():
 
 
 def test_normalized_adaptation_makes_fig2_global():
+    """Theorem 3 on Figure 2: no spurious minimum. The two global minima sit
+    where ``F_i(W) = W*`` exactly; ``W*`` itself is a kink (``h`` undefined),
+    not a point, with both one-sided limits above the minimum and descent
+    running into it from neither side."""
     ls = certify(figure("fig2"), "normalized")
-    assert ls.certified
-    assert ls.counts()["spurious_min"] == 0 and ls.counts()["global_min"] == 3
-    kinks = [p for p in ls.points if p.at_kink]
-    assert len(kinks) == 1 and kinks[0].one_sided == {"left": "up", "right": "up"}
+    assert ls.certified and ls.infimum_attained is True
+    assert ls.counts()["spurious_min"] == 0 and ls.counts()["global_min"] == 2
+    assert all(p.adapted_to_optimum == (0, 1) for p in ls.minima())
+    (k,) = ls.kinks
+    assert k.tasks == (0, 1) and abs(float(k.W) - (5 ** 0.5 - 1) / 2) < 1e-15
+    assert k.left_limit.lo > ls.min_value.hi and k.right_limit.lo > ls.min_value.hi
+    assert (k.descent_from_left, k.descent_from_right, k.stalls) == (False, False, False)
 
 
 def test_mirrored_tasks_tie_is_proven_exactly_by_minimal_polynomials():

@@ -143,8 +143,10 @@ def test_normalized_curves_break_at_kinks_and_kinks_are_marked():
     ls = certify(figure("fig2"), "normalized")
     fig = landscape_figure(ls, samples=400)
     ax = _main_axes(fig)
-    kx, _ = _markers(ax, "kink")
-    assert len(kx) == 1 and abs(kx[0] - (math.sqrt(5) - 1) / 2) < 1e-12
+    kx, ky = _markers(ax, "kink")       # open circles at the two one-sided limits
+    assert len(kx) == 2 and all(abs(x - (math.sqrt(5) - 1) / 2) < 1e-12 for x in kx)
+    (k,) = ls.kinks
+    assert list(ky) == pytest.approx([float(k.left_limit), float(k.right_limit)], rel=1e-12)
     (hline,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("MAML objective")]
     x = np.asarray(hline.get_xdata(), float)
     gaps = np.nonzero(np.isnan(x))[0]

@@ -21,6 +21,7 @@ from mpmath import diff as mp_diff, mp, mpf
 
 from symlqr.paper import continuity as cont
 from symlqr.paper import equation3 as eq3
+from symlqr.paper import hs_cases
 from symlqr.scalar.landscape import certify
 from symlqr.scalar.numeric import cost_float, dare_gain, maml_objective_float, scan_local_minima
 from symlqr.tasks import FIGURE_NAMES, Task, TaskSet, figure
@@ -313,12 +314,12 @@ def test_hs_misses_the_admissible_region(wbar):
 
 def test_case_analysis_leaves_a_feasible_system_undecided():
     A, B, Q, R, s0, Wb = eq3.SYMBOLS
-    cases = eq3._analyse([A - sympy.Rational(1, 2)], [], Wb, eq3._gens(None), 0)
+    cases = hs_cases.analyse_cases([A - sympy.Rational(1, 2)], [], Wb, hs_cases.generators(None), 0)
     assert [c.status for c in cases] == ["undecided"]
-    assert eq3._strict_sign(B ** 2 * Q + R, eq3._gens(None)) == 1
-    assert eq3._strict_sign(-R - Q * Wb ** 2, eq3._gens(None)) == -1
-    assert eq3._strict_sign(A * R, eq3._gens(None)) == 0
-    assert eq3._strict_sign(B ** 2 * Q, eq3._gens(None)) == 0      # not strict
+    assert hs_cases.strict_sign(B ** 2 * Q + R, hs_cases.generators(None)) == 1
+    assert hs_cases.strict_sign(-R - Q * Wb ** 2, hs_cases.generators(None)) == -1
+    assert hs_cases.strict_sign(A * R, hs_cases.generators(None)) == 0
+    assert hs_cases.strict_sign(B ** 2 * Q, hs_cases.generators(None)) == 0      # not strict
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -21,8 +21,8 @@ import pytest
 
 import symlqr
 from symlqr.certify import main
-from symlqr.tasks import (InputError, Task, TaskSet, as_rational, figure, load_tasks_file,
-                          parse_rational)
+from symlqr.taskfiles import load_tasks_file
+from symlqr.tasks import InputError, Task, TaskSet, as_rational, figure, parse_rational
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.dirname(os.path.abspath(symlqr.__file__))
@@ -278,7 +278,7 @@ def test_sources_call_no_evaluator_on_user_text():
 def test_json_loads_in_the_task_reader_is_json_not_pickle():
     """The one allowed ``loads`` is ``json.loads`` (checked by name), and the
     one allowed ``sympify`` only ever sees ints and sympy objects."""
-    src = open(os.path.join(PACKAGE, "tasks.py"), encoding="utf-8").read()
+    src = open(os.path.join(PACKAGE, "taskfiles.py"), encoding="utf-8").read()
     assert "json.loads(" in src and "pickle" not in src
     lqr_src = open(os.path.join(PACKAGE, "scalar", "lqr.py"), encoding="utf-8").read()
     assert "sympy.sympify(x) if isinstance(x, (int, sympy.Basic)) else x" in lqr_src

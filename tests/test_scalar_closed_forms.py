@@ -100,3 +100,27 @@ def test_maml_pieces_built_from_closed_forms_equal_sympys_objective():
     x = sympy.Symbol("x")
     h = MamlObjective(ts).piece(())
     assert h == RationalFunction.from_sympy(maml_objective_expr(x, ts), x)
+
+
+@pytest.mark.parametrize("task", TASKS, ids=str)
+def test_interval_engine_terms_are_the_closed_forms_exactly(task):
+    """taskterms.terms (the interval engine's rearranged closed forms) in exact
+    Fractions equals h_i = w C(F), its first and second derivatives, typed in
+    from the paper's formulas with sympy, at rational points of the domain."""
+    from symlqr.scalar.taskterms import TaskParams, terms
+    eta, weight = Fraction(1, 50), Fraction(2, 3)
+    p = TaskParams.from_tasks([task], eta, [weight]).exact(0)
+    v = values(task)
+    F = (W - sympy.Rational(1, 50) * sympy.diff(COST, W)).subs(
+        {**v, S: sympy.Rational(str(task.s0_adapt))})
+    h = sympy.Rational(2, 3) * COST.subs(v).subs(W, F)
+    lo, hi = lqr.stable_interval(task.A, task.B)
+    lo, hi = (Fraction(-2), Fraction(2)) if lo is None else (lo, hi)
+    dh = sympy.diff(h, W)
+    expect = [F, h, dh, sympy.diff(dh, W)]
+    for k in (1, 4):
+        w = lo + (hi - lo) * Fraction(k, 6)
+        t = terms(w, p)
+        for key, e in zip(("F", "h", "dh", "d2h"), expect):
+            e = e.subs(W, sympy.Rational(w.numerator, w.denominator))
+            assert e.is_Rational and t[key] == Fraction(int(e.p), int(e.q)), key

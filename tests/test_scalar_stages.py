@@ -9,12 +9,12 @@ import pytest
 import sympy
 
 from symlqr.scalar import lqr
-from symlqr.scalar.cells import components, domain_cells
+from symlqr.scalar.cells import components, domain_cells, kink_sites
 from symlqr.scalar.deadline import Timeout, checker
 from symlqr.scalar.kinds import PointKind
 from symlqr.scalar.landscape import certify
 from symlqr.scalar.maml import MamlObjective, maml_objective_expr
-from symlqr.scalar.numeric import dare_solution, maml_objective_float
+from symlqr.scalar.numeric import dare_solution, gradient_float, maml_objective_float
 from symlqr.scalar.points import classify, stationary_points
 from symlqr.scalar.values import global_minima, point_values, values_and_minima
 from symlqr.tasks import figure
@@ -32,7 +32,8 @@ def stages(name, adaptation):
 
 def rollout_h(W, taskset, adaptation="gradient", mode=None):
     """``h(W)`` from closed-loop rollouts of every adapted policy (floats);
-    ``mode`` fixes the normalized steps ``sign C_i'(W)`` (0 at a kink)."""
+    ``mode`` fixes the normalized steps ``sign C_i'(W)`` (the piece of one side
+    of a kink, evaluated at the kink: its one-sided limit)."""
     total = 0.0
     for i, (t, w) in enumerate(zip(taskset.tasks, taskset.weights)):
         A, B, Q, R = (float(v) for v in (t.A, t.B, t.Q, t.R))
@@ -75,9 +76,15 @@ def test_components_cover_exactly_where_h_is_finite(name, adaptation):
     covered = np.array([sum(inside(x, c.lo, c.hi) for c in comps) for x in xs])
     assert covered.max() == 1                         # components are disjoint
     assert np.array_equal(covered == 1, np.isfinite(h))
-    for c in comps:                                   # segments tile the component
-        ends = [c.lo] + [k.at for k in c.kinks] + [c.hi]
-        assert [(s.lo, s.hi) for s in c.segments] == list(zip(ends, ends[1:]))
+    for c in comps:                  # one mode: the sign of every C_i' at 20 float samples
+        a, b = float(c.lo), float(c.hi)
+        xs = np.linspace(a, b, 22)[1:-1]
+        for i, t in enumerate(obj.tasks):
+            if adaptation == "normalized":
+                g = np.sign(gradient_float(xs, t, t.s0_adapt))
+                assert np.all(g == c.mode[i])
+            else:
+                assert c.mode == ()
 
 
 @pytest.mark.parametrize("name,adaptation", CASES)
@@ -92,7 +99,7 @@ def test_each_root_is_bracketed_by_a_sign_change_of_exact_h_prime(name, adaptati
     for r in roots:
         r.W.refine_bits(40)
         mode_expr = maml_objective_expr(W, obj.taskset, "gradient") if adaptation == "gradient" \
-            else _normalized_expr(W, obj.taskset, r.segment.mode)
+            else _normalized_expr(W, obj.taskset, r.component.mode)
         dh = sympy.diff(mode_expr, W)
         lo, hi = (sympy.Rational(x.numerator, x.denominator) for x in (r.W.lo, r.W.hi))
         assert sympy.sign(dh.subs(W, lo)) * sympy.sign(dh.subs(W, hi)) == -1
@@ -109,32 +116,30 @@ def _normalized_expr(W, taskset, mode):
 
 
 def _float_sign_changes(obj, comps, adaptation):
-    """Sign changes of the central difference of float ``h`` inside the segments."""
+    """Sign changes of the central difference of float ``h`` inside the components."""
     n = 0
     for c in comps:
-        for s in c.segments:
-            a, b = float(s.lo), float(s.hi)
-            xs = np.linspace(a, b, 200001)[1:-1]
-            h = maml_objective_float(xs, obj.taskset, adaptation)
-            d = np.sign(np.diff(h))
-            d = d[d != 0]
-            n += int(np.sum(d[1:] != d[:-1]))
+        a, b = float(c.lo), float(c.hi)
+        xs = np.linspace(a, b, 200001)[1:-1]
+        h = maml_objective_float(xs, obj.taskset, adaptation)
+        d = np.sign(np.diff(h))
+        d = d[d != 0]
+        n += int(np.sum(d[1:] != d[:-1]))
     return n
 
 
 @pytest.mark.parametrize("name,adaptation", CASES)
 def test_classify_types_agree_with_rollouts_on_both_sides(name, adaptation):
     """A certified MIN is lower than ``h`` (from rollouts) a little to each side;
-    a MAX higher. Kinks are typed by their one-sided behaviour."""
+    a MAX higher. No point is a kink (``h`` is defined at every point)."""
     obj, _, comps = stages(name, adaptation)
-    pts = classify(obj, stationary_points(obj, comps), comps)
+    pts = classify(obj, stationary_points(obj, comps))
     assert [p.W.lo for p in pts] == sorted(p.W.lo for p in pts)
     for p in pts:
         x = float(p.W)
-        here = rollout_h(x, obj.taskset, adaptation, p.mode if p.at_kink else None)
+        here = rollout_h(x, obj.taskset, adaptation)
         sides = [rollout_h(x + d, obj.taskset, adaptation) for d in (-1e-4, 1e-4)]
-        if p.at_kink:
-            assert p.multiplicity == 0 and set(p.one_sided) <= {"left", "right"}
+        assert p.multiplicity >= 1 and 0 not in p.mode
         if p.kind is PointKind.MIN:
             assert all(s > here for s in sides) and p.is_local_min
         elif p.kind is PointKind.MAX:
@@ -146,7 +151,7 @@ def test_classify_reads_the_exact_structure_at_each_point():
     """Figure 1 (one task): at each minimum ``F(W) = W*`` exactly, at each
     maximum ``F'(W) = 0`` (checked with sympy at the root's bracket)."""
     obj, _, comps = stages("fig1", "gradient")
-    pts = classify(obj, stationary_points(obj, comps), comps)
+    pts = classify(obj, stationary_points(obj, comps))
     t = obj.tasks[0]
     W = sympy.Symbol("W")
     Wstar = float(lqr.optimal_gain(t.A, t.B, t.Q, t.R))
@@ -163,12 +168,11 @@ def test_classify_reads_the_exact_structure_at_each_point():
 @pytest.mark.parametrize("name,adaptation", CASES)
 def test_point_values_enclose_rollouts_and_the_lower_bound_is_scipys(name, adaptation):
     obj, _, comps = stages(name, adaptation)
-    val = point_values(obj, classify(obj, stationary_points(obj, comps), comps), comps,
+    val = point_values(obj, classify(obj, stationary_points(obj, comps)), comps,
                        digits=20)
     for p in val.points:
         assert p.h.lo <= p.h.hi and p.h.hi - p.h.lo < Fraction(1, 10**18) * (1 + abs(p.h.hi))
-        mode = p.mode if p.at_kink else None
-        assert float(p.h) == pytest.approx(rollout_h(float(p.W), obj.taskset, adaptation, mode),
+        assert float(p.h) == pytest.approx(rollout_h(float(p.W), obj.taskset, adaptation),
                                            rel=1e-9)
     dare = sum(float(w) * float(t.s0) ** 2 * dare_solution(t)
                for t, w in zip(obj.tasks, obj.weights))
@@ -180,13 +184,11 @@ def test_point_values_enclose_rollouts_and_the_lower_bound_is_scipys(name, adapt
 @pytest.mark.parametrize("name,adaptation", CASES)
 def test_global_minima_and_epsilon_match_a_dense_float_scan(name, adaptation):
     obj, _, comps = stages(name, adaptation)
-    m = values_and_minima(obj, classify(obj, stationary_points(obj, comps), comps), comps)
+    m = values_and_minima(obj, classify(obj, stationary_points(obj, comps)), comps)
     xs = np.concatenate([np.linspace(float(c.lo), float(c.hi), 200001)[1:-1] for c in comps])
     h = maml_objective_float(xs, obj.taskset, adaptation)
     mins = [p for p in m.points if p.is_local_min]
-    # a kink's value (normalized step 0) is invisible to the scan, and may lie below it
-    scan_min = min([np.nanmin(h[np.isfinite(h)])] + [float(p.h) for p in mins if p.at_kink])
-    assert float(m.min_value) == pytest.approx(scan_min, rel=1e-6)
+    assert float(m.min_value) == pytest.approx(np.nanmin(h[np.isfinite(h)]), rel=1e-6)
     assert all(p.is_global == (abs(float(p.h) - float(m.min_value)) < 1e-12) for p in mins)
     gap = max(float(p.h) for p in mins) - float(m.min_value)
     assert float(m.epsilon) == pytest.approx(gap, abs=1e-12)
@@ -198,7 +200,7 @@ def test_stages_compose_to_certify_byte_for_byte():
     ts = figure("fig3a")
     obj = MamlObjective(ts)
     comps = components(domain_cells(obj))
-    m = global_minima(point_values(obj, classify(obj, stationary_points(obj, comps), comps),
+    m = global_minima(point_values(obj, classify(obj, stationary_points(obj, comps)),
                                    comps, digits=30))
     ls = certify(ts)
     assert [p.W.decimal(30) for p in m.points] == [p.W.decimal(30) for p in ls.points]
@@ -225,8 +227,8 @@ def test_each_stage_honours_a_passed_deadline(stage):
             stationary_points(obj, comps, past)
         roots = stationary_points(obj, comps)
         if stage == "classify":
-            classify(obj, roots, comps, check=past)
-        point_values(obj, classify(obj, roots, comps), comps, check=past)
+            classify(obj, roots, check=past)
+        point_values(obj, classify(obj, roots), comps, check=past)
 
 
 def test_certify_with_a_past_deadline_raises_timeout_before_any_stage():
@@ -236,20 +238,20 @@ def test_certify_with_a_past_deadline_raises_timeout_before_any_stage():
     assert seen == [] and err.value.stage == "certifying each task's optimal gain"
 
 
-def test_kinks_are_roots_of_some_task_gradient_between_two_segments():
+def test_kinks_are_roots_of_some_task_gradient_between_two_components():
     """Normalized Figure 3c: every kink is a zero of some ``C_i'`` (sympy: the
-    sign of ``C_i'`` changes across the kink's rational bracket) with the
-    segments on its two sides, and ``h`` jumps to different pieces there."""
-    obj, _, comps = stages("fig3c", "normalized")
-    kinks = [k for c in comps for k in c.kinks]
-    assert kinks
-    for k in kinks:
+    sign of ``C_i'`` changes across the kink's rational bracket), out of the
+    domain, with a component on each side whose modes differ in that task."""
+    obj, cells, comps = stages("fig3c", "normalized")
+    sites = kink_sites(cells, comps)
+    assert len(sites) == 5 == len(comps) - 1
+    for k in sites:
         k.at.refine_bits(40)
         lo, hi = (sympy.Rational(x.numerator, x.denominator) for x in (k.at.lo, k.at.hi))
-        i = k.mode.index(0)
+        (i,) = k.tasks
         t = obj.tasks[i]
         g_lo, g_hi = (lqr.cost_gradient(x, t.A, t.B, t.Q, t.R) for x in (lo, hi))
         assert (g_lo == 0 == g_hi) if lo == hi else sympy.sign(g_lo) * sympy.sign(g_hi) == -1
-        assert k.left is not None and k.right is not None and k.left.mode != k.right.mode
+        assert k.left is not None and k.right is not None
         assert k.left.mode[i] == -k.right.mode[i] != 0
-        assert k.left.hi is k.at is k.right.lo and 0 in k.mode
+        assert k.left.hi is k.at is k.right.lo and not obj.in_domain(k.at, obj.mode_at(k.at))

@@ -210,7 +210,8 @@ def test_compare_prints_one_row_per_method_and_k(monkeypatch, capsys, tmp_path):
 
 def test_compare_table_and_plot_show_each_variants_attracting_points():
     from symlqr.render import plot
-    from symlqr.render.compare import compare_figure, compare_table
+    from symlqr.render.compare import compare_table
+    from symlqr.render.variant_plot import compare_figure
     ts = figure("fig3b")
     docs = []
     for K in (1, 2):
@@ -222,8 +223,10 @@ def test_compare_table_and_plot_show_each_variants_attracting_points():
     assert len(table) == 2 + 6
     assert table[3].split()[:4] == ["fomaml", "1", "0", "1"]     # no attracting point
     fig = compare_figure(ts, docs)
-    n_att = sum(d["counts"]["attracting"] for d in docs)
-    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == n_att
+    assert len(fig.axes) == 2                  # one panel per K
+    for ax, K in zip(fig.axes, (1, 2)):
+        n_k = sum(d["counts"]["attracting"] for d in docs if d["steps"] == K)
+        assert sum(len(c.get_offsets()) for c in ax.collections) == n_k
     assert plot.render(fig, "png")[:4] == b"\x89PNG"
 
 

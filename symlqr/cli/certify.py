@@ -1,7 +1,9 @@
 """Command line: ``python -m symlqr.certify NAME|all`` or custom tasks.
 
 Certifies every stationary point of the MAML objective, its type, which minima
-are global, and epsilon; ``--plot FILE`` also draws the landscape (matplotlib).
+are global, and epsilon; ``--plot FILE`` also draws the landscape (matplotlib;
+with ``--method``/``--steps``: the K-step objective ``h`` with the variant's
+attracting and repelling points).
 Exit status: 0 certified, 3 something undecided (or ``--timeout`` reached),
 2 bad input, 130 interrupted.
 """
@@ -46,7 +48,8 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     add_run_arguments(p, digits=30, max_digits=1000)
     p.add_argument("--plot", metavar="FILE",
                    help="draw the certified landscape to FILE (.png, .svg or .pdf; "
-                        "needs matplotlib: pip install matplotlib)")
+                        "needs matplotlib: pip install matplotlib); with --method or "
+                        "--steps: h with K steps and the variant's fixed points")
     return p
 
 
@@ -79,7 +82,9 @@ def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
         tables.append(text_table(doc) if (method, steps) == ("maml", 1)
                       else variant_table(doc))
         if plot is not None:
-            image = plot.render(plot.landscape_figure(ls), plot.plot_format(plot_path))
+            fig = (plot.landscape_figure(ls) if (method, steps) == ("maml", 1)
+                   else _variant_plot().variant_figure(ts, doc))
+            image = plot.render(fig, plot.plot_format(plot_path))
         if not ls.certified:
             status = EXIT_UNDECIDED
     return {"docs": docs, "tables": tables, "image": image, "status": status}
@@ -91,8 +96,6 @@ def _main(argv, prog: str = PROG) -> int:
     method, steps = _method_steps(args)
     if args.compare:
         return _compare(args, tasksets, prog)
-    if args.plot and (method, steps) != ("maml", 1):
-        raise InputError("--plot draws maml with one step; use --compare --plot for the variants")
     if args.plot:
         if len(tasksets) != 1:
             raise InputError("--plot draws one task set; give one figure name or custom tasks")
@@ -152,9 +155,8 @@ def compare_all(ts, digits: int, deadline, plot_path, progress) -> dict:
             docs.append(r.to_dict())
     image = None
     if plot_path:
-        from ..render import compare as render_compare
         plot = load_plot(plot_path)
-        image = plot.render(render_compare.compare_figure(ts, docs), plot.plot_format(plot_path))
+        image = plot.render(_variant_plot().compare_figure(ts, docs), plot.plot_format(plot_path))
     return {"docs": docs, "image": image}
 
 
@@ -170,7 +172,7 @@ def _compare(args, tasksets, prog: str) -> int:
         out = run_in_worker(compare_all, tasksets[0], args.digits, deadline.monotonic(),
                             args.plot, timeout=deadline,
                             progress=lambda s, d, t: bar.finished(d) if s == "finished" else None,
-                            describe=bar.running)
+                            describe=lambda: f"certifying {bar[-1]}" if bar else "starting")
     except Timeout as exc:
         print(f"{prog}: timeout after {args.timeout:g} s on {tasksets[0].name} while "
               f"{exc.stage}", file=sys.stderr)
@@ -181,6 +183,12 @@ def _compare(args, tasksets, prog: str) -> int:
         write_atomic(args.plot, out["image"])
     deliver(args, out["docs"], compare_table(out["docs"]))
     return EXIT_OK if all(d["certified"] for d in out["docs"]) else EXIT_UNDECIDED
+
+
+def _variant_plot():
+    """:mod:`symlqr.render.variant_plot` (matplotlib), imported only for ``--plot``."""
+    from ..render import variant_plot
+    return variant_plot
 
 
 def main(argv=None, prog: str = PROG) -> int:

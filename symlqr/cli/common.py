@@ -19,8 +19,8 @@ from typing import Callable
 
 from ..exact.realroots import PrecisionExhausted
 from .worker import WorkerCrashed
-from ..tasks import (FIGURE_NAMES, InputError, Task, TaskSet, figure, load_tasks_file,
-                     long_integers, parse_rational)
+from ..taskfiles import load_tasks_file
+from ..tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure, long_integers, parse_rational
 
 __all__ = ["OneLineParser", "add_task_arguments", "add_run_arguments", "tasksets_from_args",
            "distributions_from_args",

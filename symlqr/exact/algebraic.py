@@ -30,12 +30,11 @@ from fractions import Fraction
 
 import flint
 from mpmath import iv
-from mpmath.libmp import (from_int, from_man_exp, fzero, mpf_abs, mpf_add, mpf_div, mpf_gt,
-                          mpf_le, mpf_mul, mpf_shift, mpf_sub, round_nearest as RND)
 
 from .descartes import moebius_variations, sign
 from .digits import correctly_rounded, format_rounded
-from .intervals import iv_from_fraction, iv_poly, iv_rational_function, iv_to_fractions, mpf_to_fmpq
+from .intervals import iv_from_fraction, iv_poly, iv_rational_function, iv_to_fractions
+from .newton import newton_point
 from .precision import GUARD_BITS_DISPLAY, MAX_BITS, bits_for_digits, iv_workprec
 from .ratfunc import RationalFunction, to_fmpq, to_fraction
 
@@ -48,19 +47,6 @@ class PrecisionExhausted(ArithmeticError):
 
 def _linear(r: flint.fmpq) -> flint.fmpq_poly:
     return flint.fmpq_poly([-r, 1])
-
-
-def _raw_horner(cs, x, prec: int):
-    """``sum cs[k] x^k`` by Horner, each step rounded to nearest (raw mpf values)."""
-    acc = cs[-1]
-    for c in reversed(cs[:-1]):
-        acc = mpf_add(mpf_mul(acc, x, prec, RND), c, prec, RND)
-    return acc
-
-
-def _raw_ratio(r: flint.fmpq, prec: int):
-    """``mpf(p) / q`` at ``prec`` bits, rounded to nearest, as a raw mpf value."""
-    return mpf_div(from_int(int(r.p), prec, RND), from_int(int(r.q)), prec, RND)
 
 
 class RealAlgebraic:
@@ -196,37 +182,10 @@ class RealAlgebraic:
                 return
             guard *= 4
 
-    def _newton_point(self, bits: int, guard: int):
-        """The Newton iterate (an fmpq) at ``P = bits + guard`` bits, or None.
-        mpmath arithmetic (every operation rounded to nearest at ``P`` bits)
-        done on raw ``libmp`` values: the bits ``mp.workprec(P)`` would give,
-        without the object overhead."""
-        P = bits + guard
-        coeffs = [mpf_div(from_int(int(c.p), P, RND), from_int(int(c.q)), P, RND)
-                  for c in self.poly.coeffs()]
-        dcoeffs = [mpf_mul(c, from_int(k), P, RND) for k, c in enumerate(coeffs)][1:]
-        x = mpf_div(mpf_add(_raw_ratio(self._lo, P), _raw_ratio(self._hi, P), P, RND),
-                    from_int(2), P, RND)
-        eps = from_man_exp(1, -(bits + 8))
-        tol = mpf_add(mpf_mul(mpf_abs(x), eps, P, RND), eps, P, RND)
-        prev = None
-        for k in range(12 + bits.bit_length()):
-            d = _raw_horner(dcoeffs, x, P)
-            if d == fzero:
-                return None
-            step = mpf_div(_raw_horner(coeffs, x, P), d, P, RND)
-            x = mpf_sub(x, step, P, RND)
-            if mpf_le(mpf_abs(step), tol):
-                break
-            if prev is not None and k >= 3 and mpf_gt(mpf_abs(step), mpf_shift(mpf_abs(prev), -2)):
-                break                  # no longer quadratic: at the noise floor
-            prev = step
-        return mpf_to_fmpq(x)
-
     def _newton_once(self, bits: int, guard: int) -> bool:
         """Accept the bracket ``c +- scale 2**-(bits+2)`` around the Newton
         point ``c`` only after an exact sign check."""
-        c = self._newton_point(bits, guard)
+        c = newton_point(self.poly, self._lo, self._hi, bits, guard)
         if c is None:
             return False
         delta = self._scale() / 2 ** (bits + 2)

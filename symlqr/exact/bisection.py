@@ -1,6 +1,6 @@
 """Real roots of a squarefree polynomial inside one interval, by Descartes'
-rule of signs and bisection (the Vincent-Collins-Akritas method) on FLINT
-integer polynomials.
+rule of signs (:mod:`~symlqr.exact.descartes`) and bisection (the
+Vincent-Collins-Akritas method) on FLINT integer polynomials.
 
 For ``p`` squarefree and ``[a, b]`` rational, the roots of ``p`` in ``(a, b)``
 are the roots in ``(0, 1)`` of ``P(x) = p(a + (b - a) x)``. The number of sign
@@ -26,29 +26,12 @@ from fractions import Fraction
 
 import flint
 
+from .descartes import unit_variations
 from .ratfunc import to_fmpq, to_fraction
 
 __all__ = ["isolate_in", "count_in"]
 
 _SHIFT1 = flint.fmpz_poly([1, 1])
-
-
-def _variations(coeffs) -> int:
-    last, n = 0, 0
-    for c in coeffs:
-        if c != 0:
-            s = 1 if c > 0 else -1
-            if last and s != last:
-                n += 1
-            last = s
-    return n
-
-
-def _descartes(P: flint.fmpz_poly, n: int) -> int:
-    """Sign variations of ``(1 + x)^n P(1 / (1 + x))``: a bound on the roots
-    of ``P`` in ``(0, 1)``, exact when 0 or 1."""
-    rev = flint.fmpz_poly(list(reversed(P.coeffs())))
-    return _variations(rev(_SHIFT1).coeffs())
 
 
 def _halve(P: flint.fmpz_poly, n: int) -> flint.fmpz_poly:
@@ -90,7 +73,7 @@ def isolate_in(p: flint.fmpq_poly, a, b) -> list[tuple[Fraction, Fraction]]:
     stack = [(_to_unit(p, a, b), 0, 0)]          # (P, k, c): the interval [c/2^k, (c+1)/2^k]
     while stack:
         P, k, c = stack.pop()
-        v = _descartes(P, n)
+        v = unit_variations(P)
         lo = a + width * Fraction(c, 1 << k)
         hi = a + width * Fraction(c + 1, 1 << k)
         if v == 0:

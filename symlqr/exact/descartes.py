@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import flint
 
-__all__ = ["sign", "sign_variations", "moebius_transform", "moebius_variations"]
+__all__ = ["sign", "sign_variations", "unit_transform", "unit_variations", "moebius_transform",
+           "moebius_variations"]
 
 
 def sign(v) -> int:
@@ -33,12 +34,33 @@ def sign_variations(p: flint.fmpq_poly) -> int:
     return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
 
 
+def unit_transform(P):
+    """``(1 + t)^n P(1/(1 + t))`` with ``n = deg P``: the roots of ``P`` in
+    ``(0, 1)`` become the roots ``t > 0`` (``P`` in ZZ[x] or QQ[x]; the result
+    has the same type).
+
+    >>> unit_transform(flint.fmpz_poly([-1, 3]))                # 3x - 1: t = 2
+    (-1)*x + 2
+    """
+    kind = type(P)
+    rev = kind(list(reversed(P.coeffs())))                   # x^n P(1/x)
+    return rev(kind([1, 1]))                                  # x -> 1 + t
+
+
+def unit_variations(P) -> int:
+    """Descartes' bound on the roots of ``P`` in ``(0, 1)``: the sign variations
+    of :func:`unit_transform`, exact when 0 or 1.
+
+    >>> unit_variations(flint.fmpz_poly([-2, 0, 4])), unit_variations(flint.fmpz_poly([-2, 0, 1]))
+    (1, 0)
+    """
+    return sign_variations(unit_transform(P))
+
+
 def moebius_transform(f: flint.fmpq_poly, a: flint.fmpq, b: flint.fmpq) -> flint.fmpq_poly:
-    """``(1 + t)^n f(a + (b - a)/(1 + t))`` with ``n = deg f``, for ``a < b`` in QQ."""
-    n = f.degree()
-    f01 = f(flint.fmpq_poly([a, b - a]))                      # (a, b) -> (0, 1)
-    rev = flint.fmpq_poly(list(reversed(f01.coeffs())) + [0] * (n + 1 - f01.length()))
-    return rev(flint.fmpq_poly([1, 1]))                       # t -> t + 1
+    """``(1 + t)^n f(a + (b - a)/(1 + t))`` with ``n = deg f``, for ``a < b`` in QQ:
+    ``f`` scaled onto ``(0, 1)``, then :func:`unit_transform`."""
+    return unit_transform(f(flint.fmpq_poly([a, b - a])))    # (a, b) -> (0, 1)
 
 
 def moebius_variations(f: flint.fmpq_poly, a: flint.fmpq, b: flint.fmpq) -> int:

@@ -21,7 +21,8 @@ from typing import Optional
 
 import numpy as np
 
-from ..tasks import InputError, as_rational, read_task_document
+from ..taskfiles import read_task_document
+from ..tasks import InputError, as_rational
 
 __all__ = ["MatrixTask", "MatrixTaskSet", "load_matrix_tasks_file", "MATRIX_KEYS"]
 

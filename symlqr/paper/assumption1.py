@@ -87,30 +87,9 @@ def assumption1_checks(taskset: TaskSet, digits: int = 20, max_bits: int = MAX_B
                     regularity_rows([("t", reg)]))]
     task_docs = []
     for i, t in enumerate(taskset.tasks, 1):
-        lo, hi = lqr.stable_interval(t.A, t.B)
-        c = lqr.stationarity_poly(t)
-        n_stat = sum(1 for r, _ in real_roots(c)
-                     if (lo is None or r.compare(lo) > 0) and (hi is None or r.compare(hi) < 0))
-        w = lqr.optimal_gain_algebraic(t)
-        H, s = hessian_at_optimum(t)
-        ends_ok, ends_val = _cost_coercive(t)
-        rows = [
-            Verdict("task is an admissible LQR task (Q >= 0, R > 0, some stable W)",
-                    "hypothesis", f"Q = {t.Q}, R = {t.R}, stable W in "
-                    f"({'-inf' if lo is None else lo}, {'inf' if hi is None else hi})", HOLDS),
-            Verdict("C_i -> +inf at the ends of its stable interval", "conclusion", ends_val,
-                    HOLDS if ends_ok else FAILS),
-            Verdict("C_i has finitely many stationary points in its stable interval",
-                    "conclusion", f"c_i(W) = {_poly_text(c)}: {n_stat} root(s) in the interval",
-                    HOLDS if not c.is_zero() else FAILS),
-            Verdict("C_i'' != 0 at every stationary point", "conclusion",
-                    f"C_i''(W*) = {H.decimal(digits)} at W* = {w.decimal(digits)}",
-                    HOLDS if s != 0 and n_stat == 1 else FAILS),
-        ]
-        checks.append(Check("Assumption 1 for the task's cost C_i (claimed in the proof of "
-                            "Proposition 5)", f"task {i}", rows))
-        task_docs.append({"task": i, "stationary_points": n_stat, "W_star": w.decimal(digits),
-                          "hessian_at_W_star": H.outward(digits)})
+        check, doc = _task_cost_check(t, i, digits)
+        checks.append(check)
+        task_docs.append(doc)
     hs, nc = hs_system(None), nonconstant_gradient_system()
     checks.append(Check("Assumption 1 for C(W, t) for every admissible scalar task t "
                         "(proof of Proposition 5)", "all (A, B, Q, R) with Q >= 0, R > 0, "
@@ -148,3 +127,33 @@ def _cost_coercive(t: Task) -> tuple[bool, str]:
     vals = [t.Q + t.R * e * e for e in (lo, hi)]
     return all(v != 0 for v in vals), (f"Q + R W^2 = {vals[0]}, {vals[1]} at the ends "
                                        f"{lo}, {hi} where D = 0")
+
+
+def _task_cost_check(t: Task, i: int, digits: int) -> tuple[Check, dict]:
+    """Assumption 1 for task ``i``'s cost ``C_i`` (1-based ``i``), decided exactly:
+    the check and its JSON entry."""
+    lo, hi = lqr.stable_interval(t.A, t.B)
+    c = lqr.stationarity_poly(t)
+    n_stat = sum(1 for r, _ in real_roots(c)
+                 if (lo is None or r.compare(lo) > 0) and (hi is None or r.compare(hi) < 0))
+    w = lqr.optimal_gain_algebraic(t)
+    H, s = hessian_at_optimum(t)
+    ends_ok, ends_val = _cost_coercive(t)
+    rows = [
+        Verdict("task is an admissible LQR task (Q >= 0, R > 0, some stable W)",
+                "hypothesis", f"Q = {t.Q}, R = {t.R}, stable W in "
+                f"({'-inf' if lo is None else lo}, {'inf' if hi is None else hi})", HOLDS),
+        Verdict("C_i -> +inf at the ends of its stable interval", "conclusion", ends_val,
+                HOLDS if ends_ok else FAILS),
+        Verdict("C_i has finitely many stationary points in its stable interval",
+                "conclusion", f"c_i(W) = {_poly_text(c)}: {n_stat} root(s) in the interval",
+                HOLDS if not c.is_zero() else FAILS),
+        Verdict("C_i'' != 0 at every stationary point", "conclusion",
+                f"C_i''(W*) = {H.decimal(digits)} at W* = {w.decimal(digits)}",
+                HOLDS if s != 0 and n_stat == 1 else FAILS),
+    ]
+    check = Check("Assumption 1 for the task's cost C_i (claimed in the proof of "
+                  "Proposition 5)", f"task {i}", rows)
+    doc = {"task": i, "stationary_points": n_stat, "W_star": w.decimal(digits),
+           "hessian_at_W_star": H.outward(digits)}
+    return check, doc

@@ -11,12 +11,9 @@ a singular Hessian. :func:`hs_system` derives the system with sympy from
 :func:`symlqr.scalar.lqr.cost`, removes the factors that cannot vanish on the
 admissible region (``s0 != 0`` and ``D(Wb) > 0``), and decides whether
 ``HS(Wb)`` meets the admissible region ``Q >= 0, R > 0, |A - B Wb| < 1`` by a
-case split over the factors of a Groebner basis (exact, over QQ). Each case
-is closed by one of three exact arguments: the Groebner basis is ``{1}``; an
-element of the basis has a strict sign on the region, read off the signs of
-its monomials (``R > 0``, ``Q >= 0``, even powers ``>= 0``); or an element is a
-product of factors that are nonzero on the region (``R`` and the factors of
-``D(Wb)``). A case that none of these closes is reported as undecided.
+case split over the factors of a Groebner basis (exact, over QQ; see
+:mod:`~symlqr.paper.hs_cases` for the three exact arguments that close a case).
+A case that none of these closes is reported as undecided.
 
 The same pair of conditions for the MAML objective ``h`` of given tasks,
 ``h'(W) = 0`` and ``h''(W) = 0``, is a polynomial system in ``W`` alone: its
@@ -29,7 +26,7 @@ tested for membership of the domain exactly (:func:`maml_singular_points`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Optional
@@ -41,41 +38,20 @@ from ..scalar import lqr
 from ..scalar.maml import MamlObjective
 from ..exact.realroots import real_roots
 from ..tasks import Task, TaskSet
+from .hs_cases import (EMPTY, SYMBOLS, HSCase, analyse_cases, generators,
+                       stable_denominator)
 from .verdicts import FAILS, HOLDS, UNDECIDED, Check, Verdict
 
-__all__ = ["HSCase", "HSAnalysis", "hs_system", "nonconstant_gradient_system", "hs_verdict", "task_singular_points", "MamlSingular",
-           "maml_singular_points", "equation3_checks", "SYMBOLS"]
+__all__ = ["HSCase", "HSAnalysis", "hs_system", "nonconstant_gradient_system", "hs_verdict",
+           "task_singular_points", "MamlSingular", "maml_singular_points", "equation3_checks",
+           "SYMBOLS"]
 
-#: The symbols of the task parameters and of the policy ``Wb``.
-SYMBOLS = sympy.symbols("A B Q R s0 Wb", real=True)
 _A, _B, _Q, _R, _S0, _WB = SYMBOLS
-_Z = sympy.Symbol("z")                  # Rabinowitsch variable of the saturation
-EMPTY = "empty"
-MAX_CASE_DEPTH = 4
 
 
 # ---------------------------------------------------------------------------
 # the symbolic system HS(Wb)
 # ---------------------------------------------------------------------------
-@dataclass
-class HSCase:
-    """One branch of the case split: the equations added (``condition``), the
-    Groebner basis of the branch, and ``status`` ``"empty"`` (no admissible
-    solution, with the ``reason``) or ``"undecided"``."""
-    condition: list
-    basis: list
-    status: str
-    reason: str
-    solutions: list = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        d = {"condition": [f"{c} = 0" for c in self.condition] or ["(none)"],
-             "groebner_basis": [str(sympy.factor(g)) for g in self.basis],
-             "status": self.status, "reason": self.reason}
-        if self.solutions:
-            d["solutions"] = self.solutions
-        return d
-
 
 @dataclass
 class HSAnalysis:
@@ -122,114 +98,6 @@ class HSAnalysis:
         return out
 
 
-def _D(W):
-    return 1 - (_A - _B * W) ** 2
-
-
-def _gens(wbar) -> tuple:
-    return (_R, _Q, _A, _B) if wbar is not None else (_R, _Q, _A, _B, _WB)
-
-
-def _strict_sign(p: sympy.Expr, gens: tuple) -> int:
-    """+1 / -1 when every monomial of ``p`` has that sign on the admissible
-    region (``R > 0``, ``Q >= 0``, even powers ``>= 0``) and one of them has it
-    strictly; 0 when this test does not decide."""
-    poly = sympy.Poly(p, *gens)
-    signs, strict = set(), False
-    for monom, coeff in poly.terms():
-        s_strict = True
-        for v, e in zip(gens, monom):
-            if e == 0:
-                continue
-            if v == _R:
-                continue                          # R^e > 0
-            if v == _Q:
-                s_strict = False                  # Q^e >= 0
-            elif e % 2 == 0:
-                s_strict = False                  # v^(2k) >= 0
-            else:
-                return 0
-        signs.add(1 if coeff > 0 else -1)
-        strict = strict or s_strict
-    if len(signs) == 1 and strict:
-        return signs.pop()
-    return 0
-
-
-def _nonzero_factors(basis: list, W, gens: tuple) -> list:
-    """Polynomials nonzero on the region in this branch: ``R`` and the factors
-    of ``D(W)`` and of its normal form modulo the branch's basis."""
-    D = sympy.expand(_D(W))
-    out = [_R]
-    nf = sympy.reduced(D, basis, *gens, order="lex")[1] if basis else D
-    for expr in (D, nf):
-        if expr.is_number:
-            continue
-        for f, _m in sympy.factor_list(expr)[1]:
-            out.append(f)
-    return out
-
-
-def _relevant_factors(g: sympy.Expr, nonzero: list, gens: tuple) -> list:
-    """Distinct non-constant factors of ``g`` that may vanish on the region."""
-    out = []
-    for f, _m in sympy.factor_list(g)[1]:
-        if f.is_number or any(sympy.expand(f - n) == 0 or sympy.expand(f + n) == 0
-                              for n in nonzero):
-            continue
-        if _strict_sign(f, gens) != 0:
-            continue
-        out.append(f)
-    return out
-
-
-def _saturated_basis(basis: list, W, gens: tuple) -> list:
-    """Groebner basis of ``I : (R D(W))^oo`` (Rabinowitsch: add ``1 - z R D``,
-    eliminate ``z``)."""
-    G = sympy.groebner(list(basis) + [1 - _Z * _R * sympy.expand(_D(W))], _Z, *gens,
-                       order="lex")
-    return [g for g in G.exprs if not g.has(_Z)]
-
-
-def _analyse(polys: list, cond: list, W, gens: tuple, depth: int) -> list:
-    G = list(sympy.groebner(polys, *gens, order="lex").exprs)
-    if G == [1]:
-        return [HSCase(cond, G, EMPTY, "no solution at all: the Groebner basis is {1}")]
-    for g in G:
-        s = _strict_sign(g, gens)
-        if s:
-            return [HSCase(cond, G, EMPTY,
-                           f"{sympy.factor(g)} = 0 is impossible: it is {'>' if s > 0 else '<'} 0 "
-                           "on the region (R > 0, Q >= 0, even powers >= 0)")]
-    nonzero = _nonzero_factors(G, W, gens)
-    for g in G:
-        if not _relevant_factors(g, nonzero, gens):
-            return [HSCase(cond, G, EMPTY,
-                           f"{sympy.factor(g)} = 0 is impossible: each factor is nonzero on the "
-                           "region (R > 0, |A - B Wb| < 1)")]
-    if depth < MAX_CASE_DEPTH:
-        best = max(G, key=lambda g: len(_relevant_factors(g, nonzero, gens)))
-        facs = _relevant_factors(best, nonzero, gens)
-        if len(facs) >= 2:
-            out = []
-            for f in facs:
-                out += _analyse(G + [f], cond + [f], W, gens, depth + 1)
-            return out
-    Gs = _saturated_basis(G, W, gens)
-    if Gs == [1]:
-        return [HSCase(cond, G, EMPTY, "every solution has R = 0 or |A - B Wb| = 1: the "
-                       "saturation by R*(1 - (A - B Wb)^2) is {1}")]
-    for g in Gs:
-        s = _strict_sign(g, gens)
-        if s:
-            return [HSCase(cond, G, EMPTY,
-                           f"after saturation by R*(1 - (A - B Wb)^2), {sympy.factor(g)} = 0 is "
-                           "impossible on the region")]
-    sols = [{str(k): str(v) for k, v in s.items()}
-            for s in sympy.solve(G, list(gens), dict=True)]
-    return [HSCase(cond, G, UNDECIDED, "no exact argument closes this case", sols)]
-
-
 @lru_cache(maxsize=32)
 def hs_system(wbar: Optional[Fraction] = None) -> HSAnalysis:
     """System (3), ``C'(Wb) = 0, C''(Wb) = 0``, in ``(A, B, Q, R)``, reduced and decided.
@@ -258,8 +126,8 @@ def hs_system(wbar: Optional[Fraction] = None) -> HSAnalysis:
     d1 = sympy.factor(sympy.together(sympy.diff(C, x))).subs(x, W)
     d2 = sympy.factor(sympy.together(sympy.diff(C, x, 2))).subs(x, W)
     d1, d2 = sympy.factor(d1), sympy.factor(d2)
-    gens = _gens(wbar)
-    nonzero_always = [_S0] + [f for f, _ in sympy.factor_list(sympy.expand(_D(W)))[1]]
+    gens = generators(wbar)
+    nonzero_always = [_S0] + [f for f, _ in sympy.factor_list(sympy.expand(stable_denominator(W)))[1]]
     reduced, removed = [], []
     for d in (d1, d2):
         num = sympy.fraction(d)[0]
@@ -272,7 +140,7 @@ def hs_system(wbar: Optional[Fraction] = None) -> HSAnalysis:
                 keep *= f ** m
         reduced.append(sympy.expand(keep))
     basis = list(sympy.groebner(reduced, *gens, order="lex").exprs)
-    cases = _analyse(reduced, [], W, gens, 0)
+    cases = analyse_cases(reduced, [], W, gens, 0)
     header = [f"C'(Wb) = {d1}", f"C''(Wb) = {d2}"]
     return HSAnalysis(wbar, header, reduced, removed, basis, gens, cases)
 
@@ -289,9 +157,9 @@ def nonconstant_gradient_system() -> HSAnalysis:
     """
     c = sympy.Poly(lqr.stationarity_polynomial(_WB, _A, _B, _Q, _R), _WB)
     coeffs = [sympy.expand(x) for x in c.all_coeffs()]
-    gens = _gens(None)
+    gens = generators(None)
     basis = list(sympy.groebner(coeffs, *gens, order="lex").exprs)
-    cases = _analyse(coeffs, [], _WB, gens, 0)
+    cases = analyse_cases(coeffs, [], _WB, gens, 0)
     header = [f"c(W) = {c.as_expr()} = 0 for every W"]
     return HSAnalysis(None, header, coeffs, [], basis, gens, cases)
 

@@ -228,14 +228,15 @@ def with_detail(v: Verdict, detail: str) -> Verdict:
 def point_doc(p, digits: int, task: Optional[int] = None) -> dict:
     """Where a check was evaluated, for the JSON document (aligned with the checks):
     the 1-based ``task`` (None for the task set), ``W`` as text, its bracket, and
-    whether it is a kink.
+    ``kind``: always "smooth", since a kink of normalized adaptation is out of
+    the domain (``h`` undefined there) and so never a local minimizer.
 
     >>> from types import SimpleNamespace as P
-    >>> point_doc(P(W=RealAlgebraic.rational(Fraction(1, 2)), at_kink=False), 6, 1)
+    >>> point_doc(P(W=RealAlgebraic.rational(Fraction(1, 2))), 6, 1)
     {'task': 1, 'W': '1/2', 'W_interval': ['1/2', '1/2'], 'kind': 'smooth'}
     """
     return {"task": task, "W": point_text(p.W, digits), "W_interval": [str(p.W.lo), str(p.W.hi)],
-            "kind": "kink" if p.at_kink else "smooth"}
+            "kind": "smooth"}
 
 
 # ---------------------------------------------------------------------------
@@ -259,8 +260,7 @@ def at_minimizers(ts: TaskSet, name: str, rows: Callable, adaptation: str, digit
         ls = certify(single_task(ts, i), adaptation, digits=digits, deadline=deadline)
         summary.append({"task": i + 1, "counts": ls.counts()})
         for p in ls.minima():
-            where = f"w* = {point_text(p.W, digits)}" + (
-                " (kink)" if p.at_kink else "")
+            where = f"w* = {point_text(p.W, digits)}"
             checks.append(Check(result_title(name, k, i), where, rows(t, p, ls)))
             points.append(point_doc(p, digits, i + 1))
     extra = {"per_task": k > 1, "landscapes": summary, "points": points}

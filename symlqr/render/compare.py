@@ -1,6 +1,6 @@
 """Text for MAML variants: one variant's certified fixed points, and the
-side-by-side comparison of maml, fomaml and reptile (``--compare``).
-Pure formatting of the JSON documents; no arithmetic, no printing.
+side-by-side comparison of maml, fomaml and reptile (``--compare``; its
+picture is :func:`symlqr.render.variant_plot.compare_figure`). Pure formatting of the JSON documents; no arithmetic, no printing.
 
 >>> doc = {"name": "demo", "method": "reptile", "steps": 1, "eta": "1/100",
 ...        "domain": [], "stationary_points": [], "min_value": None, "epsilon": None,
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .report import point_rows, task_lines
 
-__all__ = ["variant_table", "compare_table", "variant_label", "compare_figure"]
+__all__ = ["variant_table", "compare_table", "variant_label"]
 
 
 def variant_label(p: dict) -> str:
@@ -80,42 +80,3 @@ def compare_table(docs: list) -> str:
         out.append(f"  {d['method']:<8} {d['steps']:>2}  {c['attracting']:>4} "
                    f"{c['repelling']:>4}  " + ", ".join(cells) + flag)
     return "\n".join(out)
-
-
-def compare_figure(taskset, docs: list):
-    """A matplotlib Figure (created without pyplot): the one-step MAML
-    objective ``h`` (floats, for the picture only) over its domain, and the
-    certified attracting points of every variant in ``docs`` marked at their
-    ``W`` on that curve (one marker and row per method, colour by ``K``)."""
-    import numpy as np
-    from .plot import LandscapeFigure
-    from ..scalar.numeric import maml_objective_float
-    fig = LandscapeFigure(figsize=(7, 4.2))
-    ax = fig.add_subplot()
-    one = [d for d in docs if d["steps"] == 1 and d["domain"]]
-    if one:
-        for dom in one[0]["domain"]:
-            a, b = float(dom["lo"]), float(dom["hi"])
-            x = np.linspace(a, b, 2001)[1:-1]
-            ax.plot(x, maml_objective_float(x, taskset), color="black", lw=1.2)
-    ys = []
-    markers = {"maml": "o", "fomaml": "s", "reptile": "^"}
-    colours = {1: "tab:blue", 2: "tab:orange", 3: "tab:green"}
-    for d in docs:
-        ws = [float(p["W"]) for p in d["stationary_points"]
-              if p.get("stability") == "attracting" or p["type"] == "min"]
-        if ws:
-            y = maml_objective_float(np.array(ws), taskset)
-            ys.extend(v for v in y if np.isfinite(v))
-            ax.scatter(ws, y, marker=markers.get(d["method"], "x"), s=36, facecolors="none",
-                       edgecolors=colours.get(d["steps"], "gray"),
-                       label=f"{d['method']} K={d['steps']}")
-    if ys:
-        lo, hi = min(ys), max(ys)
-        pad = max(hi - lo, abs(lo) * 1e-3)
-        ax.set_ylim(lo - pad, hi + 2 * pad)
-    ax.set_xlabel("W")
-    ax.set_ylabel("h(W) = sum_i w_i C_i(F_i(W))  (K = 1, floats)")
-    ax.set_title(f"{taskset.name}: certified attracting points of each variant")
-    ax.legend(fontsize=7, ncol=3)
-    return fig

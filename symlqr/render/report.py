@@ -15,9 +15,10 @@ from __future__ import annotations
 import html
 from decimal import Decimal, InvalidOperation
 
-from ..scalar.kinds import MIN_LABELS
+from ..scalar.kinds import MIN_LABELS, kink_behaviour
 
-__all__ = ["text_table", "html_table", "latex_table", "point_label", "epsilon_text"]
+__all__ = ["text_table", "html_table", "latex_table", "point_label", "epsilon_text",
+           "kink_lines", "task_lines", "point_rows"]
 
 
 def point_label(p: dict) -> str:
@@ -26,10 +27,10 @@ def point_label(p: dict) -> str:
         kind = MIN_LABELS[p.get("global")]
         if p["type"] == "degenerate":
             kind += f" (degenerate, multiplicity {p['multiplicity']})"
-        return kind + (" [kink]" if p.get("kind") == "kink" else "")
+        return kind
     if p["type"] == "degenerate":
         return f"degenerate (multiplicity {p['multiplicity']}, {p['extremum']})"
-    return p["type"] + (" [kink]" if p.get("kind") == "kink" else "")
+    return p["type"]
 
 
 def _interval(d: dict) -> str:
@@ -53,13 +54,15 @@ def text_table(doc: dict) -> str:
         out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable)")
     out += point_rows(doc["stationary_points"], point_label) or [
         "  no stationary points in the domain"]
+    out += kink_lines(doc.get("kinks", []))
     c = doc["counts"]
     out.append(f"  counts: {c['stationary']} stationary = {c['min']} min + {c['max']} max + "
                f"{c['degenerate']} degenerate; local minima: {c['global_min']} global, "
                f"{c['spurious_min']} spurious")
     if doc.get("min_value") is not None:
         att = doc.get("infimum_attained")
-        suffix = "" if att is not False else " (infimum, not attained)"
+        suffix = {False: " (infimum, not attained)", None: " (infimum; attained: undecided)",
+                  True: ""}[att] if "infimum_attained" in doc else ""
         out.append(f"  min h = {doc['min_value']}{suffix};  lower bound sum_i w_i C_i(W*_i) = "
                    f"{doc['lower_bound']}")
     if doc.get("epsilon") is not None:
@@ -87,11 +90,14 @@ def html_table(doc: dict) -> str:
     status = ("certified" if doc["certified"]
               else "NOT certified: " + e("; ".join(doc["undecided"])))
     eps = "" if doc.get("epsilon") is None else f", &epsilon; = <code>{e(epsilon_text(doc))}</code>"
+    kinks = "".join(f"<br>kink W = <code>{e(k['W'])}</code> (h undefined): "
+                    + e(kink_behaviour(k["descent_from_left"], k["descent_from_right"], k["stalls"]))
+                    for k in doc.get("kinks", []))
     return (f"<div><b>{e(doc['name'])}</b>: {e(doc['adaptation'])} adaptation, "
             f"&eta; = {e(doc['eta'])}, {len(doc['tasks'])} task(s)<br>domain: {dom}"
             f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
             f"{c['stationary']} stationary points; {c['global_min']} global and "
-            f"{c['spurious_min']} spurious minima{eps}; {status}</div>")
+            f"{c['spurious_min']} spurious minima{eps}; {status}{kinks}</div>")
 
 
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -166,6 +172,20 @@ def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
     def span(t: str) -> str:
         return r"\multicolumn{4}{l}{" + t + "}"
 
+    head, foot, cols = _latex_frame(doc, digits, math)
+    rows = [f"{k} & {num(p['W'])} & {num(p['h'])} & {text(point_label(p))} \\\\"
+            for k, p in enumerate(doc["stationary_points"], 1)]
+    if not rows:
+        rows = [span(text("no stationary points in the domain")) + r" \\"]
+    env = "array" if math else "tabular"
+    lines = ([rf"\begin{{{env}}}{{rlll}}", span(head) + r" \\", r"\hline", cols + r" \\",
+              r"\hline"] + rows + [r"\hline", span(foot), rf"\end{{{env}}}"])
+    body = "\n".join(lines)
+    return "$$" + body + "$$" if math else body
+
+
+def _latex_frame(doc: dict, digits: int, math: bool) -> tuple:
+    """The head line, the foot line and the column titles of :func:`latex_table`."""
     eta = r"\eta = " + _tex(doc["eta"])
     head = (f"{_tex(doc['name'])}: {_tex(doc['adaptation'])} adaptation, "
             f"{{eta}}, {len(doc['tasks'])} task(s)")
@@ -181,21 +201,10 @@ def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
         head = r"\text{" + head.format(eta="}" + eta + r"\text{") + "}"
         foot = (r"\text{" + foot.format(vareps=r"}\varepsilon = " + epsilon
                                         + r"\text{") + _tex(status) + "}")
-        cols = r"\# & W & h(W) & \text{type}"
-    else:
-        head = head.format(eta="$" + eta + "$")
-        foot = foot.format(vareps=r"$\varepsilon = " + epsilon + "$") \
-            + _tex(status)
-        cols = r"\# & $W$ & $h(W)$ & type"
-    rows = [f"{k} & {num(p['W'])} & {num(p['h'])} & {text(point_label(p))} \\\\"
-            for k, p in enumerate(doc["stationary_points"], 1)]
-    if not rows:
-        rows = [span(text("no stationary points in the domain")) + r" \\"]
-    env = "array" if math else "tabular"
-    lines = ([rf"\begin{{{env}}}{{rlll}}", span(head) + r" \\", r"\hline", cols + r" \\",
-              r"\hline"] + rows + [r"\hline", span(foot), rf"\end{{{env}}}"])
-    body = "\n".join(lines)
-    return "$$" + body + "$$" if math else body
+        return head, foot, r"\# & W & h(W) & \text{type}"
+    head = head.format(eta="$" + eta + "$")
+    foot = foot.format(vareps=r"$\varepsilon = " + epsilon + "$") + _tex(status)
+    return head, foot, r"\# & $W$ & $h(W)$ & type"
 
 
 def task_lines(doc: dict) -> list:
@@ -214,3 +223,20 @@ def point_rows(pts: list, label) -> list:
     wh = max(len(p["h"]) for p in pts)
     return [f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type"] + [
         f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {label(p)}" for k, p in enumerate(pts, 1)]
+
+
+def kink_lines(kinks: list) -> list:
+    """The "kinks:" block: each kink ``W = W*_i`` (out of the domain, ``h``
+    undefined there), its one-sided limits and what descent does there."""
+    if not kinks:
+        return []
+    out = ["  kinks (C_i'(W) = 0: the normalized step is 0/0, h is undefined; "
+           "not stationary points):"]
+    for k in kinks:
+        tasks = ", ".join(map(str, k["tasks"]))
+        left, right = (k[s] or "-" for s in ("h_left", "h_right"))
+        out.append(f"    W = {k['W']} (task {tasks}): h -> {left} from the left, "
+                   f"{right} from the right")
+        out.append("      " + kink_behaviour(k["descent_from_left"], k["descent_from_right"],
+                                            k["stalls"]))
+    return out

@@ -149,18 +149,52 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
     tasks, weights = merge_identical(taskset.tasks, taskset.weights)
     params = TaskParams.from_tasks(tasks, taskset.eta, weights)
     k = len(tasks)
+    dom = _bounded_domain(tasks, taskset.eta, check, report)
+    undecided: list[str] = []
+    points, boxes, hidden, open_boxes = _stationary_points(params, dom, max_boxes, check,
+                                                           report, undecided)
+    exact_facts(points, taskset, tasks, params)
+    start_bits = int(digits * 3.33) + 16
+    if k * len(points) <= REFINE_BUDGET:           # cheap: report `digits` certified digits
+        for p in points:
+            check("evaluating h at the stationary points")
+            p.h = refine_value(params, p, start_bits)
+    report("values", len(points), len(points), finished=True)
+    hidden = hidden or _hidden_low(params, open_boxes, points)
+    lower = _lower_bound(tasks, weights)
+    min_value, attained, eps = rank_minima(points, params, start_bits, max_bits, hidden,
+                                           undecided, check)
+    report("global minima", 1, 1, finished=True)
+    domain = [DomainInterval(a, b) for a, b in dom]
+    out = IntervalLandscape(taskset, adaptation, digits, domain, points, min_value, attained,
+                            eps, lower, undecided, time.perf_counter() - t0)
+    out.boxes = boxes
+    return out
+
+
+def _bounded_domain(tasks, eta, check, report) -> list:
+    """Stage "domain": the exact domain intervals ``(a, b)`` (RealAlgebraic ends);
+    :class:`Unsupported` when one is unbounded."""
+    k = len(tasks)
 
     def on_task(i: int):
         check("isolating the domain boundary")
         if i % 100 == 0 or i == k - 1:
             report("domain", i + 1, k)
 
-    dom = exact_domain(tasks, taskset.eta, on_task)
+    dom = exact_domain(tasks, eta, on_task)
     if any(a is None or b is None for a, b in dom):
         raise Unsupported("the domain is unbounded (every task has B = 0); "
                           "use engine='exact'")
     report("domain", k, k, finished=True)
-    undecided: list[str] = []
+    return dom
+
+
+def _stationary_points(params: TaskParams, dom: list, max_boxes: int, check, report,
+                       undecided: list):
+    """Stage "stationary points": proven root boxes of ``h'`` in every domain
+    interval, sorted. Returns ``(points, boxes, hidden, open_boxes)``; the
+    reasons of what stays open are appended to ``undecided``."""
     points: list[BoxPoint] = []
     boxes, hidden, open_boxes = 0, False, []
     for comp, (a, b) in enumerate(dom):
@@ -179,23 +213,7 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
         points += _points(params, res.roots, comp)
     points.sort(key=lambda q: q.W.lo)
     report("stationary points", boxes, boxes, finished=True)
-    exact_facts(points, taskset, tasks, params)
-    start_bits = int(digits * 3.33) + 16
-    if k * len(points) <= REFINE_BUDGET:           # cheap: report `digits` certified digits
-        for p in points:
-            check("evaluating h at the stationary points")
-            p.h = refine_value(params, p, start_bits)
-    report("values", len(points), len(points), finished=True)
-    hidden = hidden or _hidden_low(params, open_boxes, points)
-    lower = _lower_bound(tasks, weights)
-    min_value, attained, eps = rank_minima(points, params, start_bits, max_bits, hidden,
-                                           undecided, check)
-    report("global minima", 1, 1, finished=True)
-    domain = [DomainInterval(a, b) for a, b in dom]
-    out = IntervalLandscape(taskset, adaptation, digits, domain, points, min_value, attained,
-                            eps, lower, undecided, time.perf_counter() - t0)
-    out.boxes = boxes
-    return out
+    return points, boxes, hidden, open_boxes
 
 
 def _points(params: TaskParams, roots: list, comp: int) -> list:

@@ -9,19 +9,24 @@ isolated exactly. They cut the line into the alternating sequence
 
 and on each element the adaptation mode and the membership in the domain are
 constant: read at a rational sample of an open cell, exactly at a breakpoint.
-A *component* is a maximal run of elements in the domain; kinks (breakpoints
-in the domain where some ``C_i' = 0``) cut it into *segments*, open intervals
-on which ``h`` is one rational function.
+A *component* is a maximal run of elements in the domain: an open interval on
+which ``h`` is one rational function (the piece of one mode).
+
+*Kinks.* With normalized adaptation the step ``C_i'(W)/|C_i'(W)|`` is ``0/0``
+at a zero ``W*_i`` of ``C_i'``, so ``h`` is undefined there: a kink is never in
+the domain, and it cuts the domain into two components (or ends one). The
+:class:`KinkSite` list records every kink next to the domain with the
+components on its two sides.
 
 >>> from symlqr.tasks import figure
 >>> from symlqr.scalar.maml import MamlObjective
->>> comps = components(domain_cells(MamlObjective(figure("fig1"))))
->>> len(comps), len(comps[0].segments), comps[0].kinks
-(1, 1, [])
+>>> cells = domain_cells(MamlObjective(figure("fig1")))
+>>> len(components(cells)), kink_sites(cells, components(cells))
+(1, [])
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
@@ -30,7 +35,7 @@ from .maml import MamlObjective
 from ..exact.realroots import RealAlgebraic, real_roots, simplest_between, sort_disjoint, \
     squarefree_factors
 
-__all__ = ["Cell", "Segment", "Kink", "Component", "domain_cells", "components",
+__all__ = ["Cell", "Component", "KinkSite", "domain_cells", "components", "kink_sites",
            "breakpoints", "rational_between"]
 
 
@@ -38,7 +43,8 @@ __all__ = ["Cell", "Segment", "Kink", "Component", "domain_cells", "components",
 class Cell:
     """An open interval ``(lo, hi)`` between consecutive breakpoints (``None``:
     infinite), or a breakpoint itself (``lo is hi``), with its constant mode and
-    domain membership; ``kink`` marks a breakpoint where some ``C_i' = 0``."""
+    domain membership; ``kink`` marks a breakpoint where some ``C_i' = 0``
+    (normalized adaptation: never in the domain)."""
     lo: Optional[RealAlgebraic]
     hi: Optional[RealAlgebraic]
     mode: tuple
@@ -52,46 +58,34 @@ class Cell:
 
 
 @dataclass(eq=False)
-class Segment:
-    """An open interval of the domain on which ``h`` is one rational function
-    (the piece of ``mode``); ``component`` is the index of its component."""
-    lo: Optional[RealAlgebraic]
-    hi: Optional[RealAlgebraic]
-    mode: tuple
-    component: int
-
-
-@dataclass(eq=False)
-class Kink:
-    """A breakpoint in the domain where some ``C_i'(W) = 0`` (normalized
-    adaptation), with the segments on its two sides (``None``: the domain ends)."""
-    at: RealAlgebraic
-    mode: tuple
-    component: int
-    left: Optional[Segment] = None
-    right: Optional[Segment] = None
-
-
-@dataclass(eq=False)
 class Component:
-    """A maximal interval of the domain, open unless an end is a kink in the
-    domain (``lo is hi``: an isolated point). ``lo_segment``/``hi_segment``
-    are the segments at open ends (``None`` at a closed end)."""
+    """A maximal open interval ``(lo, hi)`` of the domain (``None``: infinite);
+    ``h`` is the rational function of ``mode`` on all of it."""
     index: int
     lo: Optional[RealAlgebraic]
     hi: Optional[RealAlgebraic]
-    lo_closed: bool
-    hi_closed: bool
-    segments: list = field(default_factory=list)
-    kinks: list = field(default_factory=list)
+    mode: tuple
 
-    @property
-    def lo_segment(self) -> Optional[Segment]:
-        return None if self.lo_closed else self.segments[0]
+    def __repr__(self) -> str:
+        ends = ["-inf" if self.lo is None else self.lo.copy().decimal(6),
+                "inf" if self.hi is None else self.hi.copy().decimal(6)]
+        return f"Component({self.index}: ({ends[0]}, {ends[1]}), mode {self.mode})"
 
-    @property
-    def hi_segment(self) -> Optional[Segment]:
-        return None if self.hi_closed else self.segments[-1]
+
+@dataclass(frozen=True)
+class KinkSite:
+    """A zero ``at`` of ``C_i'`` for the tasks ``tasks`` (0-based), next to
+    the domain: ``left``/``right`` are the components ending and starting at
+    it (``None``: that side is not in the domain)."""
+    at: RealAlgebraic
+    tasks: tuple
+    left: Optional[Component]
+    right: Optional[Component]
+
+    def __repr__(self) -> str:
+        sides = [None if c is None else c.index for c in (self.left, self.right)]
+        return (f"KinkSite(W≈{self.at.copy().decimal(6)}, tasks {self.tasks}, "
+                f"components {sides[0]} | {sides[1]})")
 
 
 def rational_between(a: Optional[RealAlgebraic], b: Optional[RealAlgebraic]) -> Fraction:
@@ -122,6 +116,7 @@ def breakpoints(objective: MamlObjective) -> list[RealAlgebraic]:
 def domain_cells(objective: MamlObjective, check: Check = no_check) -> list[Cell]:
     """The cell decomposition: open cells and breakpoints, alternating, from
     ``-inf`` to ``+inf``, each with its mode and its domain membership (exact).
+    A kink (``0`` in the mode: the normalized step is ``0/0``) is out of the domain.
 
     >>> from symlqr.tasks import figure
     >>> cells = domain_cells(MamlObjective(figure("fig1")))
@@ -139,9 +134,11 @@ def domain_cells(objective: MamlObjective, check: Check = no_check) -> list[Cell
         opens.append(Cell(lo, hi, mode, objective.in_domain(x, mode), sample=x))
     points = []
     for bp in bps:
-        if objective.adaptation == "normalized":
-            mode = objective.mode_at(bp)
-            points.append(Cell(bp, bp, mode, objective.in_domain(bp, mode), kink=0 in mode))
+        mode = objective.mode_at(bp)
+        if 0 in mode:                       # normalized adaptation: h undefined (0/0)
+            points.append(Cell(bp, bp, mode, False, kink=True))
+        elif objective.adaptation == "normalized":
+            points.append(Cell(bp, bp, mode, objective.in_domain(bp, mode)))
         else:   # every wall is a root of a condition: never inside the domain
             points.append(Cell(bp, bp, (), False))
     cells = [opens[0]]
@@ -151,13 +148,13 @@ def domain_cells(objective: MamlObjective, check: Check = no_check) -> list[Cell
 
 
 def components(cells: list[Cell]) -> list[Component]:
-    """The domain's components (maximal runs of cells in the domain), each cut
-    by its kinks into segments.
+    """The domain's components: maximal runs of cells in the domain, each an
+    open interval of one mode (kinks, where the mode changes, are out).
 
     >>> from symlqr.tasks import figure
     >>> comps = components(domain_cells(MamlObjective(figure("fig3c"), "normalized")))
-    >>> [(len(c.segments), len(c.kinks)) for c in comps]
-    [(6, 5)]
+    >>> len(comps), comps[0]
+    (6, Component(0: (0.0, 0.5), mode (-1, -1, -1, -1, -1)))
     """
     out: list[Component] = []
     i = 0
@@ -168,27 +165,30 @@ def components(cells: list[Cell]) -> list[Component]:
         j = i
         while j + 1 < len(cells) and cells[j + 1].in_domain:
             j += 1
-        out.append(_component(len(out), cells[i:j + 1]))
+        modes = {c.mode for c in cells[i:j + 1]}
+        assert len(modes) == 1, "the mode changes only at a kink, which is out of the domain"
+        out.append(Component(len(out), cells[i].lo, cells[j].hi, modes.pop()))
         i = j + 1
     return out
 
 
-def _component(index: int, run: list[Cell]) -> Component:
-    """One component from a run of in-domain cells."""
-    first, last = run[0], run[-1]
-    comp = Component(index, first.lo, last.hi, lo_closed=first.is_point,
-                     hi_closed=last.is_point)
-    seg = None
-    for cell in run:
-        if cell.is_point and cell.kink:
-            comp.kinks.append(Kink(cell.lo, cell.mode, index, left=seg))
-            seg = None
-        elif not cell.is_point:
-            if seg is None:
-                seg = Segment(cell.lo, cell.hi, cell.mode, index)
-                comp.segments.append(seg)
-                if comp.kinks and comp.kinks[-1].right is None and comp.kinks[-1].at is cell.lo:
-                    comp.kinks[-1].right = seg
-            else:
-                seg.hi = cell.hi
-    return comp
+def kink_sites(cells: list[Cell], comps: list[Component]) -> list[KinkSite]:
+    """Every kink with a component on at least one side, left to right.
+
+    >>> from symlqr.tasks import figure
+    >>> obj = MamlObjective(figure("fig2"), "normalized")
+    >>> cells = domain_cells(obj)
+    >>> [(k.tasks, k.left.index, k.right.index) for k in kink_sites(cells, components(cells))]
+    [((0, 1), 0, 1)]
+    """
+    ending = {id(c.hi): c for c in comps if c.hi is not None}
+    starting = {id(c.lo): c for c in comps if c.lo is not None}
+    sites = []
+    for cell in cells:
+        if not cell.kink:
+            continue
+        left, right = ending.get(id(cell.lo)), starting.get(id(cell.lo))
+        if left is not None or right is not None:
+            tasks = tuple(i for i, s in enumerate(cell.mode) if s == 0)
+            sites.append(KinkSite(cell.lo, tasks, left, right))
+    return sites

@@ -1,16 +1,17 @@
 """Which kind of point a stationary point is, and its one human label.
 
 ``PointKind`` is the certified type of a point (the ``"type"`` of the JSON):
-``MIN`` and ``MAX`` are strict local extrema with ``h'' != 0`` (or kinks where
-``h`` rises or falls on both sides), ``DEGENERATE`` is every other stationary
-point (``h'' = 0``, or a kink that is no extremum). ``ATTRACTING``,
-``REPELLING`` (fixed points of an outer update ``W <- W - beta g(W)`` where
-``g`` changes sign from - to + or from + to -) and ``KINK`` (a point where the
-objective is undefined) are the kinds of the MAML variants and of honest
-normalized kinks; the landscape of today's engine never produces them.
+``MIN`` and ``MAX`` are strict local extrema with ``h'' != 0``, ``DEGENERATE``
+is every other stationary point (``h'' = 0``). ``ATTRACTING``, ``REPELLING``
+(fixed points of an outer update ``W <- W - beta g(W)`` where ``g`` changes
+sign from - to + or from + to -) and ``KINK`` (a point where the objective is
+undefined) are the kinds of the MAML variants. The kinks of normalized
+adaptation are not points of the landscape at all: ``h`` is undefined there,
+and each is a :class:`~symlqr.scalar.results.Kink` record.
 
 :func:`point_label` is the one place where "global min", "spurious min" and
-"undecided min" are decided; the text table, the plots and the atlas all call it.
+"undecided min" are decided, and :func:`kink_behaviour` the one wording of what
+descent does at a kink; the text table, the plots and the atlas call them.
 
 >>> point_label(PointKind.MIN, is_global=False)
 'spurious min'
@@ -24,7 +25,7 @@ from __future__ import annotations
 import enum
 from typing import Optional
 
-__all__ = ["PointKind", "point_label", "MIN_LABELS"]
+__all__ = ["PointKind", "point_label", "MIN_LABELS", "kink_behaviour"]
 
 
 class PointKind(enum.Enum):
@@ -61,3 +62,25 @@ def point_label(kind: PointKind, is_global: Optional[bool] = None,
     if kind is PointKind.MIN or extremum is PointKind.MIN:
         return MIN_LABELS[is_global]
     return kind.value
+
+
+def kink_behaviour(from_left: Optional[bool], from_right: Optional[bool],
+                   stalls: Optional[bool]) -> str:
+    """What descent does at a kink, from whether it runs in from each side
+    and whether it stalls there (see :attr:`~symlqr.scalar.results.Kink.stalls`).
+
+    >>> kink_behaviour(True, False, False)
+    'descent runs in from the left and passes on to the right'
+    >>> kink_behaviour(False, False, False), kink_behaviour(True, None, None)
+    ('descent never runs in', 'descent undecided')
+    """
+    if from_left is None or from_right is None:
+        return "descent undecided"
+    if stalls:
+        where = " and ".join(s for s, d in (("left", from_left), ("right", from_right)) if d)
+        return f"stalls: descent runs in from the {where} and cannot go on"
+    if from_left:
+        return "descent runs in from the left and passes on to the right"
+    if from_right:
+        return "descent runs in from the right and passes on to the left"
+    return "descent never runs in"

@@ -7,14 +7,19 @@ passing typed values to the next:
 1. :func:`~symlqr.scalar.cells.domain_cells` -> ``list[Cell]``: the line cut at
    the exactly isolated walls (and kinks), each cell's mode and membership;
 2. :func:`~symlqr.scalar.cells.components` -> ``list[Component]``: maximal
-   intervals of the domain, cut by kinks into segments where ``h`` is rational;
+   open intervals of the domain, each where ``h`` is one rational function
+   (kinks are out of the domain: :func:`~symlqr.scalar.cells.kink_sites`);
 3. :func:`~symlqr.scalar.points.stationary_points` -> ``list[Root]``: every root
-   of ``h'`` in a segment, an exact count;
-4. :func:`~symlqr.scalar.points.classify` -> ``list[StationaryPoint]``: exact types;
+   of ``h'`` in a component, an exact count;
+4. :func:`~symlqr.scalar.points.classify` -> ``list[StationaryPoint]``: exact
+   types; :func:`~symlqr.scalar.points.classify_kinks` -> ``list[Kink]``: from
+   which side descent runs into each kink;
 5. :func:`~symlqr.scalar.values.point_values` -> ``Valued``: ``h`` enclosed at
-   every point and at the open ends of the domain, and the lower bound;
-6. :func:`~symlqr.scalar.values.global_minima` -> ``Minima``: global versus
-   spurious minima, epsilon; undecided when precision runs out.
+   every point and at the ends of the domain intervals (the one-sided limits
+   at the kinks), and the lower bound;
+6. :func:`~symlqr.scalar.values.global_minima` -> ``Minima``: the infimum of
+   ``h`` (attained or not), global versus spurious minima, epsilon against
+   the infimum; undecided when precision runs out.
 
 >>> from symlqr.tasks import figure
 >>> ls = certify(figure("fig1"))
@@ -27,17 +32,17 @@ import time
 from typing import Optional
 
 from . import lqr
-from .cells import components, domain_cells
+from .cells import components, domain_cells, kink_sites
 from .deadline import Progress, Timeout, checker
 from .maml import MamlObjective
-from .points import classify, constant_modes, stationary_points
-from .results import DomainInterval, Landscape, StationaryPoint
+from .points import classify, classify_kinks, constant_modes, stationary_points
+from .results import DomainInterval, Kink, Landscape, StationaryPoint
 from .values import MINPOLY_MAX_DEGREE, global_minima, point_values
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import MAX_BITS
 from ..tasks import InputError, TaskSet
 
-__all__ = ["certify", "Landscape", "StationaryPoint", "DomainInterval", "Timeout",
+__all__ = ["certify", "Landscape", "StationaryPoint", "Kink", "DomainInterval", "Timeout",
            "MINPOLY_MAX_DEGREE", "MAX_DEGREE", "TooLarge", "degree_bound", "Enclosure"]
 
 #: Largest bound on the degree of the numerator of ``h'`` that :func:`certify`
@@ -128,22 +133,26 @@ def _certify(taskset, adaptation, digits, max_bits, check, progress, max_degree)
     for t in taskset.tasks:
         lqr.optimal_gain_algebraic(t)
     progress("optimal gains")
-    comps = components(domain_cells(obj, check))
+    cells = domain_cells(obj, check)
+    comps = components(cells)
     progress("domain")
-    if any(c.segments for c in comps):
+    if comps:
         _check_size(taskset, adaptation, max_degree)
     undecided = [f"h is constant on mode {m}: every point is stationary"
                  for m in constant_modes(obj, comps)]
     roots = stationary_points(obj, comps, check)
-    points = classify(obj, roots, comps, max_bits, check)
+    points = classify(obj, roots, max_bits, check)
+    kinks = classify_kinks(obj, kink_sites(cells, comps), max_bits, check)
+    undecided += [f"kink at W ~ {k.W.decimal(12)}: the sign of h' beside it is not decided "
+                  f"within {max_bits} bits" for k in kinks if k.stalls is None]
     progress("stationary points")
-    valued = point_values(obj, points, comps, digits, check)
+    valued = point_values(obj, points, comps, digits, check, kinks)
     progress("values")
     m = global_minima(valued, max_bits, check)
     progress("global minima")
     return Landscape(taskset, adaptation, digits, m.domain, m.points, m.min_value,
                      m.infimum_attained, m.epsilon, m.lower_bound, undecided + m.undecided,
-                     time.perf_counter() - t_start)
+                     time.perf_counter() - t_start, kinks)
 
 
 def _ignore(stage_name: str) -> None:

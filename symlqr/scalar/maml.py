@@ -3,14 +3,16 @@
 For tasks ``i`` with weights ``w_i`` (summing to 1) and step size ``eta``:
 
     gradient adaptation:    F_i(W) = W - eta * C_i'(W)            (C_i' uses s0a)
-    normalized adaptation:  F_i(W) = W - eta * sign(C_i'(W))
+    normalized adaptation:  F_i(W) = W - eta * C_i'(W) / |C_i'(W)|
     MAML objective:         h(W)   = sum_i w_i * C_i(F_i(W))       (C_i uses s0)
 
 on the domain ``{W : |A_i - B_i W| < 1 and |A_i - B_i F_i(W)| < 1 for all i}``.
 
 With gradient adaptation ``h`` is one rational function. With normalized
 adaptation it is rational on each *mode* ``s = (sign C_i'(W))_i``; at a kink
-``W = W*_i`` the sign is 0 and ``F_i(W*_i) = W*_i``.
+``W = W*_i`` (``C_i'(W) = 0``) the step is ``0/0``, so ``h`` is undefined
+there, as in the paper's formula: kinks are out of the domain, and a mode
+with a ``0`` has no piece (:meth:`MamlObjective.piece` refuses it).
 
 >>> from symlqr.tasks import figure
 >>> h = MamlObjective(figure("fig1")).piece(())
@@ -58,7 +60,7 @@ def adaptation_map_expr(W, task: Task, eta, adaptation: str = "gradient"):
     t = task
     g = lqr.cost_gradient(W, t.A, t.B, t.Q, t.R, t.s0_adapt)
     eta = sympy.Rational(Fraction(eta).numerator, Fraction(eta).denominator)
-    return W - eta * (g if adaptation == "gradient" else sympy.sign(g))
+    return W - eta * (g if adaptation == "gradient" else g / sympy.Abs(g))
 
 
 def maml_objective_expr(W, taskset: TaskSet, adaptation: str = "gradient"):
@@ -113,7 +115,11 @@ class MamlObjective:
 
     # -- adaptation maps -----------------------------------------------------
     def adapted(self, i: int, mode: tuple = ()) -> RationalFunction:
-        """``F_i`` on ``mode`` (gradient: the mode is ``()``)."""
+        """``F_i`` on ``mode`` (gradient: the mode is ``()``); ``ValueError``
+        at a kink (``mode[i] = 0``: the normalized step is ``0/0``)."""
+        if mode and mode[i] == 0:
+            raise ValueError(f"F_{i + 1} is undefined at a kink: C_{i + 1}'(W) = 0 makes "
+                             "the normalized step 0/0")
         key = (i, mode[i] if mode else None)
         if key not in self._maps:
             if self.adaptation == "gradient":
@@ -184,14 +190,17 @@ class MamlObjective:
         return [p for p in polys if not p.is_constant()]
 
     def mode_at(self, x) -> tuple:
-        """The sign vector ``(sign C_i'(x))_i`` (``()`` for gradient adaptation);
-        ``x`` rational or RealAlgebraic, decided exactly."""
+        """The sign vector ``(sign C_i'(x))_i`` (``()`` for gradient adaptation;
+        a ``0`` marks a kink); ``x`` rational or RealAlgebraic, decided exactly."""
         if self.adaptation == "gradient":
             return ()
         return tuple(_sign_at(c, x) for c in self._c)
 
     def in_domain(self, x, mode: tuple = ()) -> bool:
-        """Exact: is ``x`` in the domain (with the given mode)?"""
+        """Exact: is ``x`` in the domain (with the given mode)? Never at a
+        kink (a ``0`` in ``mode``), where ``h`` is undefined."""
+        if 0 in mode:
+            return False
         for cond in self.conditions(mode):
             try:
                 if _sign_at(cond, x) <= 0:

@@ -41,7 +41,16 @@ def gradient_float(W, task: Task, s0=None):
 
 def maml_objective_float(W, taskset: TaskSet, adaptation: str = "gradient", per_task=False):
     """``h(W) = sum_i w_i C_i(F_i(W))`` in floats (``+inf`` outside the domain).
-    With ``per_task=True`` also returns the list of ``C_i(F_i(W))``."""
+    With ``per_task=True`` also returns the list of ``C_i(F_i(W))``.
+
+    Normalized adaptation: the step ``C_i'(W)/|C_i'(W)|`` is ``0/0`` where the
+    float ``C_i'(W)`` is zero, and ``h`` is ``nan`` there (undefined, not 0).
+
+    >>> from symlqr.tasks import Task, TaskSet
+    >>> ts = TaskSet([Task(1, 1, 1, 2)], "1/10")     # W* = 1/2 exactly
+    >>> [round(float(v), 6) for v in maml_objective_float([0.4, 0.5, 0.6], ts, "normalized")]
+    [2.0, nan, 2.0]
+    """
     W = np.asarray(W, dtype=float)
     eta = float(taskset.eta)
     total = np.zeros_like(W)
@@ -49,9 +58,10 @@ def maml_objective_float(W, taskset: TaskSet, adaptation: str = "gradient", per_
     for t, w in zip(taskset.tasks, taskset.weights):
         A, B = float(t.A), float(t.B)
         g = gradient_float(W, t, t.s0_adapt)
-        step = g if adaptation == "gradient" else np.sign(g)
+        step = g if adaptation == "gradient" else np.where(g == 0, np.nan, np.sign(g))
         F = W - eta * step
-        term = np.where(np.abs(A - B * W) < 1, cost_float(F, t), np.inf)
+        term = np.where(np.abs(A - B * W) < 1,
+                        np.where(np.isnan(F), np.nan, cost_float(F, t)), np.inf)
         terms.append(term)
         total = total + float(w) * term
     return (total, terms) if per_task else total

@@ -1,23 +1,30 @@
-"""Stages 3 and 4 of the certificate: the stationary points and their types.
+"""Stages 3 and 4 of the certificate: the stationary points and their types,
+and the kinks.
 
-*Stationary points.* On each segment ``h`` is one rational function; the real
-roots of the numerator of ``h'`` inside the segment are isolated exactly, so
-the list is complete (an exact count, never a sample).
+*Stationary points.* On each component ``h`` is one rational function; the
+real roots of the numerator of ``h'`` inside the component are isolated
+exactly, so the list is complete (an exact count, never a sample).
 
 *Types.* At a root of multiplicity ``m`` of that numerator, the sign of ``h'``
 just right of it is ``sign(num^(m)) * sign(den)`` there (decided exactly), and
 left of it that times ``(-1)^m``: ``m`` odd gives a strict minimum or maximum,
-``m >= 2`` means ``h'' = 0`` (kind ``DEGENERATE``). A kink of the normalized
-adaptation is typed by the side on which ``h`` rises or falls, decided by the
-first nonzero derivative of ``h_side - h(kink)``.
+``m >= 2`` means ``h'' = 0`` (kind ``DEGENERATE``).
+
+*Kinks* (normalized adaptation) are not stationary points: ``h`` is undefined
+there. For each side in the domain, the sign of ``h'`` just beside the kink,
+decided the same exact way, says whether descent from that side runs into it.
 
 >>> from symlqr.tasks import figure
 >>> from symlqr.scalar.maml import MamlObjective
->>> from symlqr.scalar.cells import components, domain_cells
+>>> from symlqr.scalar.cells import components, domain_cells, kink_sites
 >>> obj = MamlObjective(figure("fig2"))
 >>> comps = components(domain_cells(obj))
->>> [p.kind.value for p in classify(obj, stationary_points(obj, comps), comps)]
+>>> [p.kind.value for p in classify(obj, stationary_points(obj, comps))]
 ['min', 'max', 'min', 'max', 'min']
+>>> obj = MamlObjective(figure("fig2"), "normalized")
+>>> cells = domain_cells(obj)
+>>> classify_kinks(obj, kink_sites(cells, components(cells)))
+[Kink(W≈0.618034, task 1,2, limits - | -, descent never runs in)]
 """
 from __future__ import annotations
 
@@ -26,31 +33,31 @@ from typing import Optional
 
 import flint
 
-from .cells import Component, Kink, Segment
+from .cells import Component, KinkSite
 from .deadline import Check, no_check
 from .kinds import PointKind
 from .maml import MamlObjective
-from .results import StationaryPoint
+from .results import Kink, StationaryPoint
 from ..exact.ratfunc import RationalFunction
-from ..exact.realroots import MAX_BITS, RealAlgebraic, real_roots
+from ..exact.realroots import MAX_BITS, PrecisionExhausted, RealAlgebraic, real_roots
 
-__all__ = ["Root", "stationary_points", "constant_modes", "classify", "one_sided"]
+__all__ = ["Root", "stationary_points", "constant_modes", "classify", "classify_kinks",
+           "slope_sign_beside"]
 
 
 @dataclass(frozen=True)
 class Root:
-    """A root of the numerator of ``h'`` (of ``multiplicity``) inside ``segment``."""
+    """A root of the numerator of ``h'`` (of ``multiplicity``) inside ``component``."""
     W: RealAlgebraic
     multiplicity: int
-    segment: Segment
-    derivative: RationalFunction          # h' on the segment's mode
+    component: Component
+    derivative: RationalFunction          # h' on the component's mode
 
 
 def _by_mode(comps: list[Component]) -> dict:
     by_mode: dict = {}
     for comp in comps:
-        for seg in comp.segments:
-            by_mode.setdefault(seg.mode, []).append(seg)
+        by_mode.setdefault(comp.mode, []).append(comp)
     return by_mode
 
 
@@ -61,7 +68,7 @@ def constant_modes(objective: MamlObjective, comps: list[Component]) -> list[tup
 
 def stationary_points(objective: MamlObjective, comps: list[Component],
                       check: Check = no_check) -> list[Root]:
-    """Every root of ``h'`` inside a segment, mode by mode, isolated exactly
+    """Every root of ``h'`` inside a component, mode by mode, isolated exactly
     (modes on which ``h`` is constant are skipped: see :func:`constant_modes`).
 
     >>> from symlqr.tasks import figure
@@ -85,8 +92,8 @@ def stationary_points(objective: MamlObjective, comps: list[Component],
     return roots
 
 
-def _locate(r: RealAlgebraic, segs: list[Segment]) -> Optional[Segment]:
-    """The segment (open interval) strictly containing ``r``, if any."""
+def _locate(r: RealAlgebraic, segs: list[Component]) -> Optional[Component]:
+    """The component (open interval) strictly containing ``r``, if any."""
     for seg in segs:
         if seg.lo is not None and r.compare(seg.lo) <= 0:
             continue
@@ -107,11 +114,11 @@ def _extremum(left: int, right: int) -> Optional[PointKind]:
     return PointKind.MIN if left < 0 < right else PointKind.MAX if left > 0 > right else None
 
 
-def classify(objective: MamlObjective, roots: list[Root], comps: list[Component],
-             max_bits: int = MAX_BITS, check: Check = no_check) -> list[StationaryPoint]:
-    """The certified type of every root and kink, and the exact structure at
-    it (tasks adapted exactly to their optimum, tasks with ``F_i' = 0``),
-    sorted by ``W``; values are filled in by the next stage."""
+def classify(objective: MamlObjective, roots: list[Root], max_bits: int = MAX_BITS,
+             check: Check = no_check) -> list[StationaryPoint]:
+    """The certified type of every root, and the exact structure at it (tasks
+    adapted exactly to their optimum, tasks with ``F_i' = 0``), sorted by
+    ``W``; values are filled in by the next stage."""
     points = []
     for root in roots:
         check("classifying stationary points")
@@ -119,29 +126,63 @@ def classify(objective: MamlObjective, roots: list[Root], comps: list[Component]
         right = r.sign_of(_nth_derivative(dh.num, m), max_bits) * r.sign_of(dh.den, max_bits)
         extremum = _extremum(right * (-1) ** m, right)
         kind = extremum if m == 1 and extremum is not None else PointKind.DEGENERATE
-        points.append(StationaryPoint(r, kind, m, root.segment.mode, root.segment.component,
+        points.append(StationaryPoint(r, kind, m, root.component.mode, root.component.index,
                                       extremum=extremum))
-    for kink in (k for comp in comps for k in comp.kinks):
-        check("classifying kinks")
-        points.append(_classify_kink(objective, kink, max_bits))
     points.sort(key=lambda p: (p.W.lo, p.W.hi))
     return [_with_structure(objective, p) for p in points]
 
 
-def _classify_kink(objective: MamlObjective, kink: Kink, max_bits: int) -> StationaryPoint:
-    hk = objective.piece(kink.mode)
-    sides = {}
-    for side, seg, sgn in (("left", kink.left, -1), ("right", kink.right, 1)):
-        if seg is not None:
-            sides[side] = one_sided(objective.piece(seg.mode) - hk, kink.at, sgn, max_bits)
-    if all(v == "up" for v in sides.values()):
-        extremum = PointKind.MIN            # includes an isolated point of the domain
-    elif sides and all(v == "down" for v in sides.values()):
-        extremum = PointKind.MAX
-    else:
-        extremum = None
-    return StationaryPoint(kink.at, extremum or PointKind.DEGENERATE, 0, kink.mode,
-                           kink.component, extremum=extremum, at_kink=True, one_sided=sides)
+def slope_sign_beside(dh: RationalFunction, x: RealAlgebraic, direction: int,
+                      max_bits: int = MAX_BITS) -> int:
+    """The sign of ``dh`` just to the side ``direction`` (-1 left, +1 right)
+    of ``x``, where ``dh`` has no pole: ``sign(num^(k)(x)) * direction^k *
+    sign(den(x))`` for the first ``k`` with ``num^(k)(x) != 0`` (exact; it
+    exists since ``num`` is a nonzero polynomial). 0 when ``dh = 0``.
+
+    >>> from symlqr.exact.ratfunc import RationalFunction
+    >>> x = RealAlgebraic.rational(0)
+    >>> [slope_sign_beside(RationalFunction.identity(), x, d) for d in (-1, 1)]
+    [-1, 1]
+    """
+    if dh.is_zero():
+        return 0
+    p, k = dh.num, 0
+    s = x.sign_of(p, max_bits)
+    while s == 0:
+        p, k = p.derivative(), k + 1
+        s = x.sign_of(p, max_bits)
+    return s * direction ** k * x.sign_of(dh.den, max_bits)
+
+
+def _runs_in(objective: MamlObjective, comp: Optional[Component], at: RealAlgebraic,
+             direction: int, max_bits: int) -> Optional[bool]:
+    """Does descent on ``comp`` (the side ``direction`` of the kink) run into
+    it? ``h' < 0`` just left (``h`` falls toward it), ``h' > 0`` just right.
+    False when that side is not in the domain, or ``h -> +inf`` there."""
+    if comp is None:
+        return False
+    dh = objective.slope(comp.mode)
+    if at.is_root_of(objective.piece(comp.mode).den):
+        return False
+    try:
+        return slope_sign_beside(dh, at, direction, max_bits) == direction
+    except PrecisionExhausted:
+        return None
+
+
+def classify_kinks(objective: MamlObjective, sites: list[KinkSite], max_bits: int = MAX_BITS,
+                   check: Check = no_check) -> list[Kink]:
+    """A :class:`~symlqr.scalar.results.Kink` per site, with the side from
+    which descent runs into it decided exactly (limits come with the values)."""
+    out = []
+    for site in sites:
+        check("classifying kinks")
+        out.append(Kink(site.at, site.tasks,
+                        None if site.left is None else site.left.index,
+                        None if site.right is None else site.right.index,
+                        _runs_in(objective, site.left, site.at, -1, max_bits),
+                        _runs_in(objective, site.right, site.at, 1, max_bits)))
+    return out
 
 
 def _with_structure(objective: MamlObjective, p: StationaryPoint) -> StationaryPoint:
@@ -157,18 +198,3 @@ def _with_structure(objective: MamlObjective, p: StationaryPoint) -> StationaryP
             crit.append(i)
     p.adapted_to_optimum, p.adaptation_critical = tuple(opt), tuple(crit)
     return p
-
-
-def one_sided(diff: RationalFunction, x: RealAlgebraic, direction: int,
-              max_bits: int = MAX_BITS) -> str:
-    """Is ``diff = h_side - h(x)`` positive ("up") or negative ("down") just to
-    the side ``direction`` (-1 left, +1 right) of ``x``? Decided exactly via
-    the first nonzero derivative ("flat" if none of the first 12 is)."""
-    f = diff
-    for k in range(0, 12):
-        s = x.sign_of(f, max_bits)
-        if s != 0:
-            s = s * (direction ** k)
-            return "up" if s > 0 else "down"
-        f = f.derivative()
-    return "flat"

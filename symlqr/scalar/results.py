@@ -28,56 +28,60 @@ import io
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .kinds import PointKind, point_label
+from .kinds import PointKind, kink_behaviour, point_label
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import RealAlgebraic, distinct_decimals
 from ..tasks import TaskSet
 
-__all__ = ["DomainInterval", "StationaryPoint", "Landscape", "RENDERERS"]
+__all__ = ["DomainInterval", "StationaryPoint", "Kink", "Landscape", "RENDERERS"]
 
 #: Renderers of a :meth:`Landscape.to_dict` document by format ("text", "html",
 #: "latex"), registered by the package root from :mod:`symlqr.render.report`.
 RENDERERS: dict[str, Callable[[dict], str]] = {}
 
 
-@dataclass
+@dataclass(repr=False)
 class DomainInterval:
-    """An interval of the domain, open unless an end is a kink that belongs to
-    the domain; ``None`` ends are infinite. ``lo is hi`` marks an isolated
-    point of the domain. ``lo_limit``/``hi_limit``: the finite limit of ``h``
-    at an open end (``None``: ``+inf``, or a closed end)."""
+    """An open interval of the domain (``None`` ends are infinite), on which
+    ``h`` is one rational function. ``lo_limit``/``hi_limit``: the finite
+    limit of ``h`` at an end (``None``: ``+inf``)."""
     lo: Optional[RealAlgebraic]
     hi: Optional[RealAlgebraic]
-    lo_closed: bool = False
-    hi_closed: bool = False
     lo_limit: Optional[Enclosure] = None
     hi_limit: Optional[Enclosure] = None
 
-    @property
-    def is_point(self) -> bool:
-        return self.lo is not None and self.lo is self.hi
+    def __repr__(self) -> str:
+        """Short: the ends and the limits of ``h`` there, to 6 digits (copies:
+        showing never narrows a bracket).
+
+        >>> DomainInterval(None, RealAlgebraic.rational(2))
+        DomainInterval((-inf, 2.0), h -> inf | inf)
+        """
+        ends = ["-inf" if self.lo is None else self.lo.copy().decimal(6),
+                "inf" if self.hi is None else self.hi.copy().decimal(6)]
+        lims = ["inf" if e is None else e.decimal(6) for e in (self.lo_limit, self.hi_limit)]
+        return f"DomainInterval(({ends[0]}, {ends[1]}), h -> {lims[0]} | {lims[1]})"
 
 
 @dataclass(repr=False)
 class StationaryPoint:
-    """A certified stationary point (or kink) of ``h``.
+    """A certified stationary point of ``h`` (a root of ``h'`` where ``h`` is
+    defined; kinks are :class:`Kink` records, not points).
 
     ``kind`` is its certified type; ``extremum`` says whether ``h`` has a strict
     local minimum or maximum there (``PointKind.MIN``/``MAX``, or ``None``),
     which a ``DEGENERATE`` point may also have; ``multiplicity`` is that of the
-    root of ``h'`` (0 at a kink)."""
+    root of ``h'``."""
     W: RealAlgebraic
     kind: PointKind
     multiplicity: int
     mode: tuple
     component: int
     extremum: Optional[PointKind] = None
-    at_kink: bool = False
     h: Optional[Enclosure] = None
     is_global: Optional[bool] = None
     adapted_to_optimum: tuple = ()     # tasks i with F_i(W) = W*_i exactly
     adaptation_critical: tuple = ()    # tasks i with F_i'(W) = 0 exactly (gradient)
-    one_sided: dict = field(default_factory=dict)   # kinks: side -> "up"/"down"
 
     @property
     def is_local_min(self) -> bool:
@@ -90,14 +94,78 @@ class StationaryPoint:
 
     def __repr__(self) -> str:
         h = "" if self.h is None else f", h≈{self.h.decimal(6)}"
-        kink = ", kink" if self.at_kink else ""
         # a copy: showing a point never refines the bracket that to_dict() reports
-        return f"StationaryPoint(W≈{self.W.copy().decimal(6)}, {self.label}{kink}{h})"
+        return f"StationaryPoint(W≈{self.W.copy().decimal(6)}, {self.label}{h})"
+
+
+@dataclass(repr=False)
+class Kink:
+    """A kink of normalized adaptation: ``W = W*_i`` for the tasks ``tasks``
+    (0-based), where ``C_i'(W) = 0`` makes the step ``0/0``, so ``h`` is
+    undefined at ``W`` (out of the domain; not a stationary point).
+
+    ``left``/``right``: the index of the domain interval ending/starting at
+    ``W`` (``None``: that side is not in the domain); ``left_limit`` and
+    ``right_limit`` the one-sided limits of ``h`` enclosed (``None``: no side,
+    or ``+inf``); ``descent_from_left`` is True when ``h' < 0`` just left of
+    ``W`` (``h`` decreases toward the kink, so descent from the left runs into
+    it), ``descent_from_right`` when ``h' > 0`` just right of it (decided
+    exactly; ``None``: undecided). Where descent runs in from one side and
+    ``h'`` leads on beyond the kink, descent passes through it (``h`` jumps
+    from one limit to the other); where it cannot go on (descent runs in from
+    both sides, or the domain ends beyond), descent stalls at a point that is
+    not a minimizer: :attr:`stalls`."""
+    W: RealAlgebraic
+    tasks: tuple
+    left: Optional[int] = None
+    right: Optional[int] = None
+    descent_from_left: Optional[bool] = None
+    descent_from_right: Optional[bool] = None
+    left_limit: Optional[Enclosure] = None
+    right_limit: Optional[Enclosure] = None
+
+    @property
+    def stalls(self) -> Optional[bool]:
+        """True when descent runs into the kink from a side and cannot go on
+        beyond it (descent runs in from the other side too, or that side is
+        not in the domain); None when a side is undecided.
+
+        >>> from fractions import Fraction
+        >>> half = RealAlgebraic.rational(Fraction(1, 2))
+        >>> [Kink(half, (0,), 0, 1, dl, dr).stalls for dl, dr in
+        ...  ((True, True), (True, False), (False, False), (True, None))]
+        [True, False, False, None]
+        >>> Kink(half, (0,), 0, None, True, False).stalls       # the domain ends
+        True
+        """
+        dl, dr = self.descent_from_left, self.descent_from_right
+        if dl is None or dr is None:
+            return None
+        exit_left = self.left is not None and not dl
+        exit_right = self.right is not None and not dr
+        return (dl and not exit_right) or (dr and not exit_left)
+
+    def behaviour(self) -> str:
+        """What descent does at the kink, in words (decided exactly)."""
+        return kink_behaviour(self.descent_from_left, self.descent_from_right, self.stalls)
+
+    def __repr__(self) -> str:
+        lim = ["-" if e is None else e.decimal(6) for e in (self.left_limit, self.right_limit)]
+        tasks = ",".join(str(i + 1) for i in self.tasks)
+        return (f"Kink(W≈{self.W.copy().decimal(6)}, task {tasks}, limits {lim[0]} | {lim[1]}, "
+                f"{self.behaviour()})")
 
 
 @dataclass(repr=False)
 class Landscape:
-    """The certified landscape; see :func:`symlqr.scalar.landscape.certify`."""
+    """The certified landscape; see :func:`symlqr.scalar.landscape.certify`.
+
+    ``min_value`` is the infimum of ``h`` over the domain: the least value
+    among the local minima and the finite limits of ``h`` at the ends of the
+    domain intervals (kinks included); ``infimum_attained`` says whether a
+    local minimum attains it (None: undecided); ``epsilon`` is measured
+    against it. ``kinks`` lists the :class:`Kink` records (normalized
+    adaptation)."""
     taskset: TaskSet
     adaptation: str
     digits: int
@@ -109,6 +177,7 @@ class Landscape:
     lower_bound: Enclosure
     undecided: list
     seconds: float = 0.0
+    kinks: list = field(default_factory=list)
 
     @property
     def certified(self) -> bool:
@@ -132,7 +201,7 @@ class Landscape:
         """The JSON document of ``python -m symlqr.certify --json``."""
         d = self.digits
         ends = [x for di in self.domain for x in (di.lo, di.hi) if x is not None]
-        numbers = ends + [p.W for p in self.points]
+        numbers = ends + [p.W for p in self.points] + [k.W for k in self.kinks]
         exact = [x for x in numbers if isinstance(x, RealAlgebraic)]
         dec = {id(x): x.decimal(d) for x in numbers}     # boxes: their certified digits
         dec.update(zip(map(id, exact), distinct_decimals(exact, d)))
@@ -159,6 +228,9 @@ class Landscape:
             "certified": self.certified,
             "undecided": list(self.undecided),
         }
+        if self.adaptation == "normalized":
+            doc.update(_infimum_doc(self.min_value, d))
+            doc["kinks"] = [_kink_doc(k, d, dec) for k in self.kinks]
         if self.taskset.note:
             doc["note"] = self.taskset.note
         return doc
@@ -187,9 +259,13 @@ class Landscape:
     def __repr__(self) -> str:
         c = self.counts()
         status = "certified" if self.certified else f"{len(self.undecided)} undecided"
+        kinks = ""
+        if self.kinks:
+            stall = sum(k.stalls is True for k in self.kinks)
+            kinks = f", {len(self.kinks)} kink{'s' if len(self.kinks) > 1 else ''} ({stall} stall)"
         return (f"Landscape({self.taskset.name!r}, {self.adaptation}: {c['stationary']} "
                 f"stationary points, {c['min']} min ({c['global_min']} global, "
-                f"{c['spurious_min']} spurious), {status})")
+                f"{c['spurious_min']} spurious){kinks}, {status})")
 
     def __str__(self) -> str:
         render = RENDERERS.get("text")
@@ -219,24 +295,51 @@ def _end_doc(x: Optional[RealAlgebraic], dec: dict, inf: str):
 def _interval_doc(di: DomainInterval, digits: int, dec: dict) -> dict:
     lo, lo_iv = _end_doc(di.lo, dec, "-inf")
     hi, hi_iv = _end_doc(di.hi, dec, "inf")
-    doc = {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
-           "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
-           "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
-    if di.is_point:                  # decided from the structure, not from decimals
-        doc["isolated"] = True
-    return doc
+    return {"lo": lo, "hi": hi, "lo_interval": lo_iv, "hi_interval": hi_iv,
+            "h_limit_lo": "inf" if di.lo_limit is None else di.lo_limit.decimal(digits),
+            "h_limit_hi": "inf" if di.hi_limit is None else di.hi_limit.decimal(digits)}
 
 
 def _point_doc(p: StationaryPoint, digits: int, dec: dict) -> dict:
     doc = {"W": dec[id(p.W)], "W_interval": [str(p.W.lo), str(p.W.hi)],
            "type": p.kind.value, "extremum": "none" if p.extremum is None else p.extremum.value,
-           "multiplicity": p.multiplicity, "kind": "kink" if p.at_kink else "smooth",
+           "multiplicity": p.multiplicity, "kind": "smooth",   # kinks are not points
            "h": p.h.decimal(digits), "h_interval": p.h.outward(digits + 5),
            "domain_interval": p.component,
            "adapted_to_optimum": [i + 1 for i in p.adapted_to_optimum],  # 1-based, as in the text
            "adaptation_critical": [i + 1 for i in p.adaptation_critical]}
     if p.is_local_min:
         doc["global"] = p.is_global
-    if p.at_kink:
-        doc["one_sided"] = dict(p.one_sided)
     return doc
+
+
+def _infimum_doc(value: Optional[Enclosure], digits: int) -> dict:
+    """``infimum`` (the decimal ``min_value`` also shows) and its interval."""
+    return {"infimum": None if value is None else value.decimal(digits),
+            "infimum_interval": None if value is None else value.outward(digits + 5)}
+
+
+def _limit_doc(limit: Optional[Enclosure], side: Optional[int], digits: int):
+    """``[lo, hi]`` of a one-sided limit; ``"inf"`` when ``h -> +inf``; ``None``
+    when that side is not in the domain."""
+    if side is None:
+        return None
+    return "inf" if limit is None else limit.outward(digits + 5)
+
+
+def _limit_decimal(limit: Optional[Enclosure], side: Optional[int], digits: int):
+    """The certified decimal of a one-sided limit (as :func:`_limit_doc`)."""
+    if side is None:
+        return None
+    return "inf" if limit is None else limit.decimal(digits)
+
+
+def _kink_doc(k: Kink, digits: int, dec: dict) -> dict:
+    return {"W": dec[id(k.W)], "W_interval": [str(k.W.lo), str(k.W.hi)],
+            "tasks": [i + 1 for i in k.tasks],           # 1-based, as in the text
+            "left_limit": _limit_doc(k.left_limit, k.left, digits),
+            "right_limit": _limit_doc(k.right_limit, k.right, digits),
+            "h_left": _limit_decimal(k.left_limit, k.left, digits),
+            "h_right": _limit_decimal(k.right_limit, k.right, digits),
+            "descent_from_left": k.descent_from_left,
+            "descent_from_right": k.descent_from_right, "stalls": k.stalls}

@@ -18,6 +18,16 @@ The same :func:`terms` runs on exact ``Fraction`` parameters (exact values at a
 rational point), on :class:`~symlqr.scalar.intervals.IV` arrays (all tasks at once,
 float intervals) and on ``flint.arb`` balls (one task at a time, any precision).
 
+The coefficients of ``c`` come from the closed form
+:func:`symlqr.scalar.closed_forms.stationarity` (instantiated in QQ[W]). ``D``,
+``C`` and ``C'`` are the closed forms ``closed_loop``, ``cost`` and
+``gradient`` of :mod:`~symlqr.scalar.closed_forms` rearranged for interval
+arithmetic, where ``x**2`` is tight and ``x * x`` is not (``[-1, 1]**2 = [0, 1]``
+but ``[-1, 1] * [-1, 1] = [-1, 1]``): squares, ``W`` once in ``c``, and the
+constants ``2 s0^2`` and ``eta 2 s0a^2`` taken exactly. The test
+``tests/test_scalar_closed_forms.py`` checks that every term equals the closed
+forms (and sympy's derivatives of them) exactly at rational points.
+
 >>> from symlqr.tasks import Task
 >>> p = TaskParams.from_tasks([Task(1, 1, 2, 2)], Fraction(1, 100), [Fraction(1)])
 >>> t = terms(Fraction(1, 2), p.exact(0))
@@ -33,7 +43,9 @@ from typing import Sequence
 import flint
 import numpy as np
 
+from . import closed_forms as cf
 from .intervals import IV
+from ..exact.ratfunc import to_fraction
 from ..tasks import Task
 
 __all__ = ["TaskParams", "terms", "interval_terms", "merge_identical"]
@@ -42,8 +54,12 @@ FIELDS = ("A", "B", "Q", "R", "c2", "v", "c1", "c0", "ka", "eka", "so2", "eta", 
 
 
 def _vertex(t: Task) -> tuple:
-    A, B, Q, R = t.A, t.B, t.Q, t.R
-    c2, c1, c0 = A * B * R, R * (1 - A * A) + B * B * Q, -A * B * Q
+    """``(c2, v, c1, c0)`` of ``c`` in vertex form, exactly: the coefficients of
+    the closed form :func:`~symlqr.scalar.closed_forms.stationarity` instantiated
+    in QQ[W], then the square completed."""
+    c = cf.stationarity(*(flint.fmpq(x.numerator, x.denominator) for x in (t.A, t.B, t.Q, t.R)),
+                        flint.fmpq_poly([0, 1]))
+    c0, c1, c2 = (to_fraction(c[k]) for k in range(3))
     if c2 != 0:
         v = -c1 / (2 * c2)
         return c2, v, Fraction(0), c0 - c1 * c1 / (4 * c2)

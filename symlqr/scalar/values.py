@@ -1,7 +1,9 @@
 """Stage 5 of the certificate: values of ``h``, global versus spurious minima, epsilon.
 
-``h`` at each stationary point and its finite limits at the open ends of the
-domain are enclosed in intervals. Minima are compared by disjoint enclosures,
+``h`` at each stationary point and its finite limits at the ends of the
+domain intervals (walls, infinity and, with normalized adaptation, the two
+sides of each kink) are enclosed in intervals. ``min h`` is the infimum of
+these values: it may be a limit that no point attains (``infimum_attained``). Minima are compared by disjoint enclosures,
 refined up to ``max_bits``; ties are proven exactly, either because
 ``F_i(w) = W*_i`` for every task (then ``h(w) = sum_i w_i C_i(W*_i)``, a lower
 bound of ``h``) or because the two values are the same root of their minimal
@@ -13,7 +15,7 @@ polynomials. Anything left is reported as undecided, never guessed.
 >>> from symlqr.scalar.points import classify, stationary_points
 >>> obj = MamlObjective(figure("fig2"))
 >>> comps = components(domain_cells(obj))
->>> m = values_and_minima(obj, classify(obj, stationary_points(obj, comps), comps), comps)
+>>> m = values_and_minima(obj, classify(obj, stationary_points(obj, comps)), comps)
 >>> [p.is_global for p in m.points if p.is_local_min], m.epsilon.decimal(3)
 ([False, True, False], '0.355')
 """
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Optional
+from typing import Optional, Sequence
 
 import flint
 
@@ -29,7 +31,7 @@ from . import lqr
 from .cells import Component
 from .deadline import Check, no_check
 from .maml import MamlObjective
-from .results import DomainInterval, StationaryPoint
+from .results import DomainInterval, Kink, StationaryPoint
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.precision import MAX_BITS, bits_for_digits
@@ -174,9 +176,11 @@ class Valued:
 
 
 def point_values(objective: MamlObjective, points: list[StationaryPoint],
-                 comps: list[Component], digits: int = 30, check: Check = no_check) -> Valued:
+                 comps: list[Component], digits: int = 30, check: Check = no_check,
+                 kinks: Sequence[Kink] = ()) -> Valued:
     """Enclose ``h`` at every point (to about ``digits`` digits), the lower
-    bound, and the finite limits of ``h`` at the open ends of the domain."""
+    bound, and the finite limits of ``h`` at the ends of the domain intervals,
+    which are also the one-sided limits of ``h`` at the ``kinks`` (filled in)."""
     bits = start_bits(digits)
     n_tasks = len(objective.tasks)
     valued = []
@@ -186,28 +190,29 @@ def point_values(objective: MamlObjective, points: list[StationaryPoint],
         valued.append((replace(p, h=v.enclose(bits)), v))
     bound = lower_bound(objective, bits)
     domain, boundary = _domain_limits(objective, comps, bits)
+    for k in kinks:
+        k.left_limit = None if k.left is None else domain[k.left].hi_limit
+        k.right_limit = None if k.right is None else domain[k.right].lo_limit
     cands = [(v, p) for p, v in valued if p.is_local_min] + [(v, None) for v in boundary]
     return Valued([p for p, _v in valued], domain, cands, bound, bits, digits)
 
 
 def values_and_minima(objective: MamlObjective, points: list[StationaryPoint],
                       comps: list[Component], digits: int = 30, max_bits: int = MAX_BITS,
-                      check: Check = no_check) -> Minima:
+                      check: Check = no_check, kinks: Sequence[Kink] = ()) -> Minima:
     """:func:`point_values`, then :func:`global_minima`."""
-    return global_minima(point_values(objective, points, comps, digits, check), max_bits, check)
+    return global_minima(point_values(objective, points, comps, digits, check, kinks),
+                         max_bits, check)
 
 
 def _domain_limits(objective: MamlObjective, comps: list[Component], bits: int):
-    """The domain intervals with the finite limits of ``h`` at their open ends,
+    """The domain intervals with the finite limits of ``h`` at their ends,
     and those limits as values to compare with the minima."""
     domain, boundary = [], []
     for comp in comps:
+        f = objective.piece(comp.mode)
         lims = {}
-        for end, seg, side in ((comp.lo, comp.lo_segment, "lo_limit"),
-                               (comp.hi, comp.hi_segment, "hi_limit")):
-            if seg is None:
-                continue
-            f = objective.piece(seg.mode)
+        for end, side in ((comp.lo, "lo_limit"), (comp.hi, "hi_limit")):
             if end is None:
                 lim = f.limit_at_infinity()
                 if lim is not None:
@@ -217,7 +222,7 @@ def _domain_limits(objective: MamlObjective, comps: list[Component], bits: int):
                 v = Value(f, end.copy(), label="limit at a domain boundary")
                 lims[side] = v.enclose(bits)
                 boundary.append(v)
-        domain.append(DomainInterval(comp.lo, comp.hi, comp.lo_closed, comp.hi_closed, **lims))
+        domain.append(DomainInterval(comp.lo, comp.hi, **lims))
     return domain, boundary
 
 
@@ -279,7 +284,11 @@ def global_minima(val: Valued, max_bits: int = MAX_BITS, check: Check = no_check
     min_value = ref.enclose(bits)
     attained = any(p is not None and r == 0 for (v, p), r in zip(cands, results))
     if any_undecided:
-        attained = None if not attained else True
+        # an undecided value may lie below the reference: the infimum is
+        # attained for sure only if a minimum ties the reference and every
+        # undecided value is itself a local minimum's
+        limit_undecided = any(p is None and r is None for (v, p), r in zip(cands, results))
+        attained = True if attained and not limit_undecided else None
     minima = [(v, p) for v, p in cands if p is not None]
     epsilon = None
     if minima:

@@ -34,12 +34,16 @@ from fractions import Fraction
 
 import flint
 
+import numpy as np
+
 from . import lqr
 from .maml import adaptation_map
+from .numeric import cost_float, gradient_float
 from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..tasks import InputError, TaskSet
 
-__all__ = ["METHODS", "MAX_STEPS", "VariantObjective", "iterates", "check_method"]
+__all__ = ["METHODS", "MAX_STEPS", "VariantObjective", "iterates", "check_method",
+           "objective_float"]
 
 METHODS = ("maml", "fomaml", "reptile")
 
@@ -178,3 +182,30 @@ def root_bound(p: flint.fmpq_poly) -> Fraction:
     """
     c = [Fraction(int(x.p), int(x.q)) for x in p.coeffs()]
     return 1 + max((abs(x / c[-1]) for x in c[:-1]), default=Fraction(0))
+
+
+def objective_float(W, taskset: TaskSet, steps: int = 1):
+    """``h(W) = sum_i w_i C_i(F_i^K(W))`` in floats, ``+inf`` outside the domain
+    (``W`` or an iterate ``F_i^j(W)``, ``j <= K``, unstable). For pictures and
+    independent checks only; nothing here is certified.
+
+    >>> from symlqr.tasks import figure
+    >>> from symlqr.scalar.numeric import maml_objective_float
+    >>> ts = figure("fig2")
+    >>> bool(objective_float(0.6, ts, 1) == maml_objective_float(0.6, ts))
+    True
+    >>> round(float(objective_float(0.6180339887, ts, 3)), 6)
+    1.698936
+    """
+    W = np.asarray(W, dtype=float)
+    eta = float(taskset.eta)
+    total = np.zeros_like(W)
+    for t, w in zip(taskset.tasks, taskset.weights):
+        A, B = float(t.A), float(t.B)
+        y, stable = W, np.abs(A - B * W) < 1
+        for _ in range(steps):
+            y = np.where(stable, y - eta * gradient_float(np.where(stable, y, 0.0), t, t.s0_adapt),
+                         0.0)
+            stable = stable & (np.abs(A - B * y) < 1)
+        total = total + float(w) * np.where(stable, cost_float(y, t), np.inf)
+    return total
