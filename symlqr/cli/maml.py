@@ -17,6 +17,7 @@ import io
 import json
 import os
 
+from . import maml_complete
 from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
                      add_matrix_task_arguments, add_run_arguments, check_outputs, deliver,
                      gap_cell, h_cell, load_plot, matrix_taskset_from_args, positive_number,
@@ -49,6 +50,7 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--trajectories", metavar="FILE",
                    help="write every run's iterates and h values (.json or .npz)")
     p.add_argument("--plot", metavar="FILE", help="cost gap versus iteration (.png/.svg/.pdf)")
+    maml_complete.add_arguments(p)
     return p
 
 
@@ -110,6 +112,8 @@ def _main(argv, prog: str = PROG) -> int:
     beta = None if args.beta is None else positive_number(args.beta, "--beta")
     spread = positive_number(args.spread, "--spread")
     ts = matrix_taskset_from_args(args)
+    if args.complete:
+        return maml_complete.run(args, ts)
     bar = StageProgress(unit="it", stages=("MAML runs", "certificates"))
     try:
         out = run_stage(compute, ts, args, beta, spread, timeout=args.timeout,

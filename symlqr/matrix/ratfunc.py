@@ -1,0 +1,362 @@
+"""Exact rational functions of the gain entries, and ``grad h`` as polynomials.
+
+``W`` is a matrix of symbols ``w1, ..., wn`` (row-major). Every closed form of
+:mod:`symlqr.matrix.lqr` and :mod:`symlqr.matrix.objective` runs unchanged in
+the backend :data:`RATFUNC`, whose scalars are reduced fractions
+``num / den`` of ``flint.fmpq_mpoly`` polynomials (``den`` monic, ``gcd = 1``)
+and whose Stein solves invert ``I - M (x) M`` exactly (Gaussian elimination
+over the field of rational functions). :func:`gradient_numerators` returns the
+numerators of ``grad h``: every stationary point of ``h`` in the domain is a
+common zero of them (in the domain every denominator is a product of factors of
+``det(I - M (x) M)`` for ``W`` and the adapted ``F_i(W)``, which are nonzero
+for stable closed loops).
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/10")
+>>> N, = gradient_numerators(ts)                  # h'(w) = N(w) / D(w), one parameter
+>>> int(N.total_degree()), N(fmpq(0))              # w = 0: M = 1, on the boundary
+(18, 0)
+>>> x = RatFunc(RationalFunctionBackend(1).ctx.gens()[0])
+>>> (1 / (1 - x * x)) * (1 - x)                    # reduced fractions
+(1) / (w1 + 1)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx
+
+__all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain",
+           "gradient_rational_functions", "gradient_numerators", "stability_denominators", "integer_coefficients"]
+
+
+class RatFunc:
+    """A reduced fraction ``num / den`` of ``fmpq_mpoly`` polynomials, ``den`` monic."""
+    __slots__ = ("num", "den")
+
+    def __init__(self, num, den=None, reduce=True):
+        if den is None:
+            den = num.context().from_dict({}) + 1
+        if reduce and not den.is_one():
+            g = num.gcd(den)
+            if not g.is_one():
+                num, den = num / g, den / g
+            lc = den.leading_coefficient()
+            if lc != 1:
+                num, den = num / lc, den / lc
+        self.num, self.den = num, den
+
+    def _lift(self, other):
+        if isinstance(other, RatFunc):
+            return other
+        ctx = self.num.context()
+        if isinstance(other, Fraction):
+            other = fmpq(other.numerator, other.denominator)
+        return RatFunc(ctx.from_dict({}) + other, None, reduce=False)
+
+    def __add__(self, other):
+        o = self._lift(other)
+        if self.den == o.den:
+            return RatFunc(self.num + o.num, self.den)
+        g = self.den.gcd(o.den)
+        a, b = self.den / g, o.den / g
+        return RatFunc(self.num * b + o.num * a, a * o.den)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return RatFunc(-self.num, self.den, reduce=False)
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __mul__(self, other):
+        o = self._lift(other)
+        g1, g2 = self.num.gcd(o.den), o.num.gcd(self.den)
+        num, den = (self.num / g1) * (o.num / g2), (self.den / g2) * (o.den / g1)
+        return RatFunc(num, den, reduce=False)._monic()
+
+    __rmul__ = __mul__
+
+    def _monic(self):
+        lc = self.den.leading_coefficient()
+        if lc != 1:
+            self.num, self.den = self.num / lc, self.den / lc
+        return self
+
+    def inverse(self):
+        if self.num.is_zero():
+            raise ZeroDivisionError("division by the zero rational function")
+        return RatFunc(self.den, self.num, reduce=False)._monic()
+
+    def __truediv__(self, other):
+        return self * self._lift(other).inverse()
+
+    def __rtruediv__(self, other):
+        return self._lift(other) * self.inverse()
+
+    def is_zero(self) -> bool:
+        return self.num.is_zero()
+
+    def __eq__(self, other):
+        o = self._lift(other)
+        return self.num == o.num and self.den == o.den
+
+    def __hash__(self):
+        return hash((str(self.num), str(self.den)))
+
+    def __repr__(self):
+        return f"({self.num}) / ({self.den})" if not self.den.is_one() else str(self.num)
+
+
+class RatMat:
+    """Dense matrix of :class:`RatFunc` with the slice of the ``fmpq_mat`` API the
+    closed forms use (``*``, ``+``, ``-``, ``transpose``, ``entries``, ``[i, j]``)."""
+
+    def __init__(self, rows, cols=None, entries=None):
+        if cols is None:
+            self.r, self.c = len(rows), len(rows[0])
+            self.e = [x for row in rows for x in row]
+        else:
+            self.r, self.c, self.e = rows, cols, list(entries)
+
+    def nrows(self):
+        return self.r
+
+    def ncols(self):
+        return self.c
+
+    def entries(self):
+        return list(self.e)
+
+    def __getitem__(self, ij):
+        return self.e[ij[0] * self.c + ij[1]]
+
+    def __setitem__(self, ij, v):
+        self.e[ij[0] * self.c + ij[1]] = v
+
+    def transpose(self):
+        return RatMat(self.c, self.r, [self.e[i * self.c + j] for j in range(self.c)
+                                       for i in range(self.r)])
+
+    def __add__(self, o):
+        return RatMat(self.r, self.c, [a + b for a, b in zip(self.e, o.e)])
+
+    def __sub__(self, o):
+        return RatMat(self.r, self.c, [a - b for a, b in zip(self.e, o.e)])
+
+    def __neg__(self):
+        return RatMat(self.r, self.c, [-a for a in self.e])
+
+    def __mul__(self, o):
+        if not isinstance(o, RatMat):
+            return RatMat(self.r, self.c, [a * o for a in self.e])
+        out = []
+        for i in range(self.r):
+            for j in range(o.c):
+                terms = [self.e[i * self.c + k] * o.e[k * o.c + j] for k in range(self.c)]
+                out.append(_sum(terms))
+        return RatMat(self.r, o.c, out)
+
+    __rmul__ = __mul__
+
+
+def _sum(terms):
+    out = terms[0]
+    for t in terms[1:]:
+        out = out + t
+    return out
+
+
+def _solve(K: RatMat, Y: RatMat) -> RatMat:
+    """``K^-1 Y`` by Gauss-Jordan elimination over the rational functions."""
+    n, m = K.r, Y.c
+    a = [[K[i, j] for j in range(n)] + [Y[i, j] for j in range(m)] for i in range(n)]
+    for k in range(n):
+        piv = next((i for i in range(k, n) if not a[i][k].is_zero()), None)
+        if piv is None:
+            raise ZeroDivisionError("singular Stein system")
+        a[k], a[piv] = a[piv], a[k]
+        inv = a[k][k].inverse()
+        a[k] = [x * inv for x in a[k]]
+        for i in range(n):
+            if i != k and not a[i][k].is_zero():
+                f = a[i][k]
+                a[i] = [x - f * y for x, y in zip(a[i], a[k])]
+    return RatMat(n, m, [a[i][n + j] for i in range(n) for j in range(m)])
+
+
+class RatStein:
+    """``P = M' P M + Y`` and ``S = M S M' + Y`` through ``vec``, with the exact
+    inverse of ``I - M (x) M`` computed once (``vec`` row-major)."""
+
+    def __init__(self, M: RatMat, one: RatFunc):
+        d, e = M.r, M.e
+        zero = one * 0
+        rows = [[zero] * (d * d) for _ in range(d * d)]
+        for i in range(d):
+            for j in range(d):
+                for k in range(d):
+                    for l in range(d):
+                        rows[i * d + k][j * d + l] = -(e[i * d + j] * e[k * d + l])
+        for k in range(d * d):
+            rows[k][k] = rows[k][k] + one
+        eye = RatMat(d * d, d * d, [one if i == j else zero for i in range(d * d)
+                                    for j in range(d * d)])
+        self.d = d
+        self.Kinv = _solve(RatMat(rows), eye)
+        self.KinvT = self.Kinv.transpose()
+
+    def _apply(self, Kinv, Y):
+        v = Kinv * RatMat(self.d * self.d, 1, Y.entries())
+        return RatMat(self.d, self.d, v.entries())
+
+    def S(self, Y):
+        return self._apply(self.Kinv, Y)
+
+    def P(self, Y):
+        return self._apply(self.KinvT, Y)
+
+    def S_many(self, Ys):
+        """``S`` for several right-hand sides (the batched interface of the backends)."""
+        return [self.S(Y) for Y in Ys]
+
+    def P_many(self, Ys):
+        """``P`` for several right-hand sides."""
+        return [self.P(Y) for Y in Ys]
+
+
+class RationalFunctionBackend:
+    """Backend (see :mod:`symlqr.matrix.backend`) over ``QQ(w1, ..., wn)``."""
+    name = "ratfunc"
+
+    def __init__(self, nvars: int):
+        self.ctx = fmpq_mpoly_ctx.get(tuple(f"w{k + 1}" for k in range(nvars)), "degrevlex")
+        self.zero = RatFunc(self.ctx.from_dict({}), None, reduce=False)
+        self.one = self.zero + 1
+
+    def gens(self):
+        return [RatFunc(g) for g in self.ctx.gens()]
+
+    def scalar(self, q):
+        return self.zero + (fmpq(q.numerator, q.denominator) if hasattr(q, "numerator")
+                            else fmpq(q))
+
+    def asmat(self, rows):
+        return RatMat([[self.scalar(x) for x in row] for row in rows])
+
+    def mm(self, *ms):
+        out = ms[0]
+        for m in ms[1:]:
+            out = out * m
+        return out
+
+    def T(self, m):
+        return m.transpose()
+
+    def scale(self, c, m):
+        return m * c
+
+    def trace(self, m):
+        return _sum([m[i, i] for i in range(m.r)])
+
+    def dot(self, u, v):
+        return _sum([a * b for a, b in zip(u.e, v.e)])
+
+    def entries(self, m):
+        return m.entries()
+
+    def basis(self, r, d):
+        out = []
+        for k in range(r * d):
+            out.append(RatMat(r, d, [self.one if i == k else self.zero for i in range(r * d)]))
+        return out
+
+    def stein(self, M):
+        return RatStein(M, self.one)
+
+
+def symbolic_gain(bk: RationalFunctionBackend, r: int, d: int) -> RatMat:
+    """``W`` with entries ``w1, ..., w_{rd}`` (row-major)."""
+    return RatMat(r, d, bk.gens())
+
+
+def _tasks(bk, taskset):
+    return [tuple(bk.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
+            for t in taskset.tasks]
+
+
+def gradient_rational_functions(taskset) -> list:
+    """The entries of ``grad h`` (row-major) as :class:`RatFunc` in ``w1..wn``."""
+    from .objective import MamlPoint
+    r, d = taskset.tasks[0].r, taskset.tasks[0].d
+    bk = RationalFunctionBackend(r * d)
+    W = symbolic_gain(bk, r, d)
+    p = MamlPoint(bk, _tasks(bk, taskset), [bk.scalar(w) for w in taskset.weights],
+                  bk.scalar(taskset.eta), W)
+    return p.grad.entries()
+
+
+def gradient_numerators(taskset) -> list:
+    """Numerators of :func:`gradient_rational_functions`, scaled to coprime integer
+    coefficients (``fmpq_mpoly``); a constant numerator is kept."""
+    return [integer_coefficients(g.num) for g in gradient_rational_functions(taskset)]
+
+
+def stability_denominators(taskset) -> list:
+    """Polynomials that vanish on the boundary of the domain: the numerators of
+    ``det(I - M (x) M)`` for ``M = A_i - B_i W`` and ``M = A_i - B_i F_i(W)``,
+    and the denominators of ``F_i(W)``. For a stable ``M`` with eigenvalues
+    ``l_j``, ``det(I - M (x) M) = prod_{j,k} (1 - l_j l_k) != 0``."""
+    from .lqr import LQRPoint
+    r, d = taskset.tasks[0].r, taskset.tasks[0].d
+    bk = RationalFunctionBackend(r * d)
+    W = symbolic_gain(bk, r, d)
+    eta, out = bk.scalar(taskset.eta), []
+    for t in _tasks(bk, taskset):
+        g = LQRPoint(bk, t[:4], W, t[5])
+        F = W - bk.scale(eta, g.grad)
+        for M in (g.M, t[0] - t[1] * F):
+            out.append(_kron_det(M, bk).num)
+        out.extend(x.den for x in F.entries())
+    return [integer_coefficients(p) for p in out if not p.is_constant()]
+
+
+def _kron_det(M, bk):
+    d, e = M.r, M.e
+    rows = [[(bk.one if i * d + k == j * d + l else bk.zero) - e[i * d + j] * e[k * d + l]
+             for j in range(d) for l in range(d)] for i in range(d) for k in range(d)]
+    n = d * d
+    a = [list(row) for row in rows]
+    det = bk.one
+    for k in range(n):
+        piv = next((i for i in range(k, n) if not a[i][k].is_zero()), None)
+        if piv is None:
+            return bk.zero
+        if piv != k:
+            a[k], a[piv], det = a[piv], a[k], -det
+        det = det * a[k][k]
+        inv = a[k][k].inverse()
+        for i in range(k + 1, n):
+            if not a[i][k].is_zero():
+                f = a[i][k] * inv
+                a[i] = [x - f * y for x, y in zip(a[i], a[k])]
+    return det
+
+
+def integer_coefficients(p):
+    """``p`` times the positive rational making its coefficients coprime integers."""
+    if p.is_zero():
+        return p
+    coeffs = [Fraction(int(c.p), int(c.q)) for c in p.coeffs()]
+    from math import gcd, lcm
+    L = 1
+    for c in coeffs:
+        L = lcm(L, c.denominator)
+    G = 0
+    for c in coeffs:
+        G = gcd(G, int(c * L))
+    return p * fmpq(L, G)
