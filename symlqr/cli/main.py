@@ -21,7 +21,7 @@ __all__ = ["main", "COMMANDS"]
 #: command -> (module of symlqr.cli with a ``main(argv, prog)``, one-line summary)
 COMMANDS = {
     "certify": ("certify", "certified landscape of the MAML objective (figures or --task)"),
-    "atlas": ("atlas", "critical values of eta, a task scale or a spread (--vary)"),
+    "atlas": ("atlas", "critical values along eta, a task scale or a spread; or per step count K (--vary)"),
     "proof": ("results", "a result of the paper on given tasks: symlqr proof NAME ..."),
     "maml": ("maml", "Algorithm 1 runs with certified limit points (matrix tasks)"),
     "verify": ("verify", "certificate of one point of a matrix MAML objective"),

@@ -187,7 +187,9 @@ def _kron_system(M, mattype):
     return eye - mattype(n, n, left) * mattype(n, n, right)
 
 
-class _FlintBackend:
+class FlintBackend:
+    """The matrix operations shared by the backends over FLINT-like matrix types
+    (``mattype``, ``zero``): products, transposes, traces, coordinates."""
     mattype = None
 
     def asmat(self, rows):
@@ -236,7 +238,7 @@ class _FlintBackend:
         return out
 
 
-class ExactBackend(_FlintBackend):
+class ExactBackend(FlintBackend):
     """Exact rationals (``fmpq_mat``); Stein solves by an exact Kronecker solve."""
     name = "exact"
     mattype = fmpq_mat
@@ -246,7 +248,7 @@ class ExactBackend(_FlintBackend):
         return _KronStein(M, fmpq_mat, fmpq(1), lambda K: K.inv())
 
 
-class ArbBackend(_FlintBackend):
+class ArbBackend(FlintBackend):
     """Ball arithmetic (``arb_mat``) at the working precision of ``flint.ctx``.
 
     Stein solves: ``method="lyapunov"`` encloses the solution by a certified

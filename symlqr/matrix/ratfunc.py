@@ -26,6 +26,8 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx
 
+from .backend import FlintBackend
+
 __all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain",
            "gradient_rational_functions", "gradient_numerators", "stability_denominators", "integer_coefficients"]
 
@@ -229,8 +231,9 @@ class RatStein:
         return [self.P(Y) for Y in Ys]
 
 
-class RationalFunctionBackend:
-    """Backend (see :mod:`symlqr.matrix.backend`) over ``QQ(w1, ..., wn)``."""
+class RationalFunctionBackend(FlintBackend):
+    """Backend (see :mod:`symlqr.matrix.backend`) over ``QQ(w1, ..., wn)``; products,
+    transposes and coordinates as in :class:`~symlqr.matrix.backend.FlintBackend`."""
     name = "ratfunc"
 
     def __init__(self, nvars: int):
@@ -248,15 +251,6 @@ class RationalFunctionBackend:
     def asmat(self, rows):
         return RatMat([[self.scalar(x) for x in row] for row in rows])
 
-    def mm(self, *ms):
-        out = ms[0]
-        for m in ms[1:]:
-            out = out * m
-        return out
-
-    def T(self, m):
-        return m.transpose()
-
     def scale(self, c, m):
         return m * c
 
@@ -265,9 +259,6 @@ class RationalFunctionBackend:
 
     def dot(self, u, v):
         return _sum([a * b for a, b in zip(u.e, v.e)])
-
-    def entries(self, m):
-        return m.entries()
 
     def basis(self, r, d):
         out = []
