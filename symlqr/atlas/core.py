@@ -55,6 +55,7 @@ from ..tasks import TaskSet
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
 from .isolate import roots_between
+from .parts import decimal_toward
 from .switches import Piece, on_bound_global, split_piece
 from .theorem2 import theorem2_analysis
 
@@ -91,15 +92,15 @@ class Atlas:
                 "detail": cv.detail, "W": list(cv.W)} for cv in self.critical_values]
         pieces = []
         for pc in self.pieces:
-            pieces.append({
-                "lo": str(self.lo) if pc.lo is None else pc.lo.decimal(d),
-                "hi": str(self.hi) if pc.hi is None else pc.hi.decimal(d),
-                "lo_included": False, "hi_included": pc.hi is None,
-                "sample": str(pc.sample), "counts": pc.counts, "points": pc.labels(),
-                "checked_at": [str(x) for x in pc.checks],
-                "switch_free": pc.switch_free})
+            lo = str(self.lo) if pc.lo is None else pc.lo.decimal(d)
+            hi = str(self.hi) if pc.hi is None else pc.hi.decimal(d)
+            entry = {"lo": lo, "hi": hi, "lo_included": False, "hi_included": pc.hi is None,
+                     "sample": str(pc.sample), "counts": pc.counts, "points": pc.labels(),
+                     "checked_at": [str(x) for x in pc.checks],
+                     "switch_free": pc.switch_free}
             if not pc.decided:
-                pieces[-1]["labels_decided"] = False
+                entry["labels_decided"] = False
+            pieces += [_part_entry(entry, part, d) for part in pc.parts] or [entry]
         doc = {"name": ts.name, "parameter": fam.param,
                "range": [str(self.lo), str(self.hi)], "range_note":
                "the half-open interval (LO, HI]: LO excluded, HI included",
@@ -114,6 +115,25 @@ class Atlas:
         if self.theorem2 is not None:
             doc["theorem2"] = self.theorem2
         return doc
+
+
+def _part_entry(entry: dict, part, d: int) -> dict:
+    """The JSON piece of one part of a split piece: its rational ends (where
+    the switch search proved) as ``lo_exact``/``hi_exact``, their decimals
+    rounded towards the proven side (a proven part contains its ends, an
+    unproven one excludes them), so no label is shown off its proven range."""
+    e = dict(entry, sample=str(part.sample), counts=part.counts, points=part.labels(),
+             switch_free=True if part.decided else None)
+    e.pop("labels_decided", None)
+    if not part.decided:
+        e["labels_decided"] = False
+    if part.lo is not None:
+        e.update(lo=decimal_toward(part.lo, d, up=part.decided), lo_exact=str(part.lo),
+                 lo_included=part.decided)
+    if part.hi is not None:
+        e.update(hi=decimal_toward(part.hi, d, up=not part.decided), hi_exact=str(part.hi),
+                 hi_included=part.decided)
+    return e
 
 
 class _Clock:
@@ -252,14 +272,16 @@ def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecid
 
 
 def _describe(fam: Family, cvs: list, pieces: list) -> None:
+    """Name each critical value's change from the parts of the pieces next to it."""
     for k, cv in enumerate(cvs):
-        if cv.kind == "touch" and k + 1 < len(pieces) and pieces[k].decided and \
-                on_bound_global(fam, pieces[k].landscape, pieces[k].sample):
+        left = pieces[k].edge(-1) if k < len(pieces) else None
+        if cv.kind == "touch" and k + 1 < len(pieces) and left.decided and \
+                on_bound_global(fam, left.landscape, left.sample):
             cv.kind = "switch"
             cv.detail = ("a second stationary point reaches the lower bound sum_i w_i C_i(W*_i), "
                          "which the global minimum attains: two global minima at this value")
         if k + 1 < len(pieces) and cv.value is not None:
-            cv.detail += "; " + _change_text(pieces[k], pieces[k + 1], cv.kind)
+            cv.detail += "; " + _change_text(left, pieces[k + 1].edge(0), cv.kind)
 
 
 def _critical_values(fam: Family, lo: Fraction, hi: Fraction, clock: _Clock) -> tuple:
@@ -334,7 +356,7 @@ def _signature(ls: Landscape) -> tuple:
     return (tuple((p.kind, p.is_global) for p in ls.points), len(ls.domain))
 
 
-def _change_text(left: Piece, right: Piece, kind: str) -> str:
+def _change_text(left, right, kind: str) -> str:
     a, b = left.counts, right.counts
     if _signature(left.landscape) == _signature(right.landscape) and left.decided == right.decided:
         if kind == "fold":

@@ -36,13 +36,13 @@ from mpmath import iv
 
 from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
-from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
 from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_positive,
                        rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
+from .parts import Part, decimal_toward, landscape_counts, landscape_labels, runs
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -53,7 +53,9 @@ class Piece:
     """An open interval of the parameter with constant certified counts.
 
     ``decided`` is False when which minimum is global is not proven constant
-    on the piece: then no minimum carries a global/spurious label."""
+    on the piece: then no minimum carries a global/spurious label. ``parts``
+    (:class:`~symlqr.atlas.parts.Part`) is non-empty when it is proven on some
+    sub-ranges of the piece and not on others."""
     lo: Optional[CriticalValue]          # None: the range's lower end LO (excluded)
     hi: Optional[CriticalValue]          # None: the range's upper end HI (included)
     sample: Fraction
@@ -62,19 +64,20 @@ class Piece:
     switch_free: Optional[bool] = None
     switch_note: str = ""
     decided: bool = True
+    parts: list = field(default_factory=list)
 
     @property
     def counts(self) -> dict:
-        c = dict(self.landscape.counts())
-        if not self.decided:
-            c["global_min"] = c["spurious_min"] = None
-        return c
+        return landscape_counts(self.landscape, self.decided)
 
     def labels(self) -> list:
         """Each point's label (:func:`~symlqr.scalar.kinds.point_label`); on a
         piece whose global minimum is not decided every minimum is "undecided min"."""
-        return [p.label if self.decided else point_label(p.kind, None, p.extremum)
-                for p in self.landscape.points]
+        return landscape_labels(self.landscape, self.decided)
+
+    def edge(self, side: int):
+        """The part at the lower (``side = 0``) or upper (``-1``) end, or the piece."""
+        return self.parts[side] if self.parts else self
 
 
 def global_index(ls: Landscape) -> Optional[tuple]:
@@ -352,11 +355,7 @@ def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
                                  "(branches trapped by fences, slopes of the values enclosed "
                                  "by interval arithmetic)")
         else:
-            bad = [(u, v) for st, u, v, *_ in group if st != "ok"] or [(a, b)]
-            piece.switch_note = ("which minimum is global is not proven on "
-                                 + ", ".join(f"[{_short(u)}, {_short(v)}]" for u, v in bad)
-                                 + ": no global/spurious labels on this piece")
-            undecided.append(f"piece around {fam.param} = {x}: {piece.switch_note}")
+            _undecided_parts(fam, piece, group, a, b, undecided)
         pieces.append(piece)
         if cv is not None:
             cvs.append(cv)
@@ -364,5 +363,33 @@ def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
     return cvs, pieces
 
 
-def _short(x) -> str:
-    return "?" if x is None else f"{float(x):.6g}"
+def _undecided_parts(fam, piece, group, a, b, undecided) -> None:
+    """Split a piece whose global minimum is proven on some runs of segments
+    only into :class:`~symlqr.atlas.parts.Part` s, and note the unproven ranges
+    (their ends rounded outward)."""
+    rs = [r if not r[0] or _one_global(group, r) else (False,) + r[1:] for r in runs(group)]
+    rs = runs([("ok" if ok else "undecided", u, v, L, x) for ok, u, v, L, x in rs])
+    if any(ok for ok, *_ in rs):
+        last = len(rs) - 1
+        piece.parts = [Part(None if i == 0 else u, None if i == last else v, ok, x, L)
+                       for i, (ok, u, v, L, x) in enumerate(rs)]
+        where = "this sub-range (labels proven on the rest of the piece)"
+    else:
+        where = "this piece"
+    bad = [(u, v) for ok, u, v, *_ in rs if not ok] or [(a, b)]
+    piece.switch_note = ("which minimum is global is not proven on "
+                         + ", ".join(f"[{_short(u, False)}, {_short(v, True)}]" for u, v in bad)
+                         + f": no global/spurious labels on {where}")
+    undecided.append(f"piece around {fam.param} = {piece.sample}: {piece.switch_note}")
+
+
+def _one_global(group, run) -> bool:
+    """Do the certified landscapes of the run's "ok" segments name one and the
+    same global minimum (as the proofs of the segments say they must)?"""
+    _ok, u, v = run[:3]
+    gs = {global_index(L) for st, su, sv, L, _x in group if st == "ok" and u <= su and sv <= v}
+    return len(gs) == 1 and None not in gs and len(next(iter(gs))) == 1
+
+
+def _short(x, up: bool) -> str:
+    return "?" if x is None else decimal_toward(x, 6, up)

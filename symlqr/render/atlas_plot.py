@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..scalar.landscape import certify
 from ..exact.realroots import simplest_between
 
-__all__ = ["atlas_figure", "branches"]
+__all__ = ["atlas_figure", "branches", "ranges"]
 
 _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:blue",
             "degenerate": "tab:purple", "undecided min": "tab:gray"}
@@ -30,20 +30,35 @@ def _sample_points(a, b, per_piece: int, hi_included: bool) -> list:
     return sorted(ps)
 
 
-def branches(at, per_piece: int = 12) -> list:
-    """``[(piece_index, label, [p...], [W...])]``: each stationary point's branch,
-    sampled at rational points of every piece up to its ends (certified); the
-    labels are the piece's (``undecided min`` where the piece's are not decided)."""
+def ranges(at) -> list:
+    """``(piece_index, a, b, hi_included, part_or_piece)``: the rational ranges
+    drawn, one per piece or per part of a split piece (a part's end where the
+    switch search proved replaces the piece's critical value there)."""
     out = []
-    fam = at.family
     for k, pc in enumerate(at.pieces):
         a = pc.lo.hi if pc.lo is not None else at.lo
         b = pc.hi.lo if pc.hi is not None else at.hi
-        labels = pc.labels()
+        for part in pc.parts or [pc]:
+            lo = getattr(part, "lo", None) if pc.parts else None
+            hi = getattr(part, "hi", None) if pc.parts else None
+            out.append((k, a if lo is None else lo, b if hi is None else hi,
+                        pc.hi is None and hi is None, part))
+    return out
+
+
+def branches(at, per_piece: int = 12) -> list:
+    """``[(piece_index, label, [p...], [W...])]``: each stationary point's branch,
+    sampled at rational points of every piece (every part of a split piece) up
+    to its ends (certified); the labels are the part's (``undecided min`` where
+    they are not proven)."""
+    out = []
+    fam = at.family
+    for k, a, b, hi_included, part in ranges(at):
+        labels = part.labels()
         series = {}
-        for p in _sample_points(a, b, per_piece, pc.hi is None):
+        for p in _sample_points(a, b, per_piece, hi_included):
             ls = certify(fam.taskset_at(p), digits=10)
-            if len(ls.points) != len(pc.landscape.points):
+            if len(ls.points) != len(part.landscape.points):
                 continue
             for i, pt in enumerate(ls.points):
                 series.setdefault((i, labels[i]), ([], []))
@@ -62,11 +77,15 @@ def atlas_figure(at, per_piece: int = 12):
 
     fig = Figure(figsize=(8, 4.5))
     ax = fig.add_subplot()
-    for pc in at.pieces:
-        spurious = pc.counts["spurious_min"]
+    for k, a, b, _inc, part in ranges(at):
+        pc = at.pieces[k]
+        spurious = part.counts["spurious_min"]
         if spurious is None or spurious > 0:
-            a = float(pc.lo.lo) if pc.lo is not None else float(at.lo)
-            b = float(pc.hi.hi) if pc.hi is not None else float(at.hi)
+            if part is pc or part is pc.parts[0]:         # out to the critical value's bracket
+                a = pc.lo.lo if pc.lo is not None else at.lo
+            if part is pc or part is pc.parts[-1]:
+                b = pc.hi.hi if pc.hi is not None else at.hi
+            a, b = float(a), float(b)
             ax.axvspan(a, b, color="tab:gray" if spurious is None else "tab:red",
                        alpha=0.08, lw=0)
     seen = set()

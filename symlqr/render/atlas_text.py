@@ -3,6 +3,10 @@ from its JSON document (:meth:`symlqr.atlas.Atlas.to_dict`).
 
 A piece whose labels are not decided shows ``?`` for its global and spurious
 counts and ``min`` for its minima; an undecided range is listed with its ends.
+A piece split into parts (labels proven on some sub-ranges only) shows one
+row per part; a part's end where the switch search proved (``lo_exact`` /
+``hi_exact`` in the document) is no critical value, and ``[``/``]`` mark the
+ends a proven part contains.
 """
 from __future__ import annotations
 
@@ -25,17 +29,20 @@ def atlas_table(doc: dict) -> str:
     out.append(f"  {len(doc['critical_values'])} critical values "
                f"({doc['candidates_examined']} candidates examined)")
     out.append(f"  {'piece / critical value':<44} {'min':>4} {'glob':>5} {'spur':>5} {'max':>4}  note")
-    for k, pc in enumerate(doc["pieces"]):
-        lo_b = "(" + pc["lo"]
+    cvs = iter(doc["critical_values"])
+    for pc in doc["pieces"]:
+        lo_b = ("[" if pc["lo_included"] else "(") + pc["lo"]
         hi_b = pc["hi"] + ("]" if pc["hi_included"] else ")")
         c = pc["counts"]
         note = " ".join(pc["points"])
         if pc.get("labels_decided") is False:
             note += "  (which minimum is global: undecided)"
+        elif "lo_exact" in pc or "hi_exact" in pc:
+            note += "  (labels proven on this part)"
         out.append(f"  {lo_b + ', ' + hi_b:<44} {c['min']:>4} {_n(c['global_min']):>5} "
                    f"{_n(c['spurious_min']):>5} {c['max']:>4}  " + note)
-        if k < len(doc["critical_values"]):
-            cv = doc["critical_values"][k]
+        cv = None if "hi_exact" in pc else next(cvs, None)
+        if cv is not None:
             out.append(f"    {doc['parameter']} = {cv['value']:<24} {cv['kind']}: {cv['detail']}")
     if "theorem2" in doc:
         t = doc["theorem2"]
