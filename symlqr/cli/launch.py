@@ -20,17 +20,18 @@ __all__ = ["launch", "console"]
 EXIT_INTERRUPTED = 130
 
 
-def launch(module: str, prog: str, argv: Optional[list] = None) -> int:
-    """``module.main(argv)`` once ``module`` is imported; ``prog: interrupted``
-    (exit 130) when Ctrl-C comes while it loads. ``--version`` and the like
-    exit through ``SystemExit`` as usual (its code is returned)."""
+def launch(module: str, prog: str, argv: Optional[list] = None, *, entry: str = "main",
+           args: tuple = ()) -> int:
+    """``module.<entry>(*args[, argv])`` once ``module`` is imported; ``prog:
+    interrupted`` (exit 130) when Ctrl-C comes while it loads. ``--version`` and
+    the like exit through ``SystemExit`` as usual (its code is returned)."""
     try:
-        main = importlib.import_module(module).main
+        main = getattr(importlib.import_module(module), entry)
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     try:
-        return main(argv) if argv is not None else main()
+        return main(*args, argv) if argv is not None else main(*args)
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or 0
