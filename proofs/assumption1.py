@@ -7,7 +7,8 @@ task's cost C_i (which the proof of Proposition 5 claims).
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("assumption1"))
+    sys.exit(launch("symlqr.cli.results", "assumption1.py", entry="proof_command",
+                    args=("assumption1",)))

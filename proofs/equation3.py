@@ -11,7 +11,8 @@ into the reduced system, and h' = 0, h'' = 0 for the MAML objective of the tasks
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("equation3"))
+    sys.exit(launch("symlqr.cli.results", "equation3.py", entry="proof_command",
+                    args=("equation3",)))

@@ -7,7 +7,8 @@ paper), 3 undecided, 2 bad input. The logic lives in :func:`symlqr.paper.theorem
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("proposition1"))
+    sys.exit(launch("symlqr.cli.results", "proposition1.py", entry="proof_command",
+                    args=("proposition1",)))

@@ -9,7 +9,8 @@ Conclusion, at the sampled deltas: the MAML objective is epsilon-global.
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("proposition3"))
+    sys.exit(launch("symlqr.cli.results", "proposition3.py", entry="proof_command",
+                    args=("proposition3",)))

@@ -9,7 +9,8 @@ in :func:`symlqr.paper.theorems.theorem1_checks`.
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("theorem1"))
+    sys.exit(launch("symlqr.cli.results", "theorem1.py", entry="proof_command",
+                    args=("theorem1",)))

@@ -8,7 +8,8 @@ epsilon'-global for every sampled delta below some delta_0.
 """
 import sys
 
-from symlqr.cli.results import proof_command
+from symlqr.cli.launch import launch
 
 if __name__ == "__main__":
-    sys.exit(proof_command("theorem4"))
+    sys.exit(launch("symlqr.cli.results", "theorem4.py", entry="proof_command",
+                    args=("theorem4",)))

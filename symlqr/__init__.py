@@ -6,8 +6,10 @@ Folders, each importing only those above it in this list (data flows down):
 * :mod:`symlqr.exact`   rational functions over QQ, real algebraic numbers, enclosures
 * :mod:`symlqr.scalar`  closed forms of C, C', C'', P, W*; MAML composition; the
   certified landscape (domain cells, stationary points, types, values and minima)
+* :mod:`symlqr.matrix`  matrix LQR: closed forms, Algorithm 1, validated certificates
 * :mod:`symlqr.atlas`   one-parameter atlas of critical values
 * :mod:`symlqr.paper`   the paper's results checked on given tasks (``proofs/``)
+* :mod:`symlqr.sweep`   grids of task sets and task distributions (Dask)
 * :mod:`symlqr.render`  text, HTML, LaTeX and pictures (formatting only)
 * :mod:`symlqr.cli`     argument parsing, one-line errors, deadlines, atomic files, and
   the entry points ``python -m symlqr.certify`` and ``python -m symlqr.atlas``
@@ -17,23 +19,55 @@ engine ``symlqr.scalar.landscape.certify`` for few distinct tasks, the interval 
 ``symlqr.scalar.boxlandscape.certify_interval`` for many; ``engine=`` chooses; the name
 ``symlqr.certify`` is the command-line module ``python -m symlqr.certify``).
 
+The names below are imported when first used (PEP 562), so that ``import symlqr``
+and the command lines start fast and a Ctrl-C while they load is a one-line
+"interrupted", not a traceback.
+
 >>> import symlqr
 >>> symlqr.certify_landscape(symlqr.figure("fig1")).counts()["global_min"]
 3
 >>> symlqr.certify_landscape(symlqr.figure("fig2"), method="fomaml", steps=2).counts()["attracting"]
 3
 """
-from .scalar.landscape import Landscape, StationaryPoint
-from .scalar.engines import certify_landscape
-from .scalar.maml import MamlObjective
-from .tasks import FIGURE_NAMES, InputError, Task, TaskSet, figure
-from .scalar.kinds import PointKind
-from .scalar.results import RENDERERS as _RENDERERS
-from .render.report import html_table, latex_table, text_table
+import importlib as _importlib
 
-# rendering sits above the scalar layer: the root wires it in, so that
-# str(landscape) is the text table and Jupyter shows the HTML table
-_RENDERERS.update(text=text_table, html=html_table, latex=latex_table)
+from .hooks import RENDERERS as _RENDERERS
+
+#: public name -> the module that defines it
+_HOME = {
+    "certify_landscape": "symlqr.scalar.engines",
+    "Landscape": "symlqr.scalar.landscape", "StationaryPoint": "symlqr.scalar.landscape",
+    "MamlObjective": "symlqr.scalar.maml", "PointKind": "symlqr.scalar.kinds",
+    "FIGURE_NAMES": "symlqr.tasks", "InputError": "symlqr.tasks", "Task": "symlqr.tasks",
+    "TaskSet": "symlqr.tasks", "figure": "symlqr.tasks",
+    "html_table": "symlqr.render.report", "latex_table": "symlqr.render.report",
+    "text_table": "symlqr.render.report",
+}
+
+
+def __getattr__(name):
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'symlqr' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOME))
+
+
+def _renderer(name):
+    """``symlqr.render.report.<name>``, imported when a landscape is first shown:
+    rendering sits above the scalar layer, so the root wires it in."""
+    def render(doc):
+        return getattr(_importlib.import_module("symlqr.render.report"), name)(doc)
+    return render
+
+
+_RENDERERS.update(text=_renderer("text_table"), html=_renderer("html_table"),
+                  latex=_renderer("latex_table"))
 
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
            "figure", "FIGURE_NAMES", "InputError", "PointKind"]

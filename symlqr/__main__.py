@@ -1,7 +1,6 @@
 """``python -m symlqr COMMAND ...``: the same as the ``symlqr`` console script."""
 import sys
 
-from .cli.main import main
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from .cli.launch import launch
+    sys.exit(launch("symlqr.cli.main", "python -m symlqr"))

@@ -1,9 +1,13 @@
 """``python -m symlqr.maml``: the entry point (the command line is :mod:`symlqr.cli.maml`)."""
 import sys
 
-from .cli.maml import main
+def __getattr__(name):
+    if name == "main":              # imported when asked for: the command line loads fast
+        from .cli.maml import main
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ = ["main"]
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from .cli.launch import launch
+    sys.exit(launch("symlqr.cli.maml", "python -m symlqr.maml"))

@@ -198,7 +198,34 @@ def test_console_script_is_declared():
     cfg = configparser.ConfigParser()
     cfg.read(os.path.join(ROOT, "setup.cfg"))
     assert cfg["options.entry_points"]["console_scripts"].strip() == \
-        "symlqr = symlqr.cli.main:main"
+        "symlqr = symlqr.cli.launch:console"
+
+
+def test_launch_runs_the_commands_main_and_returns_its_exit_code(capsys):
+    from symlqr.cli.launch import launch
+    assert launch("symlqr.cli.main", "symlqr", ["--version"]) == 0
+    assert capsys.readouterr().out.startswith("symlqr ")
+    assert launch("symlqr.cli.main", "symlqr", ["nosuchcommand"]) == 2
+    assert "unknown command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["-m", "symlqr.certify", "fig2"], ["-m", "symlqr", "certify", "fig2"],
+                                     ["-m", "symlqr.atlas", "fig1", "--vary", "eta=0:0.1"]])
+def test_ctrl_c_while_the_engine_loads_is_one_line_and_exit_130(command, tmp_path):
+    """SIGINT 50 ms after start: the command is still importing sympy and FLINT."""
+    import signal
+    import subprocess
+    import time
+    out = tmp_path / "out.json"
+    proc = subprocess.Popen([sys.executable, *command, "--output", str(out)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=30)[1].decode()
+    assert proc.returncode == 130, err
+    assert err.strip().endswith(": interrupted") and len(err.strip().splitlines()) == 1, err
+    assert not out.exists()
 
 
 def test_task_with_four_fields_has_s0_one(capsys):

@@ -1,6 +1,6 @@
 """``python -m symlqr.atlas``: the entry point (the command line is :mod:`symlqr.cli.atlas`)."""
 import sys
 
-from ..cli.atlas import main
+from ..cli.launch import launch
 
-sys.exit(main())
+sys.exit(launch("symlqr.cli.atlas", "python -m symlqr.atlas"))

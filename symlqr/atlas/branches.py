@@ -26,7 +26,6 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
-from ..exact.realroots import simplest_between
 
 __all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]

@@ -14,7 +14,7 @@ import inspect
 import sys
 
 from .. import __version__
-from .common import EXIT_INPUT
+from .common import EXIT_INPUT, EXIT_INTERRUPTED
 
 __all__ = ["main", "COMMANDS"]
 
@@ -61,7 +61,11 @@ def main(argv=None) -> int:
         return EXIT_INPUT
     if command == "proof":
         return _proof(rest)
-    module = importlib.import_module(f"symlqr.cli.{commands[command][0]}")
+    try:                # the command's module loads the engine: Ctrl-C then is one line too
+        module = importlib.import_module(f"symlqr.cli.{commands[command][0]}")
+    except KeyboardInterrupt:
+        print(f"symlqr {command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if "prog" in inspect.signature(module.main).parameters:
         return module.main(rest, prog=f"symlqr {command}")
     return module.main(rest)

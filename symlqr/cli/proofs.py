@@ -5,7 +5,6 @@ the parsers of their own options (``--interval``, ``--deltas``, ``--epsilon``,
 from __future__ import annotations
 
 import argparse
-import sys
 from fractions import Fraction
 from typing import Callable, Optional
 

@@ -3,7 +3,7 @@
 Everything here is read off exact or enclosed values; the decimal strings of
 :meth:`Landscape.to_dict` never carry more digits than are certified. Text,
 HTML and LaTeX renderings live in :mod:`symlqr.render`, which sits above this
-layer: the package root registers them in :data:`RENDERERS`, so that
+layer: the package root registers them in :data:`symlqr.hooks.RENDERERS`, so that
 ``str(landscape)`` is the text table and Jupyter shows the HTML table without
 this module importing upward.
 
@@ -26,18 +26,19 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Optional
 
 from .kinds import PointKind, kink_behaviour, point_label
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import RealAlgebraic, distinct_decimals
 from ..tasks import TaskSet
+from .. import hooks as _hooks
 
 __all__ = ["DomainInterval", "StationaryPoint", "Kink", "Landscape", "RENDERERS"]
 
 #: Renderers of a :meth:`Landscape.to_dict` document by format ("text", "html",
-#: "latex"), registered by the package root from :mod:`symlqr.render.report`.
-RENDERERS: dict[str, Callable[[dict], str]] = {}
+#: "latex"): :data:`symlqr.hooks.RENDERERS`, registered by the package root.
+RENDERERS = _hooks.RENDERERS
 
 
 @dataclass(repr=False)

@@ -1,0 +1,43 @@
+"""Start a command: import its module, then run its ``main()``.
+
+The command modules import sympy, FLINT and the engine (about half a second);
+a Ctrl-C during that import gets the same one line and exit status 130 as a
+Ctrl-C later on (where :func:`symlqr.cli.common.run_main` answers it), not a
+traceback. This module imports nothing of symlqr, so it is loaded at once.
+
+>>> launch("symlqr.cli.main", "symlqr", ["--version"])   # doctest: +ELLIPSIS
+symlqr ...
+0
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Optional
+
+__all__ = ["launch", "console"]
+
+EXIT_INTERRUPTED = 130
+
+
+def launch(module: str, prog: str, argv: Optional[list] = None, *, entry: str = "main",
+           args: tuple = ()) -> int:
+    """``module.<entry>(*args[, argv])`` once ``module`` is imported; ``prog:
+    interrupted`` (exit 130) when Ctrl-C comes while it loads. ``--version`` and
+    the like exit through ``SystemExit`` as usual (its code is returned)."""
+    try:
+        main = getattr(importlib.import_module(module), entry)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    try:
+        return main(*args, argv) if argv is not None else main(*args)
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        raise
+
+
+def console() -> int:
+    """The ``symlqr`` console script."""
+    return launch("symlqr.cli.main", "symlqr")
