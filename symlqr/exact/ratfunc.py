@@ -21,7 +21,7 @@ from typing import Iterable
 import flint
 import sympy
 
-__all__ = ["RationalFunction", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str",
+__all__ = ["RationalFunction", "FractionArithmetic", "to_fmpq", "to_fraction", "poly_from_coeffs", "poly_str",
            "poly_to_sympy"]
 
 
@@ -70,7 +70,36 @@ def poly_to_sympy(p: flint.fmpq_poly, var: sympy.Symbol) -> sympy.Expr:
                 for k, c in enumerate(p.coeffs())), sympy.Integer(0))
 
 
-class RationalFunction:
+class FractionArithmetic:
+    """The field operations of a fraction ``num / den`` that follow from ``_lift``
+    (a constant or another fraction as a fraction), ``+``, unary ``-``, ``*`` and
+    ``/``: the reflected and the subtracting ones. Shared by the univariate
+    :class:`RationalFunction` and the multivariate fractions of
+    :mod:`symlqr.matrix.ratfunc`.
+
+    >>> W = RationalFunction.identity()
+    >>> (1 - W) == -(W - 1), 2 * W == W + W, 1 / W == W ** -1
+    (True, True, True)
+    """
+    __slots__ = ()
+
+    def __radd__(self, other):
+        return self + other
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
+
+
+class RationalFunction(FractionArithmetic):
     """``num(W)/den(W)`` over QQ, reduced, with monic denominator.
 
     Parameters
@@ -146,31 +175,18 @@ class RationalFunction:
         a, b = self.den / g, o.den / g
         return RationalFunction(self.num * b + o.num * a, self.den * b)
 
-    __radd__ = __add__
-
     def __neg__(self):
         return RationalFunction(-self.num, self.den, reduced=True)
-
-    def __sub__(self, other):
-        return self + (-self._lift(other))
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
 
     def __mul__(self, other):
         o = self._lift(other)
         return RationalFunction(self.num * o.num, self.den * o.den)
-
-    __rmul__ = __mul__
 
     def __truediv__(self, other):
         o = self._lift(other)
         if o.num.is_zero():
             raise ZeroDivisionError("division by the zero function")
         return RationalFunction(self.num * o.den, self.den * o.num)
-
-    def __rtruediv__(self, other):
-        return self._lift(other) / self
 
     def __pow__(self, k: int):
         if k < 0:

@@ -27,12 +27,13 @@ from fractions import Fraction
 from flint import fmpq, fmpq_mpoly_ctx
 
 from .backend import FlintBackend
+from ..exact.ratfunc import FractionArithmetic
 
 __all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain",
            "gradient_rational_functions", "gradient_numerators", "stability_denominators", "integer_coefficients"]
 
 
-class RatFunc:
+class RatFunc(FractionArithmetic):
     """A reduced fraction ``num / den`` of ``fmpq_mpoly`` polynomials, ``den`` monic."""
     __slots__ = ("num", "den")
 
@@ -64,24 +65,14 @@ class RatFunc:
         a, b = self.den / g, o.den / g
         return RatFunc(self.num * b + o.num * a, a * o.den)
 
-    __radd__ = __add__
-
     def __neg__(self):
         return RatFunc(-self.num, self.den, reduce=False)
-
-    def __sub__(self, other):
-        return self + (-self._lift(other))
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
 
     def __mul__(self, other):
         o = self._lift(other)
         g1, g2 = self.num.gcd(o.den), o.num.gcd(self.den)
         num, den = (self.num / g1) * (o.num / g2), (self.den / g2) * (o.den / g1)
         return RatFunc(num, den, reduce=False)._monic()
-
-    __rmul__ = __mul__
 
     def _monic(self):
         lc = self.den.leading_coefficient()
@@ -96,9 +87,6 @@ class RatFunc:
 
     def __truediv__(self, other):
         return self * self._lift(other).inverse()
-
-    def __rtruediv__(self, other):
-        return self._lift(other) * self.inverse()
 
     def is_zero(self) -> bool:
         return self.num.is_zero()
