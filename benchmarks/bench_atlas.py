@@ -59,6 +59,21 @@ def _old_discriminant(rows, queue):
     queue.put(time.process_time() - t)
 
 
+def _in_process(target, arg, limit: float):
+    """``(value, None)`` from ``target(arg, queue)`` run in a process, or ``(None,
+    seconds waited)`` when it ran past ``limit`` seconds (then it is terminated)."""
+    queue = mpc.Queue()
+    proc = mpc.Process(target=target, args=(arg, queue))
+    t = time.perf_counter()
+    proc.start()
+    proc.join(limit)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join()
+        return None, time.perf_counter() - t
+    return queue.get(), None
+
+
 def bench_eliminant(limit: float) -> None:
     rows = ISSUE12["0.5,1,1,1,1 / 1.2,0.8,2,1,1 over eta (0, 0.3]"][0]
     fam = Family(_taskset(rows), "eta")
@@ -66,17 +81,8 @@ def bench_eliminant(limit: float) -> None:
     t = time.process_time()
     d = eliminant(g)
     new = time.process_time() - t
-    queue = mpc.Queue()
-    proc = mpc.Process(target=_old_discriminant, args=(rows, queue))
-    t = time.perf_counter()
-    proc.start()
-    proc.join(limit)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        old, bound = time.perf_counter() - t, ">="
-    else:
-        old, bound = queue.get(), ""
+    value, waited = _in_process(_old_discriminant, rows, limit)
+    old, bound = (waited, ">=") if value is None else (value, "")
     print(f"eliminants: disc_W of N(W, eta), degrees {g.degrees()} -> degree {d.degree()} "
           f"in eta")
     print(f"  evaluation/interpolation: {new:.2f} s CPU;  fmpq_mpoly (old): {bound}{old:.1f} s")
@@ -146,16 +152,7 @@ def _timed(label: str, limit: float, path: Optional[str] = None):
         except subprocess.TimeoutExpired:
             return None, time.perf_counter() - t
         return json.loads(out.stdout.strip().splitlines()[-1]), None
-    queue = mpc.Queue()
-    proc = mpc.Process(target=_run_atlas, args=(label, queue))
-    t = time.perf_counter()
-    proc.start()
-    proc.join(limit)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        return None, time.perf_counter() - t
-    return queue.get(), None
+    return _in_process(_run_atlas, label, limit)
 
 
 def _checkout(ref: str) -> str:
