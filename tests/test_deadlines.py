@@ -219,9 +219,11 @@ def test_a_dask_sweep_honours_timeout_and_ctrl_c(tmp_path):
         stdout, stderr = proc.communicate(timeout=60)
         assert (proc.returncode, stderr) == (3, "")
         assert time.monotonic() - t0 < 2.5 + 8            # start-up, connection, 2.5 s
-        assert [(r["status"], r["reason"]) for r in json.loads(stdout)] == [
-            ("timeout", "timed out after 1 s while on the Dask cluster (no result in time; "
-                        "it may still be computing)")] * 2
+        # each point: abandoned by the client 1.5 s after its timeout, or (when the
+        # remote worker's own cooperative check fires first) its stage named
+        rows = json.loads(stdout)
+        assert [r["status"] for r in rows] == ["timeout"] * 2
+        assert all(r["reason"].startswith("timed out after 1 s while ") for r in rows), rows
         _no_process_left(proc)
         proc = _start("symlqr.sweep", [*args, "--scheduler", cluster.scheduler_address,
                                        "--output", str(tmp_path / "t.csv")], str(tmp_path))
