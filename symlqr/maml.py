@@ -1,13 +1,9 @@
 """``python -m symlqr.maml``: the entry point (the command line is :mod:`symlqr.cli.maml`)."""
 import sys
 
-def __getattr__(name):
-    if name == "main":              # imported when asked for: the command line loads fast
-        from .cli.maml import main
-        return main
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from .cli.launch import launch, lazy_main
 
+__getattr__ = lazy_main("symlqr.cli.maml")    # ``main``, imported when asked for
 
 if __name__ == "__main__":
-    from .cli.launch import launch
     sys.exit(launch("symlqr.cli.maml", "python -m symlqr.maml"))

@@ -16,7 +16,7 @@ import signal
 import sys
 from typing import Optional
 
-__all__ = ["launch", "console"]
+__all__ = ["launch", "console", "lazy_main"]
 
 EXIT_INTERRUPTED = 130
 
@@ -54,6 +54,20 @@ def _import_uninterrupted(module: str, entry: str):
         else:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return None if interrupted else main
+
+
+def lazy_main(module: str):
+    """A module ``__getattr__`` that gives ``main`` of ``module`` when asked for:
+    the thin entry modules (``symlqr.certify``, ...) import nothing heavy until then.
+
+    >>> lazy_main("symlqr.cli.main")("main").__module__
+    'symlqr.cli.main'
+    """
+    def __getattr__(name):
+        if name == "main":
+            return importlib.import_module(module).main
+        raise AttributeError(f"no attribute {name!r} (only 'main', from {module})")
+    return __getattr__
 
 
 def console() -> int:
