@@ -1,0 +1,189 @@
+"""Bernstein enclosures of polynomials over boxes, with outward rounding.
+
+On a box ``X = [a_1, b_1] x ... x [a_k, b_k]`` a polynomial of degree ``n_j``
+in ``x_j`` is ``p(x) = sum_I c_I B_I(t)`` with ``x_j = a_j + (b_j - a_j) t_j``
+and the tensor Bernstein basis ``B_I(t) = prod_j C(n_j, i_j) t_j^i_j
+(1 - t_j)^(n_j - i_j)``. Since the ``B_I`` are nonnegative and sum to 1 on the
+box,
+
+    min_I c_I  <=  p(x)  <=  max_I c_I      for every x in X     (range enclosure)
+
+and ``c_0 = p(a)`` at the corner. Splitting ``X`` across ``x_j`` at the
+fraction ``s`` gives both halves' coefficients by de Casteljau's recurrence
+along that axis, ``c <- (1 - s) c_i + s c_{i+1}``, and the derivative
+``dp/dx_j`` has the coefficients ``n_j (c_{I+e_j} - c_I) / (b_j - a_j)`` of
+degree ``n_j - 1`` (Garloff; Mourrain and Pavone, "Subdivision methods for
+solving polynomial equations", 2009). The enclosure converges to the range
+as the box shrinks (quadratically in the width).
+
+The coefficients on the first box come from the exact rational polynomial by
+exact arithmetic (FLINT ``fmpq_mat`` products, one per variable), are scaled
+by a power of two and rounded outward to float64 pairs ``lo <= c <= hi``;
+every later operation rounds outward: a result ``r = fl(u a + s b)`` is
+widened by ``(|u a| + |s b|) 2^-52`` and one ulp, which exceeds the three
+rounding errors of its computation (each at most half an ulp of its own
+result). Arrays carry a first axis over a batch of boxes.
+
+>>> from flint import fmpq_mpoly_ctx
+>>> from fractions import Fraction as Q
+>>> ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+>>> x, y = ctx.gens()
+>>> lo, hi, factor = coefficients(x * x + y * y - 1, [(Q(0), Q(2)), (Q(0), Q(2))], scale=False)
+>>> lo.shape, float(lo.min()) < -0.99, float(hi.max()) > 6.99      # range [-1, 7]
+((1, 3, 3), True, True)
+>>> (l1, h1), (l2, h2) = split(lo, hi, 0, 0.5)                     # x in [0, 1] and [1, 2]
+>>> bool(l2.min() > 0)                                             # x >= 1: x^2 + y^2 - 1 >= 0
+False
+>>> (a, b), (c, d) = split(l2, h2, 1, 0.5)                         # y in [0, 1] and [1, 2]
+>>> bool(c.min() > 0)                                              # x, y >= 1: p >= 1
+True
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+__all__ = ["coefficients", "split", "cut_fractions", "ranges", "derivative_ranges",
+           "exact_value"]
+
+_INF = np.inf
+
+
+def _dense(p, nvars: int):
+    """Dense coefficient tensor (numpy object array of ``fmpq``) and degrees."""
+    degs = tuple(int(max(0, d)) for d in p.degrees()) if not p.is_zero() else (0,) * nvars
+    C = np.empty(tuple(d + 1 for d in degs), dtype=object)
+    C.fill(fmpq(0))
+    for mon, c in zip(p.monoms(), p.coeffs()):
+        C[tuple(int(e) for e in mon)] = c
+    return C, degs
+
+
+def _axis_matrix(n: int, a: Fraction, b: Fraction) -> fmpq_mat:
+    """``M = Bern @ Shift`` for one variable: monomial coefficients in ``x`` to
+    Bernstein coefficients on ``[a, b]``."""
+    A, w = fmpq(a.numerator, a.denominator), fmpq((b - a).numerator, (b - a).denominator)
+    shift = fmpq_mat(n + 1, n + 1, [comb(j, i) * A ** (j - i) * w ** i if i <= j else fmpq(0)
+                                    for i in range(n + 1) for j in range(n + 1)])
+    bern = fmpq_mat(n + 1, n + 1, [fmpq(comb(i, l), comb(n, l)) if l <= i else fmpq(0)
+                                   for i in range(n + 1) for l in range(n + 1)])
+    return bern * shift
+
+
+def exact_coefficients(p, box) -> np.ndarray:
+    """The Bernstein coefficients of ``p`` on ``box`` (pairs of Fractions), exactly,
+    as an object array of ``fmpq``."""
+    C, degs = _dense(p, len(box))
+    for axis, (n, (a, b)) in enumerate(zip(degs, box)):
+        M = _axis_matrix(n, Fraction(a), Fraction(b))
+        moved = np.moveaxis(C, axis, 0)
+        shape = moved.shape
+        flat = moved.reshape(shape[0], -1)
+        prod = M * fmpq_mat(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
+        out = np.empty(flat.shape, dtype=object)
+        out.reshape(-1)[:] = prod.entries()
+        C = np.moveaxis(out.reshape(shape), 0, axis)
+    return C
+
+
+def coefficients(p, box, scale: bool = True):
+    """Float enclosures ``(lo, hi, factor)``: ``lo``, ``hi`` of shape ``(1, n_1 + 1,
+    ..., n_k + 1)`` enclose the Bernstein coefficients of ``factor * p`` on ``box``
+    (a list of ``(a_j, b_j)`` rationals) for the ``fmpq_mpoly`` ``p``; ``factor``
+    is a power of two (a Fraction; signs and zeros are unchanged) making the
+    largest about 1 when ``scale``, else 1."""
+    C = exact_coefficients(p, box)
+    fr = [Fraction(int(c.p), int(c.q)) for c in C.reshape(-1)]
+    big = max((abs(c) for c in fr), default=Fraction(0))
+    factor = Fraction(1)
+    if scale and big > 0:
+        factor = Fraction(2) ** -(big.numerator.bit_length() - big.denominator.bit_length())
+        fr = [c * factor for c in fr]
+    f = np.array([float(c) for c in fr], dtype=float).reshape(C.shape)
+    exact = np.array([Fraction(v) == c for v, c in zip(f.reshape(-1), fr)]).reshape(C.shape)
+    lo = np.where(exact, f, np.nextafter(f, -_INF))
+    hi = np.where(exact, f, np.nextafter(f, _INF))
+    return lo[None], hi[None], factor
+
+
+def _combine(a, b, u, s, down: bool):
+    """An outward bound of ``u' a + s' b`` for all ``|u' - u|, |s' - s| <= 2^-50``
+    (``u, s`` in ``[0, 1]``, floats or arrays that broadcast)."""
+    ua, sb = u * a, s * b
+    r = ua + sb
+    err = (np.abs(ua) + np.abs(sb)) * 2.0 ** -52 + (np.abs(a) + np.abs(b)) * 2.0 ** -50 \
+        + 2.0 ** -1070
+    with np.errstate(invalid="ignore"):
+        return np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+
+
+def cut_fractions(lo, hi, at: float):
+    """Float cuts ``c = lo + at (hi - lo)`` and the fractions ``s = (c - lo) / (hi - lo)``
+    in floats: ``|s - (c - lo) / (hi - lo)| <= 3.01 * 2^-53`` (three roundings,
+    ``s <= 1``), and ``1 - s`` is within ``4 * 2^-53`` of its exact value, both
+    inside the ``2^-50`` that :func:`split` allows for."""
+    c = lo + at * (hi - lo)
+    c = np.minimum(np.maximum(c, lo), hi)
+    return c, (c - lo) / (hi - lo)
+
+
+def split(lo, hi, var: int, at):
+    """The coefficients on both halves of every box cut across variable ``var``
+    at the fraction ``at`` of its width (a float, or one per box, as given by
+    :func:`cut_fractions` up to ``2^-50``): ``((lo_left, hi_left), (lo_right, hi_right))``."""
+    ax = var + 1
+    at = np.asarray(at, dtype=float)
+    if at.ndim:
+        at = at.reshape((-1,) + (1,) * (lo.ndim - 1))
+    u = 1.0 - at
+    out = []
+    for arr, down in ((lo, True), (hi, False)):
+        b = np.moveaxis(arr, ax, -1).copy()
+        n = b.shape[-1] - 1
+        left, right = np.empty_like(b), np.empty_like(b)
+        left[..., 0], right[..., n] = b[..., 0], b[..., n]
+        for j in range(1, n + 1):
+            b[..., :n + 1 - j] = _combine(b[..., :n + 1 - j], b[..., 1:n + 2 - j], u, at, down)
+            left[..., j] = b[..., 0]
+            right[..., n - j] = b[..., n - j]
+        out.append((np.moveaxis(left, -1, ax), np.moveaxis(right, -1, ax)))
+    (llo, rlo), (lhi, rhi) = out
+    return (llo, lhi), (rlo, rhi)
+
+
+def ranges(lo, hi):
+    """``(min lo, max hi)`` over each box's coefficients: enclosures of the range."""
+    m = lo.shape[0]
+    return lo.reshape(m, -1).min(axis=1), hi.reshape(m, -1).max(axis=1)
+
+
+def derivative_ranges(lo, hi, var: int, widths):
+    """Enclosures of the range of ``dp/dx_var`` over each box (``widths``: the
+    boxes' widths in ``x_var``, shape ``(m,)``)."""
+    ax = var + 1
+    n = lo.shape[ax] - 1
+    m = lo.shape[0]
+    if n == 0:
+        return np.zeros(m), np.zeros(m)
+    a_lo = np.take(lo, range(1, n + 1), axis=ax)
+    a_hi = np.take(hi, range(1, n + 1), axis=ax)
+    b_lo = np.take(lo, range(0, n), axis=ax)
+    b_hi = np.take(hi, range(0, n), axis=ax)
+    dlo = np.nextafter(a_lo - b_hi, -_INF).reshape(m, -1).min(axis=1)
+    dhi = np.nextafter(a_hi - b_lo, _INF).reshape(m, -1).max(axis=1)
+    s_lo = np.nextafter(n / widths, -_INF)
+    s_hi = np.nextafter(n / widths, _INF)
+    with np.errstate(invalid="ignore"):
+        lo_out = np.nextafter(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi), -_INF)
+        hi_out = np.nextafter(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo), _INF)
+    return lo_out, hi_out
+
+
+def exact_value(p, point) -> Fraction:
+    """``p`` at a rational point, exactly."""
+    args = [fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in point]
+    v = p(*args)
+    return Fraction(int(v.p), int(v.q))

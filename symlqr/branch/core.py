@@ -1,0 +1,193 @@
+"""One branch-and-bound over boxes, shared by the scalar and the matrix engines.
+
+A *box* is ``[lo_1, hi_1] x ... x [lo_n, hi_n]`` (float ends, so exact
+rationals). The driver keeps a stack of batches of boxes (:class:`Boxes`,
+rows are boxes; any per-box arrays such as Bernstein coefficients travel in
+``Boxes.data``) and hands one batch at a time to a *decider*, a function
+``decide(boxes) -> Step`` that says, for every box of the batch, one of
+
+* **excluded** by a proof, under a named reason (no zero of the map in the
+  box, the box outside the domain, ``h > L`` on the box, ...);
+* **found**: the box holds exactly one zero, proven (interval Newton or
+  Krawczyk); the decider returns the item it certified;
+* **undecided** with the reason (finest width reached, precision exhausted);
+* or it returns **children** (the box split or contracted), which go back on
+  the stack.
+
+Every box leaves the stack in exactly one of those ways, so the found items,
+the excluded boxes and the undecided boxes together cover the root boxes, and
+``complete`` means that no box was left undecided. The stack is worked last
+in, first out (depth first), which keeps the memory at about ``depth x
+batch`` boxes; ``max_boxes`` bounds the work: when it is used up, or
+``stop()`` returns a reason (a deadline), the boxes still on the stack are
+reported undecided with that reason, never dropped.
+
+The volumes of excluded, found and undecided boxes are summed, so the
+fraction of the root volume that is decided is known at any time
+(``Outcome.decided_fraction``); ``progress(outcome)`` is called after every
+batch.
+
+>>> import numpy as np
+>>> def decide(b):          # zeros of x^2 - 2 on [0, 4]: exclusion by the range
+...     lo, hi = b.lo[:, 0], b.hi[:, 0]
+...     none = (lo * lo > 2) | (hi * hi < 2)
+...     tiny = ~none & (hi - lo < 1e-9)
+...     step = Step(excluded={"no zero": none}, children=b.take(~none & ~tiny).bisect())
+...     step.found = [(int(j), (lo[j], hi[j])) for j in np.nonzero(tiny)[0]]
+...     return step
+>>> out = branch_and_bound(Boxes(np.array([[0.0]]), np.array([[4.0]])), decide)
+>>> len(out.found), bool(abs(out.found[0][0] - 2 ** 0.5) < 1e-9), out.complete
+(1, True, True)
+>>> round(out.decided_fraction, 12)
+1.0
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+
+__all__ = ["Boxes", "Step", "Outcome", "branch_and_bound", "SPLIT_AT"]
+
+# Boxes are split slightly off centre so that a zero at a "round" point (0, 1/2,
+# a symmetric configuration) does not sit on the face between two children
+# (IntervalRootFinding.jl does the same, at 127/256).
+SPLIT_AT = 127 / 256
+
+
+@dataclass
+class Boxes:
+    """A batch of ``m`` boxes in ``n`` dimensions: ``lo``, ``hi`` of shape
+    ``(m, n)``; ``data`` maps names to arrays whose first axis is the box."""
+    lo: np.ndarray
+    hi: np.ndarray
+    data: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.lo)
+
+    def take(self, index) -> "Boxes":
+        """The boxes picked by a boolean mask or an index array."""
+        return Boxes(self.lo[index], self.hi[index], {k: v[index] for k, v in self.data.items()})
+
+    @staticmethod
+    def concat(parts: list) -> "Boxes":
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            raise ValueError("nothing to concatenate")
+        keys = parts[0].data.keys()
+        return Boxes(np.concatenate([p.lo for p in parts]), np.concatenate([p.hi for p in parts]),
+                     {k: np.concatenate([p.data[k] for p in parts]) for k in keys})
+
+    def volumes(self) -> np.ndarray:
+        return np.prod(self.hi - self.lo, axis=1)
+
+    def bisect(self, axis: Optional[np.ndarray] = None, at: float = SPLIT_AT) -> "Boxes":
+        """Both halves of every box, cut across ``axis`` (default: the widest
+        side of each box) at the fraction ``at`` of its width. Per-box data is
+        copied to both halves (a decider that needs it split does that itself)."""
+        m = len(self)
+        if m == 0:
+            return self
+        if axis is None:
+            axis = np.argmax(self.hi - self.lo, axis=1)
+        rows = np.arange(m)
+        cut = self.lo[rows, axis] + at * (self.hi[rows, axis] - self.lo[rows, axis])
+        left_hi, right_lo = self.hi.copy(), self.lo.copy()
+        left_hi[rows, axis] = cut
+        right_lo[rows, axis] = cut
+        data = {k: np.concatenate([v, v]) for k, v in self.data.items()}
+        return Boxes(np.concatenate([self.lo, right_lo]), np.concatenate([left_hi, self.hi]), data)
+
+
+@dataclass
+class Step:
+    """What a decider says about one batch (indices are rows of the batch)."""
+    excluded: dict = field(default_factory=dict)      # reason -> boolean mask
+    found: list = field(default_factory=list)         # (row, item)
+    undecided: list = field(default_factory=list)     # (row, reason)
+    children: Optional[Boxes] = None
+
+
+@dataclass
+class Outcome:
+    """Everything a run decided: ``found`` items with their boxes, the excluded
+    boxes counted by reason, the undecided boxes with their reasons."""
+    found: list = field(default_factory=list)               # items
+    found_boxes: list = field(default_factory=list)         # (lo, hi) of each item's box
+    undecided: list = field(default_factory=list)           # (lo, hi, reason)
+    excluded: dict = field(default_factory=dict)            # reason -> number of boxes
+    excluded_volume: dict = field(default_factory=dict)     # reason -> volume
+    volume: float = 0.0                                     # of the root boxes
+    found_volume: float = 0.0
+    boxes: int = 0
+    stopped: Optional[str] = None
+
+    @property
+    def complete(self) -> bool:
+        """No box is undecided: the found items are every zero in the region."""
+        return not self.undecided
+
+    @property
+    def undecided_volume(self) -> float:
+        return float(sum(np.prod(np.asarray(h) - np.asarray(l)) for l, h, _ in self.undecided))
+
+    @property
+    def decided_fraction(self) -> float:
+        """Share of the root volume excluded or inside a found item's box."""
+        if self.volume <= 0:
+            return 1.0
+        done = self.found_volume + sum(self.excluded_volume.values())
+        return min(1.0, done / self.volume)
+
+
+def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: int = 4096,
+                     max_boxes: int = 1_000_000, stop: Optional[Callable[[], Optional[str]]] = None,
+                     progress: Optional[Callable[[Outcome], None]] = None,
+                     outcome: Optional[Outcome] = None) -> Outcome:
+    """Run ``decide`` on batches of boxes until none is left (module docstring).
+
+    ``stop()`` (optional) returns ``None`` to go on or a reason to stop now;
+    the boxes not yet decided are then undecided with that reason, as they are
+    when ``max_boxes`` boxes have been decided without finishing."""
+    out = outcome if outcome is not None else Outcome()
+    out.volume += float(roots.volumes().sum())
+    stack = [roots] if len(roots) else []
+    while stack:
+        why = stop() if stop is not None else None
+        if why is None and out.boxes >= max_boxes:
+            why = f"time: budget of {max_boxes} boxes used"
+        if why is not None:
+            out.stopped = why
+            for b in stack:
+                out.undecided += [(l, h, why) for l, h in zip(b.lo.tolist(), b.hi.tolist())]
+            break
+        work = stack.pop()
+        if len(work) > batch:
+            stack.append(work.take(slice(batch, None)))
+            work = work.take(slice(0, batch))
+        out.boxes += len(work)
+        step = decide(work)
+        _account(out, work, step)
+        children = step.children
+        if children is not None and len(children):
+            stack.append(children)
+        if progress is not None:
+            progress(out)
+    return out
+
+
+def _account(out: Outcome, work: Boxes, step: Step) -> None:
+    vol = work.volumes()
+    for reason, mask in step.excluded.items():
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            out.excluded[reason] = out.excluded.get(reason, 0) + int(mask.sum())
+            out.excluded_volume[reason] = out.excluded_volume.get(reason, 0.0) + float(vol[mask].sum())
+    for row, item in step.found:
+        out.found.append(item)
+        out.found_boxes.append((work.lo[row].tolist(), work.hi[row].tolist()))
+        out.found_volume += float(vol[row])
+    for row, reason in step.undecided:
+        out.undecided.append((work.lo[row].tolist(), work.hi[row].tolist(), reason))
