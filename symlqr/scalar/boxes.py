@@ -41,6 +41,7 @@ from typing import Callable, Optional
 import flint
 import numpy as np
 
+from ..branch.core import Boxes, Step, branch_and_bound
 from .intervals import IV
 from .taskterms import TaskParams, interval_terms, terms
 
@@ -82,42 +83,32 @@ def _newton(mid, dh_mid: IV, d2: IV) -> IV:
 def isolate(params: TaskParams, L: float, U: float, tol_bits: int = 42, initial: int = 32,
             max_boxes: int = 200_000, check: Optional[Callable[[str], None]] = None,
             progress: Optional[Callable[[int], None]] = None) -> Isolation:
-    """Certified roots of ``h'`` in ``[L, U]`` (see the module docstring)."""
+    """Certified roots of ``h'`` in ``[L, U]`` (see the module docstring); the
+    float stage runs on the shared driver :func:`symlqr.branch.core.branch_and_bound`."""
     res = Isolation()
     grid = np.linspace(L, U, initial + 1)
     grid[0], grid[-1] = L, U
-    lo, hi = grid[:-1].copy(), grid[1:].copy()
     hard: list = []                     # boxes beyond float precision
-    while len(lo):
+    decide = _FloatStage(params, tol_bits, hard)
+
+    def stop():
         if check is not None:
             check("isolating stationary points (interval branch-and-bound)")
-        res.boxes += len(lo)
+        return None
+
+    def tick(out):
         if progress is not None:
-            progress(len(lo))
-        if res.boxes > max_boxes:
-            res.undecided += [(a, b, f"time: budget of {max_boxes} boxes used")
-                              for a, b in _merge(list(zip(lo.tolist(), hi.tolist())))]
-            break
-        mid, dh, d2, dh_mid, _, _ = _eval_with_mid(params, lo, hi)
-        keep = dh.contains_zero()
-        mono = ~d2.contains_zero()
-        nlo, nhi = _newton(mid, dh_mid, d2).entire_if_nan()
-        inside = mono & keep & (nlo > lo) & (nhi < hi)
-        empty = mono & keep & ((nhi < lo) | (nlo > hi))
-        for j in np.nonzero(inside)[0]:
-            res.roots.append(RootBox(float(lo[j]), float(hi[j]), "min" if d2.lo[j] > 0 else "max"))
-        go = keep & ~inside & ~empty
-        clo, chi = np.maximum(lo, nlo), np.minimum(hi, nhi)
-        shrink = go & mono & (chi - clo < 0.5 * (hi - lo))
-        scale = np.maximum(1.0, np.abs(mid))
-        width = hi - lo
-        # float precision exhausted: h'(m) itself is not separated from 0 on a small box
-        noisy = dh_mid.contains_zero() & ~mono & (width <= scale * 2.0 ** -24)
-        tiny = go & ~shrink & ((width <= scale * 2.0 ** -tol_bits) | noisy)
-        hard += [(float(lo[j]), float(hi[j])) for j in np.nonzero(tiny)[0]]
-        split = go & ~shrink & ~tiny
-        lo = np.concatenate([clo[shrink], lo[split], mid[split]])
-        hi = np.concatenate([chi[shrink], mid[split], hi[split]])
+            progress(out.boxes - tick.seen)
+            tick.seen = out.boxes
+    tick.seen = 0
+    roots = Boxes(grid[:-1, None].copy(), grid[1:, None].copy())
+    out = branch_and_bound(roots, decide, batch=1 << 30, max_boxes=max_boxes, stop=stop,
+                           progress=tick)
+    res.boxes = out.boxes
+    res.roots = list(out.found)
+    res.undecided = [(a, b, why) for a, b in
+                     _merge([(lo[0], hi[0]) for lo, hi, _ in out.undecided])
+                     for why in [out.stopped or "time"]]
     budget = max(200, min(20_000, 2_000_000 // max(len(params), 1)))
     for a, b in _merge(hard):
         roots, left, used = arb_isolate(params, Fraction(a), Fraction(b), budget, check)
@@ -127,6 +118,42 @@ def isolate(params: TaskParams, L: float, U: float, tol_bits: int = 42, initial:
         res.undecided += left
     res.roots.sort(key=lambda r: r.lo)
     return res
+
+
+class _FloatStage:
+    """The float64 decider of :func:`isolate` (steps 1-3 of the module docstring)
+    for :func:`~symlqr.branch.core.branch_and_bound`; boxes beyond float
+    precision are collected in ``hard`` for the arb stage."""
+
+    def __init__(self, params: TaskParams, tol_bits: int, hard: list):
+        self.params, self.tol_bits, self.hard = params, tol_bits, hard
+
+    def __call__(self, boxes: Boxes) -> Step:
+        lo, hi = boxes.lo[:, 0], boxes.hi[:, 0]
+        mid, dh, d2, dh_mid, _, _ = _eval_with_mid(self.params, lo, hi)
+        keep = dh.contains_zero()
+        mono = ~d2.contains_zero()
+        nlo, nhi = _newton(mid, dh_mid, d2).entire_if_nan()
+        inside = mono & keep & (nlo > lo) & (nhi < hi)
+        empty = mono & keep & ((nhi < lo) | (nlo > hi))
+        step = Step(excluded={"h' != 0 on the box": ~keep, "interval Newton: no root": empty})
+        step.found = [(int(j), RootBox(float(lo[j]), float(hi[j]), "min" if d2.lo[j] > 0 else "max"))
+                      for j in np.nonzero(inside)[0]]
+        go = keep & ~inside & ~empty
+        clo, chi = np.maximum(lo, nlo), np.minimum(hi, nhi)
+        shrink = go & mono & (chi - clo < 0.5 * (hi - lo))
+        scale = np.maximum(1.0, np.abs(mid))
+        width = hi - lo
+        # float precision exhausted: h'(m) itself is not separated from 0 on a small box
+        noisy = dh_mid.contains_zero() & ~mono & (width <= scale * 2.0 ** -24)
+        tiny = go & ~shrink & ((width <= scale * 2.0 ** -self.tol_bits) | noisy)
+        self.hard += [(float(lo[j]), float(hi[j])) for j in np.nonzero(tiny)[0]]
+        step.excluded["beyond float precision: handed to the arb stage"] = tiny
+        split = go & ~shrink & ~tiny
+        nlo_ = np.concatenate([clo[shrink], lo[split], mid[split]])
+        nhi_ = np.concatenate([chi[shrink], mid[split], hi[split]])
+        step.children = Boxes(nlo_[:, None], nhi_[:, None])
+        return step
 
 
 def _merge(boxes: list) -> list:
