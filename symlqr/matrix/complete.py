@@ -155,12 +155,24 @@ def _inside(box, mid, rho) -> bool:
     return True
 
 
+def _holds(box, mid, rho) -> bool:
+    """The Krawczyk box ``mid +- rho`` inside the solution's box (which holds one
+    zero of the reduced system: then the certified zero is that one)."""
+    for (lo, hi), m in zip(box, mid):
+        reach = Fraction(rho) + Fraction(np.spacing(abs(m)))
+        if not (lo < Fraction(m) - reach and Fraction(m) + reach < hi):
+            return False
+    return True
+
+
 STEINS = ("auto", "kron_arb", "lyapunov")     # validated Stein solvers tried in turn
 
 
 def decide_solution(box, taskset, *, precisions=(64, 256)):
-    """``(status, detail, certificate)`` for one msolve box: status ``in domain``,
-    ``outside`` or ``undecided`` (see the module docstring, step 3)."""
+    """``(status, detail, certificate)`` for one box holding exactly one real zero of
+    the reduced numerator system (an msolve box, or a box proven so by Krawczyk):
+    status ``in domain``, ``outside`` or ``undecided`` (module docstring, step 3;
+    the Krawczyk box of ``grad h`` may also lie inside the solution's box)."""
     with warnings.catch_warnings():     # float Lyapunov guesses near singular closed loops
         warnings.simplefilter("ignore", LinAlgWarning)
         return _decide(box, taskset, precisions)
@@ -185,7 +197,9 @@ def _decide(box, taskset, precisions):
             continue
         flat = np.array(cert.W).reshape(-1).tolist()
         if _inside(box, flat, cert.box_radius):
-            return "in domain", f"Krawczyk box contains the msolve box ({stein})", cert
+            return "in domain", f"Krawczyk box contains the solution's box ({stein})", cert
+        if _holds(box, flat, cert.box_radius):
+            return "in domain", f"the solution's box contains the Krawczyk box ({stein})", cert
         own = _box_certificate(box, taskset)
         if own is not None:
             return "in domain", "Krawczyk box around the msolve box", own
@@ -260,20 +274,40 @@ def _fill(box, taskset, pX, JX, rad, prec, tasks, eta):
     return cert
 
 
-def _reduce(nums, bounds):
-    """Divide out ``g = gcd(N_1, N_2)`` when every factor of ``g`` divides a boundary
-    polynomial; returns ``(reduced, degree of g, reason or None)``."""
-    g = nums[0].gcd(nums[1])
+def reduce_common_factor(nums, bounds):
+    """Divide out what vanishes only outside the domain: from each ``N_j`` every
+    irreducible factor of a boundary polynomial (nonzero on the domain), then
+    ``g = gcd(N_1, ..., N_n)`` when every factor of ``g`` divides a boundary
+    polynomial; returns ``(reduced, degree of g, reason or None)``. In the domain
+    the reduced system has the same zeros."""
+    factors = []
+    for b in bounds:
+        for f, _ in b.factor()[1]:
+            if not f.is_constant() and not any(f == g or f == -g for g in factors):
+                factors.append(f)
+    nums = [_strip(n, factors) for n in nums]
+    if len(nums) < 2:
+        return nums, 0, None
+    g = nums[0]
+    for p in nums[1:]:
+        g = g.gcd(p)
     if g.is_constant():
         return nums, 0, None
-    _, factors = g.factor()
-    for f, _ in factors:
+    _, gf = g.factor()
+    for f, _ in gf:
         if not any(_divides(f, b) for b in bounds):
             return nums, int(g.total_degree()), (
                 "not complete: positive-dimensional (the numerators of grad h share a "
                 f"factor of degree {f.total_degree()} not shown to vanish only outside "
                 "the domain)")
     return [n / g for n in nums], int(g.total_degree()), None
+
+
+def _strip(n, factors):
+    for f in factors:
+        while not n.is_zero() and _divides(f, n):
+            n = n / f
+    return n
 
 
 def _divides(f, b) -> bool:
@@ -354,7 +388,7 @@ def complete_stationary_points(taskset, *, timeout: float = 600, threads: int = 
     if any(n.is_zero() for n in nums):
         out.reason = "not complete: positive-dimensional (a component of grad h is identically 0)"
         return out
-    reduced, out.common_factor_degree, why = _reduce(nums, bounds)
+    reduced, out.common_factor_degree, why = reduce_common_factor(nums, bounds)
     if why:
         out.reason = why
         return out

@@ -1,0 +1,151 @@
+"""The domain of ``h`` as polynomial inequalities, and a proven box around it.
+
+The domain is the open set of gains ``W`` with ``M_i = A_i - B_i W`` and
+``N_i = A_i - B_i F_i(W)`` Schur stable for every task ``i``. A real matrix
+``M`` with eigenvalues ``l_j`` all inside the unit disc has
+
+    det(I - M) = prod (1 - l_j) > 0,   det(I + M) = prod (1 + l_j) > 0,
+    1 - det M > 0,                      1 + det M > 0
+
+(complex eigenvalues come in conjugate pairs, each pair contributing
+``|1 -+ l|^2 > 0``). These four are necessary for stability, and for ``d = 2``
+they are Jury's conditions, also sufficient. For ``M_i`` they are polynomials in
+``W`` (degree at most ``d``); for ``N_i`` rational functions ``num / den`` of
+``W`` (``F_i = W - eta grad g_i(W)``). :func:`conditions` returns them; a box on
+which one of them is proven ``<= 0`` (wherever it is defined) holds no point of
+the domain.
+
+For one input (``r = 1``) and a controllable ``(A, B)`` the characteristic
+polynomial of ``A - B W`` is ``c(W) = c_0 + L W`` with ``L`` invertible, and a
+Schur-stable monic polynomial ``z^d + a_{d-1} z^{d-1} + ... + a_0`` has
+``|a_k| <= C(d, k)`` (its coefficients are elementary symmetric functions of
+``d`` numbers of modulus below 1). So every stabilizing ``W`` lies in
+``L^{-1}([-C(d, k), C(d, k)]_k - c_0)``, a parallelotope whose bounding box
+:func:`stabilizing_box` computes exactly.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
+>>> [(float(a), float(b)) for a, b in stabilizing_box(ts)]
+[(-20.0, 40.0), (0.0, 4.0)]
+>>> [c.name for c in conditions(ts)][:2]
+['det(I - M_1) > 0', 'det(I + M_1) > 0']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import comb
+from typing import Optional
+
+from flint import fmpq, fmpq_mat
+
+from .ratfunc import RationalFunctionBackend, _tasks, symbolic_gain
+
+__all__ = ["Condition", "conditions", "stabilizing_box", "determinant"]
+
+
+@dataclass
+class Condition:
+    """``num / den > 0`` holds on the domain (``den`` ``None``: a polynomial)."""
+    name: str
+    num: object
+    den: Optional[object] = None
+
+
+def determinant(M, one):
+    """Determinant of a square :class:`~symlqr.matrix.ratfunc.RatMat` (Laplace
+    expansion along the first row; ``d <= 4`` here)."""
+    n = M.r
+    rows = [[M[i, j] for j in range(n)] for i in range(n)]
+    return _det(rows, one)
+
+
+def _det(rows, one):
+    n = len(rows)
+    if n == 1:
+        return rows[0][0]
+    total = None
+    for j in range(n):
+        if rows[0][j].is_zero():
+            continue
+        minor = [row[:j] + row[j + 1:] for row in rows[1:]]
+        term = rows[0][j] * _det(minor, one)
+        term = term if j % 2 == 0 else -term
+        total = term if total is None else total + term
+    return total if total is not None else one - one
+
+
+def _four(M, bk, label: str) -> list:
+    eye = bk.asmat([[int(i == j) for j in range(M.r)] for i in range(M.r)])
+    det = determinant(M, bk.one)
+    return [(f"det(I - {label}) > 0", determinant(eye - M, bk.one)),
+            (f"det(I + {label}) > 0", determinant(eye + M, bk.one)),
+            (f"1 - det {label} > 0", bk.one - det),
+            (f"1 + det {label} > 0", bk.one + det)]
+
+
+def conditions(taskset) -> list:
+    """The necessary conditions for ``W`` in the domain (module docstring), as
+    :class:`Condition` objects over ``w1..wn`` (row-major ``W``); constant
+    conditions (true everywhere) are left out."""
+    from .lqr import LQRPoint
+    r, d = taskset.shape
+    bk = RationalFunctionBackend(r * d)
+    W = symbolic_gain(bk, r, d)
+    eta = bk.scalar(taskset.eta)
+    out = []
+    for i, t in enumerate(_tasks(bk, taskset)):
+        out += [Condition(n, f.num) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}")]
+    for i, t in enumerate(_tasks(bk, taskset)):
+        g = LQRPoint(bk, t[:4], W, t[5])
+        F = W - bk.scale(eta, g.grad)
+        for n, f in _four(t[0] - t[1] * F, bk, f"N_{i + 1}"):
+            out.append(Condition(n, f.num, None if f.den.is_one() else f.den))
+    return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
+
+
+def _charpoly_affine(A, B):
+    """``c_0`` and ``L`` with ``charpoly(A - B W) = c_0 + L W`` (low to high, without
+    the leading 1) for ``r = 1``, exactly; ``W`` a row of ``d`` numbers."""
+    d = len(A)
+    Am = fmpq_mat(d, d, [fmpq(x.numerator, x.denominator) for row in A for x in row])
+
+    def coeffs(M):
+        p = M.charpoly()
+        return [p[k] for k in range(d)]
+
+    c0 = coeffs(Am)
+    cols = []
+    for j in range(d):
+        E = fmpq_mat(d, d, [fmpq(B[i][0].numerator, B[i][0].denominator) if jj == j else fmpq(0)
+                            for i in range(d) for jj in range(d)])
+        cols.append([a - b for a, b in zip(coeffs(Am - E), c0)])
+    L = fmpq_mat(d, d, [cols[j][k] for k in range(d) for j in range(d)])
+    return c0, L
+
+
+def stabilizing_box(taskset) -> Optional[list]:
+    """A box (list of ``(lo, hi)`` Fractions, row-major ``W``) holding every gain
+    that stabilizes some task with ``r = 1`` and ``(A, B)`` controllable,
+    intersected over such tasks; ``None`` when no task qualifies (the set of
+    stabilizing gains may then be unbounded)."""
+    r, d = taskset.shape
+    if r != 1:
+        return None
+    box = None
+    for t in taskset.tasks:
+        c0, L = _charpoly_affine(t.A, t.B)
+        if L.det() == 0:
+            continue
+        Li = L.inv()
+        mine = []
+        for j in range(d):
+            centre = -sum((Li[j, k] * c0[k] for k in range(d)), fmpq(0))
+            half = sum((abs(Li[j, k]) * comb(d, k) for k in range(d)), fmpq(0))
+            mine.append((_fr(centre - half), _fr(centre + half)))
+        box = mine if box is None else [(max(a, c), min(b, e)) for (a, b), (c, e) in zip(box, mine)]
+    return box
+
+
+def _fr(q) -> Fraction:
+    return Fraction(int(q.p), int(q.q))

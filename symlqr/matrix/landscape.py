@@ -1,0 +1,286 @@
+"""Complete matrix landscapes: every stationary point of ``h`` in a box, the rest excluded.
+
+:func:`complete_landscape` runs the validated branch-and-bound
+(:func:`symlqr.branch.core.branch_and_bound` with the decider of
+:mod:`symlqr.matrix.subdivision`) over a box ``R`` of gains: by default a box
+proven to hold every stabilizing gain (:func:`~symlqr.matrix.domain.stabilizing_box`,
+``r = 1`` and ``(A_i, B_i)`` controllable), so the region is the whole domain
+(level ``L = inf``: saddles and maxima next to the boundary included).
+
+When no box is left undecided (``complete``) the certified points are every
+stationary point of ``h`` in ``R``, and then
+
+* ``min h`` over the stationary points is enclosed (the least certified local
+  minimum); it is ``min h`` over the domain when ``R`` holds the domain and the
+  infimum is attained (:func:`attained`);
+* a minimum is **global** when its ``h`` enclosure is the only one meeting the
+  lowest enclosure of ``min h``, **spurious** when its enclosure lies above
+  another minimum's, else undecided (distinct points with equal ``h`` cannot
+  be told apart by enclosures);
+* ``epsilon`` on ``{h <= L}`` is enclosed: the largest ``h - min h`` over the
+  local minima with ``h <= L``; ``benign`` is true when every minimum is
+  proven global, false when one is proven spurious.
+
+The level ``L`` (default: the largest ``h`` at the starts Algorithm 1 uses,
+:func:`~symlqr.matrix.algorithm.random_starts`; descent with Armijo steps never
+raises ``h``, so every such run stays in ``{h <= L}``) selects the minima
+``epsilon`` speaks of.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
+>>> res = complete_landscape(ts)
+>>> res.complete, [p.type for p in res.points], res.benign
+(True, ['min'], True)
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Optional
+
+import numpy as np
+
+from ..branch.core import Outcome, branch_and_bound
+from .domain import conditions, stabilizing_box
+from .ratfunc import gradient_numerators, stability_denominators
+from .complete import reduce_common_factor
+from .subdivision import ABOVE, Decider
+
+__all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box"]
+
+
+@dataclass
+class MatrixLandscape:
+    """The answer of :func:`complete_landscape` (every ``True`` is a proof)."""
+    points: list = field(default_factory=list)          # PointCertificate
+    complete: bool = False
+    reason: Optional[str] = None
+    box: list = field(default_factory=list)              # [(lo, hi)] floats
+    box_source: str = ""
+    level: Optional[Fraction] = None
+    level_source: str = ""
+    min_h: Optional[tuple] = None                        # (lo, hi) Fractions
+    min_h_over_domain: bool = False
+    attained_reason: str = ""
+    epsilon: Optional[tuple] = None                      # (lo, hi) Fractions on {h <= L}
+    benign: Optional[bool] = None
+    labels: list = field(default_factory=list)           # per point: global/spurious/undecided/-
+    outcome: Optional[Outcome] = None
+    pruned: bool = False                                 # some box excluded by h > L
+    degrees: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        """What ``complete`` speaks of."""
+        where = "the domain" if self.box_source.startswith("proven") else "the domain within the box"
+        return f"{where} and {{h <= L}}" if self.pruned else where
+
+    @property
+    def minima(self) -> list:
+        return [p for p in self.points if p.type == "min"]
+
+    def to_dict(self) -> dict:
+        o = self.outcome
+        fmt = (lambda iv: None if iv is None else [_dec(iv[0], False), _dec(iv[1], True)])
+        pts = []
+        for p, lab in zip(self.points, self.labels):
+            d = p.to_dict()
+            d["label"] = lab
+            d["spurious"] = {"spurious": True, "global": False}.get(lab)
+            pts.append(d)
+        return {
+            "engine": "branch-and-bound", "complete": self.complete, "reason": self.reason,
+            "box": [[repr(a), repr(b)] for a, b in self.box], "box_source": self.box_source,
+            "level": None if self.level is None else _dec(self.level, True),
+            "level_source": self.level_source,
+            "region": self.region,
+            "points": pts, "min_h": fmt(self.min_h), "min_h_over_domain": self.min_h_over_domain,
+            "attained": self.attained_reason, "epsilon": fmt(self.epsilon), "benign": self.benign,
+            "boxes": o.boxes if o else 0,
+            "excluded": dict(o.excluded) if o else {},
+            "decided_fraction": o.decided_fraction if o else 0.0,
+            "undecided": [{"box": [[a, b] for a, b in zip(lo, hi)], "reason": why}
+                          for lo, hi, why in (o.undecided if o else [])][:50],
+            "undecided_count": len(o.undecided) if o else 0,
+            "degrees": self.degrees, "seconds": self.seconds,
+        }
+
+
+def _dec(q: Fraction, up: bool, digits: int = 17) -> str:
+    from .validated import _decimal
+    return _decimal(Fraction(q), digits, up)
+
+
+def float_box(box) -> list:
+    """The box with its ends rounded outward to floats (exact dyadic rationals)."""
+    out = []
+    for a, b in box:
+        fa, fb = float(a), float(b)
+        if Fraction(fa) > a:
+            fa = float(np.nextafter(fa, -np.inf))
+        if Fraction(fb) < b:
+            fb = float(np.nextafter(fb, np.inf))
+        out.append((Fraction(fa), Fraction(fb)))
+    return out
+
+
+def default_level(taskset, starts: int = 10, seed: int = 0) -> Optional[Fraction]:
+    """The largest ``h`` (floats, read exactly) at the starts of Algorithm 1."""
+    from .algorithm import random_starts
+    from .objective import maml_value
+    rng = np.random.default_rng(seed)
+    Ws = random_starts(taskset, starts, rng)
+    vals = [maml_value(W, taskset) for W in Ws]
+    vals = [v for v in vals if np.isfinite(v)]
+    return Fraction(max(vals)) if vals else None
+
+
+def attained(taskset, covers_domain: bool) -> tuple:
+    """``(True, why)`` when ``h`` provably attains its infimum on the domain.
+
+    With every task's stabilizing set bounded (``r = 1``, controllable),
+    ``Q_i, R_i, Sigma0_i, Sigma0a_i > 0``: along a sequence with ``h`` bounded
+    approaching the boundary, either some ``F_i(W)`` nears the boundary of task
+    ``i``'s stabilizing set (then ``C_i(F_i) -> inf``) or ``W`` does, where
+    ``C_i(W) -> inf`` and, by gradient domination (Fazel et al. 2018, Lemma 3),
+    ``|grad C_i(W)| -> inf``, so ``F_i(W)`` leaves the bounded stabilizing
+    set: both contradict bounded ``h``. So a minimizing sequence accumulates
+    inside the domain, at a stationary point."""
+    if not covers_domain:
+        return False, "the box is not proven to hold the whole domain"
+    r, d = taskset.shape
+    if r != 1:
+        return False, "attainment not proven (r > 1: stabilizing sets may be unbounded)"
+    from .domain import _charpoly_affine
+    for i, t in enumerate(taskset.tasks):
+        if _charpoly_affine(t.A, t.B)[1].det() == 0:
+            return False, f"attainment not proven (task {i + 1} is not controllable)"
+        for key in ("Q", "R", "Sigma0", "Sigma0a"):
+            if not _positive_definite(getattr(t, key)):
+                return False, f"attainment not proven ({key} of task {i + 1} is not positive definite)"
+    return True, ("h -> inf at the boundary of the domain (bounded stabilizing sets, "
+                  "Q, R, Sigma0, Sigma0a > 0; gradient domination)")
+
+
+def _positive_definite(m) -> bool:
+    from .tasks import _positive_definite as pd
+    return pd(m)
+
+
+def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
+                       max_boxes: int = 2_000_000,
+                       min_width: float = 2.0 ** -40, batch: Optional[int] = None,
+                       stop: Optional[Callable[[], Optional[str]]] = None,
+                       progress: Optional[Callable[[Outcome], None]] = None,
+                       level_starts: int = 10) -> MatrixLandscape:
+    """Every stationary point of ``h`` (MAML, one gradient step) in ``box``
+    (default: the proven box around the stabilizing gains), certified, and the
+    rest of the box excluded by proofs (module docstring)."""
+    res = MatrixLandscape()
+    t0 = time.perf_counter()
+    if box is None:
+        box = stabilizing_box(taskset)
+        if box is None:
+            raise ValueError("no proven bounded box holds the stabilizing gains here "
+                             "(r > 1 or no controllable task): give a box")
+        res.box_source = "proven to hold every stabilizing gain (Schur coefficient bounds)"
+        covers = True
+    else:
+        box = [(Fraction(a), Fraction(b)) for a, b in box]
+        if any(b <= a for a, b in box) or len(box) != taskset.shape[0] * taskset.shape[1]:
+            raise ValueError(f"the box needs {taskset.shape[0] * taskset.shape[1]} intervals lo < hi")
+        res.box_source = "given"
+        covers = False
+    box = float_box(box)
+    res.box = [(float(a), float(b)) for a, b in box]
+    nums = gradient_numerators(taskset)
+    res.degrees = [int(p.total_degree()) for p in nums]
+    if any(p.is_zero() for p in nums):
+        res.reason = "not complete: a component of grad h is identically 0"
+        return res
+    nums, _, why = reduce_common_factor(nums, stability_denominators(taskset))
+    if why:
+        res.reason = why
+        return res
+    conds = conditions(taskset)
+    if level is None:
+        level = default_level(taskset, level_starts)
+        res.level_source = (f"largest h at the {level_starts} starts of Algorithm 1 "
+                            "(every MAML run from them stays in {h <= L})")
+    else:
+        res.level_source = "given"
+    res.level = None if level is None else Fraction(level)
+    res.seconds["polynomials"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    dec = Decider(taskset, nums, conds, box, min_width=min_width,
+                  level=res.level if prune else None)
+    roots = dec.roots(box)
+    per_box = sum(v.size for v in roots.data.values()) * 8
+    batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
+    out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
+                           progress=progress)
+    res.seconds["branch_and_bound"] = time.perf_counter() - t1
+    res.outcome = out
+    res.points = sorted(out.found, key=lambda p: p.W)
+    res.complete = out.complete
+    if not res.complete:
+        res.reason = (f"not complete: {len(out.undecided)} box(es) undecided "
+                      f"({out.undecided[0][2]})")
+    res.pruned = bool(out.excluded.get(ABOVE))
+    res.min_h_over_domain, res.attained_reason = attained(taskset, covers)
+    _summarize(res)
+    return res
+
+
+def _interval(p) -> Optional[tuple]:
+    if p.h is None:
+        return None
+    return Fraction(p.h[0]), Fraction(p.h[1])
+
+
+def _summarize(res: MatrixLandscape) -> None:
+    """min h, labels, epsilon on ``{h <= L}`` and benign, from the enclosures.
+
+    A minimum whose certificate proves ``F_i(W) = W*`` with one task
+    (``global_by_chain_rule``) has ``h = C(W*)``, the lower bound of ``h`` on the
+    whole domain: it is global exactly, whatever its enclosure's width."""
+    res.labels = ["-" if p.type != "min" else "undecided" for p in res.points]
+    if not res.complete or any(p.type == "undecided" for p in res.points):
+        res.min_h_over_domain = False
+        if not res.complete:
+            return
+    mins = [(k, _interval(p)) for k, p in enumerate(res.points)
+            if p.type == "min" and p.h is not None]
+    if not mins:
+        return
+    exact = [k for k, _ in mins if res.points[k].global_by_chain_rule]
+    lo = min(iv[0] for _, iv in mins)
+    hi = min(iv[1] for _, iv in mins)
+    if exact:
+        lo = max(iv[0] for k, iv in mins if k in exact)
+        hi = min(iv[1] for k, iv in mins if k in exact)
+    res.min_h = (lo, hi)
+    for k, iv in mins:
+        if k in exact:
+            res.labels[k] = "global"
+        elif iv[0] > hi:
+            res.labels[k] = "spurious"
+    meeting = [k for k, iv in mins if iv[0] <= hi]
+    if len(meeting) == 1:
+        res.labels[meeting[0]] = "global"
+    L = res.level
+    inside = [(k, iv) for k, iv in mins if L is None or iv[0] <= L]
+    labs = [res.labels[k] for k, _ in inside]
+    if inside and all(lab == "global" for lab in labs):
+        res.epsilon = (Fraction(0), Fraction(0))
+    elif inside:
+        e_lo = max(Fraction(0), max(iv[0] for _, iv in inside) - hi)
+        e_hi = max(Fraction(0), max(iv[1] for _, iv in inside) - lo)
+        res.epsilon = (e_lo, e_hi)
+    if any(lab == "spurious" for lab in labs):
+        res.benign = False
+    elif labs and all(lab == "global" for lab in labs) and \
+            not any(p.type == "undecided" for p in res.points):
+        res.benign = True

@@ -1,0 +1,90 @@
+"""A proven lower bound of ``h`` over a box of gains, for the level test ``h > L``.
+
+For a Schur-stable ``N = A - B F`` the cost is ``C(F) = tr(P Sigma0)`` with
+``P = sum_{t >= 0} (N^t)' (Q + F' R F) N^t``, a sum of positive semidefinite
+terms, so for every ``T``
+
+    C(F) >= sum_{t < T} tr((Q + F' R F) N^t Sigma0 (N^t)')          (each term >= 0)
+
+and the bound holds, in Arb balls, for every ``F`` in a ball; it needs no Stein
+solve for ``F`` and grows without bound as ``N`` nears the stability boundary
+(where the prototype's Stein enclosures of ``P(F(X))`` blew up). ``F_i(X)`` is
+enclosed by the Stein solves at ``W`` (which must be proven stabilizing on the
+box). Then ``h(W) = sum_i w_i C_i(F_i(W)) >= sum_i w_i (lower bound)`` on the
+part of the box inside the domain, and a box whose bound exceeds ``L`` holds
+no point of ``{h <= L}``.
+
+>>> from fractions import Fraction
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
+>>> exceeds(ts, [0.05], [0.06], Fraction(5)), exceeds(ts, [0.6], [0.61], Fraction(5))
+(True, False)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from flint import arb, arb_mat, ctx, fmpq
+
+from .backend import ArbBackend
+from .lqr import LQRPoint
+from .validated import certify_stable
+
+__all__ = ["exceeds", "lower_bound"]
+
+ARB = ArbBackend()
+
+
+def _box(lo, hi, r, d) -> arb_mat:
+    return arb_mat(r, d, [arb(a).union(arb(b)) for a, b in zip(lo, hi)])
+
+
+def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64):
+    """A proven lower bound (an ``arb`` ball's lower end, as a Fraction) of ``h``
+    on the box's points that lie in the domain; ``None`` when ``W`` is not proven
+    stabilizing on the box (the Stein solves at ``W`` need it)."""
+    r, d = taskset.shape
+    old, ctx.prec = ctx.prec, prec
+    try:
+        X = _box(lo, hi, r, d)
+        eta = ARB.scalar(taskset.eta)
+        total = Fraction(0)
+        for w, t in zip(taskset.weights, taskset.tasks):
+            A, B, Q, R, S0, S0a = (ARB.asmat(getattr(t, k)) for k in
+                                   ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
+            if not certify_stable(A - B * X):
+                return None
+            try:
+                F = X - LQRPoint(ARB, (A, B, Q, R), X, S0a).grad * eta
+            except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
+                return None
+            total += Fraction(w) * _truncated(A - B * F, Q + F.transpose() * R * F, S0, terms)
+        return total
+    finally:
+        ctx.prec = old
+
+
+def _truncated(N, Qf, S0, terms: int) -> Fraction:
+    acc = Fraction(0)
+    S = S0
+    for _ in range(terms):
+        term = (Qf * S).trace()
+        low = term.lower()
+        if low.is_finite() and low > 0:
+            acc += _fraction(low)
+        S = N * S * N.transpose()
+        if not all(x.is_finite() for x in S.entries()):
+            break
+    return acc
+
+
+def _fraction(x: arb) -> Fraction:
+    man, exp = (int(e) for e in x.mid().man_exp())
+    return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+
+
+def exceeds(taskset, lo, hi, level: Fraction, terms: int = 64) -> bool:
+    """True when ``h > level`` is proven on every point of the box in the domain."""
+    b = lower_bound(taskset, lo, hi, terms)
+    return b is not None and b > level

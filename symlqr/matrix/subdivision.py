@@ -1,0 +1,350 @@
+"""The branch-and-bound decider for stationary points of ``h`` over a box of gains.
+
+In the domain ``grad h = (N_1 / D_1, ..., N_n / D_n)`` with ``D_j != 0``
+(:func:`~symlqr.matrix.ratfunc.gradient_numerators`), so the stationary points
+are the common zeros of the polynomials ``N_j`` that lie in the domain. The
+numerators stay finite across the boundary of the domain, where ``h`` and its
+Stein solves blow up; this is why the search runs on them. Each box ``X`` of a
+batch, carrying the Bernstein coefficients (:mod:`symlqr.branch.bernstein`) of
+every ``N_j`` and of every domain condition
+(:func:`~symlqr.matrix.domain.conditions`), is
+
+1. **excluded, outside the domain**, when a condition ``num / den > 0`` that
+   holds on the domain is proven false on ``X`` (``den`` of one sign and
+   ``num`` of the other sign or zero, by the Bernstein range);
+2. **excluded, no stationary point**, when some ``N_j`` has a constant sign on
+   ``X`` (Bernstein range): ``grad h != 0`` on ``X``;
+3. tried, once small (each side at most ``1/32`` of the first box's), with the
+   **Krawczyk operator** of the system ``N = 0``,
+   ``K = c - Y N(c) + (I - Y J(X)) (X - c)`` (``N(c)`` exact at the float
+   midpoint, ``J(X)`` from the Bernstein coefficients of the derivatives, in
+   Arb balls): ``K ∩ X = ∅`` excludes ``X``; ``K`` inside the interior of ``X``
+   proves exactly one zero of ``N`` in ``X`` (Krawczyk 1969, Moore 1977). That
+   zero is enclosed more tightly by iterating ``X <- K(X) ∩ X`` (same
+   ``J``), then decided by
+   :func:`~symlqr.matrix.complete.decide_solution`: certified in the domain
+   (Krawczyk on ``grad h`` itself, type, stabilization, ``h`` enclosed) or
+   proven outside it;
+4. with a level ``L``, once small (sides at most ``1/128``), **excluded,
+   above the level** when ``h > L`` is proven on the box's points in the
+   domain (:func:`~symlqr.matrix.levels.exceeds`); the region is then
+   ``{h <= L}``;
+5. otherwise split across the side where the numerators change most relative
+   to their size (the smear rule; the relatively widest side while the box is
+   large), at ``127/256`` of it, down to ``min_width`` (relative), where it is
+   left **undecided** with the reason.
+
+Boxes share only faces and a found zero lies in the interior of its box, so no
+point is counted twice.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Optional
+
+import numpy as np
+from flint import arb, arb_mat, fmpq
+
+from ..branch import bernstein as bz
+from ..branch.core import SPLIT_AT, Boxes, Step
+from .complete import decide_solution
+from .levels import exceeds
+
+__all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
+
+OUTSIDE = "outside the domain: {} proven false"
+NONZERO = "grad h != 0: a numerator of grad h has constant sign"
+KRAWCZYK_NONE = "grad h != 0: Krawczyk operator of the numerators misses the box"
+ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
+ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
+KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
+LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+
+
+def _frac(x: float) -> Fraction:
+    return Fraction(x)
+
+
+def _interval_arb(lo: float, hi: float) -> arb:
+    return arb(lo).union(arb(hi))
+
+
+def _exact_ends(x: arb) -> tuple:
+    def exact(v) -> Fraction:
+        man, exp = (int(e) for e in v.man_exp())
+        return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+    m, r = exact(x.mid()), exact(x.rad())
+    return m - r, m + r
+
+
+class Decider:
+    """``decide(boxes) -> Step`` for :func:`symlqr.branch.core.branch_and_bound`
+    (module docstring). ``numerators``: the ``N_j``; ``conds``: the domain
+    conditions; ``root``: the first box (Fractions)."""
+
+    def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
+                 level: Optional[Fraction] = None):
+        self.level = level
+        self.taskset = taskset
+        self.nums = list(numerators)
+        self.conds = list(conds)
+        self.n = len(root)
+        self.root_width = np.array([float(b - a) for a, b in root])
+        self.min_width = min_width
+        self.found_reasons: list = []
+        polys = self.nums + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
+        self.polys = polys
+        self.rerooted = 0
+
+    def roots(self, root) -> Boxes:
+        """The first box with the Bernstein coefficients of every polynomial."""
+        data = {}
+        for k, p in enumerate(self.polys):
+            lo, hi, f = bz.coefficients(p, root)
+            data[f"{k}lo"], data[f"{k}hi"] = lo, hi
+            data[f"{k}e"] = np.array([_exponent(f)])
+        lo = np.array([[float(a) for a, _ in root]])
+        hi = np.array([[float(b) for _, b in root]])
+        if any(Fraction(x) != a for x, (a, _) in zip(lo[0], root)) or \
+                any(Fraction(x) != b for x, (_, b) in zip(hi[0], root)):
+            raise ValueError("the first box needs float (dyadic) ends")
+        return Boxes(lo, hi, data)
+
+    # -- the tests -------------------------------------------------------
+    def _range(self, boxes, k):
+        return bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
+
+    def _outside(self, boxes) -> dict:
+        masks, nn = {}, len(self.nums)
+        den_index = nn + len(self.conds)
+        for c_i, c in enumerate(self.conds):
+            nlo, nhi = self._range(boxes, nn + c_i)
+            if c.den is None:
+                bad = nhi <= 0
+            else:
+                dlo, dhi = self._range(boxes, den_index)
+                den_index += 1
+                bad = ((dlo > 0) & (nhi <= 0)) | ((dhi < 0) & (nlo >= 0))
+            masks[OUTSIDE.format(c.name)] = bad
+        return masks
+
+    def _nonzero(self, boxes):
+        out = np.zeros(len(boxes), dtype=bool)
+        for k in range(len(self.nums)):
+            lo, hi = self._range(boxes, k)
+            out |= (lo > 0) | (hi < 0)
+        return out
+
+    def __call__(self, boxes: Boxes) -> Step:
+        m = len(boxes)
+        step = Step()
+        out_masks = self._outside(boxes)
+        gone = np.zeros(m, dtype=bool)
+        for reason, mask in out_masks.items():
+            mask = mask & ~gone
+            step.excluded[reason] = mask
+            gone |= mask
+        nz = self._nonzero(boxes) & ~gone
+        step.excluded[NONZERO] = nz
+        gone |= nz
+        rel = (boxes.hi - boxes.lo) / self.root_width
+        self._reroot(boxes, ~gone)
+        small = ~gone & (rel.max(axis=1) <= KRAWCZYK_AT)
+        none = np.zeros(m, dtype=bool)
+        zero_out = np.zeros(m, dtype=bool)
+        settled = np.zeros(m, dtype=bool)
+        if small.any():
+            rows = np.nonzero(small)[0]
+            jac = self._jacobians(boxes.take(rows))
+            keep = _contracting(jac)
+            rows, jac = rows[keep], jac[keep]
+            for k, j in enumerate(rows):
+                exps = [boxes.data[f"{q}e"][j] for q in range(len(self.nums))]
+                verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], exps)
+                if verdict is None:
+                    continue
+                settled[j] = True
+                if verdict == "none":
+                    none[j] = True
+                    continue
+                status, why, cert = decide_solution(verdict, self.taskset)
+                if status == "in domain":
+                    step.found.append((int(j), cert))
+                elif status == "outside":
+                    zero_out[j] = True
+                else:
+                    step.undecided.append((int(j), f"one zero of the numerators, not decided: {why}"))
+        step.excluded[KRAWCZYK_NONE] = none
+        step.excluded[ZERO_OUTSIDE] = zero_out
+        left = ~gone & ~settled
+        high = np.zeros(m, dtype=bool)
+        if self.level is not None:
+            for j in np.nonzero(left & (rel.max(axis=1) <= LEVEL_AT))[0]:
+                high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level)
+        step.excluded[ABOVE] = high
+        left &= ~high
+        tiny = left & (rel.max(axis=1) <= self.min_width)
+        for j in np.nonzero(tiny)[0]:
+            step.undecided.append((int(j), "finest width reached: a numerator's range and the "
+                                           "domain conditions still undecided (a zero on the "
+                                           "boundary of the domain, or a multiple zero?)"))
+        go = left & ~tiny
+        if go.any():
+            step.children = self._split(boxes.take(go), rel[go])
+        return step
+
+    def _smear(self, boxes: Boxes, rel) -> np.ndarray:
+        """Per box and variable, how much the numerators can change across the box
+        along that variable, relative to their size there (IBEX's smear rule);
+        boxes far from small (relative side above ``KRAWCZYK_AT``) are cut across
+        their relatively widest side instead."""
+        widths = boxes.hi - boxes.lo
+        score = np.zeros_like(widths)
+        for j in range(len(self.nums)):
+            lo, hi = boxes.data[f"{j}lo"], boxes.data[f"{j}hi"]
+            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(len(lo), -1).max(axis=1)
+            size = np.where(size > 0, size, 1.0)
+            for k in range(self.n):
+                dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
+                score[:, k] += np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, k] / size
+        score = np.where(np.isfinite(score), score, 0.0)
+        big = rel.max(axis=1) > KRAWCZYK_AT
+        score[big] = rel[big]
+        score[rel <= self.min_width] = -1.0        # never cut a side that is already finest
+        return score
+
+    # -- precision -------------------------------------------------------
+    def _reroot(self, boxes: Boxes, live) -> None:
+        """Exact Bernstein coefficients again on a box where a polynomial's float
+        enclosures have grown wide against their size (the rounding of the
+        first box's coefficients is absolute; deep inside, values can be far
+        smaller). Each polynomial of such a box is converted anew, exactly, and
+        scaled by its own power of two (signs are all that the tests read;
+        Krawczyk uses the exact values with the same factor)."""
+        for k in range(len(self.polys)):
+            lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
+            m = len(lo)
+            width = (hi - lo).reshape(m, -1).max(axis=1)
+            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+            r_lo, r_hi = bz.ranges(lo, hi)
+            undecided = (r_lo <= 0) & (r_hi >= 0)
+            noisy = live & undecided & ~(width <= size * 2.0 ** -24)
+            for j in np.nonzero(noisy)[0]:
+                box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+                nlo, nhi, f = bz.coefficients(self.polys[k], box)
+                lo[j], hi[j] = nlo[0], nhi[0]
+                boxes.data[f"{k}e"][j] = _exponent(f)
+                self.rerooted += 1
+
+    # -- splitting -------------------------------------------------------
+    def _split(self, boxes: Boxes, rel) -> Boxes:
+        axis = np.argmax(self._smear(boxes, rel), axis=1)
+        parts = []
+        for var in range(self.n):
+            sel = axis == var
+            if not sel.any():
+                continue
+            b = boxes.take(sel)
+            cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], SPLIT_AT)
+            left = Boxes(b.lo.copy(), b.hi.copy(), {})
+            right = Boxes(b.lo.copy(), b.hi.copy(), {})
+            left.hi[:, var] = cut
+            right.lo[:, var] = cut
+            for k in range(len(self.polys)):
+                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
+                left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
+                right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
+                left.data[f"{k}e"] = b.data[f"{k}e"].copy()
+                right.data[f"{k}e"] = b.data[f"{k}e"].copy()
+            parts += [left, right]
+        return Boxes.concat(parts)
+
+    # -- Krawczyk on the numerators -------------------------------------
+    def _jacobians(self, boxes: Boxes) -> np.ndarray:
+        """``(m, n, n, 2)``: enclosures of ``dN_j/dw_k`` over each box."""
+        m = len(boxes)
+        out = np.empty((m, len(self.nums), self.n, 2))
+        widths = boxes.hi - boxes.lo
+        for j in range(len(self.nums)):
+            for k in range(self.n):
+                lo, hi = bz.derivative_ranges(boxes.data[f"{j}lo"], boxes.data[f"{j}hi"], k,
+                                              widths[:, k])
+                out[:, j, k, 0], out[:, j, k, 1] = lo, hi
+        return out
+
+    def _values(self, c, exps) -> list:
+        return [bz.exact_value(p, c) * Fraction(2) ** int(e) for p, e in zip(self.nums, exps)]
+
+    def _krawczyk(self, lo, hi, jac, exps):
+        """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
+        of the numerators, or ``None`` (nothing proven)."""
+        n = self.n
+        if not np.isfinite(jac).all():
+            return None
+        mid = 0.5 * (jac[:, :, 0] + jac[:, :, 1])
+        try:
+            Y = np.linalg.inv(mid)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.isfinite(Y).all():
+            return None
+        Ya = arb_mat(Y.tolist())
+        J = arb_mat([[_interval_arb(jac[j, k, 0], jac[j, k, 1]) for k in range(n)] for j in range(n)])
+        E = arb_mat([[int(i == j) for j in range(n)] for i in range(n)]) - Ya * J
+        X = [(_frac(a), _frac(b)) for a, b in zip(lo, hi)]
+        first = True
+        for _ in range(40):
+            c = [float((a + b) / 2) for a, b in X]
+            if not all(a <= Fraction(x) <= b for x, (a, b) in zip(c, X)):
+                break
+            Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, exps)])
+            D = arb_mat([[_ball(a - Fraction(x), b - Fraction(x))] for x, (a, b) in zip(c, X)])
+            K = arb_mat([[arb(x)] for x in c]) - Ya * Nc + E * D
+            ends = [_exact_ends(K[i, 0]) for i in range(n)]
+            if any(e[1] < a or e[0] > b for e, (a, b) in zip(ends, X)):
+                return "none"
+            if first:
+                if not all(a < e[0] and e[1] < b for e, (a, b) in zip(ends, X)):
+                    return None
+                first = False
+            new = [(max(a, e[0]), min(b, e[1])) for e, (a, b) in zip(ends, X)]
+            shrunk = max(float((b - a) / (B - A)) if B > A else 0.0
+                         for (a, b), (A, B) in zip(new, X))
+            X = new
+            if shrunk > 0.7 or max(float(b - a) for a, b in X) < 1e-13:
+                break
+        return X
+
+
+def _exponent(f: Fraction) -> int:
+    """``e`` with ``f = 2^e`` (``f`` a power of two)."""
+    return f.numerator.bit_length() - f.denominator.bit_length()
+
+
+def _contracting(jac) -> np.ndarray:
+    """Boxes whose Jacobian enclosure, preconditioned by the inverse of its
+    midpoint, is within ``0.9`` of the identity in the max-row-sum norm (floats:
+    only a filter; Krawczyk itself is then run in balls)."""
+    m = len(jac)
+    ok = np.isfinite(jac).all(axis=(1, 2, 3))
+    mid = 0.5 * (jac[..., 0] + jac[..., 1])
+    rad = 0.5 * (jac[..., 1] - jac[..., 0])
+    good = np.zeros(m, dtype=bool)
+    if not ok.any():
+        return good
+    idx = np.nonzero(ok)[0]
+    det = np.linalg.det(mid[idx])
+    fine = np.isfinite(det) & (det != 0)
+    idx = idx[fine]
+    if len(idx) == 0:
+        return good
+    Y = np.linalg.inv(mid[idx])
+    spread = np.abs(Y) @ rad[idx]
+    good[idx] = spread.sum(axis=2).max(axis=1) < 0.9
+    return good
+
+
+def _ball(lo: Fraction, hi: Fraction) -> arb:
+    a = arb(fmpq(lo.numerator, lo.denominator))
+    b = arb(fmpq(hi.numerator, hi.denominator))
+    return a.union(b)
