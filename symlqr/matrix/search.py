@@ -20,13 +20,12 @@ not certified"). Runs whose iterate could not be polished are kept with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Callable, Optional
 
 import numpy as np
 
 from .algorithm import optimal_costs, random_starts, run_maml
-from .certificate import PointCertificate, certify_point, polish
+from .certificate import PointCertificate, certify_point, polish, spurious_flags
 from .objective import maml_point
 
 __all__ = ["SearchResult", "search", "limit_points"]
@@ -41,24 +40,9 @@ class SearchResult:
     settings: dict = field(default_factory=dict)
 
     def spurious_flags(self) -> list:
-        """Per point: ``True`` if it is proven *not* a global minimizer of ``h`` (a
-        certified saddle or maximum of ``h``, or a certified point whose ``h``
-        enclosure lies above the enclosure of another certified point's ``h``),
-        ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
-        highs = [Fraction(p.h[1]) for p in self.points if p.certified and p.h]
-        best_hi = min(highs) if highs else None        # exact decimals, compared exactly
-        out = []
-        for p in self.points:
-            if not p.certified:
-                out.append(None)
-            elif p.method == "maml" and p.type != "min":   # not even a local minimizer of h
-                out.append(True)
-            elif _is_zero(p.gap_upper):
-                out.append(False)
-            else:
-                out.append(True if best_hi is not None and Fraction(p.h[0]) > best_hi
-                           else None)
-        return out
+        """Per point: ``True`` proven not a global minimizer of ``h``, ``False`` proven
+        global, ``None`` undecided (:func:`~symlqr.matrix.certificate.spurious_flags`)."""
+        return spurious_flags(self.points)
 
     def spurious(self) -> int:
         """Runs that ended at a point proven not globally optimal."""
@@ -80,10 +64,6 @@ class SearchResult:
             for entry, r in zip(doc["runs"], self.runs):
                 entry["trajectory"], entry["h"] = r.trajectory, r.h
         return doc
-
-
-def _is_zero(s) -> bool:
-    return s is not None and Fraction(s) == 0
 
 
 def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2, *,

@@ -11,6 +11,8 @@
   over the ball, the Ostrowski--Schneider inertia theorem gives ``In(J) = In(P)``.
 * :func:`certify_stable` -- every ``M`` in a ball matrix has spectral radius
   ``< 1``: a float Lyapunov matrix ``P0`` and ``P0 > 0``, ``P0 - M' P0 M > 0``.
+* :func:`proven_unstable` -- some eigenvalue of every matrix in a ball matrix lies
+  outside the unit disk (Arb's rigorous eigenvalue enclosures).
 * :func:`krawczyk` -- the Krawczyk operator ``x~ - Y g(x~) + (I - Y J(X))(X - x~)``
   mapped into the interior of ``X`` proves one and only one zero in ``X``.
 * :func:`decimal_interval` -- outward-rounded decimal strings of a ball.
@@ -21,6 +23,8 @@
 >>> real_part_inertia(arb_mat([[1, 5], [0, arb(-2, 1e-9)]]))
 (1, 1)
 >>> certify_stable(arb_mat([[arb("0.5", 1e-6), 1], [0, "0.9"]]))
+True
+>>> proven_unstable(arb_mat([[arb("1.01", 1e-6), 1], [0, "0.9"]]))
 True
 >>> decimal_interval(arb(1) / 3, 6)
 ['0.333333', '0.333334']
@@ -34,9 +38,9 @@ from typing import Optional
 
 import numpy as np
 import scipy.linalg as sla
-from flint import arb, arb_mat
+from flint import acb_mat, arb, arb_mat
 
-__all__ = ["inertia", "real_part_inertia", "certify_stable", "krawczyk", "decimal_interval", "decimal_up",
+__all__ = ["inertia", "real_part_inertia", "certify_stable", "proven_unstable", "krawczyk", "decimal_interval", "decimal_up",
            "to_float", "ball_matrix"]
 
 
@@ -123,6 +127,20 @@ def certify_stable(M) -> bool:
     if inertia(Pb) != (d, 0):
         return False
     return inertia(Pb - M.transpose() * Pb * M) == (d, 0)
+
+
+def proven_unstable(M) -> bool:
+    """``True`` only if every matrix in the ball matrix ``M`` has an eigenvalue of
+    modulus ``> 1`` (an enclosure from ``acb_mat.eig`` outside the unit disk);
+    ``False`` means not proven (stable, or undecided)."""
+    M = M if isinstance(M, arb_mat) else arb_mat(M)
+    if not all(x.is_finite() for x in M.entries()):
+        return False
+    try:
+        eigs = acb_mat(M).eig()
+    except ValueError:                  # eigenvalues not isolated: no proof
+        return False
+    return any(abs(e) > 1 for e in eigs)
 
 
 def krawczyk(x0: np.ndarray, rho: float, g0: arb_mat, JX: arb_mat):

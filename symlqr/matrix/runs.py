@@ -1,0 +1,373 @@
+"""A user's gain and a user's run of MAML, certified in Arb ball arithmetic.
+
+:func:`check_gain` answers about the user's own ``W`` (no polishing): are ``W``
+and every adapted gain ``F_i(W) = W - eta grad C_i(W)`` proven stabilizing
+(:func:`~symlqr.matrix.validated.certify_stable`; ``False`` only when an Arb
+eigenvalue enclosure proves a closed loop unstable), an enclosure of ``h(W)``,
+and of ``|grad h(W)|_F``, proven nonzero when its lower end is ``> 0``.
+
+:func:`stationary_within` asks whether a certified stationary point lies within
+``radius`` (max norm) of ``W``: float Newton from ``W``, rejected when it ends
+farther than ``radius``; then :func:`~symlqr.matrix.certificate.certify_point`
+and the distance bound ``max|w~ - W| + rho`` (``w*`` in the box ``w~ +- rho``).
+The default radius (:func:`tight_radius`) is ``1e-6 max(1, max|W_ij|)``: the
+accuracy of a gain printed to about six significant digits.
+
+:func:`certify_run` does this along a run ``W_0 .. W_T`` (every iterate:
+stabilization of ``W_t`` and every ``F_i(W_t)``, ``h`` and ``|grad h|``
+enclosed, and the relative error of the run's own gradient estimates against
+the exact gradient, as an enclosure), then for the last iterate the stationary
+point within the radius, the one float Newton reaches from it, and the gap
+``h(W_T) - sum_i w_i C_i(W*_i)`` (an upper bound of ``h(W_T) - min h``). The
+run's status is judged on the enclosures' midpoints (labelled as such):
+``left the domain``, ``converged`` (a certified point within the radius),
+``diverging`` (``h`` rose over the last steps), ``stalled`` (``|grad h|``
+fell by less than 10% over the last steps) or ``still descending`` (stopped,
+e.g. at its iteration limit, while ``|grad h|`` was still falling).
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
+>>> g = check_gain([[0.9]], ts)
+>>> g.stabilizing, g.grad_nonzero
+(True, True)
+>>> res = certify_run(ts, [[[0.9]], [[0.7]], [[0.6180339887498949]]])
+>>> res.status, res.within.type, res.iterates[0]["stabilizing"]
+('converged', 'min', True)
+"""
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from flint import arb, arb_mat, ctx
+
+from .boxes import ARB, arb_tasks, lower_bound_enclosure
+from .certificate import PointCertificate, certify_point, polish
+from .objective import MamlPoint
+from .validated import certify_stable, decimal_interval, proven_unstable
+
+__all__ = ["GainCheck", "RunCertificate", "check_gain", "stationary_within", "certify_run",
+           "tight_radius", "run_table", "interval_text"]
+
+STALL_RATIO = 0.9          # |grad h| fell by less than 10% over the window: stalled
+
+
+def tight_radius(W) -> float:
+    """The default ``radius``: ``1e-6 max(1, max|W_ij|)``."""
+    return 1e-6 * max(1.0, float(np.max(np.abs(np.asarray(W, dtype=float)))))
+
+
+@dataclass
+class GainCheck:
+    """What was proven at the user's own ``W``; ``None`` means undecided."""
+    W: list
+    stabilizing: Optional[bool] = None      # W and every F_i(W): True proven, False
+    #                                         one closed loop proven unstable
+    h: Optional[list] = None                # [lo, hi] decimal strings
+    grad_norm: Optional[list] = None        # |grad h(W)|_F, [lo, hi]
+    grad_nonzero: Optional[bool] = None     # True: proven nonzero
+    grad_error: Optional[list] = None       # |g_est - grad h|_F / |grad h|_F, [lo, hi]
+    prec: Optional[int] = None
+    reasons: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("W", "stabilizing", "h", "grad_norm",
+                                              "grad_nonzero", "grad_error", "prec",
+                                              "reasons")}
+
+
+def _closed_loops(task, V):
+    return task[0] - task[1] * V
+
+
+def _stability(tasks, Vs_per_task) -> tuple:
+    """``(True, "")`` all proven stable, ``(False, what)`` one proven unstable,
+    ``(None, what)`` undecided."""
+    for i, (t, Vs) in enumerate(zip(tasks, Vs_per_task)):
+        for k, V in enumerate(Vs):
+            M = _closed_loops(t, V)
+            if certify_stable(M):
+                continue
+            what = (f"W (task {i + 1})" if k == 0 else
+                    f"the adapted gain F_{i + 1}" + (f" (step {k})" if len(Vs) > 2 else ""))
+            return (False if proven_unstable(M) else None), what
+    return True, ""
+
+
+def _norm(entries) -> arb:
+    """Ball holding ``sqrt(sum x_k^2)`` (the sum's ball clipped at 0 first)."""
+    s = sum((x * x for x in entries), arb(0))
+    if s > 0:
+        return s.sqrt()
+    u = arb(s.upper()).sqrt().upper()       # the ball [0, u]
+    return arb(u / 2, (u / 2).upper())
+
+
+def check_gain(W, taskset, *, gradient=None, method: str = "maml", steps: int = 1,
+               precisions=(53, 106)) -> GainCheck:
+    """Certificates at the user's ``W`` itself (see the module docstring); with
+    ``gradient`` (the user's estimate of ``grad h(W)``) its relative error too.
+    Escalates precision while stabilization or ``grad h != 0`` is undecided."""
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    old = ctx.prec
+    try:
+        for prec in precisions:
+            ctx.prec = prec
+            out = _check_at(W, taskset, gradient, method, steps)
+            out.prec = prec
+            if out.stabilizing is False or (out.stabilizing and out.grad_nonzero):
+                break
+    finally:
+        ctx.prec = old
+    return out
+
+
+def _check_at(W, taskset, gradient, method, steps) -> GainCheck:
+    out = GainCheck(W=W.tolist())
+    tasks = arb_tasks(taskset)
+    Wb = arb_mat(W.tolist())
+    ok, what = _stability(tasks, [[Wb]] * len(tasks))
+    if ok:
+        try:
+            pX = MamlPoint(ARB, tasks, [ARB.scalar(w) for w in taskset.weights],
+                           ARB.scalar(taskset.eta), Wb, steps)
+            ok, what = _stability(tasks, [[Wb] + its for its in pX.iterates])
+            if ok:
+                g = pX.direction(method).entries()
+                out.h, norm = decimal_interval(pX.h), _norm(g)
+        except ZeroDivisionError:
+            ok, what = None, "a Stein system at W (not provably nonsingular)"
+    out.stabilizing = ok
+    if not ok:
+        out.reasons.append(("proven not stabilizing: " if ok is False else
+                            "stabilization not proven: ") + what)
+        return out
+    out.grad_norm = decimal_interval(norm, 6)
+    out.grad_nonzero = True if norm > 0 else None
+    if not out.grad_nonzero:
+        out.reasons.append("|grad h(W)| not proven nonzero (its enclosure contains 0)")
+    if gradient is not None:
+        est = np.asarray(gradient, dtype=float).reshape(-1).tolist()
+        err = _norm([arb(e) - x for e, x in zip(est, g)])
+        if norm > 0:
+            out.grad_error = decimal_interval(err / norm, 6)
+    return out
+
+
+def stationary_within(W, taskset, radius=None, *, method: str = "maml", steps: int = 1):
+    """``(certificate or None, distance upper bound or None, reason)``: a certified
+    zero of ``grad h`` within ``radius`` (max norm) of ``W`` (default
+    :func:`tight_radius`); float Newton from ``W`` never goes farther."""
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    radius = tight_radius(W) if radius is None else float(radius)
+    Wp, _ = polish(W, taskset, method=method, steps=steps)
+    if Wp is None:
+        return None, None, "float Newton from W found no stationary point"
+    far = float(np.max(np.abs(Wp - W)))
+    if far > radius:
+        return None, None, f"float Newton from W ends {far:.3g} away, beyond {radius:.3g}"
+    cert = certify_point(Wp, taskset, polish_first=False, method=method, steps=steps)
+    if not cert.exists_unique:
+        return None, None, "; ".join(cert.reasons)
+    dist = distance_upper(cert, W)
+    if dist > radius:
+        return None, dist, f"the certified box reaches {dist:.3g} from W, beyond {radius:.3g}"
+    return cert, dist, ""
+
+
+def distance_upper(cert: PointCertificate, W) -> float:
+    """A float ``>=`` the max-norm distance from ``W`` to every point of ``cert``'s box."""
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    d = max(abs(arb(c) - arb(w)) for c, w in zip(np.ravel(cert.W), W.reshape(-1)))
+    return float((d + arb(cert.box_radius or 0)).upper()) * (1 + 2 ** -50)
+
+
+@dataclass
+class RunCertificate:
+    """A run ``W_0 .. W_T`` checked: per iterate, then the last one and the status."""
+    iterates: list = field(default_factory=list)   # GainCheck.to_dict() per iterate
+    radius: float = 0.0
+    within: Optional[PointCertificate] = None      # certified point within radius of W_T
+    within_distance: Optional[float] = None
+    nearest: Optional[PointCertificate] = None     # reached by float Newton from W_T
+    nearest_distance: Optional[float] = None
+    lower_bound: Optional[list] = None             # sum_i w_i C_i(W*_i), [lo, hi]
+    gap: Optional[list] = None                     # h(W_T) - lower_bound, [lo, hi]
+    status: str = ""
+    status_reason: str = ""
+    left_domain_at: Optional[int] = None
+    reasons: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        cert = (lambda c: None if c is None else c.to_dict())
+        return {"iterations": len(self.iterates), "status": self.status,
+                "status_reason": self.status_reason, "left_domain_at": self.left_domain_at,
+                "radius": self.radius, "within": cert(self.within),
+                "within_distance": self.within_distance, "nearest": cert(self.nearest),
+                "nearest_distance": self.nearest_distance, "lower_bound": self.lower_bound,
+                "gap": self.gap, "iterates": self.iterates, "reasons": list(self.reasons)}
+
+    def table(self, rows: int = 8) -> str:
+        """The run as text: the first and last ``rows // 2`` iterates, then the last
+        one's certificates and the status."""
+        return run_table(self.to_dict(), rows)
+
+    __str__ = table
+
+
+def certify_run(taskset, iterates, gradients=None, *, radius=None, method: str = "maml",
+                steps: int = 1, window: Optional[int] = None,
+                progress: Optional[Callable[[int, int], None]] = None) -> RunCertificate:
+    """Certify a user's run (see the module docstring). ``iterates``: ``T + 1``
+    gains ``r x d`` (array ``(T + 1, r, d)`` or ``(r, d)`` for one gain);
+    ``gradients``: the run's own estimates of ``grad h``, same shape, or ``None``;
+    ``window``: steps judged for the status (default ``min(10, T // 4)``)."""
+    Ws = np.asarray(iterates, dtype=float)
+    Ws = Ws[None] if Ws.ndim == 2 else Ws
+    Gs = None if gradients is None else np.asarray(gradients, dtype=float).reshape(Ws.shape)
+    res = RunCertificate()
+    for t, W in enumerate(Ws):
+        if progress:
+            progress(t, len(Ws))
+        g = check_gain(W, taskset, gradient=None if Gs is None else Gs[t], method=method,
+                       steps=steps)
+        res.iterates.append(dict(g.to_dict(), t=t))
+        if g.stabilizing is not True and res.left_domain_at is None:
+            res.left_domain_at = t
+    if progress:
+        progress(len(Ws), len(Ws))
+    _last(res, Ws[-1], taskset, radius, method, steps)
+    res.status, res.status_reason = _status(res, window)
+    return res
+
+
+def _last(res, W, taskset, radius, method, steps):
+    last = res.iterates[-1]
+    res.radius = tight_radius(W) if radius is None else float(radius)
+    if last["stabilizing"] is not True:
+        res.reasons.append("the last iterate is not proven in the domain")
+        return
+    res.within, res.within_distance, why = stationary_within(W, taskset, res.radius,
+                                                             method=method, steps=steps)
+    if why:
+        res.reasons.append(f"no certified stationary point within {res.radius:.3g}: {why}")
+    nearest = res.within or certify_point(W, taskset, polish_first=True, method=method,
+                                          steps=steps)
+    if nearest.exists_unique:
+        res.nearest, res.nearest_distance = nearest, distance_upper(nearest, W)
+    old = ctx.prec
+    try:
+        ctx.prec = 106
+        lb = lower_bound_enclosure(taskset)
+        if lb is not None:
+            res.lower_bound = decimal_interval(lb)
+            h = arb_interval(last["h"])
+            res.gap = decimal_interval(h - lb, 6)
+    finally:
+        ctx.prec = old
+
+
+def arb_interval(pair) -> arb:
+    """The ball holding the decimal interval ``[lo, hi]``."""
+    lo, hi = arb(pair[0]), arb(pair[1])
+    return arb((lo + hi) / 2, ((hi - lo) / 2).upper()).union(lo).union(hi)
+
+
+def _status(res, window) -> tuple:
+    its = res.iterates
+    if res.left_domain_at is not None:
+        return "left the domain", (f"iterate {res.left_domain_at}: " +
+                                   "; ".join(its[res.left_domain_at]["reasons"]))
+    if res.within is not None:
+        return "converged", (f"a certified {res.within.type} within "
+                             f"{res.within_distance:.3g} of the last iterate")
+    n = len(its) - 1
+    if n < 2:
+        return "single gain", "one gain: no run to judge"
+    m = window or max(1, min(10, n // 4))
+    h = [float(arb_interval(x["h"]).mid()) for x in its[-m - 1:]]
+    g = [float(arb_interval(x["grad_norm"]).mid()) for x in its[-m - 1:]]
+    if arb_interval(its[-1]["h"]) > arb_interval(its[-m - 1]["h"]):
+        return "diverging", f"h rose from {h[0]:.6g} to {h[-1]:.6g} over the last {m} steps"
+    ratio = g[-1] / g[0] if g[0] > 0 else 1.0
+    what = (f"|grad h| went from {g[0]:.3g} to {g[-1]:.3g} over the last {m} steps "
+            f"(midpoints)")
+    if ratio > STALL_RATIO:
+        return "stalled", what + ", not a certified stationary point"
+    return "still descending", what + ": stopped while still descending (iteration limit?)"
+
+
+def interval_text(pair, digits: int = 6) -> str:
+    """``[lo, hi]`` decimal strings shown with ``digits`` significant digits,
+    rounded outward ("-": none).
+
+    >>> interval_text(["1.23456789", "1.2345699"])
+    '[1.23456, 1.23457]'
+    """
+    if not pair:
+        return "-"
+    lo, hi = (decimal.Context(prec=digits, rounding=r).plus(decimal.Decimal(x))
+              for r, x in ((decimal.ROUND_FLOOR, pair[0]), (decimal.ROUND_CEILING, pair[1])))
+    return f"[{lo}, {hi}]"
+
+
+def _yes(v) -> str:
+    return {True: "proven", False: "proven NOT", None: "undecided"}[v]
+
+
+def run_table(doc, rows: int = 8) -> str:
+    """Text of :meth:`RunCertificate.to_dict` (see :meth:`RunCertificate.table`)."""
+    its = doc["iterates"]
+    errs = any(x["grad_error"] for x in its)
+    head = f"{'t':>6} {'stabilizing':12} {'h(W_t)':28} {'|grad h(W_t)|':24}"
+    lines = [f"{len(its)} iterate(s); stabilizing = W_t and every adapted gain F_i(W_t) "
+             "(Lyapunov proofs)", head + (" rel. error of the run's gradient" if errs else "")]
+    shown = list(range(len(its))) if len(its) <= rows else \
+        list(range(rows // 2)) + [None] + list(range(len(its) - rows // 2, len(its)))
+    for t in shown:
+        if t is None:
+            lines.append(f"{'...':>6}")
+            continue
+        x = its[t]
+        lines.append(f"{t:>6} {_yes(x['stabilizing']):12} {interval_text(x['h'], 10):28} "
+                     f"{interval_text(x['grad_norm'], 4):24}" +
+                     (f" {interval_text(x['grad_error'], 3)}" if errs else ""))
+    proven = sum(x["stabilizing"] is True for x in its)
+    lines.append(f"proven stabilizing: {proven} of {len(its)} iterates")
+    if errs:
+        hi = [float(x["grad_error"][1]) for x in its if x["grad_error"]]
+        lines.append(f"gradient estimates: relative error against the exact gradient at most "
+                     f"{max(hi):.3g} (median upper end {float(np.median(hi)):.3g})")
+    lines += _last_lines(doc)
+    lines.append(f"status: {doc['status']} ({doc['status_reason']})")
+    return "\n".join(lines)
+
+
+def _last_lines(doc) -> list:
+    last, r = doc["iterates"][-1], doc["radius"]
+    out = [f"last iterate W_T = {_gain_text(last['W'])}"]
+    if last["grad_nonzero"]:
+        out.append(f"  grad h(W_T) proven nonzero: |grad h|_F in {interval_text(last['grad_norm'])}")
+    w = doc["within"]
+    if w is not None:
+        out.append(f"  a certified stationary point lies within {doc['within_distance']:.3g} "
+                   f"(<= radius {r:.3g}): {w['type']}, h in {interval_text(w['h'], 12)}")
+    else:
+        out.append(f"  no certified stationary point within radius {r:.3g}")
+    n = doc["nearest"]
+    if n is not None and w is None:
+        out.append(f"  stationary point reached by Newton from W_T (not proven the nearest): "
+                   f"{_gain_text(n['W'])}, {n['type']}" +
+                   (" (certified)" if n["certified"] else " (type undecided)") +
+                   f", at distance <= {doc['nearest_distance']:.3g}, "
+                   f"h in {interval_text(n['h'], 12)}")
+    if doc["gap"]:
+        out.append(f"  h(W_T) - sum_i w_i C_i(W*_i) in {interval_text(doc['gap'])} "
+                   "(its upper end bounds h(W_T) - min h)")
+    return out + [f"  {x}" for x in doc["reasons"]]
+
+
+def _gain_text(W) -> str:
+    return "[" + "; ".join(" ".join(f"{v:.6g}" for v in row) for row in W) + "]"
