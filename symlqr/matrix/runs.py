@@ -310,7 +310,7 @@ def interval_text(pair, digits: int = 6) -> str:
         return "-"
     lo, hi = (decimal.Context(prec=digits, rounding=r).plus(decimal.Decimal(x))
               for r, x in ((decimal.ROUND_FLOOR, pair[0]), (decimal.ROUND_CEILING, pair[1])))
-    return f"[{lo}, {hi}]"
+    return f"[{lo:g}, {hi:g}]".replace("E", "e")
 
 
 def _yes(v) -> str:
