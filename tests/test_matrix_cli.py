@@ -43,7 +43,12 @@ def test_maml_json_document_has_the_interface_fields(two_state, capsys, tmp_path
         if p["certified"]:
             lo, hi = (float(x) for x in p["h"])
             assert lo <= hi and isinstance(p["gap_upper"], str) and p["theorem2"] is None
-    assert sum(p["runs"] for p in doc["points"]) + doc["runs_unresolved"] == 3
+    assert sum(p["runs"] for p in doc["points"]) + doc["runs_unresolved"] + \
+        doc["runs_stalled"] == 3
+    for entry in doc["runs"]:        # stalled: stopped at the limit well above the point's h
+        if entry["stalled"]:
+            assert entry["point"] is None and not entry["converged"]
+            assert entry["h_final"] > min(float(p["h"][1]) for p in doc["points"]) + 1e-8
     data = np.load(traj)
     assert data["W_0"].shape[1:] == (1, 2) and len(data["h_0"]) == len(data["W_0"])
     assert (code == 0) == all(p["certified"] for p in doc["points"])
