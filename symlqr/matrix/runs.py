@@ -285,7 +285,8 @@ def _status(res, window) -> tuple:
                              f"{res.within_distance:.3g} of the last iterate")
     n = len(its) - 1
     if n < 2:
-        return "single gain", "one gain: no run to judge"
+        return ("single gain", "one gain: no run to judge") if n == 0 else \
+            ("too short", f"{n + 1} iterates: too few to judge the run")
     m = window or max(1, min(10, n // 4))
     h = [float(arb_interval(x["h"]).mid()) for x in its[-m - 1:]]
     g = [float(arb_interval(x["grad_norm"]).mid()) for x in its[-m - 1:]]
