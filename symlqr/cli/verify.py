@@ -36,9 +36,8 @@ from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
                      gap_cell, h_cell, matrix_taskset_from_args, positive_number, run_main,
                      run_stage)
 from .progress import StageProgress
-from ..matrix.certificate import spurious_flags, verify_point
-from ..matrix.runs import (certify_run, check_gain, distance_upper, interval_text,
-                           stationary_within, tight_radius)
+from ..matrix.certificate import spurious_flags
+from ..matrix.runs import certify_run, gain_text, interval_text, verify_gain
 from ..tasks import InputError, parse_rational
 
 PROG = "python -m symlqr.verify"
@@ -195,11 +194,6 @@ def theorem2_text(value, tasks: int, steps: int = 1) -> str:
     return "proven" if value else "not proven"
 
 
-def gain_text(W) -> str:
-    """A gain on one line, rows separated by ``;`` (6 significant digits)."""
-    return "[" + "; ".join(" ".join(f"{v:.6g}" for v in row) for row in W) + "]"
-
-
 def _at_lines(at, tasks) -> list:
     if at["stabilizing"] is not True:
         return [f"  at W: {'; '.join(at['reasons'])}"]
@@ -238,26 +232,12 @@ def table(doc) -> str:
     return "\n".join(lines)
 
 
-def _point(W, ts, radius) -> dict:
-    at = check_gain(W, ts)
-    r = tight_radius(W) if radius is None else radius
-    within, _, why = stationary_within(W, ts, r) if at.stabilizing else \
-        (None, None, "W is not proven in the domain")
-    cert = within or verify_point(W, ts)
-    doc = cert.to_dict()
-    doc.update(input=W.tolist(), at_input=at.to_dict(), radius=r,
-               within_radius=within is not None, within_reason=why,
-               distance=distance_upper(cert, W) if cert.exists_unique else None)
-    doc["answered"] = bool(at.grad_nonzero or within is not None)
-    return doc
-
-
 def compute(ts, gains, radius, progress) -> list:
     """The heavy part, run in the worker: one document per gain."""
     points = []
     for k, W in enumerate(gains):
         progress("points", k, len(gains))
-        points.append(_point(W, ts, radius))
+        points.append(verify_gain(W, ts, radius))
     progress("points", len(gains), len(gains))
     for p, f in zip(points, spurious_flags(points)):
         p["spurious"] = f

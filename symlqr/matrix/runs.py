@@ -44,12 +44,13 @@ import numpy as np
 from flint import arb, arb_mat, ctx
 
 from .boxes import ARB, arb_tasks, lower_bound_enclosure
-from .certificate import PointCertificate, certify_point, polish
+from .certificate import PointCertificate, certify_point, polish, verify_point
 from .objective import MamlPoint
 from .validated import certify_stable, decimal_interval, proven_unstable
 
 __all__ = ["GainCheck", "RunCertificate", "check_gain", "stationary_within", "certify_run",
-           "tight_radius", "run_table", "interval_text"]
+           "verify_gain",
+           "tight_radius", "run_table", "interval_text", "gain_text"]
 
 STALL_RATIO = 0.9          # |grad h| fell by less than 10% over the window: stalled
 
@@ -182,6 +183,27 @@ def distance_upper(cert: PointCertificate, W) -> float:
     W = np.atleast_2d(np.asarray(W, dtype=float))
     d = max(abs(arb(c) - arb(w)) for c, w in zip(np.ravel(cert.W), W.reshape(-1)))
     return float((d + arb(cert.box_radius or 0)).upper()) * (1 + 2 ** -50)
+
+
+def verify_gain(W, taskset, radius=None, *, method: str = "maml", steps: int = 1) -> dict:
+    """The answer about a user's ``W``, as a document: ``at_input``
+    (:func:`check_gain`), ``within_radius`` / ``within_reason``
+    (:func:`stationary_within`), then the point certified there or, if none, the one
+    float Newton reaches from ``W`` (:class:`PointCertificate` fields), its
+    ``distance`` (upper bound, max norm) and ``answered`` (``grad h(W)`` proven
+    nonzero or a certified point within the radius)."""
+    W = np.atleast_2d(np.asarray(W, dtype=float))
+    at = check_gain(W, taskset, method=method, steps=steps)
+    r = tight_radius(W) if radius is None else float(radius)
+    within, _, why = stationary_within(W, taskset, r, method=method, steps=steps) \
+        if at.stabilizing else (None, None, "W is not proven in the domain")
+    cert = within or verify_point(W, taskset, method=method, steps=steps)
+    doc = cert.to_dict()
+    doc.update(input=W.tolist(), at_input=at.to_dict(), radius=r,
+               within_radius=within is not None, within_reason=why,
+               distance=distance_upper(cert, W) if cert.exists_unique else None)
+    doc["answered"] = bool(at.grad_nonzero or within is not None)
+    return doc
 
 
 @dataclass
@@ -348,7 +370,7 @@ def run_table(doc, rows: int = 8) -> str:
 
 def _last_lines(doc) -> list:
     last, r = doc["iterates"][-1], doc["radius"]
-    out = [f"last iterate W_T = {_gain_text(last['W'])}"]
+    out = [f"last iterate W_T = {gain_text(last['W'])}"]
     if last["grad_nonzero"]:
         out.append(f"  grad h(W_T) proven nonzero: |grad h|_F in {interval_text(last['grad_norm'])}")
     w = doc["within"]
@@ -360,7 +382,7 @@ def _last_lines(doc) -> list:
     n = doc["nearest"]
     if n is not None and w is None:
         out.append(f"  stationary point reached by Newton from W_T (not proven the nearest): "
-                   f"{_gain_text(n['W'])}, {n['type']}" +
+                   f"{gain_text(n['W'])}, {n['type']}" +
                    (" (certified)" if n["certified"] else " (type undecided)") +
                    f", at distance <= {doc['nearest_distance']:.3g}, "
                    f"h in {interval_text(n['h'], 12)}")
@@ -370,5 +392,6 @@ def _last_lines(doc) -> list:
     return out + [f"  {x}" for x in doc["reasons"]]
 
 
-def _gain_text(W) -> str:
+def gain_text(W) -> str:
+    """A gain on one line, rows separated by ``;`` (6 significant digits)."""
     return "[" + "; ".join(" ".join(f"{v:.6g}" for v in row) for row in W) + "]"
