@@ -116,7 +116,11 @@ def test_verify_certifies_a_users_point_and_rejects_a_non_stationary_one(two_sta
     doc = json.loads(out)
     first, second = doc["points"]
     assert first["certified"] and first["exists_unique"] and first["distance"] < 1e-3
-    assert not second["certified"] and second["distance"] is None and code == 3
+    assert not second["certified"] and second["distance"] is None
+    A, B = np.array([[1, 0.1], [0, 1]]), np.array([[0], [1]])    # task 1, W = [[3, 3]]
+    assert max(abs(np.linalg.eigvals(A - B @ np.array([[3, 3]])))) > 1
+    assert second["at_input"]["stabilizing"] is False and second["answered"]
+    assert code == 0                      # both questions decided: one point, one outside
 
 
 def test_verify_rejects_a_gain_of_the_wrong_shape(two_state, capsys):

@@ -18,8 +18,9 @@ errors of the run's gradient estimates (:func:`symlqr.matrix.runs.certify_run`).
 
 The certificates are computed in a worker process: ``--timeout`` stops them
 within about a second, Ctrl-C too (exit 130), and nothing is written then.
-Exit status: 0 every question decided (each ``W``: ``grad h`` proven nonzero or a
-certified point within the radius, and the point Newton reaches certified; a run:
+Exit status: 0 every question decided (each ``W``: proven outside the domain, or
+``grad h`` proven nonzero or a certified point within the radius, and the point
+Newton reaches certified; a run:
 every iterate's stabilization and the last iterate decided), 3 something
 undecided or ``--timeout`` reached, 2 bad input, 130 interrupted.
 """
@@ -294,7 +295,8 @@ def _main(argv, prog: str = PROG) -> int:
         bar.close()
     out = dict(head, points=points)
     deliver(args, out, table(out))
-    ok = all(p["answered"] and p["certified"] for p in points)
+    ok = all(p["answered"] and (p["certified"] or p["at_input"]["stabilizing"] is False)
+             for p in points)
     return EXIT_OK if ok else EXIT_UNDECIDED
 
 

@@ -190,8 +190,8 @@ def verify_gain(W, taskset, radius=None, *, method: str = "maml", steps: int = 1
     (:func:`check_gain`), ``within_radius`` / ``within_reason``
     (:func:`stationary_within`), then the point certified there or, if none, the one
     float Newton reaches from ``W`` (:class:`PointCertificate` fields), its
-    ``distance`` (upper bound, max norm) and ``answered`` (``grad h(W)`` proven
-    nonzero or a certified point within the radius)."""
+    ``distance`` (upper bound, max norm) and ``answered`` (``W`` proven outside the
+    domain, ``grad h(W)`` proven nonzero, or a certified point within the radius)."""
     W = np.atleast_2d(np.asarray(W, dtype=float))
     at = check_gain(W, taskset, method=method, steps=steps)
     r = tight_radius(W) if radius is None else float(radius)
@@ -202,7 +202,7 @@ def verify_gain(W, taskset, radius=None, *, method: str = "maml", steps: int = 1
     doc.update(input=W.tolist(), at_input=at.to_dict(), radius=r,
                within_radius=within is not None, within_reason=why,
                distance=distance_upper(cert, W) if cert.exists_unique else None)
-    doc["answered"] = bool(at.grad_nonzero or within is not None)
+    doc["answered"] = bool(at.grad_nonzero or within is not None or at.stabilizing is False)
     return doc
 
 
