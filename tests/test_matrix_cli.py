@@ -151,3 +151,12 @@ def test_two_adaptation_steps_give_certified_points_of_the_right_object(tmp_path
                              ("attracting", "repelling", "saddle"))
         assert ("grad h" in p["certified_object"]) == (method == "maml")
         assert float(p["gap_upper"]) >= 0
+
+
+def test_maml_text_shows_each_point_W_and_why_theorem_2_does_not_apply(two_state, capsys):
+    argv = [two_state, "--starts", "2", "--iters", "300"]
+    code, text, _ = run(maml_cli.main, argv, capsys)
+    code, out, _ = run(maml_cli.main, argv + ["--json"], capsys)
+    for p in json.loads(out)["points"]:
+        assert verify_cli.gain_text(p["W"]) in text
+    assert "theorem2: not applicable (2 tasks)" in text and "None" not in text
