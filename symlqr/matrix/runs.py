@@ -91,9 +91,12 @@ def _stability(tasks, Vs_per_task) -> tuple:
             M = _closed_loops(t, V)
             if certify_stable(M):
                 continue
-            what = (f"W (task {i + 1})" if k == 0 else
-                    f"the adapted gain F_{i + 1}" + (f" (step {k})" if len(Vs) > 2 else ""))
-            return (False if proven_unstable(M) else None), what
+            what = (f"A_{i + 1} - B_{i + 1} W" if k == 0 else
+                    f"A_{i + 1} - B_{i + 1} F_{i + 1}(W)" if len(Vs) == 2 else
+                    f"A_{i + 1} - B_{i + 1} W_{k} (adaptation step {k} of task {i + 1})")
+            if proven_unstable(M):
+                return False, what + " has an eigenvalue outside the unit disk"
+            return None, what + " (no Lyapunov proof)"
     return True, ""
 
 
@@ -142,7 +145,7 @@ def _check_at(W, taskset, gradient, method, steps) -> GainCheck:
             ok, what = None, "a Stein system at W (not provably nonsingular)"
     out.stabilizing = ok
     if not ok:
-        out.reasons.append(("proven not stabilizing: " if ok is False else
+        out.reasons.append(("not stabilizing (proven): " if ok is False else
                             "stabilization not proven: ") + what)
         return out
     out.grad_norm = decimal_interval(norm, 6)
@@ -179,10 +182,14 @@ def stationary_within(W, taskset, radius=None, *, method: str = "maml", steps: i
 
 
 def distance_upper(cert: PointCertificate, W) -> float:
-    """A float ``>=`` the max-norm distance from ``W`` to every point of ``cert``'s box."""
+    """A float ``>=`` the max-norm distance from ``W`` to every point of ``cert``'s box
+    ``c +- rho``: ``max_ij |c~_ij - W_ij| + rho + 2^-52 max|c~_ij|``, ``c~`` the float
+    rounding of the (possibly finer) centre ``c``, all in balls, rounded up."""
     W = np.atleast_2d(np.asarray(W, dtype=float))
-    d = max(abs(arb(c) - arb(w)) for c, w in zip(np.ravel(cert.W), W.reshape(-1)))
-    return float((d + arb(cert.box_radius or 0)).upper()) * (1 + 2 ** -50)
+    c = np.ravel(cert.W)
+    d = max(abs(arb(x) - arb(w)) for x, w in zip(c, W.reshape(-1)))
+    d += arb(cert.box_radius or 0) + arb(2.0 ** -52) * arb(float(np.max(np.abs(c))))
+    return float(d.upper()) * (1 + 2 ** -50)
 
 
 def verify_gain(W, taskset, radius=None, *, method: str = "maml", steps: int = 1) -> dict:
