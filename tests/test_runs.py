@@ -173,3 +173,32 @@ def test_bad_csv_runs_are_one_line(task_file, tmp_path, capsys, name, text, mess
     path.write_text(text)
     code, out, err = run([task_file, "--run", str(path)], capsys)
     assert code == 2 and message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("arrays, extra, message", [
+    ({"iterates": np.zeros((3, 2, 2))}, [], "shape (3, 2, 2); expected (k, 1, 2)"),
+    ({"a": np.zeros((3, 1, 2)), "b": np.zeros((3, 1, 2))}, [], "name one with --key"),
+    ({"a": np.zeros((3, 1, 2))}, ["--key", "c"], "no array 'c' (arrays: a)"),
+    ({"iterates": np.zeros((3, 1, 2)), "gradients": np.zeros((2, 1, 2))}, [],
+     "2 gradients for 3 iterates"),
+    ({"iterates": np.array(["a", "b"])}, [], "expected numbers"),
+    (None, [], "no such file"),
+    ({"iterates": np.zeros((3, 1, 2))}, ["--W", "[[1, 1]]"], "not both"),
+])
+def test_bad_npz_runs_are_one_line(task_file, tmp_path, capsys, arrays, extra, message):
+    path = tmp_path / "run.npz"
+    if arrays is not None:
+        np.savez(path, **arrays)
+    code, out, err = run([task_file, "--run", str(path)] + extra, capsys)
+    assert code == 2 and message in err and err.count("\n") == 1 and out == ""
+
+
+def test_a_huge_or_non_finite_gain(task_file, tmp_path, capsys):
+    code, _, err = run([task_file, "--W", "[[1e400, 0]]"], capsys)
+    assert code == 2 and "too large for a float gain" in err and err.count("\n") == 1
+    path = tmp_path / "run.npz"
+    np.savez(path, iterates=np.array([[[0.59, 0.71]], [[np.nan, 0.7]]]))
+    code, out, _ = run([task_file, "--run", str(path), "--json"], capsys)
+    doc = json.loads(out)
+    assert doc["status"] == "left the domain" and doc["left_domain_at"] == 1
+    assert doc["iterates"][1]["stabilizing"] is False

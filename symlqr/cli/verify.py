@@ -78,8 +78,16 @@ def parse_gain(text: str, shape, what: str = "--W") -> np.ndarray:
     if not (isinstance(data, list) and len(data) == r and
             all(isinstance(row, list) and len(row) == d for row in data)):
         raise InputError(f"{what}: expected {r} row(s) of {d} number(s) as a nested list")
-    return np.array([[float(parse_rational(str(v), f"{what}[{i + 1}][{j + 1}]"))
+    return np.array([[_float(parse_rational(str(v), f"{what}[{i + 1}][{j + 1}]"),
+                             f"{what}[{i + 1}][{j + 1}]")
                       for j, v in enumerate(row)] for i, row in enumerate(data)])
+
+
+def _float(q, what) -> float:
+    try:
+        return float(q)
+    except OverflowError:
+        raise InputError(f"{what}: too large for a float gain") from None
 
 
 def _gains(args, shape) -> list:
@@ -132,6 +140,8 @@ def load_run(path: str, shape, key=None, gradients_key=None) -> tuple:
         return _load_csv(path, shape, what), None
     if ext != ".npz":
         raise InputError(f"{what}: expected a .npz or .csv file")
+    if not os.path.isfile(path):
+        raise InputError(f"{what}: no such file")
     try:
         with np.load(path, allow_pickle=False) as z:
             names = list(z.files)

@@ -130,6 +130,10 @@ def check_gain(W, taskset, *, gradient=None, method: str = "maml", steps: int = 
 
 def _check_at(W, taskset, gradient, method, steps) -> GainCheck:
     out = GainCheck(W=W.tolist())
+    if not np.all(np.isfinite(W)):
+        out.stabilizing = False
+        out.reasons.append("not a gain: non-finite entries")
+        return out
     tasks = arb_tasks(taskset)
     Wb = arb_mat(W.tolist())
     ok, what = _stability(tasks, [[Wb]] * len(tasks))
