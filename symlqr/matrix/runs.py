@@ -224,6 +224,7 @@ class RunCertificate:
     radius: float = 0.0
     within: Optional[PointCertificate] = None      # certified point within radius of W_T
     within_distance: Optional[float] = None
+    within_reason: str = ""                        # why there is none within radius
     nearest: Optional[PointCertificate] = None     # reached by float Newton from W_T
     nearest_distance: Optional[float] = None
     lower_bound: Optional[list] = None             # sum_i w_i C_i(W*_i), [lo, hi]
@@ -238,7 +239,8 @@ class RunCertificate:
         return {"iterations": len(self.iterates), "status": self.status,
                 "status_reason": self.status_reason, "left_domain_at": self.left_domain_at,
                 "radius": self.radius, "within": cert(self.within),
-                "within_distance": self.within_distance, "nearest": cert(self.nearest),
+                "within_distance": self.within_distance,
+                "within_reason": self.within_reason, "nearest": cert(self.nearest),
                 "nearest_distance": self.nearest_distance, "lower_bound": self.lower_bound,
                 "gap": self.gap, "iterates": self.iterates, "reasons": list(self.reasons)}
 
@@ -282,10 +284,8 @@ def _last(res, W, taskset, radius, method, steps):
     if last["stabilizing"] is not True:
         res.reasons.append("the last iterate is not proven in the domain")
         return
-    res.within, res.within_distance, why = stationary_within(W, taskset, res.radius,
-                                                             method=method, steps=steps)
-    if why:
-        res.reasons.append(f"no certified stationary point within {res.radius:.3g}: {why}")
+    res.within, res.within_distance, res.within_reason = stationary_within(
+        W, taskset, res.radius, method=method, steps=steps)
     nearest = res.within or certify_point(W, taskset, polish_first=True, method=method,
                                           steps=steps)
     if nearest.exists_unique:
@@ -371,9 +371,11 @@ def run_table(doc, rows: int = 8) -> str:
     proven = sum(x["stabilizing"] is True for x in its)
     lines.append(f"proven stabilizing: {proven} of {len(its)} iterates")
     if errs:
-        hi = [float(x["grad_error"][1]) for x in its if x["grad_error"]]
+        hi = [decimal.Decimal(x["grad_error"][1]) for x in its if x["grad_error"]]
+        up = decimal.Context(prec=3, rounding=decimal.ROUND_CEILING)
         lines.append(f"gradient estimates: relative error against the exact gradient at most "
-                     f"{max(hi):.3g} (median upper end {float(np.median(hi)):.3g})")
+                     f"{up.plus(max(hi))} (median upper end "
+                     f"{float(np.median([float(x) for x in hi])):.3g})")
     lines += _last_lines(doc)
     lines.append(f"status: {doc['status']} ({doc['status_reason']})")
     return "\n".join(lines)
@@ -389,7 +391,8 @@ def _last_lines(doc) -> list:
         out.append(f"  a certified stationary point lies within {doc['within_distance']:.3g} "
                    f"(<= radius {r:.3g}): {w['type']}, h in {interval_text(w['h'], 12)}")
     else:
-        out.append(f"  no certified stationary point within radius {r:.3g}")
+        out.append(f"  no certified stationary point within radius {r:.3g}" +
+                   (f" ({doc['within_reason']})" if doc.get("within_reason") else ""))
     n = doc["nearest"]
     if n is not None and w is None:
         out.append(f"  stationary point reached by Newton from W_T (not proven the nearest): "
