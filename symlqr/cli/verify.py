@@ -38,7 +38,8 @@ from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
                      run_stage)
 from .progress import StageProgress
 from ..matrix.certificate import spurious_flags
-from ..matrix.runs import certify_run, gain_text, interval_text, verify_gain
+from ..matrix.runs import certify_run, verify_gain
+from ..matrix.runs_text import gain_text, interval_text
 from ..tasks import InputError, parse_rational
 
 PROG = "python -m symlqr.verify"

@@ -5,7 +5,8 @@ Layers, bottom up: :mod:`.tasks` (exact task parameters and files),
 gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
 objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
 Krawczyk), :mod:`.boxes` (Krawczyk boxes, precision policy),
-:mod:`.certificate` (one point), :mod:`.runs` (a user's gain and run), :mod:`.algorithm` (Algorithm 1)
+:mod:`.certificate` (one point), :mod:`.runs` (a user's gain and run),
+:mod:`.algorithm` (Algorithm 1)
 and :mod:`.search` (many runs, limit points, certificates). Pictures live in
 :mod:`symlqr.render.matrix_plot`.
 """

@@ -240,8 +240,9 @@ def _certify(W, taskset, polish_first, gap, precisions, method, steps) -> PointC
         cert.reasons.append(reason)
         return cert
     if _rank(best, gap) < 3:
+        tried = ", ".join(_solvers(precisions, old_method, W.shape[1]))
         best.reasons.append(f"still undecided at the precision cap ({max(precisions)} bits, "
-                            f"Stein solvers tried: {', '.join(_solvers(precisions, old_method, W.shape[1]))})")
+                            f"Stein solvers tried: {tried})")
     return best
 
 

@@ -36,7 +36,6 @@ e.g. at its iteration limit, while ``|grad h|`` was still falling).
 """
 from __future__ import annotations
 
-import decimal
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -46,11 +45,11 @@ from flint import arb, arb_mat, ctx
 from .boxes import ARB, arb_tasks, lower_bound_enclosure
 from .certificate import PointCertificate, certify_point, polish, verify_point
 from .objective import MamlPoint
+from .runs_text import run_table
 from .validated import certify_stable, decimal_interval, proven_unstable
 
 __all__ = ["GainCheck", "RunCertificate", "check_gain", "stationary_within", "certify_run",
-           "verify_gain",
-           "tight_radius", "run_table", "interval_text", "gain_text"]
+           "verify_gain", "tight_radius", "distance_upper"]
 
 STALL_RATIO = 0.9          # |grad h| fell by less than 10% over the window: stalled
 
@@ -246,7 +245,7 @@ class RunCertificate:
 
     def table(self, rows: int = 8) -> str:
         """The run as text: the first and last ``rows // 2`` iterates, then the last
-        one's certificates and the status."""
+        one's certificates and the status (:func:`~symlqr.matrix.runs_text.run_table`)."""
         return run_table(self.to_dict(), rows)
 
     __str__ = table
@@ -331,81 +330,3 @@ def _status(res, window) -> tuple:
     if ratio > STALL_RATIO:
         return "stalled", what + ", not a certified stationary point"
     return "still descending", what + ": stopped while still descending (iteration limit?)"
-
-
-def interval_text(pair, digits: int = 6) -> str:
-    """``[lo, hi]`` decimal strings shown with ``digits`` significant digits,
-    rounded outward ("-": none).
-
-    >>> interval_text(["1.23456789", "1.2345699"])
-    '[1.23456, 1.23457]'
-    """
-    if not pair:
-        return "-"
-    lo, hi = (decimal.Context(prec=digits, rounding=r).plus(decimal.Decimal(x))
-              for r, x in ((decimal.ROUND_FLOOR, pair[0]), (decimal.ROUND_CEILING, pair[1])))
-    return f"[{lo:g}, {hi:g}]".replace("E", "e")
-
-
-def _yes(v) -> str:
-    return {True: "proven", False: "proven NOT", None: "undecided"}[v]
-
-
-def run_table(doc, rows: int = 8) -> str:
-    """Text of :meth:`RunCertificate.to_dict` (see :meth:`RunCertificate.table`)."""
-    its = doc["iterates"]
-    errs = any(x["grad_error"] for x in its)
-    head = f"{'t':>6} {'stabilizing':12} {'h(W_t)':28} {'|grad h(W_t)|':24}"
-    lines = [f"{len(its)} iterate(s); stabilizing = W_t and every adapted gain F_i(W_t) "
-             "(Lyapunov proofs)", head + (" rel. error of the run's gradient" if errs else "")]
-    shown = list(range(len(its))) if len(its) <= rows else \
-        list(range(rows // 2)) + [None] + list(range(len(its) - rows // 2, len(its)))
-    for t in shown:
-        if t is None:
-            lines.append(f"{'...':>6}")
-            continue
-        x = its[t]
-        lines.append(f"{t:>6} {_yes(x['stabilizing']):12} {interval_text(x['h'], 10):28} "
-                     f"{interval_text(x['grad_norm'], 4):24}" +
-                     (f" {interval_text(x['grad_error'], 3)}" if errs else ""))
-    proven = sum(x["stabilizing"] is True for x in its)
-    lines.append(f"proven stabilizing: {proven} of {len(its)} iterates")
-    if errs:
-        hi = [decimal.Decimal(x["grad_error"][1]) for x in its if x["grad_error"]]
-        up = decimal.Context(prec=3, rounding=decimal.ROUND_CEILING)
-        lines.append(f"gradient estimates: relative error against the exact gradient at most "
-                     f"{up.plus(max(hi))} (median upper end "
-                     f"{float(np.median([float(x) for x in hi])):.3g})")
-    lines += _last_lines(doc)
-    lines.append(f"status: {doc['status']} ({doc['status_reason']})")
-    return "\n".join(lines)
-
-
-def _last_lines(doc) -> list:
-    last, r = doc["iterates"][-1], doc["radius"]
-    out = [f"last iterate W_T = {gain_text(last['W'])}"]
-    if last["grad_nonzero"]:
-        out.append(f"  grad h(W_T) proven nonzero: |grad h|_F in {interval_text(last['grad_norm'])}")
-    w = doc["within"]
-    if w is not None:
-        out.append(f"  a certified stationary point lies within {doc['within_distance']:.3g} "
-                   f"(<= radius {r:.3g}): {w['type']}, h in {interval_text(w['h'], 12)}")
-    else:
-        out.append(f"  no certified stationary point within radius {r:.3g}" +
-                   (f" ({doc['within_reason']})" if doc.get("within_reason") else ""))
-    n = doc["nearest"]
-    if n is not None and w is None:
-        out.append(f"  stationary point reached by Newton from W_T (not proven the nearest): "
-                   f"{gain_text(n['W'])}, {n['type']}" +
-                   (" (certified)" if n["certified"] else " (type undecided)") +
-                   f", at distance <= {doc['nearest_distance']:.3g}, "
-                   f"h in {interval_text(n['h'], 12)}")
-    if doc["gap"]:
-        out.append(f"  h(W_T) - sum_i w_i C_i(W*_i) in {interval_text(doc['gap'])} "
-                   "(its upper end bounds h(W_T) - min h)")
-    return out + [f"  {x}" for x in doc["reasons"]]
-
-
-def gain_text(W) -> str:
-    """A gain on one line, rows separated by ``;`` (6 significant digits)."""
-    return "[" + "; ".join(" ".join(f"{v:.6g}" for v in row) for row in W) + "]"
