@@ -82,16 +82,16 @@ def _closed_loops(task, V):
     return task[0] - task[1] * V
 
 
-def _stability(tasks, Vs_per_task) -> tuple:
+def _stability(tasks, Vs_per_task, start: int = 0) -> tuple:
     """``(True, "")`` all proven stable, ``(False, what)`` one proven unstable,
-    ``(None, what)`` undecided."""
+    ``(None, what)`` undecided; ``Vs_per_task[i]`` are task ``i``'s gains ``W_start, ...``."""
     for i, (t, Vs) in enumerate(zip(tasks, Vs_per_task)):
-        for k, V in enumerate(Vs):
+        for k, V in enumerate(Vs, start):
             M = _closed_loops(t, V)
             if certify_stable(M):
                 continue
             what = (f"A_{i + 1} - B_{i + 1} W" if k == 0 else
-                    f"A_{i + 1} - B_{i + 1} F_{i + 1}(W)" if len(Vs) == 2 else
+                    f"A_{i + 1} - B_{i + 1} F_{i + 1}(W)" if start + len(Vs) == 2 else
                     f"A_{i + 1} - B_{i + 1} W_{k} (adaptation step {k} of task {i + 1})")
             if proven_unstable(M):
                 return False, what + " has an eigenvalue outside the unit disk"
@@ -140,7 +140,7 @@ def _check_at(W, taskset, gradient, method, steps) -> GainCheck:
         try:
             pX = MamlPoint(ARB, tasks, [ARB.scalar(w) for w in taskset.weights],
                            ARB.scalar(taskset.eta), Wb, steps)
-            ok, what = _stability(tasks, [[Wb] + its for its in pX.iterates])
+            ok, what = _stability(tasks, pX.iterates, start=1)
             if ok:
                 g = pX.direction(method).entries()
                 out.h, norm = decimal_interval(pX.h), _norm(g)
