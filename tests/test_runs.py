@@ -202,3 +202,15 @@ def test_a_huge_or_non_finite_gain(task_file, tmp_path, capsys):
     doc = json.loads(out)
     assert doc["status"] == "left the domain" and doc["left_domain_at"] == 1
     assert doc["iterates"][1]["stabilizing"] is False
+
+
+def test_every_keeps_the_runs_numbering_and_an_excursion_is_named(ts):
+    W0 = np.array([[0.59, 0.71]])
+    Ws = [W0 * (1 + 0.5 * t) for t in range(12)] + [W0] * 12     # out and back
+    res = certify_run(ts, Ws, every=2)
+    assert [x["t"] for x in res.iterates] == list(range(0, 24, 2)) + [23]
+    t_out = next(t for t, W in enumerate(Ws)
+                 if max(spectral_radius(W, *t_[:2]) for t_ in ts.float_tasks()) >= 1)
+    assert res.left_domain_at == 2 * -(-t_out // 2) or res.left_domain_at < t_out
+    assert res.status == "stalled" and "not all proven in the domain" in res.status_reason
+    assert f"first not proven: t = {res.left_domain_at}" in str(res)

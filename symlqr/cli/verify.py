@@ -258,13 +258,9 @@ def compute(ts, gains, radius, progress) -> list:
 
 def compute_run(ts, its, grads, radius, every, progress) -> dict:
     """The heavy part of ``--run``, in the worker."""
-    idx = sorted(set(range(0, len(its), every)) | {len(its) - 1})
-    res = certify_run(ts, its[idx], None if grads is None else grads[idx], radius=radius,
+    res = certify_run(ts, its, grads, radius=radius, every=every,
                       progress=lambda k, n: progress("iterates", k, n))
-    doc = res.to_dict()
-    for entry, t in zip(doc["iterates"], idx):
-        entry["t"] = t
-    return {"doc": doc, "text": res.table()}
+    return {"doc": res.to_dict(), "text": res.table()}
 
 
 def _run_exit(doc) -> int:

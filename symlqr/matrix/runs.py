@@ -252,26 +252,29 @@ class RunCertificate:
 
 
 def certify_run(taskset, iterates, gradients=None, *, radius=None, method: str = "maml",
-                steps: int = 1, window: Optional[int] = None,
+                steps: int = 1, window: Optional[int] = None, every: int = 1,
                 progress: Optional[Callable[[int, int], None]] = None) -> RunCertificate:
     """Certify a user's run (see the module docstring). ``iterates``: ``T + 1``
     gains ``r x d`` (array ``(T + 1, r, d)`` or ``(r, d)`` for one gain);
     ``gradients``: the run's own estimates of ``grad h``, same shape, or ``None``;
-    ``window``: steps judged for the status (default ``min(10, T // 4)``)."""
+    ``every``: check every ``every``-th iterate and the last (``t`` keeps the run's
+    numbering); ``window``: checked iterates judged for the status (default
+    ``min(10, n // 4)`` of the ``n + 1`` checked)."""
     Ws = np.asarray(iterates, dtype=float)
     Ws = Ws[None] if Ws.ndim == 2 else Ws
     Gs = None if gradients is None else np.asarray(gradients, dtype=float).reshape(Ws.shape)
+    idx = sorted(set(range(0, len(Ws), max(1, int(every)))) | {len(Ws) - 1})
     res = RunCertificate()
-    for t, W in enumerate(Ws):
+    for k, t in enumerate(idx):
         if progress:
-            progress(t, len(Ws))
-        g = check_gain(W, taskset, gradient=None if Gs is None else Gs[t], method=method,
+            progress(k, len(idx))
+        g = check_gain(Ws[t], taskset, gradient=None if Gs is None else Gs[t], method=method,
                        steps=steps)
         res.iterates.append(dict(g.to_dict(), t=t))
         if g.stabilizing is not True and res.left_domain_at is None:
             res.left_domain_at = t
     if progress:
-        progress(len(Ws), len(Ws))
+        progress(len(idx), len(idx))
     _last(res, Ws[-1], taskset, radius, method, steps)
     res.status, res.status_reason = _status(res, window)
     return res
@@ -308,25 +311,37 @@ def arb_interval(pair) -> arb:
 
 
 def _status(res, window) -> tuple:
+    """``(status, reason)``; a run that left the domain and came back is judged on its
+    end, with the excursion named."""
     its = res.iterates
-    if res.left_domain_at is not None:
-        return "left the domain", (f"iterate {res.left_domain_at}: " +
-                                   "; ".join(its[res.left_domain_at]["reasons"]))
+    status, reason = _end_status(res, window)
+    t = res.left_domain_at
+    if t is not None and status != "left the domain":
+        reason += f"; iterates from {t} on were not all proven in the domain"
+    return status, reason
+
+
+def _end_status(res, window) -> tuple:
+    its = res.iterates
+    n = len(its) - 1
+    m = window or max(1, min(10, n // 4))
+    out = [x for x in its[-m - 1:] if x["stabilizing"] is not True]
+    if out:
+        x = out[0]
+        return "left the domain", f"iterate {x['t']}: " + "; ".join(x["reasons"])
     if res.within is not None:
         return "converged", (f"a certified {res.within.type} within "
                              f"{res.within_distance:.3g} of the last iterate")
-    n = len(its) - 1
     if n < 2:
         return ("single gain", "one gain: no run to judge") if n == 0 else \
             ("too short", f"{n + 1} iterates: too few to judge the run")
-    m = window or max(1, min(10, n // 4))
     h = [float(arb_interval(x["h"]).mid()) for x in its[-m - 1:]]
     g = [float(arb_interval(x["grad_norm"]).mid()) for x in its[-m - 1:]]
+    span = f"from t = {its[-m - 1]['t']} to t = {its[-1]['t']}"
     if arb_interval(its[-1]["h"]) > arb_interval(its[-m - 1]["h"]):
-        return "diverging", f"h rose from {h[0]:.6g} to {h[-1]:.6g} over the last {m} steps"
+        return "diverging", f"h rose from {h[0]:.6g} to {h[-1]:.6g} (proven) {span}"
     ratio = g[-1] / g[0] if g[0] > 0 else 1.0
-    what = (f"|grad h| went from {g[0]:.3g} to {g[-1]:.3g} over the last {m} steps "
-            f"(midpoints)")
+    what = f"|grad h| went from {g[0]:.3g} to {g[-1]:.3g} {span} (midpoints)"
     if ratio > STALL_RATIO:
         return "stalled", what + ", not a certified stationary point"
     return "still descending", what + ": stopped while still descending (iteration limit?)"

@@ -29,7 +29,7 @@ def interval_text(pair, digits: int = 6) -> str:
 
 
 def _yes(v) -> str:
-    return {True: "proven", False: "proven NOT", None: "undecided"}[v]
+    return {True: "yes", False: "no", None: "undecided"}[v]
 
 
 def run_table(doc, rows: int = 8) -> str:
@@ -37,20 +37,23 @@ def run_table(doc, rows: int = 8) -> str:
     its = doc["iterates"]
     errs = any(x["grad_error"] for x in its)
     head = f"{'t':>6} {'stabilizing':12} {'h(W_t)':28} {'|grad h(W_t)|':24}"
-    lines = [f"{len(its)} iterate(s); stabilizing = W_t and every adapted gain F_i(W_t) "
-             "(Lyapunov proofs)", head + (" rel. error of the run's gradient" if errs else "")]
-    shown = list(range(len(its))) if len(its) <= rows else \
-        list(range(rows // 2)) + [None] + list(range(len(its) - rows // 2, len(its)))
-    for t in shown:
-        if t is None:
-            lines.append(f"{'...':>6}")
+    lines = [f"{len(its)} iterate(s) checked; stabilizing: W_t and every adapted gain F_i(W_t) "
+             "(yes: Lyapunov proofs; no: an Arb eigenvalue outside the unit disk)", head + (" rel. error of the run's gradient" if errs else "")]
+    keep = set(range(len(its))) if len(its) <= rows else \
+        set(range(rows // 2)) | set(range(len(its) - rows // 2, len(its)))
+    keep |= {k for k, x in enumerate(its) if x["t"] == doc["left_domain_at"]}
+    for k, x in enumerate(its):
+        if k not in keep:
+            if k - 1 in keep:
+                lines.append(f"{'...':>6}")
             continue
-        x = its[t]
-        lines.append(f"{t:>6} {_yes(x['stabilizing']):12} {interval_text(x['h'], 10):28} "
+        lines.append(f"{x['t']:>6} {_yes(x['stabilizing']):12} {interval_text(x['h'], 10):28} "
                      f"{interval_text(x['grad_norm'], 4):24}" +
                      (f" {interval_text(x['grad_error'], 3)}" if errs else ""))
     proven = sum(x["stabilizing"] is True for x in its)
-    lines.append(f"proven stabilizing: {proven} of {len(its)} iterates")
+    lines.append(f"proven stabilizing: {proven} of {len(its)} checked iterates" + (
+        f"; first not proven: t = {doc['left_domain_at']}" if doc["left_domain_at"] is not None
+        else ""))
     if errs:
         hi = [decimal.Decimal(x["grad_error"][1]) for x in its if x["grad_error"]]
         up = decimal.Context(prec=3, rounding=decimal.ROUND_CEILING)
