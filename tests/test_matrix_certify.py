@@ -151,11 +151,20 @@ def fd_hessian(W, ts, step=1e-4):
     return (H + H.T) / 2
 
 
-def test_type_undecided_at_53_bits_is_decided_by_escalating_precision():
+def _type_needs_106():
     ts = MatrixTaskSet([MatrixTask(A=t["A"], B=TYPE_NEEDS_106_B, Q=np.eye(4, dtype=int).tolist(),
                                    R=np.eye(2, dtype=int).tolist()) for t in TYPE_NEEDS_106],
                        "0.02")
-    W = np.array(TYPE_NEEDS_106_W)
+    return ts, np.array(TYPE_NEEDS_106_W)
+
+
+def test_type_undecided_at_53_bits_is_decided_by_escalating_precision(monkeypatch):
+    import symlqr.matrix.certificate as cm
+    from symlqr.matrix import validated
+    ts, W = _type_needs_106()
+    # the Gershgorin test alone (the inertia test before the L D L' pivots were added)
+    monkeypatch.setattr(cm, "inertia", lambda S: validated._gershgorin_inertia(
+        validated._congruence(S)))
     low = certify_point(W, ts, polish_first=False, precisions=(53,), gap=False)
     assert low.exists_unique and low.type == "undecided" and low.prec == 53
     assert any("precision cap (53 bits" in r for r in low.reasons)
@@ -163,6 +172,22 @@ def test_type_undecided_at_53_bits_is_decided_by_escalating_precision():
     eig = np.linalg.eigvalsh(fd_hessian(W, ts))
     assert c.certified and c.type == "min" and c.prec > 53 and c.gap_upper is not None
     assert eig.min() > 0.1                      # finite differences agree: a minimum
+
+
+def test_the_ldl_pivots_decide_that_type_at_53_bits():
+    ts, W = _type_needs_106()
+    c = certify_point(W, ts, polish_first=False, precisions=(53,), gap=False)
+    assert c.certified and c.type == "min" and c.prec == 53
+
+
+def test_ldl_pivots_decide_a_ball_where_gershgorin_does_not():
+    from symlqr.matrix.validated import _congruence, _gershgorin_inertia
+    S = arb_mat([[1, arb(0, "0.01")], [arb(0, "0.01"), "0.005"]])
+    assert _gershgorin_inertia(_congruence(S)) is None and inertia(S) == (2, 0)
+    rng = np.random.default_rng(1)
+    for x in rng.uniform(-0.01, 0.01, 50):     # symmetric members: numpy agrees
+        assert np.all(np.linalg.eigvalsh(np.array([[1, x], [x, 0.005]])) > 0)
+    assert inertia(arb_mat([[1, arb(0, "0.1")], [arb(0, "0.1"), "0.005"]])) is None
 
 
 def test_spurious_flags_from_h_enclosures_of_a_multi_point_verify():

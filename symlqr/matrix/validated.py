@@ -3,8 +3,9 @@
 * :func:`inertia` -- the numbers of positive and negative eigenvalues shared
   by every symmetric matrix in a ball matrix ``S``: a float eigenvector basis
   ``V`` of the midpoint, the congruence ``V' S V`` in balls, and Gershgorin
-  intervals. If no interval contains 0, ``V' S V`` (hence ``V``) is
-  nonsingular and Sylvester's law of inertia transfers the count to ``S``.
+  intervals, or where one touches 0 the pivots of ``V' S V = L D L'`` in balls.
+  If no interval (pivot) contains 0, ``V' S V`` (hence ``V``) is nonsingular and
+  Sylvester's law of inertia transfers the count to ``S``.
 * :func:`real_part_inertia` -- the numbers of eigenvalues with positive and
   negative real part shared by every (nonsymmetric) matrix in a ball matrix
   ``J``: a float ``P`` with ``J0' P + P J0 = I``; if ``J' P + P J > 0`` is proven
@@ -61,7 +62,16 @@ def ball_matrix(mid: np.ndarray, rad: float = 0.0) -> arb_mat:
 
 def inertia(S) -> Optional[tuple]:
     """``(n_pos, n_neg)`` for every symmetric matrix in the ball matrix ``S``, or
-    ``None`` when a Gershgorin interval of ``V' S V`` touches 0 (undecided)."""
+    ``None`` (undecided): Gershgorin intervals of ``T = V' S V`` first, and when one
+    touches 0, the pivots of ``T = L D L'`` (Gaussian elimination in balls)."""
+    T = _congruence(S)
+    if T is None:
+        return None
+    return _gershgorin_inertia(T) or _ldl_inertia(T)
+
+
+def _congruence(S) -> Optional[list]:
+    """Rows of ``V' S V`` in balls, ``V`` a float eigenvector basis of the midpoint."""
     S = S if isinstance(S, arb_mat) else arb_mat(S)
     mid = to_float(S)
     mid = (mid + mid.T) / 2
@@ -69,10 +79,14 @@ def inertia(S) -> Optional[tuple]:
         return None
     _, V = np.linalg.eigh(mid)
     Vb = ball_matrix(V)
-    T = Vb.transpose() * S * Vb
-    n = T.nrows()
-    rows = T.tolist()
-    pos = neg = 0
+    return (Vb.transpose() * S * Vb).tolist()
+
+
+def _gershgorin_inertia(rows) -> Optional[tuple]:
+    """No Gershgorin interval of ``T`` contains 0: ``T`` (hence ``V``) is nonsingular
+    and the signs of the intervals count the eigenvalues (continuity in ``t`` of
+    ``diag T + t offdiag T``). First order in the off-diagonal widths."""
+    n, pos, neg = len(rows), 0, 0
     for i in range(n):
         off = sum((abs(rows[i][j]) for j in range(n) if j != i), arb(0))
         c = rows[i][i]
@@ -82,6 +96,28 @@ def inertia(S) -> Optional[tuple]:
             neg += 1
         else:
             return None
+    return pos, neg
+
+
+def _ldl_inertia(rows) -> Optional[tuple]:
+    """Gaussian elimination without pivoting in balls: if every pivot ball excludes
+    0, every matrix ``T0`` in ``T`` has the pivots ``d_k`` in those balls, and for a
+    symmetric ``T0 = L D L'`` (Sylvester: ``In(T0) = In(D)``). Second order in the
+    off-diagonal widths, where Gershgorin is first order."""
+    T = [list(r) for r in rows]
+    n, pos, neg = len(T), 0, 0
+    for k in range(n):
+        p = T[k][k]
+        if p > 0:
+            pos += 1
+        elif p < 0:
+            neg += 1
+        else:
+            return None
+        for i in range(k + 1, n):
+            f = T[i][k] / p
+            for j in range(k + 1, n):
+                T[i][j] -= f * T[k][j]
     return pos, neg
 
 
