@@ -19,7 +19,8 @@ Given a float point ``W~`` (from Algorithm 1 or from a user), the box
 ``certified`` is true only if 1-3 were all proven. Precision escalates
 53 -> 106 -> 212 -> 424 bits (the cap), then the other Stein solvers at the cap,
 and the box radius over a few sizes, until every part (existence, type,
-stabilization, the enclosures of ``h`` and of the gap bound) is decided;
+stabilization, the enclosure of ``h``) is decided (the gap bound's task optima
+rise to the cap on their own);
 otherwise the point is reported with the reasons it is undecided.
 
 With ``steps = K > 1`` (``--steps K``) the objective is ``h_K`` (``K``
@@ -266,12 +267,13 @@ def _solvers(precisions, solver, d) -> list:
 
 def _rank(cert, gap) -> int:
     """How much of a certificate is decided: 1 existence (and stabilization), 2 and
-    the type, 3 and the enclosures of ``h`` and (if asked) of the gap bound."""
+    the type, 3 and the enclosure of ``h``. The gap bound does not ask for more bits
+    here: :func:`~symlqr.matrix.boxes.optimum_enclosure` already rises to the cap."""
     if not cert.exists_unique:
         return 0
     if cert.type == "undecided":
         return 1
-    return 3 if cert.h is not None and (not gap or cert.gap_upper is not None) else 2
+    return 3 if cert.h is not None else 2
 
 
 def _attempt(W, Yf, taskset, method, steps):
