@@ -43,7 +43,12 @@ def test_maml_json_document_has_the_interface_fields(two_state, capsys, tmp_path
         if p["certified"]:
             lo, hi = (float(x) for x in p["h"])
             assert lo <= hi and isinstance(p["gap_upper"], str) and p["theorem2"] is None
-    assert sum(p["runs"] for p in doc["points"]) + doc["runs_unresolved"] == 3
+    assert sum(p["runs"] for p in doc["points"]) + doc["runs_unresolved"] + \
+        doc["runs_stalled"] == 3
+    for entry in doc["runs"]:        # stalled: stopped at the limit well above the point's h
+        if entry["stalled"]:
+            assert entry["point"] is None and not entry["converged"]
+            assert entry["h_final"] > min(float(p["h"][1]) for p in doc["points"]) + 1e-8
     data = np.load(traj)
     assert data["W_0"].shape[1:] == (1, 2) and len(data["h_0"]) == len(data["W_0"])
     assert (code == 0) == all(p["certified"] for p in doc["points"])
@@ -111,7 +116,11 @@ def test_verify_certifies_a_users_point_and_rejects_a_non_stationary_one(two_sta
     doc = json.loads(out)
     first, second = doc["points"]
     assert first["certified"] and first["exists_unique"] and first["distance"] < 1e-3
-    assert not second["certified"] and second["distance"] is None and code == 3
+    assert not second["certified"] and second["distance"] is None
+    A, B = np.array([[1, 0.1], [0, 1]]), np.array([[0], [1]])    # task 1, W = [[3, 3]]
+    assert max(abs(np.linalg.eigvals(A - B @ np.array([[3, 3]])))) > 1
+    assert second["at_input"]["stabilizing"] is False and second["answered"]
+    assert code == 0                      # both questions decided: one point, one outside
 
 
 def test_verify_rejects_a_gain_of_the_wrong_shape(two_state, capsys):
@@ -142,3 +151,12 @@ def test_two_adaptation_steps_give_certified_points_of_the_right_object(tmp_path
                              ("attracting", "repelling", "saddle"))
         assert ("grad h" in p["certified_object"]) == (method == "maml")
         assert float(p["gap_upper"]) >= 0
+
+
+def test_maml_text_shows_each_point_W_and_why_theorem_2_does_not_apply(two_state, capsys):
+    argv = [two_state, "--starts", "2", "--iters", "300"]
+    code, text, _ = run(maml_cli.main, argv, capsys)
+    code, out, _ = run(maml_cli.main, argv + ["--json"], capsys)
+    for p in json.loads(out)["points"]:
+        assert verify_cli.gain_text(p["W"]) in text
+    assert "theorem2: not applicable (2 tasks)" in text and "None" not in text

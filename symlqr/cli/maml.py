@@ -23,6 +23,7 @@ from .common import (EXIT_OK, EXIT_UNDECIDED, MATRIX_OUTPUT_HELP, OneLineParser,
                      gap_cell, h_cell, load_plot, matrix_taskset_from_args, positive_number,
                      run_main, run_stage, write_atomic)
 from .progress import StageProgress, Ticker
+from .verify import gain_text, theorem2_text
 from ..matrix.algorithm import METHODS
 from ..matrix.search import search
 from ..tasks import InputError
@@ -70,16 +71,24 @@ def _check(args):
 
 
 def table(doc) -> str:
+    ntasks = len(doc.get("tasks", [])) or doc.get("ntasks", 0)
     lines = [f"{doc['name']}: {len(doc['points'])} limit point(s) of {doc['settings']['starts']}"
              f" runs ({doc['settings']['method']}); {doc['completeness']}",
-             f"{'#':>3} {'type':9} {'cert':5} {'runs':>4} {'h (enclosure)':43} {'gap_upper':>10}"
-             f" {'thm2':>5}"]
+             f"{'#':>3} {'type':9} {'cert':5} {'runs':>4} {'h (enclosure)':31} {'gap_upper':>10}"
+             f" {'spurious':9} W"]
     for k, p in enumerate(doc["points"]):
+        spur = {True: "yes", False: "no", None: "undecided"}[p.get("spurious")]
         lines.append(f"{k + 1:>3} {p['type']:9} {str(p['certified']).lower():5} {p['runs']:>4} "
-                     f"{h_cell(p['h']):43} {gap_cell(p['gap_upper']):>10} "
-                     f"{str(p['theorem2']):>5}")
+                     f"{h_cell(p['h']):31} {gap_cell(p['gap_upper']):>10} {spur:9} "
+                     f"{gain_text(p['W'])}")
+    thm2 = [theorem2_text(p["theorem2"], ntasks, p["steps"]) for p in doc["points"]]
+    if thm2:
+        lines.append("theorem2: " + (thm2[0] if len(set(thm2)) == 1 else
+                                     "; ".join(f"{k + 1}: {t}" for k, t in enumerate(thm2))))
     lines.append(f"runs ending at a point proven not globally optimal: {doc['spurious_runs']};"
-                 f" runs without a limit point: {doc['runs_unresolved']}")
+                 f" stalled (iteration limit, well above the point's h): "
+                 f"{doc.get('runs_stalled', 0)}; runs without a limit point: "
+                 f"{doc['runs_unresolved']}")
     return "\n".join(lines)
 
 
@@ -95,7 +104,7 @@ def compute(ts, args, beta, spread, progress) -> dict:
                  steps=args.steps, batch=args.batch, seed=args.seed, spread=spread,
                  certify=not args.no_certify, on_step=ticks.step, on_run=run_done)
     doc = res.to_dict()
-    doc["name"] = ts.name
+    doc["name"], doc["ntasks"] = ts.name, len(ts.tasks)
     out = {"doc": doc, "image": None, "trajectories": None}
     if args.trajectories:
         out["trajectories"] = _trajectories(res, args.trajectories)

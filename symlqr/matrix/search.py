@@ -9,7 +9,9 @@ polished points closer than ``merge``
 (:func:`~symlqr.matrix.certificate.certify_point`). The points are *found by
 search*: nothing proves that no other stationary point exists ("completeness
 not certified"). Runs whose iterate could not be polished are kept with
-``point = None``.
+``point = None``; runs that stopped at the iteration limit well above the ``h`` of
+the point they head to are reported as ``stalled`` (``point = None``), not
+counted in that point's ``runs``.
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "0.01")
@@ -20,13 +22,12 @@ not certified"). Runs whose iterate could not be polished are kept with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Callable, Optional
 
 import numpy as np
 
 from .algorithm import optimal_costs, random_starts, run_maml
-from .certificate import PointCertificate, certify_point, polish
+from .certificate import PointCertificate, certify_point, polish, spurious_flags
 from .objective import maml_point
 
 __all__ = ["SearchResult", "search", "limit_points"]
@@ -37,53 +38,41 @@ class SearchResult:
     points: list = field(default_factory=list)      # PointCertificate with .runs
     runs: list = field(default_factory=list)        # Run
     run_point: list = field(default_factory=list)   # index into points, or None
+    stalled: list = field(default_factory=list)     # per run: ended (not converged) well
+    #                                                 above the h of the point it heads to
     lower_bound: float = 0.0                        # sum_i w_i C_i(W*_i), floats
     settings: dict = field(default_factory=dict)
 
     def spurious_flags(self) -> list:
-        """Per point: ``True`` if it is proven *not* a global minimizer of ``h`` (a
-        certified saddle or maximum of ``h``, or a certified point whose ``h``
-        enclosure lies above the enclosure of another certified point's ``h``),
-        ``False`` if it is proven global (``gap_upper = 0``), else ``None``."""
-        highs = [Fraction(p.h[1]) for p in self.points if p.certified and p.h]
-        best_hi = min(highs) if highs else None        # exact decimals, compared exactly
-        out = []
-        for p in self.points:
-            if not p.certified:
-                out.append(None)
-            elif p.method == "maml" and p.type != "min":   # not even a local minimizer of h
-                out.append(True)
-            elif _is_zero(p.gap_upper):
-                out.append(False)
-            else:
-                out.append(True if best_hi is not None and Fraction(p.h[0]) > best_hi
-                           else None)
-        return out
+        """Per point: ``True`` proven not a global minimizer of ``h``, ``False`` proven
+        global, ``None`` undecided (:func:`~symlqr.matrix.certificate.spurious_flags`)."""
+        return spurious_flags(self.points)
 
     def spurious(self) -> int:
         """Runs that ended at a point proven not globally optimal."""
         flags = self.spurious_flags()
         return sum(1 for k in self.run_point if k is not None and flags[k] is True)
 
+    def _stalled(self) -> list:
+        return self.stalled or [False] * len(self.runs)
+
     def to_dict(self, trajectories: bool = False) -> dict:
         doc = {"settings": self.settings, "lower_bound_float": self.lower_bound,
                "points": [dict(p.to_dict(), spurious=f)
                           for p, f in zip(self.points, self.spurious_flags())],
                "spurious_runs": self.spurious(),
-               "runs_unresolved": sum(1 for k in self.run_point if k is None),
+               "runs_unresolved": sum(1 for k, s in zip(self.run_point, self._stalled())
+                                      if k is None and not s),
+               "runs_stalled": sum(self._stalled()),
                "runs": [{"point": k, "converged": r.converged, "iterations": r.iterations,
                          "h_final": r.h[-1] if r.h else None, "stopped": r.stopped,
-                         "beta": r.beta, "halvings": r.halvings}
-                        for r, k in zip(self.runs, self.run_point)],
+                         "stalled": s, "beta": r.beta, "halvings": r.halvings}
+                        for r, k, s in zip(self.runs, self.run_point, self._stalled())],
                "completeness": "found by search, completeness not certified"}
         if trajectories:
             for entry, r in zip(doc["runs"], self.runs):
                 entry["trajectory"], entry["h"] = r.trajectory, r.h
         return doc
-
-
-def _is_zero(s) -> bool:
-    return s is not None and Fraction(s) == 0
 
 
 def limit_points(finals, taskset, merge: float = 1e-6, jump: float = 5e-2, *,
@@ -154,6 +143,21 @@ def search(taskset, *, starts: int = 10, iters: int = 1000, beta: Optional[float
         cert = certify_point(P, taskset, polish_first=False, method=method, steps=steps) \
             if certify else PointCertificate(W=P.tolist(), method=method, steps=steps,
                                              reasons=["not certified (float)"])
-        cert.runs = sum(1 for i in res.run_point if i == k)
         res.points.append(cert)
+    res.stalled = [_stalled(r, None if k is None else res.points[k], taskset, steps)
+                   for r, k in zip(res.runs, res.run_point)]
+    res.run_point = [None if s else k for k, s in zip(res.run_point, res.stalled)]
+    for k, cert in enumerate(res.points):
+        cert.runs = sum(1 for i in res.run_point if i == k)
     return res
+
+
+def _stalled(run, point, taskset, steps, rel: float = 1e-8) -> bool:
+    """A run that did not converge (stopped at its iteration limit) whose last
+    ``h`` lies more than ``rel`` (relative) above the ``h`` of the point it was
+    assigned to (the upper end of the certified enclosure, else the float value):
+    it stalled on the way and is not counted in that point's ``runs``."""
+    if point is None or run.converged or not run.h:
+        return False
+    h = float(point.h[1]) if point.h else maml_point(np.array(point.W), taskset, steps).h
+    return run.h[-1] - h > rel * max(1.0, abs(h))

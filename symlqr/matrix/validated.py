@@ -3,14 +3,17 @@
 * :func:`inertia` -- the numbers of positive and negative eigenvalues shared
   by every symmetric matrix in a ball matrix ``S``: a float eigenvector basis
   ``V`` of the midpoint, the congruence ``V' S V`` in balls, and Gershgorin
-  intervals. If no interval contains 0, ``V' S V`` (hence ``V``) is
-  nonsingular and Sylvester's law of inertia transfers the count to ``S``.
+  intervals, or where one touches 0 the pivots of ``V' S V = L D L'`` in balls.
+  If no interval (pivot) contains 0, ``V' S V`` (hence ``V``) is nonsingular and
+  Sylvester's law of inertia transfers the count to ``S``.
 * :func:`real_part_inertia` -- the numbers of eigenvalues with positive and
   negative real part shared by every (nonsymmetric) matrix in a ball matrix
   ``J``: a float ``P`` with ``J0' P + P J0 = I``; if ``J' P + P J > 0`` is proven
   over the ball, the Ostrowski--Schneider inertia theorem gives ``In(J) = In(P)``.
 * :func:`certify_stable` -- every ``M`` in a ball matrix has spectral radius
   ``< 1``: a float Lyapunov matrix ``P0`` and ``P0 > 0``, ``P0 - M' P0 M > 0``.
+* :func:`proven_unstable` -- some eigenvalue of every matrix in a ball matrix lies
+  outside the unit disk (Arb's rigorous eigenvalue enclosures).
 * :func:`krawczyk` -- the Krawczyk operator ``x~ - Y g(x~) + (I - Y J(X))(X - x~)``
   mapped into the interior of ``X`` proves one and only one zero in ``X``.
 * :func:`decimal_interval` -- outward-rounded decimal strings of a ball.
@@ -21,6 +24,8 @@
 >>> real_part_inertia(arb_mat([[1, 5], [0, arb(-2, 1e-9)]]))
 (1, 1)
 >>> certify_stable(arb_mat([[arb("0.5", 1e-6), 1], [0, "0.9"]]))
+True
+>>> proven_unstable(arb_mat([[arb("1.01", 1e-6), 1], [0, "0.9"]]))
 True
 >>> decimal_interval(arb(1) / 3, 6)
 ['0.333333', '0.333334']
@@ -34,9 +39,9 @@ from typing import Optional
 
 import numpy as np
 import scipy.linalg as sla
-from flint import arb, arb_mat
+from flint import acb_mat, arb, arb_mat
 
-__all__ = ["inertia", "real_part_inertia", "certify_stable", "krawczyk", "decimal_interval", "decimal_up",
+__all__ = ["inertia", "real_part_inertia", "certify_stable", "proven_unstable", "krawczyk", "decimal_interval", "decimal_up",
            "to_float", "ball_matrix"]
 
 
@@ -57,7 +62,16 @@ def ball_matrix(mid: np.ndarray, rad: float = 0.0) -> arb_mat:
 
 def inertia(S) -> Optional[tuple]:
     """``(n_pos, n_neg)`` for every symmetric matrix in the ball matrix ``S``, or
-    ``None`` when a Gershgorin interval of ``V' S V`` touches 0 (undecided)."""
+    ``None`` (undecided): Gershgorin intervals of ``T = V' S V`` first, and when one
+    touches 0, the pivots of ``T = L D L'`` (Gaussian elimination in balls)."""
+    T = _congruence(S)
+    if T is None:
+        return None
+    return _gershgorin_inertia(T) or _ldl_inertia(T)
+
+
+def _congruence(S) -> Optional[list]:
+    """Rows of ``V' S V`` in balls, ``V`` a float eigenvector basis of the midpoint."""
     S = S if isinstance(S, arb_mat) else arb_mat(S)
     mid = to_float(S)
     mid = (mid + mid.T) / 2
@@ -65,10 +79,14 @@ def inertia(S) -> Optional[tuple]:
         return None
     _, V = np.linalg.eigh(mid)
     Vb = ball_matrix(V)
-    T = Vb.transpose() * S * Vb
-    n = T.nrows()
-    rows = T.tolist()
-    pos = neg = 0
+    return (Vb.transpose() * S * Vb).tolist()
+
+
+def _gershgorin_inertia(rows) -> Optional[tuple]:
+    """No Gershgorin interval of ``T`` contains 0: ``T`` (hence ``V``) is nonsingular
+    and the signs of the intervals count the eigenvalues (continuity in ``t`` of
+    ``diag T + t offdiag T``). First order in the off-diagonal widths."""
+    n, pos, neg = len(rows), 0, 0
     for i in range(n):
         off = sum((abs(rows[i][j]) for j in range(n) if j != i), arb(0))
         c = rows[i][i]
@@ -78,6 +96,28 @@ def inertia(S) -> Optional[tuple]:
             neg += 1
         else:
             return None
+    return pos, neg
+
+
+def _ldl_inertia(rows) -> Optional[tuple]:
+    """Gaussian elimination without pivoting in balls: if every pivot ball excludes
+    0, every matrix ``T0`` in ``T`` has the pivots ``d_k`` in those balls, and for a
+    symmetric ``T0 = L D L'`` (Sylvester: ``In(T0) = In(D)``). Second order in the
+    off-diagonal widths, where Gershgorin is first order."""
+    T = [list(r) for r in rows]
+    n, pos, neg = len(T), 0, 0
+    for k in range(n):
+        p = T[k][k]
+        if p > 0:
+            pos += 1
+        elif p < 0:
+            neg += 1
+        else:
+            return None
+        for i in range(k + 1, n):
+            f = T[i][k] / p
+            for j in range(k + 1, n):
+                T[i][j] -= f * T[k][j]
     return pos, neg
 
 
@@ -123,6 +163,20 @@ def certify_stable(M) -> bool:
     if inertia(Pb) != (d, 0):
         return False
     return inertia(Pb - M.transpose() * Pb * M) == (d, 0)
+
+
+def proven_unstable(M) -> bool:
+    """``True`` only if every matrix in the ball matrix ``M`` has an eigenvalue of
+    modulus ``> 1`` (an enclosure from ``acb_mat.eig`` outside the unit disk);
+    ``False`` means not proven (stable, or undecided)."""
+    M = M if isinstance(M, arb_mat) else arb_mat(M)
+    if not all(x.is_finite() for x in M.entries()):
+        return False
+    try:
+        eigs = acb_mat(M).eig()
+    except ValueError:                  # eigenvalues not isolated: no proof
+        return False
+    return any(abs(e) > 1 for e in eigs)
 
 
 def krawczyk(x0: np.ndarray, rho: float, g0: arb_mat, JX: arb_mat):
