@@ -144,6 +144,11 @@ def documents() -> dict:
             f"(eps 0.01; unseeded there, our seeded draw seed {TOSO_SEED}), Sigma0 = x0 x0' "
             f"(x0 = [0.25, 0.55, 0.35, 0.45], rank one), eta = 8e-6; {src}",
             TOSO_ETA, toso_tasks(A_NOTEBOOK), x0x0),
+        "toso_notebook_A_zo.json": document(
+            "toso-notebook-A-zo", "as toso_notebook_A.json with Sigma0 = E[x0 x0'] = 1/4 1 1' + "
+            "1e-6 I, the covariance of the x0 ~ N(0.5, 1e-3) that the notebooks' zeroth-order "
+            f"estimators draw per direction; {src}", TOSO_ETA, toso_tasks(A_NOTEBOOK),
+            [["0.250001" if i == j else "0.25" for j in range(4)] for i in range(4)]),
         "toso_report_A.json": document(
             "toso-report-A", "Toso et al. technical report's A (row 2 = [0.01, 0.47, 4.70, "
             "0]), the same perturbation draws as toso_notebook_A.json, Sigma0 = I/4 (report: "
