@@ -201,3 +201,26 @@ def test_certified_limit_point_of_pans_run_against_a_long_float_run():
     far = np.array(run.W)
     assert np.max(np.abs(far - np.array(c.W))) < 1e-6
     assert float(c.h[0]) - 1e-12 <= maml_value(far, ts) <= float(c.h[1]) + 1e-9
+
+
+@pytest.mark.slow
+def test_notebook_8_redoes_both_runs_and_certifies_their_limit_points(tmp_path, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+    spec = tmp_path / "jupyter" / "kernels" / "symlqr-peers-tests"
+    spec.mkdir(parents=True)
+    spec.joinpath("kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "symlqr peers tests", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    nb = nbformat.read(ROOT / "notebooks" / "08_published_runs.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="symlqr-peers-tests",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    text = "\n".join(o.get("text", "") for o in outs if o.output_type == "stream")
+    assert "toso_notebook   report             3.0730  NOT stable" in text
+    assert "toso_notebook   notebooks          0.9502  stable" in text
+    assert "exact gradient, step 8e-6: leaves the domain at iteration 2" in text
+    assert text.count("certified: True, type min") == 2
+    assert "machine: " in text and "cores" in text
+    assert sum("image/png" in o.get("data", {}) for o in outs) == 3
