@@ -177,7 +177,18 @@ def test_rank_one_sigma0_is_accepted_and_weakens_only_the_global_claims():
     assert enc is not None and enc.contains(float(np.array([1, 2]) @ P @ np.array([1, 2])))
     c = certify_point(W, MatrixTaskSet([t], "0.01"))
     assert c.certified and c.type == "min" and c.theorem2 is None
+    # x0 excites both modes: S at F(w*) proven definite, so grad C(F) = 0 still forces W*
+    assert c.global_by_chain_rule is True and c.gap_upper == "0"
     assert any("Theorem 2 assumes Sigma0 > 0" in r for r in c.reasons)
+    # x0 = e1 spans an invariant subspace of every A - B W: hess C(W*) is singular, W* is
+    # not an isolated zero of grad C, yet min C = C(W*) is enclosed (box proven with I)
+    t = MatrixTask([["1/2", 0], [0, "1/2"]], [[1], [0]], Q, R, [[1, 0], [0, 0]])
+    Af, Bf, Qf, Rf, S = t.floats()[:5]
+    W = optimal_gain(Af, Bf, Qf, Rf)
+    assert abs(np.linalg.det(np.array(maml_point(W, MatrixTaskSet([t], "1e-9")).hess_dense()))) < 1e-12
+    enc = optimum_enclosure(arb_tasks_of(t))
+    assert enc is not None and enc.contains(sla.solve_discrete_lyapunov(
+        (Af - Bf @ W).T, Qf + W.T @ Rf @ W)[0, 0])
     for bad in ([[1, 2], [2, 1]], [[0, 0], [0, 0]]):
         with pytest.raises(InputError, match="semidefinite and nonzero"):
             MatrixTask(A, B, Q, R, bad)
