@@ -185,7 +185,8 @@ def test_rank_one_sigma0_is_accepted_and_weakens_only_the_global_claims():
     t = MatrixTask([["1/2", 0], [0, "1/2"]], [[1], [0]], Q, R, [[1, 0], [0, 0]])
     Af, Bf, Qf, Rf, S = t.floats()[:5]
     W = optimal_gain(Af, Bf, Qf, Rf)
-    assert abs(np.linalg.det(np.array(maml_point(W, MatrixTaskSet([t], "1e-9")).hess_dense()))) < 1e-12
+    H = np.array(maml_point(W, MatrixTaskSet([t], "1e-9")).hess_dense())
+    assert abs(np.linalg.det(H)) < 1e-12
     enc = optimum_enclosure(arb_tasks_of(t))
     assert enc is not None and enc.contains(sla.solve_discrete_lyapunov(
         (Af - Bf @ W).T, Qf + W.T @ Rf @ W)[0, 0])

@@ -28,7 +28,8 @@ Pan et al.'s code; ``ValueError`` when none is left.
 >>> cost = lambda W: lqr_cost(W, A, B, Q, R)
 >>> g = gradient_estimate(cost, np.array([[0.6]]), radius=0.01, samples=4, seed=0)
 >>> from symlqr.matrix.lqr import gradient
->>> bool(abs(g[0, 0] - gradient(np.array([[0.6]]), A, B, Q, R)[0, 0]) < 1e-3)   # d = r = 1: exact up to O(radius^2)
+>>> exact = gradient(np.array([[0.6]]), A, B, Q, R)[0, 0]
+>>> bool(abs(g[0, 0] - exact) < 1e-3)      # n = 1: a central difference, O(radius^2)
 True
 """
 from __future__ import annotations
@@ -127,7 +128,9 @@ def maml_direction_estimate(costs, W, eta: float, *, radius: float, samples: int
     with ``g_i``, ``H_i`` the estimates above from task ``i``'s cost oracle
     ``costs[i]`` (the adaptation and outer covariances are then the same).
     ``hessian="toso"`` multiplies the ``r x r`` estimate from the left, the others
-    act on ``vec g``; ``hessian="none"`` gives the first-order direction."""
+    act on ``vec g``; ``hessian="none"`` gives the first-order direction. Every
+    estimate draws its own directions (Toso et al.'s notebooks share one draw of
+    ``U`` among all estimates of a step; Pan et al. draw per call)."""
     gen = _rng(seed, rng)
     W = np.atleast_2d(np.asarray(W, dtype=float))
     w = np.full(len(costs), 1 / len(costs)) if weights is None else np.asarray(weights)
