@@ -61,7 +61,7 @@ def test_the_notebooks_are_there_and_committed_without_outputs():
     assert [p.name for p in NOTEBOOKS] == [
         "01_scalar_lqr_closed_forms.ipynb", "02_maml_composition.ipynb",
         "03_paper_figures.ipynb", "04_equation_3.ipynb", "05_matrix_lqr.ipynb",
-        "06_many_tasks.ipynb", "07_maml_variants.ipynb"]
+        "06_many_tasks.ipynb", "07_maml_variants.ipynb", "08_published_runs.ipynb"]
     for p in NOTEBOOKS:
         nb = nbformat.read(p, as_version=4)
         nbformat.validate(nb)

@@ -20,7 +20,7 @@ from flint import arb, arb_mat, ctx
 
 from .backend import FLOAT, ArbBackend
 from .lqr import LQRPoint, optimal_gain
-from .validated import ball_matrix, certify_stable, krawczyk, to_float
+from .validated import ball_matrix, certify_stable, inertia, krawczyk, to_float
 
 __all__ = ["ARB", "PRECISIONS", "FACTORS", "arb_tasks", "arb_tasks_of", "newton_box",
            "optimum_enclosure", "lower_bound_enclosure"]
@@ -131,16 +131,25 @@ def _spread(Yf, JX) -> float:
 def optimum_enclosure(task):
     """Ball enclosing ``min C = C(W*)`` (outer covariance ``Sigma0``) for one arb
     task tuple, with ``W*`` proven by Krawczyk on ``grad C`` and every point of
-    its box proven stabilizing; ``None`` if not proven at this precision."""
+    its box proven stabilizing; ``None`` if not proven at this precision.
+
+    ``W*`` (Riccati) does not depend on the covariance and minimizes ``C`` for
+    every ``Sigma0 >= 0`` (``P_W >= P*``); when ``Sigma0`` is not proven definite
+    (rank one: ``hess C(W*)`` may be singular and ``W*`` not an isolated zero of
+    ``grad C``) the box is proven on ``grad C`` with ``Sigma0 = I`` (unique zero
+    ``W*``) and ``C`` with the task's ``Sigma0`` is enclosed over that box."""
     A, B, Q, R, S0 = task[:5]
-    Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, S0))
+    d = A.nrows()
+    Sk = S0 if inertia(S0) == (d, 0) else arb_mat(d, d, [int(i == j) for i in range(d)
+                                                         for j in range(d)])
+    Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, Sk))
     Wf = optimal_gain(Af, Bf, Qf, Rf)
     Yf = np.linalg.inv(np.array(LQRPoint(FLOAT, (Af, Bf, Qf, Rf), Wf, Sf).hess_dense()))
 
     def jac(X):
         if not certify_stable(A - B * X):
             return "stabilization of the box around W* is not proven"
-        pX = LQRPoint(ARB, (A, B, Q, R), X, S0)
+        pX = LQRPoint(ARB, (A, B, Q, R), X, Sk)
         return arb_mat(pX.hess_dense()), pX
 
     old = ctx.prec
@@ -149,9 +158,10 @@ def optimum_enclosure(task):
             if prec < old:
                 continue
             ctx.prec = prec
-            res = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, S0), jac)
+            res = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, Sk), jac)
             if not isinstance(res, str):
-                return res[3].cost
+                return res[3].cost if Sk is S0 else LQRPoint(ARB, (A, B, Q, R), res[0],
+                                                             S0).cost
     finally:
         ctx.prec = old
     return None

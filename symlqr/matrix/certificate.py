@@ -12,6 +12,9 @@ Given a float point ``W~`` (from Algorithm 1 or from a user), the box
 5. one task: the chain-rule certificate (``I - eta hess g(X)`` nonsingular =>
    ``grad f(F(w*)) = 0`` => ``F(w*) = W*`` => ``w*`` is a global minimizer) and
    Theorem 2 of the paper (``eta ||hess g(w*)|| < 1`` and ``hess h(w*) > 0``);
+   for a semidefinite ``Sigma0`` (``x0 x0'``) the step ``grad f = 0 => W*`` needs
+   ``S`` proven definite at ``F(w*)`` (else ``None``, undecided) and Theorem 2 is
+   not applied;
 6. any number of tasks: ``gap_upper >= h(w*) - min h``, from
    ``min h >= sum_i w_i min C_i = sum_i w_i C_i(W*_i)`` with each ``W*_i``
    enclosed by its own Krawczyk box (zero of ``grad C_i``).
@@ -164,18 +167,45 @@ def _nonsingular_adaptation(pX, i, eta):
     return ok, small
 
 
-def _one_task_tests(cert, pX, eta):
-    """Chain-rule certificate and Theorem 2 (one task)."""
+def _zero_gradient_is_optimum(cert, pX, definite) -> bool:
+    """Does ``grad C(V) = 0`` force ``V = W*`` at the gain ``V`` of the chain rule
+    (``W_K`` with ``Sigma0``; ``W`` with ``Sigma0a`` for Reptile, ``K = 1``)?
+    Always for definite covariances; for a semidefinite one (``x0 x0'``) only when
+    ``S_V = sum_t M^t Sigma M'^t`` is proven definite over the box (then ``E = 0``,
+    the Riccati gain); otherwise ``None`` is recorded with the reason."""
+    if definite:
+        return True
+    pt = pX.g[0] if cert.method == "reptile" else pX.f[0]
+    d = pt.S.nrows()
+    if inertia(pt.S) == (d, 0):
+        return True
+    cert.reasons.append("chain rule undecided: Sigma0 is only semidefinite and S = "
+                        "sum_t M^t Sigma0 M'^t is not proven definite at the adapted gain, "
+                        "so grad C = 0 there does not force the Riccati gain W*")
+    return False
+
+
+def _one_task_tests(cert, pX, eta, definite=True):
+    """Chain-rule certificate and Theorem 2 (one task); ``definite``: the task's
+    covariances are positive definite (else see :func:`_zero_gradient_is_optimum`,
+    and Theorem 2, which assumes ``Sigma0 > 0``, is not applied)."""
     if cert.method == "fomaml" or (cert.method == "reptile" and cert.steps == 1):
         # g = grad f(W_K) = 0 (FO-MAML) or grad g(W) = 0, W_1 = W (Reptile, K = 1)
-        cert.global_by_chain_rule = True
+        cert.global_by_chain_rule = True if _zero_gradient_is_optimum(cert, pX,
+                                                                        definite) else None
         return
     if cert.method == "reptile":          # K > 1: W = W_K does not force W = W*
         return
     chain, small = _nonsingular_adaptation(pX, 0, eta)
     cert.global_by_chain_rule = chain
+    if chain and not _zero_gradient_is_optimum(cert, pX, definite):
+        cert.global_by_chain_rule = None
     if cert.steps != 1:
         cert.reasons.append("Theorem 2 (one adaptation step) does not apply to K > 1")
+        return
+    if not definite:
+        cert.reasons.append("Theorem 2 assumes Sigma0 > 0 (every stationary point of C "
+                            "global); not applied to a semidefinite Sigma0")
         return
     cert.theorem2 = bool(small and cert.type == "min")
     if not cert.theorem2:
@@ -314,7 +344,8 @@ def _fill(cert, res, prec, taskset, gap):
     hX = _h_enclosure(D, pX, p0.point)
     cert.h = decimal_interval(hX)
     if len(taskset.tasks) == 1:
-        _one_task_tests(cert, pX, ARB.scalar(taskset.eta))
+        _one_task_tests(cert, pX, ARB.scalar(taskset.eta),
+                        all(getattr(t, "definite", True) for t in taskset.tasks))
     if cert.global_by_chain_rule:
         cert.gap_upper = "0"
     elif gap:

@@ -54,7 +54,8 @@ from flint import arb, arb_mat, ctx, fmpq
 from scipy.linalg import LinAlgWarning
 
 from .backend import ArbBackend
-from .certificate import PointCertificate, certify_point, optimum_enclosure
+from .certificate import (PointCertificate, _one_task_tests, certify_point,
+                          optimum_enclosure)
 from .lqr import LQRPoint
 from .msolve import MsolveError, run_msolve
 from .ratfunc import gradient_numerators, integer_coefficients, stability_denominators
@@ -247,7 +248,6 @@ def _box_certificate(box, taskset, prec: int = 212):
 
 def _fill(box, taskset, pX, JX, rad, prec, tasks, eta):
     r, d = taskset.shape
-    n = r * d
     mid = [float((lo + hi) / 2) for lo, hi in box]
     cert = PointCertificate(W=np.array(mid).reshape(r, d).tolist(), exists_unique=True,
                             stabilizing=True, box_radius=rad, prec=prec)
@@ -257,12 +257,8 @@ def _fill(box, taskset, pX, JX, rad, prec, tasks, eta):
     cert.certified = cert.type != "undecided"
     hX = pX.h
     cert.h = decimal_interval(hX)
-    if len(tasks) == 1:
-        H = arb_mat(pX.adaptation_hess_dense(0)) * eta
-        eye = arb_mat([[int(i == j) for j in range(n)] for i in range(n)])
-        cert.global_by_chain_rule = inertia(eye - H) is not None
-        small = inertia(eye - H) == (n, 0) and inertia(eye + H) == (n, 0)
-        cert.theorem2 = bool(small and cert.type == "min")
+    if len(tasks) == 1:                  # the same tests as certify_point's (Sigma0 >= 0)
+        _one_task_tests(cert, pX, eta, all(t.definite for t in taskset.tasks))
     if cert.global_by_chain_rule:
         cert.gap_upper = "0"
     else:

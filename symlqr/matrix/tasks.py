@@ -2,8 +2,11 @@
 
 A task is ``(A, B, Q, R, Sigma0, Sigma0a)`` with ``A`` ``d x d``, ``B`` ``d x r``,
 ``Q`` ``d x d`` symmetric >= 0, ``R`` ``r x r`` symmetric > 0, ``Sigma0`` (default
-the identity) symmetric > 0 for the outer cost and ``Sigma0a`` (default
-``Sigma0``) for the adaptation. Entries are exact rationals read by
+the identity) symmetric >= 0 and nonzero for the outer cost and ``Sigma0a`` (default
+``Sigma0``) for the adaptation. A semidefinite ``Sigma0`` (e.g. ``x0 x0'``, the
+cost from one fixed initial state) is accepted; ``definite`` says whether both
+covariances are positive definite, which some certificates need (see
+``docs/matrix.md``, "Rank-one Sigma0"). Entries are exact rationals read by
 :func:`symlqr.tasks.parse_rational` (text is never evaluated). A scalar task
 ``(A, B, Q, R, s0, s0a)`` is the 1 x 1 task with ``Sigma0 = s0^2``.
 
@@ -12,6 +15,8 @@ the identity) symmetric > 0 for the outer cost and ``Sigma0a`` (default
 (2, 1, ((Fraction(1, 1), Fraction(0, 1)), (Fraction(0, 1), Fraction(1, 1))))
 >>> MatrixTask.from_scalar(1, 1, 2, 2, s0=3).Sigma0
 ((Fraction(9, 1),),)
+>>> t.definite, MatrixTask(t.A, t.B, t.Q, t.R, [[1, 2], [2, 4]]).definite   # x0 = (1, 2)
+(True, False)
 """
 from __future__ import annotations
 
@@ -137,8 +142,10 @@ class MatrixTask:
         if not _positive_definite(self.R):
             raise InputError("R must be positive definite (the control cost)")
         for k in ("Sigma0", "Sigma0a"):
-            if not _positive_definite(getattr(self, k)):
-                raise InputError(f"{k} must be positive definite (initial-state covariance)")
+            m = getattr(self, k)
+            if not _semidefinite(m) or all(v == 0 for row in m for v in row):
+                raise InputError(f"{k} must be positive semidefinite and nonzero "
+                                 "(initial-state covariance, e.g. x0 x0')")
         if not _semidefinite(self.Q):
             raise InputError("Q must be positive semidefinite (the state cost)")
         try:
@@ -151,6 +158,11 @@ class MatrixTask:
         if not ok:
             raise InputError("task has no stabilizing optimal gain (the Riccati equation has "
                              "no stabilizing solution: check that (A, B) is stabilizable)")
+
+    @property
+    def definite(self) -> bool:
+        """Both ``Sigma0`` and ``Sigma0a`` positive definite (exact)."""
+        return _positive_definite(self.Sigma0) and _positive_definite(self.Sigma0a)
 
     @classmethod
     def from_scalar(cls, A, B, Q, R, s0=1, s0a=None) -> "MatrixTask":
