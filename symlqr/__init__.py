@@ -31,7 +31,7 @@ and the command lines start fast and a Ctrl-C while they load is a one-line
 """
 import importlib as _importlib
 
-from .hooks import RENDERERS as _RENDERERS
+from .hooks import RENDERERS as _RENDERERS, VIEWS as _VIEWS
 
 #: public name -> the module that defines it
 _HOME = {
@@ -68,6 +68,18 @@ def _renderer(name):
 
 _RENDERERS.update(text=_renderer("text_table"), html=_renderer("html_table"),
                   latex=_renderer("latex_table"))
+
+#: the results (:class:`symlqr.results.Result`) whose views :mod:`symlqr.render.views` draws
+_VIEWED = ("Landscape", "FixedPoints", "PointCertificate", "SearchResult", "MatrixPoints",
+           "Atlas", "StepsAtlas", "SweepRows")
+
+
+def _view(result, fmt, **options):
+    """``symlqr.render.views.view``, imported when a result is first shown."""
+    return _importlib.import_module("symlqr.render.views").view(result, fmt, **options)
+
+
+_VIEWS.update(dict.fromkeys(_VIEWED, _view))
 
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
            "figure", "FIGURE_NAMES", "InputError", "PointKind"]
