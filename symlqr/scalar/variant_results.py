@@ -10,7 +10,7 @@ FixedPoints('fig2', fomaml K = 2: 5 fixed points, 3 attracting (1 at min h, 2 ab
 >>> fp.minima()[1]
 FixedPoint(W≈0.618034, attracting, at min h, h≈1.69894)
 >>> fp.epsilon.decimal(6)
-'0.102351'
+'0.415148'
 >>> print(fp.to_csv().splitlines()[0])
 index,W,label,type,stability,multiplicity,h,global,h_minus_min_h,domain_interval
 
