@@ -74,9 +74,9 @@ _VIEWED = ("Landscape", "FixedPoints", "PointCertificate", "SearchResult", "Matr
            "Atlas", "StepsAtlas", "SweepRows")
 
 
-def _view(result, fmt, **options):
+def _view(result, what, **options):
     """``symlqr.render.views.view``, imported when a result is first shown."""
-    return _importlib.import_module("symlqr.render.views").view(result, fmt, **options)
+    return _importlib.import_module("symlqr.render.views").view(result, what, **options)
 
 
 _VIEWS.update(dict.fromkeys(_VIEWED, _view))

@@ -7,7 +7,7 @@ the renderers of :mod:`symlqr.render.report` (imported when first used), so
 rendering layer.
 
 :data:`VIEWS` maps the class name of a :class:`symlqr.results.Result` to
-``view(result, fmt, **options)`` with ``fmt`` one of "text", "html", "plot"
+``view(result, what, **options)`` with ``what`` one of "text", "html", "plot"
 (a matplotlib Figure) or "image" (bytes; ``fmt=`` "png", "svg" or "pdf");
 the root registers :func:`symlqr.render.views.view` (imported when a result
 is first shown). This module imports nothing, so ``import symlqr`` stays cheap.

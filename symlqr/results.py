@@ -120,11 +120,11 @@ class Result:
         """:meth:`to_rows` as CSV text with a header line."""
         return rows_csv(self.to_rows(), self.csv_columns)
 
-    def _view(self, fmt: str, **options):
+    def _view(self, what: str, **options):
         for cls in type(self).__mro__:
             view = hooks.VIEWS.get(cls.__name__)
             if view is not None:
-                return view(self, fmt, **options)
+                return view(self, what, **options)
         return None
 
     def __str__(self) -> str:

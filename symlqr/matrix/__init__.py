@@ -6,12 +6,16 @@ gradient, Hessian, third derivative, Riccati), :mod:`.objective` (the MAML
 objective ``h`` and its derivatives), :mod:`.validated` (inertia, stability,
 Krawczyk), :mod:`.boxes` (Krawczyk boxes, precision policy),
 :mod:`.certificate` (one point), :mod:`.algorithm` (Algorithm 1)
-and :mod:`.search` (many runs, limit points, certificates). Pictures live in
+and :mod:`.search` (many runs, limit points, certificates);
+:func:`.points.stationary_points` is the entry point from Python (numpy arrays
+in, a :class:`.points.MatrixPoints` result out). Pictures live in
 :mod:`symlqr.render.matrix_plot`.
 """
 from .certificate import PointCertificate, certify_point, verify_point
 from .search import SearchResult, search
+from .points import MatrixPoints, stationary_points
 from .tasks import MatrixTask, MatrixTaskSet, load_matrix_tasks_file
 
 __all__ = ["MatrixTask", "MatrixTaskSet", "load_matrix_tasks_file", "certify_point",
-           "verify_point", "PointCertificate", "search", "SearchResult"]
+           "verify_point", "PointCertificate", "search", "SearchResult", "MatrixPoints",
+           "stationary_points"]

@@ -270,23 +270,25 @@ VIEWS = {"Landscape": _Landscape, "FixedPoints": _FixedPoints,
          "SweepRows": _SweepRows}
 
 
-def view(result, fmt: str, **options):
-    """``fmt``: "text" (str), "html" (str), "plot" (a matplotlib Figure) or
-    "image" (PNG/SVG/PDF bytes of the plot, ``fmt=`` in ``options``) of ``result``."""
+def view(result, what: str, **options):
+    """``what``: "text" (str), "html" (str), "plot" (a matplotlib Figure) or
+    "image" (PNG/SVG/PDF bytes of the plot, ``fmt=`` "png", "svg" or "pdf"
+    in ``options``) of ``result``."""
     for cls in type(result).__mro__:
         views = VIEWS.get(cls.__name__)
         if views is not None:
             break
     else:
         raise TypeError(f"no views for {type(result).__name__}")
-    if fmt == "image":
+    if what == "image":
         from .plot import render
-        image = options.pop("fmt")
-        return render(views.plot(result, **options), image)
-    if fmt == "plot":
+        fmt = options.pop("fmt")
+        _matplotlib()
+        return render(views.plot(result, **options), fmt)
+    if what == "plot":
         _matplotlib()
         return views.plot(result, **options)
-    return getattr(views, fmt)(result)
+    return getattr(views, what)(result)
 
 
 def _matplotlib() -> None:
@@ -311,8 +313,10 @@ def _gain_figure(points: list, title: str = ""):
         ax.imshow(W, cmap="coolwarm", vmin=-np.abs(W).max() or -1, vmax=np.abs(W).max() or 1)
         for (i, j), v in np.ndenumerate(W):
             ax.text(j, i, f"{v:.4g}", ha="center", va="center", fontsize=8)
-        ax.set_xticks(range(W.shape[1]))
-        ax.set_yticks(range(W.shape[0]))
+        ax.set_xticks(range(W.shape[1]), [str(j + 1) for j in range(W.shape[1])])
+        ax.set_yticks(range(W.shape[0]), [str(i + 1) for i in range(W.shape[0])])
+        ax.set_xlabel("column (state)", fontsize=8)
+        ax.set_ylabel("row (input)", fontsize=8)
         state = "certified" if p.certified else "undecided"
         ax.set_title(f"{p.type} ({state})", fontsize=9)
     fig.suptitle(title or "certified gains W (entries, floats)", fontsize=10)
@@ -333,13 +337,18 @@ def _sweep_lines(rows, axis: str):
     ax = fig.add_subplot()
     ax.plot([float(x) for x in xs], [statistics.median(r["spurious_min"] for r in by[x])
                                      for x in xs], "o-", color="#d7191c", label="spurious minima")
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(axis)
     ax.set_ylabel("spurious minima", color="#d7191c")
     twin = ax.twinx()
     eps = [(float(x), statistics.median(float(r["epsilon"]) for r in by[x])) for x in xs
            if all(r.get("epsilon") is not None for r in by[x])]
-    twin.plot([e[0] for e in eps], [e[1] for e in eps], "s--", color="#2c7bb6")
+    twin.plot([e[0] for e in eps], [e[1] for e in eps], "s--", color="#2c7bb6",
+              label="epsilon")
     twin.set_ylabel("epsilon", color="#2c7bb6")
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize=8, loc="upper right")
     missing = len(rows) - sum(len(v) for v in by.values())
     ax.set_title(f"certified sweep over {axis}" + (f"; {missing} point(s) not certified"
                                                     if missing else ""), fontsize=9)
