@@ -28,6 +28,12 @@ and the command lines start fast and a Ctrl-C while they load is a one-line
 3
 >>> symlqr.certify_landscape(symlqr.figure("fig2"), method="fomaml", steps=2).counts()["attracting"]
 3
+
+Every result (scalar landscapes, variants' fixed points, matrix points,
+atlases, sweep rows) has one protocol, :class:`symlqr.results.Result`: a text
+table as ``str``, an HTML table in Jupyter, ``to_dict``, ``to_csv``,
+``plot()`` (a matplotlib Figure) and ``save(path)`` by suffix. Matrix tasks
+from Python: :func:`symlqr.matrix.stationary_points` (numpy arrays in).
 """
 import importlib as _importlib
 
@@ -39,13 +45,21 @@ _HOME = {
     "Landscape": "symlqr.scalar.landscape", "StationaryPoint": "symlqr.scalar.landscape",
     "MamlObjective": "symlqr.scalar.maml", "PointKind": "symlqr.scalar.kinds",
     "FIGURE_NAMES": "symlqr.tasks", "InputError": "symlqr.tasks", "Task": "symlqr.tasks",
-    "TaskSet": "symlqr.tasks", "figure": "symlqr.tasks",
+    "TaskSet": "symlqr.tasks", "figure": "symlqr.tasks", "as_taskset": "symlqr.tasks",
+    "FixedPoints": "symlqr.scalar.variant_results", "Result": "symlqr.results",
+    "Timeout": "symlqr.scalar.deadline",
     "html_table": "symlqr.render.report", "latex_table": "symlqr.render.report",
     "text_table": "symlqr.render.report",
 }
 
 
+#: subpackages reachable as attributes (``symlqr.matrix.stationary_points``) without an import
+_SUBPACKAGES = ("matrix", "atlas", "sweep", "paper", "render", "exact", "scalar")
+
+
 def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return _importlib.import_module(f"{__name__}.{name}")
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'symlqr' has no attribute {name!r}")
@@ -82,5 +96,6 @@ def _view(result, what, **options):
 _VIEWS.update(dict.fromkeys(_VIEWED, _view))
 
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
-           "figure", "FIGURE_NAMES", "InputError", "PointKind"]
+           "figure", "FIGURE_NAMES", "InputError", "PointKind", "FixedPoints", "Result",
+           "Timeout", "as_taskset"]
 __version__ = "0.1.0"

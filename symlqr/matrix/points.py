@@ -117,10 +117,12 @@ def _stack(x, what: str) -> list:
 def _tasks_from_arrays(A, B, Q, R, Sigma0) -> list:
     stacks = {k: _stack(v, k) for k, v in (("A", A), ("B", B), ("Q", Q), ("R", R),
                                            ("Sigma0", Sigma0))}
-    n = max(len(v) for v in stacks.values())
-    for k, v in stacks.items():
-        if len(v) not in (1, n):
-            raise InputError(f"{k}: {len(v)} matrices for {n} tasks: give one, or one a task")
+    many = {k: len(v) for k, v in stacks.items() if len(v) > 1}
+    if len(set(many.values())) > 1:
+        shown = ", ".join(f"{k} has {n}" for k, n in many.items())
+        raise InputError(f"stacks of different lengths ({shown}): give each of A, B, Q, R "
+                         "one matrix for every task, or one a task")
+    n = max(many.values(), default=1)
     tasks = []
     for i in range(n):
         m = {k: v[i if len(v) > 1 else 0] for k, v in stacks.items()}
