@@ -10,7 +10,7 @@ Landscape          :func:`report.text_table`   :func:`plot.landscape_figure`
 FixedPoints        :func:`compare.variant_table`  :func:`variant_plot.variant_figure`
 PointCertificate   one line a fact             the entries of ``W``
 SearchResult       one row a point             :func:`matrix_plot.gap_figure`
-MatrixPoints       tasks, then one row a point  contours of ``h`` (``r d = 2``), else gaps
+MatrixPoints       tasks, then one row a point  ``h`` (``r d = 1``), contours (2), else gaps
 Atlas              :func:`atlas_text.atlas_table`  :func:`atlas_plot.atlas_figure`
 StepsAtlas         :func:`steps_text.steps_table`  :func:`steps_plot.steps_figure`
 SweepRows          one row a sweep point       phase diagram (2 axes) or lines (1 axis)
@@ -188,7 +188,7 @@ class _MatrixPoints:
             return contour_figure(r.taskset, r.points, title=f"{r.taskset.name}: certified "
                                   f"points of {r.method}", **options)
         if rr * d == 1:
-            return _gain_figure(r.points, **options)
+            return _curve_figure(r, **options)
         return _SearchResult.plot(r.search, **options)
 
 
@@ -320,6 +320,43 @@ def _gain_figure(points: list, title: str = ""):
         state = "certified" if p.certified else "undecided"
         ax.set_title(f"{p.type} ({state})", fontsize=9)
     fig.suptitle(title or "certified gains W (entries, floats)", fontsize=10)
+    return fig
+
+
+def _curve_figure(r, n: int = 2001):
+    """One parameter (``r d = 1``): ``h`` in floats (K = 1 objective) over the
+    domain (found on a coarse float grid around the points), the domain's complement left blank, the points marked
+    by type (certified filled, undecided hollow)."""
+    import numpy as np
+    from ..matrix.objective import maml_value
+    from .matrix_contour import MARKS
+    from .plot import LandscapeFigure
+    ws = [float(np.array(p.W, dtype=float).reshape(-1)[0]) for p in r.points] or [0.0]
+    pad = max(max(ws) - min(ws), 1.0) * 10
+    coarse = np.linspace(min(ws) - pad, max(ws) + pad, n)
+    inside = coarse[[np.isfinite(maml_value(np.array([[x]]), r.taskset)) for x in coarse]]
+    a, b = (inside.min(), inside.max()) if inside.size else (min(ws) - 1, max(ws) + 1)
+    step = (coarse[1] - coarse[0])
+    xs = np.linspace(min(a - step, *ws), max(b + step, *ws), n)   # the domain, its walls
+    hs = np.array([maml_value(np.array([[x]]), r.taskset) for x in xs])
+    fig = LandscapeFigure(figsize=(6, 3.8), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(xs, np.where(np.isfinite(hs), hs, np.nan), color="black", lw=1, label="h (floats)")
+    finite = hs[np.isfinite(hs)]
+    if finite.size:
+        top = np.quantile(finite, 0.8)
+        ax.set_ylim(finite.min() - 0.05 * (top - finite.min()), top)
+    for p, w in zip(r.points, ws):
+        marker, colour = MARKS.get(p.type, MARKS["undecided"])
+        ax.plot([w], [maml_value(np.array([[w]]), r.taskset)], marker, ms=9, mec="black",
+                color=colour if p.certified else "none",
+                label=f"{p.type} ({'certified' if p.certified else 'undecided'})")
+    handles = dict(zip(*reversed(ax.get_legend_handles_labels())))
+    ax.legend(handles.values(), handles.keys(), fontsize=8)
+    ax.set_xlabel("W")
+    ax.set_ylabel("h(W)")
+    ax.set_title(f"{r.taskset.name}: points of {r.method} found by search "
+                 "(completeness not certified)", fontsize=9)
     return fig
 
 
