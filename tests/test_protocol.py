@@ -307,6 +307,23 @@ def test_matrix_entry_point_agrees_with_the_exact_scalar_landscape():
     assert "completeness not certified" in str(mp)
 
 
+def test_matrix_entry_point_on_a_figure_finds_only_exact_minima():
+    """Figure 2 as 1 x 1 matrix tasks: each certified minimum the search finds is
+    one of the exact engine's minima, global or spurious as the exact engine says
+    (a point proven spurious there is never proven global here, and back)."""
+    mp = stationary_points("fig2", starts=8, iters=1500)
+    ls = symlqr.certify_landscape("fig2")
+    flags = mp.search.spurious_flags()
+    assert mp.taskset.eta == Fraction(1, 100) and len(mp.taskset.tasks) == 2
+    assert mp.minima()
+    for p, spurious in zip(mp.points, flags):
+        if not (p.certified and p.type == "min"):
+            continue
+        q = min(ls.minima(), key=lambda q: abs(float(q.W.decimal(20)) - p.W[0][0]))
+        assert abs(float(q.W.decimal(20)) - p.W[0][0]) < 1e-8
+        assert spurious is None or spurious == (q.is_global is False)
+
+
 def test_matrix_entry_point_stacks_tasks_and_shares_matrices():
     A = np.array([[[1.0]], [[1.0]]])                         # two tasks, B, Q, R shared
     ts = stationary_points(A=A, B=[[1]], Q=[[2]], R=[[2]], eta=0.01,

@@ -33,7 +33,7 @@ from .search import SearchResult, search
 from .tasks import MatrixTask, MatrixTaskSet
 from ..results import Result
 from ..scalar.deadline import Timeout, deadline_from
-from ..tasks import InputError
+from ..tasks import InputError, TaskSet, as_taskset
 
 __all__ = ["MatrixPoints", "stationary_points", "ENGINES", "as_matrix_taskset"]
 
@@ -138,7 +138,20 @@ def as_matrix_taskset(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
     """A :class:`MatrixTaskSet` from itself, from ``tasks`` (MatrixTask objects or
     mappings with keys A, B, Q, R[, Sigma0, Sigma0a]) and ``eta``, or from the
     arrays ``A, B, Q, R[, Sigma0]`` (each one matrix for every task, or a 3-d
-    array / list of matrices, one a task) and ``eta``."""
+    array / list of matrices, one a task) and ``eta``. A scalar
+    :class:`~symlqr.tasks.TaskSet` or a figure name (``"fig2"``) gives its
+    1 x 1 tasks (``Sigma0 = s0^2``).
+
+    >>> as_matrix_taskset("fig2").tasks[1].Q
+    ((Fraction(1, 10),),)
+    """
+    if isinstance(tasks, (TaskSet, str)):
+        if any(v is not None for v in (eta, weights, A, B, Q, R, Sigma0)):
+            raise InputError("give a task set or a figure name alone (its eta and weights "
+                             "are its own)")
+        ts = as_taskset(tasks)
+        return MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()) for t in ts.tasks],
+                             ts.eta, ts.weights, name=ts.name, note=ts.note)
     if isinstance(tasks, MatrixTaskSet):
         if any(v is not None for v in (eta, weights, A, B, Q, R, Sigma0)):
             raise InputError("give a MatrixTaskSet alone (its eta and weights are its own)")
