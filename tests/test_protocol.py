@@ -328,7 +328,7 @@ def test_matrix_entry_point_on_a_figure_finds_only_exact_minima():
 def test_matrix_entry_point_stacks_tasks_and_shares_matrices():
     A = np.array([[[1.0]], [[1.0]]])                         # two tasks, B, Q, R shared
     ts = stationary_points(A=A, B=[[1]], Q=[[2]], R=[[2]], eta=0.01,
-                           starts=1, iters=50, weights=[1, 3]).taskset
+                           starts=1, iters=50, weights=np.array([1, 3])).taskset
     assert len(ts.tasks) == 2 and ts.weights == (Fraction(1, 4), Fraction(3, 4))
     with pytest.raises(InputError, match=r"different lengths \(A has 2, B has 3\)"):
         stationary_points(A=A, B=[[[1]], [[1]], [[1]]], Q=[[2]], R=[[2]], eta=0.01)

@@ -259,7 +259,7 @@ class MatrixTaskSet:
         eta = as_rational(eta, "eta")
         if eta <= 0:
             raise InputError(f"eta = {eta} <= 0: the step size must be > 0")
-        if not weights:
+        if weights is None or len(weights) == 0:      # a numpy array too
             w = tuple(Fraction(1, len(tasks)) for _ in tasks)
         else:
             w = tuple(as_rational(x, f"weight {k + 1}") for k, x in enumerate(weights))
