@@ -28,10 +28,16 @@ and the command lines start fast and a Ctrl-C while they load is a one-line
 3
 >>> symlqr.certify_landscape(symlqr.figure("fig2"), method="fomaml", steps=2).counts()["attracting"]
 3
+
+Every result (scalar landscapes, variants' fixed points, matrix points,
+atlases, sweep rows) has one protocol, :class:`symlqr.results.Result`: a text
+table as ``str``, an HTML table in Jupyter, ``to_dict``, ``to_csv``,
+``plot()`` (a matplotlib Figure) and ``save(path)`` by suffix. Matrix tasks
+from Python: :func:`symlqr.matrix.stationary_points` (numpy arrays in).
 """
 import importlib as _importlib
 
-from .hooks import RENDERERS as _RENDERERS
+from .hooks import RENDERERS as _RENDERERS, VIEWS as _VIEWS
 
 #: public name -> the module that defines it
 _HOME = {
@@ -39,13 +45,21 @@ _HOME = {
     "Landscape": "symlqr.scalar.landscape", "StationaryPoint": "symlqr.scalar.landscape",
     "MamlObjective": "symlqr.scalar.maml", "PointKind": "symlqr.scalar.kinds",
     "FIGURE_NAMES": "symlqr.tasks", "InputError": "symlqr.tasks", "Task": "symlqr.tasks",
-    "TaskSet": "symlqr.tasks", "figure": "symlqr.tasks",
+    "TaskSet": "symlqr.tasks", "figure": "symlqr.tasks", "as_taskset": "symlqr.tasks",
+    "FixedPoints": "symlqr.scalar.variant_results", "Result": "symlqr.results",
+    "Timeout": "symlqr.scalar.deadline",
     "html_table": "symlqr.render.report", "latex_table": "symlqr.render.report",
     "text_table": "symlqr.render.report",
 }
 
 
+#: subpackages reachable as attributes (``symlqr.matrix.stationary_points``) without an import
+_SUBPACKAGES = ("matrix", "atlas", "sweep", "paper", "render", "exact", "scalar")
+
+
 def __getattr__(name):
+    if name in _SUBPACKAGES:
+        return _importlib.import_module(f"{__name__}.{name}")
     home = _HOME.get(name)
     if home is None:
         raise AttributeError(f"module 'symlqr' has no attribute {name!r}")
@@ -69,6 +83,19 @@ def _renderer(name):
 _RENDERERS.update(text=_renderer("text_table"), html=_renderer("html_table"),
                   latex=_renderer("latex_table"))
 
+#: the results (:class:`symlqr.results.Result`) whose views :mod:`symlqr.render.views` draws
+_VIEWED = ("Landscape", "FixedPoints", "PointCertificate", "SearchResult", "MatrixPoints",
+           "Atlas", "StepsAtlas", "SweepRows")
+
+
+def _view(result, what, **options):
+    """``symlqr.render.views.view``, imported when a result is first shown."""
+    return _importlib.import_module("symlqr.render.views").view(result, what, **options)
+
+
+_VIEWS.update(dict.fromkeys(_VIEWED, _view))
+
 __all__ = ["certify_landscape", "Landscape", "StationaryPoint", "MamlObjective", "Task", "TaskSet",
-           "figure", "FIGURE_NAMES", "InputError", "PointKind"]
+           "figure", "FIGURE_NAMES", "InputError", "PointKind", "FixedPoints", "Result",
+           "Timeout", "as_taskset"]
 __version__ = "0.1.0"

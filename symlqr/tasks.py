@@ -12,6 +12,22 @@ is exactly ``1/10``.
 (Fraction(1, 10), Fraction(1, 10), Fraction(1, 1))
 >>> len(figure("fig3d").tasks), figure("fig3d").eta
 (11, Fraction(1, 10))
+
+What a user naturally passes is accepted and turned into exact tasks at
+construction, and anything else is refused there with one sentence: a task
+may be a :class:`Task`, a tuple or list ``(A, B, Q, R[, s0[, s0a]])`` of
+numbers, a mapping with those keys, or text ``"A,B,Q,R"``; a number may be an
+int, a Fraction, text, a numpy integer, or a float read by its shortest
+decimal representation (``Fraction(repr(x))``: ``0.1`` is ``1/10``, the number
+typed, not the binary double); a task set may be named by its figure
+(:func:`as_taskset`).
+
+>>> TaskSet([(1, 1, 2, 2), (1, 1, 0.1, "1/10")], eta=0.01).tasks[1].Q
+Fraction(1, 10)
+>>> TaskSet([(1, 1, 2)], eta=0.01)
+Traceback (most recent call last):
+...
+symlqr.tasks.InputError: task 1: expected 4 to 6 numbers (A, B, Q, R[, s0[, s0a]]), got 3
 """
 from __future__ import annotations
 
@@ -20,10 +36,11 @@ import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Optional, Sequence
 
-__all__ = ["InputError", "Task", "TaskSet", "parse_rational", "as_rational",
+__all__ = ["InputError", "Task", "TaskSet", "parse_rational", "as_rational", "as_taskset",
            "figure", "FIGURE_NAMES", "long_integers", "MAX_TEXT"]
 
 
@@ -102,10 +119,16 @@ def parse_rational(text: str, what: str = "value") -> Fraction:
 
 
 def as_rational(x, what: str = "value") -> Fraction:
-    """Exact rational from an int, Fraction, sympy Rational, text, or float.
+    """Exact rational from an int, Fraction, Decimal, sympy Rational, text, a
+    numpy integer, or a float.
 
-    A float is read through its shortest decimal representation, so ``0.1``
-    becomes ``1/10`` (the number a user typed), not the binary double.
+    A float (Python's or numpy's) is read through its shortest decimal
+    representation, ``Fraction(repr(x))``, so ``0.1`` becomes ``1/10`` (the
+    number a user typed), not the binary double.
+
+    >>> import numpy as np
+    >>> as_rational(0.1), as_rational(np.float64(0.1)), as_rational(np.int64(-3))
+    (Fraction(1, 10), Fraction(1, 10), Fraction(-3, 1))
     """
     if isinstance(x, bool):
         raise InputError(f"{what}: expected a number, got a boolean")
@@ -117,10 +140,21 @@ def as_rational(x, what: str = "value") -> Fraction:
         return Fraction(x)
     if isinstance(x, str):
         return parse_rational(x, what)
-    if isinstance(x, float):
+    if isinstance(x, float):                  # numpy.float64 too: its repr names the type
         if not math.isfinite(x):
-            raise InputError(f"{what}: {x!r} is not a finite number")
-        return Fraction(repr(x))
+            raise InputError(f"{what}: {float(x)!r} is not a finite number")
+        return Fraction(repr(float(x)))
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise InputError(f"{what}: {x} is not a finite number")
+        return Fraction(x)
+    kind = getattr(getattr(x, "dtype", None), "kind", None) if not getattr(x, "shape", ()) else None
+    if kind in ("i", "u"):                         # a numpy integer
+        return as_rational(int(x), what)
+    if kind == "f":
+        if not math.isfinite(float(x)):          # numpy float16/32/128: shortest repr of its own
+            raise InputError(f"{what}: {float(x)!r} is not a finite number")
+        return parse_rational(str(x), what)
     p, q = getattr(x, "p", None), getattr(x, "q", None)          # sympy Rational
     if isinstance(p, int) and isinstance(q, int) and getattr(x, "is_Rational", False):
         return Fraction(p, q)
@@ -208,6 +242,35 @@ class Task:
         return cls(*(as_rational(m[k], k) if k in m else (Fraction(1) if k == "s0" else None)
                      for k in FIELDS))
 
+    @classmethod
+    def of(cls, x, what: str = "task") -> "Task":
+        """A task from a :class:`Task`, a tuple or list ``(A, B, Q, R[, s0[, s0a]])``
+        (or a 1-d numpy array), a mapping (:meth:`from_mapping`) or text
+        ``"A,B,Q,R[,s0[,s0a]]"`` (:meth:`parse`); an :class:`InputError` naming
+        ``what`` otherwise.
+
+        >>> Task.of((1, 1, 2, 2)) == Task.of("1,1,2,2") == Task.of({"A": 1, "B": 1, "Q": 2, "R": 2})
+        True
+        """
+        try:
+            if isinstance(x, Task):
+                return x
+            if isinstance(x, str):
+                return cls.parse(x)
+            if isinstance(x, dict):
+                return cls.from_mapping(x)
+            if getattr(x, "ndim", None) == 1 and hasattr(x, "tolist"):
+                x = x.tolist()
+            if isinstance(x, (tuple, list)):
+                if len(x) not in (4, 5, 6):
+                    raise InputError(f"expected 4 to 6 numbers (A, B, Q, R[, s0[, s0a]]), "
+                                     f"got {len(x)}")
+                return cls(*(as_rational(v, FIELDS[k]) for k, v in enumerate(x)))
+        except InputError as exc:
+            raise InputError(f"{what}: {exc}") from None
+        raise InputError(f"{what}: expected a Task, a tuple (A, B, Q, R[, s0[, s0a]]) of "
+                         f"numbers, a mapping or text 'A,B,Q,R'; got {type(x).__name__}")
+
     def as_tuple(self) -> tuple:
         return (self.A, self.B, self.Q, self.R, self.s0, self.s0_adapt)
 
@@ -232,12 +295,17 @@ class TaskSet:
 
     def __init__(self, tasks: Sequence[Task], eta, weights=None, name: str = "custom",
                  note: str = ""):
-        tasks = tuple(tasks)
+        if isinstance(tasks, (str, Task, dict)) or not hasattr(tasks, "__iter__"):
+            raise InputError(f"tasks: expected a list of tasks, got {type(tasks).__name__} "
+                             "(write TaskSet([task, ...], eta))")
+        tasks = tuple(Task.of(t, f"task {k}") for k, t in enumerate(tasks, 1))
         if not tasks:
             raise InputError("no tasks given: the task list is empty")
         eta = as_rational(eta, "eta")
         if eta <= 0:
             raise InputError(f"eta = {eta} <= 0: the step size must be > 0")
+        if weights is not None and not hasattr(weights, "__len__"):
+            raise InputError(f"weights: expected one number a task, got {type(weights).__name__}")
         if weights is None or len(weights) == 0:
             w = tuple(Fraction(1, len(tasks)) for _ in tasks)
         else:
@@ -291,3 +359,22 @@ def figure(name: str) -> TaskSet:
     rows, eta, note = _TABLE[name]
     tasks = [Task(*(as_rational(v) for v in row), Fraction(1)) for row in rows]
     return TaskSet(tasks, eta, name=name, note=note)
+
+
+def as_taskset(x, what: str = "task set") -> TaskSet:
+    """A :class:`TaskSet` from itself or a figure name (``"fig2"``); anything
+    else is an :class:`InputError` that says how to build one.
+
+    >>> as_taskset("fig2").eta
+    Fraction(1, 100)
+    >>> as_taskset([(1, 1, 2, 2)])
+    Traceback (most recent call last):
+    ...
+    symlqr.tasks.InputError: task set: expected a TaskSet or a figure name (fig1, fig2, fig3a, fig3b, fig3c, fig3d), got list; build one with TaskSet(tasks, eta)
+    """
+    if isinstance(x, TaskSet):
+        return x
+    if isinstance(x, str):
+        return figure(x.strip())
+    raise InputError(f"{what}: expected a TaskSet or a figure name ({', '.join(FIGURE_NAMES)}), "
+                     f"got {type(x).__name__}; build one with TaskSet(tasks, eta)")

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional
 
+from ..results import Result
 from ..exact.realroots import simplest_between, sort_disjoint, squarefree_factors
 from ..scalar.landscape import Landscape, Timeout, certify
 from ..tasks import TaskSet
@@ -66,8 +67,9 @@ __all__ = ["PARAMETERS", "Family", "CriticalValue", "Piece", "Atlas", "atlas"]
 # results
 # ---------------------------------------------------------------------------
 @dataclass
-class Atlas:
-    """The certified atlas; see :func:`atlas`."""
+class Atlas(Result):
+    """The certified atlas; see :func:`atlas`. It has the protocol of every
+    result (:class:`symlqr.results.Result`; CSV: one row a piece)."""
     family: Family
     lo: Fraction
     hi: Fraction
@@ -115,6 +117,13 @@ class Atlas:
         if self.theorem2 is not None:
             doc["theorem2"] = self.theorem2
         return doc
+
+
+    def to_rows(self) -> list:
+        """One flat dict a piece: its ends, its counts, its points' labels."""
+        return [{"lo": p["lo"], "hi": p["hi"], "hi_included": p["hi_included"],
+                 **(p["counts"] or {}), "points": ", ".join(map(str, p["points"])),
+                 "switch_free": p["switch_free"]} for p in self.to_dict()["pieces"]]
 
 
 def _part_entry(entry: dict, part, d: int) -> dict:

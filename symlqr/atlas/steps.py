@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from ..results import Result
 from ..scalar.deadline import Timeout
 from ..scalar.fixedpoints import FixedPoints, fixed_points
 from ..scalar.variants import MAX_STEPS, METHODS, check_method
@@ -126,8 +127,10 @@ def steps_document(taskset: TaskSet, method: str, lo: int, hi: int, digits: int,
 
 
 @dataclass
-class StepsAtlas:
-    """The certified fixed points of one method for ``K = lo, ..., hi``; see :func:`steps_atlas`."""
+class StepsAtlas(Result):
+    """The certified fixed points of one method for ``K = lo, ..., hi``; see
+    :func:`steps_atlas`. The protocol of every result
+    (:class:`symlqr.results.Result`; CSV: one row an attracting point)."""
     taskset: TaskSet
     method: str
     lo: int
@@ -143,6 +146,16 @@ class StepsAtlas:
         """The JSON document (timings stay out: same input, same bytes)."""
         return steps_document(self.taskset, self.method, self.lo, self.hi, self.digits,
                               [r.to_dict(self.digits) for r in self.rows])
+
+    def to_rows(self) -> list:
+        """One flat dict an attracting point (a ``K`` without any: one row)."""
+        out = []
+        for r in self.to_dict()["rows"]:
+            base = {"steps": r["steps"], "attracting": len(r["attracting"]),
+                    "epsilon": r["epsilon"], "certified": r["certified"]}
+            out += [dict(base, W=p["W"], h=p["h"], label=p["label"],
+                         h_minus_min_h=p["h_minus_min_h"]) for p in r["attracting"]] or [base]
+        return out
 
 
 def steps_atlas(taskset: TaskSet, method: str = "maml", lo: int = 1, hi: int = MAX_STEPS,

@@ -64,6 +64,7 @@ from .backend import KRON_CHEAP_D, KRON_MAX_D
 from .boxes import (ARB, PRECISIONS, arb_tasks, lower_bound_enclosure, newton_box,
                     optimum_enclosure)
 from .objective import MamlPoint, maml_point
+from ..results import Result
 from .validated import (certify_stable, decimal_interval, decimal_up, inertia,
                         real_part_inertia)
 
@@ -74,7 +75,7 @@ METHODS = ("maml", "fomaml", "reptile")
 
 
 @dataclass
-class PointCertificate:
+class PointCertificate(Result):   # the protocol of every result (one row)
     """What was proven about one point; every ``True`` here is a proof."""
     W: list                          # float midpoint, r rows of d numbers
     type: str = "undecided"          # min | max | saddle | undecided (maml);

@@ -29,12 +29,14 @@ import numpy as np
 from .algorithm import optimal_costs, random_starts, run_maml
 from .certificate import PointCertificate, certify_point, polish, spurious_flags
 from .objective import maml_point
+from ..results import Result
 
 __all__ = ["SearchResult", "search", "limit_points"]
 
 
 @dataclass
-class SearchResult:
+class SearchResult(Result):       # the protocol of every result; rows: the points
+    rows_key = "points"
     points: list = field(default_factory=list)      # PointCertificate with .runs
     runs: list = field(default_factory=list)        # Run
     run_point: list = field(default_factory=list)   # index into points, or None

@@ -17,6 +17,14 @@ covariances are positive definite, which some certificates need (see
 ((Fraction(9, 1),),)
 >>> t.definite, MatrixTask(t.A, t.B, t.Q, t.R, [[1, 2], [2, 4]]).definite   # x0 = (1, 2)
 (True, False)
+
+numpy arrays are accepted: integers exactly, floats entry by entry through
+their shortest decimal representation (``Fraction(repr(x))``: ``0.1`` is
+``1/10``), object arrays of Fractions exactly (:func:`_from_array`).
+
+>>> import numpy as np
+>>> MatrixTask(np.array([[1, 0.1], [0, 1]]), np.array([[0], [1]]), np.eye(2), np.array([[0.5]])).A
+((Fraction(1, 1), Fraction(1, 10)), (Fraction(0, 1), Fraction(1, 1)))
 """
 from __future__ import annotations
 
@@ -36,16 +44,57 @@ SCALAR_KEYS = ("A", "B", "Q", "R", "s0", "s0a")
 
 
 def _matrix(x, what):
-    """Nested list (or a number, read as 1 x 1) -> tuple of tuples of Fractions."""
+    """Nested list (or a number, read as 1 x 1, or a numpy array) -> tuple of
+    tuples of Fractions. See :func:`_from_array` for numpy arrays."""
+    if hasattr(x, "dtype") and hasattr(x, "ndim"):
+        return _from_array(x, what)
     if not isinstance(x, list):
         return ((as_rational(x, what),),)
-    if not x or not all(isinstance(row, list) for row in x):
+    if not x or not all(isinstance(row, (list, tuple)) or getattr(row, "ndim", None) == 1
+                        for row in x):
         raise InputError(f"{what}: expected a matrix as a list of rows (lists of numbers)")
+    x = [list(row) for row in x]
     n = len(x[0])
     if n == 0 or any(len(row) != n for row in x):
         raise InputError(f"{what}: rows must be non-empty and of equal length")
     return tuple(tuple(as_rational(v, f"{what}[{i + 1}][{j + 1}]") for j, v in enumerate(row))
                  for i, row in enumerate(x))
+
+
+#: numpy dtype kinds read exactly (integers, Python objects such as Fraction) or by
+#: the stated rule (floats: each entry's shortest decimal representation)
+ARRAY_KINDS = {"i": "integers", "u": "unsigned integers", "f": "floats", "O": "objects"}
+
+
+def _from_array(a, what):
+    """A 2-d numpy array (0-d: a 1 x 1 matrix) -> tuple of tuples of Fractions.
+
+    Integer arrays are read exactly; float arrays entry by entry through the
+    float's shortest decimal representation, ``Fraction(repr(x))``, so ``0.1``
+    is ``1/10`` (the number typed, not the binary double); object arrays entry
+    by entry as numbers (Fractions and ints exactly). Any other array (bool,
+    complex, text, other shapes) is refused in one sentence.
+
+    >>> import numpy as np
+    >>> _from_array(np.array([[1, 2], [0, 1]]), "A")[0]
+    (Fraction(1, 1), Fraction(2, 1))
+    >>> _from_array(np.array([[0.1]]), "Q"), _from_array(np.array([[Fraction(1, 3)]], dtype=object), "R")
+    (((Fraction(1, 10),),), ((Fraction(1, 3),),))
+    >>> _from_array(np.array([1.0, 2.0]), "B")
+    Traceback (most recent call last):
+    ...
+    symlqr.tasks.InputError: B: expected a 2-d array (a matrix), got shape (2,); write a column as np.array([[b1], [b2]])
+    """
+    if a.dtype.kind not in ARRAY_KINDS:
+        raise InputError(f"{what}: a numpy array of dtype {a.dtype} is not a matrix of numbers "
+                         "(give integers, floats, or Fractions in an object array)")
+    if a.ndim == 0:
+        return ((as_rational(a[()], what),),)
+    if a.ndim != 2 or 0 in a.shape:
+        raise InputError(f"{what}: expected a 2-d array (a matrix), got shape {a.shape}; "
+                         "write a column as np.array([[b1], [b2]])")
+    # numpy scalars entry by entry: float32 keeps its own shortest representation
+    return _matrix([list(row) for row in a], what)
 
 
 def _shape(m):
@@ -222,7 +271,7 @@ class MatrixTaskSet:
         eta = as_rational(eta, "eta")
         if eta <= 0:
             raise InputError(f"eta = {eta} <= 0: the step size must be > 0")
-        if not weights:
+        if weights is None or len(weights) == 0:      # a numpy array too
             w = tuple(Fraction(1, len(tasks)) for _ in tasks)
         else:
             w = tuple(as_rational(x, f"weight {k + 1}") for k, x in enumerate(weights))

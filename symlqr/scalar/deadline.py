@@ -12,13 +12,20 @@ runs for minutes inside FLINT) belongs to the command line.
 Traceback (most recent call last):
 ...
 symlqr.scalar.deadline.Timeout: timed out while comparing minima
+
+The Python API takes ``timeout=`` in seconds from the call and ``deadline=``
+as an absolute ``time.monotonic()`` value (the command line's deadline);
+:func:`deadline_from` combines them.
 """
 from __future__ import annotations
 
 import time
+from numbers import Real
 from typing import Callable, Optional
 
-__all__ = ["Timeout", "Check", "Progress", "checker", "no_check"]
+from ..tasks import InputError
+
+__all__ = ["Timeout", "Check", "Progress", "checker", "no_check", "deadline_from"]
 
 #: ``check(where)``: raise :class:`Timeout` when the deadline has passed.
 Check = Callable[[str], None]
@@ -48,3 +55,26 @@ def checker(deadline: Optional[float], on_check: Optional[Callable[[str], None]]
         if deadline is not None and time.monotonic() > deadline:
             raise Timeout(where)
     return check
+
+
+def deadline_from(timeout: Optional[float] = None,
+                  deadline: Optional[float] = None) -> Optional[float]:
+    """The absolute deadline (a ``time.monotonic()`` value, or ``None``) of
+    ``timeout`` seconds from now and an absolute ``deadline``: the earlier one.
+
+    >>> deadline_from() is None, deadline_from(deadline=12.5)
+    (True, 12.5)
+    >>> 0 < deadline_from(timeout=2) - time.monotonic() <= 2
+    True
+    >>> deadline_from(timeout=-1)
+    Traceback (most recent call last):
+    ...
+    symlqr.tasks.InputError: timeout = -1: give the seconds allowed, a number > 0 (or None)
+    """
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, Real) or not timeout > 0:
+            raise InputError(f"timeout = {timeout!r}: give the seconds allowed, a number > 0 "
+                             "(or None)")
+        ends = time.monotonic() + float(timeout)
+        deadline = ends if deadline is None else min(deadline, ends)
+    return deadline

@@ -19,14 +19,15 @@ engine for many, the same result objects from both.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
 from .boxlandscape import Unsupported, certify_interval
-from .fixedpoints import fixed_points
+from .deadline import deadline_from
+from .fixedpoints import FixedPoints, fixed_points
 from .variants import check_method
 from .landscape import MAX_DEGREE, Landscape, certify
 from ..exact.realroots import MAX_BITS
-from ..tasks import InputError, TaskSet
+from ..tasks import InputError, TaskSet, as_taskset
 
 __all__ = ["certify_landscape", "ENGINES", "AUTO_EXACT_MAX_TASKS", "AUTO_EXACT_FALLBACK_TASKS",
            "choose_engine"]
@@ -55,14 +56,25 @@ def choose_engine(taskset: TaskSet, adaptation: str = "gradient") -> str:
     return "interval"
 
 
-def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: int = 30,
-                      max_bits: int = MAX_BITS, deadline: Optional[float] = None,
+def certify_landscape(taskset: Union[TaskSet, str], adaptation: str = "gradient",
+                      digits: int = 30, max_bits: int = MAX_BITS,
+                      deadline: Optional[float] = None,
                       progress: Optional[Callable[[str], None]] = None,
                       max_degree: Optional[int] = MAX_DEGREE,
                       engine: str = "auto",
                       ticks: Optional[Callable[[str, int, Optional[int]], None]] = None,
-                      method: str = "maml", steps: int = 1) -> Landscape:
+                      method: str = "maml", steps: int = 1,
+                      timeout: Optional[float] = None) -> Union[Landscape, FixedPoints]:
     """Certify the landscape of ``h(W) = sum_i w_i C_i(F_i(W))`` with the chosen engine.
+
+    ``taskset`` is a :class:`~symlqr.tasks.TaskSet` or a figure name (``"fig2"``).
+    ``timeout`` is in seconds from the call; ``deadline`` an absolute
+    ``time.monotonic()`` value (the command line's); past either,
+    :class:`symlqr.scalar.deadline.Timeout` is raised. One-step MAML gives a
+    :class:`~symlqr.scalar.results.Landscape`, a variant a
+    :class:`~symlqr.scalar.variant_results.FixedPoints`: both have ``points``,
+    ``minima()``, ``counts()``, ``epsilon`` and the protocol of every result
+    (:class:`symlqr.results.Result`).
 
     ``progress(stage)`` is called as each stage finishes; ``ticks(stage, done,
     total)`` reports work within a stage (interval engine; ``total`` None when
@@ -76,17 +88,17 @@ def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: in
     >>> certify_landscape(figure("fig2"), method="reptile").counts()["attracting"]
     1
     """
+    taskset = as_taskset(taskset)
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     check_method(method, steps, adaptation)
+    deadline = deadline_from(timeout, deadline)
     if (method, steps) != ("maml", 1):
         if engine == "interval":
             raise InputError("the interval engine certifies one-step maml; the variants "
                              "(--method, --steps) use the exact engine")
-        fp = fixed_points(taskset, method, steps, digits=digits, deadline=deadline,
-                          progress=progress)
-        fp.digits = digits
-        return fp
+        return fixed_points(taskset, method, steps, digits=digits, deadline=deadline,
+                            progress=progress)
     chosen = choose_engine(taskset, adaptation) if engine == "auto" else engine
     if chosen == "interval":
         try:

@@ -50,7 +50,7 @@ import flint
 
 from . import lqr
 from .cells import rational_between
-from .deadline import checker
+from .deadline import checker, deadline_from
 from .values import Valued, Value, compare, global_minima, lower_bound, start_bits
 from .variant_results import FixedPoint, FixedPoints
 from .variants import VariantObjective, root_bound
@@ -176,7 +176,7 @@ def _classify(obj, comps, check) -> list[FixedPoint]:
                 typ = {"attracting": "min", "repelling": "max"}[stab]
             else:
                 typ = stab
-            points.append(FixedPoint(r, typ, stab, m, k))
+            points.append(FixedPoint(r, typ, stab, m, k, method=obj.method))
     return points
 
 
@@ -301,12 +301,13 @@ def _values(obj, points, comps, bits, digits, max_bits, check):
 
 def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30,
                  max_bits: int = MAX_BITS, deadline: Optional[float] = None,
-                 progress=None) -> FixedPoints:
+                 progress=None, timeout: Optional[float] = None) -> FixedPoints:
     """Certify the fixed points ``g(W) = 0`` of ``method`` with ``steps``
     inner steps on the domain, their types, ``h`` there and ``h - min h``.
 
     Raises :class:`symlqr.scalar.deadline.Timeout` past ``deadline``
-    (``time.monotonic()``); ``progress(stage)`` is called as each stage ends.
+    (``time.monotonic()``) or ``timeout`` seconds from the call;
+    ``progress(stage)`` is called as each stage ends.
 
     >>> from symlqr.tasks import figure
     >>> fp = fixed_points(figure("fig1"), "maml", 2, digits=8)
@@ -315,7 +316,7 @@ def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30
     """
     t0 = time.perf_counter()
     progress = progress if progress is not None else (lambda stage: None)
-    check = checker(deadline)
+    check = checker(deadline_from(timeout, deadline))
 
     obj = VariantObjective(taskset, method, steps)
     bits = start_bits(digits)
@@ -329,6 +330,6 @@ def fixed_points(taskset, method: str = "maml", steps: int = 1, digits: int = 30
     progress("values")
     out = FixedPoints(taskset, method, steps, comps, points, minima.min_value,
                       minima.infimum_attained, minima.lower_bound,
-                      undecided=list(minima.undecided))
+                      undecided=list(minima.undecided), digits=digits)
     out.seconds = time.perf_counter() - t0
     return out

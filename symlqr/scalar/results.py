@@ -5,7 +5,8 @@ Everything here is read off exact or enclosed values; the decimal strings of
 HTML and LaTeX renderings live in :mod:`symlqr.render`, which sits above this
 layer: the package root registers them in :data:`symlqr.hooks.RENDERERS`, so that
 ``str(landscape)`` is the text table and Jupyter shows the HTML table without
-this module importing upward.
+this module importing upward. :class:`Landscape` has the protocol of every
+result (:class:`symlqr.results.Result`: ``to_csv``, ``plot``, ``save``).
 
 >>> from symlqr.tasks import figure
 >>> from symlqr.scalar.landscape import certify
@@ -23,14 +24,13 @@ index,W,label,type,multiplicity,kind,h,global,domain_interval
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .kinds import PointKind, kink_behaviour, point_label
 from ..exact.enclosure import Enclosure
 from ..exact.realroots import RealAlgebraic, distinct_decimals
+from ..results import Result
 from ..tasks import TaskSet
 from .. import hooks as _hooks
 
@@ -158,7 +158,7 @@ class Kink:
 
 
 @dataclass(repr=False)
-class Landscape:
+class Landscape(Result):
     """The certified landscape; see :func:`symlqr.scalar.landscape.certify`.
 
     ``min_value`` is the infimum of ``h`` over the domain: the least value
@@ -236,6 +236,9 @@ class Landscape:
             doc["note"] = self.taskset.note
         return doc
 
+    csv_columns = ("index", "W", "label", "type", "multiplicity", "kind", "h", "global",
+                   "domain_interval")
+
     def to_rows(self) -> list[dict]:
         """One flat dict per stationary point (a table for pandas or CSV):
         ``index`` (1-based, as in the text table), ``W``, ``label``, ``type``,
@@ -247,16 +250,6 @@ class Landscape:
                          "global": p.get("global", ""), "domain_interval": p["domain_interval"]})
         return rows
 
-    def to_csv(self) -> str:
-        """:meth:`to_rows` as CSV text with a header line."""
-        out = io.StringIO()
-        fields = ["index", "W", "label", "type", "multiplicity", "kind", "h", "global",
-                  "domain_interval"]
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_rows())
-        return out.getvalue()
-
     def __repr__(self) -> str:
         c = self.counts()
         status = "certified" if self.certified else f"{len(self.undecided)} undecided"
@@ -267,14 +260,6 @@ class Landscape:
         return (f"Landscape({self.taskset.name!r}, {self.adaptation}: {c['stationary']} "
                 f"stationary points, {c['min']} min ({c['global_min']} global, "
                 f"{c['spurious_min']} spurious){kinks}, {status})")
-
-    def __str__(self) -> str:
-        render = RENDERERS.get("text")
-        return render(self.to_dict()) if render is not None else repr(self)
-
-    def _repr_html_(self) -> Optional[str]:
-        render = RENDERERS.get("html")
-        return render(self.to_dict()) if render is not None else None
 
     def _repr_latex_(self) -> Optional[str]:
         """The stationary points as a LaTeX array (Jupyter, nbconvert)."""

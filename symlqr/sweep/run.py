@@ -27,6 +27,7 @@ from typing import Callable, Optional
 
 from ..tasks import InputError
 from .points import Options, evaluate
+from .table import SweepRows
 
 __all__ = ["run_sweep", "dask_client"]
 
@@ -89,7 +90,7 @@ def _dask(points, options, client, progress) -> list:
 
 def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optional[int] = None,
               client=None, progress: Optional[Callable[[int, int], None]] = None,
-              initializer: Optional[Callable[[], None]] = None) -> list:
+              initializer: Optional[Callable[[], None]] = None) -> SweepRows:
     """Evaluate every point; the rows (dicts, :data:`~symlqr.sweep.points.COLUMNS`)
     sorted by point index.
 
@@ -117,4 +118,4 @@ def run_sweep(points: list, options: Optional[Options] = None, *, workers: Optio
     else:
         rows = _local(points, options, min(workers or os.cpu_count() or 1, len(points)),
                       progress, initializer)
-    return sorted(rows, key=lambda r: r["index"])
+    return SweepRows(sorted(rows, key=lambda r: r["index"]))

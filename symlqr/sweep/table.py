@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 
+from ..results import Result, rows_csv
 from ..tasks import InputError
 from .points import COLUMNS
 
-__all__ = ["to_csv", "to_parquet", "table_bytes", "table_format", "FORMATS", "INTEGER_COLUMNS"]
+__all__ = ["to_csv", "to_parquet", "table_bytes", "table_format", "FORMATS", "INTEGER_COLUMNS",
+           "SweepRows"]
 
 FORMATS = ("csv", "parquet")
 INTEGER_COLUMNS = ("index", "n", "seed", "tasks", "distinct", "stationary", "min", "max",
@@ -62,3 +64,32 @@ def table_bytes(rows: list, fmt: str, columns=COLUMNS) -> bytes:
     if fmt not in FORMATS:
         raise InputError(f"table format {fmt!r}: choose csv or parquet")
     return to_csv(rows, columns) if fmt == "csv" else to_parquet(rows, columns)
+
+
+class SweepRows(list, Result):
+    """The rows of a sweep (a list of dicts, as before) with the protocol of
+    every result (:class:`symlqr.results.Result`): ``print(rows)`` is a table,
+    ``rows.to_csv()`` the CSV of ``--output``, ``rows.plot()`` a phase diagram
+    over two parameters that vary or lines over one.
+
+    >>> rows = SweepRows([{"index": 0, "eta": "1/100", "status": "certified"},
+    ...                   {"index": 1, "eta": "1/10", "status": "certified"}])
+    >>> rows.varying(), rows.to_csv().splitlines()[1]
+    (['eta'], '0,,,1/100,,,,,,,,certified,,,,,,,,,,,,,')
+    """
+
+    def to_dict(self) -> dict:
+        return {"rows": list(self)}
+
+    def to_rows(self) -> list:
+        return list(self)
+
+    def to_csv(self) -> str:
+        extra = tuple(k for k in dict.fromkeys(k for r in self for k in r) if k not in COLUMNS)
+        return rows_csv(self, COLUMNS + extra)
+
+    def varying(self) -> list:
+        """The grid parameters (``eta``, ``delta``, ``n``, ``seed``) taking more
+        than one value over the rows."""
+        return [a for a in ("eta", "delta", "n", "seed")
+                if len({r.get(a) for r in self if r.get(a) is not None}) > 1]
