@@ -130,6 +130,8 @@ def refine_value(params: TaskParams, p: StationaryPoint, prec: int) -> Enclosure
         flint.ctx.prec = prec
         try:
             N = m - tm["dh"] / t["d2h"]
+            if not N.is_finite():      # h'' not separated from 0: keep the proven box
+                N = X
             if not X.overlaps(N):
                 raise ArithmeticError("interval Newton left the root box")
             Y = X.intersection(N)

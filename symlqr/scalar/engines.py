@@ -12,6 +12,9 @@ engine for many, the same result objects from both.
   interval above; exact whenever the interval engine does not apply, and exact again
   when the interval engine leaves something undecided and there are at most
   :data:`AUTO_EXACT_FALLBACK_TASKS` distinct tasks (exact is cheap there).
+  Should an arb enclosure of the interval engine blow up (stationary points
+  closer than its precision sees), ``auto``, and ``interval`` with at most
+  that many tasks, hand the task set to the exact engine.
 
 >>> from symlqr.tasks import figure
 >>> certify_landscape(figure("fig3b"), engine="interval").counts()["spurious_min"]
@@ -97,6 +100,10 @@ def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: in
                 return ls
         except Unsupported:
             if engine != "auto":
+                raise
+        except ArithmeticError:        # an enclosure blew up (roots closer than arb saw)
+            n = len({t.as_tuple() for t in taskset.tasks})
+            if engine != "auto" and n > AUTO_EXACT_FALLBACK_TASKS:
                 raise
     return certify(taskset, adaptation, digits, max_bits, deadline, progress, max_degree)
 
