@@ -145,6 +145,7 @@ def _sources(args) -> list:
 def _run(points, args, options) -> list:
     """The rows, sorted by point index; a bar on stderr when it is a terminal."""
     bar = StageProgress(unit="point")
+    bar.tick("points", 0, len(points))          # the bar shows before the first point ends
     try:
         if args.scheduler:
             rows = _on_dask(points, options, args.scheduler, bar.tick)
