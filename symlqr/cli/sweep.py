@@ -68,7 +68,8 @@ def _common(p: OneLineParser) -> None:
     add_output_arguments(p, output_help="the table, written atomically: .csv, or .parquet "
                                         "(needs pyarrow); nothing on exit 2, 130",
                          json_help="print the rows as JSON")
-    p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf)")
+    p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf): a "
+                   "line plot over one --grid axis, a phase diagram over two")
     add_version_argument(p)
 
 
@@ -80,10 +81,10 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--grid", action="append", default=[], metavar="NAME=LO:HI:COUNT",
                    help=f"a grid axis ({', '.join(AXES)}): NAME=LO:HI:COUNT[:log] or "
                         "NAME=v1,v2,... (repeatable; the product is swept)")
-    p.add_argument("--x", default=None, help="x axis of the phase diagram (default: "
+    p.add_argument("--x", default=None, help="x axis of the picture (default: "
                    "the first --grid axis)")
     p.add_argument("--y", default=None, help="y axis of the phase diagram (default: "
-                   "the second --grid axis)")
+                   "the second --grid axis; with one --grid axis --plot draws a line)")
     _common(p)
     return p
 
@@ -222,23 +223,34 @@ def _main(argv, prog: str = PROG) -> int:
     axes = [parse_axis(g) for g in args.grid]
     grid = grid_points(axes)
     plot = _check_outputs(args)
-    x, y = args.x, args.y
-    if plot is not None:
-        names = [a for a, _ in axes]
-        x, y = x or (names[0] if names else None), y or (names[1] if len(names) > 1 else None)
-        for what, axis in (("--x", x), ("--y", y)):
-            if axis not in names:
-                raise InputError(f"--plot draws a phase diagram over two --grid axes; "
-                                 f"{what} {axis or '(none)'} is not one of them")
+    x, y = _plot_axes(args, [a for a, _ in axes]) if plot is not None else (None, None)
     points = make_points(_sources(args), grid)
     rows = _run(points, args, options)
     if args.output:
         write_atomic(args.output, table_bytes(rows, table_format(args.output)))
     if plot is not None:
-        from ..sweep.plot import phase_figure
-        write_atomic(args.plot, plot.render(phase_figure(rows, x, y), plot.plot_format(args.plot)))
+        from ..sweep.plot import line_figure, phase_figure
+        fig = line_figure(rows, x) if y is None else phase_figure(rows, x, y)
+        write_atomic(args.plot, plot.render(fig, plot.plot_format(args.plot)))
     _print(rows, args)
     return _status(rows)
+
+
+def _plot_axes(args, names: list) -> tuple:
+    """``(x, y)`` of the picture: a line plot over one --grid axis (``y`` None),
+    a phase diagram over two (default: the first two --grid axes)."""
+    if not names:
+        raise InputError("--plot draws a line over one --grid axis or a phase diagram "
+                         "over two; give --grid NAME=LO:HI:COUNT")
+    x = args.x or names[0]
+    y = args.y or next((n for n in names if n != x), None) if len(names) > 1 else args.y
+    for what, axis in (("--x", x), ("--y", y)):
+        if axis is not None and axis not in names:
+            raise InputError(f"--plot: {what} {axis} is not a --grid axis "
+                             f"({', '.join(names)})")
+    if x == y:
+        raise InputError(f"--plot: --x and --y are both {x}")
+    return x, y
 
 
 def _experiment(argv, prog: str = PROG) -> int:
