@@ -291,3 +291,39 @@ def test_phase_ticks_are_decimals_and_the_label_says_median_only_over_seeds():
     assert fig.axes[1].get_ylabel() == "epsilon"
     seeds = [dict(r, seed=s) for r in one for s in (0, 1)]
     assert "median over seeds" in phase_figure(seeds, "eta", "delta").axes[1].get_ylabel()
+
+
+def _summary_rows():
+    """docs/many_tasks_summary.csv read back (what docs/many_tasks.png is drawn from)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                        "many_tasks_summary.csv")
+    rows = list(csv.DictReader(open(path)))
+    for r in rows:
+        for k, v in r.items():
+            if k != "label":
+                r[k] = None if v == "" else (int(v) if k in ("k", "seeds", "certified")
+                                             else float(v))
+    return rows
+
+
+def test_experiment_picture_ticks_do_not_overlap_and_no_series_hides_another():
+    """Issue 18: docs/many_tasks.png had the ticks 11, 16, 20 on top of each other
+    and the 'perturbed' line hidden under 'scaled' (both at fraction 1)."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from symlqr.sweep.plot import experiment_figure
+    fig = experiment_figure(_summary_rows())
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        for a, b in zip(boxes, boxes[1:]):
+            assert a.x1 < b.x0, [t.get_text() for t in ax.get_xticklabels()]
+    first = fig.axes[0]
+    lines = [line for line in first.lines if line.get_marker() not in (None, "None", "")]
+    assert len({line.get_marker() for line in lines}) == len(lines) == 3
+    # where two lines coincide, the one drawn first (lower) has the larger marker
+    by_z = sorted(lines, key=lambda line: line.get_zorder())
+    sizes = [line.get_markersize() for line in by_z]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3

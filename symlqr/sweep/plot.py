@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from ..tasks import InputError
 
-__all__ = ["phase_figure", "line_figure", "experiment_figure", "tick_text"]
+__all__ = ["phase_figure", "line_figure", "experiment_figure", "tick_text", "sparse_ticks"]
 
 
 def _figure(**kw):
@@ -164,9 +164,33 @@ def _hatch(nx: int, ny: int):
                      edgecolor="#999999", zorder=0)
 
 
+def sparse_ticks(values: list, min_ratio: float = 1.4) -> list:
+    """Tick positions on a log axis no closer than ``min_ratio`` (labels that do
+    not overlap): the first and last value always, then greedily from the left.
+
+    >>> sparse_ticks([1, 2, 3, 5, 8, 11, 16, 20, 30, 50, 100, 200, 500, 1000])
+    [1, 2, 3, 5, 8, 16, 30, 50, 100, 200, 500, 1000]
+    """
+    vals = sorted(v for v in set(values) if v > 0)
+    if len(vals) <= 2:
+        return vals
+    out = [vals[0]]
+    for v in vals[1:-1]:
+        if v / out[-1] >= min_ratio and vals[-1] / v >= min_ratio:
+            out.append(v)
+    return out + [vals[-1]]
+
+
+#: Marker, size and fill of the k-th line of :func:`experiment_figure`: the first
+#: lines are drawn larger and hollow, so a line lying on another stays visible.
+_STYLES = (("o", 8, "none"), ("s", 5.5, "none"), ("^", 4, "full"), ("D", 3, "full"))
+
+
 def experiment_figure(summary: list):
-    """Three panels against k (log scale): one line per distribution."""
-    fig = _figure(figsize=(12, 3.6), layout="constrained")
+    """Three panels against k (log scale): one line per distribution, each with
+    its own marker (larger hollow markers under smaller ones, so that lines on
+    top of each other, e.g. two distributions at fraction 1, both show)."""
+    fig = _figure(figsize=(12, 3.8), layout="constrained")
     panels = [("with_spurious", None, "fraction of seeds with a spurious minimum", "linear"),
               ("epsilon_median", "epsilon_max",
                "certified epsilon: median (solid), largest (dashed)", "linear"),
@@ -177,19 +201,25 @@ def experiment_figure(summary: list):
     for n, (key, key2, title, scale) in enumerate(panels):
         ax = fig.add_subplot(1, 3, n + 1, label=key)
         for c, lab in enumerate(labels):
+            marker, size, fill = _STYLES[c % len(_STYLES)]
             for k2, style in ((key, "-"), (key2, "--")):
                 pts = sorted((s["k"], s[k2]) for s in summary
                              if k2 and s["label"] == lab and s[k2] is not None)
-                if pts:
-                    ax.plot(*zip(*pts), style, marker="o" if style == "-" else None,
-                            color=f"C{c}", label=lab if style == "-" else None)
+                if not pts:
+                    continue
+                kw = dict(marker=marker, markersize=size, fillstyle=fill,
+                          markeredgewidth=1.3) if style == "-" else {}
+                ax.plot(*zip(*pts), style, color=f"C{c}", zorder=2 + c, clip_on=False,
+                        label=lab if style == "-" else None, **kw)
         ax.set_xscale("log")
-        ax.set_xticks(ks, [str(k) for k in ks], fontsize=7)
+        ticks = sparse_ticks(ks)
+        ax.set_xticks(ticks, [str(k) for k in ticks], fontsize=7)
         ax.minorticks_off()
         if scale == "symlog":
+            top = max((s[key] for s in summary if s[key] is not None), default=1)
             ax.set_yscale("symlog", linthresh=1e-6)
-            ax.set_ylim(bottom=0)
+            ax.set_ylim(0, max(2 * top, 1e-5))
         ax.set_xlabel("number of tasks k")
         ax.set_title(title, fontsize=9)
-    fig.axes[0].legend(fontsize=8)
+    fig.axes[0].legend(fontsize=8, loc="center right")
     return fig
