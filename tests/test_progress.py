@@ -75,3 +75,44 @@ def test_sweep_draws_a_bar_on_a_terminal():
     err = _on_a_terminal(["-m", "symlqr.sweep", "fig1", "--grid", "eta=0.01,0.02",
                           "--workers", "1"])
     assert "points:" in err and "/2" in err
+
+
+class _FakeBar:
+    made: list = []
+
+    def __init__(self, desc=None, total=None, **kw):
+        self.desc, self.total, self.n, self.postfix, self.closed = desc, total, 0, "", False
+        _FakeBar.made.append(self)
+
+    def update(self, k):
+        self.n += k
+
+    def set_postfix_str(self, text, refresh=True):
+        self.postfix = text
+
+    def close(self):
+        self.closed = True
+
+
+def test_commands_that_report_only_stages_get_a_bar_counting_them():
+    """``atlas`` (and the exact engine) report finished stages only: the bar counts
+    them (issue 18: atlas showed nothing for 15 s); a bar of work within a stage
+    replaces it, and the stages bar comes back after."""
+    from symlqr.cli.progress import STAGES, StageProgress
+    _FakeBar.made = []
+    p = StageProgress(show=False)
+    p._tqdm = _FakeBar
+    p.finished("optimal gains")
+    p.finished("domain")
+    (bar,) = _FakeBar.made
+    assert (bar.desc, bar.total, bar.n, bar.postfix) == ("stages", len(STAGES), 2, "done: domain")
+    p.tick("stationary points", 64, None)
+    assert bar.closed and _FakeBar.made[-1].desc == "stationary points"
+    assert p.running() == "computing stationary points"
+    p.finished("stationary points")
+    assert _FakeBar.made[-1].desc == "stages" and _FakeBar.made[-1].n == 3
+    assert p.running() == "computing values"
+    q = StageProgress(show=False)
+    q._tqdm = _FakeBar
+    q.finished("candidates")                       # not one of certify's stages: no total
+    assert _FakeBar.made[-1].total is None and _FakeBar.made[-1].n == 1
