@@ -327,3 +327,37 @@ def test_experiment_picture_ticks_do_not_overlap_and_no_series_hides_another():
     by_z = sorted(lines, key=lambda line: line.get_zorder())
     sizes = [line.get_markersize() for line in by_z]
     assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+
+
+def test_ctrl_c_at_the_very_end_finishes_and_exits_0(tmp_path, capsys, monkeypatch):
+    """Issue 18: a Ctrl-C while the table was written printed it, wrote the file and
+    still exited 130. Now, once prepared, the files are written and the table printed
+    with Ctrl-C held off, and the command exits as if none came."""
+    import signal
+    import symlqr.cli.sweep as cli
+    real = cli.write_atomic
+    sent = []
+
+    def write_then_interrupt(path, data):
+        if not sent:
+            sent.append(path)
+            os.kill(os.getpid(), signal.SIGINT)        # what Ctrl-C in a terminal does
+        real(path, data)
+    monkeypatch.setattr(cli, "write_atomic", write_then_interrupt)
+    out = tmp_path / "t.csv"
+    assert main(["fig1", "--grid", "eta=0.01,0.02", "--workers", "1", "--output", str(out)]) == 0
+    assert sent == [str(out)] and len(list(csv.DictReader(out.open()))) == 2
+    assert capsys.readouterr().out.count("certified") == 2
+
+
+def test_ctrl_c_before_the_files_are_ready_writes_nothing(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import symlqr.sweep.plot as plot
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(plot, "line_figure", interrupted)
+    out, png = tmp_path / "t.csv", tmp_path / "p.png"
+    assert main(["fig1", "--grid", "eta=0.01,0.02", "--workers", "1", "--output", str(out),
+                 "--plot", str(png)]) == 130
+    assert os.listdir(tmp_path) == [] and capsys.readouterr().out == ""

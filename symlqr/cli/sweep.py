@@ -14,7 +14,8 @@ and this command stops waiting for a point 1.5 s after its ``--timeout`` (its
 row says 'timeout'); a remote thread inside one long call cannot be killed and
 may keep computing (its result is dropped). Ctrl-C stops the command within
 about a second, kills its worker processes (or cancels its Dask tasks) and
-writes nothing (exit 130).
+writes nothing (exit 130); once every point is in and the files are prepared,
+a Ctrl-C is held off: the command writes them, prints and exits as usual.
 
 Exit status: 0 every point certified, 3 some point undecided / timed out / too
 large / invalid (its row says why), 2 bad input (one line, nothing written),
@@ -26,6 +27,7 @@ import argparse
 import functools
 import json
 import os
+import signal
 import sys
 import time
 
@@ -204,11 +206,31 @@ def _on_dask(points, options, scheduler: str, tick) -> list:
     return rows
 
 
-def _print(rows: list, args, columns=_SHOWN) -> None:
+def _text(rows: list, args, columns=_SHOWN) -> str:
+    """What the command prints: the rows as JSON, or the shown columns tab-separated."""
     if args.json:
-        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
-        return
-    sys.stdout.write(to_csv(rows, columns).decode().replace("\r\n", "\n").replace(",", "\t"))
+        return json.dumps(rows, indent=1) + "\n"
+    return to_csv(rows, columns).decode().replace("\r\n", "\n").replace(",", "\t")
+
+
+def _deliver(files: list, text: str) -> None:
+    """Write ``files`` (``(path, bytes)``, each atomically) and print ``text``, all
+    prepared before: a Ctrl-C until here writes nothing (exit 130); from here on
+    it is held off and dropped, so the command finishes and exits as if none came
+    (issue 18: it printed, wrote, and still exited 130)."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        for path, data in files:
+            write_atomic(path, data)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    finally:
+        if signal.SIGINT in signal.sigpending():      # drop it instead of raising it
+            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            signal.signal(signal.SIGINT, handler)
+        else:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _status(rows: list) -> int:
@@ -226,13 +248,14 @@ def _main(argv, prog: str = PROG) -> int:
     x, y = _plot_axes(args, [a for a, _ in axes]) if plot is not None else (None, None)
     points = make_points(_sources(args), grid)
     rows = _run(points, args, options)
+    files = []
     if args.output:
-        write_atomic(args.output, table_bytes(rows, table_format(args.output)))
+        files.append((args.output, table_bytes(rows, table_format(args.output))))
     if plot is not None:
         from ..sweep.plot import line_figure, phase_figure
         fig = line_figure(rows, x) if y is None else phase_figure(rows, x, y)
-        write_atomic(args.plot, plot.render(fig, plot.plot_format(args.plot)))
-    _print(rows, args)
+        files.append((args.plot, plot.render(fig, plot.plot_format(args.plot))))
+    _deliver(files, _text(rows, args))
     return _status(rows)
 
 
@@ -263,18 +286,18 @@ def _experiment(argv, prog: str = PROG) -> int:
     points = experiment_points(presets, ks, seeds)
     rows = _run(points, args, options)
     summary = summarize(rows)
+    files = []
     if args.output:
-        write_atomic(args.output, table_bytes(rows, table_format(args.output)))
+        files.append((args.output, table_bytes(rows, table_format(args.output))))
     if args.summary:
-        write_atomic(args.summary, to_csv(summary, SUMMARY_COLUMNS))
+        files.append((args.summary, to_csv(summary, SUMMARY_COLUMNS)))
     if plot is not None:
         from ..sweep.plot import experiment_figure
-        write_atomic(args.plot, plot.render(experiment_figure(summary),
-                                            plot.plot_format(args.plot)))
-    if args.json:
-        sys.stdout.write(json.dumps({"rows": rows, "summary": summary}, indent=1) + "\n")
-    else:
-        _print(summary, args, SUMMARY_COLUMNS)
+        files.append((args.plot, plot.render(experiment_figure(summary),
+                                             plot.plot_format(args.plot))))
+    text = (json.dumps({"rows": rows, "summary": summary}, indent=1) + "\n" if args.json
+            else _text(summary, args, SUMMARY_COLUMNS))
+    _deliver(files, text)
     return _status(rows)
 
 
