@@ -226,11 +226,27 @@ def _latex_frame(doc: dict, digits: int, math: bool) -> tuple:
     return head, foot, r"\# & $W$ & $h(W)$ & type"
 
 
+#: Up to this many tasks are listed one a line; above, the first :data:`SHOWN_TASKS`.
+MAX_LISTED_TASKS = 12
+SHOWN_TASKS = 5
+
+
 def task_lines(doc: dict) -> list:
-    """One line per task, numbered from 1 as in the JSON: ``task i: A=.. B=.. ...``."""
-    return [f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
-            f"s0={t['s0']} s0a={t['s0a']}  weight {w}"
-            for i, (t, w) in enumerate(zip(doc["tasks"], doc["weights"]), 1)]
+    """One line per task, numbered from 1 as in the JSON: ``task i: A=.. B=.. ...``;
+    above :data:`MAX_LISTED_TASKS` tasks the first :data:`SHOWN_TASKS` and a line
+    saying how many more (all of them are in the JSON).
+
+    >>> t = {"A": "1", "B": "1", "Q": "2", "R": "2", "s0": "1", "s0a": "1"}
+    >>> task_lines({"tasks": [t] * 1000, "weights": ["1/1000"] * 1000})[-1]
+    '  ... and 995 more tasks (all in the JSON: --json)'
+    """
+    pairs = list(zip(doc["tasks"], doc["weights"]))
+    shown = pairs if len(pairs) <= MAX_LISTED_TASKS else pairs[:SHOWN_TASKS]
+    out = [f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
+           f"s0={t['s0']} s0a={t['s0a']}  weight {w}" for i, (t, w) in enumerate(shown, 1)]
+    if len(shown) < len(pairs):
+        out.append(f"  ... and {len(pairs) - len(shown)} more tasks (all in the JSON: --json)")
+    return out
 
 
 def point_rows(pts: list, label) -> list:
