@@ -260,3 +260,46 @@ def test_latex_table_adds_no_uncertified_digits():
     eps = doc["epsilon"]
     assert len(eps.replace(".", "").lstrip("0")) <= 10
     assert f"\\varepsilon = {eps}$" in table                 # as certified, not padded to 12
+
+
+# --- variants: the update direction g, zooms near the walls (issue 18) -------------------
+def _variant_doc(name, method, K):
+    from symlqr.scalar.fixedpoints import fixed_points
+    return fixed_points(figure(name), method, K, digits=10).to_dict(10)
+
+
+@pytest.mark.parametrize("method", ["fomaml", "reptile", "maml"])
+def test_direction_float_matches_the_exact_update_direction(method):
+    """The float ``g`` drawn under ``h_K`` against the exact rational function
+    (``VariantObjective.direction``) evaluated at rationals."""
+    from fractions import Fraction
+    from symlqr.render.variant_plot import direction_float
+    from symlqr.scalar.variants import VariantObjective
+    ts = figure("fig2")
+    g = VariantObjective(ts, method, 2).direction()
+    for w in ("0.2", "0.6", "1.2", "1.7"):
+        exact = float(g(Fraction(w)))
+        assert direction_float(np.array([float(w)]), ts, method, 2)[0] == pytest.approx(
+            exact, rel=1e-5, abs=1e-7)
+
+
+def test_fomaml_picture_draws_g_with_its_certified_zeros_and_zooms_on_the_walls():
+    from symlqr.render.variant_plot import direction_float, variant_figure
+    ts = figure("fig2")
+    doc = _variant_doc("fig2", "fomaml", 2)
+    fig = variant_figure(ts, doc)
+    labels = [ax.get_label() for ax in fig.axes]
+    assert labels[:2] == ["h", "g"] and labels[2:] == ["zoom 1", "zoom 2"]
+    gax = fig.axes[1]
+    zeros = sorted(x for c in gax.collections for x, y in c.get_offsets())
+    assert zeros == pytest.approx(sorted(float(p["W"]) for p in doc["stationary_points"]))
+    for p in doc["stationary_points"]:        # g changes sign as the stability says
+        w = float(p["W"])
+        left, right = direction_float(np.array([w - 1e-5, w + 1e-5]), ts, "fomaml", 2)
+        assert (left < 0 < right) == (p["stability"] == "attracting")
+    # four of the five points crowd the walls: each is inside a zoom panel
+    wins = [ax.get_xlim() for ax in fig.axes[2:]]
+    near = [float(p["W"]) for p in doc["stationary_points"] if abs(float(p["W"]) - 0.6) > 0.4]
+    assert len(near) == 4 and all(any(a <= w <= b for a, b in wins) for w in near)
+    text = " ".join([ax.get_ylabel() for ax in fig.axes] + [ax.get_title() for ax in fig.axes])
+    assert "^2(" not in text and "F_i applied K = 2 times" in text
