@@ -303,3 +303,14 @@ def test_fomaml_picture_draws_g_with_its_certified_zeros_and_zooms_on_the_walls(
     assert len(near) == 4 and all(any(a <= w <= b for a, b in wins) for w in near)
     text = " ".join([ax.get_ylabel() for ax in fig.axes] + [ax.get_title() for ax in fig.axes])
     assert "^2(" not in text and "F_i applied K = 2 times" in text
+
+
+@pytest.mark.parametrize("name, method, K", [("fig3b", "reptile", 2), ("fig2", "fomaml", 2)])
+def test_g_panel_shows_most_of_g_not_a_sliver(name, method, K):
+    """A single fixed point once made the g panel's range 1e-10 wide."""
+    from symlqr.render.variant_plot import variant_figure
+    gax = variant_figure(figure(name), _variant_doc(name, method, K)).axes[1]
+    lo, hi = gax.get_ylim()
+    y = np.concatenate([line.get_ydata() for line in gax.lines if len(line.get_ydata()) > 2])
+    y = y[np.isfinite(y)]
+    assert hi - lo > 1e-3 * np.max(np.abs(y)) and np.mean((y >= lo) & (y <= hi)) > 0.5

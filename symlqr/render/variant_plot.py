@@ -188,21 +188,21 @@ def _mark_zeros(ax, pts: list, method: str) -> None:
 
 
 def _g_range(ax, pts: list, taskset, doc: dict, window) -> tuple:
-    """A y-range for ``g`` that shows its sign changes: the values of ``g`` between
-    and around the certified zeros, not its blow-up at the walls."""
+    """A y-range for ``g`` that shows its sign changes: ``g`` over the window, or
+    over the domain without its outer 5 % where ``g`` blows up at the walls."""
     import numpy as np
-    xs = sorted(float(p["W"]) for p in pts)
     if window is not None:
-        lo, hi = window
-    elif xs:
-        lo, hi = xs[0], xs[-1]
+        spans = [window]
     else:
-        lo, hi = ax.get_xlim()
-    pad = 0.5 * max(hi - lo, 1e-9) if window is None else 0.0
-    x = np.linspace(lo - pad, hi + pad, 801)
-    g = direction_float(x, taskset, doc["method"], doc["steps"])
-    g = g[np.isfinite(g)]
-    top = float(np.percentile(np.abs(g), 90)) if len(g) else 1.0
+        spans = []
+        for dom in doc["domain"] or []:
+            a, b = _span(dom, doc["stationary_points"])
+            spans.append((a + 0.05 * (b - a), b - 0.05 * (b - a)))
+    vals = [direction_float(np.linspace(a, b, 801), taskset, doc["method"], doc["steps"])
+            for a, b in spans if a < b]
+    g = np.concatenate(vals) if vals else np.array([])
+    g = np.abs(g[np.isfinite(g)])
+    top = float(np.percentile(g, 90)) if len(g) else 1.0
     top = top if top > 0 else 1.0
     return -1.1 * top, 1.1 * top
 
@@ -236,7 +236,7 @@ def variant_figure(taskset, doc: dict):
     status = "certified" if doc["certified"] else "NOT certified (see the table)"
     ax.set_title(f"{doc['name']}: {doc['method']}, K = {doc['steps']}: {c['attracting']} "
                  f"attracting, {c['repelling']} repelling ({status})\n"
-                 f"fixed points: the certified zeros of {DIRECTIONS[doc['method']]}; "
+                 f"fixed points: the certified zeros of the update direction g (below)\n"
                  f"{steps_text(doc['steps'])}", fontsize=9)
     ax.set_ylabel("h_K(W) = sum_i w_i C_i(F_i^K(W))", fontsize=8)
     ax.legend(fontsize=7)
