@@ -314,3 +314,25 @@ def test_g_panel_shows_most_of_g_not_a_sliver(name, method, K):
     y = np.concatenate([line.get_ydata() for line in gax.lines if len(line.get_ydata()) > 2])
     y = y[np.isfinite(y)]
     assert hi - lo > 1e-3 * np.max(np.abs(y)) and np.mean((y >= lo) & (y <= hi)) > 0.5
+
+
+def test_atlas_plot_draws_no_branch_on_the_excluded_end_eta_0():
+    """Issue 18: the bifurcation diagram drew branches at eta ~ 3e-7, on the
+    excluded end of the range (0, 3/10]; every drawn branch point is a certified
+    stationary point of h at its eta (checked against a float scan)."""
+    from symlqr.atlas import atlas
+    from symlqr.render.atlas_plot import atlas_figure, branches
+    from fractions import Fraction
+    at = atlas(figure("fig1"), "eta", Fraction(0), Fraction(3, 10), digits=10)
+    bs = branches(at, per_piece=4)
+    xs = [x for _k, _lab, bx, _by in bs for x in bx]
+    assert min(xs) >= 0.003 - 1e-12                       # 1 % of the range from eta = 0
+    assert max(xs) == pytest.approx(0.3)
+    fig = atlas_figure(at, per_piece=4)
+    assert any("(excluded)" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    # the lowest eta drawn: the branches there are where a float scan puts the minima
+    x0 = min(xs)
+    ws = sorted(y for _k, lab, bx, by in bs for x, y in zip(bx, by) if x == x0 and "min" in lab)
+    lo, hi = 0.0, 2.0
+    scan, _h = scan_local_minima(at.family.taskset_at(Fraction(x0)), lo + 1e-9, hi - 1e-9)
+    assert len(ws) == len(scan) and np.allclose(sorted(scan), ws, atol=1e-4)
