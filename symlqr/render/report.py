@@ -69,7 +69,9 @@ def text_table(doc: dict) -> str:
     if doc["domain"]:
         out.append("  domain: " + " U ".join(_interval(d) for d in doc["domain"]))
     else:
-        out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable)")
+        why = (doc.get("empty_domain") or {}).get("reason")
+        out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable"
+                   + (f": {why})" if why else ")"))
     out += point_rows(doc["stationary_points"], point_label) or [
         "  no stationary points in the domain"]
     out += kink_lines(doc.get("kinks", []))
