@@ -98,7 +98,7 @@ def test_delta_spread_is_the_atlas_family_at_delta():
 def test_delta_zero_turns_fig2_into_copies_of_its_first_task_fig1():
     row = evaluate(make_points([Source.of(figure("fig2"))], [{"delta": Fraction(0)}])[0],
                    Options())
-    assert (row["min"], row["global_min"], row["spurious_min"], row["epsilon"]) == (3, 3, 0, "0.0")
+    assert (row["min"], row["global_min"], row["spurious_min"], row["epsilon"]) == (3, 3, 0, "0")
     assert row["distinct"] == 1 and row["W_global"].split(";")[1].startswith("0.6180339887")
 
 

@@ -217,20 +217,20 @@ def _deliver(files: list, text: str) -> None:
     """Write ``files`` (``(path, bytes)``, each atomically) and print ``text``, all
     prepared before: a Ctrl-C until here writes nothing (exit 130); from here on
     it is held off and dropped, so the command finishes and exits as if none came
-    (issue 18: it printed, wrote, and still exited 130)."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    (issue 18: it printed, wrote, and still exited 130). The SIGINT handler is
+    swapped, not the signal mask: another thread (Dask's) may receive the signal."""
+    try:
+        old = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    except ValueError:                   # not the main thread: no handler to swap
+        old = None
     try:
         for path, data in files:
             write_atomic(path, data)
         sys.stdout.write(text)
         sys.stdout.flush()
     finally:
-        if signal.SIGINT in signal.sigpending():      # drop it instead of raising it
-            handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            signal.signal(signal.SIGINT, handler)
-        else:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
 
 
 def _status(rows: list) -> int:
