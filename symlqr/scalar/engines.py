@@ -28,7 +28,7 @@ from .boxlandscape import Unsupported, certify_interval
 from .fixedpoints import fixed_points
 from .variants import check_method
 from .landscape import MAX_DEGREE, Landscape, certify
-from ..exact.realroots import MAX_BITS
+from ..exact.realroots import MAX_BITS, PrecisionExhausted
 from ..tasks import InputError, TaskSet
 
 __all__ = ["certify_landscape", "ENGINES", "AUTO_EXACT_MAX_TASKS", "AUTO_EXACT_FALLBACK_TASKS",
@@ -101,9 +101,10 @@ def certify_landscape(taskset: TaskSet, adaptation: str = "gradient", digits: in
         except Unsupported:
             if engine != "auto":
                 raise
-        except ArithmeticError:        # an enclosure blew up (roots closer than arb saw)
+        except ArithmeticError as exc:  # an enclosure blew up (roots closer than arb saw)
             n = len({t.as_tuple() for t in taskset.tasks})
-            if engine != "auto" and n > AUTO_EXACT_FALLBACK_TASKS:
+            if engine != "auto" and (n > AUTO_EXACT_FALLBACK_TASKS
+                                     or isinstance(exc, PrecisionExhausted)):
                 raise
     return certify(taskset, adaptation, digits, max_bits, deadline, progress, max_degree)
 
