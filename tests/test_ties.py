@@ -49,3 +49,35 @@ def test_broken_symmetry_is_separated_not_tied():
     vals = [h_float(ts.tasks, ts.weights, ts.eta, float(p.W)) for p in mins]
     best = min(range(len(mins)), key=vals.__getitem__)
     assert mins[best].is_global
+
+
+def test_interval_engine_proves_the_mirror_tie_and_agrees_with_the_exact_engine():
+    ts = TaskSet(PAIRS, eta=F(1, 100), weights=[1, 1, 3, 3])
+    box = certify_landscape(ts, engine="interval")
+    exact = certify_landscape(ts, engine="exact")
+    assert box.certified and [p.is_global for p in box.minima()] == [True, True]
+    for p, q in zip(box.minima(), exact.minima()):
+        assert p.W.lo <= q.W.hi and q.W.lo <= p.W.hi
+
+
+def test_fourteen_mirror_tasks_through_auto_use_the_interval_engine_and_tie():
+    tasks = PAIRS + [Task(s * F(2, 5), 1, 10 + k, F(1, 100)) for k in range(1, 6) for s in (1, -1)]
+    ts = TaskSet(tasks, eta=F(1, 100))
+    ls = certify_landscape(ts)                     # auto: more than 12 distinct tasks
+    assert ls.to_dict().get("engine") == "interval" and ls.certified
+    mins = ls.minima()
+    assert len(mins) == 2 and all(p.is_global for p in mins)
+    assert h_float(tasks, ts.weights, ts.eta, float(mins[0].W)) == pytest.approx(
+        h_float(tasks, ts.weights, ts.eta, float(mins[-1].W)), rel=1e-9)
+
+
+def test_no_mirror_tie_when_another_box_meets_the_mirror_image():
+    from symlqr.scalar.boxvalues import _mirror_tie, mirror_symmetric
+
+    class P:
+        def __init__(self, lo, hi):
+            self.W = type("B", (), {"lo": F(lo), "hi": F(hi)})()
+    a, b, c = P(1, 2), P(-2, -1), P(-3, F(-3, 2))
+    assert _mirror_tie(a, b, [a, b], []) and not _mirror_tie(a, b, [a, b, c], [])
+    assert not _mirror_tie(a, b, [a, b], [(F(-5, 4), F(-1, 2))])       # an open box meets it
+    assert not mirror_symmetric(PAIRS[:3], [1, 1, 1])
