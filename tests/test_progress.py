@@ -116,3 +116,15 @@ def test_commands_that_report_only_stages_get_a_bar_counting_them():
     q._tqdm = _FakeBar
     q.finished("candidates")                       # not one of certify's stages: no total
     assert _FakeBar.made[-1].total is None and _FakeBar.made[-1].n == 1
+
+
+def test_the_stages_bar_starts_again_for_the_next_task_set():
+    from symlqr.cli.progress import StageProgress
+    _FakeBar.made = []
+    p = StageProgress(show=False)
+    p._tqdm = _FakeBar
+    p.finished("optimal gains")
+    p.finished("domain")
+    del p[:]                                   # certify 'all': the next figure starts
+    p.finished("optimal gains")
+    assert _FakeBar.made[0].closed and _FakeBar.made[-1].n == 1

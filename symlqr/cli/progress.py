@@ -69,6 +69,8 @@ class StageProgress(list):
             self._stage = None
         if self._tqdm is None or self._stage not in (None, _STAGES_BAR):
             return
+        if self._bar is not None and self._bar.n > len(self):    # a new task set began
+            self.close()
         if self._stage is None:
             known = all(s in self._stages for s in self)
             self._stage = _STAGES_BAR
