@@ -143,7 +143,9 @@ def load_tasks_file(path: str) -> dict:
         method, steps = _method_steps(data)
     except InputError as exc:
         raise InputError(f"tasks file {path!r}: {exc}") from None
-    return {"tasks": tasks, "eta": eta, "weights": weights, "method": method, "steps": steps}
+    return {"tasks": tasks, "eta": eta, "weights": weights, "method": method, "steps": steps,
+            "note": drawn_note(data), "drawn_only": "distribution" in data and
+            not data.get("tasks")}
 
 
 def _document_tasks(path: str, data: dict) -> list:
@@ -162,6 +164,14 @@ def _document_tasks(path: str, data: dict) -> list:
         except InputError as exc:
             raise InputError(f"tasks file {path!r}: distribution: {exc}") from None
     return tasks
+
+
+def drawn_note(data: dict) -> str:
+    """``drawn from <laws, n, seed, digits>`` for a document with a distribution
+    table (checked by :func:`_document_tasks` before), else ``""``."""
+    if "distribution" not in data:
+        return ""
+    return f"drawn from {Distribution.from_mapping(data['distribution'])}"
 
 
 def _weights(weights) -> Optional[list]:

@@ -116,6 +116,7 @@ def test_undecided_result_exits_3(monkeypatch, capsys):
     import symlqr.scalar.landscape as landscape
     import symlqr.scalar.values as values
     monkeypatch.setattr(values, "MINPOLY_MAX_DEGREE", 0)
+    monkeypatch.setattr(values, "mirror_images", lambda a, b: False)   # the tie's other proof
     monkeypatch.setattr(landscape, "MAX_BITS", 256)
     from symlqr.scalar.engines import certify_landscape as real
     monkeypatch.setattr("symlqr.cli.certify.certify_landscape",

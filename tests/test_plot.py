@@ -260,3 +260,79 @@ def test_latex_table_adds_no_uncertified_digits():
     eps = doc["epsilon"]
     assert len(eps.replace(".", "").lstrip("0")) <= 10
     assert f"\\varepsilon = {eps}$" in table                 # as certified, not padded to 12
+
+
+# --- variants: the update direction g, zooms near the walls (issue 18) -------------------
+def _variant_doc(name, method, K):
+    from symlqr.scalar.fixedpoints import fixed_points
+    return fixed_points(figure(name), method, K, digits=10).to_dict(10)
+
+
+@pytest.mark.parametrize("method", ["fomaml", "reptile", "maml"])
+def test_direction_float_matches_the_exact_update_direction(method):
+    """The float ``g`` drawn under ``h_K`` against the exact rational function
+    (``VariantObjective.direction``) evaluated at rationals."""
+    from fractions import Fraction
+    from symlqr.render.variant_plot import direction_float
+    from symlqr.scalar.variants import VariantObjective
+    ts = figure("fig2")
+    g = VariantObjective(ts, method, 2).direction()
+    for w in ("0.2", "0.6", "1.2", "1.7"):
+        exact = float(g(Fraction(w)))
+        assert direction_float(np.array([float(w)]), ts, method, 2)[0] == pytest.approx(
+            exact, rel=1e-5, abs=1e-7)
+
+
+def test_fomaml_picture_draws_g_with_its_certified_zeros_and_zooms_on_the_walls():
+    from symlqr.render.variant_plot import direction_float, variant_figure
+    ts = figure("fig2")
+    doc = _variant_doc("fig2", "fomaml", 2)
+    fig = variant_figure(ts, doc)
+    labels = [ax.get_label() for ax in fig.axes]
+    assert labels[:2] == ["h", "g"] and labels[2:] == ["zoom 1", "zoom 2"]
+    gax = fig.axes[1]
+    zeros = sorted(x for c in gax.collections for x, y in c.get_offsets())
+    assert zeros == pytest.approx(sorted(float(p["W"]) for p in doc["stationary_points"]))
+    for p in doc["stationary_points"]:        # g changes sign as the stability says
+        w = float(p["W"])
+        left, right = direction_float(np.array([w - 1e-5, w + 1e-5]), ts, "fomaml", 2)
+        assert (left < 0 < right) == (p["stability"] == "attracting")
+    # four of the five points crowd the walls: each is inside a zoom panel
+    wins = [ax.get_xlim() for ax in fig.axes[2:]]
+    near = [float(p["W"]) for p in doc["stationary_points"] if abs(float(p["W"]) - 0.6) > 0.4]
+    assert len(near) == 4 and all(any(a <= w <= b for a, b in wins) for w in near)
+    text = " ".join([ax.get_ylabel() for ax in fig.axes] + [ax.get_title() for ax in fig.axes])
+    assert "^2(" not in text and "F_i applied K = 2 times" in text
+
+
+@pytest.mark.parametrize("name, method, K", [("fig3b", "reptile", 2), ("fig2", "fomaml", 2)])
+def test_g_panel_shows_most_of_g_not_a_sliver(name, method, K):
+    """A single fixed point once made the g panel's range 1e-10 wide."""
+    from symlqr.render.variant_plot import variant_figure
+    gax = variant_figure(figure(name), _variant_doc(name, method, K)).axes[1]
+    lo, hi = gax.get_ylim()
+    y = np.concatenate([line.get_ydata() for line in gax.lines if len(line.get_ydata()) > 2])
+    y = y[np.isfinite(y)]
+    assert hi - lo > 1e-3 * np.max(np.abs(y)) and np.mean((y >= lo) & (y <= hi)) > 0.5
+
+
+def test_atlas_plot_draws_no_branch_on_the_excluded_end_eta_0():
+    """Issue 18: the bifurcation diagram drew branches at eta ~ 3e-7, on the
+    excluded end of the range (0, 3/10]; every drawn branch point is a certified
+    stationary point of h at its eta (checked against a float scan)."""
+    from symlqr.atlas import atlas
+    from symlqr.render.atlas_plot import atlas_figure, branches
+    from fractions import Fraction
+    at = atlas(figure("fig1"), "eta", Fraction(0), Fraction(3, 10), digits=10)
+    bs = branches(at, per_piece=4)
+    xs = [x for _k, _lab, bx, _by in bs for x in bx]
+    assert min(xs) >= 0.003 - 1e-12                       # 1 % of the range from eta = 0
+    assert max(xs) == pytest.approx(0.3)
+    fig = atlas_figure(at, per_piece=4)
+    assert any("(excluded)" in t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    # the lowest eta drawn: the branches there are where a float scan puts the minima
+    x0 = min(xs)
+    ws = sorted(y for _k, lab, bx, by in bs for x, y in zip(bx, by) if x == x0 and "min" in lab)
+    lo, hi = 0.0, 2.0
+    scan, _h = scan_local_minima(at.family.taskset_at(Fraction(x0)), lo + 1e-9, hi - 1e-9)
+    assert len(ws) == len(scan) and np.allclose(sorted(scan), ws, atol=1e-4)

@@ -98,7 +98,7 @@ def test_delta_spread_is_the_atlas_family_at_delta():
 def test_delta_zero_turns_fig2_into_copies_of_its_first_task_fig1():
     row = evaluate(make_points([Source.of(figure("fig2"))], [{"delta": Fraction(0)}])[0],
                    Options())
-    assert (row["min"], row["global_min"], row["spurious_min"], row["epsilon"]) == (3, 3, 0, "0.0")
+    assert (row["min"], row["global_min"], row["spurious_min"], row["epsilon"]) == (3, 3, 0, "0")
     assert row["distinct"] == 1 and row["W_global"].split(";")[1].startswith("0.6180339887")
 
 
@@ -183,7 +183,9 @@ def test_experiment_command_writes_rows_summary_and_plot(tmp_path, capsys):
     (["fig2", "--output", "/nonexistent/t.csv"], "does not exist"),
     (["fig2", "--output", "t.xlsx"], "must end in .csv or .parquet"),
     (["fig2", "--grid", "eta=0.1", "--plot", "p.jpg"], "unknown image format"),
-    (["fig2", "--grid", "eta=0.1", "--plot", "p.png"], "--y (none) is not one of them"),
+    (["fig2", "--plot", "p.png"], "give --grid NAME=LO:HI:COUNT"),
+    (["fig2", "--grid", "eta=0.1", "--plot", "p.png", "--y", "delta"], "--y delta is not a --grid axis"),
+    (["fig2", "--grid", "eta=0.01:0.1"], "eta=LO:HI:COUNT"),
     (["fig2", "--workers", "0"], "at least 1"),
     (["fig2", "--timeout", "-1"], "--timeout must be > 0 seconds"),
     (["experiment", "--presets", "gaussian"], "unknown preset"),
@@ -240,3 +242,122 @@ def test_ctrl_c_stops_local_workers_at_once_with_one_line_and_no_table(tmp_path)
     assert p.returncode == 130
     assert stderr == f"{PROG}: interrupted\n" and stdout == ""
     assert not out.exists() and os.listdir(tmp_path) == []
+
+
+def test_one_grid_axis_draws_a_line_plot_of_the_certified_rows(tmp_path, capsys):
+    """The README's ``--grid eta=0.01:0.1:10 --plot`` (issue 18: it exited 2); the
+    curve holds the rows' epsilon and spurious counts, ticks are decimals."""
+    pytest.importorskip("matplotlib")
+    from symlqr.sweep.plot import line_figure
+    out, png = tmp_path / "t.csv", tmp_path / "p.png"
+    assert main(["fig2", "--grid", "eta=0.01:0.1:4", "--workers", "1", "--output", str(out),
+                 "--plot", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    rows = list(csv.DictReader(out.open()))
+    fig = line_figure(rows, "eta")
+    top, bottom = fig.axes
+    (line,) = top.lines
+    assert list(line.get_xdata()) == [float(Fraction(r["eta"])) for r in rows]
+    assert list(line.get_ydata()) == pytest.approx([float(r["epsilon"]) for r in rows])
+    assert list(bottom.lines[0].get_ydata()) == [int(r["spurious_min"]) for r in rows]
+    assert top.get_ylabel() == "epsilon"          # one row a point: no "median over seeds"
+
+
+def test_tables_have_float_columns_beside_the_exact_strings():
+    rows = run_sweep(make_points([Source.of(figure("fig2"))],
+                                 grid_points([parse_axis("eta=8/175,0.02")])), workers=1)
+    assert [r["eta"] for r in rows] == ["8/175", "0.02"]
+    assert [r["eta_float"] for r in rows] == [8 / 175, 0.02]
+    for r in rows:
+        assert r["epsilon_float"] == pytest.approx(float(Fraction(r["epsilon_lo"])), rel=1e-15)
+        assert r["epsilon_float"] == pytest.approx(float(Fraction(r["epsilon_hi"])), rel=1e-15)
+        assert r["min_value_float"] == pytest.approx(float(r["min_value"]))
+    text = to_csv(rows).decode().splitlines()
+    head = text[0].split(",")
+    assert head.index("eta_float") == head.index("eta") + 1
+    for line in text[1:]:                      # the float column reads as a number
+        float(dict(zip(head, line.split(",")))["eta_float"])
+
+
+def test_phase_ticks_are_decimals_and_the_label_says_median_only_over_seeds():
+    pytest.importorskip("matplotlib")
+    from symlqr.sweep.plot import phase_figure
+    base = {"label": "t", "status": "certified", "spurious_min": 0}
+    one = [dict(base, eta=e, delta=d, epsilon="0.1") for e in ("8/175", "0.1") for d in ("0", "1")]
+    fig = phase_figure(one, "eta", "delta")
+    ax = fig.axes[0]
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.04571", "0.1"]
+    assert fig.axes[1].get_ylabel() == "epsilon"
+    seeds = [dict(r, seed=s) for r in one for s in (0, 1)]
+    assert "median over seeds" in phase_figure(seeds, "eta", "delta").axes[1].get_ylabel()
+
+
+def _summary_rows():
+    """docs/many_tasks_summary.csv read back (what docs/many_tasks.png is drawn from)."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                        "many_tasks_summary.csv")
+    rows = list(csv.DictReader(open(path)))
+    for r in rows:
+        for k, v in r.items():
+            if k != "label":
+                r[k] = None if v == "" else (int(v) if k in ("k", "seeds", "certified")
+                                             else float(v))
+    return rows
+
+
+def test_experiment_picture_ticks_do_not_overlap_and_no_series_hides_another():
+    """Issue 18: docs/many_tasks.png had the ticks 11, 16, 20 on top of each other
+    and the 'perturbed' line hidden under 'scaled' (both at fraction 1)."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from symlqr.sweep.plot import experiment_figure
+    fig = experiment_figure(_summary_rows())
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+        for a, b in zip(boxes, boxes[1:]):
+            assert a.x1 < b.x0, [t.get_text() for t in ax.get_xticklabels()]
+    first = fig.axes[0]
+    lines = [line for line in first.lines if line.get_marker() not in (None, "None", "")]
+    assert len({line.get_marker() for line in lines}) == len(lines) == 3
+    # where two lines coincide, the one drawn first (lower) has the larger marker
+    by_z = sorted(lines, key=lambda line: line.get_zorder())
+    sizes = [line.get_markersize() for line in by_z]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+
+
+def test_ctrl_c_at_the_very_end_finishes_and_exits_0(tmp_path, capsys, monkeypatch):
+    """Issue 18: a Ctrl-C while the table was written printed it, wrote the file and
+    still exited 130. Now, once prepared, the files are written and the table printed
+    with Ctrl-C held off, and the command exits as if none came."""
+    import signal
+    import symlqr.cli.sweep as cli
+    real = cli.write_atomic
+    sent = []
+
+    def write_then_interrupt(path, data):
+        if not sent:
+            sent.append(path)
+            os.kill(os.getpid(), signal.SIGINT)        # what Ctrl-C in a terminal does
+        real(path, data)
+    monkeypatch.setattr(cli, "write_atomic", write_then_interrupt)
+    out = tmp_path / "t.csv"
+    assert main(["fig1", "--grid", "eta=0.01,0.02", "--workers", "1", "--output", str(out)]) == 0
+    assert sent == [str(out)] and len(list(csv.DictReader(out.open()))) == 2
+    assert capsys.readouterr().out.count("certified") == 2
+
+
+def test_ctrl_c_before_the_files_are_ready_writes_nothing(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import symlqr.sweep.plot as plot
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(plot, "line_figure", interrupted)
+    out, png = tmp_path / "t.csv", tmp_path / "p.png"
+    assert main(["fig1", "--grid", "eta=0.01,0.02", "--workers", "1", "--output", str(out),
+                 "--plot", str(png)]) == 130
+    assert os.listdir(tmp_path) == [] and capsys.readouterr().out == ""

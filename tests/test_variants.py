@@ -223,10 +223,14 @@ def test_compare_table_and_plot_show_each_variants_attracting_points():
     assert len(table) == 2 + 6
     assert table[3].split()[:4] == ["fomaml", "1", "0", "1"]     # no attracting point
     fig = compare_figure(ts, docs)
-    assert len(fig.axes) == 2                  # one panel per K
-    for ax, K in zip(fig.axes, (1, 2)):
+    main = [ax for ax in fig.axes if not ax.get_label().endswith("zoom")]
+    assert [ax.get_label() for ax in main] == ["K = 1", "K = 2"]     # one panel per K
+    for ax, K in zip(main, (1, 2)):
         n_k = sum(d["counts"]["attracting"] for d in docs if d["steps"] == K)
         assert sum(len(c.get_offsets()) for c in ax.collections) == n_k
+    # FO-MAML has no attracting point at K = 1: the legend says so instead of a silent gap
+    legend = [t.get_text() for t in main[0].get_legend().get_texts()]
+    assert any(t.startswith("fomaml K=1: no attracting point") for t in legend)
     assert plot.render(fig, "png")[:4] == b"\x89PNG"
 
 

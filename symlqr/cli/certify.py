@@ -146,13 +146,15 @@ def _method_steps(args) -> tuple:
 
 def compare_all(ts, digits: int, deadline, plot_path, progress) -> dict:
     """The worker's part of ``--compare``: maml, fomaml, reptile with K = 1, 2, 3."""
-    docs = []
+    docs, total = [], MAX_STEPS * len(METHODS)
     for steps in range(1, MAX_STEPS + 1):
         for method in METHODS:
+            progress("variants", len(docs), total)
             progress("finished", f"{method} K = {steps}", None)
             r = fixed_points(ts, method, steps, digits=digits, deadline=deadline)
             r.digits = digits
             docs.append(r.to_dict())
+    progress("variants", total, total)
     image = None
     if plot_path:
         plot = load_plot(plot_path)
@@ -167,11 +169,16 @@ def _compare(args, tasksets, prog: str) -> int:
     if args.plot:
         load_plot(args.plot)
     deadline = Deadline(args.timeout)
-    bar = StageProgress()
+    bar = StageProgress(unit="variant")         # a bar on stderr when it is a terminal
+
+    def on_progress(stage, done, total):
+        if stage == "finished":                 # "fomaml K = 2" starts
+            bar.append(done)
+        else:
+            bar.tick(stage, done, total)
     try:
         out = run_in_worker(compare_all, tasksets[0], args.digits, deadline.monotonic(),
-                            args.plot, timeout=deadline,
-                            progress=lambda s, d, t: bar.finished(d) if s == "finished" else None,
+                            args.plot, timeout=deadline, progress=on_progress,
                             describe=lambda: f"certifying {bar[-1]}" if bar else "starting")
     except Timeout as exc:
         print(f"{prog}: timeout after {args.timeout:g} s on {tasksets[0].name} while "

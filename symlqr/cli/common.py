@@ -260,7 +260,11 @@ def tasksets_from_args(args) -> list[TaskSet]:
         raise InputError("custom tasks need a step size: --eta (or eta in the tasks file)")
     if args.weights is not None:
         weights = weights_from_text(args.weights)
-    return [TaskSet(tasks, eta, weights)]
+    notes = ([data["note"]] if args.tasks_file and data["note"] else []) + [
+        f"drawn from {d}" for d in drawn]
+    only_drawn = notes and not args.task and (not args.tasks_file or data["drawn_only"])
+    return [TaskSet(tasks, eta, weights, name="distribution" if only_drawn else "custom",
+                    note="; ".join(notes))]
 
 
 def check_output_path(path: str) -> None:

@@ -19,6 +19,9 @@ from typing import Callable, Optional
 
 __all__ = ["StageProgress", "StageRelay", "Ticker", "next_stage", "STAGES"]
 
+#: The ``_stage`` of the bar that counts finished stages.
+_STAGES_BAR = "\0stages"
+
 #: The stages of ``certify`` in order, as named to its ``progress`` callback.
 STAGES = ("optimal gains", "domain", "stationary points", "values", "global minima")
 
@@ -55,15 +58,30 @@ class StageProgress(list):
                 self._tqdm = None
 
     def finished(self, stage: str) -> None:
-        """``progress(stage)``: a stage is done."""
+        """``progress(stage)``: a stage is done. Between bars of work within a
+        stage (:meth:`tick`), a bar counts the finished stages (out of the known
+        stages when ``stage`` is one of them) and names the last one, so that a
+        command whose library reports only stages (``atlas``, the exact engine)
+        still shows that it is moving."""
         self.append(stage)
         if self._stage == stage:
             self.close()
             self._stage = None
+        if self._tqdm is None or self._stage not in (None, _STAGES_BAR):
+            return
+        if self._bar is not None and self._bar.n > len(self):    # a new task set began
+            self.close()
+        if self._stage is None:
+            known = all(s in self._stages for s in self)
+            self._stage = _STAGES_BAR
+            self._bar = self._tqdm(desc="stages", total=len(self._stages) if known else None,
+                                   file=sys.stderr, leave=False, unit="stage")
+        self._bar.set_postfix_str(f"done: {stage}", refresh=False)
+        self._bar.update(len(self) - self._bar.n)
 
     def running(self) -> str:
         """What runs now (for a timeout message)."""
-        if self._stage is not None:
+        if self._stage not in (None, _STAGES_BAR):
             return f"computing {self._stage}"
         return next_stage(self, self._stages)
 
@@ -87,6 +105,8 @@ class StageProgress(list):
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+        if self._stage == _STAGES_BAR:
+            self._stage = None
 
 
 class StageRelay(list):

@@ -14,7 +14,8 @@ and this command stops waiting for a point 1.5 s after its ``--timeout`` (its
 row says 'timeout'); a remote thread inside one long call cannot be killed and
 may keep computing (its result is dropped). Ctrl-C stops the command within
 about a second, kills its worker processes (or cancels its Dask tasks) and
-writes nothing (exit 130).
+writes nothing (exit 130); once every point is in and the files are prepared,
+a Ctrl-C is held off: the command writes them, prints and exits as usual.
 
 Exit status: 0 every point certified, 3 some point undecided / timed out / too
 large / invalid (its row says why), 2 bad input (one line, nothing written),
@@ -26,6 +27,7 @@ import argparse
 import functools
 import json
 import os
+import signal
 import sys
 import time
 
@@ -68,7 +70,8 @@ def _common(p: OneLineParser) -> None:
     add_output_arguments(p, output_help="the table, written atomically: .csv, or .parquet "
                                         "(needs pyarrow); nothing on exit 2, 130",
                          json_help="print the rows as JSON")
-    p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf)")
+    p.add_argument("--plot", metavar="FILE", help="the picture (.png, .svg or .pdf): a "
+                   "line plot over one --grid axis, a phase diagram over two")
     add_version_argument(p)
 
 
@@ -80,10 +83,10 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--grid", action="append", default=[], metavar="NAME=LO:HI:COUNT",
                    help=f"a grid axis ({', '.join(AXES)}): NAME=LO:HI:COUNT[:log] or "
                         "NAME=v1,v2,... (repeatable; the product is swept)")
-    p.add_argument("--x", default=None, help="x axis of the phase diagram (default: "
+    p.add_argument("--x", default=None, help="x axis of the picture (default: "
                    "the first --grid axis)")
     p.add_argument("--y", default=None, help="y axis of the phase diagram (default: "
-                   "the second --grid axis)")
+                   "the second --grid axis; with one --grid axis --plot draws a line)")
     _common(p)
     return p
 
@@ -145,6 +148,7 @@ def _sources(args) -> list:
 def _run(points, args, options) -> list:
     """The rows, sorted by point index; a bar on stderr when it is a terminal."""
     bar = StageProgress(unit="point")
+    bar.tick("points", 0, len(points))          # the bar shows before the first point ends
     try:
         if args.scheduler:
             rows = _on_dask(points, options, args.scheduler, bar.tick)
@@ -202,11 +206,31 @@ def _on_dask(points, options, scheduler: str, tick) -> list:
     return rows
 
 
-def _print(rows: list, args, columns=_SHOWN) -> None:
+def _text(rows: list, args, columns=_SHOWN) -> str:
+    """What the command prints: the rows as JSON, or the shown columns tab-separated."""
     if args.json:
-        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
-        return
-    sys.stdout.write(to_csv(rows, columns).decode().replace("\r\n", "\n").replace(",", "\t"))
+        return json.dumps(rows, indent=1) + "\n"
+    return to_csv(rows, columns).decode().replace("\r\n", "\n").replace(",", "\t")
+
+
+def _deliver(files: list, text: str) -> None:
+    """Write ``files`` (``(path, bytes)``, each atomically) and print ``text``, all
+    prepared before: a Ctrl-C until here writes nothing (exit 130); from here on
+    it is held off and dropped, so the command finishes and exits as if none came
+    (issue 18: it printed, wrote, and still exited 130). The SIGINT handler is
+    swapped, not the signal mask: another thread (Dask's) may receive the signal."""
+    try:
+        old = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    except ValueError:                   # not the main thread: no handler to swap
+        old = None
+    try:
+        for path, data in files:
+            write_atomic(path, data)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
 
 
 def _status(rows: list) -> int:
@@ -221,23 +245,35 @@ def _main(argv, prog: str = PROG) -> int:
     axes = [parse_axis(g) for g in args.grid]
     grid = grid_points(axes)
     plot = _check_outputs(args)
-    x, y = args.x, args.y
-    if plot is not None:
-        names = [a for a, _ in axes]
-        x, y = x or (names[0] if names else None), y or (names[1] if len(names) > 1 else None)
-        for what, axis in (("--x", x), ("--y", y)):
-            if axis not in names:
-                raise InputError(f"--plot draws a phase diagram over two --grid axes; "
-                                 f"{what} {axis or '(none)'} is not one of them")
+    x, y = _plot_axes(args, [a for a, _ in axes]) if plot is not None else (None, None)
     points = make_points(_sources(args), grid)
     rows = _run(points, args, options)
+    files = []
     if args.output:
-        write_atomic(args.output, table_bytes(rows, table_format(args.output)))
+        files.append((args.output, table_bytes(rows, table_format(args.output))))
     if plot is not None:
-        from ..sweep.plot import phase_figure
-        write_atomic(args.plot, plot.render(phase_figure(rows, x, y), plot.plot_format(args.plot)))
-    _print(rows, args)
+        from ..sweep.plot import line_figure, phase_figure
+        fig = line_figure(rows, x) if y is None else phase_figure(rows, x, y)
+        files.append((args.plot, plot.render(fig, plot.plot_format(args.plot))))
+    _deliver(files, _text(rows, args))
     return _status(rows)
+
+
+def _plot_axes(args, names: list) -> tuple:
+    """``(x, y)`` of the picture: a line plot over one --grid axis (``y`` None),
+    a phase diagram over two (default: the first two --grid axes)."""
+    if not names:
+        raise InputError("--plot draws a line over one --grid axis or a phase diagram "
+                         "over two; give --grid NAME=LO:HI:COUNT")
+    x = args.x or names[0]
+    y = args.y or next((n for n in names if n != x), None) if len(names) > 1 else args.y
+    for what, axis in (("--x", x), ("--y", y)):
+        if axis is not None and axis not in names:
+            raise InputError(f"--plot: {what} {axis} is not a --grid axis "
+                             f"({', '.join(names)})")
+    if x == y:
+        raise InputError(f"--plot: --x and --y are both {x}")
+    return x, y
 
 
 def _experiment(argv, prog: str = PROG) -> int:
@@ -250,18 +286,18 @@ def _experiment(argv, prog: str = PROG) -> int:
     points = experiment_points(presets, ks, seeds)
     rows = _run(points, args, options)
     summary = summarize(rows)
+    files = []
     if args.output:
-        write_atomic(args.output, table_bytes(rows, table_format(args.output)))
+        files.append((args.output, table_bytes(rows, table_format(args.output))))
     if args.summary:
-        write_atomic(args.summary, to_csv(summary, SUMMARY_COLUMNS))
+        files.append((args.summary, to_csv(summary, SUMMARY_COLUMNS)))
     if plot is not None:
         from ..sweep.plot import experiment_figure
-        write_atomic(args.plot, plot.render(experiment_figure(summary),
-                                            plot.plot_format(args.plot)))
-    if args.json:
-        sys.stdout.write(json.dumps({"rows": rows, "summary": summary}, indent=1) + "\n")
-    else:
-        _print(summary, args, SUMMARY_COLUMNS)
+        files.append((args.plot, plot.render(experiment_figure(summary),
+                                             plot.plot_format(args.plot))))
+    text = (json.dumps({"rows": rows, "summary": summary}, indent=1) + "\n" if args.json
+            else _text(summary, args, SUMMARY_COLUMNS))
+    _deliver(files, text)
     return _status(rows)
 
 

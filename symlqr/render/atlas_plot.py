@@ -17,15 +17,32 @@ _COLOURS = {"global min": "tab:green", "spurious min": "tab:red", "max": "tab:bl
             "degenerate": "tab:purple", "undecided min": "tab:gray"}
 
 
-def _sample_points(a, b, per_piece: int, hi_included: bool) -> list:
+def _sample_points(a, b, per_piece: int, hi_included: bool, open_lo=None) -> list:
     """``per_piece`` short rationals spread over ``(a, b)`` plus one within
     ``1e-6 (b - a)`` of each end, so a branch is drawn up to its critical value
-    (where two branches meet at a fold) instead of stopping a step short."""
+    (where two branches meet at a fold) instead of stopping a step short.
+
+    ``open_lo``: ``a`` is the excluded lower end of the atlas's range (``eta = 0``),
+    not a critical value: no sample comes closer to it than ``open_lo`` (a drawn
+    branch would sit on the excluded end), and a few samples at ``a + (b - a) 2^-j``
+    draw the branch's approach to it.
+
+    >>> from fractions import Fraction as F
+    >>> min(_sample_points(F(0), F(1, 10), 4, False, open_lo=F(3, 1000))) >= F(3, 1000)
+    True
+    """
     step = (b - a) / (per_piece + 1)
     ps = {simplest_between(a + step * j - step / 8, a + step * j + step / 8)
           for j in range(1, per_piece + 1)}
     tiny = (b - a) / 10 ** 6
-    ps.add(simplest_between(a, a + tiny))
+    if open_lo is None:
+        ps.add(simplest_between(a, a + tiny))
+    else:
+        for j in range(2, 8):
+            x = a + (b - a) / 2 ** j
+            if x - a >= open_lo:
+                ps.add(simplest_between(x - (b - a) / 2 ** (j + 4), x))
+        ps = {p for p in ps if p - a >= open_lo}
     ps.add(b if hi_included else simplest_between(b - tiny, b))
     return sorted(ps)
 
@@ -53,10 +70,13 @@ def branches(at, per_piece: int = 12) -> list:
     they are not proven)."""
     out = []
     fam = at.family
+    gap = (at.hi - at.lo) / 100              # the closest a sample comes to an open end
     for k, a, b, hi_included, part in ranges(at):
         labels = part.labels()
         series = {}
-        for p in _sample_points(a, b, per_piece, hi_included):
+        # an atlas's range is open at its lower end, (lo, hi]: no branch drawn on it
+        open_lo = gap if (a == at.lo and at.pieces[k].lo is None) else None
+        for p in _sample_points(a, b, per_piece, hi_included, open_lo):
             ls = certify(fam.taskset_at(p), digits=10)
             if len(ls.points) != len(part.landscape.points):
                 continue
@@ -95,6 +115,8 @@ def atlas_figure(at, per_piece: int = 12):
         seen.add(lab)
     for cv in at.critical_values:
         ax.axvline(float(cv.lo), color="k", lw=0.6, ls=":" if cv.kind != "switch" else "--")
+    ax.axvline(float(at.lo), color="0.6", lw=1.2, ls="--",
+               label=f"{at.family.param} = {float(at.lo):g} (excluded)")
     fam = at.family
     ax.set_xlabel(fam.param)
     ax.set_ylabel("W (stationary points of h)")

@@ -11,7 +11,7 @@ demo: reptile with 1 inner step(s), eta = 1/100
 """
 from __future__ import annotations
 
-from .report import point_rows, task_lines
+from .report import plural, point_rows, task_lines, zero_text
 
 __all__ = ["variant_table", "compare_table", "variant_label"]
 
@@ -44,14 +44,14 @@ def variant_table(doc: dict) -> str:
     out += point_rows(doc["stationary_points"], variant_label) or [
         "  no fixed points in the domain"]
     c = doc["counts"]
-    out.append(f"  counts: {c['stationary']} fixed points = {c['attracting']} attracting + "
+    out.append(f"  counts: {plural(c['stationary'], 'fixed point')} = {c['attracting']} attracting + "
                f"{c['repelling']} repelling + {c['degenerate']} degenerate")
     if doc.get("min_value") is not None:
         att = doc.get("infimum_attained")
         out.append(f"  min h = {doc['min_value']}" + ("" if att is not False
                                                        else " (infimum, not attained)"))
     if doc.get("epsilon") is not None:
-        out.append(f"  largest h - min h at an attracting point = {doc['epsilon']}")
+        out.append(f"  largest h - min h at an attracting point = {zero_text(doc['epsilon'])}")
     if doc["certified"]:
         out.append("  certified: yes (exact root counts, exact types, enclosed values)")
     else:
@@ -74,7 +74,7 @@ def compare_table(docs: list) -> str:
         cells = []
         for p in att:
             gap = {True: "0", None: "undecided"}.get(p.get("global"), p.get("h_minus_min_h"))
-            cells.append(f"{p['W']} ({gap})")
+            cells.append(f"{zero_text(p['W'])} ({zero_text(gap)})")
         c = d["counts"]
         flag = "" if d["certified"] else "  [NOT certified]"
         out.append(f"  {d['method']:<8} {d['steps']:>2}  {c['attracting']:>4} "

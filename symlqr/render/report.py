@@ -18,7 +18,25 @@ from decimal import Decimal, InvalidOperation
 from ..scalar.kinds import MIN_LABELS, kink_behaviour
 
 __all__ = ["text_table", "html_table", "latex_table", "point_label", "epsilon_text",
-           "kink_lines", "task_lines", "point_rows"]
+           "kink_lines", "task_lines", "point_rows", "plural", "zero_text"]
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 fixed point``, ``2 fixed points``.
+
+    >>> plural(1, "stationary point"), plural(3, "minimum", "minima")
+    ('1 stationary point', '3 minima')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def zero_text(text):
+    """An exact zero as ``0`` (the decimals print it ``0.0``); anything else as it is.
+
+    >>> zero_text("0.0"), zero_text("0.05"), zero_text(None)
+    ('0', '0.05', None)
+    """
+    return "0" if text in ("0.0", "-0.0") else text
 
 
 def point_label(p: dict) -> str:
@@ -51,7 +69,9 @@ def text_table(doc: dict) -> str:
     if doc["domain"]:
         out.append("  domain: " + " U ".join(_interval(d) for d in doc["domain"]))
     else:
-        out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable)")
+        why = (doc.get("empty_domain") or {}).get("reason")
+        out.append("  domain: empty (no W keeps W and every adapted F_i(W) stable"
+                   + (f": {why})" if why else ")"))
     out += point_rows(doc["stationary_points"], point_label) or [
         "  no stationary points in the domain"]
     out += kink_lines(doc.get("kinks", []))
@@ -63,7 +83,7 @@ def text_table(doc: dict) -> str:
         att = doc.get("infimum_attained")
         suffix = {False: " (infimum, not attained)", None: " (infimum; attained: undecided)",
                   True: ""}[att] if "infimum_attained" in doc else ""
-        out.append(f"  min h = {doc['min_value']}{suffix};  lower bound sum_i w_i C_i(W*_i) = "
+        out.append(f"  min h = {zero_text(doc['min_value'])}{suffix};  lower bound sum_i w_i C_i(W*_i) = "
                    f"{doc['lower_bound']}")
     if doc.get("epsilon") is not None:
         out.append(f"  epsilon (h is epsilon-global) = {epsilon_text(doc)}")
@@ -82,7 +102,8 @@ def html_table(doc: dict) -> str:
     """The same content as an HTML table (Jupyter's ``_repr_html_``)."""
     e = html.escape
     rows = "".join(
-        f"<tr><td>{k}</td><td><code>{e(p['W'])}</code></td><td><code>{e(p['h'])}</code></td>"
+        f"<tr><td>{k}</td><td><code>{e(zero_text(p['W']))}</code></td>"
+        f"<td><code>{e(zero_text(p['h']))}</code></td>"
         f"<td>{e(point_label(p))}</td></tr>"
         for k, p in enumerate(doc["stationary_points"], 1))
     c = doc["counts"]
@@ -96,7 +117,7 @@ def html_table(doc: dict) -> str:
     return (f"<div><b>{e(doc['name'])}</b>: {e(doc['adaptation'])} adaptation, "
             f"&eta; = {e(doc['eta'])}, {len(doc['tasks'])} task(s)<br>domain: {dom}"
             f"<table><tr><th>#</th><th>W</th><th>h(W)</th><th>type</th></tr>{rows}</table>"
-            f"{c['stationary']} stationary points; {c['global_min']} global and "
+            f"{plural(c['stationary'], 'stationary point')}; {c['global_min']} global and "
             f"{c['spurious_min']} spurious minima{eps}; {status}{kinks}</div>")
 
 
@@ -136,7 +157,7 @@ def epsilon_text(doc: dict) -> str:
     """
     if doc.get("epsilon_interval") == ["0", "0"]:
         return "0"
-    return doc["epsilon"]
+    return zero_text(doc["epsilon"])
 
 
 def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
@@ -160,7 +181,7 @@ def latex_table(doc: dict, digits: int = 12, math: bool = True) -> str:
     \hline
     1 & $0.618034$ & $3.23607$ & global min \\
     \hline
-    \multicolumn{4}{l}{1 stationary point; 1 global and 0 spurious minima; $\varepsilon = 0.0$; certified}
+    \multicolumn{4}{l}{1 stationary point; 1 global and 0 spurious minima; $\varepsilon = 0$; certified}
     \end{tabular}
     """
     def text(t: str) -> str:
@@ -207,11 +228,27 @@ def _latex_frame(doc: dict, digits: int, math: bool) -> tuple:
     return head, foot, r"\# & $W$ & $h(W)$ & type"
 
 
+#: Up to this many tasks are listed one a line; above, the first :data:`SHOWN_TASKS`.
+MAX_LISTED_TASKS = 12
+SHOWN_TASKS = 5
+
+
 def task_lines(doc: dict) -> list:
-    """One line per task, numbered from 1 as in the JSON: ``task i: A=.. B=.. ...``."""
-    return [f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
-            f"s0={t['s0']} s0a={t['s0a']}  weight {w}"
-            for i, (t, w) in enumerate(zip(doc["tasks"], doc["weights"]), 1)]
+    """One line per task, numbered from 1 as in the JSON: ``task i: A=.. B=.. ...``;
+    above :data:`MAX_LISTED_TASKS` tasks the first :data:`SHOWN_TASKS` and a line
+    saying how many more (all of them are in the JSON).
+
+    >>> t = {"A": "1", "B": "1", "Q": "2", "R": "2", "s0": "1", "s0a": "1"}
+    >>> task_lines({"tasks": [t] * 1000, "weights": ["1/1000"] * 1000})[-1]
+    '  ... and 995 more tasks (all in the JSON: --json)'
+    """
+    pairs = list(zip(doc["tasks"], doc["weights"]))
+    shown = pairs if len(pairs) <= MAX_LISTED_TASKS else pairs[:SHOWN_TASKS]
+    out = [f"  task {i}: A={t['A']} B={t['B']} Q={t['Q']} R={t['R']} "
+           f"s0={t['s0']} s0a={t['s0a']}  weight {w}" for i, (t, w) in enumerate(shown, 1)]
+    if len(shown) < len(pairs):
+        out.append(f"  ... and {len(pairs) - len(shown)} more tasks (all in the JSON: --json)")
+    return out
 
 
 def point_rows(pts: list, label) -> list:
@@ -219,10 +256,12 @@ def point_rows(pts: list, label) -> list:
     last column; empty when there are no points."""
     if not pts:
         return []
-    wW = max(len(p["W"]) for p in pts)
-    wh = max(len(p["h"]) for p in pts)
+    Ws = [zero_text(p["W"]) for p in pts]
+    hs = [zero_text(p["h"]) for p in pts]
+    wW, wh = max(map(len, Ws)), max(map(len, hs))
     return [f"  {'#':>3}  {'W':<{wW}}  {'h(W)':<{wh}}  type"] + [
-        f"  {k:>3}  {p['W']:<{wW}}  {p['h']:<{wh}}  {label(p)}" for k, p in enumerate(pts, 1)]
+        f"  {k:>3}  {W:<{wW}}  {h:<{wh}}  {label(p)}"
+        for k, (W, h, p) in enumerate(zip(Ws, hs, pts), 1)]
 
 
 def kink_lines(kinks: list) -> list:

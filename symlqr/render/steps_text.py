@@ -13,7 +13,7 @@ demo: fixed points of reptile for K = 1..1 inner steps, eta = 1/100
 """
 from __future__ import annotations
 
-from .report import task_lines
+from .report import plural, task_lines, zero_text
 
 __all__ = ["steps_table"]
 
@@ -23,7 +23,7 @@ def _row(r: dict, method: str) -> list:
     K, c = r["steps"], r["counts"]
     if c is None:
         return [f"  K = {K}: undecided: " + "; ".join(r["undecided"])]
-    head = (f"  K = {K}: {c['stationary']} fixed points = {c['attracting']} attracting + "
+    head = (f"  K = {K}: {plural(c['stationary'], 'fixed point')} = {c['attracting']} attracting + "
             f"{c['repelling']} repelling + {c['degenerate']} degenerate")
     if method == "maml":
         glob = "?" if c["global_min"] is None else c["global_min"]
@@ -39,7 +39,7 @@ def _row(r: dict, method: str) -> list:
                    + ("" if eps is None else f";  {gap} = {eps}"))
     for p in r["attracting"]:
         gap = {True: "0 (exact)", None: "undecided"}.get(p["global"], p["h_minus_min_h"])
-        out.append(f"      W = {p['W']:<22} {p['label']:<14} h = {p['h']:<20} "
+        out.append(f"      W = {zero_text(p['W']):<22} {p['label']:<14} h = {p['h']:<20} "
                    f"h - min h = {gap}")
     if not r["certified"]:
         out.append("      undecided: " + "; ".join(r["undecided"]))

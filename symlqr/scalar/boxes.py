@@ -169,11 +169,30 @@ def _merge(boxes: list) -> list:
 # ---------------------------------------------------------------------------
 # higher precision: flint.arb balls, one task at a time
 # ---------------------------------------------------------------------------
-def arb_ball(lo: Fraction, hi: Fraction) -> "flint.arb":
-    """The smallest arb ball (at the current precision) holding ``[lo, hi]``."""
-    a = flint.arb(flint.fmpq(lo.numerator, lo.denominator))
-    b = flint.arb(flint.fmpq(hi.numerator, hi.denominator))
-    return a.union(b)
+def arb_ball(lo: Fraction, hi: Fraction, prec: Optional[int] = None) -> "flint.arb":
+    """An arb ball holding ``[lo, hi]``, built at ``prec`` bits (default: the
+    current precision) or more: enough bits that rounding the ends widens the
+    ball by at most about ``(hi - lo) / 256``, whatever the caller's context
+    (at 53 bits two roots ``1e-17`` apart would share one ball).
+
+    >>> b = arb_ball(Fraction(2, 5), Fraction(2, 5) + Fraction(1, 10 ** 18))
+    >>> float(b.rad()) < 1e-17
+    True
+    """
+    need = max(flint.ctx.prec, prec or 0)
+    if hi > lo:
+        scale = max(abs(lo), abs(hi))
+        need = max(need, scale.numerator.bit_length() - scale.denominator.bit_length()
+                   - ((hi - lo).numerator.bit_length() - (hi - lo).denominator.bit_length())
+                   + 12)
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = need
+        a = flint.arb(flint.fmpq(lo.numerator, lo.denominator))
+        b = flint.arb(flint.fmpq(hi.numerator, hi.denominator))
+        return a.union(b)
+    finally:
+        flint.ctx.prec = old
 
 
 def arb_terms(params: TaskParams, X, prec: int, second: bool = True) -> dict:
@@ -258,7 +277,15 @@ def _undecided(boxes: list, reason: str) -> list:
 
 def arb_fractions(x) -> tuple[Fraction, Fraction]:
     """Exact rational ends ``mid - rad, mid + rad`` of an arb ball (no rounding:
-    ``x.lower()`` would round to the current precision)."""
+    ``x.lower()`` would round to the current precision). A ball that is not
+    finite (an enclosure that blew up) raises :class:`ArithmeticError`.
+
+    >>> arb_fractions(flint.arb(1) / 4)
+    (Fraction(1, 4), Fraction(1, 4))
+    """
+    if not x.is_finite():
+        raise ArithmeticError("an arb enclosure is not finite")
+
     def exact(v) -> Fraction:
         man, exp = (int(e) for e in v.man_exp())
         return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))

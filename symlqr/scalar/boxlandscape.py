@@ -34,7 +34,7 @@ import flint
 import numpy as np
 
 from .boxes import Isolation, arb_fractions, isolate, strip_sign, tighten
-from .boxvalues import BoxPoint, exact_facts, rank_minima, refine_value
+from .boxvalues import BoxPoint, exact_facts, mirror_symmetric, rank_minima, refine_value
 from .intervals import to_float_interval
 from .kinds import PointKind
 from .deadline import Timeout
@@ -162,8 +162,9 @@ def certify_interval(taskset: TaskSet, adaptation: str = "gradient", digits: int
     report("values", len(points), len(points), finished=True)
     hidden = hidden or _hidden_low(params, open_boxes, points)
     lower = _lower_bound(tasks, weights)
+    even = not hidden and mirror_symmetric(tasks, weights)        # h(W) = h(-W)
     min_value, attained, eps = rank_minima(points, params, start_bits, max_bits, hidden,
-                                           undecided, check)
+                                           undecided, check, open_boxes if even else None)
     report("global minima", 1, 1, finished=True)
     domain = [DomainInterval(a, b) for a, b in dom]
     out = IntervalLandscape(taskset, adaptation, digits, domain, points, min_value, attained,

@@ -35,7 +35,7 @@ from ..exact.enclosure import Enclosure
 from ..exact.realroots import RealAlgebraic
 from .taskterms import TaskParams, terms
 
-__all__ = ["BoxPoint", "exact_facts", "refine_value", "rank_minima"]
+__all__ = ["BoxPoint", "exact_facts", "refine_value", "rank_minima", "mirror_symmetric"]
 
 
 @dataclass
@@ -130,6 +130,8 @@ def refine_value(params: TaskParams, p: StationaryPoint, prec: int) -> Enclosure
         flint.ctx.prec = prec
         try:
             N = m - tm["dh"] / t["d2h"]
+            if not N.is_finite():      # h'' not separated from 0: keep the proven box
+                N = X
             if not X.overlaps(N):
                 raise ArithmeticError("interval Newton left the root box")
             Y = X.intersection(N)
@@ -147,9 +149,46 @@ def refine_value(params: TaskParams, p: StationaryPoint, prec: int) -> Enclosure
     return Enclosure(*arb_fractions(h))
 
 
+def mirror_symmetric(tasks, weights) -> bool:
+    """Is ``h(W) = h(-W)`` by the tasks alone? Task ``(A, B, Q, R, s0, s0a)`` has
+    ``C(W) = s0^2 (Q + R W^2) / (1 - (A - B W)^2)``, the same for ``(-A, -B)``, and
+    ``C(-W)`` is the cost of ``(A, -B)`` (its gradient step is mirrored too). So
+    ``h`` is even when the weights per cost function are the same after
+    ``B -> -B`` (e.g. pairs ``(A, B, Q, R)``, ``(-A, B, Q, R)`` of equal weight).
+
+    >>> from symlqr.tasks import Task
+    >>> ts = [Task(2, 1, 1, 1), Task(-2, 1, 1, 1)]
+    >>> mirror_symmetric(ts, [1, 1]), mirror_symmetric(ts, [1, 2])
+    (True, False)
+    """
+    def canon(A, B, t):
+        if B < 0 or (B == 0 and A < 0):
+            A, B = -A, -B
+        return (A, B, t.Q, t.R, t.s0 ** 2, t.s0_adapt ** 2)
+    same, mirrored = {}, {}
+    for t, w in zip(tasks, weights):
+        same[canon(t.A, t.B, t)] = same.get(canon(t.A, t.B, t), 0) + w
+        mirrored[canon(t.A, -t.B, t)] = mirrored.get(canon(t.A, -t.B, t), 0) + w
+    return same == mirrored
+
+
+def _mirror_tie(a, b, points: list, open_boxes: list) -> bool:
+    """Exact proof of ``h(a) = h(b)`` when ``h`` is even: ``-a``'s root lies in
+    ``-box(a)``, every root lies in a point's box or an open box, so when only
+    ``b``'s box meets ``-box(a)``, ``b``'s one root is ``-a``'s root."""
+    lo, hi = -Fraction(a.W.hi), -Fraction(a.W.lo)
+    boxes = [(Fraction(p.W.lo), Fraction(p.W.hi), p) for p in points] + [
+        (Fraction(x), Fraction(y), None) for x, y in open_boxes]
+    meets = [q for x, y, q in boxes if x <= hi and lo <= y]
+    return len(meets) == 1 and meets[0] is b and a is not b
+
+
 def rank_minima(points: list, params: TaskParams, start_bits: int, max_bits: int,
-                hidden_low: bool, undecided: list, check) -> tuple:
-    """Mark global / spurious minima; return ``(min_value, attained, epsilon)``."""
+                hidden_low: bool, undecided: list, check, mirror: Optional[list] = None) -> tuple:
+    """Mark global / spurious minima; return ``(min_value, attained, epsilon)``.
+    ``mirror``: when ``h`` is even (:func:`mirror_symmetric`) and every root of
+    ``h'`` lies in a point's box or an open box, the open boxes; ties between
+    mirror-image minima are then proven (:func:`_mirror_tie`)."""
     minima = [p for p in points if p.is_local_min]
     if not minima:
         return None, None, None
@@ -157,6 +196,8 @@ def rank_minima(points: list, params: TaskParams, start_bits: int, max_bits: int
 
     def compare(a, b) -> Optional[int]:
         if a.at_lower_bound and b.at_lower_bound:
+            return 0
+        if mirror is not None and _mirror_tie(a, b, points, mirror):
             return 0
         while True:
             if a.h.hi < b.h.lo:

@@ -12,6 +12,9 @@ engine for many, the same result objects from both.
   interval above; exact whenever the interval engine does not apply, and exact again
   when the interval engine leaves something undecided and there are at most
   :data:`AUTO_EXACT_FALLBACK_TASKS` distinct tasks (exact is cheap there).
+  Should an arb enclosure of the interval engine blow up (stationary points
+  closer than its precision sees), ``auto``, and ``interval`` with at most
+  that many tasks, hand the task set to the exact engine.
 
 >>> from symlqr.tasks import figure
 >>> certify_landscape(figure("fig3b"), engine="interval").counts()["spurious_min"]
@@ -26,7 +29,7 @@ from .deadline import deadline_from
 from .fixedpoints import FixedPoints, fixed_points
 from .variants import check_method
 from .landscape import MAX_DEGREE, Landscape, certify
-from ..exact.realroots import MAX_BITS
+from ..exact.realroots import MAX_BITS, PrecisionExhausted
 from ..tasks import InputError, TaskSet, as_taskset
 
 __all__ = ["certify_landscape", "ENGINES", "AUTO_EXACT_MAX_TASKS", "AUTO_EXACT_FALLBACK_TASKS",
@@ -109,6 +112,11 @@ def certify_landscape(taskset: Union[TaskSet, str], adaptation: str = "gradient"
                 return ls
         except Unsupported:
             if engine != "auto":
+                raise
+        except ArithmeticError as exc:  # an enclosure blew up (roots closer than arb saw)
+            n = len({t.as_tuple() for t in taskset.tasks})
+            if engine != "auto" and (n > AUTO_EXACT_FALLBACK_TASKS
+                                     or isinstance(exc, PrecisionExhausted)):
                 raise
     return certify(taskset, adaptation, digits, max_bits, deadline, progress, max_degree)
 

@@ -234,6 +234,10 @@ class Landscape(Result):
             doc["kinks"] = [_kink_doc(k, d, dec) for k in self.kinks]
         if self.taskset.note:
             doc["note"] = self.taskset.note
+        if not self.domain and self.adaptation == "gradient":
+            from .walls import disjoint_tasks, disjoint_text      # which stable sets miss
+            nums = disjoint_tasks(self.taskset.tasks, self.taskset.eta)
+            doc["empty_domain"] = {"tasks": list(nums), "reason": disjoint_text(nums)}
         return doc
 
     csv_columns = ("index", "W", "label", "type", "multiplicity", "kind", "h", "global",

@@ -6,8 +6,9 @@ sides of each kink) are enclosed in intervals. ``min h`` is the infimum of
 these values: it may be a limit that no point attains (``infimum_attained``). Minima are compared by disjoint enclosures,
 refined up to ``max_bits``; ties are proven exactly, either because
 ``F_i(w) = W*_i`` for every task (then ``h(w) = sum_i w_i C_i(W*_i)``, a lower
-bound of ``h``) or because the two values are the same root of their minimal
-polynomials. Anything left is reported as undecided, never guessed.
+bound of ``h``), because the two points are mirror images ``w, -w`` of an
+exact symmetry ``h(W) = h(-W)``, or because the two values are the same root
+of their minimal polynomials. Anything left is reported as undecided, never guessed.
 
 >>> from symlqr.tasks import figure
 >>> from symlqr.scalar.maml import MamlObjective
@@ -37,7 +38,7 @@ from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.precision import MAX_BITS, bits_for_digits
 from ..exact.realroots import RealAlgebraic, count_real_roots
 
-__all__ = ["Value", "Valued", "Minima", "compare", "exactly_equal", "point_values",
+__all__ = ["Value", "Valued", "Minima", "compare", "exactly_equal", "mirror_images", "point_values",
            "global_minima", "values_and_minima", "lower_bound", "MINPOLY_MAX_DEGREE", "start_bits"]
 
 #: Largest degree of a point's polynomial for the exact minimal-polynomial tie test.
@@ -94,12 +95,45 @@ class Value:
         return chi / gg if not gg.is_constant() else chi
 
 
+def _reflected(p: flint.fmpq_poly) -> flint.fmpq_poly:
+    """``p(-x)``."""
+    return flint.fmpq_poly([c if k % 2 == 0 else -c for k, c in enumerate(p.coeffs())])
+
+
+def mirror_images(a: Value, b: Value) -> bool:
+    """Exact proof that ``a`` and ``b`` are mirror images: ``b.func(-x) = a.func(x)``
+    as rational functions and ``b.point = -a.point`` as algebraic numbers, so
+    the values are equal. This is the tie of the two minima of ``h`` when ``h``
+    is even, e.g. when the tasks come in pairs ``(A, B, Q, R)``, ``(-A, B, Q, R)``
+    with equal weights (``C`` of the second at ``W`` is ``C`` of the first at
+    ``-W``, and its gradient step is mirrored too).
+
+    >>> sq = RationalFunction(flint.fmpq_poly([1, 0, 1]))         # 1 + x^2, even
+    >>> r2 = RealAlgebraic(flint.fmpq_poly([-2, 0, 1]), 1, 2)     # sqrt 2
+    >>> m2 = RealAlgebraic(flint.fmpq_poly([-2, 0, 1]), -2, -1)   # -sqrt 2
+    >>> mirror_images(Value(sq, r2), Value(sq, m2)), mirror_images(Value(sq, r2), Value(sq, r2))
+    (True, False)
+    """
+    fa, fb, pa, pb = a.func, b.func, a.point, b.point
+    if fa is None or fb is None or pa is None or pb is None:
+        return False
+    if fa.num * _reflected(fb.den) != _reflected(fb.num) * fa.den:
+        return False
+    lo, hi = pa.bracket()
+    return RealAlgebraic(_reflected(pa.poly), -hi, -lo).equals(pb)
+
+
 def exactly_equal(a: Value, b: Value, bits: int) -> Optional[bool]:
-    """Exact equality of two values: True/False when proven, None otherwise."""
+    """Exact equality of two values: True/False when proven, None otherwise
+    (equal when both lie on the lower bound, are equal rationals, are mirror
+    images under an exact symmetry ``W -> -W`` (:func:`mirror_images`), or are
+    the same root of their minimal polynomials)."""
     if a.at_lower_bound and b.at_lower_bound:
         return True
     if a.exact is not None and b.exact is not None:
         return a.exact == b.exact
+    if mirror_images(a, b):
+        return True
     pa, pb = a.minimal_polynomial(), b.minimal_polynomial()
     if pa is None or pb is None:
         return None

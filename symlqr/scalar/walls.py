@@ -28,7 +28,7 @@ from ..exact.ratfunc import RationalFunction, to_fmpq
 from ..exact.realroots import RealAlgebraic, real_roots, simplest_between
 from ..tasks import Task
 
-__all__ = ["task_domain", "intersect", "domain"]
+__all__ = ["task_domain", "intersect", "domain", "disjoint_tasks", "disjoint_text"]
 
 End = Optional[RealAlgebraic]         # None: -inf on the left, +inf on the right
 
@@ -129,3 +129,40 @@ def domain(tasks: Sequence[Task], eta, check: Optional[Callable[[int], None]] = 
         if not cur:
             break
     return cur
+
+
+def disjoint_tasks(tasks: Sequence[Task], eta) -> tuple:
+    """Why ``S_1 ∩ ... ∩ S_k`` is empty, as 1-based task numbers: ``(j, m)`` when
+    the stable sets of tasks ``j`` and ``m`` alone do not meet, else ``(1, ..., m)``
+    with tasks ``1 .. m-1`` sharing stable gains that task ``m``'s set misses
+    (``m`` the first task at which the running intersection empties); ``()`` when
+    the domain is not empty. Exact, like :func:`domain`.
+
+    >>> from symlqr.tasks import Task
+    >>> disjoint_tasks([Task(1, 1, 1, 1), Task(0, 1, 1, 1), Task(-1, 1, 1, 1)], 0)
+    (1, 3)
+    """
+    sets = [task_domain(t, eta) for t in tasks]
+    cur: list = [(None, None)]
+    for m, s in enumerate(sets):
+        cur = intersect(cur, s)
+        if not cur:
+            for j in range(m):
+                if not intersect(sets[j], s):
+                    return (j + 1, m + 1)
+            return tuple(range(1, m + 2))
+    return ()
+
+
+def disjoint_text(numbers: tuple) -> str:
+    """The sentence of :func:`disjoint_tasks` (``""`` for ``()``).
+
+    >>> disjoint_text((1, 3)), disjoint_text((1, 2, 3))
+    ('the stable sets of tasks 1 and 3 do not meet', 'tasks 1-2 share stable gains, and the stable set of task 3 misses them')
+    """
+    if not numbers:
+        return ""
+    if len(numbers) == 2:
+        return f"the stable sets of tasks {numbers[0]} and {numbers[1]} do not meet"
+    return (f"tasks 1-{numbers[-1] - 1} share stable gains, and the stable set of task "
+            f"{numbers[-1]} misses them")

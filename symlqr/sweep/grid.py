@@ -93,6 +93,9 @@ def parse_axis(text: str) -> tuple:
     if r:
         lo, hi = _value(name, r.group(1)), _value(name, r.group(2))
         vals = _spaced(name, lo, hi, int(r.group(3)), r.group(4) == "log")
+    elif ":" in spec:
+        raise InputError(f"--grid {name}={spec[:30]}: a range is {name}=LO:HI:COUNT[:log] "
+                         f"(COUNT values from LO to HI, e.g. {name}=0.01:0.1:10)")
     else:
         vals = tuple(_value(name, v) for v in spec.split(","))
         if len(set(vals)) != len(vals):

@@ -31,17 +31,24 @@ from ..scalar.maml import ADAPTATIONS
 from ..tasks import InputError, Task, TaskSet
 
 __all__ = ["Source", "Point", "Options", "make_points", "taskset_of", "evaluate",
-           "timeout_row", "COLUMNS", "ENGINES"]
+           "timeout_row", "add_floats", "COLUMNS", "FLOAT_COLUMNS", "ENGINES"]
 
 ENGINES = ("exact", "auto", "interval")
 
-#: Columns of a sweep's table, in order. Exact values are decimal strings with
-#: certified digits (``*_lo``/``*_hi``: outward-rounded interval ends); ``engine``
-#: is the engine that answered (the requested one when none did).
-COLUMNS = ("index", "label", "source", "eta", "delta", "n", "seed", "tasks", "distinct",
-           "adaptation", "engine", "status", "reason", "stationary", "min", "max",
-           "degenerate", "global_min", "spurious_min", "epsilon", "epsilon_lo", "epsilon_hi",
-           "min_value", "W_global", "W_star_mean")
+#: Columns of a sweep's table, in order. Exact values are strings: a decimal
+#: (``0.02``) or a fraction (``8/175``) for the parameters, certified digits for
+#: the results (``*_lo``/``*_hi``: outward-rounded interval ends); beside each,
+#: ``*_float`` is the nearest float (for pandas and plots, not certified;
+#: ``epsilon_float`` is the midpoint of its interval). ``engine`` is the engine
+#: that answered (the requested one when none did).
+COLUMNS = ("index", "label", "source", "eta", "eta_float", "delta", "delta_float", "n",
+           "seed", "tasks", "distinct", "adaptation", "engine", "status", "reason",
+           "stationary", "min", "max", "degenerate", "global_min", "spurious_min", "epsilon",
+           "epsilon_float", "epsilon_lo", "epsilon_hi", "min_value", "min_value_float",
+           "W_global", "W_star_mean")
+#: The float columns and the exact column each is read from.
+FLOAT_COLUMNS = {"eta_float": "eta", "delta_float": "delta", "epsilon_float": "epsilon",
+                 "min_value_float": "min_value"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,35 @@ def _start_row(point: Point, options: Options) -> tuple:
         row.update(n=point.get("n", d.n), seed=point.get("seed", d.seed))
     row.update(eta=decimal_text(ts.eta), tasks=len(ts.tasks),
                distinct=len({t.as_tuple() for t in ts.tasks}))
-    return row, ts
+    return add_floats(row), ts
+
+
+def _to_float(text) -> Optional[float]:
+    """A float of an exact string (``8/175``, ``0.355``, ``[0, 2.1e-35]``: the midpoint)."""
+    if text is None:
+        return None
+    t = str(text).strip()
+    if t.startswith("[") and t.endswith("]"):
+        parts = [float(Fraction(v.strip())) for v in t[1:-1].split(",")]
+        return (parts[0] + parts[-1]) / 2
+    try:
+        return float(Fraction(t))
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def add_floats(row: dict) -> dict:
+    """Fill the ``*_float`` columns from their exact columns (``epsilon``: the
+    midpoint of ``epsilon_lo``, ``epsilon_hi`` when they are there).
+
+    >>> add_floats({"eta": "8/175", "epsilon": "0.35"})["eta_float"]
+    0.045714285714285714
+    """
+    for col, exact in FLOAT_COLUMNS.items():
+        row[col] = _to_float(row.get(exact))
+    if row.get("epsilon_lo") is not None and row.get("epsilon_hi") is not None:
+        row["epsilon_float"] = (_to_float(row["epsilon_lo"]) + _to_float(row["epsilon_hi"])) / 2
+    return row
 
 
 def timeout_row(point: Point, options: Options, stage: str) -> dict:
@@ -240,9 +275,11 @@ def evaluate(point: Point, options: Options) -> dict:
     row.update(status="certified" if ls.certified else "undecided",
                reason="; ".join(ls.undecided) or None, min_value=doc["min_value"])
     if doc["epsilon"] is not None:
-        row.update(epsilon=doc["epsilon"], epsilon_lo=doc["epsilon_interval"][0],
+        exact_zero = doc["epsilon_interval"] == ["0", "0"]
+        row.update(epsilon="0" if exact_zero else doc["epsilon"],
+                   epsilon_lo=doc["epsilon_interval"][0],
                    epsilon_hi=doc["epsilon_interval"][1])
     row["W_global"] = ";".join(p["W"] for p in doc["stationary_points"]
                                if p.get("global") is True) or None
     row["W_star_mean"] = _mean_optimal_gain(ts, options.digits)
-    return row
+    return add_floats(row)

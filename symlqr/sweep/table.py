@@ -1,6 +1,8 @@
 """A sweep's rows as one table: CSV (always) or Parquet (when pyarrow is installed).
 
-Exact values stay decimal strings with certified digits; counts are integers.
+Exact values stay strings (decimals with certified digits, or fractions such as
+``8/175``); beside each, a ``*_float`` column holds the nearest float; counts
+are integers.
 The bytes are returned, not written: the command line writes them atomically.
 
 >>> rows = [{"index": 0, "label": "fig1", "spurious_min": 0, "epsilon": "0"}]
@@ -14,7 +16,7 @@ import io
 
 from ..results import Result, rows_csv
 from ..tasks import InputError
-from .points import COLUMNS
+from .points import COLUMNS, FLOAT_COLUMNS
 
 __all__ = ["to_csv", "to_parquet", "table_bytes", "table_format", "FORMATS", "INTEGER_COLUMNS",
            "SweepRows"]
@@ -35,7 +37,8 @@ def to_csv(rows: list, columns=COLUMNS) -> bytes:
 
 
 def to_parquet(rows: list, columns=COLUMNS) -> bytes:
-    """Parquet bytes: integer columns int64, all other columns strings."""
+    """Parquet bytes: integer columns int64, ``*_float`` columns float64, the
+    other columns strings."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -43,7 +46,8 @@ def to_parquet(rows: list, columns=COLUMNS) -> bytes:
         raise InputError("Parquet output needs pyarrow: pip install pyarrow "
                          "(or write .csv)") from None
     arrays = {c: pa.array([r.get(c) for r in rows],
-                          type=pa.int64() if c in INTEGER_COLUMNS else pa.string())
+                          type=pa.int64() if c in INTEGER_COLUMNS else
+                          pa.float64() if c in FLOAT_COLUMNS else pa.string())
               for c in columns}
     sink = io.BytesIO()
     pq.write_table(pa.table(arrays), sink)

@@ -1,0 +1,26 @@
+"""``atlas --timeout`` holds within about a second (issue 18 measured 8.4 s for
+``--timeout 1``), against a baseline measured in the same test: the start-up of
+the same command (bad input after its imports)."""
+import subprocess
+import sys
+import time
+
+import pytest
+
+ARGS = [sys.executable, "-m", "symlqr.atlas", "fig3c", "--vary", "eta=0:0.3"]
+
+
+def _timed(extra):
+    t0 = time.monotonic()
+    r = subprocess.run(ARGS + extra, capture_output=True, text=True, timeout=120)
+    return time.monotonic() - t0, r
+
+
+@pytest.mark.slow
+def test_atlas_timeout_holds_within_about_a_second_after_start_up():
+    startup, bad = _timed(["--digits", "0"])
+    assert bad.returncode == 2
+    took, r = _timed(["--timeout", "1"])
+    assert r.returncode == 3 and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 and "timeout after 1 s" in r.stderr
+    assert took - startup < 1 + 2.5, (took, startup)     # 1 s of work, slack for a loaded machine
