@@ -123,6 +123,8 @@ class Outcome:
     found_volume: float = 0.0
     boxes: int = 0
     stopped: Optional[str] = None
+    audit: list = field(default_factory=list)               # (lo, hi, reason) samples
+    audit_limit: int = 0                                    # how many excluded boxes to keep
 
     @property
     def complete(self) -> bool:
@@ -185,6 +187,10 @@ def _account(out: Outcome, work: Boxes, step: Step) -> None:
         if mask.any():
             out.excluded[reason] = out.excluded.get(reason, 0) + int(mask.sum())
             out.excluded_volume[reason] = out.excluded_volume.get(reason, 0.0) + float(vol[mask].sum())
+            room = out.audit_limit - len(out.audit)
+            if room > 0:
+                rows = np.nonzero(mask)[0][:room]
+                out.audit += [(work.lo[j].tolist(), work.hi[j].tolist(), reason) for j in rows]
     for row, item in step.found:
         out.found.append(item)
         out.found_boxes.append((work.lo[row].tolist(), work.hi[row].tolist()))

@@ -174,10 +174,11 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                        min_width: float = 2.0 ** -40, batch: Optional[int] = None,
                        stop: Optional[Callable[[], Optional[str]]] = None,
                        progress: Optional[Callable[[Outcome], None]] = None,
-                       level_starts: int = 10) -> MatrixLandscape:
+                       level_starts: int = 10, audit: int = 0) -> MatrixLandscape:
     """Every stationary point of ``h`` (MAML, one gradient step) in ``box``
     (default: the proven box around the stabilizing gains), certified, and the
-    rest of the box excluded by proofs (module docstring)."""
+    rest of the box excluded by proofs (module docstring). ``audit``: keep that
+    many excluded boxes with their reasons (``outcome.audit``) for re-checking."""
     res = MatrixLandscape()
     t0 = time.perf_counter()
     if box is None:
@@ -220,7 +221,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     per_box = sum(v.size for v in roots.data.values()) * 8
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
     out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
-                           progress=progress)
+                           progress=progress, outcome=Outcome(audit_limit=audit))
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
     res.outcome = out
     res.points = sorted(out.found, key=lambda p: p.W)

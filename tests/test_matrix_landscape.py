@@ -1,0 +1,160 @@
+"""The matrix branch-and-bound against independent computations: the exact scalar
+engine (1 x 1 gains), numpy spectral radii, float evaluations of the gradient and
+of h at random points of excluded boxes, and exact evaluation of polynomials
+against their Bernstein enclosures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from flint import fmpq_mpoly_ctx
+
+from symlqr.branch import bernstein as bz
+from symlqr.matrix.domain import stabilizing_box
+from symlqr.matrix.landscape import complete_landscape
+from symlqr.matrix.levels import lower_bound
+from symlqr.matrix.objective import in_domain, maml_value
+from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+from symlqr.scalar.landscape import certify
+from symlqr.tasks import Task, TaskSet
+
+SCALAR_CASES = [
+    ([(1, 1, 2, 2), (1, 1, "1/10", "1/10")], "1/100"),     # Figure 2
+    ([(1, 1, 1, 1)], "1/10"),
+    ([(1, 1, 1, 1), (2, 1, 1, 1)], "1/20"),
+    ([("9/10", 1, 1, 3), ("11/10", "1/2", 2, 1)], "1/10"),
+]
+
+
+@pytest.mark.parametrize("tasks,eta", SCALAR_CASES)
+def test_one_by_one_gains_agree_with_the_exact_scalar_engine(tasks, eta):
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*t) for t in tasks], eta)
+    res = complete_landscape(ts)
+    assert res.complete, res.reason
+    exact = certify(TaskSet([Task(*t) for t in tasks], eta=eta))
+    assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
+    assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
+                       atol=1e-9)
+    want = ["global" if "global" in p.label else "spurious" if "spurious" in p.label else "-"
+            for p in exact.points]
+    assert res.labels == want
+
+
+def test_figure2_labels_and_epsilon():
+    tasks, eta = SCALAR_CASES[0]
+    res = complete_landscape(MatrixTaskSet([MatrixTask.from_scalar(*t) for t in tasks], eta))
+    assert res.labels == ["spurious", "-", "global", "-", "spurious"]
+    assert res.benign is False
+    lo, hi = res.epsilon
+    assert lo <= Fraction("0.355246281991025434") <= hi and hi - lo < Fraction(1, 10 ** 12)
+
+
+def test_excluded_boxes_rechecked_at_random_points():
+    ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2), MatrixTask.from_scalar(1, 1, "1/10", "1/10")],
+                       "1/100")
+    res = complete_landscape(ts, audit=400)
+    rng = np.random.default_rng(1)
+    checked = 0
+    for lo, hi, why in res.outcome.audit:
+        for x in rng.uniform(lo[0], hi[0], size=5):
+            W = np.array([[x]])
+            if why.startswith("outside"):
+                assert not in_domain(W, ts), (lo, hi, why)
+                checked += 1
+            elif why.startswith("grad h != 0") and in_domain(W, ts):
+                g = (maml_value(W + 1e-7, ts) - maml_value(W - 1e-7, ts)) / 2e-7
+                assert abs(g) > 0
+                checked += 1
+    assert checked > 50
+
+
+def _random_poly(rng, ctx, deg):
+    x, y = ctx.gens()
+    p = ctx.from_dict({})
+    for i in range(deg + 1):
+        for j in range(deg + 1 - i):
+            p += int(rng.integers(-50, 50)) * x ** i * y ** j
+    return p
+
+
+def test_bernstein_enclosures_hold_after_splits():
+    rng = np.random.default_rng(7)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    for _ in range(5):
+        p = _random_poly(rng, ctx, 6)
+        box = [(Fraction(-3, 2), Fraction(5, 4)), (Fraction(-1), Fraction(2))]
+        lo, hi, f = bz.coefficients(p, box)
+        a, b = np.array([[-1.5, -1.0]]), np.array([[1.25, 2.0]])
+        for _ in range(6):
+            var = int(rng.integers(0, 2))
+            cut, s = bz.cut_fractions(a[:, var], b[:, var], 0.3 + 0.4 * rng.random())
+            (l1, h1), (l2, h2) = bz.split(lo, hi, var, s)
+            if rng.random() < 0.5:
+                lo, hi, b = l1, h1, b.copy()
+                b[0, var] = cut[0]
+            else:
+                lo, hi, a = l2, h2, a.copy()
+                a[0, var] = cut[0]
+        rlo, rhi = bz.ranges(lo, hi)
+        for _ in range(40):
+            pt = [Fraction(float(rng.uniform(a[0, k], b[0, k]))) for k in range(2)]
+            v = bz.exact_value(p, pt) * f
+            assert Fraction(float(rlo[0])) <= v <= Fraction(float(rhi[0]))
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_stabilizing_box_holds_random_stabilizing_gains(d):
+    rng = np.random.default_rng(d)
+    A = [[Fraction(int(v), 4) for v in row] for row in rng.integers(-4, 5, size=(d, d))]
+    B = [[Fraction(1)] if i == d - 1 else [Fraction(0)] for i in range(d)]
+    A[d - 2][d - 1] = Fraction(1)                       # controllable companion-like pair
+    ts = MatrixTaskSet([MatrixTask(A, B, np.eye(d).astype(int).tolist(), [[1]])], "1/100")
+    box = stabilizing_box(ts)
+    assert box is not None
+    Af, Bf = np.array(A, dtype=float), np.array(B, dtype=float)
+    lo = np.array([float(a) for a, _ in box])
+    hi = np.array([float(b) for _, b in box])
+    inside = 0
+    for _ in range(3000):
+        W = rng.uniform(2 * lo - hi, 2 * hi - lo)
+        if max(abs(np.linalg.eigvals(Af - Bf @ W[None, :]))) < 1:
+            inside += 1
+            assert np.all(W >= lo) and np.all(W <= hi)
+    assert inside > 0
+
+
+def test_level_lower_bound_below_float_h():
+    ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
+    rng = np.random.default_rng(3)
+    done = 0
+    for _ in range(40):
+        c = rng.uniform([0.2, 0.5], [1.5, 2.0])
+        lo, hi = c - 0.01, c + 0.01
+        bound = lower_bound(ts, lo.tolist(), hi.tolist())
+        if bound is None:
+            continue
+        for _ in range(5):
+            W = rng.uniform(lo, hi)[None, :]
+            if in_domain(W, ts):
+                assert float(bound) <= maml_value(W, ts) * (1 + 1e-12)
+                done += 1
+    assert done > 20
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "symlqr.maml", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_complete_branch_and_bound(tmp_path):
+    f = tmp_path / "t.json"
+    f.write_text('{"eta": "1/100", "tasks": [{"A": [[1]], "B": [[1]], "Q": [[2]], "R": [[2]]},'
+                 ' {"A": [[1]], "B": [[1]], "Q": [["0.1"]], "R": [["0.1"]]}]}')
+    out = _run(str(f), "--complete")
+    assert out.returncode == 0, out.stderr
+    assert "complete: every stationary point" in out.stdout and "spurious" in out.stdout
+    bad = _run(str(f), "--complete", "--box", "0:1,2:3")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--box" in bad.stderr
