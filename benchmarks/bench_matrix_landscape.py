@@ -1,0 +1,75 @@
+"""Branch-and-bound over gain space (``python -m symlqr.maml --complete``), measured.
+
+Prints, in one run, each case's time as a ratio against a baseline measured in the
+same run, with the boxes, boxes per second, the fraction of the box decided and the
+points certified:
+
+* 1 x 1 gains (the paper's Figure 2 and Figure 1 as matrix tasks), complete,
+  against the exact scalar engine ``certify`` on the same tasks;
+* 2 x 1 gains (the example of docs/matrix.md, ``A = [[1, 1/10], [0, 1]]``, and
+  ``examples/scaled_costs_2state.json``) within ``--max-boxes`` boxes, against the
+  float search with certificates (``symlqr.matrix.search``, 8 starts) on the same
+  tasks: how many stationary points each finds, and how much of the box the
+  branch-and-bound decides.
+
+    python benchmarks/bench_matrix_landscape.py [--max-boxes 20000] [--skip-2state]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from symlqr.matrix.landscape import complete_landscape
+from symlqr.matrix.search import search
+from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet, load_matrix_tasks_file
+from symlqr.scalar.landscape import certify
+from symlqr.tasks import figure
+
+
+def _scalar_case(name):
+    ts = figure(name)
+    mts = MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()[:4]) for t in ts.tasks], ts.eta)
+    t0 = time.perf_counter()
+    ref = certify(ts)
+    base = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = complete_landscape(mts)
+    took = time.perf_counter() - t0
+    print(f"{name} as 1x1 matrices: complete={res.complete}, {len(res.points)} points "
+          f"(exact engine: {len(ref.points)}), {res.outcome.boxes} boxes, {took:.2f} s = "
+          f"{took / base:.1f}x the exact scalar engine ({base:.3f} s)")
+
+
+def _matrix_case(label, ts, max_boxes):
+    t0 = time.perf_counter()
+    found = search(ts, starts=8, seed=0)
+    base = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = complete_landscape(ts, max_boxes=max_boxes)
+    took = time.perf_counter() - t0
+    o = res.outcome
+    print(f"{label}: search (8 starts) {len(found.points)} points in {base:.1f} s; "
+          f"branch-and-bound {len(res.points)} points certified, complete={res.complete}, "
+          f"{o.boxes} boxes ({o.boxes / took:.0f}/s), {100 * o.decided_fraction:.4f}% of the box "
+          f"decided, {len(o.undecided)} undecided, {took:.1f} s = {took / base:.1f}x the search")
+    print("   types:", [p.type for p in res.points], "labels:", res.labels)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--max-boxes", type=int, default=20000)
+    ap.add_argument("--skip-2state", action="store_true")
+    args = ap.parse_args()
+    for name in ("fig2", "fig1"):
+        _scalar_case(name)
+    docs = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
+                         "1/100")
+    _matrix_case("docs/matrix.md example (2x1, one task)", docs, args.max_boxes)
+    if not args.skip_2state:
+        d = load_matrix_tasks_file("examples/scaled_costs_2state.json")
+        ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
+        _matrix_case("scaled_costs_2state (2x1, two tasks)", ts, max(200, args.max_boxes // 10))
+
+
+if __name__ == "__main__":
+    main()
