@@ -41,12 +41,12 @@ True
 from __future__ import annotations
 
 from fractions import Fraction
-from math import comb
+from math import comb, gcd
 
 import numpy as np
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpz_mat
 
-__all__ = ["coefficients", "split", "cut_fractions", "ranges", "derivative_ranges",
+__all__ = ["Source", "coefficients", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value"]
 
 _INF = np.inf
@@ -75,7 +75,7 @@ def _axis_matrix(n: int, a: Fraction, b: Fraction) -> fmpq_mat:
 
 def exact_coefficients(p, box) -> np.ndarray:
     """The Bernstein coefficients of ``p`` on ``box`` (pairs of Fractions), exactly,
-    as an object array of ``fmpq``."""
+    as an object array of ``fmpq`` (the slow, plain version of :class:`Source`)."""
     C, degs = _dense(p, len(box))
     for axis, (n, (a, b)) in enumerate(zip(degs, box)):
         M = _axis_matrix(n, Fraction(a), Fraction(b))
@@ -89,24 +89,88 @@ def exact_coefficients(p, box) -> np.ndarray:
     return C
 
 
+class Source:
+    """A polynomial ready for Bernstein coefficients on any box with float ends.
+
+    With ``p = c P`` (``P`` integer coefficients, ``c > 0``) and a side
+    ``[a, a + w]`` with ``a = alpha 2^-s``, ``w = omega 2^-s`` (integers
+    ``alpha, omega``: float ends are dyadic), ``x^j = 2^-sj (alpha + omega t)^j``,
+    so the Bernstein coefficients along that variable are
+    ``(2^-sn / L) Bint Shift`` applied to the coefficients, with the integer
+    matrices ``Shift[i, j] = C(j, i) alpha^(j-i) omega^i 2^(s(n-j))`` and
+    ``Bint[i, l] = C(i, l) L / C(n, l)`` (``L = lcm_l C(n, l)``). Everything is
+    an integer matrix product (FLINT ``fmpz_mat``); the positive factor in front
+    is kept exactly. Integers are then shifted to at most about 2^1000 and
+    rounded outward to floats."""
+
+    def __init__(self, p, nvars: int):
+        C, self.degs = _dense(p, nvars)
+        den = 1
+        for c in C.reshape(-1):
+            den = den * int(c.q) // gcd(den, int(c.q))
+        self.scale = Fraction(1, den)                    # p = scale * P
+        self.P = np.vectorize(lambda c: int(c.p) * (den // int(c.q)), otypes=[object])(C)
+        self.bint = [self._bint(n) for n in self.degs]
+
+    @staticmethod
+    def _bint(n: int):
+        L = 1
+        for l in range(n + 1):
+            L = L * comb(n, l) // gcd(L, comb(n, l))
+        return fmpz_mat(n + 1, n + 1, [comb(i, l) * L // comb(n, l) if l <= i else 0
+                                       for i in range(n + 1) for l in range(n + 1)]), L
+
+    def _axis(self, k: int, a: Fraction, b: Fraction):
+        n = self.degs[k]
+        w = b - a
+        s = max(0, (a.denominator.bit_length() - 1), (w.denominator.bit_length() - 1))
+        alpha, omega = int(a * 2 ** s), int(w * 2 ** s)
+        shift = fmpz_mat(n + 1, n + 1, [comb(j, i) * alpha ** (j - i) * omega ** i << (s * (n - j))
+                                        if i <= j else 0
+                                        for i in range(n + 1) for j in range(n + 1)])
+        B, L = self.bint[k]
+        return B * shift, Fraction(1, L << (s * n))
+
+    def on(self, box):
+        """``(lo, hi, factor)`` as :func:`coefficients` (``factor`` a positive Fraction)."""
+        C = self.P
+        factor = self.scale
+        for k, (a, b) in enumerate(box):
+            M, f = self._axis(k, Fraction(a), Fraction(b))
+            factor *= f
+            moved = np.moveaxis(C, k, 0)
+            shape = moved.shape
+            flat = moved.reshape(shape[0], -1)
+            prod = M * fmpz_mat(flat.shape[0], flat.shape[1], [int(x) for x in flat.reshape(-1)])
+            out = np.empty(flat.shape, dtype=object)
+            out.reshape(-1)[:] = [int(x) for x in prod.entries()]
+            C = np.moveaxis(out.reshape(shape), 0, k)
+        vals = C.reshape(-1)
+        bits = max((abs(v).bit_length() for v in vals), default=0)
+        shift = max(0, bits - 1000)
+        q = [v >> shift for v in vals]                  # floor: q <= v / 2^shift < q + 1
+        lo = np.nextafter(np.array([float(x) for x in q]), -_INF)
+        hi = np.nextafter(np.array([float(x + 1) if shift else float(x) for x in q]), _INF)
+        # the coefficients of p are factor * v = factor 2^shift q: those of p / (factor 2^shift)
+        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), 1 / (factor * 2 ** shift)
+
+
 def coefficients(p, box, scale: bool = True):
     """Float enclosures ``(lo, hi, factor)``: ``lo``, ``hi`` of shape ``(1, n_1 + 1,
     ..., n_k + 1)`` enclose the Bernstein coefficients of ``factor * p`` on ``box``
-    (a list of ``(a_j, b_j)`` rationals) for the ``fmpq_mpoly`` ``p``; ``factor``
-    is a power of two (a Fraction; signs and zeros are unchanged) making the
-    largest about 1 when ``scale``, else 1."""
-    C = exact_coefficients(p, box)
-    fr = [Fraction(int(c.p), int(c.q)) for c in C.reshape(-1)]
-    big = max((abs(c) for c in fr), default=Fraction(0))
-    factor = Fraction(1)
-    if scale and big > 0:
-        factor = Fraction(2) ** -(big.numerator.bit_length() - big.denominator.bit_length())
-        fr = [c * factor for c in fr]
-    f = np.array([float(c) for c in fr], dtype=float).reshape(C.shape)
-    exact = np.array([Fraction(v) == c for v, c in zip(f.reshape(-1), fr)]).reshape(C.shape)
-    lo = np.where(exact, f, np.nextafter(f, -_INF))
-    hi = np.where(exact, f, np.nextafter(f, _INF))
-    return lo[None], hi[None], factor
+    (a list of ``(a_j, b_j)`` with float, i.e. dyadic, ends) for the
+    ``fmpq_mpoly`` ``p``; ``factor > 0`` is a Fraction (signs and zeros are those
+    of ``p``'s coefficients). With ``scale=False`` the factor is 1 (exact
+    conversion, then outward rounding; for small polynomials)."""
+    if not scale:
+        C = exact_coefficients(p, box)
+        fr = [Fraction(int(c.p), int(c.q)) for c in C.reshape(-1)]
+        f = np.array([float(c) for c in fr], dtype=float).reshape(C.shape)
+        exact = np.array([Fraction(v) == c for v, c in zip(f.reshape(-1), fr)]).reshape(C.shape)
+        lo = np.where(exact, f, np.nextafter(f, -_INF))
+        hi = np.where(exact, f, np.nextafter(f, _INF))
+        return lo[None], hi[None], Fraction(1)
+    return Source(p, len(box)).on(box)
 
 
 def _combine(a, b, u, s, down: bool):

@@ -99,10 +99,11 @@ class Decider:
     def roots(self, root) -> Boxes:
         """The first box with the Bernstein coefficients of every polynomial."""
         data = {}
+        self.sources = [bz.Source(p, self.n) for p in self.polys]
         for k, p in enumerate(self.polys):
-            lo, hi, f = bz.coefficients(p, root)
+            lo, hi, f = self.sources[k].on(root)
             data[f"{k}lo"], data[f"{k}hi"] = lo, hi
-            data[f"{k}e"] = np.array([_exponent(f)])
+            data[f"{k}f"] = np.array([f], dtype=object)
         lo = np.array([[float(a) for a, _ in root]])
         hi = np.array([[float(b) for _, b in root]])
         if any(Fraction(x) != a for x, (a, _) in zip(lo[0], root)) or \
@@ -159,8 +160,8 @@ class Decider:
             keep = _contracting(jac)
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
-                exps = [boxes.data[f"{q}e"][j] for q in range(len(self.nums))]
-                verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], exps)
+                factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
+                verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], factors)
                 if verdict is None:
                     continue
                 settled[j] = True
@@ -236,9 +237,9 @@ class Decider:
                 & (gap > 0)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-                nlo, nhi, f = bz.coefficients(self.polys[k], box)
+                nlo, nhi, f = self.sources[k].on(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
-                boxes.data[f"{k}e"][j] = _exponent(f)
+                boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
 
     # -- splitting -------------------------------------------------------
@@ -259,8 +260,8 @@ class Decider:
                 (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
                 left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
                 right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
-                left.data[f"{k}e"] = b.data[f"{k}e"].copy()
-                right.data[f"{k}e"] = b.data[f"{k}e"].copy()
+                left.data[f"{k}f"] = b.data[f"{k}f"].copy()
+                right.data[f"{k}f"] = b.data[f"{k}f"].copy()
             parts += [left, right]
         return Boxes.concat(parts)
 
@@ -277,10 +278,10 @@ class Decider:
                 out[:, j, k, 0], out[:, j, k, 1] = lo, hi
         return out
 
-    def _values(self, c, exps) -> list:
-        return [bz.exact_value(p, c) * Fraction(2) ** int(e) for p, e in zip(self.nums, exps)]
+    def _values(self, c, factors) -> list:
+        return [bz.exact_value(p, c) * f for p, f in zip(self.nums, factors)]
 
-    def _krawczyk(self, lo, hi, jac, exps):
+    def _krawczyk(self, lo, hi, jac, factors):
         """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
         of the numerators, or ``None`` (nothing proven)."""
         n = self.n
@@ -302,7 +303,7 @@ class Decider:
             c = [float((a + b) / 2) for a, b in X]
             if not all(a <= Fraction(x) <= b for x, (a, b) in zip(c, X)):
                 break
-            Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, exps)])
+            Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, factors)])
             D = arb_mat([[_ball(a - Fraction(x), b - Fraction(x))] for x, (a, b) in zip(c, X)])
             K = arb_mat([[arb(x)] for x in c]) - Ya * Nc + E * D
             ends = [_exact_ends(K[i, 0]) for i in range(n)]
@@ -319,11 +320,6 @@ class Decider:
             if shrunk > 0.7 or max(float(b - a) for a, b in X) < 1e-13:
                 break
         return X
-
-
-def _exponent(f: Fraction) -> int:
-    """``e`` with ``f = 2^e`` (``f`` a power of two)."""
-    return f.numerator.bit_length() - f.denominator.bit_length()
 
 
 def _contracting(jac) -> np.ndarray:
