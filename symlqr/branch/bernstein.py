@@ -44,7 +44,7 @@ from fractions import Fraction
 from math import comb, gcd
 
 import numpy as np
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
 __all__ = ["Source", "coefficients", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value"]
@@ -111,6 +111,7 @@ class Source:
         self.scale = Fraction(1, den)                    # p = scale * P
         self.P = np.vectorize(lambda c: int(c.p) * (den // int(c.q)), otypes=[object])(C)
         self.bint = [self._bint(n) for n in self.degs]
+        self._cache: dict = {}
 
     @staticmethod
     def _bint(n: int):
@@ -130,6 +131,62 @@ class Source:
                                         for i in range(n + 1) for j in range(n + 1)])
         B, L = self.bint[k]
         return B * shift, Fraction(1, L << (s * n))
+
+    def on_balls(self, box, prec: int = 192):
+        """``(lo, hi, factor)`` as :meth:`on`, computed in Arb balls at ``prec`` bits
+        from the exact coefficients (the same matrices, in balls: rigorous, and
+        far faster than exact integers on small boxes, whose ends have long
+        binary expansions); ``None`` when the balls are wider than ``2^-30`` of
+        the largest coefficient or leave the float range (then use :meth:`on`)."""
+        old = ctx.prec
+        try:
+            ctx.prec = prec
+            key = ("P", prec)
+            if key not in self._cache:
+                self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
+            C = np.empty(self.P.shape, dtype=object)
+            C.reshape(-1)[:] = self._cache[key]
+            for k, (a, b) in enumerate(box):
+                n = self.degs[k]
+                A, w = _arb_exact(Fraction(a)), _arb_exact(Fraction(b) - Fraction(a))
+                pa = [arb(1)]
+                pw = [arb(1)]
+                for _ in range(n):
+                    pa.append(pa[-1] * A)
+                    pw.append(pw[-1] * w)
+                shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
+                                               for i in range(n + 1) for j in range(n + 1)])
+                M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
+                moved = np.moveaxis(C, k, 0)
+                shape = moved.shape
+                flat = moved.reshape(shape[0], -1)
+                prod = M * arb_mat(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
+                out = np.empty(flat.shape, dtype=object)
+                out.reshape(-1)[:] = prod.entries()
+                C = np.moveaxis(out.reshape(shape), 0, k)
+            entries = C.reshape(-1)
+            mid = np.array([float(x.mid()) for x in entries])
+            rad = np.array([float(x.rad()) for x in entries])
+        finally:
+            ctx.prec = old
+        if not (np.isfinite(mid).all() and np.isfinite(rad).all()):
+            return None
+        big = float(np.abs(mid).max())
+        if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
+            return None
+        err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
+        if err.max() > big * 2.0 ** -30:
+            return None
+        e = int(np.floor(np.log2(big)))
+        scale = 2.0 ** -e                                          # exact power of two
+        lo = np.nextafter((mid - err) * scale, -_INF)
+        hi = np.nextafter((mid + err) * scale, _INF)
+        Ls = 1
+        for k in range(len(box)):
+            Ls *= self.bint[k][1]
+        # the balls hold Ls * (Bernstein coefficients of P) = Ls / scale_p * (those of p)
+        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
+            Fraction(scale) * Ls / self.scale
 
     def on(self, box):
         """``(lo, hi, factor)`` as :func:`coefficients` (``factor`` a positive Fraction)."""
@@ -153,6 +210,18 @@ class Source:
         hi = np.nextafter(np.array([float(x + 1) if shift else float(x) for x in q]), _INF)
         # the coefficients of p are factor * v = factor 2^shift q: those of p / (factor 2^shift)
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), 1 / (factor * 2 ** shift)
+
+
+def _arb_exact(q: Fraction) -> arb:
+    return arb(fmpq(q.numerator, q.denominator))
+
+
+def _ball_ends(x: arb) -> tuple:
+    def exact(v) -> Fraction:
+        man, exp = (int(e) for e in v.man_exp())
+        return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+    m, r = exact(x.mid()), exact(x.rad())
+    return m - r, m + r
 
 
 def coefficients(p, box, scale: bool = True):

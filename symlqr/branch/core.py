@@ -1,7 +1,7 @@
 """One branch-and-bound over boxes, shared by the scalar and the matrix engines.
 
 A *box* is ``[lo_1, hi_1] x ... x [lo_n, hi_n]`` (float ends, so exact
-rationals). The driver keeps a stack of batches of boxes (:class:`Boxes`,
+rationals). The driver keeps a queue of batches of boxes (:class:`Boxes`,
 rows are boxes; any per-box arrays such as Bernstein coefficients travel in
 ``Boxes.data``) and hands one batch at a time to a *decider*, a function
 ``decide(boxes) -> Step`` that says, for every box of the batch, one of
@@ -11,15 +11,16 @@ rows are boxes; any per-box arrays such as Bernstein coefficients travel in
 * **found**: the box holds exactly one zero, proven (interval Newton or
   Krawczyk); the decider returns the item it certified;
 * **undecided** with the reason (finest width reached, precision exhausted);
-* or it returns **children** (the box split or contracted), which go back on
-  the stack.
+* or it returns **children** (the box split or contracted), which go back in
+  the queue.
 
-Every box leaves the stack in exactly one of those ways, so the found items,
+Every box leaves the queue in exactly one of those ways, so the found items,
 the excluded boxes and the undecided boxes together cover the root boxes, and
-``complete`` means that no box was left undecided. The stack is worked last
-in, first out (depth first), which keeps the memory at about ``depth x
-batch`` boxes; ``max_boxes`` bounds the work: when it is used up, or
-``stop()`` returns a reason (a deadline), the boxes still on the stack are
+``complete`` means that no box was left undecided. The batch holding the
+largest box is worked first (so the volume decided grows early and a run cut
+short leaves small undecided boxes, not whole unexplored regions);
+``max_boxes`` bounds the work and the memory: when it is used up, or
+``stop()`` returns a reason (a deadline), the boxes still in the queue are
 reported undecided with that reason, never dropped.
 
 The volumes of excluded, found and undecided boxes are summed, so the
@@ -43,6 +44,7 @@ batch.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -155,26 +157,34 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
     when ``max_boxes`` boxes have been decided without finishing."""
     out = outcome if outcome is not None else Outcome()
     out.volume += float(roots.volumes().sum())
-    stack = [roots] if len(roots) else []
-    while stack:
+    heap: list = []
+    count = 0
+
+    def push(b: Boxes) -> None:
+        nonlocal count
+        if len(b):
+            heapq.heappush(heap, (-float(b.volumes().max()), count, b))
+            count += 1
+
+    push(roots)
+    while heap:
         why = stop() if stop is not None else None
         if why is None and out.boxes >= max_boxes:
             why = f"time: budget of {max_boxes} boxes used"
         if why is not None:
             out.stopped = why
-            for b in stack:
+            for _, _, b in heap:
                 out.undecided += [(l, h, why) for l, h in zip(b.lo.tolist(), b.hi.tolist())]
             break
-        work = stack.pop()
+        _, _, work = heapq.heappop(heap)
         if len(work) > batch:
-            stack.append(work.take(slice(batch, None)))
+            push(work.take(slice(batch, None)))
             work = work.take(slice(0, batch))
         out.boxes += len(work)
         step = decide(work)
         _account(out, work, step)
-        children = step.children
-        if children is not None and len(children):
-            stack.append(children)
+        if step.children is not None:
+            push(step.children)
         if progress is not None:
             progress(out)
     return out

@@ -237,7 +237,8 @@ class Decider:
                 & (gap > 0)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-                nlo, nhi, f = self.sources[k].on(box)
+                got = self.sources[k].on_balls(box) or self.sources[k].on_balls(box, 448)
+                nlo, nhi, f = got if got is not None else self.sources[k].on(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
                 boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
