@@ -46,7 +46,7 @@ from math import comb, gcd
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
-__all__ = ["Source", "coefficients", "split", "cut_fractions", "ranges", "derivative_ranges",
+__all__ = ["Source", "coefficients", "elevate", "positive_where", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value"]
 
 _INF = np.inf
@@ -285,6 +285,63 @@ def split(lo, hi, var: int, at):
         out.append((np.moveaxis(left, -1, ax), np.moveaxis(right, -1, ax)))
     (llo, rlo), (lhi, rhi) = out
     return (llo, lhi), (rlo, rhi)
+
+
+def _elevation(m: int, n: int) -> np.ndarray:
+    """``E[i, k] = C(m, k) C(n - m, i - k) / C(n, i)``: Bernstein coefficients of
+    degree ``m`` to degree ``n >= m`` (nonnegative, rows sum to 1)."""
+    E = np.zeros((n + 1, m + 1))
+    for i in range(n + 1):
+        for k in range(max(0, i - (n - m)), min(m, i) + 1):
+            E[i, k] = comb(m, k) * comb(n - m, i - k) / comb(n, i)
+    return E
+
+
+def elevate(lo, hi, degrees):
+    """Enclosures of the coefficients of the same polynomials in degree ``degrees``
+    (per variable, each at least the current one). Each coefficient is a convex
+    combination ``sum_k E[i, k] c_k``; the float ``E`` and the products are
+    widened by ``(n + 3) 2^-52 sum_k |E[i, k] c_k|`` (plus one ulp), above their
+    rounding errors."""
+    for var, n in enumerate(degrees):
+        ax = var + 1
+        m = lo.shape[ax] - 1
+        if n == m:
+            continue
+        if n < m:
+            raise ValueError("elevate: the degree can only grow")
+        E = _elevation(m, n)
+        out = []
+        for arr, down in ((lo, True), (hi, False)):
+            moved = np.moveaxis(arr, ax, -1)
+            r = moved @ E.T
+            err = (np.abs(moved) @ E.T) * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
+            with np.errstate(invalid="ignore"):
+                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+            out.append(np.moveaxis(r, -1, ax))
+        lo, hi = out
+    return lo, hi
+
+
+def positive_where(a_lo, c_hi):
+    """True per box when ``p - lam q > 0`` on the box for some ``lam >= 0`` is proven
+    from coefficient bounds of the same degree (``a_lo`` lower bounds of ``p``'s,
+    ``c_hi`` upper bounds of ``q``'s): then ``p > 0`` wherever ``q >= 0``.
+    ``lam`` is taken in the middle of the interval the coefficients allow and the
+    inequality is checked again with the products rounded upward."""
+    m = a_lo.shape[0]
+    a = a_lo.reshape(m, -1)
+    c = c_hi.reshape(m, -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = a / c
+    upper = np.where(c > 0, ratio, _INF).min(axis=1)
+    lower = np.maximum(np.where(c < 0, ratio, -_INF).max(axis=1), 0.0)
+    lam = np.where(np.isfinite(upper), 0.5 * (lower + upper), lower + 1.0)
+    lam = np.where(np.isfinite(lam), lam, 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = np.nextafter(lam[:, None] * c, _INF)
+        ok = (a - t > 0).all(axis=1)
+    return ok & (lower < upper)
 
 
 def ranges(lo, hi):

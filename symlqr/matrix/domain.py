@@ -41,7 +41,7 @@ from flint import fmpq, fmpq_mat
 
 from .ratfunc import RationalFunctionBackend, _tasks, symbolic_gain
 
-__all__ = ["Condition", "conditions", "stabilizing_box", "determinant"]
+__all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant"]
 
 
 @dataclass
@@ -102,6 +102,21 @@ def conditions(taskset) -> list:
         for n, f in _four(t[0] - t[1] * F, bk, f"N_{i + 1}"):
             out.append(Condition(n, f.num, None if f.den.is_one() else f.den))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
+
+
+def adapted_gains(taskset) -> list:
+    """``F_i(W) = W - eta grad g_i(W)`` for every task, as lists (row-major) of
+    ``(num, den)`` polynomials in ``w1..wn`` (``den`` ``None`` when 1)."""
+    from .lqr import LQRPoint
+    r, d = taskset.shape
+    bk = RationalFunctionBackend(r * d)
+    W = symbolic_gain(bk, r, d)
+    eta = bk.scalar(taskset.eta)
+    out = []
+    for t in _tasks(bk, taskset):
+        F = W - bk.scale(eta, LQRPoint(bk, t[:4], W, t[5]).grad)
+        out.append([(f.num, None if f.den.is_one() else f.den) for f in F.entries()])
+    return out
 
 
 def _charpoly_affine(A, B):

@@ -42,7 +42,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from ..branch.core import Outcome, branch_and_bound
-from .domain import conditions, stabilizing_box
+from .domain import adapted_gains, conditions, stabilizing_box
 from .ratfunc import gradient_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
@@ -216,7 +216,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     dec = Decider(taskset, nums, conds, box, min_width=min_width,
-                  level=res.level if prune else None)
+                  level=res.level if prune else None,
+                  gains=adapted_gains(taskset) if prune and res.level is not None else None)
     roots = dec.roots(box)
     per_box = sum(v.size for v in roots.data.values()) * 8
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))

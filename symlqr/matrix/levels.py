@@ -31,7 +31,7 @@ from .backend import ArbBackend
 from .lqr import LQRPoint
 from .validated import certify_stable
 
-__all__ = ["exceeds", "lower_bound"]
+__all__ = ["exceeds", "lower_bound", "lower_bound_at"]
 
 ARB = ArbBackend()
 
@@ -82,6 +82,24 @@ def _truncated(N, Qf, S0, terms: int) -> Fraction:
 def _fraction(x: arb) -> Fraction:
     man, exp = (int(e) for e in x.mid().man_exp())
     return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
+
+
+def lower_bound_at(taskset, gains, terms: int = 64, prec: int = 64) -> Fraction:
+    """The same bound from enclosures of the adapted gains themselves: ``gains[i]``
+    lists ``(lo, hi)`` for the entries of ``F_i`` (row-major) over the box, e.g.
+    from Bernstein enclosures of the rational functions ``F_i(W)``; no Stein
+    solve, so it holds across the boundary of the stabilizing set."""
+    r, d = taskset.shape
+    old, ctx.prec = ctx.prec, prec
+    try:
+        total = Fraction(0)
+        for w, t, F in zip(taskset.weights, taskset.tasks, gains):
+            A, B, Q, R, S0 = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0"))
+            Fb = _box([a for a, _ in F], [b for _, b in F], r, d)
+            total += Fraction(w) * _truncated(A - B * Fb, Q + Fb.transpose() * R * Fb, S0, terms)
+        return total
+    finally:
+        ctx.prec = old
 
 
 def exceeds(taskset, lo, hi, level: Fraction, terms: int = 64) -> bool:

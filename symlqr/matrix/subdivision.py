@@ -13,7 +13,10 @@ every ``N_j`` and of every domain condition
    holds on the domain is proven false on ``X`` (``den`` of one sign and
    ``num`` of the other sign or zero, by the Bernstein range);
 2. **excluded, no stationary point**, when some ``N_j`` has a constant sign on
-   ``X`` (Bernstein range): ``grad h != 0`` on ``X``;
+   ``X`` (Bernstein range): ``grad h != 0`` on ``X``; or, for a box across the
+   domain's boundary, when ``N_j - lam c`` (or ``N_j + lam c``) has a constant
+   sign for some ``lam >= 0`` and a domain condition ``c > 0``: then ``N_j != 0``
+   wherever ``c >= 0``, and the rest of the box is outside the domain;
 3. tried, once small (each side at most ``1/32`` of the first box's), with the
    **Krawczyk operator** of the system ``N = 0``,
    ``K = c - Y N(c) + (I - Y J(X)) (X - c)`` (``N(c)`` exact at the float
@@ -48,12 +51,14 @@ from flint import arb, arb_mat, fmpq
 from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step
 from .complete import decide_solution
-from .levels import exceeds
+from .levels import exceeds, lower_bound_at
 
 __all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
 OUTSIDE = "outside the domain: {} proven false"
 NONZERO = "grad h != 0: a numerator of grad h has constant sign"
+NONZERO_WHERE = ("grad h != 0 on the box's part in the domain: N_j -+ lam c of one sign "
+                 "(c a domain condition)")
 KRAWCZYK_NONE = "grad h != 0: Krawczyk operator of the numerators misses the box"
 ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
 ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
@@ -83,8 +88,9 @@ class Decider:
     conditions; ``root``: the first box (Fractions)."""
 
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
-                 level: Optional[Fraction] = None):
+                 level: Optional[Fraction] = None, gains: Optional[list] = None):
         self.level = level
+        self.gains = gains or []
         self.taskset = taskset
         self.nums = list(numerators)
         self.conds = list(conds)
@@ -93,6 +99,17 @@ class Decider:
         self.min_width = min_width
         self.found_reasons: list = []
         polys = self.nums + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
+        self.gain_index = []                 # per task, per entry: (num index, den index or None)
+        if level is not None:
+            for task in self.gains:
+                row = []
+                for num, den in task:
+                    polys.append(num)
+                    k_num = len(polys) - 1
+                    if den is not None:
+                        polys.append(den)
+                    row.append((k_num, None if den is None else len(polys) - 1))
+                self.gain_index.append(row)
         self.polys = polys
         self.rerooted = 0
 
@@ -136,6 +153,47 @@ class Decider:
             out |= (lo > 0) | (hi < 0)
         return out
 
+    def _nonzero_where_conditions(self, boxes, live) -> np.ndarray:
+        """Boxes across the domain's boundary: ``N_j - lam c > 0`` (or
+        ``N_j + lam c < 0``) on the box for some ``lam >= 0``, with ``c`` a domain
+        condition's numerator times its denominator's proven sign, proves
+        ``N_j != 0`` wherever the condition holds; the rest of the box is outside
+        the domain (:func:`symlqr.branch.bernstein.positive_where`, on
+        coefficients raised to the numerator's degrees)."""
+        out = np.zeros(len(boxes), dtype=bool)
+        rows = np.nonzero(live)[0]
+        if len(rows) == 0:
+            return out
+        sub = boxes.take(rows)
+        nn = len(self.nums)
+        den_index = nn + len(self.conds)
+        found = np.zeros(len(rows), dtype=bool)
+        for c_i, c in enumerate(self.conds):
+            clo, chi = sub.data[f"{nn + c_i}lo"], sub.data[f"{nn + c_i}hi"]
+            sign = np.ones(len(rows))
+            if c.den is not None:
+                dlo, dhi = self._range(sub, den_index)
+                den_index += 1
+                sign = np.where(dlo > 0, 1.0, np.where(dhi < 0, -1.0, 0.0))
+            ok_sign = sign != 0
+            if not ok_sign.any():
+                continue
+            # c' = sign * num: bounds of c' from those of num
+            s = sign.reshape((-1,) + (1,) * (clo.ndim - 1))
+            c_lo = np.where(s > 0, clo, -chi)
+            c_hi = np.where(s > 0, chi, -clo)
+            for j in range(nn):
+                nlo, nhi = sub.data[f"{j}lo"], sub.data[f"{j}hi"]
+                degs = nlo.shape[1:]
+                if any(a > b for a, b in zip(c_lo.shape[1:], degs)):
+                    continue
+                e_lo, e_hi = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
+                pos = bz.positive_where(nlo, e_hi)           # N_j > 0 where c' >= 0
+                neg = bz.positive_where(-nhi, e_hi)          # -N_j > 0 where c' >= 0
+                found |= ok_sign & (pos | neg)
+        out[rows] = found
+        return out
+
     def __call__(self, boxes: Boxes) -> Step:
         m = len(boxes)
         step = Step()
@@ -148,6 +206,9 @@ class Decider:
         nz = self._nonzero(boxes) & ~gone
         step.excluded[NONZERO] = nz
         gone |= nz
+        where = self._nonzero_where_conditions(boxes, ~gone)
+        step.excluded[NONZERO_WHERE] = where
+        gone |= where
         rel = (boxes.hi - boxes.lo) / self.root_width
         self._reroot(boxes, ~gone)
         small = ~gone & (rel.max(axis=1) <= KRAWCZYK_AT)
@@ -180,8 +241,13 @@ class Decider:
         left = ~gone & ~settled
         high = np.zeros(m, dtype=bool)
         if self.level is not None:
-            for j in np.nonzero(left & (rel.max(axis=1) <= LEVEL_AT))[0]:
-                high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level)
+            rows = np.nonzero(left & (rel.max(axis=1) <= LEVEL_AT))[0]
+            gains = self._gain_intervals(boxes.take(rows)) if len(rows) else None
+            for k, j in enumerate(rows):
+                if gains is not None and gains[k] is not None:
+                    high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
+                if not high[j]:
+                    high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level)
         step.excluded[ABOVE] = high
         left &= ~high
         tiny = left & (rel.max(axis=1) <= self.min_width)
@@ -213,6 +279,42 @@ class Decider:
         score[big] = rel[big]
         score[rel <= self.min_width] = -1.0        # never cut a side that is already finest
         return score
+
+    def _gain_intervals(self, boxes: Boxes):
+        """Per box, per task, ``(lo, hi)`` of every entry of ``F_i`` over the box
+        (Bernstein ranges of numerator and denominator, the denominator of proven
+        sign), or ``None`` for a box where some denominator's sign is open."""
+        if not self.gain_index:
+            return None
+        m = len(boxes)
+        out = [[] for _ in range(m)]
+        bad = np.zeros(m, dtype=bool)
+        for row in self.gain_index:
+            ents = []
+            for k_num, k_den in row:
+                nlo, nhi = self._range(boxes, k_num)
+                fn = boxes.data[f"{k_num}f"]
+                if k_den is None:
+                    q_lo, q_hi, ratio = nlo, nhi, [1 / f for f in fn]
+                else:
+                    dlo, dhi = self._range(boxes, k_den)
+                    bad |= ~((dlo > 0) | (dhi < 0))
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        cands = np.stack([nlo / dlo, nlo / dhi, nhi / dlo, nhi / dhi])
+                    q_lo = np.nextafter(cands.min(axis=0), -np.inf)
+                    q_hi = np.nextafter(cands.max(axis=0), np.inf)
+                    ratio = [fd / f for f, fd in zip(fn, boxes.data[f"{k_den}f"])]
+                # the entry is (q) * ratio, ratio > 0 exact; its float within 2^-52
+                r = np.array([float(x) for x in ratio])
+                r_lo, r_hi = r * (1 - 2.0 ** -50), r * (1 + 2.0 ** -50)
+                with np.errstate(invalid="ignore", over="ignore"):
+                    lo_e = np.nextafter(np.minimum(q_lo * r_lo, q_lo * r_hi), -np.inf)
+                    hi_e = np.nextafter(np.maximum(q_hi * r_lo, q_hi * r_hi), np.inf)
+                ents.append((lo_e, hi_e))
+            for j in range(m):
+                out[j].append([(float(a[j]), float(b[j])) for a, b in ents])
+        return [None if bad[j] or not all(np.isfinite(x).all() for t in out[j] for x in t)
+                else out[j] for j in range(m)]
 
     # -- precision -------------------------------------------------------
     def _reroot(self, boxes: Boxes, live) -> None:
