@@ -6,8 +6,9 @@ terms, so for every ``T``
 
     C(F) >= sum_{t < T} tr((Q + F' R F) N^t Sigma0 (N^t)')          (each term >= 0)
 
-and the bound holds, in Arb balls, for every ``F`` in a ball; it needs no Stein
-solve for ``F`` and grows without bound as ``N`` nears the stability boundary
+and the bound holds, in Arb balls, for every ``F`` in a ball (where ``N`` is
+proven stable on the ball, the Stein solve gives the whole cost instead); it needs
+no Stein solve for ``F`` and grows without bound as ``N`` nears the stability boundary
 (where the prototype's Stein enclosures of ``P(F(X))`` blew up). ``F_i(X)`` is
 enclosed by the Stein solves at ``W`` (which must be proven stabilizing on the
 box). Then ``h(W) = sum_i w_i C_i(F_i(W)) >= sum_i w_i (lower bound)`` on the
@@ -65,6 +66,19 @@ def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64):
         ctx.prec = old
 
 
+def _stein_cost(N, Qf, S0) -> Fraction:
+    """``tr(P Sigma0)`` with ``P = N' P N + Qf`` enclosed over the ball (the whole
+    cost, when ``N`` is proven Schur stable on the ball), its lower end; else 0."""
+    if not certify_stable(N):
+        return Fraction(0)
+    try:
+        P = ARB.stein(N).P(Qf)
+    except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
+        return Fraction(0)
+    low = (P * S0).trace().lower()
+    return _fraction(low) if low.is_finite() and low > 0 else Fraction(0)
+
+
 def _truncated(N, Qf, S0, terms: int) -> Fraction:
     acc = Fraction(0)
     S = S0
@@ -96,7 +110,8 @@ def lower_bound_at(taskset, gains, terms: int = 64, prec: int = 64) -> Fraction:
         for w, t, F in zip(taskset.weights, taskset.tasks, gains):
             A, B, Q, R, S0 = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0"))
             Fb = _box([a for a, _ in F], [b for _, b in F], r, d)
-            total += Fraction(w) * _truncated(A - B * Fb, Q + Fb.transpose() * R * Fb, S0, terms)
+            N, Qf = A - B * Fb, Q + Fb.transpose() * R * Fb
+            total += Fraction(w) * max(_stein_cost(N, Qf, S0), _truncated(N, Qf, S0, terms))
         return total
     finally:
         ctx.prec = old
