@@ -158,3 +158,23 @@ def test_cli_complete_branch_and_bound(tmp_path):
     assert "complete: every stationary point" in out.stdout and "spurious" in out.stdout
     bad = _run(str(f), "--complete", "--box", "0:1,2:3")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--box" in bad.stderr
+
+
+def test_a_run_gets_its_gap_to_min_h_from_a_complete_landscape():
+    from symlqr.matrix.runs import certify_run
+    ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2), MatrixTask.from_scalar(1, 1, "1/10", "1/10")],
+                       "1/100")
+    land = complete_landscape(ts)
+    # a run that ends at the spurious minimum near W = 0.146 (floats: gradient descent)
+    from symlqr.matrix.objective import maml_gradient
+    W = np.array([[0.2]])
+    its = [W.copy()]
+    for _ in range(400):
+        W = W - 0.02 * maml_gradient(W, ts)
+        its.append(W.copy())
+    res = certify_run(ts, np.array(its), landscape=land, every=100)
+    lo, hi = (float(x) for x in res.gap_to_min)
+    h = maml_value(its[-1], ts)
+    best = min(maml_value(np.array([[w]]), ts) for w in np.linspace(0.08, 1.8, 20001))
+    assert lo <= h - best + 1e-9 and h - best - 1e-6 <= hi
+    assert lo > 0.05                    # a spurious minimum: proven above min h

@@ -54,6 +54,9 @@ def build_parser(prog: str = PROG) -> OneLineParser:
     p.add_argument("--W", action="append", default=[], metavar="JSON",
                    help="a gain as a JSON nested list, r rows of d numbers (repeatable)")
     p.add_argument("--points", metavar="FILE", help="a JSON file with a list of gains")
+    p.add_argument("--complete", action="store_true",
+                   help="--run: also run the complete landscape (python -m symlqr.maml "
+                        "--complete) and give the last iterate's gap to min h itself")
     p.add_argument("--run", metavar="FILE", help="a run's iterates: .npz (array (k, r, d) or "
                    "(r, d); optional gradient estimates) or .csv (one flattened gain per row)")
     p.add_argument("--key", metavar="NAME", help="--run .npz: the array of iterates (default: "
@@ -256,10 +259,19 @@ def compute(ts, gains, radius, progress) -> list:
     return points
 
 
-def compute_run(ts, its, grads, radius, every, progress) -> dict:
-    """The heavy part of ``--run``, in the worker."""
+def compute_run(ts, its, grads, radius, every, progress, complete=False) -> dict:
+    """The heavy part of ``--run``, in the worker (with ``complete``: the landscape's
+    branch-and-bound first, for the gap to ``min h``)."""
+    landscape = None
+    if complete:
+        from ..matrix.landscape import complete_landscape
+        progress("complete landscape (boxes)", 0, None)
+        try:
+            landscape = complete_landscape(ts)
+        except ValueError as exc:
+            raise InputError(f"--complete: {exc}") from None
     res = certify_run(ts, its, grads, radius=radius, every=every,
-                      progress=lambda k, n: progress("iterates", k, n))
+                      progress=lambda k, n: progress("iterates", k, n), landscape=landscape)
     return {"doc": res.to_dict(), "text": res.table()}
 
 
@@ -284,7 +296,7 @@ def _main(argv, prog: str = PROG) -> int:
         its, grads = load_run(args.run, ts.shape, args.key, args.gradients_key)
         bar = StageProgress(unit="iterate")
         try:
-            out = run_stage(compute_run, ts, its, grads, radius, args.every,
+            out = run_stage(compute_run, ts, its, grads, radius, args.every, args.complete,
                             timeout=args.timeout, progress=bar.tick, describe=bar.running)
         finally:
             bar.close()

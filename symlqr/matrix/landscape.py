@@ -46,6 +46,7 @@ from .domain import adapted_gains, conditions, stabilizing_box
 from .ratfunc import gradient_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
+from .validated import decimal_bound
 
 __all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box"]
 
@@ -109,8 +110,7 @@ class MatrixLandscape:
 
 
 def _dec(q: Fraction, up: bool, digits: int = 17) -> str:
-    from .validated import _decimal
-    return _decimal(Fraction(q), digits, up)
+    return decimal_bound(q, up, digits)
 
 
 def float_box(box) -> list:

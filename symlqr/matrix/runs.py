@@ -228,6 +228,8 @@ class RunCertificate:
     nearest_distance: Optional[float] = None
     lower_bound: Optional[list] = None             # sum_i w_i C_i(W*_i), [lo, hi]
     gap: Optional[list] = None                     # h(W_T) - lower_bound, [lo, hi]
+    gap_to_min: Optional[list] = None              # h(W_T) - min h (complete landscape)
+    gap_to_min_reason: str = ""
     status: str = ""
     status_reason: str = ""
     left_domain_at: Optional[int] = None
@@ -241,7 +243,9 @@ class RunCertificate:
                 "within_distance": self.within_distance,
                 "within_reason": self.within_reason, "nearest": cert(self.nearest),
                 "nearest_distance": self.nearest_distance, "lower_bound": self.lower_bound,
-                "gap": self.gap, "iterates": self.iterates, "reasons": list(self.reasons)}
+                "gap": self.gap, "gap_to_min": self.gap_to_min,
+                "gap_to_min_reason": self.gap_to_min_reason,
+                "iterates": self.iterates, "reasons": list(self.reasons)}
 
     def table(self, rows: int = 8) -> str:
         """The run as text: the first and last ``rows // 2`` iterates, then the last
@@ -253,13 +257,17 @@ class RunCertificate:
 
 def certify_run(taskset, iterates, gradients=None, *, radius=None, method: str = "maml",
                 steps: int = 1, window: Optional[int] = None, every: int = 1,
-                progress: Optional[Callable[[int, int], None]] = None) -> RunCertificate:
+                progress: Optional[Callable[[int, int], None]] = None,
+                landscape=None) -> RunCertificate:
     """Certify a user's run (see the module docstring). ``iterates``: ``T + 1``
     gains ``r x d`` (array ``(T + 1, r, d)`` or ``(r, d)`` for one gain);
     ``gradients``: the run's own estimates of ``grad h``, same shape, or ``None``;
     ``every``: check every ``every``-th iterate and the last (``t`` keeps the run's
     numbering); ``window``: checked iterates judged for the status (default
-    ``min(10, n // 4)`` of the ``n + 1`` checked)."""
+    ``min(10, n // 4)`` of the ``n + 1`` checked); ``landscape``: a
+    :class:`~symlqr.matrix.landscape.MatrixLandscape` of the same tasks: where it is
+    complete over the domain and ``min h`` is proven attained, the last iterate's
+    gap to ``min h`` itself is enclosed (``gap_to_min``)."""
     Ws = np.asarray(iterates, dtype=float)
     Ws = Ws[None] if Ws.ndim == 2 else Ws
     Gs = None if gradients is None else np.asarray(gradients, dtype=float).reshape(Ws.shape)
@@ -276,8 +284,29 @@ def certify_run(taskset, iterates, gradients=None, *, radius=None, method: str =
     if progress:
         progress(len(idx), len(idx))
     _last(res, Ws[-1], taskset, radius, method, steps)
+    if landscape is not None:
+        _gap_to_min(res, landscape)
     res.status, res.status_reason = _status(res, window)
     return res
+
+
+def _gap_to_min(res, landscape) -> None:
+    """``h(W_T) - min h`` by interval subtraction, when ``min h`` over the domain is
+    certified by a complete landscape; else the reason."""
+    from fractions import Fraction
+    from .validated import decimal_bound
+    last = res.iterates[-1]
+    if not landscape.complete:
+        res.gap_to_min_reason = f"the landscape is not complete ({landscape.reason})"
+    elif not landscape.min_h_over_domain or landscape.min_h is None:
+        res.gap_to_min_reason = f"min h over the domain not certified ({landscape.attained_reason})"
+    elif last.get("h") is None:
+        res.gap_to_min_reason = "h at the last iterate is not enclosed"
+    else:
+        lo, hi = (Fraction(x) for x in last["h"])
+        mlo, mhi = landscape.min_h
+        res.gap_to_min = [decimal_bound(max(Fraction(0), lo - mhi), False, 6),
+                          decimal_bound(hi - mlo, True, 6)]
 
 
 def _last(res, W, taskset, radius, method, steps):

@@ -87,6 +87,11 @@ def _last_lines(doc) -> list:
     if doc["gap"]:
         out.append(f"  h(W_T) - sum_i w_i C_i(W*_i) in {interval_text(doc['gap'])} "
                    "(its upper end bounds h(W_T) - min h)")
+    if doc.get("gap_to_min"):
+        out.append(f"  h(W_T) - min h in {interval_text(doc['gap_to_min'])} "
+                   "(min h from the complete landscape)")
+    elif doc.get("gap_to_min_reason"):
+        out.append(f"  gap to min h: undecided ({doc['gap_to_min_reason']})")
     return out + [f"  {x}" for x in doc["reasons"]]
 
 

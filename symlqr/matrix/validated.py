@@ -226,6 +226,11 @@ def _decimal(q: Fraction, digits: int, up: bool) -> str:
     return ("-" if n < 0 else "") + s
 
 
+def decimal_bound(q: Fraction, up: bool, digits: int = 17) -> str:
+    """An exact rational rounded outward (up or down) to ``digits`` decimals."""
+    return _decimal(Fraction(q), digits, up)
+
+
 def decimal_up(x: arb, digits: int = 17) -> str:
     """A decimal string ``>= `` every point of ``x``."""
     return _decimal(_exact(x.upper()), digits, up=True)
