@@ -19,7 +19,10 @@ from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_sta
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
-__all__ = ["check", "compute", "run", "table", "parse_box"]
+__all__ = ["check", "compute", "run", "table", "parse_box", "AUDIT"]
+
+#: excluded boxes kept for the picture (``--contour``)
+AUDIT = 20000
 
 
 def parse_box(text: str, n: int) -> list:
@@ -84,7 +87,8 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
     progress("numerators and domain conditions", 0, None)
     try:
         res = complete_landscape(ts, box=opts["box"], level=opts["level"], prune=opts["prune"],
-                                 max_boxes=opts["max_boxes"], stop=stop, progress=tick)
+                                 max_boxes=opts["max_boxes"], stop=stop, progress=tick,
+                                 audit=AUDIT if contour else 0)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     doc = res.to_dict()
@@ -92,40 +96,15 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
     image = None
     if contour:
         from ..render import plot
-        from ..render.matrix_contour import contour_figure
-        fig = contour_figure(ts, doc["points"], complete=doc["complete"])
-        image = plot.render(fig, plot.plot_format(contour))
+        image = plot.render(res.plot(), plot.plot_format(contour))
     return {"doc": doc, "image": image}
 
 
-def _iv(x) -> str:
-    return "undecided" if x is None else f"[{x[0]}, {x[1]}]"
-
-
 def table(doc) -> str:
-    """Readable summary of the branch-and-bound document."""
-    state = ("complete: every stationary point of h in " + doc["region"] + " certified, "
-             "the rest of the box excluded by proofs" if doc["complete"] else doc["reason"])
-    lines = [f"{doc['name']}: {len(doc['points'])} stationary point(s); {state}",
-             "box: " + " x ".join(f"[{float(a):.6g}, {float(b):.6g}]" for a, b in doc["box"])
-             + f" ({doc['box_source']})",
-             f"level L = {doc['level']} ({doc['level_source']})",
-             f"{'#':>3} {'type':9} {'label':9} {'h (enclosure)':43} W (midpoint)"]
-    for k, p in enumerate(doc["points"]):
-        h = f"[{p['h'][0]}, {p['h'][1]}]" if p["h"] else "-"
-        w = ", ".join(f"{v:.6g}" for row in p["W"] for v in row)
-        lines.append(f"{k + 1:>3} {p['type']:9} {p['label']:9} {h:43} [{w}]")
-    lines.append(f"min h: {_iv(doc['min_h'])}"
-                 + (" (over the domain: " + doc["attained"] + ")" if doc["min_h_over_domain"]
-                    else f" (over the certified minima; {doc['attained']})"))
-    lines.append(f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
-                 f"minimum global): {'undecided' if doc['benign'] is None else str(doc['benign']).lower()}")
-    lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
-                 f"undecided boxes {doc['undecided_count']}; {doc['seconds'].get('branch_and_bound', 0):.1f} s")
-    for why, count in sorted(doc["excluded"].items(), key=lambda kv: -kv[1]):
-        if count and not why.startswith("beyond"):
-            lines.append(f"  excluded {count:>8}  {why}")
-    return "\n".join(lines)
+    """Readable summary of the branch-and-bound document
+    (:func:`symlqr.render.landscape_text.landscape_table`)."""
+    from ..render.landscape_text import landscape_table
+    return landscape_table(doc)
 
 
 def run(args, ts) -> int:

@@ -46,13 +46,17 @@ from .domain import conditions, stabilizing_box
 from .ratfunc import gradient_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
+from ..results import Result
 
 __all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box"]
 
 
-@dataclass
-class MatrixLandscape:
-    """The answer of :func:`complete_landscape` (every ``True`` is a proof)."""
+@dataclass(repr=False)
+class MatrixLandscape(Result):
+    """The answer of :func:`complete_landscape` (every ``True`` is a proof), with
+    the protocol of every result (:class:`symlqr.results.Result`): ``str`` is the
+    text table, ``to_rows`` one row per point, ``plot()`` the picture of ``h``
+    with the certified points and the excluded and undecided boxes."""
     points: list = field(default_factory=list)          # PointCertificate
     complete: bool = False
     reason: Optional[str] = None
@@ -70,6 +74,27 @@ class MatrixLandscape:
     pruned: bool = False                                 # some box excluded by h > L
     degrees: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    taskset: Optional[object] = None                     # MatrixTaskSet (for pictures)
+    name: str = ""
+    parts: int = 0                                       # sub-boxes of a merged run
+
+    csv_columns = ("W", "type", "label", "h_lo", "h_hi", "certified")
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else "NOT complete"
+        n = len(self.points)
+        return (f"MatrixLandscape({self.name!r}, {n} stationary point{'s' if n != 1 else ''}, "
+                f"{state}, benign={self.benign})")
+
+    def to_rows(self) -> list:
+        """One row per stationary point: ``W`` (float midpoint, JSON text), type,
+        label (global/spurious/undecided for minima, ``-`` otherwise), the ends
+        of the ``h`` enclosure (decimal strings) and whether it is certified."""
+        from ..results import flat_row
+        return [flat_row({"W": p.W, "type": p.type, "label": lab,
+                          "h_lo": p.h[0] if p.h else None, "h_hi": p.h[1] if p.h else None,
+                          "certified": p.certified})
+                for p, lab in zip(self.points, self.labels)]
 
     @property
     def region(self) -> str:
@@ -91,6 +116,7 @@ class MatrixLandscape:
             d["spurious"] = {"spurious": True, "global": False}.get(lab)
             pts.append(d)
         return {
+            "name": self.name,
             "engine": "branch-and-bound", "complete": self.complete, "reason": self.reason,
             "box": [[repr(a), repr(b)] for a, b in self.box], "box_source": self.box_source,
             "level": None if self.level is None else _dec(self.level, True),
@@ -105,6 +131,7 @@ class MatrixLandscape:
                           for lo, hi, why in (o.undecided if o else [])][:50],
             "undecided_count": len(o.undecided) if o else 0,
             "degrees": self.degrees, "seconds": self.seconds,
+            **({"parts": self.parts} if self.parts else {}),
         }
 
 
@@ -179,7 +206,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     (default: the proven box around the stabilizing gains), certified, and the
     rest of the box excluded by proofs (module docstring). ``audit``: keep that
     many excluded boxes with their reasons (``outcome.audit``) for re-checking."""
-    res = MatrixLandscape()
+    res = MatrixLandscape(taskset=taskset, name=taskset.name)
     t0 = time.perf_counter()
     if box is None:
         box = stabilizing_box(taskset)
