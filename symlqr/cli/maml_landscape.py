@@ -6,7 +6,9 @@ hold every stabilizing gain when ``r = 1`` and some task is controllable, else
 ``--box`` is required. ``--level L`` (default: the largest ``h`` at Algorithm 1's
 starts) selects the minima ``epsilon`` speaks of and lets boxes with ``h > L``
 proven be excluded. A run stopped by ``--timeout`` or ``--max-boxes`` reports the
-undecided boxes. Exit status: 0 complete and every point certified, 3 not
+undecided boxes. ``--scheduler ADDRESS`` runs sub-boxes of the box on Dask
+(:mod:`symlqr.sweep.landscape_dask`); ``--contour FILE`` draws ``h`` (floats) with
+the points and the excluded and undecided boxes (:mod:`symlqr.render.landscape_plot`). Exit status: 0 complete and every point certified, 3 not
 complete or something undecided, 2 bad input.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_sta
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
-__all__ = ["check", "compute", "run", "table", "parse_box", "AUDIT"]
+__all__ = ["check", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
 
 #: excluded boxes kept for the picture (``--contour``)
 AUDIT = 20000
@@ -64,8 +66,11 @@ def check(args, ts) -> dict:
         except ImportError:
             raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
         plot.plot_format(args.contour)
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None and not scheduler.strip():
+        raise InputError("--scheduler needs an address such as tcp://host:8786")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
-            "max_boxes": args.max_boxes}
+            "max_boxes": args.max_boxes, "scheduler": scheduler}
 
 
 def compute(ts, opts, seconds, contour, progress) -> dict:
@@ -107,14 +112,39 @@ def table(doc) -> str:
     return landscape_table(doc)
 
 
+def on_dask(ts, opts, seconds, contour, tick) -> dict:
+    """``--scheduler``: the box split into sub-boxes, each a Dask task
+    (:func:`symlqr.sweep.landscape_dask.complete_landscape_dask`), merged here;
+    the parts stop themselves a little before ``--timeout``."""
+    from ..sweep.landscape_dask import complete_landscape_dask
+    deadline = time.monotonic() + 0.85 * seconds if math.isfinite(seconds) else None
+    try:
+        res = complete_landscape_dask(ts, opts["scheduler"], box=opts["box"], level=opts["level"],
+                                      prune=opts["prune"], max_boxes=opts["max_boxes"],
+                                      deadline=deadline, audit=AUDIT if contour else 0,
+                                      progress=lambda done, total: tick("sub-boxes", done, total))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    doc = res.to_dict()
+    doc["name"], doc["mode"], doc["scheduler"] = ts.name, "complete", opts["scheduler"]
+    image = None
+    if contour:
+        from ..render import plot
+        image = plot.render(res.plot(), plot.plot_format(contour))
+    return {"doc": doc, "image": image}
+
+
 def run(args, ts) -> int:
     """The ``--complete`` branch with ``--engine bnb``."""
     opts = check(args, ts)
     seconds = float(args.timeout) if args.timeout is not None else math.inf
     bar = StageProgress(stages=("numerators and domain conditions", "branch-and-bound (boxes)"))
     try:
-        out = run_stage(compute, ts, opts, seconds, args.contour,
-                        timeout=args.timeout, progress=bar.tick, describe=bar.running)
+        if opts["scheduler"]:
+            out = on_dask(ts, opts, seconds, args.contour, bar.tick)
+        else:
+            out = run_stage(compute, ts, opts, seconds, args.contour,
+                            timeout=args.timeout, progress=bar.tick, describe=bar.running)
     finally:
         bar.close()
     doc = out["doc"]
