@@ -93,7 +93,7 @@ def _legend(ax, classes) -> None:
         ax.legend(handles, labels, fontsize=7, loc="best", framealpha=0.85)
 
 
-def _view_box(res, m: int = 80) -> tuple:
+def _view_box(res, m: int = 40) -> tuple:
     """The part of the landscape's box to show: the grid points of an ``m x m``
     float grid where ``h`` is finite (the domain, in floats) and the stationary
     points, padded by a fifth of their size on each side, within the box."""
@@ -135,7 +135,10 @@ def _plane(res, n: int, view=None):
         ax.add_collection(PatchCollection(
             [Rectangle((lo[0], lo[1]), hi[0] - lo[0], hi[1] - lo[1]) for lo, hi, _ in und],
             facecolor="none", edgecolor=UNDECIDED, linewidth=0.6, zorder=3))
-        shown.append(("undecided box", UNDECIDED))
+        centres = np.array([[(a + b) / 2 for a, b in zip(lo, hi)] for lo, hi, _ in und])
+        ax.plot(centres[:, 0], centres[:, 1], "s", ms=3, mfc="none", mec=UNDECIDED, mew=0.6,
+                zorder=3)                        # seen even when the box is tiny
+        shown.append(("undecided box (and its centre)", UNDECIDED))
     draw_points(ax, res.points)
     _legend(ax, shown)
     shown_box = ("the whole box" if view == whole else "zoomed to the domain (floats); box "
@@ -228,14 +231,14 @@ def _path(res, n: int):
 
 def landscape_boxes_figure(res, n: int = 0, view=None):
     """The picture of a :class:`~symlqr.matrix.landscape.MatrixLandscape` (module
-    docstring); ``n`` grid points per axis (default 120 for contours, 1500 on a
-    line). ``view`` (``r d = 2``): ``None`` zooms to the domain (floats) and the
+    docstring); ``n`` grid points per axis (default 90 for contours, 1500 on a
+    line; each is a float evaluation of ``h``). ``view`` (``r d = 2``): ``None`` zooms to the domain (floats) and the
     points, ``"box"`` shows the whole box, or ``(x0, x1, y0, y1)``."""
     if res.taskset is None or not res.box:
         raise InputError("plot(): this landscape has no task set or box to draw")
     dims = len(res.box)
     if dims == 2:
-        return _plane(res, n or 120, view)
+        return _plane(res, n or 90, view)
     if dims == 1:
         return _line(res, n or 1500)
     return _path(res, n or 600)
