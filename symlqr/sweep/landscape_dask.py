@@ -83,18 +83,17 @@ def _lost(box, why: str) -> dict:
 
 
 def _gather(client, futures: list, boxes: list, kill_at: float, progress) -> list:
-    from dask.distributed import wait
+    """The parts as they finish (polled, as :mod:`symlqr.cli.sweep` does); past
+    ``kill_at`` the ones not back are cancelled and their sub-boxes undecided."""
     results = [None] * len(futures)
     pending = dict(zip(futures, range(len(futures))))
     try:
-        while pending:
-            left = kill_at - time.monotonic()
-            if left <= 0:
-                break
-            done, _ = wait(list(pending), timeout=min(left, 1.0), return_when="FIRST_COMPLETED")
-            for fut in done:
-                results[pending.pop(fut)] = fut.result()
+        while pending and time.monotonic() < kill_at:
+            for fut in [f for f in pending if f.done()]:
+                results[pending.pop(fut)] = fut.result()     # a task's error is raised here
                 progress(sum(r is not None for r in results), len(futures))
+            if pending:
+                time.sleep(0.05)
     except BaseException:
         client.cancel(futures)
         raise
