@@ -3,11 +3,12 @@
 :func:`stationary_points` builds the task set (numpy arrays, nested lists,
 :class:`~symlqr.matrix.tasks.MatrixTask` objects or a
 :class:`~symlqr.matrix.tasks.MatrixTaskSet`), runs the chosen engine and
-returns a :class:`MatrixPoints`, which has the protocol of every result
+returns a :class:`MatrixPoints` (``engine="bnb"``: a
+:class:`~symlqr.matrix.landscape.MatrixLandscape`), which has the protocol of every result
 (:class:`symlqr.results.Result`: a table as ``str``, HTML in Jupyter,
 ``to_dict``, ``to_csv``, ``plot``, ``save``).
 
-``engine="search"`` (the only one so far) is Algorithm 1 from ``starts``
+``engine="search"`` (the default) is Algorithm 1 from ``starts``
 random stabilizing gains, Newton polishing of the limit points and a
 certificate for each distinct point (:func:`~symlqr.matrix.search.search`,
 :func:`~symlqr.matrix.certificate.certify_point`): every point shown is
@@ -23,11 +24,6 @@ search: nothing proves there is no other point ("completeness not certified").
 list is every point). ``timeout`` stops it with the boxes left reported
 undecided. On Dask: :func:`symlqr.sweep.landscape_dask.complete_landscape_dask`.
 
->>> ml = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
-...                        R=np.array([[2]]), eta=0.01, engine="bnb")
->>> ml.complete, [p.type for p in ml.points]
-(True, ['min'])
-
 >>> import numpy as np
 >>> mp = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
 ...                        R=np.array([[2]]), eta=0.01, starts=3, iters=300)
@@ -35,6 +31,10 @@ undecided. On Dask: :func:`symlqr.sweep.landscape_dask.complete_landscape_dask`.
 MatrixPoints('custom', maml K = 1, search: 1 point (1 min), 1 certified; completeness not certified)
 >>> [(p.type, p.certified) for p in mp.minima()]
 [('min', True)]
+>>> ml = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
+...                        R=np.array([[2]]), eta=0.01, engine="bnb")
+>>> ml.complete, [p.type for p in ml.points], ml.labels[::2], ml.benign
+(True, ['min', 'max', 'min', 'max', 'min'], ['global', 'global', 'global'], True)
 """
 from __future__ import annotations
 
