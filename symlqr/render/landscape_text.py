@@ -52,7 +52,8 @@ def _tail(doc) -> list:
              f"undecided boxes {doc['undecided_count']}; "
              f"{doc['seconds'].get('branch_and_bound', 0):.1f} s"]
     if doc.get("parts"):
-        lines.append(f"  run as {doc['parts']} sub-boxes ({doc.get('scheduler', 'Dask')})")
+        lines.append(f"  run as {doc['parts']} sub-boxes on Dask: the seconds above are summed "
+                     f"over them, {doc['seconds'].get('wall', 0):.1f} s wall")
     for why, count in sorted(doc["excluded"].items(), key=lambda kv: -kv[1]):
         if count and not why.startswith("beyond"):
             lines.append(f"  excluded {count:>8}  {why}")
