@@ -190,3 +190,26 @@ def test_the_command_line_on_a_dask_scheduler(dask_cluster, tmp_path, fig2):
                           "--engine", "msolve", "--scheduler", "tcp://x:1"],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_plot_more_parameters_draws_h_along_the_points_or_says_why():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    from symlqr.cli.maml_landscape import picture
+    from symlqr.matrix import search
+    ts = MatrixTaskSet([MatrixTask([[1]], [[1, "1/2", "1/4"]], [[1]], np.diag([1, 2, 3])),
+                        MatrixTask([[1]], [[1, "1/2", "1/4"]], [["1/10"]],
+                                   np.diag([0.1, 0.2, 0.3]))], "1/100", name="r3d1")
+    found = search(ts, starts=6, iters=300).points
+    assert len(found) >= 2
+    res = MatrixLandscape(points=found, labels=["-"] * len(found), box=[(-1.0, 1.0)] * 3,
+                          taskset=ts, name="r3d1")
+    line = res.plot(n=50).axes[0].lines[0]
+    xs, hs = line.get_data()
+    assert xs[0] == 0 and hs[0] == pytest.approx(maml_value(np.array(found[0].W), ts))
+    one = MatrixLandscape(points=found[:1], labels=["-"], box=[(-1.0, 1.0)] * 3, taskset=ts)
+    with pytest.raises(InputError, match="path through the stationary points"):
+        one.plot()
+    got = picture(one, "x.png")
+    assert got["image"] is None and "\n" not in got["picture_error"]

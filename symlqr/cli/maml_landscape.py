@@ -14,6 +14,7 @@ complete or something undecided, 2 bad input.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from fractions import Fraction
 
@@ -98,11 +99,21 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
         raise InputError(str(exc)) from None
     doc = res.to_dict()
     doc["name"], doc["mode"] = ts.name, "complete"
-    image = None
-    if contour:
-        from ..render import plot
-        image = plot.render(res.plot(), plot.plot_format(contour))
-    return {"doc": doc, "image": image}
+    return {"doc": doc, **picture(res, contour)}
+
+
+def picture(res, contour) -> dict:
+    """``{"image": bytes or None, "picture_error": text or None}``: the landscape's
+    picture for ``--contour`` (none when it cannot be drawn, e.g. ``r d > 2``
+    with fewer than two points: the answer is still delivered)."""
+    if not contour:
+        return {"image": None, "picture_error": None}
+    from ..render import plot
+    try:
+        return {"image": plot.render(res.plot(), plot.plot_format(contour)),
+                "picture_error": None}
+    except InputError as exc:
+        return {"image": None, "picture_error": str(exc)}
 
 
 def table(doc) -> str:
@@ -121,17 +132,14 @@ def on_dask(ts, opts, seconds, contour, tick) -> dict:
     try:
         res = complete_landscape_dask(ts, opts["scheduler"], box=opts["box"], level=opts["level"],
                                       prune=opts["prune"], max_boxes=opts["max_boxes"],
-                                      deadline=deadline, audit=AUDIT if contour else 0,
+                                      deadline=deadline, grace=0.1 * seconds,
+                                      audit=AUDIT if contour else 0,
                                       progress=lambda done, total: tick("sub-boxes", done, total))
     except ValueError as exc:
         raise InputError(str(exc)) from None
     doc = res.to_dict()
     doc["name"], doc["mode"], doc["scheduler"] = ts.name, "complete", opts["scheduler"]
-    image = None
-    if contour:
-        from ..render import plot
-        image = plot.render(res.plot(), plot.plot_format(contour))
-    return {"doc": doc, "image": image}
+    return {"doc": doc, **picture(res, contour)}
 
 
 def run(args, ts) -> int:
@@ -148,8 +156,10 @@ def run(args, ts) -> int:
     finally:
         bar.close()
     doc = out["doc"]
-    if args.contour:
+    if out["image"] is not None:
         write_atomic(args.contour, out["image"])
+    elif args.contour:
+        print(f"--contour: no picture written: {out['picture_error']}", file=sys.stderr)
     deliver(args, doc, table(doc))
     ok = doc["complete"] and all(p["certified"] for p in doc["points"])
     return EXIT_OK if ok else EXIT_UNDECIDED

@@ -106,13 +106,14 @@ def _gather(client, futures: list, boxes: list, kill_at: float, progress) -> lis
 def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, box=None,
                             level=None, prune: bool = True, max_boxes: int = 2_000_000,
                             level_starts: int = 10, audit: int = 0,
-                            deadline: Optional[float] = None,
+                            deadline: Optional[float] = None, grace: float = GRACE,
                             progress: Optional[Callable[[int, int], None]] = None,
                             **options):
     """:func:`~symlqr.matrix.landscape.complete_landscape` with the box split into
     ``parts`` sub-boxes (default: twice the cluster's threads, a power of two, at
     least 2) run on Dask (module docstring). ``scheduler``: an address or a
-    ``dask.distributed.Client``; ``deadline``: a ``time.monotonic()`` value;
+    ``dask.distributed.Client``; ``deadline``: a ``time.monotonic()`` value (the
+    parts stop themselves then; one not back ``grace`` seconds later is cancelled);
     ``max_boxes`` and ``audit`` are shared out among the parts; ``progress(done,
     total)`` after each part."""
     from ..matrix.domain import stabilizing_box
@@ -143,7 +144,7 @@ def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, 
         wall = None if deadline is None else time.time() + (deadline - time.monotonic())
         futures = [client.submit(run_part, taskset, b, level, share, wall, pure=False)
                    for b in boxes]
-        kill_at = math.inf if deadline is None else deadline + GRACE
+        kill_at = math.inf if deadline is None else deadline + grace
         results = _gather(client, futures, boxes, kill_at, progress)
     finally:
         if own:
