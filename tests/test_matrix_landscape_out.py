@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from symlqr.matrix import MatrixLandscape, complete_landscape, stationary_points
-from symlqr.matrix.landscape import merge, part_dict
+from symlqr.matrix.landscape_merge import merge, part_dict
 from symlqr.matrix.objective import maml_value
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 from symlqr.scalar.landscape import certify

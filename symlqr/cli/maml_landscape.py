@@ -8,8 +8,9 @@ starts) selects the minima ``epsilon`` speaks of and lets boxes with ``h > L``
 proven be excluded. A run stopped by ``--timeout`` or ``--max-boxes`` reports the
 undecided boxes. ``--scheduler ADDRESS`` runs sub-boxes of the box on Dask
 (:mod:`symlqr.sweep.landscape_dask`); ``--contour FILE`` draws ``h`` (floats) with
-the points and the excluded and undecided boxes (:mod:`symlqr.render.landscape_plot`). Exit status: 0 complete and every point certified, 3 not
-complete or something undecided, 2 bad input.
+the points and the excluded and undecided boxes (:mod:`symlqr.render.landscape_plot`).
+Exit status: 0 complete and every point certified, 3 not complete or something
+undecided, 2 bad input.
 """
 from __future__ import annotations
 

@@ -232,8 +232,9 @@ def _path(res, n: int):
 def landscape_boxes_figure(res, n: int = 0, view=None):
     """The picture of a :class:`~symlqr.matrix.landscape.MatrixLandscape` (module
     docstring); ``n`` grid points per axis (default 90 for contours, 1500 on a
-    line; each is a float evaluation of ``h``). ``view`` (``r d = 2``): ``None`` zooms to the domain (floats) and the
-    points, ``"box"`` shows the whole box, or ``(x0, x1, y0, y1)``."""
+    line; each is a float evaluation of ``h``). ``view`` (``r d = 2``): ``None``
+    zooms to the domain (floats) and the points, ``"box"`` shows the whole box,
+    or ``(x0, x1, y0, y1)``."""
     if res.taskset is None or not res.box:
         raise InputError("plot(): this landscape has no task set or box to draw")
     dims = len(res.box)

@@ -6,7 +6,7 @@ The root box ``R`` (given, or proven to hold every stabilizing gain) is cut
 ``2^k`` sub-boxes that share only faces. Each Dask task runs
 :func:`~symlqr.matrix.landscape.complete_landscape` on its sub-box with the same
 level ``L`` (computed once here) and sends back the plain parts
-(:func:`~symlqr.matrix.landscape.part_dict`); :func:`~symlqr.matrix.landscape.merge`
+(:func:`~symlqr.matrix.landscape_merge.part_dict`); :func:`~symlqr.matrix.landscape_merge.merge`
 joins them: the points of all, ``complete`` when every part is, and the claims
 about ``R`` with ``R``'s box source. A task not back by the deadline (plus a
 grace) is cancelled and its sub-box reported undecided, never dropped.
@@ -27,9 +27,8 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 from ..branch.core import SPLIT_AT
-from ..matrix.landscape import (complete_landscape, default_level, float_box, level_source,
-                                merge, part_dict)
-from ..tasks import InputError
+from ..matrix.landscape import complete_landscape, default_level, float_box, level_source
+from ..matrix.landscape_merge import merge, part_dict
 from .run import dask_client
 
 __all__ = ["complete_landscape_dask", "split_box", "run_part", "GRACE"]
