@@ -113,6 +113,11 @@ def test_python_entry_with_numpy_arrays_equals_the_exact_engine(exact):
                               box=np.array([[0.1, 1.0]]))
     assert inner.box_source == "given" and inner.complete
     assert [p.W for p in inner.points] == [p.W for p in res.points if 0.1 < p.W[0][0] < 1.0]
+    low = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", level=1.8)
+    hs = [maml_value(np.array(p.W), low.taskset) for p in low.points]
+    below = [h for h, p in zip(hs, low.points) if p.type == "min" and h <= 1.8]
+    assert len(below) == 2                  # epsilon speaks of the minima in {h <= 1.8}
+    assert float(low.epsilon[0]) - 1e-9 <= max(below) - min(below) <= float(low.epsilon[1]) + 1e-9
     late = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", timeout=1e-9)
     assert not late.complete and "time" in late.reason and late.points == []
     with pytest.raises(InputError, match="one-step"):

@@ -211,7 +211,8 @@ def stationary_points(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
     ``engine="bnb"`` (``method="maml"``, ``steps=1``): every stationary point in
     a box, proven complete or not (a :class:`~symlqr.matrix.landscape.MatrixLandscape`);
     ``options`` go to :func:`~symlqr.matrix.landscape.complete_landscape` (``box``,
-    ``level``, ``prune``, ``max_boxes``, ``audit``, ...). Past the
+    ``level`` (a number, or ``"inf"``: no level test), ``prune``, ``max_boxes``,
+    ``audit``: excluded boxes kept for ``plot()``, ...). Past the
     ``timeout`` or ``deadline`` the run stops and the boxes left are undecided
     (the answer is returned, not complete).
     """
@@ -241,6 +242,11 @@ def _branch_and_bound(ts, method: str, steps: int, ends, options):
     if method != "maml" or steps != 1:
         raise InputError("engine='bnb' certifies the one-step MAML objective h: use "
                          "method='maml', steps=1")
+    level = options.get("level")
+    if level is not None and (str(level).strip().lower() in ("inf", "+inf")):
+        options["level"], options["prune"] = None, False          # every point: no level test
+    elif level is not None:
+        options["level"] = _exact(level)
     if "box" in options and options["box"] is not None:
         options["box"] = [(_exact(a), _exact(b)) for a, b in
                           (getattr(options["box"], "tolist", lambda: options["box"])())]
@@ -252,7 +258,8 @@ def _branch_and_bound(ts, method: str, steps: int, ends, options):
 
 
 def _exact(x) -> Fraction:
-    """A box end as an exact rational (floats by their shortest decimal, as the tasks)."""
+    """A box end or level as an exact rational (floats by their shortest decimal, as
+    the tasks)."""
     from ..tasks import parse_rational
     if isinstance(x, (int, Fraction)) and not isinstance(x, bool):
         return Fraction(x)
@@ -261,9 +268,9 @@ def _exact(x) -> Fraction:
     try:
         f = float(x)
     except (TypeError, ValueError):
-        raise InputError(f"box: {type(x).__name__} is not a number") from None
+        raise InputError(f"box or level: {type(x).__name__} is not a number") from None
     if not math.isfinite(f):
-        raise InputError("box: the ends must be finite numbers")
+        raise InputError("box or level: give finite numbers (level='inf' for no level)")
     return parse_rational(repr(f), "box")
 
 
