@@ -318,4 +318,3 @@ def _summarize(res: MatrixLandscape) -> None:
     elif labs and all(lab == "global" for lab in labs) and \
             not any(p.type == "undecided" for p in res.points):
         res.benign = True
-
