@@ -218,3 +218,17 @@ def test_plot_more_parameters_draws_h_along_the_points_or_says_why():
         one.plot()
     got = picture(one, "x.png")
     assert got["image"] is None and "\n" not in got["picture_error"]
+
+
+def test_the_command_line_draws_the_landscape_with_its_boxes(tmp_path):
+    pytest.importorskip("matplotlib")
+    f = tmp_path / "t.json"
+    f.write_text('{"name": "fig2m", "eta": "1/100", "tasks": ['
+                 '{"A": [[1]], "B": [[1]], "Q": [[2]], "R": [[2]]},'
+                 ' {"A": [[1]], "B": [[1]], "Q": [["0.1"]], "R": [["0.1"]]}]}')
+    png = tmp_path / "h.png"
+    out = subprocess.run([sys.executable, "-m", "symlqr.maml", str(f), "--complete",
+                          "--contour", str(png)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert png.read_bytes()[:4] == b"\x89PNG" and out.stderr == ""
+    assert "5 stationary point(s); complete" in out.stdout
