@@ -176,8 +176,9 @@ def _line(res, n: int):
         c = reason_class(why)
         ax.axvspan(lo[0], hi[0], ymin=0.0, ymax=0.06, color=CLASSES[c][1], alpha=0.8, lw=0)
         shown += [c] if c not in shown else []
-    for lo, hi, _ in (res.outcome.undecided if res.outcome else []):
-        ax.axvspan(lo[0], hi[0], facecolor="none", edgecolor=UNDECIDED, lw=0.8)
+    for lo, hi, _ in (res.outcome.undecided if res.outcome else []):     # a strip above
+        ax.axvspan(lo[0], hi[0], ymin=0.06, ymax=0.12, facecolor="#f4a582",
+                   edgecolor=UNDECIDED, lw=0.8)
     if res.outcome and res.outcome.undecided:
         shown.append(("undecided interval", UNDECIDED))
     for p in res.points:
