@@ -85,7 +85,7 @@ _RENDERERS.update(text=_renderer("text_table"), html=_renderer("html_table"),
 
 #: the results (:class:`symlqr.results.Result`) whose views :mod:`symlqr.render.views` draws
 _VIEWED = ("Landscape", "FixedPoints", "PointCertificate", "SearchResult", "MatrixPoints",
-           "Atlas", "StepsAtlas", "SweepRows")
+           "Atlas", "StepsAtlas", "SweepRows", "MatrixLandscape")
 
 
 def _view(result, what, **options):

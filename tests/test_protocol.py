@@ -54,11 +54,12 @@ def results() -> dict:
         "Atlas": atlas(figure("fig1"), "eta", Fraction(1, 10), Fraction(3, 10)),
         "StepsAtlas": steps_atlas(figure("fig2"), "reptile", 1, 2, digits=8),
         "SweepRows": run_sweep(pts, workers=1),
+        "MatrixLandscape": symlqr.matrix.complete_landscape(ts, audit=100),
     }
 
 
 KINDS = ["Landscape", "IntervalLandscape", "FixedPoints", "PointCertificate", "SearchResult",
-         "MatrixPoints", "Atlas", "StepsAtlas", "SweepRows"]
+         "MatrixPoints", "Atlas", "StepsAtlas", "SweepRows", "MatrixLandscape"]
 
 
 def _all_subclasses(cls) -> set:

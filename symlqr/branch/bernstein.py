@@ -332,7 +332,7 @@ def positive_where(a_lo, c_hi):
     m = a_lo.shape[0]
     a = a_lo.reshape(m, -1)
     c = c_hi.reshape(m, -1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = a / c
     upper = np.where(c > 0, ratio, _INF).min(axis=1)
     lower = np.maximum(np.where(c < 0, ratio, -_INF).max(axis=1), 0.0)

@@ -42,6 +42,9 @@ def add_arguments(p) -> None:
     p.add_argument("--threads", type=int, default=1, help="msolve threads (default 1)")
     p.add_argument("--contour", metavar="FILE",
                    help="with --complete: contours of h (floats) with the points (.png/.svg/.pdf)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="--complete --engine bnb: run sub-boxes on this Dask scheduler "
+                        "(pip install 'symlqr[dask]'; the workers need symlqr installed)")
 
 
 def _check(args, ts):
@@ -51,6 +54,8 @@ def _check(args, ts):
         raise InputError(f"--complete needs r * d = 2 parameters; W is {r} x {d} here")
     if args.steps != 1:
         raise InputError("--complete certifies the one-step objective h: drop --steps")
+    if args.scheduler:
+        raise InputError("--scheduler runs --engine bnb on Dask; msolve runs here")
     timeout = float(parse_rational(args.msolve_timeout, "--msolve-timeout"))
     if not (math.isfinite(timeout) and timeout > 0):
         raise InputError("--msolve-timeout must be a finite number of seconds > 0")

@@ -6,12 +6,16 @@ hold every stabilizing gain when ``r = 1`` and some task is controllable, else
 ``--box`` is required. ``--level L`` (default: the largest ``h`` at Algorithm 1's
 starts) selects the minima ``epsilon`` speaks of and lets boxes with ``h > L``
 proven be excluded. A run stopped by ``--timeout`` or ``--max-boxes`` reports the
-undecided boxes. Exit status: 0 complete and every point certified, 3 not
-complete or something undecided, 2 bad input.
+undecided boxes. ``--scheduler ADDRESS`` runs sub-boxes of the box on Dask
+(:mod:`symlqr.sweep.landscape_dask`); ``--contour FILE`` draws ``h`` (floats) with
+the points and the excluded and undecided boxes (:mod:`symlqr.render.landscape_plot`).
+Exit status: 0 complete and every point certified, 3 not complete or something
+undecided, 2 bad input.
 """
 from __future__ import annotations
 
 import math
+import sys
 import time
 from fractions import Fraction
 
@@ -19,7 +23,10 @@ from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_sta
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
-__all__ = ["check", "compute", "run", "table", "parse_box"]
+__all__ = ["check", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
+
+#: excluded boxes kept for the picture (``--contour``)
+AUDIT = 20000
 
 
 def parse_box(text: str, n: int) -> list:
@@ -61,8 +68,11 @@ def check(args, ts) -> dict:
         except ImportError:
             raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
         plot.plot_format(args.contour)
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None and not scheduler.strip():
+        raise InputError("--scheduler needs an address such as tcp://host:8786")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
-            "max_boxes": args.max_boxes}
+            "max_boxes": args.max_boxes, "scheduler": scheduler}
 
 
 def compute(ts, opts, seconds, contour, progress) -> dict:
@@ -84,48 +94,53 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
     progress("numerators and domain conditions", 0, None)
     try:
         res = complete_landscape(ts, box=opts["box"], level=opts["level"], prune=opts["prune"],
-                                 max_boxes=opts["max_boxes"], stop=stop, progress=tick)
+                                 max_boxes=opts["max_boxes"], stop=stop, progress=tick,
+                                 audit=AUDIT if contour else 0)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     doc = res.to_dict()
     doc["name"], doc["mode"] = ts.name, "complete"
-    image = None
-    if contour:
-        from ..render import plot
-        from ..render.matrix_contour import contour_figure
-        fig = contour_figure(ts, doc["points"], complete=doc["complete"])
-        image = plot.render(fig, plot.plot_format(contour))
-    return {"doc": doc, "image": image}
+    return {"doc": doc, **picture(res, contour)}
 
 
-def _iv(x) -> str:
-    return "undecided" if x is None else f"[{x[0]}, {x[1]}]"
+def picture(res, contour) -> dict:
+    """``{"image": bytes or None, "picture_error": text or None}``: the landscape's
+    picture for ``--contour`` (none when it cannot be drawn, e.g. ``r d > 2``
+    with fewer than two points: the answer is still delivered)."""
+    if not contour:
+        return {"image": None, "picture_error": None}
+    from ..render import plot
+    try:
+        return {"image": plot.render(res.plot(), plot.plot_format(contour)),
+                "picture_error": None}
+    except InputError as exc:
+        return {"image": None, "picture_error": str(exc)}
 
 
 def table(doc) -> str:
-    """Readable summary of the branch-and-bound document."""
-    state = ("complete: every stationary point of h in " + doc["region"] + " certified, "
-             "the rest of the box excluded by proofs" if doc["complete"] else doc["reason"])
-    lines = [f"{doc['name']}: {len(doc['points'])} stationary point(s); {state}",
-             "box: " + " x ".join(f"[{float(a):.6g}, {float(b):.6g}]" for a, b in doc["box"])
-             + f" ({doc['box_source']})",
-             f"level L = {doc['level']} ({doc['level_source']})",
-             f"{'#':>3} {'type':9} {'label':9} {'h (enclosure)':43} W (midpoint)"]
-    for k, p in enumerate(doc["points"]):
-        h = f"[{p['h'][0]}, {p['h'][1]}]" if p["h"] else "-"
-        w = ", ".join(f"{v:.6g}" for row in p["W"] for v in row)
-        lines.append(f"{k + 1:>3} {p['type']:9} {p['label']:9} {h:43} [{w}]")
-    lines.append(f"min h: {_iv(doc['min_h'])}"
-                 + (" (over the domain: " + doc["attained"] + ")" if doc["min_h_over_domain"]
-                    else f" (over the certified minima; {doc['attained']})"))
-    lines.append(f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
-                 f"minimum global): {'undecided' if doc['benign'] is None else str(doc['benign']).lower()}")
-    lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
-                 f"undecided boxes {doc['undecided_count']}; {doc['seconds'].get('branch_and_bound', 0):.1f} s")
-    for why, count in sorted(doc["excluded"].items(), key=lambda kv: -kv[1]):
-        if count and not why.startswith("beyond"):
-            lines.append(f"  excluded {count:>8}  {why}")
-    return "\n".join(lines)
+    """Readable summary of the branch-and-bound document
+    (:func:`symlqr.render.landscape_text.landscape_table`)."""
+    from ..render.landscape_text import landscape_table
+    return landscape_table(doc)
+
+
+def on_dask(ts, opts, seconds, contour, tick) -> dict:
+    """``--scheduler``: the box split into sub-boxes, each a Dask task
+    (:func:`symlqr.sweep.landscape_dask.complete_landscape_dask`), merged here;
+    the parts stop themselves a little before ``--timeout``."""
+    from ..sweep.landscape_dask import complete_landscape_dask
+    deadline = time.monotonic() + 0.85 * seconds if math.isfinite(seconds) else None
+    try:
+        res = complete_landscape_dask(ts, opts["scheduler"], box=opts["box"], level=opts["level"],
+                                      prune=opts["prune"], max_boxes=opts["max_boxes"],
+                                      deadline=deadline, grace=0.1 * seconds,
+                                      audit=AUDIT if contour else 0,
+                                      progress=lambda done, total: tick("sub-boxes", done, total))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    doc = res.to_dict()
+    doc["name"], doc["mode"], doc["scheduler"] = ts.name, "complete", opts["scheduler"]
+    return {"doc": doc, **picture(res, contour)}
 
 
 def run(args, ts) -> int:
@@ -134,13 +149,18 @@ def run(args, ts) -> int:
     seconds = float(args.timeout) if args.timeout is not None else math.inf
     bar = StageProgress(stages=("numerators and domain conditions", "branch-and-bound (boxes)"))
     try:
-        out = run_stage(compute, ts, opts, seconds, args.contour,
-                        timeout=args.timeout, progress=bar.tick, describe=bar.running)
+        if opts["scheduler"]:
+            out = on_dask(ts, opts, seconds, args.contour, bar.tick)
+        else:
+            out = run_stage(compute, ts, opts, seconds, args.contour,
+                            timeout=args.timeout, progress=bar.tick, describe=bar.running)
     finally:
         bar.close()
     doc = out["doc"]
-    if args.contour:
+    if out["image"] is not None:
         write_atomic(args.contour, out["image"])
+    elif args.contour:
+        print(f"--contour: no picture written: {out['picture_error']}", file=sys.stderr)
     deliver(args, doc, table(doc))
     ok = doc["complete"] and all(p["certified"] for p in doc["points"])
     return EXIT_OK if ok else EXIT_UNDECIDED

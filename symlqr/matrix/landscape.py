@@ -30,16 +30,18 @@ raises ``h``, so every such run stays in ``{h <= L}``) selects the minima
 >>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
 >>> res = complete_landscape(ts)
 >>> res.complete, [p.type for p in res.points], res.benign
-(True, ['min'], True)
+(True, ['min', 'max', 'min', 'max', 'min'], True)
 """
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Optional
 
 import numpy as np
+from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
 from .domain import adapted_gains, conditions, stabilizing_box
@@ -47,13 +49,18 @@ from .ratfunc import gradient_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
 from .validated import decimal_bound
+from ..results import Result
 
-__all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box"]
+__all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box",
+           "level_source"]
 
 
-@dataclass
-class MatrixLandscape:
-    """The answer of :func:`complete_landscape` (every ``True`` is a proof)."""
+@dataclass(repr=False)
+class MatrixLandscape(Result):
+    """The answer of :func:`complete_landscape` (every ``True`` is a proof), with
+    the protocol of every result (:class:`symlqr.results.Result`): ``str`` is the
+    text table, ``to_rows`` one row per point, ``plot()`` the picture of ``h``
+    with the certified points and the excluded and undecided boxes."""
     points: list = field(default_factory=list)          # PointCertificate
     complete: bool = False
     reason: Optional[str] = None
@@ -71,6 +78,27 @@ class MatrixLandscape:
     pruned: bool = False                                 # some box excluded by h > L
     degrees: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    taskset: Optional[object] = None                     # MatrixTaskSet (for pictures)
+    name: str = ""
+    parts: int = 0                                       # sub-boxes of a merged run
+
+    csv_columns = ("W", "type", "label", "h_lo", "h_hi", "certified")
+
+    def __repr__(self) -> str:
+        state = "complete" if self.complete else "NOT complete"
+        n = len(self.points)
+        return (f"MatrixLandscape({self.name!r}, {n} stationary point{'s' if n != 1 else ''}, "
+                f"{state}, benign={self.benign})")
+
+    def to_rows(self) -> list:
+        """One row per stationary point: ``W`` (float midpoint, JSON text), type,
+        label (global/spurious/undecided for minima, ``-`` otherwise), the ends
+        of the ``h`` enclosure (decimal strings) and whether it is certified."""
+        from ..results import flat_row
+        return [flat_row({"W": p.W, "type": p.type, "label": lab,
+                          "h_lo": p.h[0] if p.h else None, "h_hi": p.h[1] if p.h else None,
+                          "certified": p.certified})
+                for p, lab in zip(self.points, self.labels)]
 
     @property
     def region(self) -> str:
@@ -92,6 +120,7 @@ class MatrixLandscape:
             d["spurious"] = {"spurious": True, "global": False}.get(lab)
             pts.append(d)
         return {
+            "name": self.name,
             "engine": "branch-and-bound", "complete": self.complete, "reason": self.reason,
             "box": [[repr(a), repr(b)] for a, b in self.box], "box_source": self.box_source,
             "level": None if self.level is None else _dec(self.level, True),
@@ -106,6 +135,7 @@ class MatrixLandscape:
                           for lo, hi, why in (o.undecided if o else [])][:50],
             "undecided_count": len(o.undecided) if o else 0,
             "degrees": self.degrees, "seconds": self.seconds,
+            **({"parts": self.parts} if self.parts else {}),
         }
 
 
@@ -135,6 +165,12 @@ def default_level(taskset, starts: int = 10, seed: int = 0) -> Optional[Fraction
     vals = [maml_value(W, taskset) for W in Ws]
     vals = [v for v in vals if np.isfinite(v)]
     return Fraction(max(vals)) if vals else None
+
+
+def level_source(starts: int) -> str:
+    """What the default level means (:func:`default_level` from ``starts`` starts)."""
+    return (f"largest h at the {starts} starts of Algorithm 1 "
+            "(every MAML run from them stays in {h <= L})")
 
 
 def attained(taskset, covers_domain: bool) -> tuple:
@@ -179,7 +215,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     (default: the proven box around the stabilizing gains), certified, and the
     rest of the box excluded by proofs (module docstring). ``audit``: keep that
     many excluded boxes with their reasons (``outcome.audit``) for re-checking."""
-    res = MatrixLandscape()
+    res = MatrixLandscape(taskset=taskset, name=taskset.name)
     t0 = time.perf_counter()
     if box is None:
         box = stabilizing_box(taskset)
@@ -208,8 +244,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     conds = conditions(taskset)
     if level is None:
         level = default_level(taskset, level_starts)
-        res.level_source = (f"largest h at the {level_starts} starts of Algorithm 1 "
-                            "(every MAML run from them stays in {h <= L})")
+        res.level_source = level_source(level_starts)
     else:
         res.level_source = "given"
     res.level = None if level is None else Fraction(level)
@@ -221,8 +256,10 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     roots = dec.roots(box)
     per_box = sum(v.size for v in roots.data.values()) * 8
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
-    out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
-                           progress=progress, outcome=Outcome(audit_limit=audit))
+    with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
+        warnings.simplefilter("ignore", LinAlgWarning)
+        out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
+                               progress=progress, outcome=Outcome(audit_limit=audit))
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
     res.outcome = out
     res.points = sorted(out.found, key=lambda p: p.W)

@@ -3,17 +3,26 @@
 :func:`stationary_points` builds the task set (numpy arrays, nested lists,
 :class:`~symlqr.matrix.tasks.MatrixTask` objects or a
 :class:`~symlqr.matrix.tasks.MatrixTaskSet`), runs the chosen engine and
-returns a :class:`MatrixPoints`, which has the protocol of every result
+returns a :class:`MatrixPoints` (``engine="bnb"``: a
+:class:`~symlqr.matrix.landscape.MatrixLandscape`), which has the protocol of every result
 (:class:`symlqr.results.Result`: a table as ``str``, HTML in Jupyter,
 ``to_dict``, ``to_csv``, ``plot``, ``save``).
 
-``engine="search"`` (the only one so far) is Algorithm 1 from ``starts``
+``engine="search"`` (the default) is Algorithm 1 from ``starts``
 random stabilizing gains, Newton polishing of the limit points and a
 certificate for each distinct point (:func:`~symlqr.matrix.search.search`,
 :func:`~symlqr.matrix.certificate.certify_point`): every point shown is
 proven (existence and uniqueness in a box, stabilization, type, ``h``
 enclosed) or reported undecided with the reason, but the *list* is found by
 search: nothing proves there is no other point ("completeness not certified").
+
+``engine="bnb"`` is the validated branch-and-bound
+(:func:`~symlqr.matrix.landscape.complete_landscape`): every stationary point of
+``h`` in a box of gains (default: a box proven to hold every stabilizing gain,
+``r = 1``) certified and the rest of the box excluded by proofs; it returns a
+:class:`~symlqr.matrix.landscape.MatrixLandscape` (``complete`` says whether the
+list is every point). ``timeout`` stops it with the boxes left reported
+undecided. On Dask: :func:`symlqr.sweep.landscape_dask.complete_landscape_dask`.
 
 >>> import numpy as np
 >>> mp = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
@@ -22,10 +31,17 @@ search: nothing proves there is no other point ("completeness not certified").
 MatrixPoints('custom', maml K = 1, search: 1 point (1 min), 1 certified; completeness not certified)
 >>> [(p.type, p.certified) for p in mp.minima()]
 [('min', True)]
+>>> ml = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
+...                        R=np.array([[2]]), eta=0.01, engine="bnb")
+>>> ml.complete, [p.type for p in ml.points], ml.labels[::2], ml.benign
+(True, ['min', 'max', 'min', 'max', 'min'], ['global', 'global', 'global'], True)
 """
 from __future__ import annotations
 
+import functools
+import math
 import time
+from fractions import Fraction
 from dataclasses import dataclass
 from typing import Optional
 
@@ -38,7 +54,7 @@ from ..tasks import InputError, TaskSet, as_taskset
 __all__ = ["MatrixPoints", "stationary_points", "ENGINES", "as_matrix_taskset"]
 
 #: engines of :func:`stationary_points`
-ENGINES = ("search",)
+ENGINES = ("search", "bnb")
 
 
 @dataclass(repr=False)
@@ -191,10 +207,20 @@ def stationary_points(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
     ``spread``, ``start_points``). ``timeout`` is in seconds from the call,
     ``deadline`` an absolute ``time.monotonic()`` value: past either,
     :class:`~symlqr.scalar.deadline.Timeout` is raised.
+
+    ``engine="bnb"`` (``method="maml"``, ``steps=1``): every stationary point in
+    a box, proven complete or not (a :class:`~symlqr.matrix.landscape.MatrixLandscape`);
+    ``options`` go to :func:`~symlqr.matrix.landscape.complete_landscape` (``box``,
+    ``level`` (a number, or ``"inf"``: no level test), ``prune``, ``max_boxes``,
+    ``audit``: excluded boxes kept for ``plot()``, ...). Past the
+    ``timeout`` or ``deadline`` the run stops and the boxes left are undecided
+    (the answer is returned, not complete).
     """
     ts = as_matrix_taskset(tasks, eta, weights, A=A, B=B, Q=Q, R=R, Sigma0=Sigma0)
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "bnb":
+        return _branch_and_bound(ts, method, steps, deadline_from(timeout, deadline), options)
     for k, v in (("starts", starts), ("iters", iters)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise InputError(f"{k} = {v!r}: give a whole number >= 1")
@@ -208,3 +234,46 @@ def stationary_points(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
     res = search(ts, starts=starts, iters=iters, method=method, steps=steps, seed=seed,
                  on_step=on_step, **options)
     return MatrixPoints(ts, res, method, steps, engine, time.perf_counter() - t0)
+
+
+def _branch_and_bound(ts, method: str, steps: int, ends, options):
+    """``engine="bnb"``: :func:`complete_landscape` (or its Dask form), stopped at ``ends``."""
+    from .landscape import complete_landscape
+    if method != "maml" or steps != 1:
+        raise InputError("engine='bnb' certifies the one-step MAML objective h: use "
+                         "method='maml', steps=1")
+    level = options.get("level")
+    if level is not None and (str(level).strip().lower() in ("inf", "+inf")):
+        options["level"], options["prune"] = None, False          # every point: no level test
+    elif level is not None:
+        options["level"] = _exact(level)
+    if "box" in options and options["box"] is not None:
+        options["box"] = [(_exact(a), _exact(b)) for a, b in
+                          (getattr(options["box"], "tolist", lambda: options["box"])())]
+    try:
+        stop = None if ends is None else functools.partial(_past, ends)
+        return complete_landscape(ts, stop=stop, **options)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _exact(x) -> Fraction:
+    """A box end or level as an exact rational (floats by their shortest decimal, as
+    the tasks)."""
+    from ..tasks import parse_rational
+    if isinstance(x, (int, Fraction)) and not isinstance(x, bool):
+        return Fraction(x)
+    if isinstance(x, str):
+        return parse_rational(x, "box")
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        raise InputError(f"box or level: {type(x).__name__} is not a number") from None
+    if not math.isfinite(f):
+        raise InputError("box or level: give finite numbers (level='inf' for no level)")
+    return parse_rational(repr(f), "box")
+
+
+def _past(ends: float):
+    """The ``stop`` callback of a run with a deadline (``time.monotonic()``)."""
+    return "time: timeout reached" if time.monotonic() > ends else None

@@ -437,13 +437,15 @@ def _contracting(jac) -> np.ndarray:
     if not ok.any():
         return good
     idx = np.nonzero(ok)[0]
-    det = np.linalg.det(mid[idx])
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        det = np.linalg.det(mid[idx])
     fine = np.isfinite(det) & (det != 0)
     idx = idx[fine]
     if len(idx) == 0:
         return good
-    Y = np.linalg.inv(mid[idx])
-    spread = np.abs(Y) @ rad[idx]
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        Y = np.linalg.inv(mid[idx])
+        spread = np.abs(Y) @ rad[idx]
     good[idx] = spread.sum(axis=2).max(axis=1) < 0.9
     return good
 

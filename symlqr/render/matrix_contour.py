@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["contour_figure", "default_box"]
+__all__ = ["contour_figure", "default_box", "draw_contours", "draw_points", "MARKS"]
 
 MARKS = {"min": ("o", "tab:blue"), "saddle": ("X", "tab:orange"),
          "max": ("^", "tab:red"), "undecided": ("s", "tab:gray")}
@@ -40,12 +40,52 @@ def default_box(points, pad: float = 0.6):
 
 
 def _grid(taskset, box, n):
+    """``h`` (floats) on an ``n x n`` grid; the float warnings of points outside the
+    domain (singular solves, overflow) are silenced: those points are ``inf``."""
+    import warnings
     from ..matrix.objective import maml_value
     r, d = taskset.shape
     xs, ys = np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n)
-    Z = np.array([[maml_value(np.array([x, y]).reshape(r, d), taskset) for x in xs]
-                  for y in ys])
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        Z = np.array([[maml_value(np.array([x, y]).reshape(r, d), taskset) for x in xs]
+                      for y in ys])
     return xs, ys, Z
+
+
+def draw_contours(fig, ax, taskset, box, n: int = 120) -> None:
+    """Contours of ``log10 (h - min_grid h + delta)`` (floats) over ``box`` on
+    ``ax``, with a colour bar; the grid points outside the domain shaded grey."""
+    xs, ys, Z = _grid(taskset, box, n)
+    inside = np.isfinite(Z)
+    if inside.any():
+        lo = float(np.min(Z[inside]))
+        delta = max(1e-9, 1e-6 * abs(lo))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            L = np.where(inside, np.log10(Z - lo + delta), np.nan)
+        cs = ax.contour(xs, ys, L, levels=25, linewidths=0.6, cmap="viridis")
+        fig.colorbar(cs, ax=ax, label="log10(h - min_grid h + delta)   (floats)")
+    ax.contourf(xs, ys, (~inside).astype(float), levels=[0.5, 1.5], colors=["0.85"])
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_xlabel("W[0] = w1")
+    ax.set_ylabel("W[1] = w2")
+
+
+def draw_points(ax, points) -> bool:
+    """The points marked by type (certified filled, hollow otherwise), one legend
+    entry per kind; ``True`` when some point was drawn."""
+    seen = set()
+    for p in points:
+        x, y = np.array(_get(p, "W"), dtype=float).reshape(-1)
+        kind = _get(p, "type")
+        mark, color = MARKS.get(kind, MARKS["undecided"])
+        cert = bool(_get(p, "certified"))
+        label = f"{kind} ({'certified' if cert else 'not certified'})"
+        ax.plot(x, y, mark, color=color, mfc=color if cert else "none", ms=9, mew=1.5,
+                linestyle="none", label=None if label in seen else label, zorder=5)
+        seen.add(label)
+    return bool(seen)
 
 
 def contour_figure(taskset, points, *, box=None, n: int = 120, complete=None, title: str = ""):
@@ -57,33 +97,10 @@ def contour_figure(taskset, points, *, box=None, n: int = 120, complete=None, ti
     if r * d != 2:
         raise ValueError("contours need r * d = 2 parameters")
     box = default_box(points) if box is None else box
-    xs, ys, Z = _grid(taskset, box, n)
     fig = Figure(figsize=(6, 5))
     ax = fig.add_subplot()
-    inside = np.isfinite(Z)
-    if inside.any():
-        lo = float(np.min(Z[inside]))
-        delta = max(1e-9, 1e-6 * abs(lo))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            L = np.where(inside, np.log10(Z - lo + delta), np.nan)
-        cs = ax.contour(xs, ys, L, levels=25, linewidths=0.6, cmap="viridis")
-        fig.colorbar(cs, ax=ax, label="log10(h - min_grid h + delta)   (floats)")
-    ax.contourf(xs, ys, (~inside).astype(float), levels=[0.5, 1.5], colors=["0.85"])
-    seen = set()
-    for p in points:
-        x, y = np.array(_get(p, "W"), dtype=float).reshape(-1)
-        kind = _get(p, "type")
-        mark, color = MARKS.get(kind, MARKS["undecided"])
-        cert = bool(_get(p, "certified"))
-        label = f"{kind} ({'certified' if cert else 'not certified'})"
-        ax.plot(x, y, mark, color=color, mfc=color if cert else "none", ms=9, mew=1.5,
-                linestyle="none", label=None if label in seen else label)
-        seen.add(label)
-    ax.set_xlim(box[0], box[1])
-    ax.set_ylim(box[2], box[3])
-    ax.set_xlabel("W[0] = w1")
-    ax.set_ylabel("W[1] = w2")
-    if seen:
+    draw_contours(fig, ax, taskset, box, n)
+    if draw_points(ax, points):
         ax.legend(fontsize=8, loc="best")
     word = {True: "all stationary points (complete)", False: "stationary points (NOT complete)",
             None: "stationary points found"}[complete]

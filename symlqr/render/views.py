@@ -11,6 +11,7 @@ FixedPoints        :func:`compare.variant_table`  :func:`variant_plot.variant_fi
 PointCertificate   one line a fact             the entries of ``W``
 SearchResult       one row a point             :func:`matrix_plot.gap_figure`
 MatrixPoints       tasks, then one row a point  ``h`` (``r d = 1``), contours (2), else gaps
+MatrixLandscape    :mod:`landscape_text`       :mod:`landscape_plot` (h with the boxes)
 Atlas              :func:`atlas_text.atlas_table`  :func:`atlas_plot.atlas_figure`
 StepsAtlas         :func:`steps_text.steps_table`  :func:`steps_plot.steps_figure`
 SweepRows          one row a sweep point       phase diagram (2 axes) or lines (1 axis)
@@ -26,6 +27,7 @@ import html
 from fractions import Fraction
 
 from ..tasks import InputError
+from .landscape_plot import MatrixLandscapeViews as _MatrixLandscape
 
 __all__ = ["view", "VIEWS", "html_rows", "text_rows"]
 
@@ -267,7 +269,7 @@ class _SweepRows:
 VIEWS = {"Landscape": _Landscape, "FixedPoints": _FixedPoints,
          "PointCertificate": _PointCertificate, "SearchResult": _SearchResult,
          "MatrixPoints": _MatrixPoints, "Atlas": _Atlas, "StepsAtlas": _StepsAtlas,
-         "SweepRows": _SweepRows}
+         "SweepRows": _SweepRows, "MatrixLandscape": _MatrixLandscape}
 
 
 def view(result, what: str, **options):
