@@ -131,7 +131,10 @@ class Hypotheses:
             if v.conclusion:
                 lines.append(f"  => {v.conclusion}")
             o = v.outcome
-            if o is not None:
+            if o is not None and o.stopped and o.stopped.startswith("stopped: the hypothesis"):
+                lines.append(f"  boxes {o.boxes}; stopped at the first refuting point "
+                             f"({len(o.undecided)} box(es) not examined)")
+            elif o is not None:
                 lines.append(f"  boxes {o.boxes}, volume decided {100 * o.decided_fraction:.4f}%,"
                              f" undecided boxes {len(o.undecided)}")
         return "\n".join(lines)
@@ -157,17 +160,54 @@ def _symmetric(rows) -> arb_mat:
 
 def _hessians(tasks, X, eta) -> Optional[list]:
     """``(H_i, F_i)`` for every task over the ball ``X``, or ``None`` when ``W`` is
-    not proven stabilizing (or a Stein enclosure fails) there."""
+    not proven stabilizing (or a Stein enclosure fails) there. ``H_i`` is the
+    intersection of the direct enclosure and the mean-value form
+    ``H(c) + sum_k dH/dw_k(X) (X_k - c_k)`` (``c`` the midpoint, exact; the third
+    derivatives over ``X``): the direct form overestimates wide boxes badly."""
     out = []
     for A, B, Q, R, _, S0a in tasks:
         if not certify_stable(A - B * X):
             return None
         try:
             g = LQRPoint(ARB, (A, B, Q, R), X, S0a)
-            out.append((_symmetric(g.hess_dense()), X - g.grad * eta))
+            H = _symmetric(g.hess_dense())
+            if any(x.rad() > 0 for x in X.entries()):
+                H = _intersect(H, _mean_value(g, (A, B, Q, R, S0a), X))
+            out.append((H, X - g.grad * eta))
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
             return None
     return out
+
+
+def _mean_value(g, task, X) -> Optional[arb_mat]:
+    A, B, Q, R, S0a = task
+    r, d = X.nrows(), X.ncols()
+    n = r * d
+    c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
+    Hc = LQRPoint(ARB, (A, B, Q, R), c, S0a).hess_dense()
+    basis = ARB.basis(r, d)
+    keys = [("e", k) for k in range(n)]
+    acc = [[Hc[j][l] for l in range(n)] for j in range(n)]
+    for k in range(n):
+        dk = X.entries()[k] - c.entries()[k]
+        cols = g.third_many(basis, basis[k], keys, keys[k])      # T[e_j, e_k]
+        for j in range(n):
+            ent = cols[j].entries()
+            for l in range(n):
+                acc[j][l] += ent[l] * dk
+    return _symmetric(acc)
+
+
+def _intersect(H, G) -> arb_mat:
+    n = H.nrows()
+    out = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            a, b = H[i, j], G[i, j]
+            row.append(a.intersection(b) if a.overlaps(b) else a)
+        out.append(row)
+    return arb_mat(out)
 
 
 def _eye(n) -> arb_mat:
@@ -351,7 +391,7 @@ class _Decider:
                     self.refuted = True
                     low = max(_norm_lower(H), 1 / Fraction(self.ts.eta))
                     return {"kind": "refuting point", "task": i + 1, "W": mid,
-                            "norm_lower": str(low),
+                            "norm_lower": _decimal(low, 17, False),
                             "text": f"refuted at W = [{', '.join(f'{w:.17g}' for w in mid)}]"
                                     f" (task {i + 1}): proven in the region, eta ||hess g|| > 1 "
                                     f"(||hess g|| > {float(low):.6g})"}
@@ -436,7 +476,7 @@ def _region_box(taskset, box):
     return float_box(box), source
 
 
-def _run(taskset, root, mode, level, min_width, max_boxes, stop, progress):
+def _run(taskset, root, mode, level, min_width, max_boxes, stop, progress, audit=0):
     dec = _Decider(taskset, root, mode, level, min_width)
 
     def halt():
@@ -447,7 +487,7 @@ def _run(taskset, root, mode, level, min_width, max_boxes, stop, progress):
     old, ctx.prec = ctx.prec, 64
     try:
         out = branch_and_bound(dec.roots(root), dec, batch=64, max_boxes=max_boxes, stop=halt,
-                               progress=progress)
+                               progress=progress, outcome=Outcome(audit_limit=audit))
     finally:
         ctx.prec = old
     return dec, out
@@ -456,17 +496,20 @@ def _run(taskset, root, mode, level, min_width, max_boxes, stop, progress):
 def decide_hypotheses(taskset, *, box=None, level=None, min_width: float = 2.0 ** -12,
                       max_boxes: int = 200_000, chain: bool = True,
                       stop: Optional[Callable[[], Optional[str]]] = None,
-                      progress: Optional[Callable[[Outcome], None]] = None) -> Hypotheses:
+                      progress: Optional[Callable[[Outcome], None]] = None,
+                      audit: int = 0) -> Hypotheses:
     """Theorem 1's hypothesis and (one task) the chain-rule nonsingularity over
     ``R = box ∩ domain (∩ {h <= level})`` (module docstring). ``box``: a list of
     ``(lo, hi)`` per entry of ``W`` (row-major), default the proven stabilizing
     box (``ValueError`` when there is none); ``min_width``: relative side at which
-    a box is left undecided."""
+    a box is left undecided; ``audit``: keep that many decided boxes with their
+    reasons (``outcome.audit`` of each verdict) for re-checking."""
     root, source = _region_box(taskset, box)
     level = None if level is None else Fraction(level)
     eta = Fraction(taskset.eta)
     t1 = Verdict("theorem1", "||hess g_i(W)|| <= M on R with eta < 1/M (eta M < 1)")
-    dec, out = _run(taskset, root, "theorem1", level, min_width, max_boxes, stop, progress)
+    dec, out = _run(taskset, root, "theorem1", level, min_width, max_boxes, stop,
+                    progress, audit)
     t1.outcome, t1.witnesses = out, list(out.found)
     if out.found:
         t1.verdict = "refuted"
@@ -486,7 +529,7 @@ def decide_hypotheses(taskset, *, box=None, level=None, min_width: float = 2.0 *
     if len(taskset.tasks) != 1:
         ch.verdict, ch.reason = "not applicable", "several tasks: h is not f(F(W))"
     elif chain:
-        _, out = _run(taskset, root, "chain", level, min_width, max_boxes, stop, progress)
+        _, out = _run(taskset, root, "chain", level, min_width, max_boxes, stop, progress, audit)
         ch.outcome, ch.witnesses = out, list(out.found)
         _chain_verdict(ch, out, taskset)
     else:
