@@ -4,6 +4,7 @@ proven ``eta ||hess g|| < 1``, the refuting point and the singular boxes
 re-checked in floats, and the chain-rule verdict against the exact scalar engine."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -25,7 +26,7 @@ def _hess(ts, W, i=0):
     return hessian(np.atleast_2d(W).reshape(ts.shape), A, B, Q, R, Sa)
 
 
-def _samples(audit, reason, rng, per_box=5):
+def _samples(audit, reason, rng, per_box=20):
     for lo, hi, why in audit:
         if why != reason:
             continue
@@ -123,11 +124,19 @@ def test_cli_hypotheses(tmp_path):
     out = _run(str(f), "--hypotheses")
     assert out.returncode == 0, out.stderr
     assert "theorem1: refuted" in out.stdout and "chain rule: fails" in out.stdout
-    ok = _run(str(f), "--hypotheses", "--box", "0.5:0.8", "--level", "3", "--json")
-    assert ok.returncode == 0, ok.stderr
-    assert '"verdict": "proven"' in ok.stdout
     bad = _run(str(f), "--hypotheses", "--box", "0:1,2:3")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--box" in bad.stderr
+
+
+@pytest.mark.slow
+def test_cli_hypotheses_json_level_and_required_box(tmp_path):
+    f = tmp_path / "t.json"
+    f.write_text('{"eta": "1/10", "tasks": [{"A": [[1]], "B": [[1]], "Q": [[1]], "R": [[1]]}]}')
+    ok = _run(str(f), "--hypotheses", "--box", "0.5:0.8", "--level", "3", "--json")
+    assert ok.returncode == 0, ok.stderr
+    doc = json.loads(ok.stdout)
+    assert doc["theorem1"]["verdict"] == "proven" and doc["chain_rule"]["verdict"] == "proven"
+    assert doc["level"] == "3" and float(doc["theorem1"]["M_upper"]) * 0.1 < 1
     g = tmp_path / "r2.json"
     g.write_text('{"eta": "1/10", "tasks": [{"A": [[1]], "B": [[1, 1]], "Q": [[1]], '
                  '"R": [[1, 0], [0, 1]]}]}')
