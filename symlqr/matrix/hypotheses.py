@@ -185,7 +185,9 @@ def decide_hypotheses(taskset, *, box=None, level=None, min_width: float = 2.0 *
     elif out.complete:
         t1.verdict, t1.M_upper = "proven", dec.M_upper
         t1.reason = "every box of R: I -+ eta hess g_i positive definite (inertia)"
-        if len(taskset.tasks) == 1:
+        if len(taskset.tasks) == 1 and not taskset.tasks[0].definite:
+            t1.conclusion = "Sigma0 is not positive definite: f = C need not be global, no conclusion"
+        elif len(taskset.tasks) == 1:
             t1.conclusion = ("Theorem 1: every local minimizer of h in R is global (f global, "
                              "F = W - eta grad g with I - eta hess g > 0 on R)")
         else:
