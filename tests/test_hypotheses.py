@@ -142,3 +142,13 @@ def test_cli_hypotheses_json_level_and_required_box(tmp_path):
                  '"R": [[1, 0], [0, 1]]}]}')
     nobox = _run(str(g), "--hypotheses")
     assert nobox.returncode == 2 and nobox.stderr.count("\n") == 1 and "--box" in nobox.stderr
+
+
+def test_refuted_two_states_checks_in_floats():
+    ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
+                       "1/50")          # eta ||hess C(W*)|| is about 1.36 in floats
+    res = decide_hypotheses(ts, box=[("0.56", "0.62"), ("0.68", "0.74")], chain=False)
+    assert res.theorem1.verdict == "refuted", res.theorem1.reason
+    W = np.array(res.theorem1.witnesses[0]["W"]).reshape(ts.shape)
+    assert in_domain(W, ts) and 0.56 <= W[0, 0] <= 0.62 and 0.68 <= W[0, 1] <= 0.74
+    assert float(ts.eta) * np.linalg.norm(_hess(ts, W), 2) > 1
