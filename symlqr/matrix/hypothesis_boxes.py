@@ -306,18 +306,20 @@ class Decider:
         if self.level is not None and not self._below_level(hs):
             return None       # the segment's points are not proven in {h <= L}
         n = hs[0][0].nrows()
-        inn = []
-        for W in (lo, hi):
+        seen = {}
+        for W in _corners(lo, hi):          # the box (in the domain) is convex
             Hs = _point_in_region(self.ts, self.tasks, lo, hi, W, None)
-            if Hs is None:
-                return None
-            inn.append(inertia(_eye(n) - Hs[0] * self.eta))
-        if None in inn or inn[0] == inn[1]:
-            return None
-        return {"kind": "singular point", "box": [[a, b] for a, b in zip(lo, hi)],
-                "text": "I - eta hess g singular at a point of the box "
-                        + " x ".join(f"[{a:.9g}, {b:.9g}]" for a, b in zip(lo, hi))
-                        + f" (in the domain; inertia {inn[0]} at one corner, {inn[1]} at the other)"}
+            inn = None if Hs is None else inertia(_eye(n) - Hs[0] * self.eta)
+            if inn is None:
+                continue
+            seen.setdefault(inn, W)
+            if len(seen) > 1:
+                (a, wa), (b, wb) = list(seen.items())[:2]
+                return {"kind": "singular point", "box": [[x, y] for x, y in zip(lo, hi)],
+                        "text": "I - eta hess g singular at a point of the box "
+                                + " x ".join(f"[{x:.9g}, {y:.9g}]" for x, y in zip(lo, hi))
+                                + f" (in the domain; inertia {a} at the corner {wa}, {b} at {wb})"}
+        return None
 
     def _below_level(self, hs) -> bool:
         """``h <= L`` proven on the whole box (Arb costs at the enclosures of ``F_i``)."""
@@ -348,6 +350,19 @@ class Decider:
                 right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
             parts += [left, right]
         return Boxes.concat(parts)
+
+
+def _corners(lo, hi, most: int = 16) -> list:
+    """Up to ``most`` corners of the box (all of them for ``n <= 4``), ``lo`` and ``hi`` first."""
+    from itertools import product
+    out = [list(lo), list(hi)]
+    for pick in product((0, 1), repeat=len(lo)):
+        if len(out) >= most:
+            break
+        c = [b if p else a for p, a, b in zip(pick, lo, hi)]
+        if c not in out:
+            out.append(c)
+    return out
 
 
 def _norm_lower(H) -> Fraction:
