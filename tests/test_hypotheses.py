@@ -118,6 +118,16 @@ def _run(*args):
                           text=True, timeout=300)
 
 
+def test_cli_bad_box_in_process(tmp_path, capsys):
+    from symlqr.cli.maml import main
+    f = tmp_path / "t.json"
+    f.write_text('{"eta": "1/10", "tasks": [{"A": [[1]], "B": [[1]], "Q": [[1]], "R": [[1]]}]}')
+    assert main([str(f), "--hypotheses", "--box", "0:1,2:3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--box" in err
+
+
+@pytest.mark.slow
 def test_cli_hypotheses(tmp_path):
     f = tmp_path / "t.json"
     f.write_text('{"eta": "1/10", "tasks": [{"A": [[1]], "B": [[1]], "Q": [[1]], "R": [[1]]}]}')
@@ -152,3 +162,26 @@ def test_refuted_two_states_checks_in_floats():
     W = np.array(res.theorem1.witnesses[0]["W"]).reshape(ts.shape)
     assert in_domain(W, ts) and 0.56 <= W[0, 0] <= 0.62 and 0.68 <= W[0, 1] <= 0.74
     assert float(ts.eta) * np.linalg.norm(_hess(ts, W), 2) > 1
+
+
+def test_chain_rule_two_states_singular_and_nonsingular_boxes_in_floats():
+    ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
+                       "1/100")
+    res = decide_hypotheses(ts, box=[("0.52", "0.56"), ("1.46", "1.50")], min_width=2.0 ** -6,
+                            audit=200)
+    assert res.chain.verdict == "fails"
+    eta = float(ts.eta)
+
+    def det(W):
+        return np.linalg.det(np.eye(2) - eta * _hess(ts, np.asarray(W)))
+
+    for item in res.chain.witnesses:
+        a, b = item["corners"]
+        assert in_domain(np.array([a]), ts) and in_domain(np.array([b]), ts)
+        assert det(a) * det(b) < 0                      # an eigenvalue crosses 0 between them
+    rng = np.random.default_rng(4)
+    boxes = [(lo, hi) for lo, hi, why in res.chain.outcome.audit if why == NONSINGULAR]
+    assert boxes
+    for lo, hi in boxes:
+        signs = {np.sign(det(rng.uniform(lo, hi))) for _ in range(10)}
+        assert len(signs) == 1 and 0 not in signs       # no sign change inside a proven box

@@ -316,6 +316,7 @@ class Decider:
             if len(seen) > 1:
                 (a, wa), (b, wb) = list(seen.items())[:2]
                 return {"kind": "singular point", "box": [[x, y] for x, y in zip(lo, hi)],
+                        "corners": [wa, wb],
                         "text": "I - eta hess g singular at a point of the box "
                                 + " x ".join(f"[{x:.9g}, {y:.9g}]" for x, y in zip(lo, hi))
                                 + f" (in the domain; inertia {a} at the corner {wa}, {b} at {wb})"}
