@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Optional
 
+import numpy as np
 from flint import ctx
 
 from ..branch.core import Outcome, branch_and_bound
@@ -194,7 +195,7 @@ def decide_hypotheses(taskset, *, box=None, level=None, min_width: float = 2.0 *
             t1.conclusion = ("several tasks: h is not f(F(W)) for one f; Theorem 1's conclusion "
                              "does not follow (each task's own MAML objective is covered)")
     else:
-        t1.reason = f"{len(out.undecided)} box(es) undecided: {out.undecided[0][2]}"
+        t1.reason = _undecided_text(out)
     ch = Verdict("chain rule", "I - eta hess g(W) nonsingular on all of R (one task)")
     if len(taskset.tasks) != 1:
         ch.verdict, ch.reason = "not applicable", "several tasks: h is not f(F(W))"
@@ -223,4 +224,16 @@ def _chain_verdict(ch: Verdict, out: Outcome, taskset) -> None:
                      "the argument does not cover minima there (it does not prove them spurious)")
     if out.undecided:
         ch.reason = ((ch.reason + "; ") if ch.reason else "") + \
-            f"{len(out.undecided)} box(es) undecided: {out.undecided[0][2]}"
+            _undecided_text(out)
+
+
+def _undecided_text(out: Outcome) -> str:
+    """How many boxes are undecided, by reason, with the volume they hold."""
+    count, vol = {}, {}
+    for lo, hi, why in out.undecided:
+        count[why] = count.get(why, 0) + 1
+        vol[why] = vol.get(why, 0.0) + float(np.prod(np.asarray(hi) - np.asarray(lo)))
+    share = (lambda v: v / out.volume if out.volume > 0 else 0.0)
+    parts = [f"{n} ({100 * share(vol[w]):.4g}% of the box volume) {w}"
+             for w, n in sorted(count.items(), key=lambda kv: -kv[1])]
+    return f"{len(out.undecided)} box(es) undecided: " + "; ".join(parts)
