@@ -270,7 +270,6 @@ class Decider:
             n = hs[0][0].nrows()
             if inertia(_eye(n) - hs[0][0] * self.eta) is not None:
                 return NONSINGULAR
-        r, d = self.ts.shape
         if any(proven_unstable(A - B * F) for (A, B, *_), (_, F) in zip(self.tasks, hs)):
             return UNSTABLE_F
         if self.level is not None and exceeds(self.ts, lo, hi, self.level):
@@ -296,7 +295,7 @@ class Decider:
                             "norm_lower": _decimal(low, 17, False),
                             "text": f"refuted at W = [{', '.join(f'{w:.17g}' for w in mid)}]"
                                     f" (task {i + 1}): proven in the region, eta ||hess g|| > 1 "
-                                    f"(||hess g|| > {float(low):.6g})"}
+                                    f"(||hess g|| >= {float(low):.6g})"}
         return None
 
     def _singular(self, hs, lo, hi) -> Optional[dict]:
