@@ -32,6 +32,7 @@ of :func:`~symlqr.matrix.domain.conditions` (Bernstein ranges; a condition
 is proven unstable, or when ``h > L`` is proven (:func:`~symlqr.matrix.levels.exceeds`).
 What is left at the finest width is undecided with its reason (near the
 stability boundary of ``W`` the Hessian is unbounded and the Arb enclosures fail).
+The per-box enclosures and tests live in :mod:`symlqr.matrix.hypothesis_boxes`.
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 1, 1)], "1/10")
