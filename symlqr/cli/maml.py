@@ -52,6 +52,10 @@ def build_parser(prog: str = PROG) -> OneLineParser:
                    help="write every run's iterates and h values (.json or .npz)")
     p.add_argument("--plot", metavar="FILE", help="cost gap versus iteration (.png/.svg/.pdf)")
     maml_complete.add_arguments(p)
+    p.add_argument("--hypotheses", action="store_true",
+                   help="decide the paper's 'for all W' hypotheses over a box of gains "
+                        "(Theorem 1's eta ||hess g|| < 1; one task: I - eta hess g nonsingular); "
+                        "uses --box and --level")
     return p
 
 
@@ -121,6 +125,9 @@ def _main(argv, prog: str = PROG) -> int:
     beta = None if args.beta is None else positive_number(args.beta, "--beta")
     spread = positive_number(args.spread, "--spread")
     ts = matrix_taskset_from_args(args)
+    if args.hypotheses:
+        from . import maml_hypotheses
+        return maml_hypotheses.run(args, ts)
     if args.complete:
         return maml_complete.run(args, ts)
     bar = StageProgress(unit="it", stages=("MAML runs", "certificates"))
