@@ -52,7 +52,7 @@ from flint import ctx
 from ..branch.core import Outcome, branch_and_bound
 from .domain import stabilizing_box
 from .hypothesis_boxes import NONSINGULAR, PROVEN, Decider
-from .validated import _decimal
+from .validated import decimal_bound
 
 __all__ = ["Verdict", "Hypotheses", "decide_hypotheses", "PROVEN", "NONSINGULAR"]
 
@@ -74,7 +74,7 @@ class Verdict:
         return {
             "name": self.name, "statement": self.statement, "verdict": self.verdict,
             "reason": self.reason, "conclusion": self.conclusion,
-            "M_upper": None if self.M_upper is None else _decimal(self.M_upper, 17, True),
+            "M_upper": None if self.M_upper is None else decimal_bound(self.M_upper, True),
             "witnesses": self.witnesses,
             "boxes": o.boxes if o else 0,
             "decided": dict(o.excluded) if o else {},

@@ -29,7 +29,7 @@ from .backend import ArbBackend
 from .domain import conditions
 from .levels import exceeds
 from .lqr import LQRPoint
-from .validated import _decimal, _exact, certify_stable, inertia, proven_unstable, to_float
+from .validated import decimal_bound, exact_fraction, certify_stable, inertia, proven_unstable, to_float
 
 __all__ = ["Decider", "OUTSIDE", "UNSTABLE_F", "ABOVE", "PROVEN", "NONSINGULAR", "NOT_STABLE"]
 
@@ -133,7 +133,7 @@ def _norm_upper(H) -> Optional[Fraction]:
     up = s.upper()
     if not up.is_finite():
         return None
-    return _exact(arb(up).sqrt().upper())
+    return exact_fraction(arb(up).sqrt().upper())
 
 
 def _norm_below_one(H, eta) -> bool:
@@ -292,7 +292,7 @@ class Decider:
                     self.refuted = True
                     low = max(_norm_lower(H), 1 / Fraction(self.ts.eta))
                     return {"kind": "refuting point", "task": i + 1, "W": mid,
-                            "norm_lower": _decimal(low, 17, False),
+                            "norm_lower": decimal_bound(low, False),
                             "text": f"refuted at W = [{', '.join(f'{w:.17g}' for w in mid)}]"
                                     f" (task {i + 1}): proven in the region, eta ||hess g|| > 1 "
                                     f"(||hess g|| >= {float(low):.6g})"}
@@ -372,7 +372,7 @@ def _norm_lower(H) -> Fraction:
     for i in range(H.nrows()):
         x = abs(H[i, i]).lower()
         if x.is_finite() and x > 0:
-            best = max(best, _exact(arb(x)))
+            best = max(best, exact_fraction(arb(x)))
     return best
 
 

@@ -226,6 +226,11 @@ def _decimal(q: Fraction, digits: int, up: bool) -> str:
     return ("-" if n < 0 else "") + s
 
 
+def exact_fraction(x: arb) -> Fraction:
+    """The midpoint of an arb ball as an exact Fraction."""
+    return _exact(x)
+
+
 def decimal_bound(q: Fraction, up: bool, digits: int = 17) -> str:
     """An exact rational rounded outward (up or down) to ``digits`` decimals."""
     return _decimal(Fraction(q), digits, up)
