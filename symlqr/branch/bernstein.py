@@ -206,8 +206,12 @@ class Source:
         bits = max((abs(v).bit_length() for v in vals), default=0)
         shift = max(0, bits - 1000)
         q = [v >> shift for v in vals]                  # floor: q <= v / 2^shift < q + 1
-        lo = np.nextafter(np.array([float(x) for x in q]), -_INF)
-        hi = np.nextafter(np.array([float(x + 1) if shift else float(x) for x in q]), _INF)
+        f = np.array([float(x) for x in q])
+        # exact where nothing was shifted out and the float is the integer itself
+        exact = np.array([shift == 0 and int(a) == x for a, x in zip(f, q)], dtype=bool)
+        lo = np.where(exact, f, np.nextafter(f, -_INF))
+        hi = np.where(exact, f, np.nextafter(np.array([float(x + 1) if shift else float(x)
+                                                       for x in q]), _INF))
         # the coefficients of p are factor * v = factor 2^shift q: those of p / (factor 2^shift)
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), 1 / (factor * 2 ** shift)
 
