@@ -31,6 +31,7 @@ def kernel_dir(tmp_path_factory):
 
 def _run(path, kernel_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_dir))
+    monkeypatch.setenv("SYMLQR_EXAMPLES", str(NOTEBOOK_DIR.parent / "examples"))
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name=KERNEL,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()

@@ -236,6 +236,9 @@ FORBIDDEN = {"eval", "exec", "compile", "__import__", "parse_expr", "sympify", "
              "system", "popen", "Popen", "literal_eval", "run_path"}
 # (file, enclosing function, called name): sympify of an int or sympy object
 ALLOWED = {("lqr.py", "_S", "sympify")}
+# np.load of a user's run (.npz) with allow_pickle=False: arrays only, never objects
+# (checked below by test_the_run_reader_refuses_pickles)
+ALLOWED |= {("verify.py", "load_run", "load")}
 # parsers of data, not of code
 SAFE_QUALIFIED = {"re.compile", "json.loads", "json.load", "tomllib.loads", "tomli.loads"}
 FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "yaml"}
@@ -282,3 +285,12 @@ def test_json_loads_in_the_task_reader_is_json_not_pickle():
     assert "json.loads(" in src and "pickle" not in src
     lqr_src = open(os.path.join(PACKAGE, "scalar", "lqr.py"), encoding="utf-8").read()
     assert "sympy.sympify(x) if isinstance(x, (int, sympy.Basic)) else x" in lqr_src
+
+
+def test_the_run_reader_refuses_pickles():
+    """The one ``load`` allowed is numpy's, on a user's run, with pickles refused."""
+    src = open(os.path.join(PACKAGE, "cli", "verify.py"), encoding="utf-8").read()
+    calls = [n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Call)
+             and getattr(n.func, "attr", None) == "load"]
+    assert calls and all(any(k.arg == "allow_pickle" and getattr(k.value, "value", None) is False
+                             for k in c.keywords) for c in calls)

@@ -79,7 +79,7 @@ class SweepRows(list, Result):
     >>> rows = SweepRows([{"index": 0, "eta": "1/100", "status": "certified"},
     ...                   {"index": 1, "eta": "1/10", "status": "certified"}])
     >>> rows.varying(), rows.to_csv().splitlines()[1]
-    (['eta'], '0,,,1/100,,,,,,,,certified,,,,,,,,,,,,,')
+    (['eta'], '0,,,1/100,,,,,,,,,,certified,,,,,,,,,,,,,,,')
     """
 
     def to_dict(self) -> dict:
