@@ -178,3 +178,27 @@ def test_a_run_gets_its_gap_to_min_h_from_a_complete_landscape():
     best = min(maml_value(np.array([[w]]), ts) for w in np.linspace(0.08, 1.8, 20001))
     assert lo <= h - best + 1e-9 and h - best - 1e-6 <= hi
     assert lo > 0.05                    # a spurious minimum: proven above min h
+
+
+def test_excluded_boxes_of_a_two_by_one_gain_rechecked_in_floats():
+    """Outside-the-domain exclusions (including those read through the sign of a
+    denominator on the stabilizing set) against float spectral radii; level
+    exclusions against float h; gradient exclusions against float gradients."""
+    from symlqr.matrix.objective import maml_gradient
+    ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
+                       "1/100")
+    res = complete_landscape(ts, max_boxes=1200, audit=5000)
+    rng = np.random.default_rng(5)
+    kinds = set()
+    for lo, hi, why in res.outcome.audit:
+        for _ in range(3):
+            W = rng.uniform(lo, hi)[None, :]
+            inside = in_domain(W, ts)
+            if why.startswith("outside"):
+                assert not inside, (lo, hi, why)
+            elif why.startswith("h > L") and inside:
+                assert maml_value(W, ts) > float(res.level)
+            elif why.startswith("grad h != 0") and inside:
+                assert np.linalg.norm(maml_gradient(W, ts)) > 0
+            kinds.add(why.split(":")[0])
+    assert {"outside the domain", "grad h != 0"} <= kinds

@@ -46,10 +46,20 @@ __all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "deter
 
 @dataclass
 class Condition:
-    """``num / den > 0`` holds on the domain (``den`` ``None``: a polynomial)."""
+    """``num / den > 0`` holds on the domain (``den`` ``None``: a polynomial).
+
+    ``den_sign``: the sign of ``den`` on the whole set of gains stabilizing the
+    condition's task, when known (``den`` divides a power of the Stein
+    determinant ``prod_{j <= k} (1 - l_j l_k)``, nonzero for a stable closed
+    loop; that set is connected (Bu, Mesbahi, Fazel and Mesbahi, "Topological
+    properties of the set of stabilizing feedback gains", IEEE TAC 2021), so the
+    sign is that of ``den`` at one stabilizing gain, evaluated exactly). Then
+    ``den_sign * num <= 0`` on a box proves the box outside the domain, whatever
+    ``den`` does on the box's unstable part."""
     name: str
     num: object
     den: Optional[object] = None
+    den_sign: Optional[int] = None
 
 
 def determinant(M, one):
@@ -99,8 +109,14 @@ def conditions(taskset) -> list:
     for i, t in enumerate(_tasks(bk, taskset)):
         g = LQRPoint(bk, t[:4], W, t[5])
         F = W - bk.scale(eta, g.grad)
+        ref = reference_gain(taskset.tasks[i])
         for n, f in _four(t[0] - t[1] * F, bk, f"N_{i + 1}"):
-            out.append(Condition(n, f.num, None if f.den.is_one() else f.den))
+            den = None if f.den.is_one() else f.den
+            sign = None
+            if den is not None and ref is not None:
+                v = den(*[fmpq(x.numerator, x.denominator) for x in ref])
+                sign = None if v == 0 else (1 if v > 0 else -1)
+            out.append(Condition(n, f.num, den, sign))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
 
 
@@ -117,6 +133,26 @@ def adapted_gains(taskset) -> list:
         F = W - bk.scale(eta, LQRPoint(bk, t[:4], W, t[5]).grad)
         out.append([(f.num, None if f.den.is_one() else f.den) for f in F.entries()])
     return out
+
+
+def reference_gain(task) -> Optional[list]:
+    """A gain proven to stabilize ``task`` (row-major Fractions): the LQR optimum in
+    floats, read exactly, with its closed loop proven Schur stable in Arb; None if
+    that fails."""
+    import numpy as np
+    from flint import arb_mat
+    from .lqr import optimal_gain
+    from .validated import certify_stable
+    try:
+        K = optimal_gain(*(np.array(getattr(task, k), dtype=float) for k in ("A", "B", "Q", "R")))
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    ref = [Fraction(float(x)) for x in np.asarray(K, dtype=float).reshape(-1)]
+    r, d = len(task.B[0]), len(task.A)
+    M = arb_mat([[fmpq(a.numerator, a.denominator) for a in row] for row in task.A]) - \
+        arb_mat([[fmpq(b.numerator, b.denominator) for b in row] for row in task.B]) * \
+        arb_mat(r, d, [fmpq(x.numerator, x.denominator) for x in ref])
+    return ref if certify_stable(M) else None
 
 
 def _charpoly_affine(A, B):

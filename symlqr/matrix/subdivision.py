@@ -143,6 +143,10 @@ class Decider:
                 dlo, dhi = self._range(boxes, den_index)
                 den_index += 1
                 bad = ((dlo > 0) & (nhi <= 0)) | ((dhi < 0) & (nlo >= 0))
+                if c.den_sign == 1:
+                    bad |= nhi <= 0
+                elif c.den_sign == -1:
+                    bad |= nlo >= 0
             masks[OUTSIDE.format(c.name)] = bad
         return masks
 
@@ -174,7 +178,7 @@ class Decider:
             if c.den is not None:
                 dlo, dhi = self._range(sub, den_index)
                 den_index += 1
-                sign = np.where(dlo > 0, 1.0, np.where(dhi < 0, -1.0, 0.0))
+                sign = np.where(dlo > 0, 1.0, np.where(dhi < 0, -1.0, float(c.den_sign or 0)))
             ok_sign = sign != 0
             if not ok_sign.any():
                 continue
