@@ -44,6 +44,7 @@ def _head(doc) -> list:
 def _tail(doc) -> list:
     benign = "undecided" if doc["benign"] is None else str(doc["benign"]).lower()
     where = (" (over the domain: " + doc["attained"] + ")" if doc["min_h_over_domain"]
+             else " (the landscape is not complete)" if not doc["complete"]
              else f" (over the certified minima; {doc['attained']})")
     lines = [f"min h: {_iv(doc['min_h'])}" + where,
              f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
