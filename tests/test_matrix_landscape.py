@@ -202,3 +202,15 @@ def test_excluded_boxes_of_a_two_by_one_gain_rechecked_in_floats():
                 assert np.linalg.norm(maml_gradient(W, ts)) > 0
             kinds.add(why.split(":")[0])
     assert {"outside the domain", "grad h != 0"} <= kinds
+
+
+def test_verify_run_complete_from_the_command_line(tmp_path):
+    f = tmp_path / "t.json"
+    f.write_text('{"eta": "1/100", "tasks": [{"A": [[1]], "B": [[1]], "Q": [[2]], "R": [[2]]},'
+                 ' {"A": [[1]], "B": [[1]], "Q": [["0.1"]], "R": [["0.1"]]}]}')
+    run = tmp_path / "run.npz"
+    np.savez(run, iterates=np.array([[[0.7]], [[0.65]], [[0.62]], [[0.6180339887]]]))
+    out = subprocess.run([sys.executable, "-m", "symlqr.verify", str(f), "--run", str(run),
+                          "--complete"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "h(W_T) - min h in" in out.stdout           # the global minimum: gap near 0

@@ -259,7 +259,7 @@ def compute(ts, gains, radius, progress) -> list:
     return points
 
 
-def compute_run(ts, its, grads, radius, every, progress, complete=False) -> dict:
+def compute_run(ts, its, grads, radius, every, complete, progress) -> dict:
     """The heavy part of ``--run``, in the worker (with ``complete``: the landscape's
     branch-and-bound first, for the gap to ``min h``)."""
     landscape = None
