@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import isqrt, sqrt
 from typing import Callable, Optional
 
 from mpmath import iv
@@ -130,6 +131,7 @@ class SwitchSearch:
     budget: int = 40
     depth: int = 6
     degenerate: Optional[Fraction] = None   # where the family degenerates (eta = 0)
+    near_zero: Optional[Callable] = None    # near_zero(r, L at r^2, g): proof on (0, r^2]
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
@@ -174,16 +176,7 @@ class SwitchSearch:
                     return None
                 steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
                                    for q0, q1, _Y, D in boxes), key=lambda e: e[0])
-        fine = sorted({e[0] for st in steps.values() for e in st} | {nodes[-1]})
-        out = {}
-        for k, st in steps.items():
-            seq, i = [], 0
-            for q in fine[:-1]:
-                while st[i][1] <= q:
-                    i += 1
-                seq.append(st[i][2])
-            out[k] = seq
-        return fine, out
+        return merge_steps(steps, nodes[-1])
 
     def separated(self, u, v, Lu, Lv, g: int) -> tuple:
         """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
@@ -238,7 +231,10 @@ class SwitchSearch:
             return self.narrow(u, v, Lu, Lv, depth)
         g = (gu or gv)[0]
         if Lu is None and u == self.degenerate:
-            ok, hint = False, None          # branches reach the walls there: no trap can
+            # branches reach the walls there: no trap in (W, p) can; charts regular
+            # at p = 0 (:mod:`~symlqr.atlas.charts`) where v = r^2
+            r = _square_root(v) if self.near_zero is not None else None
+            ok, hint = (r is not None and self.near_zero(r, Lv, g)), None
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
         if ok:
@@ -249,6 +245,8 @@ class SwitchSearch:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+            if Lu is None and u == self.degenerate and self.near_zero is not None:
+                m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
@@ -287,12 +285,41 @@ class SwitchSearch:
         return left + [("switch", x, y, Lx, x)] + right
 
 
+def _square_root(x: Fraction) -> Optional[Fraction]:
+    """``r >= 0`` with ``r^2 = x`` when ``x`` is the square of a rational, else None."""
+    a, b = isqrt(x.numerator), isqrt(x.denominator)
+    return Fraction(a, b) if x >= 0 and a * a == x.numerator and b * b == x.denominator else None
+
+
+def _square_between(a: Fraction, b: Fraction) -> Optional[Fraction]:
+    """A square of a short rational strictly between ``0 <= a < b``, or None."""
+    r = simplest_between(Fraction(sqrt(float(a))), Fraction(sqrt(float(b))))
+    return r * r if a < r * r < b else None
+
+
+def merge_steps(steps: dict, last) -> tuple:
+    """``(fine nodes, {k: [slope on each fine sub-interval]})`` from each
+    branch's steps ``(q0, q1, slope)``: the fine nodes are the union of all
+    branches' steps (a box over a step holds the branch on every part of it)."""
+    fine = sorted({e[0] for st in steps.values() for e in st} | {last})
+    out = {}
+    for k, st in steps.items():
+        seq, i = [], 0
+        for q in fine[:-1]:
+            while st[i][1] <= q:
+                i += 1
+            seq.append(st[i][2])
+        out[k] = seq
+    return fine, out
+
+
 _SWITCH_TEXT = ("two local minima have equal values: the global minimum changes "
                 "(certified at {param} = {u} and {v}; by continuity a switch lies between)")
 
 
 def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run: Callable,
-                check: Callable, bits: int, undecided: list) -> tuple:
+                check: Callable, bits: int, undecided: list,
+                near_zero: Optional[Callable] = None) -> tuple:
     """Prove that the global minimum is constant on the piece, or split it at
     certified switches; parts where neither is proven get ``decided = False``.
     ``lo_end``/``hi_end`` are the rational ends of the piece (the inner ends of
@@ -314,7 +341,8 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
                           "whole piece, and no other stationary point reaches it inside (exact)")
         return [], [pc]
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
-                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None)
+                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None,
+                          near_zero=near_zero if lo_end == 0 else None)
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
