@@ -43,7 +43,7 @@ from .branches import Shifter, ValueSlope, arb_to_iv, rows_in_p, trap_refined
 from .family import Family
 from .switches import SwitchSearch, factor_of, merge_steps
 
-__all__ = ["wall_points", "Chart", "ChartSearch", "NearZero"]
+__all__ = ["wall_points", "Chart", "ChartSearch", "ChartProof"]
 
 
 def wall_points(fam: Family) -> list:
@@ -157,20 +157,22 @@ class ChartSearch(SwitchSearch):
         return merge_steps(steps, nodes[-1])
 
 
-class NearZero:
-    """``near_zero(r, L, g)`` of :class:`~symlqr.atlas.switches.SwitchSearch`:
-    is the minimum ``g`` of the landscape ``L`` certified at ``eta = r^2`` the
-    only global minimum on the whole of ``(0, r^2]``? (one
+class ChartProof:
+    """``charts(ru, rv, Lu, Lv, g)`` of :class:`~symlqr.atlas.switches.SwitchSearch`:
+    is the minimum ``g`` the only global minimum on ``[ru^2, rv^2]`` (``ru = 0``:
+    on ``(0, rv^2]``), given the landscapes ``Lu``, ``Lv`` certified at ``ru^2``,
+    ``rv^2`` (None where unknown)? One
     :meth:`~symlqr.atlas.switches.SwitchSearch.separated` in the charts; the
-    charts' Taylor shifters are kept from one call to the next)."""
+    charts' Taylor shifters are kept from one call to the next."""
 
     def __init__(self, fam: Family, run, check, bits: int = 40):
         self.fam, self.run, self.check, self.bits = fam, run, check, bits
         self.walls = wall_points(fam)
         self.charts: dict = {}
 
-    def __call__(self, r: Fraction, L, g: int) -> bool:
+    def __call__(self, ru: Fraction, rv: Fraction, Lu, Lv, g: int) -> bool:
+        L = Lu if Lu is not None else Lv
         mins = [k for k, p in enumerate(L.points) if p.is_local_min]
         search = ChartSearch(self.fam, self.run, self.check, mins, self.bits,
                              walls=self.walls, _charts=self.charts)
-        return search.separated(Fraction(0), r, None, L, g)[0]
+        return search.separated(ru, rv, Lu, Lv, g)[0]

@@ -52,7 +52,7 @@ from typing import Callable, Optional
 from ..exact.realroots import simplest_between, sort_disjoint, squarefree_factors
 from ..scalar.landscape import Landscape, Timeout, certify
 from ..tasks import TaskSet
-from .charts import NearZero
+from .charts import ChartProof
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
 from .isolate import roots_between
@@ -277,7 +277,7 @@ def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecid
     certified switches; a touch where the global minimum sits on the lower
     bound is a switch (two global minima there)."""
     new_pieces, switch_cvs = [], []
-    near_zero = NearZero(fam, run, check, bits) if fam.param == "eta" else None
+    charts = ChartProof(fam, run, check, bits) if fam.param == "eta" else None
     for pc in pieces:
         if not pc.landscape.certified:
             undecided.append(f"certification at {fam.param} = {pc.sample} undecided: "
@@ -285,7 +285,7 @@ def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecid
         check("locating global switches")
         a = pc.lo.hi if pc.lo is not None else lo
         b = pc.hi.lo if pc.hi is not None else hi
-        extra, pcs = split_piece(fam, pc, a, b, run, check, bits, undecided, near_zero)
+        extra, pcs = split_piece(fam, pc, a, b, run, check, bits, undecided, charts)
         switch_cvs += extra
         new_pieces += pcs
     return new_pieces, switch_cvs

@@ -131,7 +131,10 @@ class SwitchSearch:
     budget: int = 40
     depth: int = 6
     degenerate: Optional[Fraction] = None   # where the family degenerates (eta = 0)
-    near_zero: Optional[Callable] = None    # near_zero(r, L at r^2, g): proof on (0, r^2]
+    # charts(ru, rv, Lu, Lv, g): proof on [ru^2, rv^2] in charts regular at p = 0
+    # (:class:`~symlqr.atlas.charts.ChartProof`), tried where branches cannot be trapped
+    charts: Optional[Callable] = None
+    untrapped: bool = False
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
@@ -190,6 +193,7 @@ class SwitchSearch:
             nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
             got = self.slopes(nodes, known, depth)
             if got is None:
+                self.untrapped = True
                 return False, None         # no branch trap down to 1/128: finer parts fail too
             fine, sl = got
             with iv_workprec(96):
@@ -230,13 +234,13 @@ class SwitchSearch:
         if Lu is not None and Lv is not None and gu != gv:
             return self.narrow(u, v, Lu, Lv, depth)
         g = (gu or gv)[0]
-        if Lu is None and u == self.degenerate:
-            # branches reach the walls there: no trap in (W, p) can; charts regular
-            # at p = 0 (:mod:`~symlqr.atlas.charts`) where v = r^2
-            r = _square_root(v) if self.near_zero is not None else None
-            ok, hint = (r is not None and self.near_zero(r, Lv, g)), None
+        self.untrapped = Lu is None and u == self.degenerate
+        if self.untrapped:
+            ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
+        if not ok and self.untrapped and self.charts is not None:
+            ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
@@ -245,10 +249,26 @@ class SwitchSearch:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
-            if Lu is None and u == self.degenerate and self.near_zero is not None:
+            if self.untrapped and self.charts is not None:
                 m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    def _in_charts(self, u, v, Lu, Lv, g) -> bool:
+        """The separation on ``[u, v]`` in the charts of ``p = e^2``: from the
+        known ends that are squares of rationals, over ``[ru, rv]`` with
+        ``ru^2 <= u`` and ``rv^2 >= v`` (a proof on a larger range holds on
+        ``[u, v]``)."""
+        ends = []
+        for x, L, up in ((u, Lu, False), (v, Lv, True)):
+            r = _square_root(x)
+            if r is None:
+                L, r = None, _sqrt_bound(x, up)
+            ends.append((r, L))
+        (ru, Lu2), (rv, Lv2) = ends
+        if Lu2 is None and Lv2 is None:
+            return False
+        return self.charts(ru, rv, Lu2, Lv2, g)
 
     def narrow(self, u, v, Lu, Lv, depth) -> list:
         """The global minimum differs at ``u`` and ``v``: a switch lies between
@@ -291,6 +311,14 @@ def _square_root(x: Fraction) -> Optional[Fraction]:
     return Fraction(a, b) if x >= 0 and a * a == x.numerator and b * b == x.denominator else None
 
 
+def _sqrt_bound(x: Fraction, up: bool) -> Fraction:
+    """A short rational ``r >= 0`` with ``r^2 >= x`` (``up``) or ``r^2 <= x``."""
+    r = Fraction(sqrt(float(x)))
+    while (r * r < x) if up else (r * r > x):
+        r = r * (1 + Fraction(1, 2 ** 50)) if up else r * (1 - Fraction(1, 2 ** 50))
+    return r
+
+
 def _square_between(a: Fraction, b: Fraction) -> Optional[Fraction]:
     """A square of a short rational strictly between ``0 <= a < b``, or None."""
     r = simplest_between(Fraction(sqrt(float(a))), Fraction(sqrt(float(b))))
@@ -319,7 +347,7 @@ _SWITCH_TEXT = ("two local minima have equal values: the global minimum changes 
 
 def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run: Callable,
                 check: Callable, bits: int, undecided: list,
-                near_zero: Optional[Callable] = None) -> tuple:
+                charts: Optional[Callable] = None) -> tuple:
     """Prove that the global minimum is constant on the piece, or split it at
     certified switches; parts where neither is proven get ``decided = False``.
     ``lo_end``/``hi_end`` are the rational ends of the piece (the inner ends of
@@ -342,7 +370,7 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
         return [], [pc]
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
                           bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None,
-                          near_zero=near_zero if lo_end == 0 else None)
+                          charts=charts)
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
