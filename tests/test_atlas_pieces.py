@@ -153,3 +153,24 @@ def test_random_two_task_family(seed):
 @pytest.mark.parametrize("seed,n", [(2, 2), (3, 3), (4, 3)])
 def test_random_two_and_three_task_families(seed, n):
     check_atlas(atlas(TaskSet(_random_tasks(seed, n), 1), "eta", 0, HI))
+
+
+def test_certify_a_figure_at_another_eta_says_so_and_counts_as_a_float_scan(capsys):
+    """``python -m symlqr.certify fig3c --eta 0.2``: the figure's tasks at the
+    step 0.2 (the text says the eta was changed), with as many minima as a
+    dense float scan of h at eta = 0.2 sees."""
+    import json
+    from symlqr.cli.certify import main
+    assert main(["fig3c", "--eta", "0.2", "--digits", "8"]) == 0
+    text = capsys.readouterr().out
+    assert "eta changed from the figure's 1/10 to 1/5" in text
+    assert main(["fig3c", "--eta", "1/5", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    doc = doc[0] if isinstance(doc, list) else doc
+    assert doc["eta"] == "1/5"
+    ts = TaskSet(figure("fig3c").tasks, Fraction(1, 5))
+    W = np.linspace(0.0, 2.0, 400_001)
+    h = maml_objective_float(W, ts)
+    ok = np.isfinite(h)
+    n_min = int(np.sum(ok[1:-1] & ok[:-2] & ok[2:] & (h[1:-1] < h[:-2]) & (h[1:-1] <= h[2:])))
+    assert doc["counts"]["min"] == n_min

@@ -137,6 +137,9 @@ def _figure_eta(args):
     """``--eta`` given with figure names: kept aside (``args.figure_eta``) so the
     figures' tasks are certified at that step instead of the figure's own."""
     args.figure_eta = None
+    if args.names and args.weights is not None:
+        raise InputError("--weights applies to custom tasks; a figure has its own weights "
+                         "(--eta with a figure changes its step)")
     if args.names and args.eta is not None:
         args.figure_eta, args.eta = parse_rational(args.eta, "--eta"), None
     return args
