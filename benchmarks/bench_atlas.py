@@ -12,7 +12,9 @@
    after --figures-limit seconds (the stage it was in is named), against the
    same figure's pointwise certify at 20 values of eta, in the same run
    (--figures-only runs just this).
-4. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
+4. (--eliminants FIG ...) where the candidates' time goes: the discriminant
+   of the largest factor of N(W, eta), its degree bound and one specialization.
+5. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
    process killed after --atlas-limit seconds: wall and CPU time against one
    certification of Figure 2 in the same run, and with --before REV against
    the implementation at that git revision, run the same way (--quick skips
@@ -24,6 +26,7 @@ be shared.
     python benchmarks/bench_atlas.py [--grid N] [--limit SECONDS] [--quick]
                                      [--atlas-limit SECONDS] [--before REV] [--fig3c]
                                      [--figures-limit SECONDS] [--figures-only]
+    python benchmarks/bench_atlas.py --eliminants fig3a fig3c fig3d [--full]
 """
 import argparse
 import json
@@ -277,6 +280,37 @@ def bench_six_figures(limit: float, samples: int = 20) -> None:
             print(f"    stages finished at: {stages}")
 
 
+def bench_eliminant_costs(names: list, full: bool) -> None:
+    """Where the candidates' time goes for the figures ``names``: the degrees of
+    the largest factor of N(W, eta), the degree bound of its discriminant in
+    eta (the number of specializations is one more), the CPU time of one
+    specialization at the first, middle and last node, and with ``full`` the
+    whole discriminant (degree, coefficient size, CPU time)."""
+    from symlqr.atlas.eliminate import _nodes, degree_bound, integer_rows
+    import flint
+    print("\ndiscriminant of the largest factor of N(W, eta) (evaluation/interpolation)")
+    for name in names:
+        fam = Family(figure(name), "eta")
+        g = max((g for g, _m in fam.n_factors), key=lambda g: g.degrees())
+        F = integer_rows(g)
+        bound = degree_bound(F, [a * k for k, a in enumerate(F)][1:]) - F[-1].degree()
+        start = _nodes(F[-1], bound + 1)
+        one = []
+        for t in (start, start + bound // 2, start + bound):
+            c = time.process_time()
+            flint.fmpz_poly([a(t) for a in F]).discriminant()
+            one.append(time.process_time() - c)
+        print(f"  {name}: factor degrees (W, eta) {g.degrees()}, {len(fam.walls)} walls; "
+              f"degree bound {bound}: {bound + 1} specializations, one takes "
+              + " / ".join(f"{x:.3f}" for x in one) + " s CPU (first / middle / last node)")
+        if full:
+            c = time.process_time()
+            d = eliminant(g)
+            bits = max(abs(int(x)).bit_length() for x in d.coeffs())
+            print(f"    whole discriminant: degree {d.degree()} in eta, coefficients up to "
+                  f"{bits} bits, {time.process_time() - c:.1f} s CPU")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--grid", type=int, default=300, help="points of the baseline scan")
@@ -293,8 +327,15 @@ def main():
                     help="seconds allowed to each figure's atlas over eta in (0, 0.3]")
     ap.add_argument("--figures-only", action="store_true",
                     help="only the six figures against certify at 20 values of eta")
+    ap.add_argument("--eliminants", nargs="+", metavar="FIG",
+                    help="only the cost of the discriminant of these figures' N(W, eta)")
+    ap.add_argument("--full", action="store_true",
+                    help="with --eliminants: also compute the whole discriminant")
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}")
+    if args.eliminants:
+        bench_eliminant_costs(args.eliminants, args.full)
+        return
     if args.figures_only:
         bench_six_figures(args.figures_limit)
         return
