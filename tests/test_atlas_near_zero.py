@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from symlqr.atlas import atlas
-from symlqr.atlas.charts import Chart, wall_points
+from symlqr.atlas.charts import Chart, ChartProof, wall_points
 from symlqr.atlas.family import Family
+from symlqr.atlas.switches import global_index
+from symlqr.scalar.landscape import certify
 from symlqr.scalar.numeric import maml_objective_float
 from symlqr.tasks import Task, TaskSet, figure
 
@@ -46,6 +48,22 @@ def _check_first_piece(ts: TaskSet, at, etas) -> None:
         assert labels[best] == "global min", (eta, labels, hs)
 
 
+def test_chart_proof_on_fig3b_agrees_with_float_scans_down_to_1e_7():
+    """The proof in the charts alone: from the landscape certified at eta = 1/100,
+    the first minimum (next to the wall 0) is the global one on (0, 1/100]."""
+    fam = Family(figure("fig3b"), "eta")
+    run = lambda p: certify(fam.taskset_at(p), digits=10)
+    L = run(Fraction(1, 100))
+    g = global_index(L)[0]
+    assert ChartProof(fam, run, lambda: None)(Fraction(0), Fraction(1, 10), None, L, g)
+    mins = [k for k, p in enumerate(L.points) if p.is_local_min]
+    for eta in (Fraction(1, 10**7), Fraction(1, 10**5), Fraction(1, 1000)):
+        hs = [h for _w, h in _float_minima(fam.taskset_at(eta), [0.0, 2.0])]
+        assert len(hs) == len(mins)
+        assert mins[int(np.argmin(hs))] == g
+
+
+@pytest.mark.slow
 def test_fig3b_piece_next_to_zero_is_labelled_as_float_scans_see_it():
     ts = figure("fig3b")
     at = atlas(ts, "eta", 0, Fraction(1, 20))

@@ -119,13 +119,22 @@ def check_atlas(at):
             (cv.kind, c, at_c, sides)
 
 
-@pytest.mark.parametrize("name", ["fig1", "fig2", "fig3b"])
+@pytest.mark.parametrize("name", ["fig1", "fig2"])
 def test_figure_atlas_pieces_and_critical_values_are_true(name):
     check_atlas(atlas(figure(name), "eta", 0, HI))
 
 
+SLOW_FIGURES = [
+    "fig3b",                                           # about 15 s
+    "fig3a", "fig3c",                                  # about 10 minutes each
+    pytest.param("fig3d", marks=pytest.mark.skip(
+        reason="the discriminant of N(W, eta) alone needs about 13000 specializations of "
+               "0.6 s (docs/atlas.md, 'Where the time goes')")),
+]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["fig3a", "fig3c", "fig3d"])
+@pytest.mark.parametrize("name", SLOW_FIGURES)
 def test_slow_figure_atlas_pieces_and_critical_values_are_true(name):
     check_atlas(atlas(figure(name), "eta", 0, HI))
 
@@ -144,13 +153,12 @@ def _random_tasks(seed: int, n: int) -> list:
     return out
 
 
-@pytest.mark.parametrize("seed", [1])
-def test_random_two_task_family(seed):
-    check_atlas(atlas(TaskSet(_random_tasks(seed, 2), 1), "eta", 0, HI))
+def test_random_two_task_family_away_from_zero():
+    check_atlas(atlas(TaskSet(_random_tasks(1, 2), 1), "eta", Fraction(1, 10), HI))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed,n", [(2, 2), (3, 3), (4, 3)])
+@pytest.mark.parametrize("seed,n", [(1, 2), (2, 2), (3, 3), (4, 3)])
 def test_random_two_and_three_task_families(seed, n):
     check_atlas(atlas(TaskSet(_random_tasks(seed, n), 1), "eta", 0, HI))
 
