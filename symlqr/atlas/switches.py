@@ -43,7 +43,7 @@ from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_
                        rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
-from .parts import Part, decimal_toward, landscape_counts, landscape_labels, runs
+from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -79,14 +79,6 @@ class Piece:
     def edge(self, side: int):
         """The part at the lower (``side = 0``) or upper (``-1``) end, or the piece."""
         return self.parts[side] if self.parts else self
-
-
-def global_index(ls: Landscape) -> Optional[tuple]:
-    """Indices of the global minima among the points (None if undecided)."""
-    mins = [k for k, p in enumerate(ls.points) if p.is_local_min]
-    if any(ls.points[k].is_global is None for k in mins):
-        return None
-    return tuple(k for k in mins if ls.points[k].is_global)
 
 
 def factor_of(fam: Family, point, p: Fraction) -> Optional[int]:
@@ -135,6 +127,7 @@ class SwitchSearch:
     # (:class:`~symlqr.atlas.charts.ChartProof`), tried where branches cannot be trapped
     charts: Optional[Callable] = None
     untrapped: bool = False
+    why: dict = field(default_factory=dict)   # (u, v) of an undecided segment -> reason
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
@@ -230,6 +223,7 @@ class SwitchSearch:
         end = (Lu, u) if Lu is not None else (Lv, v)
         if (Lu is not None and (gu is None or len(gu) != 1)) or \
                 (Lv is not None and (gv is None or len(gv) != 1)):
+            self.why[(u, v)] = WHY_NOT_ONE
             return [("undecided", u, v, *end)]
         if Lu is not None and Lv is not None and gu != gv:
             return self.narrow(u, v, Lu, Lv, depth)
@@ -244,6 +238,7 @@ class SwitchSearch:
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
+            self.why[(u, v)] = WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
@@ -341,6 +336,11 @@ def merge_steps(steps: dict, last) -> tuple:
     return fine, out
 
 
+WHY_NOT_ONE = "a landscape certified there has no single global minimum"
+WHY_UNTRAPPED = ("a minimum's branch is not trapped in boxes, neither in (W, eta) nor in "
+                 "the charts regular at eta = 0 (typically next to a fold)")
+WHY_WIDE = "the enclosures of the values' slopes stay too wide to separate the values"
+
 _SWITCH_TEXT = ("two local minima have equal values: the global minimum changes "
                 "(certified at {param} = {u} and {v}; by continuity a switch lies between)")
 
@@ -375,10 +375,10 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
         segs += search.resolve(s, hi_end, ls, None)
-    return _assemble(fam, pc, segs, search.certified_at, undecided)
+    return _assemble(fam, pc, segs, search.certified_at, undecided, search.why)
 
 
-def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
+def _assemble(fam, pc, segs, certified_at, undecided, why=None) -> tuple:
     """Parts of the piece between switch enclosures, each a Piece."""
     parts, cur = [], []
     for seg in segs:
@@ -411,41 +411,9 @@ def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
                                  "(branches trapped by fences, slopes of the values enclosed "
                                  "by interval arithmetic)")
         else:
-            _undecided_parts(fam, piece, group, a, b, undecided)
+            undecided_parts(fam, piece, group, a, b, undecided, why or {})
         pieces.append(piece)
         if cv is not None:
             cvs.append(cv)
         lo_cv = cv
     return cvs, pieces
-
-
-def _undecided_parts(fam, piece, group, a, b, undecided) -> None:
-    """Split a piece whose global minimum is proven on some runs of segments
-    only into :class:`~symlqr.atlas.parts.Part` s, and note the unproven ranges
-    (their ends rounded outward)."""
-    rs = [r if not r[0] or _one_global(group, r) else (False,) + r[1:] for r in runs(group)]
-    rs = runs([("ok" if ok else "undecided", u, v, L, x) for ok, u, v, L, x in rs])
-    if any(ok for ok, *_ in rs):
-        last = len(rs) - 1
-        piece.parts = [Part(None if i == 0 else u, None if i == last else v, ok, x, L)
-                       for i, (ok, u, v, L, x) in enumerate(rs)]
-        where = "this sub-range (labels proven on the rest of the piece)"
-    else:
-        where = "this piece"
-    bad = [(u, v) for ok, u, v, *_ in rs if not ok] or [(a, b)]
-    piece.switch_note = ("which minimum is global is not proven on "
-                         + ", ".join(f"[{_short(u, False)}, {_short(v, True)}]" for u, v in bad)
-                         + f": no global/spurious labels on {where}")
-    undecided.append(f"piece around {fam.param} = {piece.sample}: {piece.switch_note}")
-
-
-def _one_global(group, run) -> bool:
-    """Do the certified landscapes of the run's "ok" segments name one and the
-    same global minimum (as the proofs of the segments say they must)?"""
-    _ok, u, v = run[:3]
-    gs = {global_index(L) for st, su, sv, L, _x in group if st == "ok" and u <= su and sv <= v}
-    return len(gs) == 1 and None not in gs and len(next(iter(gs))) == 1
-
-
-def _short(x, up: bool) -> str:
-    return "?" if x is None else decimal_toward(x, 6, up)
