@@ -10,9 +10,10 @@ for seeded random two- and three-task families:
   piece) gives that piece's counts and labels (kinds, and global/spurious where
   the piece's labels are decided);
 * each critical value changes something, seen by ``certify`` on both sides:
-  the kinds or labels of the points, the number of domain components, or the
-  order of the points by the factor of ``N`` they lie on (two stationary
-  points passing through each other at a fold); a touch (a stationary point
+  the kinds or labels of the points, the domain's components and the walls
+  their ends lie on (two walls meeting at the domain's end), or the order of
+  the points by the factor of ``N`` they lie on (two stationary points passing
+  through each other at a fold); a touch (a stationary point
   reaching the lower bound ``sum_i w_i C_i(W*_i)``) is checked instead by a
   float scan: ``min h - lower bound`` is about 0 at the value and clearly
   positive on both sides.
@@ -25,6 +26,7 @@ import pytest
 from scipy.optimize import minimize_scalar
 
 from symlqr.atlas import atlas
+from symlqr.atlas.bivariate import at_p
 from symlqr.atlas.switches import factor_of
 from symlqr.exact.realroots import simplest_between
 from symlqr.scalar.landscape import certify
@@ -53,9 +55,18 @@ def _parts(at, pc):
             for pt in pc.parts]
 
 
+def _wall_of(fam, end, p):
+    """Index of the wall ``g_l(W, p)`` on which a domain end lies (None: infinite)."""
+    if end is None:
+        return None
+    return next((k for k, g in enumerate(fam.walls) if end.sign_of(at_p(g, p)) == 0), "?")
+
+
 def _signature(fam, ls, p):
+    """The points (kind, label, factor of N) in order and the domain's
+    components with the walls their ends lie on."""
     return (tuple((pt.kind, pt.is_global, factor_of(fam, pt, p)) for pt in ls.points),
-            len(ls.domain))
+            tuple((_wall_of(fam, d.lo, p), _wall_of(fam, d.hi, p)) for d in ls.domain))
 
 
 def _float_gap(ts: TaskSet, lo: float, hi: float) -> float:
