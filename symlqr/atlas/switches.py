@@ -43,6 +43,7 @@ from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_
                        rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
+from .values import separated_by_values
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
@@ -235,6 +236,10 @@ class SwitchSearch:
             ok, hint = self.separated(u, v, Lu, Lv, g)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
+        if not ok and self.untrapped and u != self.degenerate:
+            known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
+            ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
+                                     self._shifters)
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
