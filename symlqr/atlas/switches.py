@@ -18,6 +18,12 @@ exactly (by the sign of a certified comparison) at rational ends:
   certified; a change of the global minimum between two certified points is
   a switch (by continuity), narrowed by certified probes.
 
+Where a branch cannot be trapped along a partition, two fallbacks: the same
+search in charts regular at ``eta = 0`` (:mod:`~symlqr.atlas.charts`: next to
+``eta = 0`` and wherever near-wall branches move fast; the splits are then squares
+of rationals), and the values alone from fenced boxes of the branches
+(:mod:`~symlqr.atlas.values`: next to a fold).
+
 A range where none of this succeeds within the budget is undecided: its
 piece carries no global/spurious label (``Piece.decided`` is False).
 
