@@ -26,6 +26,7 @@ def _float_minima(ts: TaskSet, walls: list) -> list:
         d = np.logspace(-9, -1, 4001)
         W += [w0 + d, w0 - d]
     W = np.unique(np.concatenate(W))
+    W = W[np.concatenate(([True], np.diff(W) > 1e-14))]     # no float twins (noise minima)
     h = maml_objective_float(W, ts)
     ok = np.isfinite(h)
     i = np.where(ok[1:-1] & ok[:-2] & ok[2:] & (h[1:-1] < h[:-2]) & (h[1:-1] <= h[2:]))[0] + 1
