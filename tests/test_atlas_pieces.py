@@ -137,7 +137,7 @@ def test_figure_atlas_pieces_and_critical_values_are_true(name):
 
 SLOW_FIGURES = [
     "fig3b",                                           # about 15 s
-    "fig3a", "fig3c",                                  # about 10 minutes each
+    "fig3a", "fig3c",              # about 40 and 11 minutes of wall time (docs/atlas.md)
     pytest.param("fig3d", marks=pytest.mark.skip(
         reason="the discriminant of N(W, eta) alone needs about 13000 specializations of "
                "0.6 s (docs/atlas.md, 'Where the time goes')")),
