@@ -8,7 +8,13 @@
 2. Figures 1 and 2 over eta in (0, 0.3]: the atlas against a naive dense scan
    that certifies the landscape at every eta = k/1000 (300 certifications;
    counts at grid points only, changes located to 1e-3).
-3. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
+3. The six figures over eta in (0, 0.3], each atlas in a child process killed
+   after --figures-limit seconds (the stage it was in is named), against the
+   same figure's pointwise certify at 20 values of eta, in the same run
+   (--figures-only runs just this).
+4. (--eliminants FIG ...) where the candidates' time goes: the discriminant
+   of the largest factor of N(W, eta), its degree bound and one specialization.
+5. The two-task atlases of issue 12 (and fig3c with --fig3c), each in a child
    process killed after --atlas-limit seconds: wall and CPU time against one
    certification of Figure 2 in the same run, and with --before REV against
    the implementation at that git revision, run the same way (--quick skips
@@ -19,6 +25,8 @@ be shared.
 
     python benchmarks/bench_atlas.py [--grid N] [--limit SECONDS] [--quick]
                                      [--atlas-limit SECONDS] [--before REV] [--fig3c]
+                                     [--figures-limit SECONDS] [--figures-only]
+    python benchmarks/bench_atlas.py --eliminants fig3a fig3c fig3d [--full]
 """
 import argparse
 import json
@@ -197,6 +205,112 @@ def bench_issue12(limit: float, before: Optional[str], with_fig3c: bool) -> None
                       f"{prev[1] / cpu:.1f} (CPU), {prev[0] / wall:.1f} (wall)")
 
 
+FIGURES = ("fig1", "fig2", "fig3a", "fig3b", "fig3c", "fig3d")
+STAGES = ("family", "candidates", "events", "certify pieces", "switches", "theorem 2")
+
+
+class _Laps:
+    """``progress`` of :func:`atlas` in a child: each finished stage and the
+    wall time since the start go to the parent through ``queue``."""
+
+    def __init__(self, queue):
+        self.queue, self.t0 = queue, time.perf_counter()
+
+    def append(self, stage: str) -> None:
+        self.queue.put(("lap", stage, time.perf_counter() - self.t0))
+
+
+def _figure_atlas(name: str, queue) -> None:
+    t, c = time.perf_counter(), time.process_time()
+    at = atlas(figure(name), "eta", 0, Fraction(3, 10), progress=_Laps(queue))
+    queue.put(("done", time.perf_counter() - t, time.process_time() - c,
+               len(at.critical_values), at.certified))
+
+
+def _figure_in_process(name: str, limit: float) -> tuple:
+    """``(laps, result or None, seconds)``: the atlas of one figure over eta in
+    (0, 0.3] in a child process killed after ``limit`` seconds."""
+    queue = mpc.Queue()
+    proc = mpc.Process(target=_figure_atlas, args=(name, queue))
+    t = time.perf_counter()
+    proc.start()
+    laps, result = [], None
+    while result is None and time.perf_counter() - t < limit:
+        try:
+            msg = queue.get(timeout=min(1.0, max(0.01, limit - (time.perf_counter() - t))))
+        except Exception:                      # queue.Empty: still running
+            if not proc.is_alive():
+                break
+            continue
+        if msg[0] == "lap":
+            laps.append(msg[1:])
+        else:
+            result = msg[1:]
+    if proc.is_alive():
+        proc.terminate()
+    proc.join()
+    return laps, result, time.perf_counter() - t
+
+
+def bench_six_figures(limit: float, samples: int = 20) -> None:
+    """Each figure's atlas over eta in (0, 0.3] (child process, killed after
+    ``limit`` s) against the same figure's pointwise ``certify`` at ``samples``
+    values eta = 0.3 k / samples, in this run."""
+    print(f"\nsix figures over eta in (0, 0.3]: atlas (killed after {limit:.0f} s) against "
+          f"certify at {samples} values of eta")
+    for name in FIGURES:
+        base = figure(name)
+        t = time.perf_counter()
+        for k in range(1, samples + 1):
+            certify(TaskSet(base.tasks, Fraction(3 * k, 10 * samples), base.weights), digits=15)
+        pointwise = time.perf_counter() - t
+        laps, result, waited = _figure_in_process(name, limit)
+        done = [stage for stage, _t in laps]
+        nxt = next((st for st in STAGES if st not in done), "?")
+        stages = ", ".join(f"{st} at {sec:.1f} s" for st, sec in laps)
+        if result is None:
+            print(f"  {name}: atlas > {waited:.0f} s (killed in stage '{nxt}'; finished: "
+                  f"{stages or 'nothing'}); certify x{samples}: {pointwise:.1f} s; "
+                  f"ratio >= {waited / pointwise:.1f}")
+        else:
+            wall, cpu, ncv, cert = result
+            print(f"  {name}: atlas {wall:.1f} s wall ({cpu:.1f} s CPU), {ncv} critical values, "
+                  f"certified: {cert}; certify x{samples}: {pointwise:.1f} s; "
+                  f"ratio {wall / pointwise:.2f}")
+            print(f"    stages finished at: {stages}")
+
+
+def bench_eliminant_costs(names: list, full: bool) -> None:
+    """Where the candidates' time goes for the figures ``names``: the degrees of
+    the largest factor of N(W, eta), the degree bound of its discriminant in
+    eta (the number of specializations is one more), the CPU time of one
+    specialization at the first, middle and last node, and with ``full`` the
+    whole discriminant (degree, coefficient size, CPU time)."""
+    from symlqr.atlas.eliminate import _nodes, degree_bound, integer_rows
+    import flint
+    print("\ndiscriminant of the largest factor of N(W, eta) (evaluation/interpolation)")
+    for name in names:
+        fam = Family(figure(name), "eta")
+        g = max((g for g, _m in fam.n_factors), key=lambda g: g.degrees())
+        F = integer_rows(g)
+        bound = degree_bound(F, [a * k for k, a in enumerate(F)][1:]) - F[-1].degree()
+        start = _nodes(F[-1], bound + 1)
+        one = []
+        for t in (start, start + bound // 2, start + bound):
+            c = time.process_time()
+            flint.fmpz_poly([a(t) for a in F]).discriminant()
+            one.append(time.process_time() - c)
+        print(f"  {name}: factor degrees (W, eta) {g.degrees()}, {len(fam.walls)} walls; "
+              f"degree bound {bound}: {bound + 1} specializations, one takes "
+              + " / ".join(f"{x:.3f}" for x in one) + " s CPU (first / middle / last node)")
+        if full:
+            c = time.process_time()
+            d = eliminant(g)
+            bits = max(abs(int(x)).bit_length() for x in d.coeffs())
+            print(f"    whole discriminant: degree {d.degree()} in eta, coefficients up to "
+                  f"{bits} bits, {time.process_time() - c:.1f} s CPU")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--grid", type=int, default=300, help="points of the baseline scan")
@@ -209,11 +323,26 @@ def main():
                     help="also the five-task fig3c atlas (over 10 minutes)")
     ap.add_argument("--before", metavar="REV",
                     help="also time the implementation at this git revision (e.g. ab5e9c7)")
+    ap.add_argument("--figures-limit", type=float, default=240.0,
+                    help="seconds allowed to each figure's atlas over eta in (0, 0.3]")
+    ap.add_argument("--figures-only", action="store_true",
+                    help="only the six figures against certify at 20 values of eta")
+    ap.add_argument("--eliminants", nargs="+", metavar="FIG",
+                    help="only the cost of the discriminant of these figures' N(W, eta)")
+    ap.add_argument("--full", action="store_true",
+                    help="with --eliminants: also compute the whole discriminant")
     args = ap.parse_args()
     print(f"cpus: {os.cpu_count()}")
+    if args.eliminants:
+        bench_eliminant_costs(args.eliminants, args.full)
+        return
+    if args.figures_only:
+        bench_six_figures(args.figures_limit)
+        return
     bench_eliminant(args.limit)
     bench_figures(args.grid)
     if not args.quick:
+        bench_six_figures(args.figures_limit)
         bench_issue12(args.atlas_limit, args.before, args.fig3c)
 
 

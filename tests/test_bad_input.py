@@ -127,8 +127,10 @@ ARGUMENT_CASES = {
                                         "fig1, fig2, fig3a, fig3b, fig3c, fig3d or all"),
     "figure_and_task": (["fig1", "--task", T], "give either figure names or "
                                                "--task/--tasks-file/--distribution, not both"),
-    "figure_and_eta": (["fig1", "--eta", "0.1"],
-                       "--eta and --weights apply to custom tasks; a figure has its own"),
+    "figure_and_weights": (["fig1", "--weights", "1"],
+                           "--weights applies to custom tasks; a figure has its own weights "
+                           "(--eta with a figure changes its step)"),
+    "figure_and_bad_eta": (["fig1", "--eta", "0"], "eta = 0 <= 0: the step size must be > 0"),
     "nothing_to_do": ([], "nothing to do: give a figure name (fig1, fig2, fig3a, fig3b, fig3c, "
                           "fig3d, all) or --task/--tasks-file/--distribution"),
     "unknown_option": (["fig1", "--bogus"], "unrecognized arguments: --bogus"),

@@ -106,14 +106,15 @@ class Shifter:
             self.blocks.append((start, len(rows)))
             start += len(rows)
         n, self.m = self.n, start
-        with flint.ctx.workprec(_SHIFT_BITS):
+        self.bits = shift_bits(n)
+        with flint.ctx.workprec(self.bits):
             cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
             self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
             self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
         n, m = self.n, self.m
-        with flint.ctx.workprec(_SHIFT_BITS):
+        with flint.ctx.workprec(self.bits):
             x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
             size = max(b for _a, b in self.blocks)
             cpow = [flint.arb(1)]
@@ -135,7 +136,16 @@ class Shifter:
             return Shifted(Dinv * (self.pas * (D * GQ)), w0, c, self.blocks)
 
 
-_SHIFT_BITS = 128
+def shift_bits(n: int) -> int:
+    """Working precision of the Taylor shifts of a polynomial with ``n``
+    coefficients in ``W``: 128 bits up to degree 40; beyond, 5 bits more per
+    degree (the binomial sums of a shift lose about that much: with 128 bits
+    the branches of Figure 3c's factor of degree 96 were not trapped at all).
+
+    >>> shift_bits(37), shift_bits(97)
+    (128, 413)
+    """
+    return 128 + 5 * max(0, n - 40)
 
 
 class Shifted:

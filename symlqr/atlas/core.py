@@ -53,6 +53,7 @@ from ..results import Result
 from ..exact.realroots import simplest_between, sort_disjoint, squarefree_factors
 from ..scalar.landscape import Landscape, Timeout, certify
 from ..tasks import TaskSet
+from .charts import ChartProof
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
 from .isolate import roots_between
@@ -229,27 +230,45 @@ def decide_events(fam: Family, cands: list, check: Callable) -> list:
 
 def pieces_between(cvs: list, lo: Fraction, hi: Fraction, run: Callable) -> list:
     """Step 3: one piece between consecutive critical values, certified at a
-    short rational sample well inside it."""
-    bounds = [None] + cvs + [None]
+    short rational sample well inside it; the pieces cover ``(lo, hi]`` in
+    order. An event exactly at ``hi`` is kept (as the last critical value, the
+    last piece then open at ``hi``) only when the landscape certified at
+    ``hi`` differs from the last piece's; otherwise it is removed from ``cvs``
+    (nothing happens there: ``hi`` belongs to the last piece)."""
+    at_hi = [cv for cv in cvs if cv.value.is_rational and cv.lo == hi]
+    inner = [cv for cv in cvs if not any(cv is e for e in at_hi)]
+    bounds = [None] + inner + [None]
     out = []
     for a, b in zip(bounds, bounds[1:]):
-        if b is not None and b.value.is_rational and b.lo == hi:
-            continue
         for _ in range(60):                      # keep samples well inside
             if a is not None and b is not None and a.hi >= b.lo:
                 a.value.bisect(), b.value.bisect()
                 a.lo, a.hi, b.lo, b.hi = a.value.lo, a.value.hi, b.value.lo, b.value.hi
-        if b is None and a is not None and a.value.is_rational and a.lo == hi:
-            continue                             # the last critical value is HI itself
         _inside(a, lambda cv: cv.hi < hi)        # brackets strictly inside (LO, HI)
         _inside(b, lambda cv: cv.lo > lo)
         x = a.hi if a is not None else lo
         if b is None:
-            s = hi if (a is None or a.hi < hi) else simplest_between(x, hi)
+            s = hi if not at_hi and (a is None or a.hi < hi) else simplest_between(x, hi)
         else:
             s = simplest_between(x, b.lo)
         out.append(Piece(a, b, s, run(s)))
+    if at_hi:
+        last, L = out[-1], run(hi)
+        if _signature(L) == _signature(last.landscape):
+            last.checks.append(hi)
+        else:
+            cv = at_hi[0]
+            cv.detail += f"; at {hi} itself: {_counts_text(L)}"
+            last.hi = cv
+            inner.append(cv)
+    cvs[:] = inner
     return out
+
+
+def _counts_text(ls: Landscape) -> str:
+    c = ls.counts()
+    return (f"{c['min']} minima ({_n(c['global_min'])} global), {c['max']} maxima, "
+            f"{len(ls.domain)} domain components")
 
 
 def _inside(cv, ok: Callable, steps: int = 400) -> None:
@@ -267,6 +286,7 @@ def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecid
     certified switches; a touch where the global minimum sits on the lower
     bound is a switch (two global minima there)."""
     new_pieces, switch_cvs = [], []
+    charts = ChartProof(fam, run, check, bits) if fam.param == "eta" else None
     for pc in pieces:
         if not pc.landscape.certified:
             undecided.append(f"certification at {fam.param} = {pc.sample} undecided: "
@@ -274,7 +294,7 @@ def locate_switches(fam: Family, pieces: list, lo, hi, run, check, bits, undecid
         check("locating global switches")
         a = pc.lo.hi if pc.lo is not None else lo
         b = pc.hi.lo if pc.hi is not None else hi
-        extra, pcs = split_piece(fam, pc, a, b, run, check, bits, undecided)
+        extra, pcs = split_piece(fam, pc, a, b, run, check, bits, undecided, charts)
         switch_cvs += extra
         new_pieces += pcs
     return new_pieces, switch_cvs

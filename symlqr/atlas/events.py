@@ -24,8 +24,8 @@ import flint
 from ..exact.enclosure import Enclosure
 from ..exact.ratfunc import to_fmpq
 from ..exact.precision import MAX_BITS
-from ..exact.realroots import RealAlgebraic
-from .bivariate import coeffs_in_w, deg_w, divides, from_rows, in_p
+from ..exact.realroots import RealAlgebraic, real_roots
+from .bivariate import at_p, coeffs_in_w, deg_w, divides, from_rows, in_p
 from .eliminate import as_fmpq_poly, eliminant
 from .family import Family
 from .isolate import refine
@@ -182,10 +182,13 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
         f = fam.walls[a]
         g = f.derivative("W") if a == b else fam.walls[b]
         zero_walls = [a, b]
+    if c.is_rational:
+        return _decide_rational(fam, c.lo, f, g, kind)
     fr, gr = _exact_degree(coeffs_in_w(f), c), _exact_degree(coeffs_in_w(g), c)
     if len(fr) < 2 or len(gr) < 2:
         return "unresolved", None
-    cond_rows = [(coeffs_in_w(cd.num), coeffs_in_w(cd.den)) for cd in fam.conditions]
+    cond_rows = [(coeffs_in_w(cd.num), [(coeffs_in_w(g), m) for g, m in poles])
+                 for cd, poles in zip(fam.conditions, fam.pole_factors)]
     zero_rows = [coeffs_in_w(fam.walls[k]) for k in zero_walls]
     bits = 128
     while bits <= max_bits:
@@ -209,21 +212,78 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
     return "unresolved", None
 
 
+def _decide_rational(fam: Family, c: Fraction, f, g, kind: str) -> tuple:
+    """:func:`decide_event` at a rational ``c``, exactly: the common real roots
+    of ``f(W, c)`` and ``g(W, c)`` are the roots of their gcd (of every lower
+    bound polynomial too for a touch), isolated exactly; at each the signs of
+    the domain conditions are exact. ``"inside"`` if one root lies in the open
+    domain, else ``"boundary"`` if one lies on its closure, else ``"outside"``."""
+    G = at_p(f, c).gcd(at_p(g, c))
+    if kind == "touch":
+        for L in fam.bound_polys:
+            G = G.gcd(at_p(L, c))
+    if G.degree() < 1:
+        return "outside", None
+    best, where = "outside", None
+    rows = [(at_p(cd.num, c), [(at_p(g, c), m) for g, m in poles])
+            for cd, poles in zip(fam.conditions, fam.pole_factors)]
+    for w, _m in real_roots(G):
+        signs = [_near_sign(w.sign_of(num), [(w.sign_of(g), m) for g, m in den])
+                 for num, den in rows]
+        if min(signs) < 0:
+            continue
+        status = "boundary" if 0 in signs else "inside"
+        if best != "inside":
+            best, where = status, w
+    if where is None:
+        return best, None
+    with flint.ctx.workprec(64):
+        return best, _ball_of(where)
+
+
+def _ball_of(w: RealAlgebraic):
+    """An arb ball holding ``w`` (its bracket refined to about 60 bits)."""
+    w.refine_bits(60)
+    return flint.arb(to_fmpq(w.lo)).union(flint.arb(to_fmpq(w.hi)))
+
+
+def _near_sign(num: Optional[int], den: list) -> Optional[int]:
+    """Sign of a domain condition ``num / prod g^m`` near a point from the signs
+    there of ``num`` and of each pole factor ``g`` (with its multiplicity
+    ``m``): the sign itself where nothing vanishes; ``-1`` also at a pole of
+    even order with ``num < 0`` or ``num > 0`` and the rest negative (the
+    condition is negative on a whole neighbourhood in ``(W, p)``: the point is
+    outside the closure of the domain); ``0`` (on a wall) where ``num`` or an
+    odd pole vanishes; None if a sign is undecided."""
+    if num is None or any(sg is None for sg, _m in den):
+        return None
+    rest, even_pole, odd_pole = 1, False, False
+    for sg, m in den:
+        if sg == 0:
+            even_pole, odd_pole = even_pole or m % 2 == 0, odd_pole or m % 2 == 1
+        else:
+            rest *= sg ** m
+    if num == 0 or odd_pole:
+        return 0
+    if even_pole:
+        return -1 if num * rest < 0 else 0
+    return num * rest
+
+
 def _condition_sign(num: list, den: list, w, x, zero_rows: list) -> Optional[int]:
-    """Sign of the domain condition ``num / den`` at ``(w, x)`` (balls): +-1
-    from balls that exclude 0, 0 on the event's own wall, None if undecided."""
-    s = []
-    for rows in (num, den):
+    """Sign of the domain condition ``num / prod g^m`` at ``(w, x)`` (balls,
+    :func:`_near_sign`): +-1 from balls that exclude 0, 0 on the event's own
+    wall, None if undecided."""
+    def sign(rows):
         v = _bi_ball(rows, w, x)
         if v > 0:
-            s.append(1)
-        elif v < 0:
-            s.append(-1)
-        elif any(divides(from_rows(z), from_rows(rows)) for z in zero_rows):
-            s.append(0)
-        else:
-            return None
-    return s[0] * s[1]
+            return 1
+        if v < 0:
+            return -1
+        if any(divides(from_rows(z), from_rows(rows)) for z in zero_rows):
+            return 0
+        return None
+    return _near_sign(sign(num), [(sign(g), m) for g, m in den])
 
 
 KIND_TEXT = {

@@ -159,6 +159,8 @@ class Family:
         self.h = h
         self.bound_polys = bound
         self.conditions = conds              # all > 0 on the domain
+        # the irreducible factors of each condition's denominator (its poles)
+        self.pole_factors = [_irreducible(cd.den) for cd in conds]
         self.numerator = h.dW().num          # N(W, p)
         self.n_factors = _irreducible(self.numerator)
         walls = []

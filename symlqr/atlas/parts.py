@@ -28,7 +28,8 @@ from typing import Optional
 from ..scalar.kinds import point_label
 from ..scalar.landscape import Landscape
 
-__all__ = ["Part", "runs", "decimal_toward", "landscape_counts", "landscape_labels"]
+__all__ = ["Part", "runs", "decimal_toward", "landscape_counts", "landscape_labels",
+           "global_index", "undecided_parts"]
 
 
 def landscape_counts(ls: Landscape, decided: bool) -> dict:
@@ -88,3 +89,45 @@ def decimal_toward(x: Fraction, digits: int, up: bool) -> str:
     if "." in s:
         s = s.rstrip("0").rstrip(".")
     return s
+
+
+def global_index(ls: Landscape) -> Optional[tuple]:
+    """Indices of the global minima among the points (None if undecided)."""
+    mins = [k for k, p in enumerate(ls.points) if p.is_local_min]
+    if any(ls.points[k].is_global is None for k in mins):
+        return None
+    return tuple(k for k in mins if ls.points[k].is_global)
+
+
+def undecided_parts(fam, piece, group, a, b, undecided, why: dict) -> None:
+    """Split a piece whose global minimum is proven on some runs of segments
+    only into :class:`~symlqr.atlas.parts.Part` s, and note the unproven ranges
+    (their ends rounded outward)."""
+    rs = [r if not r[0] or _one_global(group, r) else (False,) + r[1:] for r in runs(group)]
+    rs = runs([("ok" if ok else "undecided", u, v, L, x) for ok, u, v, L, x in rs])
+    if any(ok for ok, *_ in rs):
+        last = len(rs) - 1
+        piece.parts = [Part(None if i == 0 else u, None if i == last else v, ok, x, L)
+                       for i, (ok, u, v, L, x) in enumerate(rs)]
+        where = "this sub-range (labels proven on the rest of the piece)"
+    else:
+        where = "this piece"
+    bad = [(u, v) for ok, u, v, *_ in rs if not ok] or [(a, b)]
+    reasons = sorted({why[(u, v)] for st, u, v, *_ in group if st != "ok" and (u, v) in why})
+    piece.switch_note = ("which minimum is global is not proven on "
+                         + ", ".join(f"[{_short(u, False)}, {_short(v, True)}]" for u, v in bad)
+                         + (" (" + "; ".join(reasons) + ")" if reasons else "")
+                         + f": no global/spurious labels on {where}")
+    undecided.append(f"piece around {fam.param} = {piece.sample}: {piece.switch_note}")
+
+
+def _one_global(group, run) -> bool:
+    """Do the certified landscapes of the run's "ok" segments name one and the
+    same global minimum (as the proofs of the segments say they must)?"""
+    _ok, u, v = run[:3]
+    gs = {global_index(L) for st, su, sv, L, _x in group if st == "ok" and u <= su and sv <= v}
+    return len(gs) == 1 and None not in gs and len(next(iter(gs))) == 1
+
+
+def _short(x, up: bool) -> str:
+    return "?" if x is None else decimal_toward(x, 6, up)

@@ -18,6 +18,12 @@ exactly (by the sign of a certified comparison) at rational ends:
   certified; a change of the global minimum between two certified points is
   a switch (by continuity), narrowed by certified probes.
 
+Where a branch cannot be trapped along a partition, two fallbacks: the same
+search in charts regular at ``eta = 0`` (:mod:`~symlqr.atlas.charts`: next to
+``eta = 0`` and wherever near-wall branches move fast; the splits are then squares
+of rationals), and the values alone from fenced boxes of the branches
+(:mod:`~symlqr.atlas.values`: next to a fold).
+
 A range where none of this succeeds within the budget is undecided: its
 piece carries no global/spurious label (``Piece.decided`` is False).
 
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from math import isqrt, sqrt
 from typing import Callable, Optional
 
 from mpmath import iv
@@ -42,7 +49,8 @@ from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_
                        rows_in_p, sign_change_node, trap_refined)
 from .events import CriticalValue
 from .family import Family
-from .parts import Part, decimal_toward, landscape_counts, landscape_labels, runs
+from .values import separated_by_values
+from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -78,14 +86,6 @@ class Piece:
     def edge(self, side: int):
         """The part at the lower (``side = 0``) or upper (``-1``) end, or the piece."""
         return self.parts[side] if self.parts else self
-
-
-def global_index(ls: Landscape) -> Optional[tuple]:
-    """Indices of the global minima among the points (None if undecided)."""
-    mins = [k for k, p in enumerate(ls.points) if p.is_local_min]
-    if any(ls.points[k].is_global is None for k in mins):
-        return None
-    return tuple(k for k in mins if ls.points[k].is_global)
 
 
 def factor_of(fam: Family, point, p: Fraction) -> Optional[int]:
@@ -130,6 +130,11 @@ class SwitchSearch:
     budget: int = 40
     depth: int = 6
     degenerate: Optional[Fraction] = None   # where the family degenerates (eta = 0)
+    # charts(ru, rv, Lu, Lv, g): proof on [ru^2, rv^2] in charts regular at p = 0
+    # (:class:`~symlqr.atlas.charts.ChartProof`), tried where branches cannot be trapped
+    charts: Optional[Callable] = None
+    untrapped: bool = False
+    why: dict = field(default_factory=dict)   # (u, v) of an undecided segment -> reason
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
@@ -174,16 +179,7 @@ class SwitchSearch:
                     return None
                 steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
                                    for q0, q1, _Y, D in boxes), key=lambda e: e[0])
-        fine = sorted({e[0] for st in steps.values() for e in st} | {nodes[-1]})
-        out = {}
-        for k, st in steps.items():
-            seq, i = [], 0
-            for q in fine[:-1]:
-                while st[i][1] <= q:
-                    i += 1
-                seq.append(st[i][2])
-            out[k] = seq
-        return fine, out
+        return merge_steps(steps, nodes[-1])
 
     def separated(self, u, v, Lu, Lv, g: int) -> tuple:
         """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
@@ -197,6 +193,7 @@ class SwitchSearch:
             nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
             got = self.slopes(nodes, known, depth)
             if got is None:
+                self.untrapped = True
                 return False, None         # no branch trap down to 1/128: finer parts fail too
             fine, sl = got
             with iv_workprec(96):
@@ -233,24 +230,51 @@ class SwitchSearch:
         end = (Lu, u) if Lu is not None else (Lv, v)
         if (Lu is not None and (gu is None or len(gu) != 1)) or \
                 (Lv is not None and (gv is None or len(gv) != 1)):
+            self.why[(u, v)] = WHY_NOT_ONE
             return [("undecided", u, v, *end)]
         if Lu is not None and Lv is not None and gu != gv:
             return self.narrow(u, v, Lu, Lv, depth)
         g = (gu or gv)[0]
-        if Lu is None and u == self.degenerate:
-            ok, hint = False, None          # branches reach the walls there: no trap can
+        self.untrapped = Lu is None and u == self.degenerate
+        if self.untrapped:
+            ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
+        if not ok and self.untrapped and self.charts is not None:
+            ok = self._in_charts(u, v, Lu, Lv, g)
+        if not ok and self.untrapped and u != self.degenerate:
+            known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
+            ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
+                                     self._shifters)
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
+            self.why[(u, v)] = WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+            if self.untrapped and self.charts is not None:
+                m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    def _in_charts(self, u, v, Lu, Lv, g) -> bool:
+        """The separation on ``[u, v]`` in the charts of ``p = e^2``: from the
+        known ends that are squares of rationals, over ``[ru, rv]`` with
+        ``ru^2 <= u`` and ``rv^2 >= v`` (a proof on a larger range holds on
+        ``[u, v]``)."""
+        ends = []
+        for x, L, up in ((u, Lu, False), (v, Lv, True)):
+            r = _square_root(x)
+            if r is None:
+                L, r = None, _sqrt_bound(x, up)
+            ends.append((r, L))
+        (ru, Lu2), (rv, Lv2) = ends
+        if Lu2 is None and Lv2 is None:
+            return False
+        return self.charts(ru, rv, Lu2, Lv2, g)
 
     def narrow(self, u, v, Lu, Lv, depth) -> list:
         """The global minimum differs at ``u`` and ``v``: a switch lies between
@@ -287,12 +311,54 @@ class SwitchSearch:
         return left + [("switch", x, y, Lx, x)] + right
 
 
+def _square_root(x: Fraction) -> Optional[Fraction]:
+    """``r >= 0`` with ``r^2 = x`` when ``x`` is the square of a rational, else None."""
+    a, b = isqrt(x.numerator), isqrt(x.denominator)
+    return Fraction(a, b) if x >= 0 and a * a == x.numerator and b * b == x.denominator else None
+
+
+def _sqrt_bound(x: Fraction, up: bool) -> Fraction:
+    """A short rational ``r >= 0`` with ``r^2 >= x`` (``up``) or ``r^2 <= x``."""
+    r = Fraction(sqrt(float(x)))
+    while (r * r < x) if up else (r * r > x):
+        r = r * (1 + Fraction(1, 2 ** 50)) if up else r * (1 - Fraction(1, 2 ** 50))
+    return r
+
+
+def _square_between(a: Fraction, b: Fraction) -> Optional[Fraction]:
+    """A square of a short rational strictly between ``0 <= a < b``, or None."""
+    r = simplest_between(Fraction(sqrt(float(a))), Fraction(sqrt(float(b))))
+    return r * r if a < r * r < b else None
+
+
+def merge_steps(steps: dict, last) -> tuple:
+    """``(fine nodes, {k: [slope on each fine sub-interval]})`` from each
+    branch's steps ``(q0, q1, slope)``: the fine nodes are the union of all
+    branches' steps (a box over a step holds the branch on every part of it)."""
+    fine = sorted({e[0] for st in steps.values() for e in st} | {last})
+    out = {}
+    for k, st in steps.items():
+        seq, i = [], 0
+        for q in fine[:-1]:
+            while st[i][1] <= q:
+                i += 1
+            seq.append(st[i][2])
+        out[k] = seq
+    return fine, out
+
+
+WHY_NOT_ONE = "a landscape certified there has no single global minimum"
+WHY_UNTRAPPED = ("a minimum's branch is not trapped in boxes, neither in (W, eta) nor in "
+                 "the charts regular at eta = 0 (typically next to a fold)")
+WHY_WIDE = "the enclosures of the values' slopes stay too wide to separate the values"
+
 _SWITCH_TEXT = ("two local minima have equal values: the global minimum changes "
                 "(certified at {param} = {u} and {v}; by continuity a switch lies between)")
 
 
 def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run: Callable,
-                check: Callable, bits: int, undecided: list) -> tuple:
+                check: Callable, bits: int, undecided: list,
+                charts: Optional[Callable] = None) -> tuple:
     """Prove that the global minimum is constant on the piece, or split it at
     certified switches; parts where neither is proven get ``decided = False``.
     ``lo_end``/``hi_end`` are the rational ends of the piece (the inner ends of
@@ -314,15 +380,16 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
                           "whole piece, and no other stationary point reaches it inside (exact)")
         return [], [pc]
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
-                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None)
+                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None,
+                          charts=charts)
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
         segs += search.resolve(s, hi_end, ls, None)
-    return _assemble(fam, pc, segs, search.certified_at, undecided)
+    return _assemble(fam, pc, segs, search.certified_at, undecided, search.why)
 
 
-def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
+def _assemble(fam, pc, segs, certified_at, undecided, why=None) -> tuple:
     """Parts of the piece between switch enclosures, each a Piece."""
     parts, cur = [], []
     for seg in segs:
@@ -355,41 +422,9 @@ def _assemble(fam, pc, segs, certified_at, undecided) -> tuple:
                                  "(branches trapped by fences, slopes of the values enclosed "
                                  "by interval arithmetic)")
         else:
-            _undecided_parts(fam, piece, group, a, b, undecided)
+            undecided_parts(fam, piece, group, a, b, undecided, why or {})
         pieces.append(piece)
         if cv is not None:
             cvs.append(cv)
         lo_cv = cv
     return cvs, pieces
-
-
-def _undecided_parts(fam, piece, group, a, b, undecided) -> None:
-    """Split a piece whose global minimum is proven on some runs of segments
-    only into :class:`~symlqr.atlas.parts.Part` s, and note the unproven ranges
-    (their ends rounded outward)."""
-    rs = [r if not r[0] or _one_global(group, r) else (False,) + r[1:] for r in runs(group)]
-    rs = runs([("ok" if ok else "undecided", u, v, L, x) for ok, u, v, L, x in rs])
-    if any(ok for ok, *_ in rs):
-        last = len(rs) - 1
-        piece.parts = [Part(None if i == 0 else u, None if i == last else v, ok, x, L)
-                       for i, (ok, u, v, L, x) in enumerate(rs)]
-        where = "this sub-range (labels proven on the rest of the piece)"
-    else:
-        where = "this piece"
-    bad = [(u, v) for ok, u, v, *_ in rs if not ok] or [(a, b)]
-    piece.switch_note = ("which minimum is global is not proven on "
-                         + ", ".join(f"[{_short(u, False)}, {_short(v, True)}]" for u, v in bad)
-                         + f": no global/spurious labels on {where}")
-    undecided.append(f"piece around {fam.param} = {piece.sample}: {piece.switch_note}")
-
-
-def _one_global(group, run) -> bool:
-    """Do the certified landscapes of the run's "ok" segments name one and the
-    same global minimum (as the proofs of the segments say they must)?"""
-    _ok, u, v = run[:3]
-    gs = {global_index(L) for st, su, sv, L, _x in group if st == "ok" and u <= su and sv <= v}
-    return len(gs) == 1 and None not in gs and len(next(iter(gs))) == 1
-
-
-def _short(x, up: bool) -> str:
-    return "?" if x is None else decimal_toward(x, 6, up)

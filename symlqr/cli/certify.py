@@ -24,7 +24,7 @@ from ..scalar.variants import MAX_STEPS, METHODS, check_method
 from ..exact.realroots import PrecisionExhausted
 from ..render.compare import compare_table, variant_table
 from ..render.report import text_table
-from ..tasks import InputError
+from ..tasks import InputError, TaskSet, parse_rational
 
 PROG = "python -m symlqr.certify"
 
@@ -92,7 +92,7 @@ def compute(tasksets, adaptation: str, digits: int, deadline, plot_path, engine,
 
 def _main(argv, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)
-    tasksets = tasksets_from_args(args)
+    tasksets = _with_eta(tasksets_from_args(_figure_eta(args)), args.figure_eta)
     method, steps = _method_steps(args)
     if args.compare:
         return _compare(args, tasksets, prog)
@@ -131,6 +131,32 @@ def _main(argv, prog: str = PROG) -> int:
         write_atomic(args.plot, out["image"])
     deliver(args, json_payload(out["docs"], args.names), "\n\n".join(out["tables"]))
     return out["status"]
+
+
+def _figure_eta(args):
+    """``--eta`` given with figure names: kept aside (``args.figure_eta``) so the
+    figures' tasks are certified at that step instead of the figure's own."""
+    args.figure_eta = None
+    if args.names and args.weights is not None:
+        raise InputError("--weights applies to custom tasks; a figure has its own weights "
+                         "(--eta with a figure changes its step)")
+    if args.names and args.eta is not None:
+        args.figure_eta, args.eta = parse_rational(args.eta, "--eta"), None
+    return args
+
+
+def _with_eta(tasksets: list, eta) -> list:
+    """The figures' task sets with the step ``eta`` instead of their own (the
+    name and the note say so); unchanged when ``eta`` is None."""
+    if eta is None:
+        return tasksets
+    out = []
+    for ts in tasksets:
+        note = (f"eta changed from the figure's {ts.eta} to {eta}"
+                + (f"; {ts.note}" if ts.note else ""))
+        out.append(TaskSet(ts.tasks, eta, ts.weights, name=f"{ts.name} (eta = {eta})",
+                           note=note))
+    return out
 
 
 def _method_steps(args) -> tuple:
