@@ -15,9 +15,9 @@ import math
 import time
 
 from .common import EXIT_OK, EXIT_UNDECIDED, deliver, run_stage
-from .maml_landscape import parse_box
+from .maml_landscape import check_region
 from .progress import StageProgress
-from ..tasks import InputError, parse_rational
+from ..tasks import InputError
 
 __all__ = ["check", "compute", "run"]
 
@@ -26,20 +26,7 @@ STAGE = "hypotheses (boxes)"
 
 def check(args, ts) -> dict:
     """The options, read and checked before any work (one-line errors)."""
-    r, d = ts.shape
-    if args.steps != 1:
-        raise InputError("--hypotheses is about the one-step objective h: drop --steps")
-    box = parse_box(args.box, r * d) if args.box else None
-    if box is None:
-        from ..matrix.domain import stabilizing_box
-        if stabilizing_box(ts) is None:
-            raise InputError("--hypotheses needs --box here: no proven bounded box holds the "
-                             "stabilizing gains (r > 1 or no controllable task)")
-    level = None
-    if args.level is not None and args.level.strip().lower() != "inf":
-        level = parse_rational(args.level, "--level")
-    if not 1 <= args.max_boxes <= 10 ** 9:
-        raise InputError("--max-boxes must be between 1 and 10^9")
+    box, level = check_region(args, ts, "--hypotheses")
     return {"box": box, "level": level, "max_boxes": min(args.max_boxes, 200_000)}
 
 

@@ -23,7 +23,7 @@ from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_sta
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
-__all__ = ["check", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
+__all__ = ["check", "check_region", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
 
 #: excluded boxes kept for the picture (``--contour``)
 AUDIT = 20000
@@ -45,22 +45,30 @@ def parse_box(text: str, n: int) -> list:
     return out
 
 
-def check(args, ts) -> dict:
-    """The options, read and checked before any work (one-line errors)."""
+def check_region(args, ts, what: str) -> tuple:
+    """``(box, level)`` from ``--box`` and ``--level`` for ``--complete`` or
+    ``--hypotheses`` (``what``), checked before any work (one-line errors);
+    ``level`` is None for ``inf`` or when not given."""
     r, d = ts.shape
     if args.steps != 1:
-        raise InputError("--complete certifies the one-step objective h: drop --steps")
+        raise InputError(f"{what} is about the one-step objective h: drop --steps")
     box = parse_box(args.box, r * d) if args.box else None
     if box is None:
         from ..matrix.domain import stabilizing_box
         if stabilizing_box(ts) is None:
-            raise InputError("--complete needs --box here: no proven bounded box holds the "
+            raise InputError(f"{what} needs --box here: no proven bounded box holds the "
                              "stabilizing gains (r > 1 or no controllable task)")
     level = None
-    if args.level is not None:
-        level = None if args.level.strip().lower() == "inf" else parse_rational(args.level, "--level")
+    if args.level is not None and args.level.strip().lower() != "inf":
+        level = parse_rational(args.level, "--level")
     if not 1 <= args.max_boxes <= 10 ** 9:
         raise InputError("--max-boxes must be between 1 and 10^9")
+    return box, level
+
+
+def check(args, ts) -> dict:
+    """The options, read and checked before any work (one-line errors)."""
+    box, level = check_region(args, ts, "--complete")
     if args.contour:
         check_output_path(args.contour)
         try:

@@ -51,7 +51,7 @@ from .subdivision import ABOVE, Decider
 from .validated import decimal_bound
 from ..results import Result
 
-__all__ = ["MatrixLandscape", "complete_landscape", "default_level", "attained", "float_box",
+__all__ = ["MatrixLandscape", "complete_landscape", "finish", "default_level", "attained", "float_box",
            "level_source"]
 
 
@@ -261,6 +261,12 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
         out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
                                progress=progress, outcome=Outcome(audit_limit=audit))
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
+    return finish(res, out, taskset, covers)
+
+
+def finish(res: MatrixLandscape, out: Outcome, taskset, covers: bool) -> MatrixLandscape:
+    """Fill ``res`` from a branch-and-bound outcome (one run, or parts merged):
+    points, completeness, whether the level pruned, attainment, labels and epsilon."""
     res.outcome = out
     res.points = sorted(out.found, key=lambda p: p.W)
     res.complete = out.complete

@@ -25,8 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..branch.core import Outcome
-from .landscape import MatrixLandscape, _summarize, attained
-from .subdivision import ABOVE
+from .landscape import MatrixLandscape, finish
 
 __all__ = ["merge", "part_dict"]
 
@@ -96,13 +95,4 @@ def merge(parts: list, taskset, *, box, box_source: str, covers: bool, level,
             if not any(_same_zero(p, q) for q in out.found):
                 out.found.append(p)
                 out.found_boxes.append(tuple(fb))
-    res.outcome = out
-    res.points = sorted(out.found, key=lambda p: p.W)
-    res.complete = out.complete
-    if not res.complete:
-        res.reason = (f"not complete: {len(out.undecided)} box(es) undecided "
-                      f"({out.undecided[0][2]})")
-    res.pruned = bool(out.excluded.get(ABOVE))
-    res.min_h_over_domain, res.attained_reason = attained(taskset, covers)
-    _summarize(res)
-    return res
+    return finish(res, out, taskset, covers)

@@ -28,7 +28,7 @@ import warnings
 from fractions import Fraction
 
 import numpy as np
-from flint import arb, arb_mat, ctx, fmpq
+from flint import arb, arb_mat, ctx
 from scipy.linalg import LinAlgWarning
 
 from .backend import ArbBackend
