@@ -214,3 +214,13 @@ def test_verify_run_complete_from_the_command_line(tmp_path):
                           "--complete"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "h(W_T) - min h in" in out.stdout           # the global minimum: gap near 0
+
+
+def test_certify_stable_answers_not_proven_where_the_float_guess_fails(monkeypatch):
+    import scipy.linalg as sla
+    from symlqr.matrix import validated
+
+    def broken(*a, **k):
+        raise np.linalg.LinAlgError("singular")
+    monkeypatch.setattr(sla, "solve_discrete_lyapunov", broken)
+    assert validated.certify_stable(np.array([[0.5, 0.0], [0.0, 0.5]])) is False

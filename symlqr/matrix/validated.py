@@ -157,7 +157,12 @@ def certify_stable(M) -> bool:
     d = M0.shape[0]
     if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
         return False
-    P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
+    try:                        # the float guess only; a failure proves nothing
+        P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
+    except (np.linalg.LinAlgError, ValueError):
+        return False
+    if not np.all(np.isfinite(P0)):
+        return False
     P0 = (P0 + P0.T) / 2
     Pb = ball_matrix(P0)
     if inertia(Pb) != (d, 0):
