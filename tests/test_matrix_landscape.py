@@ -223,4 +223,4 @@ def test_certify_stable_answers_not_proven_where_the_float_guess_fails(monkeypat
     def broken(*a, **k):
         raise np.linalg.LinAlgError("singular")
     monkeypatch.setattr(sla, "solve_discrete_lyapunov", broken)
-    assert validated.certify_stable(np.array([[0.5, 0.0], [0.0, 0.5]])) is False
+    assert validated.certify_stable([[0.5, 0.0], [0.0, 0.5]]) is False
