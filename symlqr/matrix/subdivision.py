@@ -50,6 +50,7 @@ from flint import arb, arb_mat, fmpq
 
 from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step
+from ..branch.iv import IV, to_float_interval
 from .complete import decide_solution
 from .levels import exceeds, lower_bound_at
 
@@ -222,7 +223,10 @@ class Decider:
         if small.any():
             rows = np.nonzero(small)[0]
             jac = self._jacobians(boxes.take(rows))
-            keep = _contracting(jac)
+            missed, inside = self._krawczyk_batch(boxes, rows, jac)
+            none[rows[missed]] = True
+            settled[rows[missed]] = True
+            keep = _contracting(jac) & ~missed
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
                 factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
@@ -384,6 +388,52 @@ class Decider:
                                               widths[:, k])
                 out[:, j, k, 0], out[:, j, k, 1] = lo, hi
         return out
+
+    def _krawczyk_batch(self, boxes: Boxes, rows, jac):
+        """The Krawczyk operator of every box in ``rows`` at once, in float
+        intervals rounded outward (:class:`symlqr.branch.iv.IV`): ``N(c)`` exact
+        at the float midpoint (then rounded outward), ``Y`` the float inverse of
+        the midpoint Jacobian (any matrix will do), ``K = c - Y N(c) + (I - Y J(X))
+        (X - c)``. Returns ``(missed, inside)``: ``K`` misses the box in some
+        coordinate (no zero: excluded), or lies inside its interior (then the
+        exact Arb path proves and refines it). Boxes whose Jacobian enclosure is
+        far from invertible are simply not decided here."""
+        m, n = len(rows), self.n
+        missed = np.zeros(m, dtype=bool)
+        inside = np.zeros(m, dtype=bool)
+        if m == 0 or not np.isfinite(jac).all():
+            return missed, inside
+        lo, hi = boxes.lo[rows], boxes.hi[rows]
+        c = 0.5 * lo + 0.5 * hi
+        mid = 0.5 * (jac[..., 0] + jac[..., 1])
+        with np.errstate(all="ignore"):
+            ok = np.isfinite(np.linalg.det(mid)) & (np.abs(np.linalg.det(mid)) > 0)
+        if not ok.any():
+            return missed, inside
+        Y = np.zeros_like(mid)
+        with np.errstate(all="ignore"):
+            Y[ok] = np.linalg.inv(mid[ok])
+        ok &= np.isfinite(Y).all(axis=(1, 2))
+        nc_lo = np.zeros((m, n))
+        nc_hi = np.zeros((m, n))
+        for k in np.nonzero(ok)[0]:
+            j = rows[k]
+            factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
+            for q, v in enumerate(self._values(c[k].tolist(), factors)):
+                nc_lo[k, q], nc_hi[k, q] = to_float_interval(v)
+        NC = IV(nc_lo, nc_hi)
+        Yi = IV(Y)
+        J = IV(jac[..., 0], jac[..., 1])
+        YN = (Yi * NC[:, None, :]).sum(axis=2)                       # (m, n)
+        YJ = (Yi[:, :, :, None] * J[:, None, :, :]).sum(axis=2)      # (m, n, n)
+        E = IV(np.eye(n)[None]) - YJ
+        D = IV(lo - c, hi - c)
+        K = IV(c) - YN + (E * D[:, None, :]).sum(axis=2)
+        klo, khi = K.entire_if_nan()
+        with np.errstate(invalid="ignore"):
+            missed = ok & ((khi < lo) | (klo > hi)).any(axis=1)
+            inside = ok & ((klo > lo) & (khi < hi)).all(axis=1)
+        return missed, inside
 
     def _values(self, c, factors) -> list:
         return [bz.exact_value(p, c) * f for p, f in zip(self.nums, factors)]
