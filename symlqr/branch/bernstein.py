@@ -204,7 +204,7 @@ class Source:
             C = np.moveaxis(out.reshape(shape), 0, k)
         vals = C.reshape(-1)
         bits = max((abs(v).bit_length() for v in vals), default=0)
-        shift = max(0, bits - 1000)
+        shift = max(0, bits - 60)                       # keep 60 bits of the largest
         q = [v >> shift for v in vals]                  # floor: q <= v / 2^shift < q + 1
         f = np.array([float(x) for x in q])
         # exact where nothing was shifted out and the float is the integer itself
@@ -212,8 +212,13 @@ class Source:
         lo = np.where(exact, f, np.nextafter(f, -_INF))
         hi = np.where(exact, f, np.nextafter(np.array([float(x + 1) if shift else float(x)
                                                        for x in q]), _INF))
-        # the coefficients of p are factor * v = factor 2^shift q: those of p / (factor 2^shift)
-        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), 1 / (factor * 2 ** shift)
+        # scaled by 2^-e (exact) so that the largest is about 1: derivatives on tiny
+        # boxes (n / width up to 2^40 and more) stay far from overflow
+        e = min(bits, 60)
+        lo, hi = lo * 2.0 ** -e, hi * 2.0 ** -e
+        # the coefficients of p are factor * v = factor 2^(shift + e) (our floats)
+        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
+            1 / (factor * Fraction(2) ** (shift + e))
 
 
 def _arb_exact(q: Fraction) -> arb:
