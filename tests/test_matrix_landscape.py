@@ -224,3 +224,16 @@ def test_certify_stable_answers_not_proven_where_the_float_guess_fails(monkeypat
         raise np.linalg.LinAlgError("singular")
     monkeypatch.setattr(sla, "solve_discrete_lyapunov", broken)
     assert validated.certify_stable([[0.5, 0.0], [0.0, 0.5]]) is False
+
+
+def test_centre_values_enclose_the_exact_value_at_the_centre():
+    rng = np.random.default_rng(11)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    for _ in range(5):
+        p = _random_poly(rng, ctx, 7)
+        a, b = sorted(rng.uniform(-2, 2, 2)), sorted(rng.uniform(-2, 2, 2))
+        box = [(Fraction(a[0]), Fraction(a[1])), (Fraction(b[0]), Fraction(b[1]))]
+        lo, hi, f = bz.coefficients(p, box)
+        clo, chi = bz.centre_values(lo, hi)
+        v = bz.exact_value(p, [(x + y) / 2 for x, y in box]) * f
+        assert Fraction(float(clo[0])) <= v <= Fraction(float(chi[0]))

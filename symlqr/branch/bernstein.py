@@ -46,7 +46,7 @@ from math import comb, gcd
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
-__all__ = ["Source", "coefficients", "elevate", "positive_where", "split", "cut_fractions", "ranges", "derivative_ranges",
+__all__ = ["Source", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value"]
 
 _INF = np.inf
@@ -351,6 +351,22 @@ def positive_where(a_lo, c_hi):
         t = np.nextafter(lam[:, None] * c, _INF)
         ok = (a - t > 0).all(axis=1)
     return ok & (lower < upper)
+
+
+def centre_values(lo, hi):
+    """Enclosures ``(lo, hi)`` of each polynomial's value at its box's exact centre
+    (de Casteljau at ``1/2`` along every variable, rounded outward), shape ``(m,)``."""
+    out = []
+    for arr, down in ((lo, True), (hi, False)):
+        b = arr
+        while b.ndim > 1:
+            b = np.moveaxis(b, 1, -1).copy()
+            n = b.shape[-1] - 1
+            for j in range(1, n + 1):
+                b[..., :n + 1 - j] = _combine(b[..., :n + 1 - j], b[..., 1:n + 2 - j], 0.5, 0.5, down)
+            b = b[..., 0]
+        out.append(b)
+    return out[0], out[1]
 
 
 def ranges(lo, hi):

@@ -50,7 +50,7 @@ from flint import arb, arb_mat, fmpq
 
 from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step
-from ..branch.iv import IV, to_float_interval
+from ..branch.iv import IV
 from .complete import decide_solution
 from .levels import exceeds, lower_bound_at
 
@@ -391,8 +391,8 @@ class Decider:
 
     def _krawczyk_batch(self, boxes: Boxes, rows, jac):
         """The Krawczyk operator of every box in ``rows`` at once, in float
-        intervals rounded outward (:class:`symlqr.branch.iv.IV`): ``N(c)`` exact
-        at the float midpoint (then rounded outward), ``Y`` the float inverse of
+        intervals rounded outward (:class:`symlqr.branch.iv.IV`): ``c`` the exact
+        centre, ``N(c)`` enclosed from the box's Bernstein coefficients, ``Y`` the float inverse of
         the midpoint Jacobian (any matrix will do), ``K = c - Y N(c) + (I - Y J(X))
         (X - c)``. Returns ``(missed, inside)``: ``K`` misses the box in some
         coordinate (no zero: excluded), or lies inside its interior (then the
@@ -404,7 +404,6 @@ class Decider:
         if m == 0 or not np.isfinite(jac).all():
             return missed, inside
         lo, hi = boxes.lo[rows], boxes.hi[rows]
-        c = 0.5 * lo + 0.5 * hi
         mid = 0.5 * (jac[..., 0] + jac[..., 1])
         with np.errstate(all="ignore"):
             ok = np.isfinite(np.linalg.det(mid)) & (np.abs(np.linalg.det(mid)) > 0)
@@ -414,21 +413,22 @@ class Decider:
         with np.errstate(all="ignore"):
             Y[ok] = np.linalg.inv(mid[ok])
         ok &= np.isfinite(Y).all(axis=(1, 2))
+        sub = boxes.take(rows)
         nc_lo = np.zeros((m, n))
         nc_hi = np.zeros((m, n))
-        for k in np.nonzero(ok)[0]:
-            j = rows[k]
-            factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
-            for q, v in enumerate(self._values(c[k].tolist(), factors)):
-                nc_lo[k, q], nc_hi[k, q] = to_float_interval(v)
+        for q in range(len(self.nums)):       # N_j at the exact centre, from the coefficients
+            nc_lo[:, q], nc_hi[:, q] = bz.centre_values(sub.data[f"{q}lo"], sub.data[f"{q}hi"])
+        ok &= np.isfinite(nc_lo).all(axis=1) & np.isfinite(nc_hi).all(axis=1)
         NC = IV(nc_lo, nc_hi)
         Yi = IV(Y)
         J = IV(jac[..., 0], jac[..., 1])
         YN = (Yi * NC[:, None, :]).sum(axis=2)                       # (m, n)
         YJ = (Yi[:, :, :, None] * J[:, None, :, :]).sum(axis=2)      # (m, n, n)
         E = IV(np.eye(n)[None]) - YJ
-        D = IV(lo - c, hi - c)
-        K = IV(c) - YN + (E * D[:, None, :]).sum(axis=2)
+        C = IV(lo) * 0.5 + IV(hi) * 0.5                             # holds the exact centre
+        half = (IV(hi) - IV(lo)) * 0.5
+        D = IV(-half.hi, half.hi)                                    # X - centre
+        K = C - YN + (E * D[:, None, :]).sum(axis=2)
         klo, khi = K.entire_if_nan()
         with np.errstate(invalid="ignore"):
             missed = ok & ((khi < lo) | (klo > hi)).any(axis=1)
