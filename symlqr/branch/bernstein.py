@@ -46,7 +46,7 @@ from math import comb, gcd
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
-__all__ = ["Source", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
+__all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value"]
 
 _INF = np.inf
@@ -225,7 +225,8 @@ def _arb_exact(q: Fraction) -> arb:
     return arb(fmpq(q.numerator, q.denominator))
 
 
-def _ball_ends(x: arb) -> tuple:
+def ball_ends(x: arb) -> tuple:
+    """Exact rational ends ``mid -+ rad`` of an arb ball."""
     def exact(v) -> Fraction:
         man, exp = (int(e) for e in v.man_exp())
         return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))

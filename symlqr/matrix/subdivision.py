@@ -75,14 +75,6 @@ def _interval_arb(lo: float, hi: float) -> arb:
     return arb(lo).union(arb(hi))
 
 
-def _exact_ends(x: arb) -> tuple:
-    def exact(v) -> Fraction:
-        man, exp = (int(e) for e in v.man_exp())
-        return Fraction(man * 2 ** exp) if exp >= 0 else Fraction(man, 2 ** (-exp))
-    m, r = exact(x.mid()), exact(x.rad())
-    return m - r, m + r
-
-
 class Decider:
     """``decide(boxes) -> Step`` for :func:`symlqr.branch.core.branch_and_bound`
     (module docstring). ``numerators``: the ``N_j``; ``conds``: the domain
@@ -463,7 +455,7 @@ class Decider:
             Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, factors)])
             D = arb_mat([[_ball(a - Fraction(x), b - Fraction(x))] for x, (a, b) in zip(c, X)])
             K = arb_mat([[arb(x)] for x in c]) - Ya * Nc + E * D
-            ends = [_exact_ends(K[i, 0]) for i in range(n)]
+            ends = [bz.ball_ends(K[i, 0]) for i in range(n)]
             if any(e[1] < a or e[0] > b for e, (a, b) in zip(ends, X)):
                 return "none"
             if first:
