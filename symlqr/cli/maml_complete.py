@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_stage, write_atomic
+from .common import EXIT_OK, EXIT_UNDECIDED, deliver, run_stage, write_atomic
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
@@ -61,14 +61,8 @@ def _check(args, ts):
         raise InputError("--msolve-timeout must be a finite number of seconds > 0")
     if not 1 <= args.threads <= 256:
         raise InputError("--threads must be between 1 and 256")
-    plot = None
-    if args.contour:
-        check_output_path(args.contour)
-        try:
-            from ..render import plot
-        except ImportError:
-            raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
-        plot.plot_format(args.contour)
+    from .maml_landscape import check_contour
+    plot = check_contour(args.contour)
     if find_msolve() is None:
         raise InputError(f"--complete needs msolve: {INSTALL_HINT}")
     return timeout, plot

@@ -12,10 +12,9 @@ undecided or ``--timeout``, 2 bad input.
 from __future__ import annotations
 
 import math
-import time
 
 from .common import EXIT_OK, EXIT_UNDECIDED, deliver, run_stage
-from .maml_landscape import check_region
+from .maml_landscape import check_region, deadline_and_ticks
 from .progress import StageProgress
 from ..tasks import InputError
 
@@ -33,17 +32,7 @@ def check(args, ts) -> dict:
 def compute(ts, opts, seconds, progress) -> dict:
     """The heavy part (in the worker), stopped by itself before the deadline."""
     from ..matrix.hypotheses import decide_hypotheses
-    t0 = time.monotonic()
-    limit = 0.85 * seconds if math.isfinite(seconds) else math.inf
-
-    def stop():
-        return None if time.monotonic() - t0 < limit else f"time: --timeout {seconds:g} s"
-
-    seen = [0]
-
-    def tick(out):
-        progress(STAGE, out.boxes - seen[0], None)
-        seen[0] = out.boxes
+    stop, tick = deadline_and_ticks(seconds, progress, STAGE)
 
     try:
         res = decide_hypotheses(ts, box=opts["box"], level=opts["level"],

@@ -23,7 +23,7 @@ from .common import EXIT_OK, EXIT_UNDECIDED, check_output_path, deliver, run_sta
 from .progress import StageProgress
 from ..tasks import InputError, parse_rational
 
-__all__ = ["check", "check_region", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
+__all__ = ["check", "check_region", "check_contour", "deadline_and_ticks", "compute", "on_dask", "run", "table", "parse_box", "AUDIT"]
 
 #: excluded boxes kept for the picture (``--contour``)
 AUDIT = 20000
@@ -43,6 +43,39 @@ def parse_box(text: str, n: int) -> list:
             raise InputError(f"--box: {p[:30]!r} needs lo < hi")
         out.append((a, b))
     return out
+
+
+def check_contour(path):
+    """``--contour FILE``: a writable path with a picture suffix and matplotlib
+    installed (one-line errors); returns the plot module, or None without a path."""
+    if not path:
+        return None
+    check_output_path(path)
+    try:
+        from ..render import plot
+    except ImportError:
+        raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
+    plot.plot_format(path)
+    return plot
+
+
+def deadline_and_ticks(seconds: float, progress, stage: str) -> tuple:
+    """``(stop, tick)`` for a branch-and-bound in the worker: ``stop()`` names the
+    deadline once 85% of ``seconds`` have passed (so the partial answer is
+    returned before the worker is killed), ``tick(outcome)`` reports new boxes."""
+    t0 = time.monotonic()
+    limit = 0.85 * seconds if math.isfinite(seconds) else math.inf
+
+    def stop():
+        return None if time.monotonic() - t0 < limit else f"time: --timeout {seconds:g} s"
+
+    seen = [0]
+
+    def tick(out):
+        progress(stage, out.boxes - seen[0], None)
+        seen[0] = out.boxes
+
+    return stop, tick
 
 
 def check_region(args, ts, what: str) -> tuple:
@@ -69,13 +102,7 @@ def check_region(args, ts, what: str) -> tuple:
 def check(args, ts) -> dict:
     """The options, read and checked before any work (one-line errors)."""
     box, level = check_region(args, ts, "--complete")
-    if args.contour:
-        check_output_path(args.contour)
-        try:
-            from ..render import plot
-        except ImportError:
-            raise InputError("--contour needs matplotlib: pip install 'symlqr[plot]'") from None
-        plot.plot_format(args.contour)
+    check_contour(args.contour)
     scheduler = getattr(args, "scheduler", None)
     if scheduler is not None and not scheduler.strip():
         raise InputError("--scheduler needs an address such as tcp://host:8786")
@@ -87,17 +114,7 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
     """The heavy part (in the worker): the branch-and-bound, stopped by itself a
     little before the worker's deadline so that its partial answer survives."""
     from ..matrix.landscape import complete_landscape
-    t0 = time.monotonic()
-    limit = 0.85 * seconds if math.isfinite(seconds) else math.inf
-
-    def stop():
-        return None if time.monotonic() - t0 < limit else f"time: --timeout {seconds:g} s"
-
-    seen = [0]
-
-    def tick(out):
-        progress("branch-and-bound (boxes)", out.boxes - seen[0], None)
-        seen[0] = out.boxes
+    stop, tick = deadline_and_ticks(seconds, progress, "branch-and-bound (boxes)")
 
     progress("numerators and domain conditions", 0, None)
     try:
