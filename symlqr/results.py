@@ -75,22 +75,32 @@ def rows_csv(rows: list, columns: Optional[tuple] = None) -> str:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` through a temporary file in the same folder and a rename:
-    an interrupted or failed write leaves ``path`` as it was."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder
+    and a rename, so an interrupted run never leaves a truncated file.
+
+    On any failure the temporary file is removed and ``path`` is untouched;
+    an operating-system error becomes an :class:`InputError` (one line)."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".symlqr-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)            # as an ordinary new file, not mkstemp's 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
         raise
 
 

@@ -15,7 +15,6 @@ import math
 import os
 import re
 import sys
-import tempfile
 from typing import Callable
 
 from ..exact.realroots import PrecisionExhausted
@@ -287,35 +286,12 @@ def check_outputs(*paths) -> None:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder
-    and a rename, so an interrupted run never leaves a truncated file.
-
-    On any failure the temporary file is removed and ``path`` is untouched;
-    an operating-system error becomes an :class:`InputError` (one line).
-    """
+    """:func:`symlqr.results.write_atomic` after :func:`check_output_path`: the
+    file is written whole (temporary file and rename) or not at all, and an
+    operating-system error is one line."""
     check_output_path(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".symlqr-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)            # as an ordinary new file, not mkstemp's 0600
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
-        raise
+    from ..results import write_atomic as write
+    write(path, data)
 
 
 def check_timeout(seconds) -> None:
