@@ -79,14 +79,21 @@ def exact_coefficients(p, box) -> np.ndarray:
     C, degs = _dense(p, len(box))
     for axis, (n, (a, b)) in enumerate(zip(degs, box)):
         M = _axis_matrix(n, Fraction(a), Fraction(b))
-        moved = np.moveaxis(C, axis, 0)
-        shape = moved.shape
-        flat = moved.reshape(shape[0], -1)
-        prod = M * fmpq_mat(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
-        out = np.empty(flat.shape, dtype=object)
-        out.reshape(-1)[:] = prod.entries()
-        C = np.moveaxis(out.reshape(shape), 0, axis)
+        C = _along(C, axis, M, fmpq_mat)
     return C
+
+
+def _along(C: np.ndarray, axis: int, M, matrix, entry=lambda x: x) -> np.ndarray:
+    """``M`` applied along ``axis`` of the object tensor ``C`` (one FLINT matrix
+    product: ``matrix`` is ``fmpq_mat``, ``fmpz_mat`` or ``arb_mat``; ``entry``
+    converts the product's entries back)."""
+    moved = np.moveaxis(C, axis, 0)
+    shape = moved.shape
+    flat = moved.reshape(shape[0], -1)
+    prod = M * matrix(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
+    out = np.empty(flat.shape, dtype=object)
+    out.reshape(-1)[:] = [entry(x) for x in prod.entries()]
+    return np.moveaxis(out.reshape(shape), 0, axis)
 
 
 class Source:
@@ -157,13 +164,7 @@ class Source:
                 shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
                                                for i in range(n + 1) for j in range(n + 1)])
                 M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
-                moved = np.moveaxis(C, k, 0)
-                shape = moved.shape
-                flat = moved.reshape(shape[0], -1)
-                prod = M * arb_mat(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
-                out = np.empty(flat.shape, dtype=object)
-                out.reshape(-1)[:] = prod.entries()
-                C = np.moveaxis(out.reshape(shape), 0, k)
+                C = _along(C, k, M, arb_mat)
             entries = C.reshape(-1)
             mid = np.array([float(x.mid()) for x in entries])
             rad = np.array([float(x.rad()) for x in entries])
@@ -195,13 +196,7 @@ class Source:
         for k, (a, b) in enumerate(box):
             M, f = self._axis(k, Fraction(a), Fraction(b))
             factor *= f
-            moved = np.moveaxis(C, k, 0)
-            shape = moved.shape
-            flat = moved.reshape(shape[0], -1)
-            prod = M * fmpz_mat(flat.shape[0], flat.shape[1], [int(x) for x in flat.reshape(-1)])
-            out = np.empty(flat.shape, dtype=object)
-            out.reshape(-1)[:] = [int(x) for x in prod.entries()]
-            C = np.moveaxis(out.reshape(shape), 0, k)
+            C = _along(C, k, M, fmpz_mat, int)
         vals = C.reshape(-1)
         bits = max((abs(v).bit_length() for v in vals), default=0)
         shift = max(0, bits - 60)                       # keep 60 bits of the largest
