@@ -218,7 +218,7 @@ class Decider:
             missed, inside = self._krawczyk_batch(boxes, rows, jac)
             none[rows[missed]] = True
             settled[rows[missed]] = True
-            keep = _contracting(jac) & ~missed
+            keep = (_contracting(jac) | inside) & ~missed
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
                 factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
