@@ -47,7 +47,7 @@ import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
 __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
-           "exact_value"]
+           "exact_value", "combine", "centre_gradients"]
 
 _INF = np.inf
 
@@ -363,6 +363,51 @@ def centre_values(lo, hi):
             b = b[..., 0]
         out.append(b)
     return out[0], out[1]
+
+
+def combine(parts, weights):
+    """Enclosures of the coefficients of ``sum_j y_j p_j`` per box, from those of
+    the ``p_j`` (``parts``: ``(lo, hi)`` pairs of one shape ``(m, ...)``) and float
+    weights ``y_j`` (``weights``: shape ``(m, J)``, exact as given). Each product
+    and each partial sum is a correctly rounded float stepped one ulp outward.
+
+    >>> lo = np.array([[1.0, 2.0]]); hi = lo.copy()
+    >>> a, b = combine([(lo, hi), (-lo, -hi)], np.array([[3.0, 1.0]]))
+    >>> bool(a[0, 0] <= 2.0 <= b[0, 0]) and bool(a[0, 1] <= 4.0 <= b[0, 1])
+    True
+    """
+    out_lo = out_hi = None
+    for j, (lo, hi) in enumerate(parts):
+        y = weights[:, j].reshape((-1,) + (1,) * (lo.ndim - 1))
+        with np.errstate(invalid="ignore", over="ignore"):
+            a = np.nextafter(np.where(y >= 0, y * lo, y * hi), -_INF)
+            b = np.nextafter(np.where(y >= 0, y * hi, y * lo), _INF)
+            if out_lo is None:
+                out_lo, out_hi = a, b
+            else:
+                out_lo = np.nextafter(out_lo + a, -_INF)
+                out_hi = np.nextafter(out_hi + b, _INF)
+    return out_lo, out_hi
+
+
+def centre_gradients(lo, hi, widths):
+    """Float approximations (not enclosures) of ``grad p`` at each box's centre,
+    shape ``(m, k)``: the derivative's coefficients ``n (c_{i+1} - c_i) / w`` of
+    the coefficients' midpoints, then de Casteljau at ``1/2``. For
+    preconditioners, where any finite matrix is sound."""
+    mid = 0.5 * (lo + hi)
+    m, k = lo.shape[0], lo.ndim - 1
+    out = np.zeros((m, k))
+    for var in range(k):
+        ax = var + 1
+        n = mid.shape[ax] - 1
+        if n == 0:
+            continue
+        d = np.diff(mid, axis=ax) * n
+        with np.errstate(all="ignore"):
+            v, _ = centre_values(d, d)
+            out[:, var] = v / widths[:, var]
+    return out
 
 
 def ranges(lo, hi):

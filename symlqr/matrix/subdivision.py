@@ -61,6 +61,8 @@ NONZERO = "grad h != 0: a numerator of grad h has constant sign"
 NONZERO_WHERE = ("grad h != 0 on the box's part in the domain: N_j -+ lam c of one sign "
                  "(c a domain condition)")
 KRAWCZYK_NONE = "grad h != 0: Krawczyk operator of the numerators misses the box"
+PRECONDITIONED = ("grad h != 0: a combination sum_j y_kj N_j (y the inverse Jacobian at the "
+                  "box's centre) has constant sign")
 ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
 ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
@@ -208,21 +210,25 @@ class Decider:
         gone |= where
         rel = (boxes.hi - boxes.lo) / self.root_width
         self._reroot(boxes, ~gone)
+        pre, weights, comb = self._preconditioned(boxes, ~gone)
+        step.excluded[PRECONDITIONED] = pre
+        gone |= pre
         small = ~gone & (rel.max(axis=1) <= KRAWCZYK_AT)
         none = np.zeros(m, dtype=bool)
         zero_out = np.zeros(m, dtype=bool)
         settled = np.zeros(m, dtype=bool)
         if small.any():
             rows = np.nonzero(small)[0]
-            jac = self._jacobians(boxes.take(rows))
-            missed, inside = self._krawczyk_batch(boxes, rows, jac)
+            part = [(lo[rows], hi[rows]) for lo, hi in comb]
+            jac = self._jacobians(part, boxes.hi[rows] - boxes.lo[rows])
+            missed, inside = self._krawczyk_batch(boxes, rows, jac, part)
             none[rows[missed]] = True
             settled[rows[missed]] = True
             keep = (_contracting(jac) | inside) & ~missed
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
                 factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
-                verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], factors)
+                verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], factors, weights[j])
                 if verdict is None:
                     continue
                 settled[j] = True
@@ -259,6 +265,55 @@ class Decider:
         if go.any():
             step.children = self._split(boxes.take(go), rel[go])
         return step
+
+    def _preconditioned(self, boxes: Boxes, live):
+        """The numerators preconditioned per box, ``P = Y N`` with ``Y`` the float
+        inverse of ``N``'s Jacobian at the box's centre (identity where that is
+        singular): near a zero of ``N`` the components of ``P`` are close to the
+        coordinates' offsets from it, so their zero sets cross at right angles
+        even where those of the ``N_j`` run nearly parallel (an ill-conditioned
+        valley of ``h``); Mourrain and Pavone's preconditioning (2009). Any ``Y``
+        is sound: ``P_k != 0`` on the box proves ``N != 0``. The coefficients of
+        ``P_k`` are exact combinations of the ``N_j``'s (raised to common
+        degrees), rounded outward (:func:`symlqr.branch.bernstein.combine`).
+        ``Y`` amplifies the rounding the ``N_j`` carry from larger boxes by up to
+        their condition number; where that, not the polynomial, keeps a sign
+        open, the box's ``N_j`` are converted anew (:meth:`_reroot`) and ``P``
+        formed again. Returns ``(excluded, Y, [(lo, hi) of each P_k])``."""
+        Y, comb = self._combination(boxes)
+        noisy = np.zeros(len(boxes), dtype=bool)
+        for lo, hi in comb:
+            noisy |= _noise_keeps_sign_open(lo, hi)
+        noisy &= live
+        if noisy.any():
+            self._reroot(boxes, noisy, force=True)
+            rows = np.nonzero(noisy)[0]
+            Y2, comb2 = self._combination(boxes.take(rows))
+            Y[rows] = Y2
+            for (lo, hi), (lo2, hi2) in zip(comb, comb2):
+                lo[rows], hi[rows] = lo2, hi2
+        out = np.zeros(len(boxes), dtype=bool)
+        for lo, hi in comb:
+            r_lo, r_hi = bz.ranges(lo, hi)
+            out |= (r_lo > 0) | (r_hi < 0)
+        return out & live, Y, comb
+
+    def _combination(self, boxes: Boxes):
+        m, n = len(boxes), len(self.nums)
+        degs = [max(boxes.data[f"{j}lo"].shape[1 + v] for j in range(n)) - 1 for v in range(self.n)]
+        parts = [bz.elevate(boxes.data[f"{j}lo"], boxes.data[f"{j}hi"], degs) for j in range(n)]
+        widths = boxes.hi - boxes.lo
+        jac = np.stack([bz.centre_gradients(lo, hi, widths) for lo, hi in parts], axis=1)
+        Y = np.broadcast_to(np.eye(n), (m, n, n)).copy()
+        with np.errstate(all="ignore"):
+            det = np.linalg.det(jac)
+            ok = np.isfinite(jac).all(axis=(1, 2)) & np.isfinite(det) & (det != 0)
+            if ok.any():
+                inv = np.linalg.inv(jac[ok])
+                fine = np.isfinite(inv).all(axis=(1, 2))
+                idx = np.nonzero(ok)[0][fine]
+                Y[idx] = inv[fine]
+        return Y, [bz.combine(parts, Y[:, k, :]) for k in range(n)]
 
     def _smear(self, boxes: Boxes, rel) -> np.ndarray:
         """Per box and variable, how much the numerators can change across the box
@@ -317,14 +372,15 @@ class Decider:
                 else out[j] for j in range(m)]
 
     # -- precision -------------------------------------------------------
-    def _reroot(self, boxes: Boxes, live) -> None:
+    def _reroot(self, boxes: Boxes, live, force: bool = False) -> None:
         """Exact Bernstein coefficients again on a box where a polynomial's float
         enclosures have grown wide against their size (the rounding of the
         first box's coefficients is absolute; deep inside, values can be far
         smaller). Each polynomial of such a box is converted anew, exactly, and
         scaled by its own power of two (signs are all that the tests read;
-        Krawczyk uses the exact values with the same factor)."""
-        for k in range(len(self.polys)):
+        Krawczyk uses the exact values with the same factor). ``force``: every
+        numerator of the ``live`` boxes, whatever its own ranges show."""
+        for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
             m = len(lo)
             width = (hi - lo).reshape(m, -1).max(axis=1)
@@ -335,8 +391,8 @@ class Decider:
             # the rounding, not the polynomial, keeps the sign open: the coefficients'
             # widths are comparable to how far the range reaches on the short side
             short = np.minimum(-r_lo, r_hi)
-            noisy = live & undecided & (width > 2.0 ** -20 * size) & (width > 0.25 * short) \
-                & (gap > 0)
+            noisy = live if force else live & undecided & (width > 2.0 ** -20 * size) \
+                & (width > 0.25 * short) & (gap > 0)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
                 got = self.sources[k].on_balls(box) or self.sources[k].on_balls(box, 448)
@@ -369,19 +425,18 @@ class Decider:
         return Boxes.concat(parts)
 
     # -- Krawczyk on the numerators -------------------------------------
-    def _jacobians(self, boxes: Boxes) -> np.ndarray:
-        """``(m, n, n, 2)``: enclosures of ``dN_j/dw_k`` over each box."""
-        m = len(boxes)
-        out = np.empty((m, len(self.nums), self.n, 2))
-        widths = boxes.hi - boxes.lo
-        for j in range(len(self.nums)):
+    def _jacobians(self, parts, widths) -> np.ndarray:
+        """``(m, n, n, 2)``: enclosures of ``dP_j/dw_k`` over each box, ``parts``
+        the ``(lo, hi)`` coefficients of the ``P_j``."""
+        m = len(widths)
+        out = np.empty((m, len(parts), self.n, 2))
+        for j, (lo, hi) in enumerate(parts):
             for k in range(self.n):
-                lo, hi = bz.derivative_ranges(boxes.data[f"{j}lo"], boxes.data[f"{j}hi"], k,
-                                              widths[:, k])
-                out[:, j, k, 0], out[:, j, k, 1] = lo, hi
+                dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
+                out[:, j, k, 0], out[:, j, k, 1] = dlo, dhi
         return out
 
-    def _krawczyk_batch(self, boxes: Boxes, rows, jac):
+    def _krawczyk_batch(self, boxes: Boxes, rows, jac, parts):
         """The Krawczyk operator of every box in ``rows`` at once, in float
         intervals rounded outward (:class:`symlqr.branch.iv.IV`): ``c`` the exact
         centre, ``N(c)`` enclosed from the box's Bernstein coefficients, ``Y`` the float inverse of
@@ -405,11 +460,10 @@ class Decider:
         with np.errstate(all="ignore"):
             Y[ok] = np.linalg.inv(mid[ok])
         ok &= np.isfinite(Y).all(axis=(1, 2))
-        sub = boxes.take(rows)
         nc_lo = np.zeros((m, n))
         nc_hi = np.zeros((m, n))
-        for q in range(len(self.nums)):       # N_j at the exact centre, from the coefficients
-            nc_lo[:, q], nc_hi[:, q] = bz.centre_values(sub.data[f"{q}lo"], sub.data[f"{q}hi"])
+        for q, (plo, phi) in enumerate(parts):   # P_j at the exact centre, from the coefficients
+            nc_lo[:, q], nc_hi[:, q] = bz.centre_values(plo, phi)
         ok &= np.isfinite(nc_lo).all(axis=1) & np.isfinite(nc_hi).all(axis=1)
         NC = IV(nc_lo, nc_hi)
         Yi = IV(Y)
@@ -430,9 +484,11 @@ class Decider:
     def _values(self, c, factors) -> list:
         return [bz.exact_value(p, c) * f for p, f in zip(self.nums, factors)]
 
-    def _krawczyk(self, lo, hi, jac, factors):
+    def _krawczyk(self, lo, hi, jac, factors, pre):
         """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
-        of the numerators, or ``None`` (nothing proven)."""
+        of the numerators, or ``None`` (nothing proven). ``jac`` encloses the
+        Jacobian of ``P = pre N`` over the box (``pre`` a float matrix, exact in
+        Arb); ``P(c) = pre N(c)`` is computed in balls from the exact ``N(c)``."""
         n = self.n
         if not np.isfinite(jac).all():
             return None
@@ -444,6 +500,7 @@ class Decider:
         if not np.isfinite(Y).all():
             return None
         Ya = arb_mat(Y.tolist())
+        Pre = arb_mat(np.asarray(pre, dtype=float).tolist())
         J = arb_mat([[_interval_arb(jac[j, k, 0], jac[j, k, 1]) for k in range(n)] for j in range(n)])
         E = arb_mat([[int(i == j) for j in range(n)] for i in range(n)]) - Ya * J
         X = [(_frac(a), _frac(b)) for a, b in zip(lo, hi)]
@@ -454,7 +511,7 @@ class Decider:
                 break
             Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, factors)])
             D = arb_mat([[_ball(a - Fraction(x), b - Fraction(x))] for x, (a, b) in zip(c, X)])
-            K = arb_mat([[arb(x)] for x in c]) - Ya * Nc + E * D
+            K = arb_mat([[arb(x)] for x in c]) - Ya * (Pre * Nc) + E * D
             ends = [bz.ball_ends(K[i, 0]) for i in range(n)]
             if any(e[1] < a or e[0] > b for e, (a, b) in zip(ends, X)):
                 return "none"
@@ -469,6 +526,19 @@ class Decider:
             if shrunk > 0.7 or max(float(b - a) for a, b in X) < 1e-13:
                 break
         return X
+
+
+def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
+    """Per box: the coefficients' widths (rounding carried from larger boxes) are
+    not small against the polynomial's values and comparable to how far its
+    range reaches past 0 on the short side, which they may be what opens."""
+    m = len(lo)
+    width = (hi - lo).reshape(m, -1).max(axis=1)
+    size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+    r_lo, r_hi = bz.ranges(lo, hi)
+    short = np.minimum(-r_lo, r_hi)
+    with np.errstate(invalid="ignore"):
+        return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
 
 
 def _contracting(jac) -> np.ndarray:
