@@ -203,7 +203,8 @@ class Source:
         q = [v >> shift for v in vals]                  # floor: q <= v / 2^shift < q + 1
         f = np.array([float(x) for x in q])
         # exact where nothing was shifted out and the float is the integer itself
-        exact = np.array([shift == 0 and int(a) == x for a, x in zip(f, q)], dtype=bool)
+        exact = np.array([(shift == 0 and int(a) == x) or v == 0 for a, x, v in zip(f, q, vals)],
+                         dtype=bool)
         lo = np.where(exact, f, np.nextafter(f, -_INF))
         hi = np.where(exact, f, np.nextafter(np.array([float(x + 1) if shift else float(x)
                                                        for x in q]), _INF))
@@ -321,9 +322,10 @@ def elevate(lo, hi, degrees):
             moved = np.moveaxis(arr, ax, -1)
             r = moved @ E.T
             err = (np.abs(moved) @ E.T) * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
+            zero = ((moved != 0) @ (E.T > 0).astype(float)) == 0    # a sum of exact zeros
             with np.errstate(invalid="ignore"):
                 r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
-            out.append(np.moveaxis(r, -1, ax))
+            out.append(np.moveaxis(np.where(zero, 0.0, r), -1, ax))
         lo, hi = out
     return lo, hi
 
@@ -349,20 +351,29 @@ def positive_where(a_lo, c_hi):
     return ok & (lower < upper)
 
 
+def _centre_weights(n: int) -> np.ndarray:
+    """``C(n, i) / 2^n``: the Bernstein basis at ``t = 1/2``, each within a
+    relative ``2^-53`` (exact for ``n <= 56``, where every ``C(n, i) < 2^53``)."""
+    return np.array([comb(n, i) for i in range(n + 1)], dtype=float) / 2.0 ** n
+
+
 def centre_values(lo, hi):
-    """Enclosures ``(lo, hi)`` of each polynomial's value at its box's exact centre
-    (de Casteljau at ``1/2`` along every variable, rounded outward), shape ``(m,)``."""
-    out = []
-    for arr, down in ((lo, True), (hi, False)):
-        b = arr
-        while b.ndim > 1:
-            b = np.moveaxis(b, 1, -1).copy()
-            n = b.shape[-1] - 1
-            for j in range(1, n + 1):
-                b[..., :n + 1 - j] = _combine(b[..., :n + 1 - j], b[..., 1:n + 2 - j], 0.5, 0.5, down)
-            b = b[..., 0]
-        out.append(b)
-    return out[0], out[1]
+    """Enclosures ``(lo, hi)`` of each polynomial's value at its box's exact centre,
+    shape ``(m,)``: ``sum_I c_I B_I(1/2, ..., 1/2)``, one axis at a time as a
+    dot product with the nonnegative weights ``C(n, i) / 2^n`` (exact floats),
+    widened by ``(n + 4) 2^-52 sum_i w_i |c_i|`` (plus the underflow), above the
+    error of any float summation order (``gamma_{n+2}`` with a factor 2) plus
+    that of the weights' own rounding (``2^-53 sum_i w_i |c_i|``)."""
+    while lo.ndim > 1:
+        n = lo.shape[-1] - 1
+        w = _centre_weights(n)
+        with np.errstate(invalid="ignore", over="ignore"):
+            r_lo, r_hi = lo @ w, hi @ w
+            err_lo = (np.abs(lo) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
+            err_hi = (np.abs(hi) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
+            lo = np.nextafter(r_lo - err_lo, -_INF)
+            hi = np.nextafter(r_hi + err_hi, _INF)
+    return lo, hi
 
 
 def combine(parts, weights):
@@ -382,30 +393,39 @@ def combine(parts, weights):
         with np.errstate(invalid="ignore", over="ignore"):
             a = np.nextafter(np.where(y >= 0, y * lo, y * hi), -_INF)
             b = np.nextafter(np.where(y >= 0, y * hi, y * lo), _INF)
+            a = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, a)     # exact zeros
+            b = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, b)
             if out_lo is None:
                 out_lo, out_hi = a, b
             else:
-                out_lo = np.nextafter(out_lo + a, -_INF)
-                out_hi = np.nextafter(out_hi + b, _INF)
+                out_lo = _outward(out_lo + a, -_INF)
+                out_hi = _outward(out_hi + b, _INF)
     return out_lo, out_hi
+
+
+def _outward(r, to):
+    """One ulp toward ``to`` for a float sum, except for an exact zero (a nonzero
+    exact sum of two floats never rounds to 0, subnormals being exact)."""
+    return np.where(r == 0, r, np.nextafter(r, to))
 
 
 def centre_gradients(lo, hi, widths):
     """Float approximations (not enclosures) of ``grad p`` at each box's centre,
     shape ``(m, k)``: the derivative's coefficients ``n (c_{i+1} - c_i) / w`` of
-    the coefficients' midpoints, then de Casteljau at ``1/2``. For
-    preconditioners, where any finite matrix is sound."""
+    the coefficients' midpoints, contracted with the Bernstein basis at ``1/2``.
+    For preconditioners, where any finite matrix is sound."""
     mid = 0.5 * (lo + hi)
     m, k = lo.shape[0], lo.ndim - 1
     out = np.zeros((m, k))
-    for var in range(k):
-        ax = var + 1
-        n = mid.shape[ax] - 1
-        if n == 0:
-            continue
-        d = np.diff(mid, axis=ax) * n
-        with np.errstate(all="ignore"):
-            v, _ = centre_values(d, d)
+    with np.errstate(all="ignore"):
+        for var in range(k):
+            ax = var + 1
+            n = mid.shape[ax] - 1
+            if n == 0:
+                continue
+            v = np.diff(mid, axis=ax) * n
+            while v.ndim > 1:
+                v = v @ _centre_weights(v.shape[-1] - 1)
             out[:, var] = v / widths[:, var]
     return out
 

@@ -41,7 +41,8 @@ from flint import fmpq, fmpq_mat
 
 from .ratfunc import RationalFunctionBackend, _tasks, symbolic_gain
 
-__all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant"]
+__all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant",
+           "stability_vertices"]
 
 
 @dataclass
@@ -200,3 +201,40 @@ def stabilizing_box(taskset) -> Optional[list]:
 
 def _fr(q) -> Fraction:
     return Fraction(int(q.p), int(q.q))
+
+
+def stability_vertices(taskset) -> list:
+    """The gains ``W`` (row-major Fractions) where ``charpoly(A - B W) = (z - 1)^k
+    (z + 1)^(d - k)``, ``k = 0..d``, for every task with ``r = 1`` and ``(A, B)``
+    controllable: the corners of the set of Schur-stable characteristic
+    polynomials, mapped back by the affine, invertible map of
+    :func:`_charpoly_affine`. Several Jury conditions vanish together there, and
+    so, typically, do the numerators of ``grad h`` and of the adapted gains'
+    conditions; a box with such a corner in its interior cannot be decided by
+    signs, while boxes cut at it can (:mod:`symlqr.matrix.subdivision`).
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> t = MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    >>> sorted(tuple(map(str, w)) for w in stability_vertices(MatrixTaskSet([t], "1/100")))
+    [('0', '0'), ('0', '2'), ('40', '4')]
+    """
+    r, d = taskset.shape
+    if r != 1:
+        return []
+    out = []
+    for t in taskset.tasks:
+        c0, L = _charpoly_affine(t.A, t.B)
+        if L.det() == 0:
+            continue
+        Li = L.inv()
+        for k in range(d + 1):
+            poly = [fmpq(1)]                     # (z - 1)^k (z + 1)^(d - k), high to low
+            for root in [1] * k + [-1] * (d - k):
+                poly = [a - root * b for a, b in zip(poly + [fmpq(0)], [fmpq(0)] + poly)]
+            low = list(reversed(poly))[:d]       # low to high, without the leading 1
+            rhs = fmpq_mat(d, 1, [a - b for a, b in zip(low, c0)])
+            W = Li * rhs
+            w = [_fr(W[j, 0]) for j in range(d)]
+            if w not in out:
+                out.append(w)
+    return out

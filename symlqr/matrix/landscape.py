@@ -44,7 +44,7 @@ import numpy as np
 from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
-from .domain import adapted_gains, conditions, stabilizing_box
+from .domain import adapted_gains, conditions, stabilizing_box, stability_vertices
 from .ratfunc import gradient_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
@@ -252,9 +252,10 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     t1 = time.perf_counter()
     dec = Decider(taskset, nums, conds, box, min_width=min_width,
                   level=res.level if prune else None,
-                  gains=adapted_gains(taskset) if prune and res.level is not None else None)
+                  gains=adapted_gains(taskset) if prune and res.level is not None else None,
+                  corners=stability_vertices(taskset))
     roots = dec.roots(box)
-    per_box = sum(v.size for v in roots.data.values()) * 8
+    per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
     with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
         warnings.simplefilter("ignore", LinAlgWarning)

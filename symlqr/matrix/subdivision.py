@@ -65,6 +65,8 @@ PRECONDITIONED = ("grad h != 0: a combination sum_j y_kj N_j (y the inverse Jaco
                   "box's centre) has constant sign")
 ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
 ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
+JOINTLY = ("outside the domain: a nonnegative combination of the domain conditions "
+           "(signed numerators) is <= 0 on the box, so one of them fails at every point")
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
 
@@ -83,8 +85,10 @@ class Decider:
     conditions; ``root``: the first box (Fractions)."""
 
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
-                 level: Optional[Fraction] = None, gains: Optional[list] = None):
+                 level: Optional[Fraction] = None, gains: Optional[list] = None,
+                 corners: Optional[list] = None):
         self.level = level
+        self.corners = corners or []
         self.gains = gains or []
         self.taskset = taskset
         self.nums = list(numerators)
@@ -109,18 +113,29 @@ class Decider:
         self.rerooted = 0
 
     def roots(self, root) -> Boxes:
-        """The first box with the Bernstein coefficients of every polynomial."""
-        data = {}
-        self.sources = [bz.Source(p, self.n) for p in self.polys]
-        for k, p in enumerate(self.polys):
-            lo, hi, f = self.sources[k].on(root)
-            data[f"{k}lo"], data[f"{k}hi"] = lo, hi
-            data[f"{k}f"] = np.array([f], dtype=object)
-        lo = np.array([[float(a) for a, _ in root]])
-        hi = np.array([[float(b) for _, b in root]])
-        if any(Fraction(x) != a for x, (a, _) in zip(lo[0], root)) or \
-                any(Fraction(x) != b for x, (_, b) in zip(hi[0], root)):
+        """The first box, cut at the dyadic coordinates of the ``corners`` inside
+        it (so that each such point is a corner of the boxes around it, never
+        inside one), with the Bernstein coefficients of every polynomial."""
+        if any(Fraction(float(a)) != a or Fraction(float(b)) != b for a, b in root):
             raise ValueError("the first box needs float (dyadic) ends")
+        self.sources = [bz.Source(p, self.n) for p in self.polys]
+        cuts = []
+        for k, (a, b) in enumerate(root):
+            inner = {Fraction(w[k]) for w in self.corners
+                     if a < Fraction(w[k]) < b and Fraction(float(w[k])) == Fraction(w[k])}
+            ends = [a] + sorted(inner) + [b]
+            cuts.append(list(zip(ends[:-1], ends[1:])))
+        parts = [[]]
+        for sides in cuts:
+            parts = [p + [side] for p in parts for side in sides]
+        data = {}
+        for k in range(len(self.polys)):
+            got = [self.sources[k].on(box) for box in parts]
+            data[f"{k}lo"] = np.concatenate([g[0] for g in got])
+            data[f"{k}hi"] = np.concatenate([g[1] for g in got])
+            data[f"{k}f"] = np.array([g[2] for g in got], dtype=object)
+        lo = np.array([[float(a) for a, _ in box] for box in parts])
+        hi = np.array([[float(b) for _, b in box] for box in parts])
         return Boxes(lo, hi, data)
 
     # -- the tests -------------------------------------------------------
@@ -256,15 +271,105 @@ class Decider:
                     high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level)
         step.excluded[ABOVE] = high
         left &= ~high
-        tiny = left & (rel.max(axis=1) <= self.min_width)
+        finest = self._finest(boxes)
+        tiny = left & (rel.max(axis=1) <= finest)
+        jointly = np.zeros(m, dtype=bool)
+        for j in np.nonzero(tiny)[0]:
+            jointly[j] = self._outside_jointly(boxes, j)
+        step.excluded[JOINTLY] = jointly
+        tiny &= ~jointly
+        left &= ~jointly
         for j in np.nonzero(tiny)[0]:
             step.undecided.append((int(j), "finest width reached: a numerator's range and the "
                                            "domain conditions still undecided (a zero on the "
                                            "boundary of the domain, or a multiple zero?)"))
         go = left & ~tiny
         if go.any():
-            step.children = self._split(boxes.take(go), rel[go])
+            step.children = self._split(boxes.take(go), rel[go], finest[go])
         return step
+
+    def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
+        """Box ``j`` holds no point of the domain when some ``mu >= 0``, not all
+        zero, makes ``sum_k mu_k g_k <= 0`` on it, ``g_k = s_k num_k`` the domain
+        conditions with ``s_k`` the sign of their denominator on the domain (all
+        ``g_k > 0`` there): at each point some ``g_k <= 0``. This decides boxes
+        at a corner of the domain, where every condition and numerator vanishes
+        and no single sign is definite. ``mu`` comes from a linear program on the
+        coefficients' midpoints (scipy's HiGHS, maximizing the margin relative
+        to each coefficient's size) and is then checked on exact coefficients
+        (:meth:`symlqr.branch.bernstein.Source.on`), combined with outward
+        rounding, zeros staying exact (a corner where all ``g_k = 0``).
+
+        Where the box has a vertex ``v`` of the stabilizing set (one of the
+        ``corners``) as a corner of its own, the conditions can vanish there to
+        second order with a cross term, whose Bernstein coefficient next to the
+        corner keeps its sign however small the box. The box is then blown up at
+        ``v``: for each side ``k``, the sector where side ``k`` has the largest
+        relative offset from ``v`` is ``w_k = v_k + x``, ``w_j = v_j + x s_j``
+        (signs toward the box), ``x`` in ``[0, W_k]``, ``s_j`` in ``[0, W_j / W_k]``
+        (rounded up), and each ``g_k(x, s) / x^m`` (``x^m`` its largest power of
+        ``x``, positive for ``x > 0``; ``v`` itself is outside the open domain)
+        is tested as above. The sectors cover the box."""
+        signed = self._signed_conditions(boxes, j)
+        if len(signed) < 2:
+            return False
+        box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+        if _nonpositive_combination([p for p, _ in signed], [sg for _, sg in signed], box):
+            return True
+        v = self._corner_of(boxes.lo[j], boxes.hi[j])
+        if v is None:
+            return False
+        n = self.n
+        gens = self.conds[0].num.context().gens()
+        sigma = [1 if Fraction(boxes.lo[j][k]) == v[k] else -1 for k in range(n)]
+        widths = [b - a for a, b in box]
+        for k in range(n):
+            x = gens[k]
+            subs = [fmpq(v[i].numerator, v[i].denominator)
+                    + (sigma[i] * x if i == k else sigma[i] * x * gens[i]) for i in range(n)]
+            sector = []
+            for i in range(n):
+                if i == k:
+                    sector.append((Fraction(0), widths[k]))
+                else:
+                    up = float(np.nextafter(float(widths[i] / widths[k]), np.inf))
+                    sector.append((Fraction(0), max(Fraction(up), widths[i] / widths[k])))
+            polys = []
+            for p, _ in signed:
+                q = p.compose(*subs)
+                if q.is_zero():
+                    break
+                m = min(int(e[k]) for e in q.monoms())
+                polys.append(q / x ** m if m else q)
+            else:
+                if _nonpositive_combination(polys, [sg for _, sg in signed], sector):
+                    continue
+            return False
+        return True
+
+    def _signed_conditions(self, boxes: Boxes, j: int) -> list:
+        """``(num, s)`` per domain condition whose denominator's sign ``s`` on the
+        domain's part of box ``j`` is known (its range, else ``den_sign``)."""
+        nn = len(self.nums)
+        den_index = nn + len(self.conds)
+        out = []
+        for c in self.conds:
+            sign = 1
+            if c.den is not None:
+                dlo, dhi = bz.ranges(boxes.data[f"{den_index}lo"][j:j + 1],
+                                     boxes.data[f"{den_index}hi"][j:j + 1])
+                den_index += 1
+                sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
+            if sign:
+                out.append((c.num, sign))
+        return out
+
+    def _corner_of(self, lo, hi):
+        for w in self.corners:
+            v = [Fraction(x) for x in w]
+            if all(Fraction(float(x)) == x and float(x) in (a, b) for x, a, b in zip(v, lo, hi)):
+                return v
+        return None
 
     def _preconditioned(self, boxes: Boxes, live):
         """The numerators preconditioned per box, ``P = Y N`` with ``Y`` the float
@@ -315,7 +420,20 @@ class Decider:
                 Y[idx] = inv[fine]
         return Y, [bz.combine(parts, Y[:, k, :]) for k in range(n)]
 
-    def _smear(self, boxes: Boxes, rel) -> np.ndarray:
+    def _finest(self, boxes: Boxes) -> np.ndarray:
+        """The relative width below which a box is not cut: ``min_width``, and
+        ``2^-12`` of it for a box with one of the ``corners`` (a vertex of the
+        stabilizing set, where every condition vanishes) as a corner of its own:
+        the joint test (:meth:`_outside_jointly`) needs the linear terms there
+        to outweigh the rest, which a few more cuts give."""
+        out = np.full(len(boxes), self.min_width)
+        for w in self.corners:
+            v = np.array([float(x) for x in w])
+            at = ((boxes.lo == v) | (boxes.hi == v)).all(axis=1)
+            out[at] = self.min_width * 2.0 ** -12
+        return out
+
+    def _smear(self, boxes: Boxes, rel, finest) -> np.ndarray:
         """Per box and variable, how much the numerators can change across the box
         along that variable, relative to their size there (IBEX's smear rule);
         boxes far from small (relative side above ``KRAWCZYK_AT``) are cut across
@@ -332,7 +450,7 @@ class Decider:
         score = np.where(np.isfinite(score), score, 0.0)
         big = rel.max(axis=1) > KRAWCZYK_AT
         score[big] = rel[big]
-        score[rel <= self.min_width] = -1.0        # never cut a side that is already finest
+        score[rel <= finest[:, None]] = -1.0       # never cut a side that is already finest
         return score
 
     def _gain_intervals(self, boxes: Boxes):
@@ -402,8 +520,8 @@ class Decider:
                 self.rerooted += 1
 
     # -- splitting -------------------------------------------------------
-    def _split(self, boxes: Boxes, rel) -> Boxes:
-        axis = np.argmax(self._smear(boxes, rel), axis=1)
+    def _split(self, boxes: Boxes, rel, finest) -> Boxes:
+        axis = np.argmax(self._smear(boxes, rel, finest), axis=1)
         parts = []
         for var in range(self.n):
             sel = axis == var
@@ -526,6 +644,42 @@ class Decider:
             if shrunk > 0.7 or max(float(b - a) for a, b in X) < 1e-13:
                 break
         return X
+
+
+def _nonpositive_combination(polys, signs, box) -> bool:
+    """Some ``mu >= 0``, ``sum mu = 1``, with every Bernstein coefficient of
+    ``sum_k mu_k s_k p_k`` on ``box`` at most 0, found by a linear program on
+    float coefficients and checked on exact ones with outward rounding
+    (:meth:`Decider._outside_jointly`)."""
+    from scipy.optimize import linprog
+    n = len(box)
+    parts = []
+    for p, sign in zip(polys, signs):
+        lo, hi, _ = bz.Source(p, n).on(box)
+        parts.append((lo, hi) if sign > 0 else (-hi, -lo))
+    degs = [max(q[0].shape[1 + v] for q in parts) - 1 for v in range(n)]
+    parts = [bz.elevate(lo, hi, degs) for lo, hi in parts]
+    G = np.array([(0.5 * (lo + hi)).reshape(-1) for lo, hi in parts])     # (K, coefficients)
+    if not np.isfinite(G).all():
+        return False
+    K = len(parts)
+    # the margin is asked relative to each coefficient's size, except where no
+    # condition is negative (a corner where those that can be used vanish)
+    size = np.where((G < 0).any(axis=0), np.abs(G).max(axis=0), 0.0)
+    A_ub = np.hstack([G.T, size[:, None]])
+    A_eq = np.hstack([np.ones((1, K)), np.zeros((1, 1))])
+    try:
+        lp = linprog(np.r_[np.zeros(K), -1.0], A_ub=A_ub, b_ub=np.zeros(len(size)),
+                     A_eq=A_eq, b_eq=[1.0], bounds=[(0, None)] * K + [(None, 1.0)],
+                     method="highs")
+    except ValueError:
+        return False
+    if lp.status != 0 or lp.x[-1] <= 0:
+        return False
+    mu = np.maximum(lp.x[:K], 0.0)
+    mu[mu < 1e-12 * mu.max()] = 0.0
+    _, hi = bz.combine(parts, mu[None, :])
+    return bool(mu.sum() > 0 and (hi <= 0).all())
 
 
 def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
