@@ -445,8 +445,9 @@ class Decider:
             size = np.maximum(np.abs(lo), np.abs(hi)).reshape(len(lo), -1).max(axis=1)
             size = np.where(size > 0, size, 1.0)
             for k in range(self.n):
-                dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
-                score[:, k] += np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, k] / size
+                with np.errstate(over="ignore", invalid="ignore"):
+                    dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
+                    score[:, k] += np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, k] / size
         score = np.where(np.isfinite(score), score, 0.0)
         big = rel.max(axis=1) > KRAWCZYK_AT
         score[big] = rel[big]
@@ -472,7 +473,7 @@ class Decider:
                 else:
                     dlo, dhi = self._range(boxes, k_den)
                     bad |= ~((dlo > 0) | (dhi < 0))
-                    with np.errstate(divide="ignore", invalid="ignore"):
+                    with np.errstate(all="ignore"):
                         cands = np.stack([nlo / dlo, nlo / dhi, nhi / dlo, nhi / dhi])
                     q_lo = np.nextafter(cands.min(axis=0), -np.inf)
                     q_hi = np.nextafter(cands.max(axis=0), np.inf)
