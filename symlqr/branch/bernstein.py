@@ -166,6 +166,11 @@ class Source:
                 M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
                 C = _along(C, k, M, arb_mat)
             entries = C.reshape(-1)
+            # a power of two brings the largest midpoint near 1 (exactly, in balls)
+            top = max((int(m).bit_length() + int(e) for m, e in
+                       (x.mid().man_exp() for x in entries) if m != 0), default=0)
+            shift = arb(2) ** (-top)
+            entries = [x * shift for x in entries]
             mid = np.array([float(x.mid()) for x in entries])
             rad = np.array([float(x.rad()) for x in entries])
         finally:
@@ -187,7 +192,17 @@ class Source:
             Ls *= self.bint[k][1]
         # the balls hold Ls * (Bernstein coefficients of P) = Ls / scale_p * (those of p)
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
-            Fraction(scale) * Ls / self.scale
+            Fraction(scale) * Fraction(2) ** (-top) * Ls / self.scale
+
+    def on_best(self, box):
+        """:meth:`on_balls` at 192, 448, 1024 and 2048 bits, the first that is
+        tight enough (a polynomial that vanishes to high order near the box
+        loses that many bits to cancellation), else :meth:`on` (exact)."""
+        for prec in (192, 448, 1024, 2048):
+            got = self.on_balls(box, prec)
+            if got is not None:
+                return got
+        return self.on(box)
 
     def on(self, box):
         """``(lo, hi, factor)`` as :func:`coefficients` (``factor`` a positive Fraction)."""

@@ -313,12 +313,22 @@ class Decider:
         signed = self._signed_conditions(boxes, j)
         if len(signed) < 2:
             return False
-        box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-        if _nonpositive_combination([p for p, _ in signed], [sg for _, sg in signed], box):
+        nn = len(self.nums)
+        stored = [(boxes.data[f"{nn + c}lo"][j:j + 1], boxes.data[f"{nn + c}hi"][j:j + 1])
+                  for c, _, _ in signed]
+        signs = [sg for _, _, sg in signed]
+        if _nonpositive_parts(stored, signs):
             return True
+        box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
         v = self._corner_of(boxes.lo[j], boxes.hi[j])
-        if v is None:
-            return False
+        if v is None:                 # coefficients anew, in balls (exactly if those are wide)
+            fresh = []
+            for c, _, _ in signed:
+                fresh.append(self.sources[nn + c].on_best(box)[:2])
+            return _nonpositive_parts(fresh, signs)
+        signed = [(p, sg) for _, p, sg in signed]
+        if _nonpositive_combination([p for p, _ in signed], signs, box):
+            return True
         n = self.n
         gens = self.conds[0].num.context().gens()
         sigma = [1 if Fraction(boxes.lo[j][k]) == v[k] else -1 for k in range(n)]
@@ -348,12 +358,12 @@ class Decider:
         return True
 
     def _signed_conditions(self, boxes: Boxes, j: int) -> list:
-        """``(num, s)`` per domain condition whose denominator's sign ``s`` on the
-        domain's part of box ``j`` is known (its range, else ``den_sign``)."""
+        """``(index, num, s)`` per domain condition whose denominator's sign ``s``
+        on the domain's part of box ``j`` is known (its range, else ``den_sign``)."""
         nn = len(self.nums)
         den_index = nn + len(self.conds)
         out = []
-        for c in self.conds:
+        for c_i, c in enumerate(self.conds):
             sign = 1
             if c.den is not None:
                 dlo, dhi = bz.ranges(boxes.data[f"{den_index}lo"][j:j + 1],
@@ -361,7 +371,7 @@ class Decider:
                 den_index += 1
                 sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
             if sign:
-                out.append((c.num, sign))
+                out.append((c_i, c.num, sign))
         return out
 
     def _corner_of(self, lo, hi):
@@ -514,8 +524,7 @@ class Decider:
                 & (width > 0.25 * short) & (gap > 0)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-                got = self.sources[k].on_balls(box) or self.sources[k].on_balls(box, 448)
-                nlo, nhi, f = got if got is not None else self.sources[k].on(box)
+                nlo, nhi, f = self.sources[k].on_best(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
                 boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
@@ -652,12 +661,15 @@ def _nonpositive_combination(polys, signs, box) -> bool:
     ``sum_k mu_k s_k p_k`` on ``box`` at most 0, found by a linear program on
     float coefficients and checked on exact ones with outward rounding
     (:meth:`Decider._outside_jointly`)."""
+    return _nonpositive_parts([bz.Source(p, len(box)).on(box)[:2] for p in polys], signs)
+
+
+def _nonpositive_parts(coefficients, signs) -> bool:
+    """:func:`_nonpositive_combination` on given coefficient enclosures ``(lo,
+    hi)`` (one box each, shape ``(1, ...)``; any positive scale per polynomial)."""
     from scipy.optimize import linprog
-    n = len(box)
-    parts = []
-    for p, sign in zip(polys, signs):
-        lo, hi, _ = bz.Source(p, n).on(box)
-        parts.append((lo, hi) if sign > 0 else (-hi, -lo))
+    parts = [(lo, hi) if sign > 0 else (-hi, -lo) for (lo, hi), sign in zip(coefficients, signs)]
+    n = parts[0][0].ndim - 1
     degs = [max(q[0].shape[1 + v] for q in parts) - 1 for v in range(n)]
     parts = [bz.elevate(lo, hi, degs) for lo, hi in parts]
     G = np.array([(0.5 * (lo + hi)).reshape(-1) for lo, hi in parts])     # (K, coefficients)
