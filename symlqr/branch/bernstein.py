@@ -166,12 +166,16 @@ class Source:
                 M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
                 C = _along(C, k, M, arb_mat)
             entries = C.reshape(-1)
-            # a power of two brings the largest midpoint near 1 (exactly, in balls)
-            top = max((int(m).bit_length() + int(e) for m, e in
-                       (x.mid().man_exp() for x in entries) if m != 0), default=0)
-            shift = arb(2) ** (-top)
-            entries = [x * shift for x in entries]
             mid = np.array([float(x.mid()) for x in entries])
+            top = 0
+            big = float(np.abs(mid).max()) if len(mid) else 0.0
+            if not (np.isfinite(mid).all() and 2.0 ** -900 < big < 2.0 ** 900):
+                # a power of two brings the largest midpoint near 1 (exactly, in balls)
+                top = max((int(m).bit_length() + int(e) for m, e in
+                           (x.mid().man_exp() for x in entries) if m != 0), default=0)
+                shift = arb(2) ** (-top)
+                entries = [x * shift for x in entries]
+                mid = np.array([float(x.mid()) for x in entries])
             rad = np.array([float(x.rad()) for x in entries])
         finally:
             ctx.prec = old
@@ -263,17 +267,6 @@ def coefficients(p, box, scale: bool = True):
     return Source(p, len(box)).on(box)
 
 
-def _combine(a, b, u, s, down: bool):
-    """An outward bound of ``u' a + s' b`` for all ``|u' - u|, |s' - s| <= 2^-50``
-    (``u, s`` in ``[0, 1]``, floats or arrays that broadcast)."""
-    ua, sb = u * a, s * b
-    r = ua + sb
-    err = (np.abs(ua) + np.abs(sb)) * 2.0 ** -52 + (np.abs(a) + np.abs(b)) * 2.0 ** -50 \
-        + 2.0 ** -1070
-    with np.errstate(invalid="ignore"):
-        return np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
-
-
 def cut_fractions(lo, hi, at: float):
     """Float cuts ``c = lo + at (hi - lo)`` and the fractions ``s = (c - lo) / (hi - lo)``
     in floats: ``|s - (c - lo) / (hi - lo)| <= 3.01 * 2^-53`` (three roundings,
@@ -284,28 +277,96 @@ def cut_fractions(lo, hi, at: float):
     return c, (c - lo) / (hi - lo)
 
 
+_LD_EPS = float(np.finfo(np.longdouble).eps)       # 2^-63 on x86-64, 2^-52 where it is double
+
+
+def _basis_table(s, n: int) -> np.ndarray:
+    """``T[i, k, j] = B^k_j(s_i)`` (``j <= k <= n``), the Bernstein basis of every
+    degree up to ``n`` at ``s_i``, by ``B^k_j = (1 - s) B^{k-1}_j + s B^{k-1}_{j-1}``
+    in ``long double`` and rounded to double: all terms are nonnegative, so each
+    entry is within a relative :func:`_table_error` of its exact value at the
+    float ``s_i`` (``1 - s``, two products and a sum per step, each within
+    ``eps / 2`` of ``long double``, then one rounding to double)."""
+    m = len(s)
+    T = np.zeros((m, n + 1, n + 1), dtype=np.longdouble)
+    T[:, 0, 0] = 1
+    sl = s.astype(np.longdouble)[:, None]
+    u = 1 - sl
+    for k in range(1, n + 1):
+        T[:, k, :k] = u * T[:, k - 1, :k]
+        T[:, k, 1:k + 1] += sl * T[:, k - 1, :k]
+    return T.astype(float)
+
+
+def _table_error(n: int) -> float:
+    """Relative error bound of :func:`_basis_table` up to degree ``n``, doubled."""
+    return 2 * (2.0 ** -53 + n * 2.5 * _LD_EPS)
+
+
 def split(lo, hi, var: int, at):
     """The coefficients on both halves of every box cut across variable ``var``
     at the fraction ``at`` of its width (a float, or one per box, as given by
-    :func:`cut_fractions` up to ``2^-50``): ``((lo_left, hi_left), (lo_right, hi_right))``."""
+    :func:`cut_fractions` up to ``2^-50``): ``((lo_left, hi_left), (lo_right, hi_right))``.
+
+    De Casteljau's scheme as two nonnegative matrices per box,
+    ``c^L_r = sum_j B^r_j(s) c_j`` and ``c^R_r = sum_j B^(n-r)_(j-r)(s) c_j``
+    (:func:`_basis_table`), applied by batched matrix products. Each result is
+    widened by ``(e_T + (n + 3) 2^-53) sum_j T_rj |c_j|`` (the table's relative
+    error :func:`_table_error` and any summation order's) plus ``2^-48 r sum_k
+    T_(r-1)k |c_{k+1} - c_k|`` (the fraction's ``2^-50``, by the mean value
+    theorem: the derivative in ``s`` of ``sum_j B^r_j(s) c_j`` is ``r sum_k
+    B^(r-1)_k(s) (c_{k+1} - c_k)``; at a point ``xi`` between the weights differ
+    from the table's by at most ``2 n 2^-50`` each, hence the extra
+    ``2 n^3 2^-98 max_k |c_{k+1} - c_k|``; the factor 2 covers the table's own
+    rounding) and the underflow. The outer
+    corners are copied exactly (an exact zero there stays exact)."""
     ax = var + 1
-    at = np.asarray(at, dtype=float)
-    if at.ndim:
-        at = at.reshape((-1,) + (1,) * (lo.ndim - 1))
-    u = 1.0 - at
+    m = lo.shape[0]
+    n = lo.shape[ax] - 1
+    s = np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)).copy()
+    T = _basis_table(s, n)
+    right = np.zeros_like(T)
+    for r in range(n + 1):
+        right[:, r, r:] = T[:, n - r, :n + 1 - r]
+    # |c_{k+1} - c_k| bounded above, and the derivatives' weights: output r of the
+    # left half moves with s at r sum_k B^(r-1)_k(s) (c_{k+1} - c_k), of the right
+    # half at (n - r) sum_k B^(n-r-1)_k(s) (c_{r+k+1} - c_{r+k})
+    b_lo = np.moveaxis(lo, ax, -1).reshape(m, -1, n + 1)
+    b_hi = np.moveaxis(hi, ax, -1).reshape(m, -1, n + 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.nextafter(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
+                                       np.abs(b_lo[..., 1:] - b_hi[..., :-1])), _INF)
+    d_left = np.zeros((m, n + 1, max(n, 1)))
+    d_right = np.zeros((m, n + 1, max(n, 1)))
+    for r in range(1, n + 1):
+        d_left[:, r, :r] = r * T[:, r - 1, :r]
+    for r in range(n):
+        d_right[:, r, r:n] = (n - r) * T[:, n - r - 1, :n - r]
     out = []
-    for arr, down in ((lo, True), (hi, False)):
-        b = np.moveaxis(arr, ax, -1).copy()
-        n = b.shape[-1] - 1
-        left, right = np.empty_like(b), np.empty_like(b)
-        left[..., 0], right[..., n] = b[..., 0], b[..., n]
-        for j in range(1, n + 1):
-            b[..., :n + 1 - j] = _combine(b[..., :n + 1 - j], b[..., 1:n + 2 - j], u, at, down)
-            left[..., j] = b[..., 0]
-            right[..., n - j] = b[..., n - j]
-        out.append((np.moveaxis(left, -1, ax), np.moveaxis(right, -1, ax)))
-    (llo, rlo), (lhi, rhi) = out
-    return (llo, lhi), (rlo, rhi)
+    for M, D in ((T, d_left), (right, d_right)):
+        MT = np.ascontiguousarray(M.transpose(0, 2, 1))
+        with np.errstate(invalid="ignore", over="ignore"):
+            step = (np.matmul(diff, np.ascontiguousarray(D.transpose(0, 2, 1)))
+                    + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)) if n else 0.0
+        res = []
+        for arr, down in ((lo, True), (hi, False)):
+            b = np.moveaxis(arr, ax, -1)
+            shape = b.shape
+            flat = b.reshape(m, -1, n + 1)
+            with np.errstate(invalid="ignore", over="ignore"):
+                r = np.matmul(flat, MT)
+                err = np.matmul(np.abs(flat), MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
+                    + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
+                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+            res.append(r.reshape(shape))
+        out.append(res)
+    (llo, lhi), (rlo, rhi) = out
+    for left_end, right_end, arr in ((llo, rlo, lo), (lhi, rhi, hi)):
+        b = np.moveaxis(arr, ax, -1)
+        left_end[..., 0] = b[..., 0]
+        right_end[..., n] = b[..., n]
+    back = [np.moveaxis(x, -1, ax) for x in (llo, lhi, rlo, rhi)]
+    return (back[0], back[1]), (back[2], back[3])
 
 
 def _elevation(m: int, n: int) -> np.ndarray:

@@ -189,22 +189,25 @@ class Decider:
                 dlo, dhi = self._range(sub, den_index)
                 den_index += 1
                 sign = np.where(dlo > 0, 1.0, np.where(dhi < 0, -1.0, float(c.den_sign or 0)))
-            ok_sign = sign != 0
-            if not ok_sign.any():
-                continue
             # c' = sign * num: bounds of c' from those of num
             s = sign.reshape((-1,) + (1,) * (clo.ndim - 1))
             c_lo = np.where(s > 0, clo, -chi)
             c_hi = np.where(s > 0, chi, -clo)
+            # only where c' can fail inside the box (else the plain sign test of
+            # N_j has said all there is) and no other condition has decided yet
+            ok = np.nonzero((sign != 0) & (bz.ranges(c_lo, c_hi)[0] <= 0) & ~found)[0]
+            if len(ok) == 0:
+                continue
+            c_lo, c_hi = c_lo[ok], c_hi[ok]
             for j in range(nn):
-                nlo, nhi = sub.data[f"{j}lo"], sub.data[f"{j}hi"]
+                nlo, nhi = sub.data[f"{j}lo"][ok], sub.data[f"{j}hi"][ok]
                 degs = nlo.shape[1:]
                 if any(a > b for a, b in zip(c_lo.shape[1:], degs)):
                     continue
                 e_lo, e_hi = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
                 pos = bz.positive_where(nlo, e_hi)           # N_j > 0 where c' >= 0
                 neg = bz.positive_where(-nhi, e_hi)          # -N_j > 0 where c' >= 0
-                found |= ok_sign & (pos | neg)
+                found[ok] |= pos | neg
         out[rows] = found
         return out
 
