@@ -1,0 +1,177 @@
+"""The pieces that make 2 x 1 landscapes complete, against independent computations:
+exact Bernstein coefficients after float splits and combinations, numpy
+characteristic polynomials at the vertices of the stabilizing set, exact sampling
+of the domain conditions near a joint exclusion, and a dense float scan polished
+by scipy's root finder for the stationary points of the docs/matrix.md example."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from flint import fmpq_mpoly_ctx
+from scipy.optimize import root
+
+from symlqr.branch import bernstein as bz
+from symlqr.matrix.domain import conditions, stability_vertices
+from symlqr.matrix.landscape import complete_landscape
+from symlqr.matrix.objective import in_domain, maml_gradient, maml_value
+from symlqr.matrix.subdivision import _nonpositive_combination
+from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+
+DOCS = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
+                     "1/100")
+
+
+def _random_poly(rng, ctx, deg, scale=50):
+    x, y = ctx.gens()
+    p = ctx.from_dict({})
+    for i in range(deg + 1):
+        for j in range(deg + 1 - i):
+            p += int(rng.integers(-scale, scale)) * x ** i * y ** j
+    return p
+
+
+def _enclosed(lo, hi, exact, f):
+    """Every exact coefficient (times the factor ``f``) inside its float pair."""
+    for a, b, c in zip(lo.reshape(-1), hi.reshape(-1), exact.reshape(-1)):
+        v = Fraction(int(c.p), int(c.q)) * f
+        if not Fraction(float(a)) <= v <= Fraction(float(b)):
+            return False
+    return True
+
+
+def test_split_coefficients_enclose_the_exact_ones_on_the_sub_box():
+    """Float splits (batched basis-table products) against the exact Bernstein
+    coefficients of the same polynomial on the box reached, coefficient by
+    coefficient, with uneven fractions and a corner at 0."""
+    rng = np.random.default_rng(3)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    for trial in range(4):
+        p = _random_poly(rng, ctx, 9 + trial)
+        box = [(Fraction(-1), Fraction(3)), (Fraction(0), Fraction(2))]
+        lo, hi, f = bz.coefficients(p, box)
+        a, b = np.array([[-1.0, 0.0]]), np.array([[3.0, 2.0]])
+        for _ in range(12):
+            var = int(rng.integers(0, 2))
+            cut, s = bz.cut_fractions(a[:, var], b[:, var], 0.2 + 0.6 * rng.random())
+            (l1, h1), (l2, h2) = bz.split(lo, hi, var, s)
+            if rng.random() < 0.5:
+                lo, hi, b = l1, h1, b.copy()
+                b[0, var] = cut[0]
+            else:
+                lo, hi, a = l2, h2, a.copy()
+                a[0, var] = cut[0]
+        exact = bz.exact_coefficients(p, [(Fraction(a[0, k]), Fraction(b[0, k])) for k in range(2)])
+        assert _enclosed(lo[0], hi[0], exact, f)
+
+
+def test_split_keeps_an_exact_zero_at_the_outer_corner():
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    x, y = ctx.gens()
+    p = 3 * x - 2 * y + x * y          # p(0, 0) = 0
+    lo, hi, _ = bz.coefficients(p, [(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))])
+    (l1, h1), _ = bz.split(lo, hi, 0, 0.375)
+    (l2, h2), _ = bz.split(l1, h1, 1, 0.375)
+    assert l2[0, 0, 0] == 0.0 == h2[0, 0, 0]
+
+
+def test_combinations_enclose_the_exact_combination():
+    rng = np.random.default_rng(5)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    box = [(Fraction(1, 4), Fraction(3, 4)), (Fraction(-1), Fraction(1, 2))]
+    p, q = _random_poly(rng, ctx, 5), _random_poly(rng, ctx, 5)
+    (plo, phi, pf), (qlo, qhi, qf) = bz.coefficients(p, box), bz.coefficients(q, box)
+    y = np.array([[0.3, -1.7]])
+    lo, hi = bz.combine([(plo, phi), (qlo, qhi)], y)
+    Ep, Eq = bz.exact_coefficients(p, box), bz.exact_coefficients(q, box)
+    for a, b, cp, cq in zip(lo.reshape(-1), hi.reshape(-1), Ep.reshape(-1), Eq.reshape(-1)):
+        v = Fraction(0.3) * pf * Fraction(int(cp.p), int(cp.q)) \
+            + Fraction(-1.7) * qf * Fraction(int(cq.p), int(cq.q))
+        assert Fraction(float(a)) <= v <= Fraction(float(b))
+
+
+def test_vertices_of_the_stabilizing_set_have_the_characteristic_polynomials():
+    """At each vertex, A - B W has eigenvalues all +-1 (numpy), with each count
+    k = 0..d of +1 once."""
+    rng = np.random.default_rng(9)
+    for d in (2, 3):
+        A = [[Fraction(int(v), 4) for v in row] for row in rng.integers(-4, 5, (d, d))]
+        B = [[Fraction(int(v))] for v in rng.integers(1, 3, d)]
+        ts = MatrixTaskSet([MatrixTask(A, B, np.eye(d).tolist(), [[1]])], "1/100")
+        verts = stability_vertices(ts)
+        if not verts:
+            continue
+        ones = []
+        for w in verts:
+            M = np.array(A, dtype=float) - np.array(B, dtype=float) @ np.array([[float(x) for x in w]])
+            eig = np.sort(np.linalg.eigvals(M).real)
+            assert np.allclose(np.abs(eig), 1, atol=1e-6)
+            ones.append(int(np.sum(eig > 0)))
+        assert sorted(ones) == list(range(d + 1))
+
+
+def test_joint_exclusion_is_refused_where_the_domain_has_points():
+    """The domain conditions of the docs example near the vertex (0, 0): a box
+    straddling the corner but holding stabilizing gains whose adapted gain also
+    stabilizes is never excluded; one well inside the unstable side is."""
+    conds = conditions(DOCS)
+    polys = [c.num for c in conds]
+    signs = [1 if c.den is None else c.den_sign for c in conds]
+    W = np.array([[0.5, 1.0]])
+    assert in_domain(W, DOCS)
+    box = [(Fraction(0.25), Fraction(0.75)), (Fraction(0.75), Fraction(1.25))]
+    assert not _nonpositive_combination(polys, signs, box)
+    away = [(Fraction(-2), Fraction(-1)), (Fraction(1), Fraction(2))]
+    assert _nonpositive_combination(polys, signs, away)
+    rng = np.random.default_rng(1)
+    for _ in range(20):            # independent: no sampled point of it in the domain
+        assert not in_domain(rng.uniform([-2, 1], [-1, 2])[None, :], DOCS)
+
+
+def _gradient_or_far(w):
+    """The float gradient, or a large constant outside the domain (the solver
+    steps there and comes back or fails)."""
+    if not in_domain(w[None, :], DOCS):
+        return np.array([1e6, 1e6])
+    return np.asarray(maml_gradient(w[None, :], DOCS), dtype=float).reshape(-1)
+
+
+def test_docs_example_complete_against_a_dense_float_scan():
+    """Every stationary point that scipy's root finder reaches from the local
+    minima of a dense float scan of |grad h|, in the domain and with float
+    h <= L, is one of the certified points; every certified point is a float
+    zero of the gradient."""
+    res = complete_landscape(DOCS)
+    assert res.complete, res.reason
+    pts = np.array([np.array(p.W).reshape(-1) for p in res.points])
+    assert len(pts) == 12
+    for p in pts:
+        g = maml_gradient(p[None, :], DOCS)
+        assert np.linalg.norm(g) < 1e-6 * max(1.0, maml_value(p[None, :], DOCS))
+    level = float(res.level)
+    # a dense float scan of |grad h| / (1 + h), each grid-local minimum polished
+    xs, ys = np.linspace(-1, 40, 165), np.linspace(0.01, 3.99, 81)
+    scan = np.full((len(xs), len(ys)), np.inf)
+    for i, x in enumerate(xs):
+        for j, y in enumerate(ys):
+            w = np.array([[x, y]])
+            if in_domain(w, DOCS):
+                scan[i, j] = np.linalg.norm(maml_gradient(w, DOCS)) / (1 + maml_value(w, DOCS))
+    found = []
+    for i in range(1, len(xs) - 1):
+        for j in range(1, len(ys) - 1):
+            if not (np.isfinite(scan[i, j]) and scan[i, j] <= scan[i - 1:i + 2, j - 1:j + 2].min()):
+                continue
+            sol = root(_gradient_or_far, np.array([xs[i], ys[j]]), method="hybr", tol=1e-13)
+            w = sol.x
+            if not sol.success or not in_domain(w[None, :], DOCS):
+                continue
+            if np.linalg.norm(maml_gradient(w[None, :], DOCS)) > 1e-7:
+                continue
+            if maml_value(w[None, :], DOCS) <= level * (1 - 1e-9):
+                found.append(w)
+    distinct = {tuple(np.round(w, 4)) for w in found}
+    assert len(distinct) >= 5, distinct          # the oracle itself finds a good share
+    for w in found:
+        assert np.min(np.linalg.norm(pts - w, axis=1)) < 1e-5, w
