@@ -86,8 +86,9 @@ class Decider:
 
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
                  level: Optional[Fraction] = None, gains: Optional[list] = None,
-                 corners: Optional[list] = None):
+                 corners: Optional[list] = None, solution_kwargs: Optional[dict] = None):
         self.level = level
+        self.solution_kwargs = dict(solution_kwargs or {})   # method/steps for decide_solution
         self.corners = corners or []
         self.gains = gains or []
         self.taskset = taskset
@@ -250,7 +251,7 @@ class Decider:
                 if verdict == "none":
                     none[j] = True
                     continue
-                status, why, cert = decide_solution(verdict, self.taskset)
+                status, why, cert = decide_solution(verdict, self.taskset, **self.solution_kwargs)
                 if status == "in domain":
                     step.found.append((int(j), cert))
                 elif status == "outside":
