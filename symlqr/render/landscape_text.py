@@ -54,10 +54,13 @@ def _tail(doc) -> list:
              else f" (over the certified minima; {doc['attained']})")
     lines = [f"min h: {_iv(doc['min_h'])}" + where,
              f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
-             f"minimum global): {benign}",
-             f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
-             f"undecided boxes {doc['undecided_count']}; "
-             f"{doc['seconds'].get('branch_and_bound', 0):.1f} s"]
+             f"minimum global): {benign}"]
+    if doc.get("method", "maml") != "maml":
+        lines = [f"min h, epsilon, benign: not asked of {doc['method']} (its zeros are not "
+                 "stationary points of h)"]
+    lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
+                 f"undecided boxes {doc['undecided_count']}; "
+                 f"{doc['seconds'].get('branch_and_bound', 0):.1f} s")
     if doc.get("parts"):
         lines.append(f"  run as {doc['parts']} sub-boxes on Dask: the seconds above are summed "
                      f"over them, {doc['seconds'].get('wall', 0):.1f} s wall")
