@@ -245,3 +245,26 @@ def test_cli_hypotheses_refuses_method(tmp_path):
            "--method", "fomaml"]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "--method" in run.stderr
+
+
+@pytest.mark.parametrize("name", ["fig2", "fig3b"])
+def test_iterate_conditions_hold_and_den_sign_at_domain_samples(name):
+    """Every condition of ``conditions(ts, 2)`` is ``> 0`` at domain points found by
+    the independent scalar check, and a proven ``den_sign`` is the sign there."""
+    from flint import fmpq
+    from symlqr.matrix.domain import conditions
+    fig, ts = _fig(name)
+    sc = Scalar.of(fig)
+    conds = conditions(ts, 2)
+    assert any("^(2)" in c.name for c in conds)
+    grid = [Fraction(k, 200) for k in range(-200, 601)]
+    pts = [q for q in grid if sc.in_domain(float(q), 2)]
+    assert len(pts) > 50
+    for x in pts[::8]:
+        at = fmpq(x.numerator, x.denominator)
+        for c in conds:
+            num = c.num(at)
+            den = 1 if c.den is None else c.den(at)
+            assert num * den > 0, (c.name, x)
+            if c.den_sign is not None:
+                assert (den > 0) == (c.den_sign > 0), (c.name, x)
