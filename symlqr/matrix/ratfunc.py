@@ -23,6 +23,7 @@ for stable closed loops).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from flint import fmpq, fmpq_mpoly_ctx
 
@@ -269,8 +270,12 @@ def _tasks(bk, taskset):
             for t in taskset.tasks]
 
 
+@lru_cache(maxsize=2)
 def symbolic_point(taskset, steps: int = 1):
-    """``(backend, MamlPoint)`` at the symbolic ``W`` (``steps`` adaptation steps)."""
+    """``(backend, MamlPoint)`` at the symbolic ``W`` (``steps`` adaptation steps);
+    the last two are kept (the numerators, boundary polynomials, domain conditions
+    and adapted gains of one run share them: with ``K = 2`` on ``2 x 1`` gains
+    they take minutes)."""
     from .objective import MamlPoint
     r, d = taskset.tasks[0].r, taskset.tasks[0].d
     bk = RationalFunctionBackend(r * d)
