@@ -235,6 +235,7 @@ def test_cli_complete_fomaml_1x1(tmp_path):
     (["--engine", "msolve", "--steps", "2"], "--engine msolve"),
     (["--engine", "msolve", "--method", "reptile"], "--engine msolve"),
     (["--scheduler", "tcp://x:1", "--method", "reptile"], "--scheduler"),
+    (["--contour", "h.png", "--steps", "2"], "--contour"),
 ])
 def test_cli_bad_combinations(extra, needle, tmp_path):
     cmd = [sys.executable, "-m", "symlqr.maml", _tasks_file(tmp_path), "--complete", *extra]

@@ -112,6 +112,8 @@ def check(args, ts) -> dict:
     method = getattr(args, "method", "maml")
     if scheduler is not None and (method != "maml" or args.steps != 1):
         raise InputError("--scheduler runs one-step MAML only: drop --method/--steps")
+    if args.contour and args.steps != 1:
+        raise InputError("--contour draws the one-step h: drop it with --steps")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
             "max_boxes": args.max_boxes, "scheduler": scheduler, "method": method,
             "steps": args.steps}
