@@ -273,3 +273,22 @@ def test_iterate_conditions_hold_and_den_sign_at_domain_samples(name):
             assert num * den > 0, (c.name, x)
             if c.den_sign is not None:
                 assert (den > 0) == (c.den_sign > 0), (c.name, x)
+
+
+def test_level_lower_bound_for_k_steps_below_h_k():
+    """``levels.lower_bound(..., steps=2)`` is below ``h_2`` (independent scalar
+    formulas) at sample points of small boxes, and proves ``h_2 > L`` on a box
+    where the float minimum of ``h_2`` exceeds ``L``; the one-step bound is not a
+    bound of ``h_2`` (why ``complete_landscape`` tests no level with ``K > 1``)."""
+    from symlqr.matrix.levels import exceeds, lower_bound
+    fig, ts = _fig("fig2")
+    sc = Scalar.of(fig)
+    for a in (0.1, 0.3, 0.6, 1.2, 1.7):
+        lo, hi = a, a + 0.001
+        b = lower_bound(ts, [lo], [hi], steps=2)
+        assert b is not None
+        vals = [sc.h(x, 2) for x in np.linspace(lo, hi, 21) if sc.in_domain(x, 2)]
+        assert float(b) <= min(vals) + 1e-9
+        assert exceeds(ts, [lo], [hi], Fraction(min(vals)) * Fraction(97, 100), steps=2)
+    one = lower_bound(ts, [0.1], [0.101], steps=1)
+    assert float(one) > min(sc.h(x, 2) for x in np.linspace(0.1, 0.101, 21))

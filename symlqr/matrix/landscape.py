@@ -239,8 +239,9 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     certified by :func:`~symlqr.matrix.certificate.certify_point` for it. The
     level is of ``h_K`` (for FO-MAML and Reptile: of the MAML objective they
     approximate); global/spurious labels, ``min h`` and ``epsilon`` only for
-    ``maml``. With ``steps > 1`` boxes are not excluded by ``h > L`` (the
-    decider's fallback lower bound is of the one-step ``h``)."""
+    ``maml``. With ``steps > 1`` boxes are not excluded by ``h > L``: the
+    decider's fallback ``levels.exceeds`` is called without ``steps`` (a bound of
+    the one-step ``h``, not of ``h_K``); ``exceeds(..., steps=K)`` is ready."""
     from .certificate import METHODS
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
