@@ -12,9 +12,13 @@ points certified:
   (``symlqr.matrix.search``, 8 starts) on the same tasks: how many stationary
   points each finds, and how much of the box the branch-and-bound decides.
   msolve, the other complete engine, is not installed on the machines measured
-  here; the issue measured it at 1052 s on the docs example.
+  here; the issue measured it at 1052 s on the docs example;
+* the variants (Figure 2 as 1x1 tasks, no level test): MAML with ``--steps 2``,
+  FO-MAML and Reptile with 1 and 2 steps, each as a ratio to one-step MAML in the
+  same run (``K = 3``, numerator degree 998, is left out: see docs/matrix.md).
 
     python benchmarks/bench_matrix_landscape.py [--max-boxes 200000] [--skip-2state]
+           [--variants-only]
 """
 from __future__ import annotations
 
@@ -57,11 +61,30 @@ def _matrix_case(label, ts, max_boxes):
     print("   types:", [p.type for p in res.points], "labels:", res.labels)
 
 
+def _variants_case() -> None:
+    fig = figure("fig2")
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()[:4]) for t in fig.tasks], fig.eta)
+    base = None
+    for method, steps in (("maml", 1), ("maml", 2), ("fomaml", 1), ("fomaml", 2),
+                          ("reptile", 1), ("reptile", 2)):
+        t0 = time.perf_counter()
+        res = complete_landscape(ts, method=method, steps=steps, prune=False)
+        took = time.perf_counter() - t0
+        base = took if base is None else base
+        print(f"fig2 1x1 {method} K={steps}: complete={res.complete}, {len(res.points)} "
+              f"zeros, degree {res.degrees}, {res.outcome.boxes} boxes, {took:.2f} s = "
+              f"{took / base:.1f}x one-step MAML ({base:.2f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-boxes", type=int, default=200000)
     ap.add_argument("--skip-2state", action="store_true")
+    ap.add_argument("--variants-only", action="store_true")
     args = ap.parse_args()
+    _variants_case()
+    if args.variants_only:
+        return
     for name in ("fig2", "fig1"):
         _scalar_case(name)
     docs = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],

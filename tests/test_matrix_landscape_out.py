@@ -13,7 +13,7 @@ import pytest
 
 from symlqr.matrix import MatrixLandscape, complete_landscape, stationary_points
 from symlqr.matrix.landscape_merge import merge, part_dict
-from symlqr.matrix.objective import maml_value
+from symlqr.matrix.objective import maml_point, maml_value
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 from symlqr.scalar.landscape import certify
 from symlqr.tasks import InputError, Task, TaskSet
@@ -120,8 +120,12 @@ def test_python_entry_with_numpy_arrays_equals_the_exact_engine(exact):
     assert float(low.epsilon[0]) - 1e-9 <= max(below) - min(below) <= float(low.epsilon[1]) + 1e-9
     late = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", timeout=1e-9)
     assert not late.complete and "time" in late.reason and late.points == []
-    with pytest.raises(InputError, match="one-step"):
-        stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", method="fomaml")
+    fo = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", method="fomaml")
+    assert fo.complete and fo.method == "fomaml" and fo.points
+    assert all(abs(p.direction("fomaml")[0, 0]) < 1e-8 for p in
+               (maml_point(np.array(q.W), fo.taskset) for q in fo.points))
+    with pytest.raises(InputError, match="method"):
+        stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", method="sgd")
 
 
 def test_merge_counts_a_point_found_twice_once(fig2):

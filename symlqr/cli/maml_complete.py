@@ -50,10 +50,11 @@ def add_arguments(p) -> None:
 def _check(args, ts):
     from ..matrix.msolve import INSTALL_HINT, find_msolve
     r, d = ts.shape
+    if args.steps != 1 or args.method != "maml":
+        raise InputError("--complete --engine msolve certifies the one-step MAML objective h: "
+                         "drop --steps/--method (or use --engine bnb)")
     if r * d != 2:
         raise InputError(f"--complete needs r * d = 2 parameters; W is {r} x {d} here")
-    if args.steps != 1:
-        raise InputError("--complete certifies the one-step objective h: drop --steps")
     if args.scheduler:
         raise InputError("--scheduler runs --engine bnb on Dask; msolve runs here")
     timeout = float(parse_rational(args.msolve_timeout, "--msolve-timeout"))

@@ -78,13 +78,16 @@ def deadline_and_ticks(seconds: float, progress, stage: str) -> tuple:
     return stop, tick
 
 
-def check_region(args, ts, what: str) -> tuple:
+def check_region(args, ts, what: str, variants: bool = False) -> tuple:
     """``(box, level)`` from ``--box`` and ``--level`` for ``--complete`` or
     ``--hypotheses`` (``what``), checked before any work (one-line errors);
-    ``level`` is None for ``inf`` or when not given."""
+    ``level`` is None for ``inf`` or when not given. ``variants``: ``--steps``
+    and ``--method`` are allowed (else refused)."""
     r, d = ts.shape
-    if args.steps != 1:
+    if not variants and args.steps != 1:
         raise InputError(f"{what} is about the one-step objective h: drop --steps")
+    if not variants and getattr(args, "method", "maml") != "maml":
+        raise InputError(f"{what} is about the MAML objective h: drop --method")
     box = parse_box(args.box, r * d) if args.box else None
     if box is None:
         from ..matrix.domain import stabilizing_box
@@ -101,13 +104,19 @@ def check_region(args, ts, what: str) -> tuple:
 
 def check(args, ts) -> dict:
     """The options, read and checked before any work (one-line errors)."""
-    box, level = check_region(args, ts, "--complete")
+    box, level = check_region(args, ts, "--complete", variants=True)
     check_contour(args.contour)
     scheduler = getattr(args, "scheduler", None)
     if scheduler is not None and not scheduler.strip():
         raise InputError("--scheduler needs an address such as tcp://host:8786")
+    method = getattr(args, "method", "maml")
+    if scheduler is not None and (method != "maml" or args.steps != 1):
+        raise InputError("--scheduler runs one-step MAML only: drop --method/--steps")
+    if args.contour and args.steps != 1:
+        raise InputError("--contour draws the one-step h: drop it with --steps")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
-            "max_boxes": args.max_boxes, "scheduler": scheduler}
+            "max_boxes": args.max_boxes, "scheduler": scheduler, "method": method,
+            "steps": args.steps}
 
 
 def compute(ts, opts, seconds, contour, progress) -> dict:
@@ -120,7 +129,8 @@ def compute(ts, opts, seconds, contour, progress) -> dict:
     try:
         res = complete_landscape(ts, box=opts["box"], level=opts["level"], prune=opts["prune"],
                                  max_boxes=opts["max_boxes"], stop=stop, progress=tick,
-                                 audit=AUDIT if contour else 0)
+                                 audit=AUDIT if contour else 0, method=opts["method"],
+                                 steps=opts["steps"])
     except ValueError as exc:
         raise InputError(str(exc)) from None
     doc = res.to_dict()

@@ -54,13 +54,13 @@ from flint import arb, arb_mat, ctx, fmpq
 from scipy.linalg import LinAlgWarning
 
 from .backend import ArbBackend
-from .certificate import (PointCertificate, _one_task_tests, certify_point,
+from .certificate import (PointCertificate, _one_task_tests, _type, certify_point,
                           optimum_enclosure)
 from .lqr import LQRPoint
 from .msolve import MsolveError, run_msolve
-from .ratfunc import gradient_numerators, integer_coefficients, stability_denominators
+from .ratfunc import divides, gradient_numerators, integer_coefficients, stability_denominators
 from .objective import MamlPoint
-from .validated import certify_stable, decimal_interval, decimal_up, inertia, krawczyk
+from .validated import certify_stable, decimal_interval, decimal_up, krawczyk
 
 __all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_robust",
            "provably_unstable", "NAMES"]
@@ -122,8 +122,9 @@ def provably_unstable(M: arb_mat) -> bool:
     return bool(det >= 1 or tr - 1 - det >= 0 or -tr - 1 - det >= 0)
 
 
-def _outside_reason(box, taskset, prec: int) -> Optional[str]:
-    """Reason the whole msolve box is proven outside the domain, else ``None``."""
+def _outside_reason(box, taskset, prec: int, steps: int = 1) -> Optional[str]:
+    """Reason the whole msolve box is proven outside the domain (``W`` or an
+    iterate ``W_k``, ``k <= steps``, proven not stabilizing), else ``None``."""
     r, d = taskset.shape
     old, ctx.prec = ctx.prec, prec
     try:
@@ -135,12 +136,15 @@ def _outside_reason(box, taskset, prec: int) -> Optional[str]:
                 return f"W does not stabilize task {i + 1} (proven)"
         for i, t in enumerate(taskset.tasks):
             A, B, Q, R, S0a = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0a"))
-            try:
-                F = W - LQRPoint(KRON, (A, B, Q, R), W, S0a).grad * eta
-            except (ZeroDivisionError, np.linalg.LinAlgError):   # Stein system not invertible
-                continue
-            if provably_unstable(A - B * F):
-                return f"the adapted F_{i + 1}(W) does not stabilize task {i + 1} (proven)"
+            F = W
+            for k in range(1, steps + 1):
+                try:
+                    F = F - LQRPoint(KRON, (A, B, Q, R), F, S0a).grad * eta
+                except (ZeroDivisionError, np.linalg.LinAlgError):   # Stein system singular
+                    break
+                if provably_unstable(A - B * F):
+                    name = f"F_{i + 1}(W)" if steps == 1 else f"iterate W_{k} of task {i + 1}"
+                    return f"the adapted {name} does not stabilize task {i + 1} (proven)"
     finally:
         ctx.prec = old
     return None
@@ -169,27 +173,32 @@ def _holds(box, mid, rho) -> bool:
 STEINS = ("auto", "kron_arb", "lyapunov")     # validated Stein solvers tried in turn
 
 
-def decide_solution(box, taskset, *, precisions=(64, 256)):
+def decide_solution(box, taskset, *, precisions=(64, 256), method: str = "maml",
+                    steps: int = 1):
     """``(status, detail, certificate)`` for one box holding exactly one real zero of
     the reduced numerator system (an msolve box, or a box proven so by Krawczyk):
     status ``in domain``, ``outside`` or ``undecided`` (module docstring, step 3;
-    the Krawczyk box of ``grad h`` may also lie inside the solution's box)."""
+    the Krawczyk box of ``grad h`` may also lie inside the solution's box). With
+    ``method``/``steps`` the system is the numerators of that update direction
+    (:func:`~symlqr.matrix.ratfunc.direction_numerators`) and the certificate is
+    :func:`certify_point`'s for it."""
     with warnings.catch_warnings():     # float Lyapunov guesses near singular closed loops
         warnings.simplefilter("ignore", LinAlgWarning)
-        return _decide(box, taskset, precisions)
+        return _decide(box, taskset, precisions, method, int(steps))
 
 
-def _decide(box, taskset, precisions):
+def _decide(box, taskset, precisions, method="maml", steps=1):
     r, d = taskset.shape
     mid = [float((lo + hi) / 2) for lo, hi in box]
     for prec in precisions:
-        why = _outside_reason(box, taskset, prec)
+        why = _outside_reason(box, taskset, prec, steps)
         if why is not None:
             return "outside", why, None
     reason = "not certified"
     for stein in STEINS:
         try:
-            cert = certify_point(np.array(mid).reshape(r, d), taskset, stein=stein)
+            cert = certify_point(np.array(mid).reshape(r, d), taskset, stein=stein,
+                                 method=method, steps=steps)
         except (ZeroDivisionError, np.linalg.LinAlgError, ValueError) as exc:
             reason = f"certificate failed: {type(exc).__name__}"
             continue
@@ -201,19 +210,19 @@ def _decide(box, taskset, precisions):
             return "in domain", f"Krawczyk box contains the solution's box ({stein})", cert
         if _holds(box, flat, cert.box_radius):
             return "in domain", f"the solution's box contains the Krawczyk box ({stein})", cert
-        own = _box_certificate(box, taskset)
+        own = _box_certificate(box, taskset, method=method, steps=steps)
         if own is not None:
             return "in domain", "Krawczyk box around the msolve box", own
         reason = "the Krawczyk box does not contain the msolve box"
     return "undecided", reason, None
 
 
-def _box_certificate(box, taskset, prec: int = 212):
+def _box_certificate(box, taskset, prec: int = 212, method: str = "maml", steps: int = 1):
     """Certificate on boxes ``X = c +- rad`` around the msolve box itself (``c`` its
-    dyadic midpoint, ``rad`` far above its width): Krawczyk (unique zero of
-    ``grad h`` in ``X``, which is then the msolve solution), ``W`` and every
-    ``F_i`` stabilizing over ``X``, type from the inertia of ``hess h(X)``, ``h(X)``;
-    for one task the chain-rule and Theorem 2 tests, else the gap bound. Used when
+    dyadic midpoint, ``rad`` far above its width): Krawczyk (unique zero of the
+    update direction -- ``grad h`` for MAML -- in ``X``, which is then the msolve
+    solution), ``W`` and every iterate stabilizing over ``X``, type from the
+    Jacobian over ``X`` (``hess h`` for MAML), ``h(X)``; for one task the chain-rule and Theorem 2 tests, else the gap bound. Used when
     the float midpoint of :func:`certify_point`'s box is too coarse to show that it
     holds the msolve box. ``None`` if nothing is proven."""
     r, d = taskset.shape
@@ -226,19 +235,19 @@ def _box_certificate(box, taskset, prec: int = 212):
         tasks = [tuple(bk.asmat(getattr(t, k)) for k in
                        ("A", "B", "Q", "R", "Sigma0", "Sigma0a")) for t in taskset.tasks]
         w, eta = [bk.scalar(x) for x in taskset.weights], bk.scalar(taskset.eta)
-        g0 = MamlPoint(bk, tasks, w, eta, arb_mat(r, d, c)).grad
+        g0 = MamlPoint(bk, tasks, w, eta, arb_mat(r, d, c), steps).direction(method)
         g0 = arb_mat(r * d, 1, g0.entries())
         for rad in (2.0 ** (-prec // 2) * scale, 2.0 ** (-prec // 3) * scale):
             if any(hi - lo >= Fraction(rad) for lo, hi in box):
                 continue
             X = arb_mat(r, d, [arb(x, rad) for x in c])
-            pX = MamlPoint(bk, tasks, w, eta, X)
-            if not all(certify_stable(t[0] - t[1] * X) and certify_stable(t[0] - t[1] * F)
-                       for t, F in zip(tasks, pX.F)):
+            pX = MamlPoint(bk, tasks, w, eta, X, steps)
+            if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(tasks, pX.iterates)
+                       for V in [X] + its):
                 continue
-            JX = arb_mat(pX.hess_dense())
+            JX = arb_mat(pX.direction_jacobian_dense(method))
             if krawczyk(np.zeros(r * d), rad, g0, JX) is not None:
-                return _fill(box, taskset, pX, JX, rad, prec, tasks, eta)
+                return _fill(box, taskset, pX, JX, rad, prec, tasks, eta, method)
     except (ZeroDivisionError, np.linalg.LinAlgError):
         return None
     finally:
@@ -246,14 +255,13 @@ def _box_certificate(box, taskset, prec: int = 212):
     return None
 
 
-def _fill(box, taskset, pX, JX, rad, prec, tasks, eta):
+def _fill(box, taskset, pX, JX, rad, prec, tasks, eta, method="maml"):
     r, d = taskset.shape
     mid = [float((lo + hi) / 2) for lo, hi in box]
     cert = PointCertificate(W=np.array(mid).reshape(r, d).tolist(), exists_unique=True,
-                            stabilizing=True, box_radius=rad, prec=prec)
-    inn = inertia(JX)
-    cert.type = "undecided" if inn is None else (
-        "min" if inn[1] == 0 else ("max" if inn[0] == 0 else "saddle"))
+                            stabilizing=True, box_radius=rad, prec=prec, method=method,
+                            steps=pX.steps)
+    cert.type = _type(JX, method)
     cert.certified = cert.type != "undecided"
     hX = pX.h
     cert.h = decimal_interval(hX)
@@ -306,12 +314,7 @@ def _strip(n, factors):
     return n
 
 
-def _divides(f, b) -> bool:
-    try:
-        q = b / f
-    except Exception:                 # flint raises on inexact division
-        return False
-    return q * f == b
+_divides = divides
 
 
 def _boundary_hits(reduced, bounds, boxes, precision, timeout, threads):

@@ -39,7 +39,7 @@ from typing import Optional
 
 from flint import fmpq, fmpq_mat
 
-from .ratfunc import RationalFunctionBackend, _tasks, symbolic_gain
+from .ratfunc import _tasks, divides
 
 __all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant",
            "stability_vertices"]
@@ -95,45 +95,69 @@ def _four(M, bk, label: str) -> list:
             (f"1 + det {label} > 0", bk.one + det)]
 
 
-def conditions(taskset) -> list:
+def conditions(taskset, steps: int = 1) -> list:
     """The necessary conditions for ``W`` in the domain (module docstring), as
     :class:`Condition` objects over ``w1..wn`` (row-major ``W``); constant
-    conditions (true everywhere) are left out."""
-    from .lqr import LQRPoint
-    r, d = taskset.shape
-    bk = RationalFunctionBackend(r * d)
-    W = symbolic_gain(bk, r, d)
-    eta = bk.scalar(taskset.eta)
+    conditions (true everywhere) are left out. With ``steps = K`` adaptation
+    steps the domain asks every iterate ``W_k`` (``k = 1..K``) to stabilize
+    too: the four conditions of ``A_i - B_i W_k`` for each (named ``N_i`` for
+    ``K = 1``, ``N_i^(k)`` otherwise; ``den_sign`` by :func:`_den_sign`)."""
+    from .ratfunc import _kron_det, symbolic_point
+    bk, p = symbolic_point(taskset, int(steps))
+    W = p.W
+    tasks = _tasks(bk, taskset)
     out = []
-    for i, t in enumerate(_tasks(bk, taskset)):
+    for i, t in enumerate(tasks):
         out += [Condition(n, f.num) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}")]
-    for i, t in enumerate(_tasks(bk, taskset)):
-        g = LQRPoint(bk, t[:4], W, t[5])
-        F = W - bk.scale(eta, g.grad)
+    for i, t in enumerate(tasks):
         ref = reference_gain(taskset.tasks[i])
-        for n, f in _four(t[0] - t[1] * F, bk, f"N_{i + 1}"):
-            den = None if f.den.is_one() else f.den
-            sign = None
-            if den is not None and ref is not None:
-                v = den(*[fmpq(x.numerator, x.denominator) for x in ref])
-                sign = None if v == 0 else (1 if v > 0 else -1)
-            out.append(Condition(n, f.num, den, sign))
+        base = _kron_det(t[0] - t[1] * W, bk).num
+        for k, V in enumerate(p.iterates[i], 1):
+            label = f"N_{i + 1}" if steps == 1 else f"N_{i + 1}^({k})"
+            for n, f in _four(t[0] - t[1] * V, bk, label):
+                den = None if f.den.is_one() else f.den
+                out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1)))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
 
 
-def adapted_gains(taskset) -> list:
-    """``F_i(W) = W - eta grad g_i(W)`` for every task, as lists (row-major) of
-    ``(num, den)`` polynomials in ``w1..wn`` (``den`` ``None`` when 1)."""
-    from .lqr import LQRPoint
-    r, d = taskset.shape
-    bk = RationalFunctionBackend(r * d)
-    W = symbolic_gain(bk, r, d)
-    eta = bk.scalar(taskset.eta)
-    out = []
-    for t in _tasks(bk, taskset):
-        F = W - bk.scale(eta, LQRPoint(bk, t[:4], W, t[5]).grad)
-        out.append([(f.num, None if f.den.is_one() else f.den) for f in F.entries()])
-    return out
+def _den_sign(den, ref, base, first: bool) -> Optional[int]:
+    """The sign of ``den`` on the domain, when proven (:class:`Condition`), else None.
+
+    ``den`` is nonzero on the domain (it divides a product of the Stein
+    determinants at the earlier iterates and their denominators). For the first
+    iterate every factor divides a power of the Stein determinant ``base`` at
+    ``W``, nonzero on task ``i``'s stabilizing set, which is connected: the sign
+    is read at the stabilizing ``ref``. For later iterates each irreducible
+    factor ``f^e`` is positive on the domain for even ``e``; for odd ``e`` its
+    sign is read at ``ref`` only when ``f`` divides ``base``; else unknown (the
+    set where the later iterates stabilize is not known to be connected)."""
+    if den is None or ref is None:
+        return None
+    at = [fmpq(x.numerator, x.denominator) for x in ref]
+    if first:
+        v = den(*at)
+        return None if v == 0 else (1 if v > 0 else -1)
+    c, factors = den.factor()
+    sign = 1 if c > 0 else -1
+    for f, e in factors:
+        if e % 2 == 0:
+            continue
+        if not divides(f, base):
+            return None
+        v = f(*at)
+        if v == 0:
+            return None
+        sign *= 1 if v > 0 else -1
+    return sign
+
+
+def adapted_gains(taskset, steps: int = 1) -> list:
+    """``F_i(W) = W_K`` (``K = steps`` steps ``W_{k+1} = W_k - eta grad g_i(W_k)``)
+    for every task, as lists (row-major) of ``(num, den)`` polynomials in
+    ``w1..wn`` (``den`` ``None`` when 1)."""
+    from .ratfunc import symbolic_point
+    _, p = symbolic_point(taskset, int(steps))
+    return [[(f.num, None if f.den.is_one() else f.den) for f in F.entries()] for F in p.F]
 
 
 def reference_gain(task) -> Optional[list]:

@@ -45,7 +45,7 @@ from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
 from .domain import adapted_gains, conditions, stabilizing_box, stability_vertices
-from .ratfunc import gradient_numerators, stability_denominators
+from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
 from .validated import decimal_bound
@@ -81,6 +81,8 @@ class MatrixLandscape(Result):
     taskset: Optional[object] = None                     # MatrixTaskSet (for pictures)
     name: str = ""
     parts: int = 0                                       # sub-boxes of a merged run
+    method: str = "maml"                                 # whose zeros: grad h_K or g
+    steps: int = 1                                       # adaptation steps K
 
     csv_columns = ("W", "type", "label", "h_lo", "h_hi", "certified")
 
@@ -105,6 +107,16 @@ class MatrixLandscape(Result):
         """What ``complete`` speaks of."""
         where = "the domain" if self.box_source.startswith("proven") else "the domain within the box"
         return f"{where} and {{h <= L}}" if self.pruned else where
+
+    @property
+    def objective(self) -> str:
+        """What the points are zeros of, and what ``h`` and the level are about."""
+        h = "h" if self.steps == 1 else f"h_{self.steps} (MAML, {self.steps} adaptation steps)"
+        if self.method == "maml":
+            return f"stationary points of {h}"
+        return (f"zeros of the {self.method} update direction ({self.steps} adaptation "
+                f"step{'s' if self.steps != 1 else ''}); h and the level L are of {h}, "
+                "the objective the method approximates")
 
     @property
     def minima(self) -> list:
@@ -135,6 +147,7 @@ class MatrixLandscape(Result):
                           for lo, hi, why in (o.undecided if o else [])][:50],
             "undecided_count": len(o.undecided) if o else 0,
             "degrees": self.degrees, "seconds": self.seconds,
+            "method": self.method, "steps": self.steps, "objective": self.objective,
             **({"parts": self.parts} if self.parts else {}),
         }
 
@@ -156,13 +169,16 @@ def float_box(box) -> list:
     return out
 
 
-def default_level(taskset, starts: int = 10, seed: int = 0) -> Optional[Fraction]:
-    """The largest ``h`` (floats, read exactly) at the starts of Algorithm 1."""
+def default_level(taskset, starts: int = 10, seed: int = 0,
+                  steps: int = 1) -> Optional[Fraction]:
+    """The largest ``h`` (``h_K`` with ``K = steps``; floats, read exactly) at the
+    starts of Algorithm 1."""
     from .algorithm import random_starts
-    from .objective import maml_value
+    from .objective import maml_point
     rng = np.random.default_rng(seed)
     Ws = random_starts(taskset, starts, rng)
-    vals = [maml_value(W, taskset) for W in Ws]
+    pts = [maml_point(W, taskset, steps) for W in Ws]
+    vals = [float("inf") if p is None else p.h for p in pts]
     vals = [v for v in vals if np.isfinite(v)]
     return Fraction(max(vals)) if vals else None
 
@@ -210,13 +226,67 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                        min_width: float = 2.0 ** -40, batch: Optional[int] = None,
                        stop: Optional[Callable[[], Optional[str]]] = None,
                        progress: Optional[Callable[[Outcome], None]] = None,
-                       level_starts: int = 10, audit: int = 0) -> MatrixLandscape:
+                       level_starts: int = 10, audit: int = 0, method: str = "maml",
+                       steps: int = 1) -> MatrixLandscape:
     """Every stationary point of ``h`` (MAML, one gradient step) in ``box``
     (default: the proven box around the stabilizing gains), certified, and the
     rest of the box excluded by proofs (module docstring). ``audit``: keep that
-    many excluded boxes with their reasons (``outcome.audit``) for re-checking."""
-    res = MatrixLandscape(taskset=taskset, name=taskset.name)
+    many excluded boxes with their reasons (``outcome.audit``) for re-checking.
+
+    ``method``/``steps``: the zeros of that update direction instead
+    (:func:`~symlqr.matrix.ratfunc.direction_numerators`; ``grad h_K`` for
+    ``maml``, the domain asking every iterate ``W_k`` to stabilize), each
+    certified by :func:`~symlqr.matrix.certificate.certify_point` for it. The
+    level is of ``h_K`` (for FO-MAML and Reptile: of the MAML objective they
+    approximate); global/spurious labels, ``min h`` and ``epsilon`` only for
+    ``maml``. The level test bounds ``h_K`` (``K = steps``): at the enclosed
+    ``W_K`` of each task, or through ``levels.exceeds(..., steps=K)``."""
+    from .certificate import METHODS
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    if not 1 <= int(steps) <= 1000:
+        raise ValueError("steps must be between 1 and 1000")
+    steps = int(steps)
+    res = MatrixLandscape(taskset=taskset, name=taskset.name, method=method, steps=steps)
     t0 = time.perf_counter()
+    box, covers = _first_box(res, taskset, box)
+    nums = direction_numerators(taskset, method, steps)
+    res.degrees = [int(p.total_degree()) for p in nums]
+    if any(p.is_zero() for p in nums):
+        res.reason = "not complete: a component of the update direction is identically 0"
+        return res
+    nums, _, why = reduce_common_factor(nums, stability_denominators(taskset, steps))
+    if why:
+        res.reason = why
+        return res
+    conds = conditions(taskset, steps)
+    if level is None:
+        level = default_level(taskset, level_starts, steps=steps)
+        res.level_source = level_source(level_starts)
+    else:
+        res.level_source = "given"
+    res.level = None if level is None else Fraction(level)
+    res.seconds["polynomials"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    pruning = prune and res.level is not None
+    dec = Decider(taskset, nums, conds, box, min_width=min_width,
+                  level=res.level if pruning else None,
+                  gains=adapted_gains(taskset, steps) if pruning else None,
+                  corners=stability_vertices(taskset),
+                  solution_kwargs={"method": method, "steps": steps})
+    roots = dec.roots(box)
+    per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)
+    batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
+    with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
+        warnings.simplefilter("ignore", LinAlgWarning)
+        out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
+                               progress=progress, outcome=Outcome(audit_limit=audit))
+    res.seconds["branch_and_bound"] = time.perf_counter() - t1
+    return finish(res, out, taskset, covers)
+
+
+def _first_box(res: MatrixLandscape, taskset, box) -> tuple:
+    """``(box with float ends, covers the domain)``; ``res.box`` and its source set."""
     if box is None:
         box = stabilizing_box(taskset)
         if box is None:
@@ -232,37 +302,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
         covers = False
     box = float_box(box)
     res.box = [(float(a), float(b)) for a, b in box]
-    nums = gradient_numerators(taskset)
-    res.degrees = [int(p.total_degree()) for p in nums]
-    if any(p.is_zero() for p in nums):
-        res.reason = "not complete: a component of grad h is identically 0"
-        return res
-    nums, _, why = reduce_common_factor(nums, stability_denominators(taskset))
-    if why:
-        res.reason = why
-        return res
-    conds = conditions(taskset)
-    if level is None:
-        level = default_level(taskset, level_starts)
-        res.level_source = level_source(level_starts)
-    else:
-        res.level_source = "given"
-    res.level = None if level is None else Fraction(level)
-    res.seconds["polynomials"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    dec = Decider(taskset, nums, conds, box, min_width=min_width,
-                  level=res.level if prune else None,
-                  gains=adapted_gains(taskset) if prune and res.level is not None else None,
-                  corners=stability_vertices(taskset))
-    roots = dec.roots(box)
-    per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)
-    batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
-    with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
-        warnings.simplefilter("ignore", LinAlgWarning)
-        out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
-                               progress=progress, outcome=Outcome(audit_limit=audit))
-    res.seconds["branch_and_bound"] = time.perf_counter() - t1
-    return finish(res, out, taskset, covers)
+    return box, covers
 
 
 def finish(res: MatrixLandscape, out: Outcome, taskset, covers: bool) -> MatrixLandscape:
@@ -291,8 +331,13 @@ def _summarize(res: MatrixLandscape) -> None:
 
     A minimum whose certificate proves ``F_i(W) = W*`` with one task
     (``global_by_chain_rule``) has ``h = C(W*)``, the lower bound of ``h`` on the
-    whole domain: it is global exactly, whatever its enclosure's width."""
+    whole domain: it is global exactly, whatever its enclosure's width. For
+    FO-MAML and Reptile (zeros of their update directions, not stationary points
+    of ``h``) no labels, ``min h`` or ``epsilon``."""
     res.labels = ["-" if p.type != "min" else "undecided" for p in res.points]
+    if res.method != "maml":
+        res.min_h_over_domain = False
+        return
     if not res.complete or any(p.type == "undecided" for p in res.points):
         res.min_h_over_domain = False
         if not res.complete:

@@ -44,10 +44,11 @@ def _box(lo, hi, r, d) -> arb_mat:
     return arb_mat(r, d, [arb(a).union(arb(b)) for a, b in zip(lo, hi)])
 
 
-def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64):
+def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64, steps: int = 1):
     """A proven lower bound (an ``arb`` ball's lower end, as a Fraction) of ``h``
-    on the box's points that lie in the domain; ``None`` when ``W`` is not proven
-    stabilizing on the box (the Stein solves at ``W`` need it)."""
+    (``h_K`` with ``K = steps`` adaptation steps) on the box's points that lie in
+    the domain; ``None`` when ``W`` (or an iterate ``W_k``, ``k < K``) is not
+    proven stabilizing on the box (the Stein solves there need it)."""
     r, d = taskset.shape
     old, ctx.prec = ctx.prec, prec
     try:
@@ -57,12 +58,14 @@ def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64):
         for w, t in zip(taskset.weights, taskset.tasks):
             A, B, Q, R, S0, S0a = (ARB.asmat(getattr(t, k)) for k in
                                    ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
-            if not certify_stable(A - B * X):
-                return None
-            try:
-                F = X - LQRPoint(ARB, (A, B, Q, R), X, S0a).grad * eta
-            except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
-                return None
+            F = X
+            for _ in range(steps):
+                if not certify_stable(A - B * F):
+                    return None
+                try:
+                    F = F - LQRPoint(ARB, (A, B, Q, R), F, S0a).grad * eta
+                except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
+                    return None
             total += Fraction(w) * _truncated(A - B * F, Q + F.transpose() * R * F, S0, terms)
         return total
     finally:
@@ -122,7 +125,8 @@ def lower_bound_at(taskset, gains, terms: int = 64, prec: int = 64) -> Fraction:
         ctx.prec = old
 
 
-def exceeds(taskset, lo, hi, level: Fraction, terms: int = 64) -> bool:
-    """True when ``h > level`` is proven on every point of the box in the domain."""
-    b = lower_bound(taskset, lo, hi, terms)
+def exceeds(taskset, lo, hi, level: Fraction, terms: int = 64, steps: int = 1) -> bool:
+    """True when ``h > level`` (``h_K``, ``K = steps``) is proven on every point of
+    the box in the domain."""
+    b = lower_bound(taskset, lo, hi, terms, steps=steps)
     return b is not None and b > level

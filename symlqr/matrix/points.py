@@ -208,8 +208,8 @@ def stationary_points(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
     ``deadline`` an absolute ``time.monotonic()`` value: past either,
     :class:`~symlqr.scalar.deadline.Timeout` is raised.
 
-    ``engine="bnb"`` (``method="maml"``, ``steps=1``): every stationary point in
-    a box, proven complete or not (a :class:`~symlqr.matrix.landscape.MatrixLandscape`);
+    ``engine="bnb"``: every stationary point in a box (with ``method`` and
+    ``steps``: every zero of that update direction), proven complete or not (a :class:`~symlqr.matrix.landscape.MatrixLandscape`);
     ``options`` go to :func:`~symlqr.matrix.landscape.complete_landscape` (``box``,
     ``level`` (a number, or ``"inf"``: no level test), ``prune``, ``max_boxes``,
     ``audit``: excluded boxes kept for ``plot()``, ...). Past the
@@ -239,9 +239,8 @@ def stationary_points(tasks=None, eta=None, weights=None, *, A=None, B=None, Q=N
 def _branch_and_bound(ts, method: str, steps: int, ends, options):
     """``engine="bnb"``: :func:`complete_landscape` (or its Dask form), stopped at ``ends``."""
     from .landscape import complete_landscape
-    if method != "maml" or steps != 1:
-        raise InputError("engine='bnb' certifies the one-step MAML objective h: use "
-                         "method='maml', steps=1")
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise InputError(f"steps = {steps!r}: give a whole number >= 1")
     level = options.get("level")
     if level is not None and (str(level).strip().lower() in ("inf", "+inf")):
         options["level"], options["prune"] = None, False          # every point: no level test
@@ -252,7 +251,7 @@ def _branch_and_bound(ts, method: str, steps: int, ends, options):
                           (getattr(options["box"], "tolist", lambda: options["box"])())]
     try:
         stop = None if ends is None else functools.partial(_past, ends)
-        return complete_landscape(ts, stop=stop, **options)
+        return complete_landscape(ts, stop=stop, method=method, steps=steps, **options)
     except ValueError as exc:
         raise InputError(str(exc)) from None
 

@@ -23,14 +23,16 @@ for stable closed loops).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from flint import fmpq, fmpq_mpoly_ctx
 
 from .backend import FlintBackend
 from ..exact.ratfunc import FractionArithmetic
 
-__all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain",
-           "gradient_rational_functions", "gradient_numerators", "stability_denominators", "integer_coefficients"]
+__all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain", "symbolic_point",
+           "gradient_rational_functions", "gradient_numerators", "direction_rational_functions",
+           "direction_numerators", "stability_denominators", "integer_coefficients"]
 
 
 class RatFunc(FractionArithmetic):
@@ -268,40 +270,81 @@ def _tasks(bk, taskset):
             for t in taskset.tasks]
 
 
-def gradient_rational_functions(taskset) -> list:
-    """The entries of ``grad h`` (row-major) as :class:`RatFunc` in ``w1..wn``."""
+@lru_cache(maxsize=2)
+def symbolic_point(taskset, steps: int = 1):
+    """``(backend, MamlPoint)`` at the symbolic ``W`` (``steps`` adaptation steps);
+    the last two are kept (the numerators, boundary polynomials, domain conditions
+    and adapted gains of one run share them: with ``K = 2`` on ``2 x 1`` gains
+    they take minutes)."""
     from .objective import MamlPoint
     r, d = taskset.tasks[0].r, taskset.tasks[0].d
     bk = RationalFunctionBackend(r * d)
     W = symbolic_gain(bk, r, d)
-    p = MamlPoint(bk, _tasks(bk, taskset), [bk.scalar(w) for w in taskset.weights],
-                  bk.scalar(taskset.eta), W)
-    return p.grad.entries()
+    return bk, MamlPoint(bk, _tasks(bk, taskset), [bk.scalar(w) for w in taskset.weights],
+                         bk.scalar(taskset.eta), W, steps)
+
+
+def direction_rational_functions(taskset, method: str = "maml", steps: int = 1) -> list:
+    """The entries (row-major) of the update direction of ``method`` with ``K =
+    steps`` adaptation steps, as :class:`RatFunc` in ``w1..wn``: ``maml``
+    ``grad h_K``; ``fomaml`` ``sum_i w_i grad f_i(W_K)``; ``reptile``
+    ``sum_i w_i (W - W_K) / (eta K)`` (:meth:`MamlPoint.direction`)."""
+    from .certificate import METHODS
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    if int(steps) < 1:
+        raise ValueError("steps must be at least 1")
+    return symbolic_point(taskset, int(steps))[1].direction(method).entries()
+
+
+def gradient_rational_functions(taskset) -> list:
+    """The entries of ``grad h`` (row-major) as :class:`RatFunc` in ``w1..wn``."""
+    return direction_rational_functions(taskset)
+
+
+def direction_numerators(taskset, method: str = "maml", steps: int = 1) -> list:
+    """Numerators of :func:`direction_rational_functions`, scaled to coprime integer
+    coefficients (``fmpq_mpoly``); a constant numerator is kept.
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/10")
+    >>> [[int(direction_numerators(ts, m, K)[0].total_degree()) for K in (1, 2)]
+    ...  for m in ("maml", "fomaml", "reptile")]           # degrees grow about 5x per step
+    [[18, 98], [18, 98], [2, 22]]
+    """
+    return [integer_coefficients(g.num)
+            for g in direction_rational_functions(taskset, method, steps)]
 
 
 def gradient_numerators(taskset) -> list:
     """Numerators of :func:`gradient_rational_functions`, scaled to coprime integer
     coefficients (``fmpq_mpoly``); a constant numerator is kept."""
-    return [integer_coefficients(g.num) for g in gradient_rational_functions(taskset)]
+    return direction_numerators(taskset)
 
 
-def stability_denominators(taskset) -> list:
+def stability_denominators(taskset, steps: int = 1) -> list:
     """Polynomials that vanish on the boundary of the domain: the numerators of
-    ``det(I - M (x) M)`` for ``M = A_i - B_i W`` and ``M = A_i - B_i F_i(W)``,
-    and the denominators of ``F_i(W)``. For a stable ``M`` with eigenvalues
-    ``l_j``, ``det(I - M (x) M) = prod_{j,k} (1 - l_j l_k) != 0``."""
-    from .lqr import LQRPoint
-    r, d = taskset.tasks[0].r, taskset.tasks[0].d
-    bk = RationalFunctionBackend(r * d)
-    W = symbolic_gain(bk, r, d)
-    eta, out = bk.scalar(taskset.eta), []
-    for t in _tasks(bk, taskset):
-        g = LQRPoint(bk, t[:4], W, t[5])
-        F = W - bk.scale(eta, g.grad)
-        for M in (g.M, t[0] - t[1] * F):
-            out.append(_kron_det(M, bk).num)
-        out.extend(x.den for x in F.entries())
-    return [integer_coefficients(p) for p in out if not p.is_constant()]
+    ``det(I - M (x) M)`` for ``M = A_i - B_i W_k``, ``k = 0..K`` (``W_0 = W``, ``W_K
+    = F_i(W)``, ``K = steps``), and the denominators of the iterates ``W_k``. For a
+    stable ``M`` with eigenvalues ``l_j``, ``det(I - M (x) M) = prod_{j,k} (1 - l_j
+    l_k) != 0``; the denominators of ``W_{k+1}`` divide powers of those of ``W_k``
+    and of the Stein determinant at ``W_k``."""
+    bk, p = symbolic_point(taskset, int(steps))
+    out = []
+    for t, path, its in zip(_tasks(bk, taskset), p.path, p.iterates):
+        for V in [p.W] + its:
+            out.append(_kron_det(t[0] - t[1] * V, bk).num)
+        for V in its:
+            out.extend(x.den for x in V.entries())
+    return _distinct([integer_coefficients(q) for q in out if not q.is_constant()])
+
+
+def _distinct(polys) -> list:
+    out = []
+    for q in polys:
+        if not any(q == o or q == -o for o in out):
+            out.append(q)
+    return out
 
 
 def _kron_det(M, bk):
@@ -324,6 +367,15 @@ def _kron_det(M, bk):
                 f = a[i][k] * inv
                 a[i] = [x - f * y for x, y in zip(a[i], a[k])]
     return det
+
+
+def divides(f, b) -> bool:
+    """Does the polynomial ``f`` divide ``b`` exactly?"""
+    try:
+        q = b / f
+    except Exception:                 # flint raises on inexact division
+        return False
+    return q * f == b
 
 
 def integer_coefficients(p):

@@ -86,8 +86,9 @@ class Decider:
 
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
                  level: Optional[Fraction] = None, gains: Optional[list] = None,
-                 corners: Optional[list] = None):
+                 corners: Optional[list] = None, solution_kwargs: Optional[dict] = None):
         self.level = level
+        self.solution_kwargs = dict(solution_kwargs or {})   # method/steps for decide_solution
         self.corners = corners or []
         self.gains = gains or []
         self.taskset = taskset
@@ -253,7 +254,7 @@ class Decider:
                 if verdict == "none":
                     none[j] = True
                     continue
-                status, why, cert = decide_solution(verdict, self.taskset)
+                status, why, cert = decide_solution(verdict, self.taskset, **self.solution_kwargs)
                 if status == "in domain":
                     step.found.append((int(j), cert))
                 elif status == "outside":
@@ -271,7 +272,8 @@ class Decider:
                 if gains is not None and gains[k] is not None:
                     high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
                 if not high[j]:
-                    high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level)
+                    high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level,
+                                      steps=self.solution_kwargs.get("steps", 1))
         step.excluded[ABOVE] = high
         left &= ~high
         finest = self._finest(boxes)

@@ -27,15 +27,21 @@ def _iv(x) -> str:
 
 
 def _state(doc) -> str:
+    what = ("stationary point of h" if doc.get("method", "maml") == "maml"
+            else "zero of the update direction")
     if doc["complete"]:
-        return ("complete: every stationary point of h in " + doc["region"] + " certified, "
+        return (f"complete: every {what} in " + doc["region"] + " certified, "
                 "the rest of the box excluded by proofs")
     return doc["reason"] or "not complete"
 
 
 def _head(doc) -> list:
     level = "inf (no level test)" if doc["level"] is None else doc["level"]
-    return [f"{doc['name']}: {len(doc['points'])} stationary point(s); {_state(doc)}",
+    what = ("stationary point(s)" if doc.get("method", "maml") == "maml"
+            else "zero(s) of the update direction")
+    variant = ([f"method {doc['method']}, steps K = {doc['steps']}: {doc['objective']}"]
+               if doc.get("method", "maml") != "maml" or doc.get("steps", 1) != 1 else [])
+    return [f"{doc['name']}: {len(doc['points'])} {what}; {_state(doc)}", *variant,
             "box: " + " x ".join(f"[{float(a):.6g}, {float(b):.6g}]" for a, b in doc["box"])
             + f" ({doc['box_source']})",
             f"level L = {level} ({doc['level_source']})"]
@@ -48,10 +54,13 @@ def _tail(doc) -> list:
              else f" (over the certified minima; {doc['attained']})")
     lines = [f"min h: {_iv(doc['min_h'])}" + where,
              f"epsilon on {{h <= L}}: {_iv(doc['epsilon'])};  benign (every local "
-             f"minimum global): {benign}",
-             f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
-             f"undecided boxes {doc['undecided_count']}; "
-             f"{doc['seconds'].get('branch_and_bound', 0):.1f} s"]
+             f"minimum global): {benign}"]
+    if doc.get("method", "maml") != "maml":
+        lines = [f"min h, epsilon, benign: not asked of {doc['method']} (its zeros are not "
+                 "stationary points of h)"]
+    lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
+                 f"undecided boxes {doc['undecided_count']}; "
+                 f"{doc['seconds'].get('branch_and_bound', 0):.1f} s")
     if doc.get("parts"):
         lines.append(f"  run as {doc['parts']} sub-boxes on Dask: the seconds above are summed "
                      f"over them, {doc['seconds'].get('wall', 0):.1f} s wall")
