@@ -182,6 +182,23 @@ def test_dask_localcluster_gives_the_local_answer(fig2, dask_cluster):
 
 
 @pytest.mark.slow
+def test_dask_localcluster_runs_the_variants_as_locally(dask_cluster):
+    """FO-MAML and two-step MAML on Dask: the same zeros, types and level as the
+    local run."""
+    from dask.distributed import Client
+    from symlqr.sweep.landscape_dask import complete_landscape_dask
+    for method, steps in (("fomaml", 1), ("maml", 2)):
+        local = complete_landscape(_fig2(), method=method, steps=steps)
+        with Client(dask_cluster) as client:
+            res = complete_landscape_dask(_fig2(), client, parts=4, method=method, steps=steps)
+        assert res.method == method and res.steps == steps
+        assert res.complete and local.complete
+        assert np.allclose([p.W for p in res.points], [p.W for p in local.points], atol=1e-12)
+        assert [p.type for p in res.points] == [p.type for p in local.points]
+        assert res.level == local.level
+
+
+@pytest.mark.slow
 def test_the_command_line_on_a_dask_scheduler(dask_cluster, tmp_path, fig2):
     f = tmp_path / "t.json"
     f.write_text('{"name": "fig2m", "eta": "1/100", "tasks": ['

@@ -234,7 +234,6 @@ def test_cli_complete_fomaml_1x1(tmp_path):
 @pytest.mark.parametrize("extra,needle", [
     (["--engine", "msolve", "--steps", "2"], "--engine msolve"),
     (["--engine", "msolve", "--method", "reptile"], "--engine msolve"),
-    (["--scheduler", "tcp://x:1", "--method", "reptile"], "--scheduler"),
     (["--contour", "h.png", "--steps", "2"], "--contour"),
 ])
 def test_cli_bad_combinations(extra, needle, tmp_path):

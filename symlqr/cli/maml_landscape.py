@@ -110,8 +110,6 @@ def check(args, ts) -> dict:
     if scheduler is not None and not scheduler.strip():
         raise InputError("--scheduler needs an address such as tcp://host:8786")
     method = getattr(args, "method", "maml")
-    if scheduler is not None and (method != "maml" or args.steps != 1):
-        raise InputError("--scheduler runs one-step MAML only: drop --method/--steps")
     if args.contour and args.steps != 1:
         raise InputError("--contour draws the one-step h: drop it with --steps")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
@@ -168,6 +166,7 @@ def on_dask(ts, opts, seconds, contour, tick) -> dict:
     try:
         res = complete_landscape_dask(ts, opts["scheduler"], box=opts["box"], level=opts["level"],
                                       prune=opts["prune"], max_boxes=opts["max_boxes"],
+                                      method=opts["method"], steps=opts["steps"],
                                       deadline=deadline, grace=0.1 * seconds,
                                       audit=AUDIT if contour else 0,
                                       progress=lambda done, total: tick("sub-boxes", done, total))

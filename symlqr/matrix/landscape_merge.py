@@ -70,7 +70,7 @@ def _add_outcome(out: Outcome, o: dict) -> None:
 
 
 def merge(parts: list, taskset, *, box, box_source: str, covers: bool, level,
-          level_source: str) -> MatrixLandscape:
+          level_source: str, method: str = "maml", steps: int = 1) -> MatrixLandscape:
     """One :class:`MatrixLandscape` from runs on sub-boxes tiling ``box``
     (:func:`part_dict` of each): the points of all (a point found twice, proven
     the same zero by Krawczyk box containment, counted once; sub-boxes share
@@ -80,7 +80,7 @@ def merge(parts: list, taskset, *, box, box_source: str, covers: bool, level,
     from .certificate import PointCertificate
     res = MatrixLandscape(taskset=taskset, name=taskset.name, box=[tuple(b) for b in box],
                           box_source=box_source, level=level, level_source=level_source,
-                          parts=len(parts))
+                          parts=len(parts), method=method, steps=steps)
     out = Outcome()
     for part in parts:
         res.degrees = res.degrees or part["degrees"]

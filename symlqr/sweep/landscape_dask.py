@@ -107,14 +107,14 @@ def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, 
                             level_starts: int = 10, audit: int = 0,
                             deadline: Optional[float] = None, grace: float = GRACE,
                             progress: Optional[Callable[[int, int], None]] = None,
-                            **options):
+                            method: str = "maml", steps: int = 1, **options):
     """:func:`~symlqr.matrix.landscape.complete_landscape` with the box split into
     ``parts`` sub-boxes (default: twice the cluster's threads, a power of two, at
     least 2) run on Dask (module docstring). ``scheduler``: an address or a
     ``dask.distributed.Client``; ``deadline``: a ``time.monotonic()`` value (the
     parts stop themselves then; one not back ``grace`` seconds later is cancelled);
     ``max_boxes`` and ``audit`` are shared out among the parts; ``progress(done,
-    total)`` after each part."""
+    total)`` after each part; ``method``/``steps`` as for the local run."""
     from ..matrix.domain import stabilizing_box
     if box is None:
         root = stabilizing_box(taskset)
@@ -125,7 +125,7 @@ def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, 
     else:
         root, source, covers = [(Fraction(a), Fraction(b)) for a, b in box], "given", False
     if level is None:
-        level, why = default_level(taskset, level_starts), level_source(level_starts)
+        level, why = default_level(taskset, level_starts, steps=steps), level_source(level_starts)
     else:
         level, why = Fraction(level), "given"
     progress = progress or (lambda done, total: None)
@@ -139,7 +139,8 @@ def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, 
             raise ValueError(f"parts = {parts}: give 1 to 4096")
         boxes = split_box(root, parts)
         share = {"prune": prune, "max_boxes": -(-max_boxes // len(boxes)),
-                 "audit": -(-audit // len(boxes)), "level_starts": level_starts, **options}
+                 "audit": -(-audit // len(boxes)), "level_starts": level_starts,
+                 "method": method, "steps": steps, **options}
         wall = None if deadline is None else time.time() + (deadline - time.monotonic())
         futures = [client.submit(run_part, taskset, b, level, share, wall, pure=False)
                    for b in boxes]
@@ -149,6 +150,7 @@ def complete_landscape_dask(taskset, scheduler, *, parts: Optional[int] = None, 
         if own:
             client.close()
     res = merge(results, taskset, box=[(float(a), float(b)) for a, b in float_box(root)],
-                box_source=source, covers=covers, level=level, level_source=why)
+                box_source=source, covers=covers, level=level, level_source=why,
+                method=method, steps=steps)
     res.seconds["wall"] = time.perf_counter() - t0
     return res
