@@ -80,31 +80,6 @@ def _random_poly(rng, ctx, deg):
     return p
 
 
-def test_bernstein_enclosures_hold_after_splits():
-    rng = np.random.default_rng(7)
-    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
-    for _ in range(5):
-        p = _random_poly(rng, ctx, 6)
-        box = [(Fraction(-3, 2), Fraction(5, 4)), (Fraction(-1), Fraction(2))]
-        lo, hi, f = bz.coefficients(p, box)
-        a, b = np.array([[-1.5, -1.0]]), np.array([[1.25, 2.0]])
-        for _ in range(6):
-            var = int(rng.integers(0, 2))
-            cut, s = bz.cut_fractions(a[:, var], b[:, var], 0.3 + 0.4 * rng.random())
-            (l1, h1), (l2, h2) = bz.split(lo, hi, var, s)
-            if rng.random() < 0.5:
-                lo, hi, b = l1, h1, b.copy()
-                b[0, var] = cut[0]
-            else:
-                lo, hi, a = l2, h2, a.copy()
-                a[0, var] = cut[0]
-        rlo, rhi = bz.ranges(lo, hi)
-        for _ in range(40):
-            pt = [Fraction(float(rng.uniform(a[0, k], b[0, k]))) for k in range(2)]
-            v = bz.exact_value(p, pt) * f
-            assert Fraction(float(rlo[0])) <= v <= Fraction(float(rhi[0]))
-
-
 @pytest.mark.parametrize("d", [2, 3])
 def test_stabilizing_box_holds_random_stabilizing_gains(d):
     rng = np.random.default_rng(d)

@@ -64,6 +64,10 @@ def test_split_coefficients_enclose_the_exact_ones_on_the_sub_box():
                 a[0, var] = cut[0]
         exact = bz.exact_coefficients(p, [(Fraction(a[0, k]), Fraction(b[0, k])) for k in range(2)])
         assert _enclosed(lo[0], hi[0], exact, f)
+        rlo, rhi = bz.ranges(lo, hi)                 # so the range holds every value
+        for _ in range(20):
+            pt = [Fraction(float(rng.uniform(a[0, k], b[0, k]))) for k in range(2)]
+            assert Fraction(float(rlo[0])) <= bz.exact_value(p, pt) * f <= Fraction(float(rhi[0]))
 
 
 def test_split_keeps_an_exact_zero_at_the_outer_corner():
