@@ -119,6 +119,7 @@ class Source:
         self.P = np.vectorize(lambda c: int(c.p) * (den // int(c.q)), otypes=[object])(C)
         self.bint = [self._bint(n) for n in self.degs]
         self._cache: dict = {}
+        self._rung = 0                                  # see on_best
 
     @staticmethod
     def _bint(n: int):
@@ -201,11 +202,17 @@ class Source:
     def on_best(self, box):
         """:meth:`on_balls` at 192, 448, 1024 and 2048 bits, the first that is
         tight enough (a polynomial that vanishes to high order near the box
-        loses that many bits to cancellation), else :meth:`on` (exact)."""
-        for prec in (192, 448, 1024, 2048):
-            got = self.on_balls(box, prec)
+        loses that many bits to cancellation), else :meth:`on` (exact). The
+        ladder starts one rung below the precision that served last time (boxes
+        come deeper and deeper into the same places)."""
+        ladder = (192, 448, 1024, 2048)
+        start = max(0, self._rung - 1)
+        for rung in range(start, len(ladder)):
+            got = self.on_balls(box, ladder[rung])
             if got is not None:
+                self._rung = rung
                 return got
+        self._rung = len(ladder)
         return self.on(box)
 
     def on(self, box):
