@@ -282,8 +282,12 @@ def reduce_common_factor(nums, bounds):
     """Divide out what vanishes only outside the domain: from each ``N_j`` every
     irreducible factor of a boundary polynomial (nonzero on the domain), then
     ``g = gcd(N_1, ..., N_n)`` when every factor of ``g`` divides a boundary
-    polynomial; returns ``(reduced, degree of g, reason or None)``. In the domain
-    the reduced system has the same zeros."""
+    polynomial; returns ``(reduced, degree of the common factor of the N_j
+    divided out, reason or None)``. In the domain the reduced system has the
+    same zeros."""
+    common = nums[0]
+    for p in nums[1:]:
+        common = common.gcd(p)
     factors = []
     for b in bounds:
         for f, _ in b.factor()[1]:
@@ -296,7 +300,7 @@ def reduce_common_factor(nums, bounds):
     for p in nums[1:]:
         g = g.gcd(p)
     if g.is_constant():
-        return nums, 0, None
+        return nums, int(common.total_degree()), None
     _, gf = g.factor()
     for f, _ in gf:
         if not any(_divides(f, b) for b in bounds):
@@ -304,7 +308,7 @@ def reduce_common_factor(nums, bounds):
                 "not complete: positive-dimensional (the numerators of grad h share a "
                 f"factor of degree {f.total_degree()} not shown to vanish only outside "
                 "the domain)")
-    return [n / g for n in nums], int(g.total_degree()), None
+    return [n / g for n in nums], int(common.total_degree()), None
 
 
 def _strip(n, factors):
