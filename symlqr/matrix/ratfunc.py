@@ -227,6 +227,8 @@ def _stein_solve(M: RatMat, Ys) -> list:
     d = M.r
     sym = all(Y[i, j] == Y[j, i] for Y in Ys for i in range(d) for j in range(i))
     idx = [(i, k) for i in range(d) for k in range(i if sym else 0, d)]
+    if all(x.den.is_constant() and x.num.total_degree() <= 1 for x in M.e):
+        return [_unvech(d, idx, _stein_solve_gj(M, Y, idx)) for Y in Ys]    # M = A - B W
     var = [n for n, x in enumerate(M.e) if not (x.num.is_constant() and x.den.is_constant())]
     nz, ny = len(var), len(idx)
     ctx = fmpq_mpoly_ctx.get(tuple(f"z{k}" for k in range(nz)) + tuple(
@@ -238,7 +240,9 @@ def _stein_solve(M: RatMat, Ys) -> list:
         Mg.e[n] = gens[k]
     Yg = RatMat(d, d, [None] * (d * d))
     for k, (i, j) in enumerate(idx):
-        Yg[i, j] = Yg[j, i] = gens[nz + k]
+        Yg[i, j] = gens[nz + k]
+        if sym:
+            Yg[j, i] = gens[nz + k]
     sol = _stein_solve_gj(Mg, Yg, idx)
     q = _lcm([M.e[n].den for n in var]) if var else M.e[0].den
     zn = [M.e[n].num * (q / M.e[n].den) for n in var]
@@ -246,10 +250,14 @@ def _stein_solve(M: RatMat, Ys) -> list:
     for Y in Ys:
         r = _lcm([Y[i, j].den for (i, j) in idx])
         yn = [Y[i, j].num * (r / Y[i, j].den) for (i, j) in idx]
-        vals = {ik: _substitute(s, nz, zn + yn + [q], r) for ik, s in zip(idx, sol)}
-        out.append(RatMat(d, d, [vals[(i, k)] if (i, k) in vals else vals[(k, i)]
-                                 for i in range(d) for k in range(d)]))
+        out.append(_unvech(d, idx, [_substitute(s, nz, zn + yn + [q], r) for s in sol]))
     return out
+
+
+def _unvech(d, idx, values) -> RatMat:
+    vals = dict(zip(idx, values))
+    return RatMat(d, d, [vals[(i, k)] if (i, k) in vals else vals[(k, i)]
+                         for i in range(d) for k in range(d)])
 
 
 def _homogenize(p, nz):
