@@ -183,7 +183,8 @@ def _solve(K: RatMat, Y: RatMat) -> RatMat:
 
 class RatStein:
     """``S = M S M' + Y`` and ``P = M' P M + Y`` (the ``S``-solve with ``M'``) for the
-    right-hand sides given, by a generic solve and one substitution.
+    right-hand sides given. For ``M = A - B W`` (entries of degree <= 1) Gauss-Jordan
+    over ``QQ(w)``; otherwise (``M = A - B F(W)``) a generic solve and one substitution.
 
     The nonconstant entries of ``M`` become symbols ``z``, the unknown entries of
     ``Y`` symbols ``y`` (for symmetric ``Y``, every ``Y`` the closed forms pass,
@@ -194,7 +195,14 @@ class RatStein:
     and each entry is reduced once: the same reduced fractions as solving over
     ``QQ(w)`` directly (the first design, :class:`_RatSteinReference`), without
     the gcds of large intermediate fractions. ``S_many`` / ``P_many`` share one
-    generic solve."""
+    generic solve. Either way, for symmetric ``Y`` the ``d(d+1)/2`` unknowns ``j <= l``.
+
+    >>> bk = RationalFunctionBackend(1)
+    >>> w = bk.gens()[0]
+    >>> M = RatMat([[1 / (2 + w)]])
+    >>> RatStein(M, bk.one).S(RatMat([[bk.one]]))[0, 0]     # S = 1 / (1 - M^2)
+    (w1^2 + 4*w1 + 4) / (w1^2 + 4*w1 + 3)
+    """
 
     def __init__(self, M: RatMat, one: RatFunc):
         self.M = M
