@@ -96,3 +96,14 @@ def test_stein_solves_with_rational_closed_loops_and_nonsymmetric_right_sides():
     assert [x.e for x in new.S_many(Ys)] == [x.e for x in ref.S_many(Ys)]
     lin = _mat(bk, [[Fraction(1, 2) - w1, 1], [w2, Fraction(1, 3)]])   # the direct path
     assert rf.RatStein(lin, bk.one).P(Ys[1]).e == rf._RatSteinReference(lin, bk.one).P(Ys[1]).e
+
+
+@pytest.mark.parametrize("method", ["maml", "fomaml", "reptile"])
+def test_two_step_directions_equal_the_first_design(method):
+    """``K = 2``: the second Stein solves use ``M = A - B W_1`` (rational ``W_1``)."""
+    ts = CASES["1x1"]
+    new = _with(rf.RatStein, rf.direction_numerators, ts, method, 2)
+    old = _with(rf._RatSteinReference, rf.direction_numerators, ts, method, 2)
+    assert new == old
+    assert _with(rf.RatStein, rf.stability_denominators, ts, 2) == \
+        _with(rf._RatSteinReference, rf.stability_denominators, ts, 2)
