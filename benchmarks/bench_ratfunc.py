@@ -8,6 +8,10 @@ tasks), (c) a 3x1 task (each variant in a child process with ``--timeout``
 seconds; a variant that runs out is reported as "> timeout").
 
     python benchmarks/bench_ratfunc.py [--timeout 900] [--skip-c]
+
+Measured 2026-12-06 (``nice python benchmarks/bench_ratfunc.py --timeout 400``, 2
+shared cores): (a) old 0.214 s, new 0.098 s; (b) old 0.343 s, new 0.295 s; (c) old
+> 400 s, new 92 s (degree 71, 64823 terms each); numerators identical in (a), (b).
 """
 import argparse
 import json
