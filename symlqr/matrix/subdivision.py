@@ -89,7 +89,11 @@ class Decider:
                  corners: Optional[list] = None, solution_kwargs: Optional[dict] = None):
         self.level = level
         self.solution_kwargs = dict(solution_kwargs or {})   # method/steps for decide_solution
-        self.corners = corners or []
+        # vertices that can be box corners (dyadic), as Fractions and as floats
+        self.corners = [[Fraction(x) for x in w] for w in corners or []
+                        if all(Fraction(float(x)) == Fraction(x) for x in w)]
+        self.corner_floats = np.array([[float(x) for x in w] for w in self.corners]).reshape(
+            len(self.corners), -1)
         self.gains = gains or []
         self.taskset = taskset
         self.nums = list(numerators)
@@ -122,8 +126,7 @@ class Decider:
         self.sources = [bz.Source(p, self.n) for p in self.polys]
         cuts = []
         for k, (a, b) in enumerate(root):
-            inner = {Fraction(w[k]) for w in self.corners
-                     if a < Fraction(w[k]) < b and Fraction(float(w[k])) == Fraction(w[k])}
+            inner = {w[k] for w in self.corners if a < w[k] < b}
             ends = [a] + sorted(inner) + [b]
             cuts.append(list(zip(ends[:-1], ends[1:])))
         parts = [[]]
@@ -331,9 +334,10 @@ class Decider:
             for c, _, _ in signed:
                 fresh.append(self.sources[nn + c].on_best(box)[:2])
             return _nonpositive_parts(fresh, signs)
-        signed = [(p, sg) for _, p, sg in signed]
-        if _nonpositive_combination([p for p, _ in signed], signs, box):
+        exact = [self.sources[nn + c].on(box)[:2] for c, _, _ in signed]
+        if _nonpositive_parts(exact, signs):           # exact zeros at the vertex
             return True
+        signed = [(p, sg) for _, p, sg in signed]
         n = self.n
         gens = self.conds[0].num.context().gens()
         sigma = [1 if Fraction(boxes.lo[j][k]) == v[k] else -1 for k in range(n)]
@@ -380,10 +384,9 @@ class Decider:
         return out
 
     def _corner_of(self, lo, hi):
-        for w in self.corners:
-            v = [Fraction(x) for x in w]
-            if all(Fraction(float(x)) == x and float(x) in (a, b) for x, a, b in zip(v, lo, hi)):
-                return v
+        for w, v in zip(self.corners, self.corner_floats):
+            if _at_corner(lo[None, :], hi[None, :], v)[0]:
+                return w
         return None
 
     def _preconditioned(self, boxes: Boxes, live):
@@ -442,10 +445,8 @@ class Decider:
         the joint test (:meth:`_outside_jointly`) needs the linear terms there
         to outweigh the rest, which a few more cuts give."""
         out = np.full(len(boxes), self.min_width)
-        for w in self.corners:
-            v = np.array([float(x) for x in w])
-            at = ((boxes.lo == v) | (boxes.hi == v)).all(axis=1)
-            out[at] = self.min_width * 2.0 ** -12
+        for v in self.corner_floats:
+            out[_at_corner(boxes.lo, boxes.hi, v)] = self.min_width * 2.0 ** -12
         return out
 
     def _smear(self, boxes: Boxes, rel, finest) -> np.ndarray:
@@ -516,17 +517,7 @@ class Decider:
         numerator of the ``live`` boxes, whatever its own ranges show."""
         for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            m = len(lo)
-            width = (hi - lo).reshape(m, -1).max(axis=1)
-            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
-            r_lo, r_hi = bz.ranges(lo, hi)
-            undecided = (r_lo <= 0) & (r_hi >= 0)
-            gap = np.maximum(-r_lo, r_hi)         # how far the range reaches past 0
-            # the rounding, not the polynomial, keeps the sign open: the coefficients'
-            # widths are comparable to how far the range reaches on the short side
-            short = np.minimum(-r_lo, r_hi)
-            noisy = live if force else live & undecided & (width > 2.0 ** -20 * size) \
-                & (width > 0.25 * short) & (gap > 0)
+            noisy = live if force else live & _noise_keeps_sign_open(lo, hi)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
                 nlo, nhi, f = self.sources[k].on_best(box)
@@ -700,6 +691,11 @@ def _nonpositive_parts(coefficients, signs) -> bool:
     return bool(mu.sum() > 0 and (hi <= 0).all())
 
 
+def _at_corner(lo, hi, v) -> np.ndarray:
+    """Per box (rows of ``lo``, ``hi``): the point ``v`` is one of its corners."""
+    return ((lo == v) | (hi == v)).all(axis=1)
+
+
 def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
     """Per box: the coefficients' widths (rounding carried from larger boxes) are
     not small against the polynomial's values and comparable to how far its
@@ -709,8 +705,10 @@ def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
     size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
     r_lo, r_hi = bz.ranges(lo, hi)
     short = np.minimum(-r_lo, r_hi)
+    gap = np.maximum(-r_lo, r_hi)                 # how far the range reaches past 0
     with np.errstate(invalid="ignore"):
-        return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
+        return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) \
+            & (width > 0.25 * short) & (gap > 0)
 
 
 def _contracting(jac) -> np.ndarray:
