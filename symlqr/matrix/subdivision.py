@@ -92,8 +92,7 @@ class Decider:
         # vertices that can be box corners (dyadic), as Fractions and as floats
         self.corners = [[Fraction(x) for x in w] for w in corners or []
                         if all(Fraction(float(x)) == Fraction(x) for x in w)]
-        self.corner_floats = np.array([[float(x) for x in w] for w in self.corners]).reshape(
-            len(self.corners), -1)
+        self.corner_floats = [np.array([float(x) for x in w]) for w in self.corners]
         self.gains = gains or []
         self.taskset = taskset
         self.nums = list(numerators)
