@@ -12,7 +12,8 @@ rows are boxes; any per-box arrays such as Bernstein coefficients travel in
   Krawczyk); the decider returns the item it certified;
 * **undecided** with the reason (finest width reached, precision exhausted);
 * or it returns **children** (the box split or contracted), which go back in
-  the queue.
+  the queue (one batch, or a list of batches whose per-box arrays differ in
+  shape: batches are never merged).
 
 Every box leaves the queue in exactly one of those ways, so the found items,
 the excluded boxes and the undecided boxes together cover the root boxes, and
@@ -109,7 +110,7 @@ class Step:
     excluded: dict = field(default_factory=dict)      # reason -> boolean mask
     found: list = field(default_factory=list)         # (row, item)
     undecided: list = field(default_factory=list)     # (row, reason)
-    children: Optional[Boxes] = None
+    children: object = None         # Boxes, or a list of Boxes whose data differ in shape
 
 
 @dataclass
@@ -183,7 +184,10 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
         out.boxes += len(work)
         step = decide(work)
         _account(out, work, step)
-        if step.children is not None:
+        if isinstance(step.children, list):
+            for b in step.children:
+                push(b)
+        elif step.children is not None:
             push(step.children)
         if progress is not None:
             progress(out)

@@ -42,6 +42,7 @@ point is counted twice.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from fractions import Fraction
 from typing import Optional
 
@@ -49,6 +50,7 @@ import numpy as np
 from flint import arb, arb_mat, fmpq
 
 from ..branch import bernstein as bz
+from ..branch import reduced as rd
 from ..branch.core import SPLIT_AT, Boxes, Step
 from ..branch.iv import IV
 from .complete import decide_solution
@@ -69,6 +71,19 @@ JOINTLY = ("outside the domain: a nonnegative combination of the domain conditio
            "(signed numerators) is <= 0 on the box, so one of them fails at every point")
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+LARGE = 100_000            # polynomials with more coefficients per box are carried reduced
+ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
+# (largest relative side, degree per variable) of the reduced coefficients
+REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
+
+
+def reduced_degree(rel: float) -> int:
+    """The degree a large polynomial is carried at on a box of largest relative
+    side ``rel`` (:data:`REDUCED_DEGREES`; :mod:`symlqr.branch.reduced`)."""
+    for above, m in REDUCED_DEGREES:
+        if rel > above:
+            return m
+    return REDUCED_DEGREES[-1][1]
 
 
 def _frac(x: float) -> Fraction:
@@ -99,6 +114,7 @@ class Decider:
         self.conds = list(conds)
         self.n = len(root)
         self.root_width = np.array([float(b - a) for a, b in root])
+        self.root_lo = np.array([float(a) for a, _ in root])
         self.min_width = min_width
         self.found_reasons: list = []
         polys = self.nums + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
@@ -115,6 +131,13 @@ class Decider:
                 self.gain_index.append(row)
         self.polys = polys
         self.rerooted = 0
+        # polynomials whose full Bernstein tensors are too large to carry per box
+        # (r d >= 3): carried at a lower degree with a proven remainder
+        self.large = [k for k, p in enumerate(polys)
+                      if int(np.prod([int(d) + 1 for d in p.degrees()])) > LARGE]
+        # full coefficients of the large polynomials on a few boxes, to restrict
+        # from: id -> (box, lo, hi, factor), the most recently made last
+        self.anchors: OrderedDict = OrderedDict()
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
@@ -132,14 +155,47 @@ class Decider:
         for sides in cuts:
             parts = [p + [side] for p in parts for side in sides]
         data = {}
+        lo = np.array([[float(a) for a, _ in box] for box in parts])
+        hi = np.array([[float(b) for _, b in box] for box in parts])
         for k in range(len(self.polys)):
+            if k in self.large:
+                data.update(self._large_roots(k, root, cuts, lo, hi))
+                continue
             got = [self.sources[k].on(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
             data[f"{k}f"] = np.array([g[2] for g in got], dtype=object)
-        lo = np.array([[float(a) for a, _ in box] for box in parts])
-        hi = np.array([[float(b) for _, b in box] for box in parts])
         return Boxes(lo, hi, data)
+
+    def _large_roots(self, k: int, root, cuts, lo, hi) -> dict:
+        """A large polynomial on the first boxes: its coefficients on the whole
+        first box once (kept, to restrict to any box later), cut into the pieces
+        one after the other, and each piece reduced
+        (:func:`symlqr.branch.reduced.reduce`)."""
+        flo, fhi, f = self.sources[k].on_best(root)
+        anchor = self._anchor([(float(a), float(b)) for a, b in root], flo, fhi, f)
+        m = reduced_degree(float(((hi - lo) / self.root_width).max()))
+        got = []
+
+        def leaf(bx, plo, phi):
+            got.append(self._reduce_one(plo, phi, bx, m))
+        inner = [[float(b) for _, b in sides[:-1]] for sides in cuts]
+        rd.pieces(flo, fhi, [(float(a), float(b)) for a, b in root], inner, leaf)
+        return {f"{k}lo": np.concatenate([g[0] for g in got]),
+                f"{k}hi": np.concatenate([g[1] for g in got]),
+                f"{k}d": np.concatenate([g[2] for g in got]),
+                f"{k}a": ((hi - lo) / self.root_width).max(axis=1),
+                f"{k}i": np.full(len(got), anchor),
+                f"{k}f": np.array([f] * len(got), dtype=object)}
+
+    def _reduce_one(self, lo, hi, box, m: int):
+        """``(lo, hi, d)`` reduced to degree ``m`` (``d``: the derivative
+        remainders in the gain's own units)."""
+        rlo, rhi, _, ed = rd.reduce(lo, hi, [m] * self.n)
+        widths = np.array([[float(b) - float(a) for a, b in box]])
+        with np.errstate(over="ignore"):
+            d = np.nextafter(ed / widths, np.inf)
+        return rlo, rhi, d
 
     # -- the tests -------------------------------------------------------
     def _range(self, boxes, k):
@@ -242,6 +298,7 @@ class Decider:
             rows = np.nonzero(small)[0]
             part = [(lo[rows], hi[rows]) for lo, hi in comb]
             jac = self._jacobians(part, boxes.hi[rows] - boxes.lo[rows])
+            self._widen(jac, boxes, rows, weights[rows])
             missed, inside = self._krawczyk_batch(boxes, rows, jac, part)
             none[rows[missed]] = True
             settled[rows[missed]] = True
@@ -517,12 +574,54 @@ class Decider:
         for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
             noisy = live if force else live & _noise_keeps_sign_open(lo, hi)
+            if k in self.large:     # anew only once well inside the box of the remainder
+                rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+                noisy = noisy & (rel <= boxes.data[f"{k}a"] / 4)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-                nlo, nhi, f = self.sources[k].on_best(box)
-                lo[j], hi[j] = nlo[0], nhi[0]
-                boxes.data[f"{k}f"][j] = f
+                if k in self.large:
+                    self._reroot_large(boxes, k, j, box)
+                else:
+                    nlo, nhi, f = self.sources[k].on_best(box)
+                    lo[j], hi[j] = nlo[0], nhi[0]
+                    boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
+
+    def _reroot_large(self, boxes: Boxes, k: int, j: int, box) -> None:
+        """A large polynomial on box ``j`` anew at the batch's degree: restricted
+        from the full coefficients on a box around it (its anchor, while kept)
+        and reduced, or, where that leaves its sign open to the rounding carried
+        from there (values far below the anchor's largest), converted from the
+        exact polynomial on the box itself, which becomes the anchor of the
+        boxes inside it."""
+        lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
+        m = lo.shape[1] - 1
+        part = [(float(a), float(b)) for a, b in box]
+        got = None
+        held = self.anchors.get(int(boxes.data[f"{k}i"][j]))
+        if held is not None:
+            first, flo, fhi, f = held
+            plo, phi = rd.restrict(flo, fhi, first, part)
+            got = self._reduce_one(plo, phi, part, m)
+            if _noise_keeps_sign_open(got[0], got[1])[0] and _noise_keeps_sign_open(plo, phi)[0]:
+                got = None
+        if got is None:
+            nlo, nhi, f = self.sources[k].on_best(box)
+            boxes.data[f"{k}i"][j] = self._anchor(part, nlo, nhi, f)
+            got = self._reduce_one(nlo, nhi, part, m)
+        lo[j], hi[j] = got[0][0], got[1][0]
+        boxes.data[f"{k}d"][j] = got[2][0]
+        boxes.data[f"{k}f"][j] = f
+        boxes.data[f"{k}a"][j] = float(((boxes.hi[j] - boxes.lo[j]) / self.root_width).max())
+
+    def _anchor(self, box, lo, hi, f) -> int:
+        """Keep full coefficients on ``box`` (at most :data:`ANCHORS` of them, the
+        oldest dropped); their id."""
+        key = len(self.anchors) and next(reversed(self.anchors)) + 1
+        self.anchors[key] = (box, lo, hi, f)
+        while len(self.anchors) > ANCHORS:
+            self.anchors.popitem(last=False)
+        return key
 
     # -- splitting -------------------------------------------------------
     def _split(self, boxes: Boxes, rel, finest) -> Boxes:
@@ -544,8 +643,33 @@ class Decider:
                 right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
                 left.data[f"{k}f"] = b.data[f"{k}f"].copy()
                 right.data[f"{k}f"] = b.data[f"{k}f"].copy()
+                if k in self.large:
+                    for key in (f"{k}d", f"{k}a", f"{k}i"):
+                        left.data[key] = b.data[key].copy()
+                        right.data[key] = b.data[key].copy()
             parts += [left, right]
-        return Boxes.concat(parts)
+        children = Boxes.concat(parts)
+        return self._lower(children) if self.large else children
+
+    def _lower(self, boxes: Boxes) -> list:
+        """The large polynomials of ``boxes`` brought down to the degree their
+        size asks for (:func:`reduced_degree`); the remainders add up, each
+        proven on its box. A list of batches, one per shape."""
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        want = np.array([reduced_degree(float(r)) for r in rel])
+        groups = []
+        for m in np.unique(want):
+            part = boxes.take(want == m)
+            for k in self.large:
+                if part.data[f"{k}lo"].shape[1] - 1 <= m:
+                    continue
+                rlo, rhi, _, ed = rd.reduce(part.data[f"{k}lo"], part.data[f"{k}hi"], [m] * self.n)
+                with np.errstate(over="ignore"):
+                    d = np.nextafter(part.data[f"{k}d"] + np.nextafter(ed / (part.hi - part.lo), np.inf),
+                                     np.inf)
+                part.data[f"{k}lo"], part.data[f"{k}hi"], part.data[f"{k}d"] = rlo, rhi, d
+            groups.append(part)
+        return groups
 
     # -- Krawczyk on the numerators -------------------------------------
     def _jacobians(self, parts, widths) -> np.ndarray:
@@ -558,6 +682,24 @@ class Decider:
                 dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
                 out[:, j, k, 0], out[:, j, k, 1] = dlo, dhi
         return out
+
+    def _widen(self, jac, boxes: Boxes, rows, Y) -> None:
+        """Add the reduced numerators' derivative remainders to ``jac`` (the
+        Jacobian of ``P = Y N``): ``|dP_i/dw_k - (read)| <= sum_j |Y_ij| d_jk``
+        (:mod:`symlqr.branch.reduced`), summed with upward rounding."""
+        if not any(k < len(self.nums) for k in self.large):
+            return
+        d = np.zeros((len(rows), len(self.nums), self.n))
+        for k in self.large:
+            if k < len(self.nums):
+                d[:, k, :] = boxes.data[f"{k}d"][rows]
+        with np.errstate(over="ignore", invalid="ignore"):
+            extra = np.zeros((len(rows), len(self.nums), self.n))
+            for k in range(len(self.nums)):      # extra[:, i, :] += |Y[:, i, k]| d[:, k, :]
+                extra = np.nextafter(extra + np.nextafter(np.abs(Y[:, :, k])[:, :, None]
+                                                          * d[:, k, None, :], np.inf), np.inf)
+        jac[..., 0] = np.nextafter(jac[..., 0] - extra, -np.inf)
+        jac[..., 1] = np.nextafter(jac[..., 1] + extra, np.inf)
 
     def _krawczyk_batch(self, boxes: Boxes, rows, jac, parts):
         """The Krawczyk operator of every box in ``rows`` at once, in float
