@@ -73,6 +73,7 @@ KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
 LARGE = 100_000            # polynomials with more coefficients per box are carried reduced
 ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
+LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -159,8 +160,9 @@ class Decider:
         hi = np.array([[float(b) for _, b in box] for box in parts])
         for k in range(len(self.polys)):
             if k in self.large:
-                data.update(self._large_roots(k, root, cuts, lo, hi))
-                continue
+                if ((hi - lo) / self.root_width).max() <= LAZY_AT:
+                    data.update(self._large_roots(k, root, cuts, lo, hi))
+                continue            # computed once the boxes are small (lazy)
             got = [self.sources[k].on(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
@@ -187,6 +189,27 @@ class Decider:
                 f"{k}a": ((hi - lo) / self.root_width).max(axis=1),
                 f"{k}i": np.full(len(got), anchor),
                 f"{k}f": np.array([f] * len(got), dtype=object)}
+
+    def _fresh(self, boxes: Boxes, k: int) -> None:
+        """The large polynomial ``k`` on every box of the batch, converted from
+        the exact polynomial on each box (an anchor for the boxes inside it) and
+        reduced to the degree of the largest box."""
+        m = reduced_degree(float(((boxes.hi - boxes.lo) / self.root_width).max()))
+        got, ids, fs = [], [], []
+        for j in range(len(boxes)):
+            box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+            part = [(float(a), float(b)) for a, b in box]
+            nlo, nhi, f = self.sources[k].on_best(box)
+            ids.append(self._anchor(part, nlo, nhi, f))
+            fs.append(f)
+            got.append(self._reduce_one(nlo, nhi, part, m))
+            self.rerooted += 1
+        boxes.data[f"{k}lo"] = np.concatenate([g[0] for g in got])
+        boxes.data[f"{k}hi"] = np.concatenate([g[1] for g in got])
+        boxes.data[f"{k}d"] = np.concatenate([g[2] for g in got])
+        boxes.data[f"{k}f"] = np.array(fs, dtype=object)
+        boxes.data[f"{k}a"] = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        boxes.data[f"{k}i"] = np.array(ids)
 
     def _reduce_one(self, lo, hi, box, m: int):
         """``(lo, hi, d)`` reduced to degree ``m`` (``d``: the derivative
@@ -271,6 +294,8 @@ class Decider:
         return out
 
     def __call__(self, boxes: Boxes) -> Step:
+        if any(f"{k}lo" not in boxes.data for k in self.large):
+            return self._lazy(boxes)
         m = len(boxes)
         step = Step()
         out_masks = self._outside(boxes)
@@ -323,16 +348,7 @@ class Decider:
         step.excluded[KRAWCZYK_NONE] = none
         step.excluded[ZERO_OUTSIDE] = zero_out
         left = ~gone & ~settled
-        high = np.zeros(m, dtype=bool)
-        if self.level is not None:
-            rows = np.nonzero(left & (rel.max(axis=1) <= LEVEL_AT))[0]
-            gains = self._gain_intervals(boxes.take(rows)) if len(rows) else None
-            for k, j in enumerate(rows):
-                if gains is not None and gains[k] is not None:
-                    high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
-                if not high[j]:
-                    high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level,
-                                      steps=self.solution_kwargs.get("steps", 1))
+        high = self._above_level(boxes, left & (rel.max(axis=1) <= LEVEL_AT))
         step.excluded[ABOVE] = high
         left &= ~high
         finest = self._finest(boxes)
@@ -350,6 +366,39 @@ class Decider:
         go = left & ~tiny
         if go.any():
             step.children = self._split(boxes.take(go), rel[go], finest[go])
+        return step
+
+    def _above_level(self, boxes: Boxes, ask) -> np.ndarray:
+        """Per box (where ``ask``): ``h > L`` proven on its points in the domain."""
+        high = np.zeros(len(boxes), dtype=bool)
+        if self.level is None:
+            return high
+        rows = np.nonzero(ask)[0]
+        gains = self._gain_intervals(boxes.take(rows)) if len(rows) else None
+        for k, j in enumerate(rows):
+            if gains is not None and gains[k] is not None:
+                high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
+            if not high[j]:
+                high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level,
+                                  steps=self.solution_kwargs.get("steps", 1))
+        return high
+
+    def _lazy(self, boxes: Boxes) -> Step:
+        """A batch whose large polynomials are not computed yet (boxes above
+        :data:`LAZY_AT`): only the domain conditions and the level can exclude
+        it; otherwise cut across the relatively widest side, and the children
+        small enough get the large polynomials (:meth:`_lower`)."""
+        step = Step()
+        gone = np.zeros(len(boxes), dtype=bool)
+        for reason, mask in self._outside(boxes).items():
+            step.excluded[reason] = mask & ~gone
+            gone |= mask
+        high = self._above_level(boxes, ~gone)
+        step.excluded[ABOVE] = high
+        go = ~gone & ~high
+        if go.any():
+            rel = (boxes.hi[go] - boxes.lo[go]) / self.root_width
+            step.children = self._split(boxes.take(go), rel, np.full(int(go.sum()), self.min_width))
         return step
 
     def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
@@ -625,7 +674,8 @@ class Decider:
 
     # -- splitting -------------------------------------------------------
     def _split(self, boxes: Boxes, rel, finest) -> Boxes:
-        axis = np.argmax(self._smear(boxes, rel, finest), axis=1)
+        lazy = any(f"{k}lo" not in boxes.data for k in self.large)
+        axis = np.argmax(rel if lazy else self._smear(boxes, rel, finest), axis=1)
         parts = []
         for var in range(self.n):
             sel = axis == var
@@ -638,6 +688,8 @@ class Decider:
             left.hi[:, var] = cut
             right.lo[:, var] = cut
             for k in range(len(self.polys)):
+                if f"{k}lo" not in b.data:
+                    continue
                 (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
                 left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
                 right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
@@ -657,6 +709,16 @@ class Decider:
         proven on its box. A list of batches, one per shape."""
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
         want = np.array([reduced_degree(float(r)) for r in rel])
+        lazy = any(f"{k}lo" not in boxes.data for k in self.large)
+        if lazy:        # a batch above LAZY_AT: the children below it get the polynomials
+            ready = rel <= LAZY_AT
+            groups = [boxes.take(~ready)] if (~ready).any() else []
+            if ready.any():
+                part = boxes.take(ready)
+                for k in self.large:
+                    self._fresh(part, k)
+                groups += self._lower(part)
+            return groups
         groups = []
         for m in np.unique(want):
             part = boxes.take(want == m)
