@@ -172,6 +172,9 @@ def test_fomaml_one_task_zero_is_the_lqr_optimum():
     for p in res.points:
         assert abs(sc.iterates(p.W[0][0], sc.tasks[0], 2)[-1] - (np.sqrt(5) - 1) / 2) < 1e-9
         assert p.global_by_chain_rule
+    # the exclusions name the map whose zeros they are about, not grad h
+    gradient = [r for r in res.outcome.excluded if "!= 0" in r]
+    assert gradient and all(r.startswith("g_FO != 0") for r in gradient)
 
 
 def _task_2x1():

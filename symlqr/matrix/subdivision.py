@@ -305,15 +305,15 @@ class Decider:
             step.excluded[reason] = mask
             gone |= mask
         nz = self._nonzero(boxes) & ~gone
-        step.excluded[NONZERO] = nz
+        step.excluded[self._named(NONZERO)] = nz
         gone |= nz
         where = self._nonzero_where_conditions(boxes, ~gone)
-        step.excluded[NONZERO_WHERE] = where
+        step.excluded[self._named(NONZERO_WHERE)] = where
         gone |= where
         rel = (boxes.hi - boxes.lo) / self.root_width
         self._reroot(boxes, ~gone)
         pre, weights, comb = self._preconditioned(boxes, ~gone)
-        step.excluded[PRECONDITIONED] = pre
+        step.excluded[self._named(PRECONDITIONED)] = pre
         gone |= pre
         small = ~gone & (rel.max(axis=1) <= KRAWCZYK_AT)
         none = np.zeros(m, dtype=bool)
@@ -345,7 +345,7 @@ class Decider:
                     zero_out[j] = True
                 else:
                     step.undecided.append((int(j), f"one zero of the numerators, not decided: {why}"))
-        step.excluded[KRAWCZYK_NONE] = none
+        step.excluded[self._named(KRAWCZYK_NONE)] = none
         step.excluded[ZERO_OUTSIDE] = zero_out
         left = ~gone & ~settled
         high = self._above_level(boxes, left & (rel.max(axis=1) <= LEVEL_AT))
@@ -367,6 +367,18 @@ class Decider:
         if go.any():
             step.children = self._split(boxes.take(go), rel[go], finest[go])
         return step
+
+    def _named(self, reason: str) -> str:
+        """``reason`` with ``grad h`` replaced by the zeros' map when that is not
+        the one-step MAML gradient: ``grad h_K`` (``K``-step MAML), ``g_FO``
+        (FO-MAML's direction) or ``g_Reptile``."""
+        method = self.solution_kwargs.get("method", "maml")
+        steps = int(self.solution_kwargs.get("steps", 1))
+        if method == "maml":
+            name = "grad h" if steps == 1 else f"grad h_{steps}"
+        else:
+            name = {"fomaml": "g_FO", "reptile": "g_Reptile"}.get(method, "g")
+        return reason.replace("grad h", name)
 
     def _above_level(self, boxes: Boxes, ask) -> np.ndarray:
         """Per box (where ``ask``): ``h > L`` proven on its points in the domain."""
