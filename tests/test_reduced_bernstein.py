@@ -123,3 +123,17 @@ def test_the_reduced_path_gives_the_exact_scalar_engines_answer(monkeypatch, tas
     assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
     assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
                        atol=1e-9)
+
+
+def test_branch_and_bound_never_decides_more_boxes_than_its_budget():
+    """``max_boxes`` is a bound, not a target: the batch that would cross it is cut,
+    and every box not decided is listed undecided (the volumes add up)."""
+    from symlqr.branch.core import Boxes, Step, branch_and_bound
+
+    def never(b):                          # nothing is ever decided: always split
+        return Step(children=b.bisect())
+
+    out = branch_and_bound(Boxes(np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]])), never,
+                           batch=64, max_boxes=100)
+    assert out.boxes == 100 and out.stopped and not out.complete
+    assert abs(out.undecided_volume - 1.0) < 1e-12

@@ -178,9 +178,10 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
                 out.undecided += [(l, h, why) for l, h in zip(b.lo.tolist(), b.hi.tolist())]
             break
         _, _, work = heapq.heappop(heap)
-        if len(work) > batch:
-            push(work.take(slice(batch, None)))
-            work = work.take(slice(0, batch))
+        size = min(batch, max_boxes - out.boxes)      # never past max_boxes
+        if len(work) > size:
+            push(work.take(slice(size, None)))
+            work = work.take(slice(0, size))
         out.boxes += len(work)
         step = decide(work)
         _account(out, work, step)
