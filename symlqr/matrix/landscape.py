@@ -274,6 +274,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                   gains=adapted_gains(taskset, steps) if pruning else None,
                   corners=stability_vertices(taskset),
                   solution_kwargs={"method": method, "steps": steps})
+    dec.stop = stop
     roots = dec.roots(box)
     per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))

@@ -139,6 +139,7 @@ class Decider:
         # full coefficients of the large polynomials on a few boxes, to restrict
         # from: id -> (box, lo, hi, factor), the most recently made last
         self.anchors: OrderedDict = OrderedDict()
+        self.stop = None                 # deadline: stops the conversions of a lazy batch
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
@@ -194,7 +195,7 @@ class Decider:
         """The large polynomial ``k`` on every box of the batch, converted from
         the exact polynomial on each box (an anchor for the boxes inside it) and
         reduced to the degree of the largest box."""
-        m = reduced_degree(float(((boxes.hi - boxes.lo) / self.root_width).max()))
+        m = reduced_degree(LAZY_AT)       # one degree for every fresh box (one shape)
         got, ids, fs = [], [], []
         for j in range(len(boxes)):
             box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
@@ -723,13 +724,19 @@ class Decider:
         want = np.array([reduced_degree(float(r)) for r in rel])
         lazy = any(f"{k}lo" not in boxes.data for k in self.large)
         if lazy:        # a batch above LAZY_AT: the children below it get the polynomials
-            ready = rel <= LAZY_AT
-            groups = [boxes.take(~ready)] if (~ready).any() else []
-            if ready.any():
-                part = boxes.take(ready)
+            waiting = np.ones(len(boxes), dtype=bool)
+            done = []
+            for j in np.nonzero(rel <= LAZY_AT)[0]:   # one box at a time: a deadline stops it
+                if self.stop is not None and self.stop() is not None:
+                    break
+                part = boxes.take([j])
                 for k in self.large:
                     self._fresh(part, k)
-                groups += self._lower(part)
+                done.append(part)
+                waiting[j] = False
+            groups = self._lower(Boxes.concat(done)) if done else []
+            if waiting.any():          # still lazy (above LAZY_AT, or stopped before their turn)
+                groups.append(boxes.take(waiting))
             return groups
         groups = []
         for m in np.unique(want):
