@@ -70,6 +70,37 @@ def test_split_coefficients_enclose_the_exact_ones_on_the_sub_box():
             assert Fraction(float(rlo[0])) <= bz.exact_value(p, pt) * f <= Fraction(float(rhi[0]))
 
 
+def test_ball_conversions_from_an_anchor_enclose_the_exact_coefficients():
+    """``Source.on_balls`` from an anchor box's exact coefficients (the blossom's
+    restriction matrices) and from the monomials, at 64 and 192 bits, against
+    ``exact_coefficients`` (``fmpq`` matrices) on random sub-boxes, some tiny and
+    some sharing a side with the anchor."""
+    rng = np.random.default_rng(8)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    for trial in range(3):
+        p = _random_poly(rng, ctx, 8 + 3 * trial, scale=1000)
+        outer = [(Fraction(-3), Fraction(5)), (Fraction(-1, 2), Fraction(3, 4))]
+        src, plain = bz.Source(p, 2), bz.Source(p, 2)
+        src.anchor(outer)
+        assert bz.restrict.fractions_in([(Fraction(-4), Fraction(0)), outer[1]], outer) is None
+        for k in range(6):
+            box = []
+            for a, b in outer:
+                u = sorted(rng.uniform(float(a), float(b), 2))
+                if k == 0:
+                    u = [float(a), u[1]]
+                if k >= 3:
+                    u[1] = float(np.nextafter(u[0], np.inf) + 2.0 ** (-20 - 8 * k) * abs(u[0]))
+                box.append((Fraction(u[0]), Fraction(u[1])))
+            exact = bz.exact_coefficients(p, box)
+            for source in (src, plain):
+                for prec in (64, 192):
+                    got = source.on_balls(box, prec)
+                    if got is not None:
+                        assert _enclosed(got[0][0], got[1][0], exact, got[2])
+            assert src.on_balls(box, 192) is not None
+
+
 def test_split_keeps_an_exact_zero_at_the_outer_corner():
     ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
     x, y = ctx.gens()

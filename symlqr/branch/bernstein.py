@@ -46,6 +46,8 @@ from math import comb, gcd
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
 
+from . import restrict
+
 __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
            "exact_value", "combine", "centre_gradients"]
 
@@ -120,6 +122,7 @@ class Source:
         self.bint = [self._bint(n) for n in self.degs]
         self._cache: dict = {}
         self._rung = 0                                  # see on_best
+        self._anchors: list = []                        # see anchor
 
     @staticmethod
     def _bint(n: int):
@@ -140,64 +143,84 @@ class Source:
         B, L = self.bint[k]
         return B * shift, Fraction(1, L << (s * n))
 
+    def anchor(self, box):
+        """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
+        inside this one starts from them (:mod:`symlqr.branch.restrict`)."""
+        C, factor = self._exact(box)
+        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box], C, factor))
+        return self._floats(C, factor)
+
     def on_balls(self, box, prec: int = 192):
         """``(lo, hi, factor)`` as :meth:`on`, computed in Arb balls at ``prec`` bits
-        from the exact coefficients (the same matrices, in balls: rigorous, and
-        far faster than exact integers on small boxes, whose ends have long
-        binary expansions); ``None`` when the balls are wider than ``2^-30`` of
-        the largest coefficient or leave the float range (then use :meth:`on`)."""
+        (rigorous, and far faster than exact integers on small boxes, whose ends
+        have long binary expansions): from the exact coefficients on the
+        smallest :meth:`anchor` box holding ``box`` by the blossom's nonnegative
+        matrices (:func:`symlqr.branch.restrict.restriction`), else from the
+        monomial coefficients by the matrices of :meth:`on`; ``None`` when the
+        balls are wider than ``2^-30`` of the largest coefficient or leave the
+        float range (then use :meth:`on`)."""
+        box = [(Fraction(a), Fraction(b)) for a, b in box]
         old = ctx.prec
         try:
             ctx.prec = prec
-            key = ("P", prec)
-            if key not in self._cache:
-                self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
-            C = np.empty(self.P.shape, dtype=object)
-            C.reshape(-1)[:] = self._cache[key]
-            for k, (a, b) in enumerate(box):
-                n = self.degs[k]
-                A, w = _arb_exact(Fraction(a)), _arb_exact(Fraction(b) - Fraction(a))
-                pa = [arb(1)]
-                pw = [arb(1)]
-                for _ in range(n):
-                    pa.append(pa[-1] * A)
-                    pw.append(pw[-1] * w)
-                shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
-                                               for i in range(n + 1) for j in range(n + 1)])
-                M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
-                C = _along(C, k, M, arb_mat)
-            entries = C.reshape(-1)
-            mid = np.array([float(x.mid()) for x in entries])
-            top = 0
-            big = float(np.abs(mid).max()) if len(mid) else 0.0
-            if not (np.isfinite(mid).all() and 2.0 ** -900 < big < 2.0 ** 900):
-                # a power of two brings the largest midpoint near 1 (exactly, in balls)
-                top = max((int(m).bit_length() + int(e) for m, e in
-                           (x.mid().man_exp() for x in entries) if m != 0), default=0)
-                shift = arb(2) ** (-top)
-                entries = [x * shift for x in entries]
-                mid = np.array([float(x.mid()) for x in entries])
-            rad = np.array([float(x.rad()) for x in entries])
+            got = self._from_anchor(box, prec)
+            if got is None:
+                got = self._from_monomials(box, prec)
+            C, factor = got
+            out = _ball_floats(C.reshape(-1))
         finally:
             ctx.prec = old
-        if not (np.isfinite(mid).all() and np.isfinite(rad).all()):
+        if out is None:
             return None
-        big = float(np.abs(mid).max())
-        if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
+        lo, hi, f = out
+        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * factor
+
+    def _from_anchor(self, box, prec):
+        """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
+        smallest anchor holding ``box``; ``None`` when none does."""
+        best = None
+        for i, (outer, _, _) in enumerate(self._anchors):
+            t = restrict.fractions_in(box, outer)
+            if t is not None:
+                size = np.prod([float(t1 - t0) for t0, t1 in t])
+                if best is None or size < best[0]:
+                    best = (size, i, t)
+        if best is None:
             return None
-        err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
-        if err.max() > big * 2.0 ** -30:
-            return None
-        e = int(np.floor(np.log2(big)))
-        scale = 2.0 ** -e                                          # exact power of two
-        lo = np.nextafter((mid - err) * scale, -_INF)
-        hi = np.nextafter((mid + err) * scale, _INF)
+        _, i, t = best
+        _, exact, factor = self._anchors[i]
+        key = ("anchor", i, prec)
+        if key not in self._cache:
+            self._cache[key] = [arb(int(x)) for x in exact.reshape(-1)]
+        C = np.empty(exact.shape, dtype=object)
+        C.reshape(-1)[:] = self._cache[key]
+        for k, (t0, t1) in enumerate(t):
+            C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
+        return C, 1 / factor
+
+    def _from_monomials(self, box, prec):
+        """Balls of ``Ls * (Bernstein coefficients of P)`` on ``box`` and
+        ``Ls / scale`` (so the balls are that times those of ``p``)."""
+        key = ("P", prec)
+        if key not in self._cache:
+            self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
+        C = np.empty(self.P.shape, dtype=object)
+        C.reshape(-1)[:] = self._cache[key]
         Ls = 1
-        for k in range(len(box)):
+        for k, (a, b) in enumerate(box):
+            n = self.degs[k]
+            A, w = _arb_exact(a), _arb_exact(b - a)
+            pa = [arb(1)]
+            pw = [arb(1)]
+            for _ in range(n):
+                pa.append(pa[-1] * A)
+                pw.append(pw[-1] * w)
+            shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
+                                           for i in range(n + 1) for j in range(n + 1)])
+            M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
+            C = _along(C, k, M, arb_mat)
             Ls *= self.bint[k][1]
-        # the balls hold Ls * (Bernstein coefficients of P) = Ls / scale_p * (those of p)
-        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
-            Fraction(scale) * Fraction(2) ** (-top) * Ls / self.scale
+        return C, Fraction(Ls) / self.scale
 
     def on_best(self, box):
         """:meth:`on_balls` at 192, 448, 1024 and 2048 bits, the first that is
@@ -217,12 +240,22 @@ class Source:
 
     def on(self, box):
         """``(lo, hi, factor)`` as :func:`coefficients` (``factor`` a positive Fraction)."""
+        return self._floats(*self._exact(box))
+
+    def _exact(self, box):
+        """Integers ``v`` and a Fraction ``factor > 0``: the Bernstein coefficients
+        of ``p`` on ``box`` are ``factor * v``, exactly."""
         C = self.P
         factor = self.scale
         for k, (a, b) in enumerate(box):
             M, f = self._axis(k, Fraction(a), Fraction(b))
             factor *= f
             C = _along(C, k, M, fmpz_mat, int)
+        return C, factor
+
+    @staticmethod
+    def _floats(C, factor):
+        """``(lo, hi, factor')`` from exact coefficients ``factor * C`` (:meth:`_exact`)."""
         vals = C.reshape(-1)
         bits = max((abs(v).bit_length() for v in vals), default=0)
         shift = max(0, bits - 60)                       # keep 60 bits of the largest
@@ -241,6 +274,37 @@ class Source:
         # the coefficients of p are factor * v = factor 2^(shift + e) (our floats)
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
             1 / (factor * Fraction(2) ** (shift + e))
+
+
+def _ball_floats(entries):
+    """Float enclosures ``(lo, hi, factor)`` of balls ``entries`` (flat, at the
+    current precision): ``lo <= factor * x <= hi`` for each, ``factor`` a power
+    of two bringing the largest near 1; ``None`` when the balls are wider than
+    ``2^-30`` of the largest or leave the float range."""
+    mid = np.array([float(x.mid()) for x in entries])
+    top = 0
+    big = float(np.abs(mid).max()) if len(mid) else 0.0
+    if not (np.isfinite(mid).all() and 2.0 ** -900 < big < 2.0 ** 900):
+        # a power of two brings the largest midpoint near 1 (exactly, in balls)
+        top = max((int(m).bit_length() + int(e) for m, e in
+                   (x.mid().man_exp() for x in entries) if m != 0), default=0)
+        shift = arb(2) ** (-top)
+        entries = [x * shift for x in entries]
+        mid = np.array([float(x.mid()) for x in entries])
+    rad = np.array([float(x.rad()) for x in entries])
+    if not (np.isfinite(mid).all() and np.isfinite(rad).all()):
+        return None
+    big = float(np.abs(mid).max())
+    if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
+        return None
+    err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
+    if err.max() > big * 2.0 ** -30:
+        return None
+    e = int(np.floor(np.log2(big)))
+    scale = 2.0 ** -e                                          # exact power of two
+    lo = np.nextafter((mid - err) * scale, -_INF)
+    hi = np.nextafter((mid + err) * scale, _INF)
+    return lo, hi, Fraction(scale) * Fraction(2) ** (-top)
 
 
 def _arb_exact(q: Fraction) -> arb:

@@ -133,7 +133,7 @@ class Decider:
             parts = [p + [side] for p in parts for side in sides]
         data = {}
         for k in range(len(self.polys)):
-            got = [self.sources[k].on(box) for box in parts]
+            got = [self.sources[k].anchor(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
             data[f"{k}f"] = np.array([g[2] for g in got], dtype=object)
