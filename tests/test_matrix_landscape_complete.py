@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from flint import fmpq_mpoly_ctx
+from flint import fmpq, fmpq_mpoly_ctx
 from scipy.optimize import root
 
 from symlqr.branch import bernstein as bz
@@ -99,6 +99,42 @@ def test_ball_conversions_from_an_anchor_enclose_the_exact_coefficients():
                     if got is not None:
                         assert _enclosed(got[0][0], got[1][0], exact, got[2])
             assert src.on_balls(box, 192) is not None
+
+
+def test_source_value_is_the_exact_value():
+    """``Source.value`` (nested ``fmpz_poly`` evaluations) against FLINT's own
+    evaluation of the ``fmpq_mpoly`` at random rational points, 1 to 3 variables."""
+    rng = np.random.default_rng(4)
+    for names in (("x",), ("x", "y"), ("x", "y", "z")):
+        ctx = fmpq_mpoly_ctx.get(names, "lex")
+        p = ctx.from_dict({tuple(int(e) for e in rng.integers(0, 6, len(names))):
+                           fmpq(int(rng.integers(-99, 99)), int(rng.integers(1, 30)))
+                           for _ in range(15)})
+        for _ in range(3):
+            pt = [Fraction(float(rng.uniform(-3, 3))) for _ in names]
+            assert bz.Source(p, len(names)).value(pt) == bz.exact_value(p, pt)
+
+
+def test_elevated_coefficients_enclose_the_exact_ones_and_keep_zeros():
+    """``elevate`` against degree elevation in Fractions (``E[i, k] = C(m, k)
+    C(n - m, i - k) / C(n, i)``), with exact zeros (kept exact where every
+    contributing coefficient is 0) and subnormal coefficients (never lost)."""
+    from math import comb
+    rng = np.random.default_rng(6)
+    for tiny in (False, True):
+        c = rng.normal(size=(1, 5, 4)) * np.exp2(rng.integers(-30, 30, (1, 5, 4)))
+        c[0, :2, :] = 0.0
+        if tiny:
+            c[0, 1, 1] = 5e-324
+        lo, hi = bz.elevate(c, c, [9, 7])
+        for i in range(10):
+            for j in range(8):
+                v = sum(Fraction(comb(4, k) * comb(5, i - k), comb(9, i))
+                        * Fraction(comb(3, l) * comb(4, j - l), comb(7, j)) * Fraction(float(c[0, k, l]))
+                        for k in range(max(0, i - 5), min(4, i) + 1)
+                        for l in range(max(0, j - 4), min(3, j) + 1))
+                assert Fraction(float(lo[0, i, j])) <= v <= Fraction(float(hi[0, i, j]))
+                assert (v == 0) == (lo[0, i, j] == 0 == hi[0, i, j])
 
 
 def test_split_keeps_an_exact_zero_at_the_outer_corner():

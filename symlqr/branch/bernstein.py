@@ -41,10 +41,11 @@ True
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from math import comb, gcd
 
 import numpy as np
-from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_mat, fmpz_poly
 
 from . import restrict
 
@@ -142,6 +143,22 @@ class Source:
                                         for i in range(n + 1) for j in range(n + 1)])
         B, L = self.bint[k]
         return B * shift, Fraction(1, L << (s * n))
+
+    def value(self, point) -> Fraction:
+        """``p`` at a rational point, exactly (as :func:`exact_value`, about ten
+        times faster: nested ``fmpz_poly`` evaluations, the last variable first)."""
+        if "rows" not in self._cache:
+            flat = self.P.reshape(-1, self.P.shape[-1])
+            self._cache["rows"] = [fmpz_poly([int(x) for x in row]) for row in flat]
+        xs = [fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in point]
+        vals = np.array([r(xs[-1]) for r in self._cache["rows"]], dtype=object)
+        vals = vals.reshape(self.P.shape[:-1])
+        for k in range(len(xs) - 2, -1, -1):          # the remaining variables, last first
+            flat = vals.reshape(-1, vals.shape[-1])
+            vals = np.array([fmpq_poly(list(row))(xs[k]) for row in flat],
+                            dtype=object).reshape(vals.shape[:-1])
+        v = vals.reshape(-1)[0] if isinstance(vals, np.ndarray) else vals
+        return Fraction(int(v.p), int(v.q)) * self.scale
 
     def anchor(self, box):
         """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
@@ -440,14 +457,18 @@ def split(lo, hi, var: int, at):
     return (back[0], back[1]), (back[2], back[3])
 
 
+@lru_cache(maxsize=256)
 def _elevation(m: int, n: int) -> np.ndarray:
-    """``E[i, k] = C(m, k) C(n - m, i - k) / C(n, i)``: Bernstein coefficients of
-    degree ``m`` to degree ``n >= m`` (nonnegative, rows sum to 1)."""
+    """``E^T`` for ``E[i, k] = C(m, k) C(n - m, i - k) / C(n, i)``: Bernstein
+    coefficients of degree ``m`` to degree ``n >= m`` (nonnegative, rows sum to
+    1); kept, read-only."""
     E = np.zeros((n + 1, m + 1))
     for i in range(n + 1):
         for k in range(max(0, i - (n - m)), min(m, i) + 1):
             E[i, k] = comb(m, k) * comb(n - m, i - k) / comb(n, i)
-    return E
+    ET = np.ascontiguousarray(E.T)
+    ET.setflags(write=False)
+    return ET
 
 
 def elevate(lo, hi, degrees):
@@ -463,13 +484,19 @@ def elevate(lo, hi, degrees):
             continue
         if n < m:
             raise ValueError("elevate: the degree can only grow")
-        E = _elevation(m, n)
+        ET = _elevation(m, n)
         out = []
         for arr, down in ((lo, True), (hi, False)):
             moved = np.moveaxis(arr, ax, -1)
-            r = moved @ E.T
-            err = (np.abs(moved) @ E.T) * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
-            zero = ((moved != 0) @ (E.T > 0).astype(float)) == 0    # a sum of exact zeros
+            r = moved @ ET
+            size = np.abs(moved) @ ET
+            err = size * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
+            # a sum of exact zeros: no product |c_k| E[i, k] (E >= 2^-n where > 0)
+            # rounds to 0 unless some |c_k| < 2^(n - 1074); then counted apart
+            if ((moved != 0) & (np.abs(moved) < 2.0 ** min(0, n - 1070))).any():
+                zero = ((moved != 0) @ (ET > 0).astype(float)) == 0
+            else:
+                zero = size == 0
             with np.errstate(invalid="ignore"):
                 r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
             out.append(np.moveaxis(np.where(zero, 0.0, r), -1, ax))

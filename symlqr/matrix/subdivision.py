@@ -605,7 +605,7 @@ class Decider:
         return missed, inside
 
     def _values(self, c, factors) -> list:
-        return [bz.exact_value(p, c) * f for p, f in zip(self.nums, factors)]
+        return [self.sources[j].value(c) * f for j, f in enumerate(factors)]
 
     def _krawczyk(self, lo, hi, jac, factors, pre):
         """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
