@@ -86,7 +86,7 @@ def exact_coefficients(p, box) -> np.ndarray:
     return C
 
 
-def _along(C: np.ndarray, axis: int, M, matrix, entry=lambda x: x) -> np.ndarray:
+def _along(C: np.ndarray, axis: int, M, matrix, entry=None) -> np.ndarray:
     """``M`` applied along ``axis`` of the object tensor ``C`` (one FLINT matrix
     product: ``matrix`` is ``fmpq_mat``, ``fmpz_mat`` or ``arb_mat``; ``entry``
     converts the product's entries back)."""
@@ -95,7 +95,7 @@ def _along(C: np.ndarray, axis: int, M, matrix, entry=lambda x: x) -> np.ndarray
     flat = moved.reshape(shape[0], -1)
     prod = M * matrix(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
     out = np.empty(flat.shape, dtype=object)
-    out.reshape(-1)[:] = [entry(x) for x in prod.entries()]
+    out.reshape(-1)[:] = prod.entries() if entry is None else [entry(x) for x in prod.entries()]
     return np.moveaxis(out.reshape(shape), 0, axis)
 
 
@@ -164,7 +164,8 @@ class Source:
         """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
         inside this one starts from them (:mod:`symlqr.branch.restrict`)."""
         C, factor = self._exact(box)
-        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box], C, factor))
+        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box],
+                              [(float(a), float(b)) for a, b in box], C, factor))
         return self._floats(C, factor)
 
     def on_balls(self, box, prec: int = 192):
@@ -194,18 +195,21 @@ class Source:
 
     def _from_anchor(self, box, prec):
         """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
-        smallest anchor holding ``box``; ``None`` when none does."""
-        best = None
-        for i, (outer, _, _) in enumerate(self._anchors):
-            t = restrict.fractions_in(box, outer)
+        smallest anchor holding ``box``; ``None`` when none does. (The anchor's
+        integers enter whole: the restriction weighs those near the sub-box most,
+        and they can be far smaller than the largest.)"""
+        found = []
+        for i, (outer, ends, _, _) in enumerate(self._anchors):
+            if all(A <= float(a) and float(b) <= B for (a, b), (A, B) in zip(box, ends)):
+                found.append((np.prod([(float(b) - float(a)) / (B - A)
+                                       for (a, b), (A, B) in zip(box, ends)]), i))
+        for _, i in sorted(found):
+            t = restrict.fractions_in(box, self._anchors[i][0])     # exactly
             if t is not None:
-                size = np.prod([float(t1 - t0) for t0, t1 in t])
-                if best is None or size < best[0]:
-                    best = (size, i, t)
-        if best is None:
+                break
+        else:
             return None
-        _, i, t = best
-        _, exact, factor = self._anchors[i]
+        _, _, exact, factor = self._anchors[i]
         key = ("anchor", i, prec)
         if key not in self._cache:
             self._cache[key] = [arb(int(x)) for x in exact.reshape(-1)]
@@ -240,12 +244,12 @@ class Source:
         return C, Fraction(Ls) / self.scale
 
     def on_best(self, box):
-        """:meth:`on_balls` at 192, 448, 1024 and 2048 bits, the first that is
+        """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
         tight enough (a polynomial that vanishes to high order near the box
         loses that many bits to cancellation), else :meth:`on` (exact). The
         ladder starts one rung below the precision that served last time (boxes
         come deeper and deeper into the same places)."""
-        ladder = (192, 448, 1024, 2048)
+        ladder = (128, 192, 448, 1024, 2048)
         start = max(0, self._rung - 1)
         for rung in range(start, len(ladder)):
             got = self.on_balls(box, ladder[rung])
