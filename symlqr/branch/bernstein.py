@@ -43,6 +43,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 from math import comb, gcd
+from typing import Optional
 
 import numpy as np
 from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_mat, fmpz_poly
@@ -359,6 +360,40 @@ def coefficients(p, box, scale: bool = True):
     return Source(p, len(box)).on(box)
 
 
+def _down(x) -> np.ndarray:
+    """``np.nextafter(x, -inf)`` for float64 arrays, bit for bit, several times
+    faster: one integer step on the bits, ``-1`` for ``x > 0`` and ``+1`` for
+    ``x < 0`` (``(i >> 63) | 1`` is the sign of the bits ``i`` as an integer);
+    zeros, infinities and NaN go through ``np.nextafter`` itself."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return np.nextafter(x, -_INF)
+    i = x.view(np.int64)
+    out = (i - ((i >> 63) | 1)).view(np.float64)
+    bad = ~np.isfinite(x) | (x == 0)
+    if bad.any():
+        out[bad] = np.nextafter(x[bad], -_INF)
+    return out
+
+
+def _up(x) -> np.ndarray:
+    """``np.nextafter(x, inf)`` for float64 arrays, bit for bit (see :func:`_down`).
+
+    >>> v = np.array([0.0, -0.0, 1.0, -1.0, 5e-324, -5e-324, np.inf, -np.inf, np.nan, 1e308])
+    >>> all(np.array_equal(f(v), np.nextafter(v, t), equal_nan=True) for f, t in ((_up, np.inf), (_down, -np.inf)))
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return np.nextafter(x, _INF)
+    i = x.view(np.int64)
+    out = (i + ((i >> 63) | 1)).view(np.float64)
+    bad = ~np.isfinite(x) | (x == 0)
+    if bad.any():
+        out[bad] = np.nextafter(x[bad], _INF)
+    return out
+
+
 def cut_fractions(lo, hi, at: float):
     """Float cuts ``c = lo + at (hi - lo)`` and the fractions ``s = (c - lo) / (hi - lo)``
     in floats: ``|s - (c - lo) / (hi - lo)| <= 3.01 * 2^-53`` (three roundings,
@@ -395,7 +430,7 @@ def _table_error(n: int) -> float:
     return 2 * (2.0 ** -53 + n * 2.5 * _LD_EPS)
 
 
-def split(lo, hi, var: int, at):
+def split(lo, hi, var: int, at, plans: Optional[dict] = None):
     """The coefficients on both halves of every box cut across variable ``var``
     at the fraction ``at`` of its width (a float, or one per box, as given by
     :func:`cut_fractions` up to ``2^-50``): ``((lo_left, hi_left), (lo_right, hi_right))``.
@@ -411,34 +446,30 @@ def split(lo, hi, var: int, at):
     from the table's by at most ``2 n 2^-50`` each, hence the extra
     ``2 n^3 2^-98 max_k |c_{k+1} - c_k|``; the factor 2 covers the table's own
     rounding) and the underflow. The outer
-    corners are copied exactly (an exact zero there stays exact)."""
+    corners are copied exactly (an exact zero there stays exact). ``plans``: a
+    dict kept by the caller across polynomials cut at the same fractions (the
+    matrices depend only on ``at`` and the degree)."""
     ax = var + 1
     m = lo.shape[0]
     n = lo.shape[ax] - 1
-    s = np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)).copy()
-    T = _basis_table(s, n)
-    right = np.zeros_like(T)
-    for r in range(n + 1):
-        right[:, r, r:] = T[:, n - r, :n + 1 - r]
+    if plans is not None and n in plans:
+        plan = plans[n]
+    else:
+        plan = _split_plan(np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)).copy(), n)
+        if plans is not None:
+            plans[n] = plan
     # |c_{k+1} - c_k| bounded above, and the derivatives' weights: output r of the
     # left half moves with s at r sum_k B^(r-1)_k(s) (c_{k+1} - c_k), of the right
     # half at (n - r) sum_k B^(n-r-1)_k(s) (c_{r+k+1} - c_{r+k})
     b_lo = np.moveaxis(lo, ax, -1).reshape(m, -1, n + 1)
     b_hi = np.moveaxis(hi, ax, -1).reshape(m, -1, n + 1)
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = np.nextafter(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
-                                       np.abs(b_lo[..., 1:] - b_hi[..., :-1])), _INF)
-    d_left = np.zeros((m, n + 1, max(n, 1)))
-    d_right = np.zeros((m, n + 1, max(n, 1)))
-    for r in range(1, n + 1):
-        d_left[:, r, :r] = r * T[:, r - 1, :r]
-    for r in range(n):
-        d_right[:, r, r:n] = (n - r) * T[:, n - r - 1, :n - r]
+        diff = _up(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
+                                       np.abs(b_lo[..., 1:] - b_hi[..., :-1])))
     out = []
-    for M, D in ((T, d_left), (right, d_right)):
-        MT = np.ascontiguousarray(M.transpose(0, 2, 1))
+    for MT, DT in plan:
         with np.errstate(invalid="ignore", over="ignore"):
-            step = (np.matmul(diff, np.ascontiguousarray(D.transpose(0, 2, 1)))
+            step = (np.matmul(diff, DT)
                     + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)) if n else 0.0
         res = []
         for arr, down in ((lo, True), (hi, False)):
@@ -449,7 +480,7 @@ def split(lo, hi, var: int, at):
                 r = np.matmul(flat, MT)
                 err = np.matmul(np.abs(flat), MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
                     + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
-                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+                r = _down(r - err) if down else _up(r + err)
             res.append(r.reshape(shape))
         out.append(res)
     (llo, lhi), (rlo, rhi) = out
@@ -459,6 +490,37 @@ def split(lo, hi, var: int, at):
         right_end[..., n] = b[..., n]
     back = [np.moveaxis(x, -1, ax) for x in (llo, lhi, rlo, rhi)]
     return (back[0], back[1]), (back[2], back[3])
+
+
+@lru_cache(maxsize=64)
+def _split_index(n: int):
+    """Index arrays placing the basis table's entries in the right half's matrix
+    and in both halves' derivative weights (see :func:`_split_plan`)."""
+    rr, jj = np.nonzero(np.triu(np.ones((n + 1, n + 1), dtype=bool)))       # j >= r
+    lr, lk = np.nonzero(np.tril(np.ones((n + 1, max(n, 1)), dtype=bool), -1))  # k < r
+    dr, dk = np.nonzero(np.triu(np.ones((n + 1, max(n, 1)), dtype=bool)))      # r <= k < n
+    return (rr, jj), (lr, lk), (dr, dk)
+
+
+def _split_plan(s, n: int):
+    """``((M_left^T, D_left^T), (M_right^T, D_right^T))`` per box for :func:`split`:
+    ``M_left[r, j] = B^r_j(s)``, ``M_right[r, j] = B^(n-r)_(j-r)(s)``, and the
+    derivative weights ``D_left[r, k] = r B^(r-1)_k(s)`` (``k < r``),
+    ``D_right[r, k] = (n - r) B^(n-r-1)_(k-r)(s)`` (``r <= k < n``)."""
+    m = len(s)
+    T = _basis_table(s, n)
+    (rr, jj), (lr, lk), (dr, dk) = _split_index(n)
+    right = np.zeros_like(T)
+    right[:, rr, jj] = T[:, n - rr, jj - rr]
+    d_left = np.zeros((m, n + 1, max(n, 1)))
+    d_right = np.zeros((m, n + 1, max(n, 1)))
+    if n:
+        d_left[:, lr, lk] = lr * T[:, lr - 1, lk]
+        keep = dk < n
+        dr, dk = dr[keep], dk[keep]
+        d_right[:, dr, dk] = (n - dr) * T[:, n - dr - 1, dk - dr]
+    return [(np.ascontiguousarray(M.transpose(0, 2, 1)), np.ascontiguousarray(D.transpose(0, 2, 1)))
+            for M, D in ((T, d_left), (right, d_right))]
 
 
 @lru_cache(maxsize=256)
@@ -492,17 +554,19 @@ def elevate(lo, hi, degrees):
         out = []
         for arr, down in ((lo, True), (hi, False)):
             moved = np.moveaxis(arr, ax, -1)
-            r = moved @ ET
-            size = np.abs(moved) @ ET
+            shape = moved.shape[:-1] + (n + 1,)
+            moved = np.ascontiguousarray(moved).reshape(-1, m + 1)     # one BLAS product
+            r = (moved @ ET).reshape(shape)
+            size = (np.abs(moved) @ ET).reshape(shape)
             err = size * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
             # a sum of exact zeros: no product |c_k| E[i, k] (E >= 2^-n where > 0)
             # rounds to 0 unless some |c_k| < 2^(n - 1074); then counted apart
             if ((moved != 0) & (np.abs(moved) < 2.0 ** min(0, n - 1070))).any():
-                zero = ((moved != 0) @ (ET > 0).astype(float)) == 0
+                zero = (((moved != 0) @ (ET > 0).astype(float)) == 0).reshape(shape)
             else:
                 zero = size == 0
             with np.errstate(invalid="ignore"):
-                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+                r = _down(r - err) if down else _up(r + err)
             out.append(np.moveaxis(np.where(zero, 0.0, r), -1, ax))
         lo, hi = out
     return lo, hi
@@ -524,7 +588,7 @@ def positive_where(a_lo, c_hi):
     lam = np.where(np.isfinite(upper), 0.5 * (lower + upper), lower + 1.0)
     lam = np.where(np.isfinite(lam), lam, 0.0)
     with np.errstate(invalid="ignore", over="ignore"):
-        t = np.nextafter(lam[:, None] * c, _INF)
+        t = _up(lam[:, None] * c)
         ok = (a - t > 0).all(axis=1)
     return ok & (lower < upper)
 
@@ -549,8 +613,8 @@ def centre_values(lo, hi):
             r_lo, r_hi = lo @ w, hi @ w
             err_lo = (np.abs(lo) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
             err_hi = (np.abs(hi) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
-            lo = np.nextafter(r_lo - err_lo, -_INF)
-            hi = np.nextafter(r_hi + err_hi, _INF)
+            lo = _down(r_lo - err_lo)
+            hi = _up(r_hi + err_hi)
     return lo, hi
 
 
@@ -569,8 +633,8 @@ def combine(parts, weights):
     for j, (lo, hi) in enumerate(parts):
         y = weights[:, j].reshape((-1,) + (1,) * (lo.ndim - 1))
         with np.errstate(invalid="ignore", over="ignore"):
-            a = np.nextafter(np.where(y >= 0, y * lo, y * hi), -_INF)
-            b = np.nextafter(np.where(y >= 0, y * hi, y * lo), _INF)
+            a = _down(np.where(y >= 0, y * lo, y * hi))
+            b = _up(np.where(y >= 0, y * hi, y * lo))
             a = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, a)     # exact zeros
             b = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, b)
             if out_lo is None:
@@ -584,7 +648,7 @@ def combine(parts, weights):
 def _outward(r, to):
     """One ulp toward ``to`` for a float sum, except for an exact zero (a nonzero
     exact sum of two floats never rounds to 0, subnormals being exact)."""
-    return np.where(r == 0, r, np.nextafter(r, to))
+    return np.where(r == 0, r, _down(r) if to < 0 else _up(r))
 
 
 def centre_gradients(lo, hi, widths):
@@ -626,13 +690,13 @@ def derivative_ranges(lo, hi, var: int, widths):
     a_hi = np.take(hi, range(1, n + 1), axis=ax)
     b_lo = np.take(lo, range(0, n), axis=ax)
     b_hi = np.take(hi, range(0, n), axis=ax)
-    dlo = np.nextafter(a_lo - b_hi, -_INF).reshape(m, -1).min(axis=1)
-    dhi = np.nextafter(a_hi - b_lo, _INF).reshape(m, -1).max(axis=1)
-    s_lo = np.nextafter(n / widths, -_INF)
-    s_hi = np.nextafter(n / widths, _INF)
+    dlo = _down(a_lo - b_hi).reshape(m, -1).min(axis=1)
+    dhi = _up(a_hi - b_lo).reshape(m, -1).max(axis=1)
+    s_lo = _down(n / widths)
+    s_hi = _up(n / widths)
     with np.errstate(invalid="ignore"):
-        lo_out = np.nextafter(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi), -_INF)
-        hi_out = np.nextafter(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo), _INF)
+        lo_out = _down(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi))
+        hi_out = _up(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo))
     return lo_out, hi_out
 
 

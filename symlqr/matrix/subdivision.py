@@ -52,7 +52,7 @@ from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step
 from ..branch.iv import IV
 from .complete import decide_solution
-from .levels import exceeds, lower_bound_at
+from .levels import exceeds, float_level_at, lower_bound_at
 
 __all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
@@ -267,18 +267,21 @@ class Decider:
         step.excluded[ZERO_OUTSIDE] = zero_out
         left = ~gone & ~settled
         high = np.zeros(m, dtype=bool)
+        finest = self._finest(boxes)
         if self.level is not None:
             rows = np.nonzero(left & (rel.max(axis=1) <= LEVEL_AT))[0]
             gains = self._gain_intervals(boxes.take(rows)) if len(rows) else None
+            hopeless = self._below_level(gains, rel[rows].max(axis=1) > finest[rows])
             for k, j in enumerate(rows):
+                if hopeless[k]:
+                    continue
                 if gains is not None and gains[k] is not None:
                     high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
-                if not high[j]:
+                else:        # (where the gains' bound ran, this one never decided more)
                     high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level,
                                       steps=self.solution_kwargs.get("steps", 1))
         step.excluded[ABOVE] = high
         left &= ~high
-        finest = self._finest(boxes)
         tiny = left & (rel.max(axis=1) <= finest)
         jointly = np.zeros(m, dtype=bool)
         for j in np.nonzero(tiny)[0]:
@@ -505,6 +508,25 @@ class Decider:
         return [None if bad[j] or not all(np.isfinite(x).all() for t in out[j] for x in t)
                 else out[j] for j in range(m)]
 
+    def _below_level(self, gains, may_skip) -> np.ndarray:
+        """Per row of ``gains`` (:meth:`_gain_intervals`): ``h < L`` in floats at the
+        midpoints of the adapted gains' enclosures (:func:`~symlqr.matrix.levels.float_level_at`),
+        so that the level test, which needs ``h > L`` on the whole box, is not
+        worth trying. Only a shortcut (no proof either way): such a box is cut
+        instead, and the test is always tried at the finest width (``may_skip``
+        false)."""
+        out = np.zeros(len(may_skip), dtype=bool)
+        if gains is None:
+            return out
+        r, d = self.taskset.shape
+        rows = [k for k, g in enumerate(gains) if g is not None and may_skip[k]]
+        if not rows:
+            return out
+        F = np.array([[[0.5 * (a + b) for a, b in task] for task in gains[k]] for k in rows])
+        est = float_level_at(self.taskset, F.reshape(len(rows), -1, r, d))
+        out[rows] = est < float(self.level) * (1 - 2.0 ** -20)
+        return out
+
     # -- precision -------------------------------------------------------
     def _reroot(self, boxes: Boxes, live, force: bool = False) -> None:
         """Exact Bernstein coefficients again on a box where a polynomial's float
@@ -538,12 +560,20 @@ class Decider:
             right = Boxes(b.lo.copy(), b.hi.copy(), {})
             left.hi[:, var] = cut
             right.lo[:, var] = cut
+            m = len(b)
+            groups: dict = {}        # polynomials of one shape are cut in one call
             for k in range(len(self.polys)):
-                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
-                left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
-                right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
-                left.data[f"{k}f"] = b.data[f"{k}f"].copy()
-                right.data[f"{k}f"] = b.data[f"{k}f"].copy()
+                groups.setdefault(b.data[f"{k}lo"].shape, []).append(k)
+            for ks in groups.values():
+                (llo, lhi), (rlo, rhi) = bz.split(
+                    np.concatenate([b.data[f"{k}lo"] for k in ks]),
+                    np.concatenate([b.data[f"{k}hi"] for k in ks]), var, np.tile(frac, len(ks)))
+                for g, k in enumerate(ks):
+                    rows = slice(g * m, (g + 1) * m)
+                    left.data[f"{k}lo"], left.data[f"{k}hi"] = llo[rows], lhi[rows]
+                    right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo[rows], rhi[rows]
+                    left.data[f"{k}f"] = b.data[f"{k}f"].copy()
+                    right.data[f"{k}f"] = b.data[f"{k}f"].copy()
             parts += [left, right]
         return Boxes.concat(parts)
 
