@@ -56,9 +56,12 @@ __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "
 _INF = np.inf
 
 
-def _dense(p, nvars: int):
-    """Dense coefficient tensor (numpy object array of ``fmpq``) and degrees."""
+def _dense(p, nvars: int, at_least=None):
+    """Dense coefficient tensor (numpy object array of ``fmpq``) and degrees (each
+    at least ``at_least``'s, the higher monomials' coefficients 0)."""
     degs = tuple(int(max(0, d)) for d in p.degrees()) if not p.is_zero() else (0,) * nvars
+    if at_least is not None:
+        degs = tuple(max(d, int(e)) for d, e in zip(degs, at_least))
     C = np.empty(tuple(d + 1 for d in degs), dtype=object)
     C.fill(fmpq(0))
     for mon, c in zip(p.monoms(), p.coeffs()):
@@ -112,10 +115,12 @@ class Source:
     ``Bint[i, l] = C(i, l) L / C(n, l)`` (``L = lcm_l C(n, l)``). Everything is
     an integer matrix product (FLINT ``fmpz_mat``); the positive factor in front
     is kept exactly. Integers are then shifted to at most about 2^1000 and
-    rounded outward to floats."""
+    rounded outward to floats. ``degrees``: work in at least these degrees
+    (the coefficients of the higher monomials are 0; the Bernstein coefficients
+    are then the degree-elevated ones, exactly)."""
 
-    def __init__(self, p, nvars: int):
-        C, self.degs = _dense(p, nvars)
+    def __init__(self, p, nvars: int, degrees=None):
+        C, self.degs = _dense(p, nvars, degrees)
         den = 1
         for c in C.reshape(-1):
             den = den * int(c.q) // gcd(den, int(c.q))

@@ -122,7 +122,11 @@ class Decider:
         inside one), with the Bernstein coefficients of every polynomial."""
         if any(Fraction(float(a)) != a or Fraction(float(b)) != b for a, b in root):
             raise ValueError("the first box needs float (dyadic) ends")
-        self.sources = [bz.Source(p, self.n) for p in self.polys]
+        # the numerators in common degrees (elevated exactly): the preconditioned
+        # combinations and the tests against the conditions need no elevation of them
+        common = [max(int(max(0, p.degrees()[v])) for p in self.nums) for v in range(self.n)]
+        self.sources = [bz.Source(p, self.n, common if k < len(self.nums) else None)
+                        for k, p in enumerate(self.polys)]
         cuts = []
         for k, (a, b) in enumerate(root):
             inner = {w[k] for w in self.corners if a < w[k] < b}
@@ -202,12 +206,15 @@ class Decider:
             if len(ok) == 0:
                 continue
             c_lo, c_hi = c_lo[ok], c_hi[ok]
+            raised: dict = {}                         # the condition per degree
             for j in range(nn):
                 nlo, nhi = sub.data[f"{j}lo"][ok], sub.data[f"{j}hi"][ok]
                 degs = nlo.shape[1:]
                 if any(a > b for a, b in zip(c_lo.shape[1:], degs)):
                     continue
-                e_lo, e_hi = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
+                if degs not in raised:
+                    raised[degs] = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
+                e_lo, e_hi = raised[degs]
                 pos = bz.positive_where(nlo, e_hi)           # N_j > 0 where c' >= 0
                 neg = bz.positive_where(-nhi, e_hi)          # -N_j > 0 where c' >= 0
                 found[ok] |= pos | neg
