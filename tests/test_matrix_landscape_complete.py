@@ -101,6 +101,36 @@ def test_ball_conversions_from_an_anchor_enclose_the_exact_coefficients():
             assert src.on_balls(box, 192) is not None
 
 
+def test_source_in_higher_degrees_gives_the_elevated_coefficients():
+    """``Source(p, 2, degrees)`` (zero higher monomials) against the exact
+    coefficients of ``p`` elevated in Fractions (``E[i, k] = C(m, k) C(n - m,
+    i - k) / C(n, i)`` per axis), exactly and through the anchored balls."""
+    from math import comb
+    rng = np.random.default_rng(9)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    p = _random_poly(rng, ctx, 5)
+    n1, n2 = 8, 7
+    E = lambda m, n, i, k: Fraction(comb(m, k) * comb(n - m, i - k), comb(n, i)) \
+        if 0 <= i - k <= n - m else Fraction(0)
+
+    def elevated(box):
+        C = bz.exact_coefficients(p, box)
+        m1, m2 = C.shape[0] - 1, C.shape[1] - 1
+        return [[sum(E(m1, n1, i, k) * E(m2, n2, j, l) * Fraction(int(C[k, l].p), int(C[k, l].q))
+                     for k in range(m1 + 1) for l in range(m2 + 1)) for j in range(n2 + 1)]
+                for i in range(n1 + 1)]
+
+    box = [(Fraction(-1, 2), Fraction(3, 4)), (Fraction(1), Fraction(5, 4))]
+    sub = [box[0], (box[1][0], Fraction(9, 8))]
+    src = bz.Source(p, 2, (n1, n2))
+    for (lo, hi, f), b in ((src.on(box), box), (src.anchor(box), box), (src.on_balls(sub), sub)):
+        assert lo.shape == (1, n1 + 1, n2 + 1)
+        ex = elevated(b)
+        for i in range(n1 + 1):
+            for j in range(n2 + 1):
+                assert Fraction(float(lo[0, i, j])) <= ex[i][j] * f <= Fraction(float(hi[0, i, j]))
+
+
 def test_source_value_is_the_exact_value():
     """``Source.value`` (nested ``fmpz_poly`` evaluations) against FLINT's own
     evaluation of the ``fmpq_mpoly`` at random rational points, 1 to 3 variables."""
