@@ -443,7 +443,7 @@ def split(lo, hi, var: int, at, plans: Optional[dict] = None):
     De Casteljau's scheme as two nonnegative matrices per box,
     ``c^L_r = sum_j B^r_j(s) c_j`` and ``c^R_r = sum_j B^(n-r)_(j-r)(s) c_j``
     (:func:`_basis_table`), applied by batched matrix products. Each result is
-    widened by ``(e_T + (n + 3) 2^-53) sum_j T_rj |c_j|`` (the table's relative
+    widened by ``(e_T + (n + 3) 2^-53) sum_j T_rj max(|lo_j|, |hi_j|)`` (the table's relative
     error :func:`_table_error` and any summation order's) plus ``2^-48 r sum_k
     T_(r-1)k |c_{k+1} - c_k|`` (the fraction's ``2^-50``, by the mean value
     theorem: the derivative in ``s`` of ``sum_j B^r_j(s) c_j`` is ``r sum_k
@@ -471,23 +471,17 @@ def split(lo, hi, var: int, at, plans: Optional[dict] = None):
     with np.errstate(invalid="ignore", over="ignore"):
         diff = _up(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
                                        np.abs(b_lo[..., 1:] - b_hi[..., :-1])))
+    shape = np.moveaxis(lo, ax, -1).shape
+    size = np.maximum(np.abs(b_lo), np.abs(b_hi))       # the rounding's weights, both ends
     out = []
     for MT, DT in plan:
         with np.errstate(invalid="ignore", over="ignore"):
             step = (np.matmul(diff, DT)
                     + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)) if n else 0.0
-        res = []
-        for arr, down in ((lo, True), (hi, False)):
-            b = np.moveaxis(arr, ax, -1)
-            shape = b.shape
-            flat = b.reshape(m, -1, n + 1)
-            with np.errstate(invalid="ignore", over="ignore"):
-                r = np.matmul(flat, MT)
-                err = np.matmul(np.abs(flat), MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
-                    + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
-                r = _down(r - err) if down else _up(r + err)
-            res.append(r.reshape(shape))
-        out.append(res)
+            err = np.matmul(size, MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
+                + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
+            out.append((_down(np.matmul(b_lo, MT) - err).reshape(shape),
+                        _up(np.matmul(b_hi, MT) + err).reshape(shape)))
     (llo, lhi), (rlo, rhi) = out
     for left_end, right_end, arr in ((llo, rlo, lo), (lhi, rhi, hi)):
         b = np.moveaxis(arr, ax, -1)
