@@ -180,6 +180,24 @@ def test_outward_steps_are_numpy_nextafter_bit_for_bit():
         assert np.array_equal(bz._up(v), np.nextafter(v, np.inf), equal_nan=True)
 
 
+def test_corner_filter_never_rules_out_a_box_the_full_test_decides():
+    """``positive_where_possible`` (corners of the unraised condition) is True on
+    every box where ``positive_where`` succeeds on the raised condition, over
+    random boxes built to succeed (``a = lam c + noise``) and random ones."""
+    rng = np.random.default_rng(13)
+    c = rng.normal(size=(400, 4, 3))
+    c[::5, 0, 0] = 0.0
+    e_lo, e_hi = bz.elevate(c, c, [6, 5])
+    lam = rng.uniform(0, 3, (400, 1, 1))
+    built, plain = lam * e_hi + rng.uniform(-0.05, 1, e_hi.shape), rng.normal(size=e_hi.shape)
+    for a in (built, plain):
+        full = bz.positive_where(a, e_hi)
+        maybe = bz.positive_where_possible(a, c)
+        assert not (full & ~maybe).any()
+    assert bz.positive_where(built, e_hi).sum() > 100             # the built ones mostly succeed
+    assert (~bz.positive_where_possible(plain, c)).sum() > 100    # and the filter does filter
+
+
 def test_split_keeps_an_exact_zero_at_the_outer_corner():
     ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
     x, y = ctx.gens()

@@ -51,7 +51,7 @@ from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_mat, fmpz_p
 from . import restrict
 
 __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
-           "exact_value", "combine", "centre_gradients"]
+           "exact_value", "combine", "centre_gradients", "positive_where_possible"]
 
 _INF = np.inf
 
@@ -590,6 +590,36 @@ def positive_where(a_lo, c_hi):
         t = _up(lam[:, None] * c)
         ok = (a - t > 0).all(axis=1)
     return ok & (lower < upper)
+
+
+def _corners(arr) -> np.ndarray:
+    """The corner coefficients of each box, shape ``(m, 2^k)``."""
+    for ax in range(1, arr.ndim):
+        arr = np.take(arr, [0, arr.shape[ax] - 1], axis=ax)
+    return arr.reshape(len(arr), -1)
+
+
+def positive_where_possible(a_lo, c_hi) -> np.ndarray:
+    """False per box where :func:`positive_where` must fail on ``a_lo`` and any
+    upper bounds ``>= c_hi`` at the corners (those of ``c_hi`` raised to a higher
+    degree, say): already the corner coefficients (the values at the box's
+    corners, in every degree) admit no ``lam >= 0`` with ``a - lam c > 0``
+    (``max(0, max_{c<0} a/c) >= min_{c>0} a/c`` with a margin for the
+    quotients' rounding, or ``a <= 0`` where ``c = 0``). A filter: True
+    proves nothing.
+
+    >>> a = np.array([[[1.0, 2.0], [3.0, 4.0]], [[-1.0, 2.0], [3.0, 4.0]]])
+    >>> c = np.array([[[-1.0, 1.0], [1.0, 1.0]], [[0.0, 1.0], [1.0, 1.0]]])
+    >>> positive_where_possible(a, c).tolist()
+    [True, False]
+    """
+    a, c = _corners(a_lo), _corners(c_hi)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = a / c
+        upper = np.where(c > 0, ratio, _INF).min(axis=1)
+        lower = np.maximum(np.where(c < 0, ratio, -_INF).max(axis=1), 0.0)
+        sure = lower > upper + 2.0 ** -40 * (np.abs(lower) + np.abs(upper))
+    return ~(sure | ((c == 0) & (a <= 0)).any(axis=1))
 
 
 def _centre_weights(n: int) -> np.ndarray:

@@ -205,6 +205,16 @@ class Decider:
             ok = np.nonzero((sign != 0) & (bz.ranges(c_lo, c_hi)[0] <= 0) & ~found)[0]
             if len(ok) == 0:
                 continue
+            # the corner coefficients alone (exact in any degree) rule most boxes out
+            # before the condition is raised to the numerators' degrees
+            maybe = np.zeros(len(ok), dtype=bool)
+            for j in range(nn):
+                nlo, nhi = sub.data[f"{j}lo"][ok], sub.data[f"{j}hi"][ok]
+                maybe |= bz.positive_where_possible(nlo, c_hi[ok]) | \
+                    bz.positive_where_possible(-nhi, c_hi[ok])
+            ok = ok[maybe]
+            if len(ok) == 0:
+                continue
             c_lo, c_hi = c_lo[ok], c_hi[ok]
             raised: dict = {}                         # the condition per degree
             for j in range(nn):
