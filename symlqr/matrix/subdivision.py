@@ -552,10 +552,12 @@ class Decider:
         smaller). Each polynomial of such a box is converted anew, exactly, and
         scaled by its own power of two (signs are all that the tests read;
         Krawczyk uses the exact values with the same factor). ``force``: every
-        numerator of the ``live`` boxes, whatever its own ranges show."""
+        numerator of the ``live`` boxes, whatever its own ranges show, unless its
+        coefficients are as tight as a conversion makes them (widths within
+        ``2^-44`` of their size: converted in this very step, say)."""
         for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            noisy = live if force else live & _noise_keeps_sign_open(lo, hi)
+            noisy = live & (_not_fresh(lo, hi) if force else _noise_keeps_sign_open(lo, hi))
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
                 nlo, nhi, f = self.sources[k].on_best(box)
@@ -755,6 +757,16 @@ def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) \
             & (width > 0.25 * short) & (gap > 0)
+
+
+def _not_fresh(lo, hi) -> np.ndarray:
+    """Per box: some coefficient's width exceeds ``2^-44`` of the largest (a fresh
+    conversion leaves about ``2^-50``)."""
+    m = len(lo)
+    width = (hi - lo).reshape(m, -1).max(axis=1)
+    size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+    with np.errstate(invalid="ignore"):
+        return ~(width <= 2.0 ** -44 * size)
 
 
 def _contracting(jac) -> np.ndarray:
