@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from flint import fmpq_mpoly_ctx
+from flint import fmpq, fmpq_mpoly_ctx
 from scipy.optimize import root
 
 from symlqr.branch import bernstein as bz
@@ -68,6 +68,134 @@ def test_split_coefficients_enclose_the_exact_ones_on_the_sub_box():
         for _ in range(20):
             pt = [Fraction(float(rng.uniform(a[0, k], b[0, k]))) for k in range(2)]
             assert Fraction(float(rlo[0])) <= bz.exact_value(p, pt) * f <= Fraction(float(rhi[0]))
+
+
+def test_ball_conversions_from_an_anchor_enclose_the_exact_coefficients():
+    """``Source.on_balls`` from an anchor box's exact coefficients (the blossom's
+    restriction matrices) and from the monomials, at 64 and 192 bits, against
+    ``exact_coefficients`` (``fmpq`` matrices) on random sub-boxes, some tiny and
+    some sharing a side with the anchor."""
+    rng = np.random.default_rng(8)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    for trial in range(3):
+        p = _random_poly(rng, ctx, 8 + 3 * trial, scale=1000)
+        outer = [(Fraction(-3), Fraction(5)), (Fraction(-1, 2), Fraction(3, 4))]
+        src, plain = bz.Source(p, 2), bz.Source(p, 2)
+        src.anchor(outer)
+        assert bz.restrict.fractions_in([(Fraction(-4), Fraction(0)), outer[1]], outer) is None
+        for k in range(6):
+            box = []
+            for a, b in outer:
+                u = sorted(rng.uniform(float(a), float(b), 2))
+                if k == 0:
+                    u = [float(a), u[1]]
+                if k >= 3:
+                    u[1] = float(np.nextafter(u[0], np.inf) + 2.0 ** (-20 - 8 * k) * abs(u[0]))
+                box.append((Fraction(u[0]), Fraction(u[1])))
+            exact = bz.exact_coefficients(p, box)
+            for source in (src, plain):
+                for prec in (64, 192):
+                    got = source.on_balls(box, prec)
+                    if got is not None:
+                        assert _enclosed(got[0][0], got[1][0], exact, got[2])
+            assert src.on_balls(box, 192) is not None
+
+
+def test_source_in_higher_degrees_gives_the_elevated_coefficients():
+    """``Source(p, 2, degrees)`` (zero higher monomials) against the exact
+    coefficients of ``p`` elevated in Fractions (``E[i, k] = C(m, k) C(n - m,
+    i - k) / C(n, i)`` per axis), exactly and through the anchored balls."""
+    from math import comb
+    rng = np.random.default_rng(9)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    p = _random_poly(rng, ctx, 5)
+    n1, n2 = 8, 7
+    E = lambda m, n, i, k: Fraction(comb(m, k) * comb(n - m, i - k), comb(n, i)) \
+        if 0 <= i - k <= n - m else Fraction(0)
+
+    def elevated(box):
+        C = bz.exact_coefficients(p, box)
+        m1, m2 = C.shape[0] - 1, C.shape[1] - 1
+        return [[sum(E(m1, n1, i, k) * E(m2, n2, j, l) * Fraction(int(C[k, l].p), int(C[k, l].q))
+                     for k in range(m1 + 1) for l in range(m2 + 1)) for j in range(n2 + 1)]
+                for i in range(n1 + 1)]
+
+    box = [(Fraction(-1, 2), Fraction(3, 4)), (Fraction(1), Fraction(5, 4))]
+    sub = [box[0], (box[1][0], Fraction(9, 8))]
+    src = bz.Source(p, 2, (n1, n2))
+    for (lo, hi, f), b in ((src.on(box), box), (src.anchor(box), box), (src.on_balls(sub), sub)):
+        assert lo.shape == (1, n1 + 1, n2 + 1)
+        ex = elevated(b)
+        for i in range(n1 + 1):
+            for j in range(n2 + 1):
+                assert Fraction(float(lo[0, i, j])) <= ex[i][j] * f <= Fraction(float(hi[0, i, j]))
+
+
+def test_source_value_is_the_exact_value():
+    """``Source.value`` (nested ``fmpz_poly`` evaluations) against FLINT's own
+    evaluation of the ``fmpq_mpoly`` at random rational points, 1 to 3 variables."""
+    rng = np.random.default_rng(4)
+    for names in (("x",), ("x", "y"), ("x", "y", "z")):
+        ctx = fmpq_mpoly_ctx.get(names, "lex")
+        p = ctx.from_dict({tuple(int(e) for e in rng.integers(0, 6, len(names))):
+                           fmpq(int(rng.integers(-99, 99)), int(rng.integers(1, 30)))
+                           for _ in range(15)})
+        for _ in range(3):
+            pt = [Fraction(float(rng.uniform(-3, 3))) for _ in names]
+            assert bz.Source(p, len(names)).value(pt) == bz.exact_value(p, pt)
+
+
+def test_elevated_coefficients_enclose_the_exact_ones_and_keep_zeros():
+    """``elevate`` against degree elevation in Fractions (``E[i, k] = C(m, k)
+    C(n - m, i - k) / C(n, i)``), with exact zeros (kept exact where every
+    contributing coefficient is 0) and subnormal coefficients (never lost)."""
+    from math import comb
+    rng = np.random.default_rng(6)
+    for tiny in (False, True):
+        c = rng.normal(size=(1, 5, 4)) * np.exp2(rng.integers(-30, 30, (1, 5, 4)))
+        c[0, :2, :] = 0.0
+        if tiny:
+            c[0, 1, 1] = 5e-324
+        lo, hi = bz.elevate(c, c, [9, 7])
+        for i in range(10):
+            for j in range(8):
+                v = sum(Fraction(comb(4, k) * comb(5, i - k), comb(9, i))
+                        * Fraction(comb(3, l) * comb(4, j - l), comb(7, j)) * Fraction(float(c[0, k, l]))
+                        for k in range(max(0, i - 5), min(4, i) + 1)
+                        for l in range(max(0, j - 4), min(3, j) + 1))
+                assert Fraction(float(lo[0, i, j])) <= v <= Fraction(float(hi[0, i, j]))
+                assert (v == 0) == (lo[0, i, j] == 0 == hi[0, i, j])
+
+
+def test_outward_steps_are_numpy_nextafter_bit_for_bit():
+    """The integer-step ``_down``/``_up`` used for outward rounding against
+    ``np.nextafter`` on random floats of every magnitude, subnormals, signed
+    zeros, infinities and NaN, in several shapes."""
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=30000) * 10.0 ** rng.integers(-320, 308, 30000)
+    x[::7] = rng.integers(-5, 5, x[::7].shape) * 5e-324
+    x[::97], x[::89], x[::1000], x[::1001], x[::1003] = 0.0, -0.0, np.inf, -np.inf, np.nan
+    for v in (x, x.reshape(30, 1000), x[:1], x[5:6].reshape(())):
+        assert np.array_equal(bz._down(v), np.nextafter(v, -np.inf), equal_nan=True)
+        assert np.array_equal(bz._up(v), np.nextafter(v, np.inf), equal_nan=True)
+
+
+def test_corner_filter_never_rules_out_a_box_the_full_test_decides():
+    """``positive_where_possible`` (corners of the unraised condition) is True on
+    every box where ``positive_where`` succeeds on the raised condition, over
+    random boxes built to succeed (``a = lam c + noise``) and random ones."""
+    rng = np.random.default_rng(13)
+    c = rng.normal(size=(400, 4, 3))
+    c[::5, 0, 0] = 0.0
+    e_lo, e_hi = bz.elevate(c, c, [6, 5])
+    lam = rng.uniform(0, 3, (400, 1, 1))
+    built, plain = lam * e_hi + rng.uniform(-0.05, 1, e_hi.shape), rng.normal(size=e_hi.shape)
+    for a in (built, plain):
+        full = bz.positive_where(a, e_hi)
+        maybe = bz.positive_where_possible(a, c)
+        assert not (full & ~maybe).any()
+    assert bz.positive_where(built, e_hi).sum() > 100             # the built ones mostly succeed
+    assert (~bz.positive_where_possible(plain, c)).sum() > 100    # and the filter does filter
 
 
 def test_split_keeps_an_exact_zero_at_the_outer_corner():

@@ -41,20 +41,27 @@ True
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from math import comb, gcd
+from typing import Optional
 
 import numpy as np
-from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpz_mat
+from flint import arb, arb_mat, ctx, fmpq, fmpq_mat, fmpq_poly, fmpz_mat, fmpz_poly
+
+from . import restrict
 
 __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "centre_values", "split", "cut_fractions", "ranges", "derivative_ranges",
-           "exact_value", "combine", "centre_gradients"]
+           "exact_value", "combine", "centre_gradients", "positive_where_possible"]
 
 _INF = np.inf
 
 
-def _dense(p, nvars: int):
-    """Dense coefficient tensor (numpy object array of ``fmpq``) and degrees."""
+def _dense(p, nvars: int, at_least=None):
+    """Dense coefficient tensor (numpy object array of ``fmpq``) and degrees (each
+    at least ``at_least``'s, the higher monomials' coefficients 0)."""
     degs = tuple(int(max(0, d)) for d in p.degrees()) if not p.is_zero() else (0,) * nvars
+    if at_least is not None:
+        degs = tuple(max(d, int(e)) for d, e in zip(degs, at_least))
     C = np.empty(tuple(d + 1 for d in degs), dtype=object)
     C.fill(fmpq(0))
     for mon, c in zip(p.monoms(), p.coeffs()):
@@ -83,7 +90,7 @@ def exact_coefficients(p, box) -> np.ndarray:
     return C
 
 
-def _along(C: np.ndarray, axis: int, M, matrix, entry=lambda x: x) -> np.ndarray:
+def _along(C: np.ndarray, axis: int, M, matrix, entry=None) -> np.ndarray:
     """``M`` applied along ``axis`` of the object tensor ``C`` (one FLINT matrix
     product: ``matrix`` is ``fmpq_mat``, ``fmpz_mat`` or ``arb_mat``; ``entry``
     converts the product's entries back)."""
@@ -92,7 +99,7 @@ def _along(C: np.ndarray, axis: int, M, matrix, entry=lambda x: x) -> np.ndarray
     flat = moved.reshape(shape[0], -1)
     prod = M * matrix(flat.shape[0], flat.shape[1], list(flat.reshape(-1)))
     out = np.empty(flat.shape, dtype=object)
-    out.reshape(-1)[:] = [entry(x) for x in prod.entries()]
+    out.reshape(-1)[:] = prod.entries() if entry is None else [entry(x) for x in prod.entries()]
     return np.moveaxis(out.reshape(shape), 0, axis)
 
 
@@ -108,10 +115,12 @@ class Source:
     ``Bint[i, l] = C(i, l) L / C(n, l)`` (``L = lcm_l C(n, l)``). Everything is
     an integer matrix product (FLINT ``fmpz_mat``); the positive factor in front
     is kept exactly. Integers are then shifted to at most about 2^1000 and
-    rounded outward to floats."""
+    rounded outward to floats. ``degrees``: work in at least these degrees
+    (the coefficients of the higher monomials are 0; the Bernstein coefficients
+    are then the degree-elevated ones, exactly)."""
 
-    def __init__(self, p, nvars: int):
-        C, self.degs = _dense(p, nvars)
+    def __init__(self, p, nvars: int, degrees=None):
+        C, self.degs = _dense(p, nvars, degrees)
         den = 1
         for c in C.reshape(-1):
             den = den * int(c.q) // gcd(den, int(c.q))
@@ -120,6 +129,7 @@ class Source:
         self.bint = [self._bint(n) for n in self.degs]
         self._cache: dict = {}
         self._rung = 0                                  # see on_best
+        self._anchors: list = []                        # see anchor
 
     @staticmethod
     def _bint(n: int):
@@ -140,72 +150,112 @@ class Source:
         B, L = self.bint[k]
         return B * shift, Fraction(1, L << (s * n))
 
+    def value(self, point) -> Fraction:
+        """``p`` at a rational point, exactly (as :func:`exact_value`, about ten
+        times faster: nested ``fmpz_poly`` evaluations, the last variable first)."""
+        if "rows" not in self._cache:
+            flat = self.P.reshape(-1, self.P.shape[-1])
+            self._cache["rows"] = [fmpz_poly([int(x) for x in row]) for row in flat]
+        xs = [fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in point]
+        vals = np.array([r(xs[-1]) for r in self._cache["rows"]], dtype=object)
+        vals = vals.reshape(self.P.shape[:-1])
+        for k in range(len(xs) - 2, -1, -1):          # the remaining variables, last first
+            flat = vals.reshape(-1, vals.shape[-1])
+            vals = np.array([fmpq_poly(list(row))(xs[k]) for row in flat],
+                            dtype=object).reshape(vals.shape[:-1])
+        v = vals.reshape(-1)[0] if isinstance(vals, np.ndarray) else vals
+        return Fraction(int(v.p), int(v.q)) * self.scale
+
+    def anchor(self, box):
+        """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
+        inside this one starts from them (:mod:`symlqr.branch.restrict`)."""
+        C, factor = self._exact(box)
+        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box],
+                              [(float(a), float(b)) for a, b in box], C, factor))
+        return self._floats(C, factor)
+
     def on_balls(self, box, prec: int = 192):
         """``(lo, hi, factor)`` as :meth:`on`, computed in Arb balls at ``prec`` bits
-        from the exact coefficients (the same matrices, in balls: rigorous, and
-        far faster than exact integers on small boxes, whose ends have long
-        binary expansions); ``None`` when the balls are wider than ``2^-30`` of
-        the largest coefficient or leave the float range (then use :meth:`on`)."""
+        (rigorous, and far faster than exact integers on small boxes, whose ends
+        have long binary expansions): from the exact coefficients on the
+        smallest :meth:`anchor` box holding ``box`` by the blossom's nonnegative
+        matrices (:func:`symlqr.branch.restrict.restriction`), else from the
+        monomial coefficients by the matrices of :meth:`on`; ``None`` when the
+        balls are wider than ``2^-30`` of the largest coefficient or leave the
+        float range (then use :meth:`on`)."""
+        box = [(Fraction(a), Fraction(b)) for a, b in box]
         old = ctx.prec
         try:
             ctx.prec = prec
-            key = ("P", prec)
-            if key not in self._cache:
-                self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
-            C = np.empty(self.P.shape, dtype=object)
-            C.reshape(-1)[:] = self._cache[key]
-            for k, (a, b) in enumerate(box):
-                n = self.degs[k]
-                A, w = _arb_exact(Fraction(a)), _arb_exact(Fraction(b) - Fraction(a))
-                pa = [arb(1)]
-                pw = [arb(1)]
-                for _ in range(n):
-                    pa.append(pa[-1] * A)
-                    pw.append(pw[-1] * w)
-                shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
-                                               for i in range(n + 1) for j in range(n + 1)])
-                M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
-                C = _along(C, k, M, arb_mat)
-            entries = C.reshape(-1)
-            mid = np.array([float(x.mid()) for x in entries])
-            top = 0
-            big = float(np.abs(mid).max()) if len(mid) else 0.0
-            if not (np.isfinite(mid).all() and 2.0 ** -900 < big < 2.0 ** 900):
-                # a power of two brings the largest midpoint near 1 (exactly, in balls)
-                top = max((int(m).bit_length() + int(e) for m, e in
-                           (x.mid().man_exp() for x in entries) if m != 0), default=0)
-                shift = arb(2) ** (-top)
-                entries = [x * shift for x in entries]
-                mid = np.array([float(x.mid()) for x in entries])
-            rad = np.array([float(x.rad()) for x in entries])
+            got = self._from_anchor(box, prec)
+            if got is None:
+                got = self._from_monomials(box, prec)
+            C, factor = got
+            out = _ball_floats(C.reshape(-1))
         finally:
             ctx.prec = old
-        if not (np.isfinite(mid).all() and np.isfinite(rad).all()):
+        if out is None:
             return None
-        big = float(np.abs(mid).max())
-        if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
+        lo, hi, f = out
+        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * factor
+
+    def _from_anchor(self, box, prec):
+        """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
+        smallest anchor holding ``box``; ``None`` when none does. (The anchor's
+        integers enter whole: the restriction weighs those near the sub-box most,
+        and they can be far smaller than the largest.)"""
+        found = []
+        for i, (outer, ends, _, _) in enumerate(self._anchors):
+            if all(A <= float(a) and float(b) <= B for (a, b), (A, B) in zip(box, ends)):
+                found.append((np.prod([(float(b) - float(a)) / (B - A)
+                                       for (a, b), (A, B) in zip(box, ends)]), i))
+        for _, i in sorted(found):
+            t = restrict.fractions_in(box, self._anchors[i][0])     # exactly
+            if t is not None:
+                break
+        else:
             return None
-        err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
-        if err.max() > big * 2.0 ** -30:
-            return None
-        e = int(np.floor(np.log2(big)))
-        scale = 2.0 ** -e                                          # exact power of two
-        lo = np.nextafter((mid - err) * scale, -_INF)
-        hi = np.nextafter((mid + err) * scale, _INF)
+        _, _, exact, factor = self._anchors[i]
+        key = ("anchor", i, prec)
+        if key not in self._cache:
+            self._cache[key] = [arb(int(x)) for x in exact.reshape(-1)]
+        C = np.empty(exact.shape, dtype=object)
+        C.reshape(-1)[:] = self._cache[key]
+        for k, (t0, t1) in enumerate(t):
+            C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
+        return C, 1 / factor
+
+    def _from_monomials(self, box, prec):
+        """Balls of ``Ls * (Bernstein coefficients of P)`` on ``box`` and
+        ``Ls / scale`` (so the balls are that times those of ``p``)."""
+        key = ("P", prec)
+        if key not in self._cache:
+            self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
+        C = np.empty(self.P.shape, dtype=object)
+        C.reshape(-1)[:] = self._cache[key]
         Ls = 1
-        for k in range(len(box)):
+        for k, (a, b) in enumerate(box):
+            n = self.degs[k]
+            A, w = _arb_exact(a), _arb_exact(b - a)
+            pa = [arb(1)]
+            pw = [arb(1)]
+            for _ in range(n):
+                pa.append(pa[-1] * A)
+                pw.append(pw[-1] * w)
+            shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
+                                           for i in range(n + 1) for j in range(n + 1)])
+            M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
+            C = _along(C, k, M, arb_mat)
             Ls *= self.bint[k][1]
-        # the balls hold Ls * (Bernstein coefficients of P) = Ls / scale_p * (those of p)
-        return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
-            Fraction(scale) * Fraction(2) ** (-top) * Ls / self.scale
+        return C, Fraction(Ls) / self.scale
 
     def on_best(self, box):
-        """:meth:`on_balls` at 192, 448, 1024 and 2048 bits, the first that is
+        """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
         tight enough (a polynomial that vanishes to high order near the box
         loses that many bits to cancellation), else :meth:`on` (exact). The
         ladder starts one rung below the precision that served last time (boxes
         come deeper and deeper into the same places)."""
-        ladder = (192, 448, 1024, 2048)
+        ladder = (128, 192, 448, 1024, 2048)
         start = max(0, self._rung - 1)
         for rung in range(start, len(ladder)):
             got = self.on_balls(box, ladder[rung])
@@ -217,12 +267,22 @@ class Source:
 
     def on(self, box):
         """``(lo, hi, factor)`` as :func:`coefficients` (``factor`` a positive Fraction)."""
+        return self._floats(*self._exact(box))
+
+    def _exact(self, box):
+        """Integers ``v`` and a Fraction ``factor > 0``: the Bernstein coefficients
+        of ``p`` on ``box`` are ``factor * v``, exactly."""
         C = self.P
         factor = self.scale
         for k, (a, b) in enumerate(box):
             M, f = self._axis(k, Fraction(a), Fraction(b))
             factor *= f
             C = _along(C, k, M, fmpz_mat, int)
+        return C, factor
+
+    @staticmethod
+    def _floats(C, factor):
+        """``(lo, hi, factor')`` from exact coefficients ``factor * C`` (:meth:`_exact`)."""
         vals = C.reshape(-1)
         bits = max((abs(v).bit_length() for v in vals), default=0)
         shift = max(0, bits - 60)                       # keep 60 bits of the largest
@@ -241,6 +301,37 @@ class Source:
         # the coefficients of p are factor * v = factor 2^(shift + e) (our floats)
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), \
             1 / (factor * Fraction(2) ** (shift + e))
+
+
+def _ball_floats(entries):
+    """Float enclosures ``(lo, hi, factor)`` of balls ``entries`` (flat, at the
+    current precision): ``lo <= factor * x <= hi`` for each, ``factor`` a power
+    of two bringing the largest near 1; ``None`` when the balls are wider than
+    ``2^-30`` of the largest or leave the float range."""
+    mid = np.array([float(x.mid()) for x in entries])
+    top = 0
+    big = float(np.abs(mid).max()) if len(mid) else 0.0
+    if not (np.isfinite(mid).all() and 2.0 ** -900 < big < 2.0 ** 900):
+        # a power of two brings the largest midpoint near 1 (exactly, in balls)
+        top = max((int(m).bit_length() + int(e) for m, e in
+                   (x.mid().man_exp() for x in entries) if m != 0), default=0)
+        shift = arb(2) ** (-top)
+        entries = [x * shift for x in entries]
+        mid = np.array([float(x.mid()) for x in entries])
+    rad = np.array([float(x.rad()) for x in entries])
+    if not (np.isfinite(mid).all() and np.isfinite(rad).all()):
+        return None
+    big = float(np.abs(mid).max())
+    if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
+        return None
+    err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
+    if err.max() > big * 2.0 ** -30:
+        return None
+    e = int(np.floor(np.log2(big)))
+    scale = 2.0 ** -e                                          # exact power of two
+    lo = np.nextafter((mid - err) * scale, -_INF)
+    hi = np.nextafter((mid + err) * scale, _INF)
+    return lo, hi, Fraction(scale) * Fraction(2) ** (-top)
 
 
 def _arb_exact(q: Fraction) -> arb:
@@ -272,6 +363,40 @@ def coefficients(p, box, scale: bool = True):
         hi = np.where(exact, f, np.nextafter(f, _INF))
         return lo[None], hi[None], Fraction(1)
     return Source(p, len(box)).on(box)
+
+
+def _down(x) -> np.ndarray:
+    """``np.nextafter(x, -inf)`` for float64 arrays, bit for bit, several times
+    faster: one integer step on the bits, ``-1`` for ``x > 0`` and ``+1`` for
+    ``x < 0`` (``(i >> 63) | 1`` is the sign of the bits ``i`` as an integer);
+    zeros, infinities and NaN go through ``np.nextafter`` itself."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return np.nextafter(x, -_INF)
+    i = x.view(np.int64)
+    out = (i - ((i >> 63) | 1)).view(np.float64)
+    bad = ~np.isfinite(x) | (x == 0)
+    if bad.any():
+        out[bad] = np.nextafter(x[bad], -_INF)
+    return out
+
+
+def _up(x) -> np.ndarray:
+    """``np.nextafter(x, inf)`` for float64 arrays, bit for bit (see :func:`_down`).
+
+    >>> v = np.array([0.0, -0.0, 1.0, -1.0, 5e-324, -5e-324, np.inf, -np.inf, np.nan, 1e308])
+    >>> all(np.array_equal(f(v), np.nextafter(v, t), equal_nan=True) for f, t in ((_up, np.inf), (_down, -np.inf)))
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0:
+        return np.nextafter(x, _INF)
+    i = x.view(np.int64)
+    out = (i + ((i >> 63) | 1)).view(np.float64)
+    bad = ~np.isfinite(x) | (x == 0)
+    if bad.any():
+        out[bad] = np.nextafter(x[bad], _INF)
+    return out
 
 
 def cut_fractions(lo, hi, at: float):
@@ -310,7 +435,7 @@ def _table_error(n: int) -> float:
     return 2 * (2.0 ** -53 + n * 2.5 * _LD_EPS)
 
 
-def split(lo, hi, var: int, at):
+def split(lo, hi, var: int, at, plans: Optional[dict] = None):
     """The coefficients on both halves of every box cut across variable ``var``
     at the fraction ``at`` of its width (a float, or one per box, as given by
     :func:`cut_fractions` up to ``2^-50``): ``((lo_left, hi_left), (lo_right, hi_right))``.
@@ -318,7 +443,7 @@ def split(lo, hi, var: int, at):
     De Casteljau's scheme as two nonnegative matrices per box,
     ``c^L_r = sum_j B^r_j(s) c_j`` and ``c^R_r = sum_j B^(n-r)_(j-r)(s) c_j``
     (:func:`_basis_table`), applied by batched matrix products. Each result is
-    widened by ``(e_T + (n + 3) 2^-53) sum_j T_rj |c_j|`` (the table's relative
+    widened by ``(e_T + (n + 3) 2^-53) sum_j T_rj max(|lo_j|, |hi_j|)`` (the table's relative
     error :func:`_table_error` and any summation order's) plus ``2^-48 r sum_k
     T_(r-1)k |c_{k+1} - c_k|`` (the fraction's ``2^-50``, by the mean value
     theorem: the derivative in ``s`` of ``sum_j B^r_j(s) c_j`` is ``r sum_k
@@ -326,47 +451,37 @@ def split(lo, hi, var: int, at):
     from the table's by at most ``2 n 2^-50`` each, hence the extra
     ``2 n^3 2^-98 max_k |c_{k+1} - c_k|``; the factor 2 covers the table's own
     rounding) and the underflow. The outer
-    corners are copied exactly (an exact zero there stays exact)."""
+    corners are copied exactly (an exact zero there stays exact). ``plans``: a
+    dict kept by the caller across polynomials cut at the same fractions (the
+    matrices depend only on ``at`` and the degree)."""
     ax = var + 1
     m = lo.shape[0]
     n = lo.shape[ax] - 1
-    s = np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)).copy()
-    T = _basis_table(s, n)
-    right = np.zeros_like(T)
-    for r in range(n + 1):
-        right[:, r, r:] = T[:, n - r, :n + 1 - r]
+    if plans is not None and n in plans:
+        plan = plans[n]
+    else:
+        plan = _split_plan(np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)).copy(), n)
+        if plans is not None:
+            plans[n] = plan
     # |c_{k+1} - c_k| bounded above, and the derivatives' weights: output r of the
     # left half moves with s at r sum_k B^(r-1)_k(s) (c_{k+1} - c_k), of the right
     # half at (n - r) sum_k B^(n-r-1)_k(s) (c_{r+k+1} - c_{r+k})
     b_lo = np.moveaxis(lo, ax, -1).reshape(m, -1, n + 1)
     b_hi = np.moveaxis(hi, ax, -1).reshape(m, -1, n + 1)
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = np.nextafter(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
-                                       np.abs(b_lo[..., 1:] - b_hi[..., :-1])), _INF)
-    d_left = np.zeros((m, n + 1, max(n, 1)))
-    d_right = np.zeros((m, n + 1, max(n, 1)))
-    for r in range(1, n + 1):
-        d_left[:, r, :r] = r * T[:, r - 1, :r]
-    for r in range(n):
-        d_right[:, r, r:n] = (n - r) * T[:, n - r - 1, :n - r]
+        diff = _up(np.maximum(np.abs(b_hi[..., 1:] - b_lo[..., :-1]),
+                                       np.abs(b_lo[..., 1:] - b_hi[..., :-1])))
+    shape = np.moveaxis(lo, ax, -1).shape
+    size = np.maximum(np.abs(b_lo), np.abs(b_hi))       # the rounding's weights, both ends
     out = []
-    for M, D in ((T, d_left), (right, d_right)):
-        MT = np.ascontiguousarray(M.transpose(0, 2, 1))
+    for MT, DT in plan:
         with np.errstate(invalid="ignore", over="ignore"):
-            step = (np.matmul(diff, np.ascontiguousarray(D.transpose(0, 2, 1)))
+            step = (np.matmul(diff, DT)
                     + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)) if n else 0.0
-        res = []
-        for arr, down in ((lo, True), (hi, False)):
-            b = np.moveaxis(arr, ax, -1)
-            shape = b.shape
-            flat = b.reshape(m, -1, n + 1)
-            with np.errstate(invalid="ignore", over="ignore"):
-                r = np.matmul(flat, MT)
-                err = np.matmul(np.abs(flat), MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
-                    + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
-                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
-            res.append(r.reshape(shape))
-        out.append(res)
+            err = np.matmul(size, MT) * (_table_error(n) + (n + 3) * 2.0 ** -53) \
+                + step * 2.0 ** -48 + (n + 1) * 2.0 ** -1070
+            out.append((_down(np.matmul(b_lo, MT) - err).reshape(shape),
+                        _up(np.matmul(b_hi, MT) + err).reshape(shape)))
     (llo, lhi), (rlo, rhi) = out
     for left_end, right_end, arr in ((llo, rlo, lo), (lhi, rhi, hi)):
         b = np.moveaxis(arr, ax, -1)
@@ -376,14 +491,49 @@ def split(lo, hi, var: int, at):
     return (back[0], back[1]), (back[2], back[3])
 
 
+@lru_cache(maxsize=64)
+def _split_index(n: int):
+    """Index arrays placing the basis table's entries in the right half's matrix
+    and in both halves' derivative weights (see :func:`_split_plan`)."""
+    rr, jj = np.nonzero(np.triu(np.ones((n + 1, n + 1), dtype=bool)))       # j >= r
+    lr, lk = np.nonzero(np.tril(np.ones((n + 1, max(n, 1)), dtype=bool), -1))  # k < r
+    dr, dk = np.nonzero(np.triu(np.ones((n + 1, max(n, 1)), dtype=bool)))      # r <= k < n
+    return (rr, jj), (lr, lk), (dr, dk)
+
+
+def _split_plan(s, n: int):
+    """``((M_left^T, D_left^T), (M_right^T, D_right^T))`` per box for :func:`split`:
+    ``M_left[r, j] = B^r_j(s)``, ``M_right[r, j] = B^(n-r)_(j-r)(s)``, and the
+    derivative weights ``D_left[r, k] = r B^(r-1)_k(s)`` (``k < r``),
+    ``D_right[r, k] = (n - r) B^(n-r-1)_(k-r)(s)`` (``r <= k < n``)."""
+    m = len(s)
+    T = _basis_table(s, n)
+    (rr, jj), (lr, lk), (dr, dk) = _split_index(n)
+    right = np.zeros_like(T)
+    right[:, rr, jj] = T[:, n - rr, jj - rr]
+    d_left = np.zeros((m, n + 1, max(n, 1)))
+    d_right = np.zeros((m, n + 1, max(n, 1)))
+    if n:
+        d_left[:, lr, lk] = lr * T[:, lr - 1, lk]
+        keep = dk < n
+        dr, dk = dr[keep], dk[keep]
+        d_right[:, dr, dk] = (n - dr) * T[:, n - dr - 1, dk - dr]
+    return [(np.ascontiguousarray(M.transpose(0, 2, 1)), np.ascontiguousarray(D.transpose(0, 2, 1)))
+            for M, D in ((T, d_left), (right, d_right))]
+
+
+@lru_cache(maxsize=256)
 def _elevation(m: int, n: int) -> np.ndarray:
-    """``E[i, k] = C(m, k) C(n - m, i - k) / C(n, i)``: Bernstein coefficients of
-    degree ``m`` to degree ``n >= m`` (nonnegative, rows sum to 1)."""
+    """``E^T`` for ``E[i, k] = C(m, k) C(n - m, i - k) / C(n, i)``: Bernstein
+    coefficients of degree ``m`` to degree ``n >= m`` (nonnegative, rows sum to
+    1); kept, read-only."""
     E = np.zeros((n + 1, m + 1))
     for i in range(n + 1):
         for k in range(max(0, i - (n - m)), min(m, i) + 1):
             E[i, k] = comb(m, k) * comb(n - m, i - k) / comb(n, i)
-    return E
+    ET = np.ascontiguousarray(E.T)
+    ET.setflags(write=False)
+    return ET
 
 
 def elevate(lo, hi, degrees):
@@ -399,15 +549,23 @@ def elevate(lo, hi, degrees):
             continue
         if n < m:
             raise ValueError("elevate: the degree can only grow")
-        E = _elevation(m, n)
+        ET = _elevation(m, n)
         out = []
         for arr, down in ((lo, True), (hi, False)):
             moved = np.moveaxis(arr, ax, -1)
-            r = moved @ E.T
-            err = (np.abs(moved) @ E.T) * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
-            zero = ((moved != 0) @ (E.T > 0).astype(float)) == 0    # a sum of exact zeros
+            shape = moved.shape[:-1] + (n + 1,)
+            moved = np.ascontiguousarray(moved).reshape(-1, m + 1)     # one BLAS product
+            r = (moved @ ET).reshape(shape)
+            size = (np.abs(moved) @ ET).reshape(shape)
+            err = size * ((n + 3) * 2.0 ** -52) + 2.0 ** -1070
+            # a sum of exact zeros: no product |c_k| E[i, k] (E >= 2^-n where > 0)
+            # rounds to 0 unless some |c_k| < 2^(n - 1074); then counted apart
+            if ((moved != 0) & (np.abs(moved) < 2.0 ** min(0, n - 1070))).any():
+                zero = (((moved != 0) @ (ET > 0).astype(float)) == 0).reshape(shape)
+            else:
+                zero = size == 0
             with np.errstate(invalid="ignore"):
-                r = np.nextafter(r - err, -_INF) if down else np.nextafter(r + err, _INF)
+                r = _down(r - err) if down else _up(r + err)
             out.append(np.moveaxis(np.where(zero, 0.0, r), -1, ax))
         lo, hi = out
     return lo, hi
@@ -429,9 +587,39 @@ def positive_where(a_lo, c_hi):
     lam = np.where(np.isfinite(upper), 0.5 * (lower + upper), lower + 1.0)
     lam = np.where(np.isfinite(lam), lam, 0.0)
     with np.errstate(invalid="ignore", over="ignore"):
-        t = np.nextafter(lam[:, None] * c, _INF)
+        t = _up(lam[:, None] * c)
         ok = (a - t > 0).all(axis=1)
     return ok & (lower < upper)
+
+
+def _corners(arr) -> np.ndarray:
+    """The corner coefficients of each box, shape ``(m, 2^k)``."""
+    for ax in range(1, arr.ndim):
+        arr = np.take(arr, [0, arr.shape[ax] - 1], axis=ax)
+    return arr.reshape(len(arr), -1)
+
+
+def positive_where_possible(a_lo, c_hi) -> np.ndarray:
+    """False per box where :func:`positive_where` must fail on ``a_lo`` and any
+    upper bounds ``>= c_hi`` at the corners (those of ``c_hi`` raised to a higher
+    degree, say): already the corner coefficients (the values at the box's
+    corners, in every degree) admit no ``lam >= 0`` with ``a - lam c > 0``
+    (``max(0, max_{c<0} a/c) >= min_{c>0} a/c`` with a margin for the
+    quotients' rounding, or ``a <= 0`` where ``c = 0``). A filter: True
+    proves nothing.
+
+    >>> a = np.array([[[1.0, 2.0], [3.0, 4.0]], [[-1.0, 2.0], [3.0, 4.0]]])
+    >>> c = np.array([[[-1.0, 1.0], [1.0, 1.0]], [[0.0, 1.0], [1.0, 1.0]]])
+    >>> positive_where_possible(a, c).tolist()
+    [True, False]
+    """
+    a, c = _corners(a_lo), _corners(c_hi)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = a / c
+        upper = np.where(c > 0, ratio, _INF).min(axis=1)
+        lower = np.maximum(np.where(c < 0, ratio, -_INF).max(axis=1), 0.0)
+        sure = lower > upper + 2.0 ** -40 * (np.abs(lower) + np.abs(upper))
+    return ~(sure | ((c == 0) & (a <= 0)).any(axis=1))
 
 
 def _centre_weights(n: int) -> np.ndarray:
@@ -454,8 +642,8 @@ def centre_values(lo, hi):
             r_lo, r_hi = lo @ w, hi @ w
             err_lo = (np.abs(lo) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
             err_hi = (np.abs(hi) @ w) * ((n + 4) * 2.0 ** -52) + (n + 1) * 2.0 ** -1070
-            lo = np.nextafter(r_lo - err_lo, -_INF)
-            hi = np.nextafter(r_hi + err_hi, _INF)
+            lo = _down(r_lo - err_lo)
+            hi = _up(r_hi + err_hi)
     return lo, hi
 
 
@@ -474,8 +662,8 @@ def combine(parts, weights):
     for j, (lo, hi) in enumerate(parts):
         y = weights[:, j].reshape((-1,) + (1,) * (lo.ndim - 1))
         with np.errstate(invalid="ignore", over="ignore"):
-            a = np.nextafter(np.where(y >= 0, y * lo, y * hi), -_INF)
-            b = np.nextafter(np.where(y >= 0, y * hi, y * lo), _INF)
+            a = _down(np.where(y >= 0, y * lo, y * hi))
+            b = _up(np.where(y >= 0, y * hi, y * lo))
             a = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, a)     # exact zeros
             b = np.where((y == 0) | ((lo == 0) & (hi == 0)), 0.0, b)
             if out_lo is None:
@@ -489,7 +677,7 @@ def combine(parts, weights):
 def _outward(r, to):
     """One ulp toward ``to`` for a float sum, except for an exact zero (a nonzero
     exact sum of two floats never rounds to 0, subnormals being exact)."""
-    return np.where(r == 0, r, np.nextafter(r, to))
+    return np.where(r == 0, r, _down(r) if to < 0 else _up(r))
 
 
 def centre_gradients(lo, hi, widths):
@@ -531,13 +719,13 @@ def derivative_ranges(lo, hi, var: int, widths):
     a_hi = np.take(hi, range(1, n + 1), axis=ax)
     b_lo = np.take(lo, range(0, n), axis=ax)
     b_hi = np.take(hi, range(0, n), axis=ax)
-    dlo = np.nextafter(a_lo - b_hi, -_INF).reshape(m, -1).min(axis=1)
-    dhi = np.nextafter(a_hi - b_lo, _INF).reshape(m, -1).max(axis=1)
-    s_lo = np.nextafter(n / widths, -_INF)
-    s_hi = np.nextafter(n / widths, _INF)
+    dlo = _down(a_lo - b_hi).reshape(m, -1).min(axis=1)
+    dhi = _up(a_hi - b_lo).reshape(m, -1).max(axis=1)
+    s_lo = _down(n / widths)
+    s_hi = _up(n / widths)
     with np.errstate(invalid="ignore"):
-        lo_out = np.nextafter(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi), -_INF)
-        hi_out = np.nextafter(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo), _INF)
+        lo_out = _down(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi))
+        hi_out = _up(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo))
     return lo_out, hi_out
 
 

@@ -35,7 +35,7 @@ from .backend import ArbBackend
 from .lqr import LQRPoint
 from .validated import certify_stable
 
-__all__ = ["exceeds", "lower_bound", "lower_bound_at"]
+__all__ = ["exceeds", "lower_bound", "lower_bound_at", "float_level_at"]
 
 ARB = ArbBackend()
 
@@ -130,3 +130,36 @@ def exceeds(taskset, lo, hi, level: Fraction, terms: int = 64, steps: int = 1) -
     the box in the domain."""
     b = lower_bound(taskset, lo, hi, terms, steps=steps)
     return b is not None and b > level
+
+
+def float_level_at(taskset, gains) -> np.ndarray:
+    """Float estimates (no proof: only to skip level tests that cannot succeed) of
+    ``sum_i w_i C_i(F_i)`` for a batch of adapted gains, ``gains`` of shape
+    ``(m, tasks, r, d)``: ``C_i(F) = tr(P Sigma0)``, ``P = N' P N + Q + F' R F``,
+    ``N = A_i - B_i F`` (one ``d^2 x d^2`` solve per box); ``inf`` where ``N`` is
+    not stable in floats or the solve fails.
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
+    >>> [round(float(x), 6) for x in float_level_at(ts, np.array([[[[0.5]]], [[[1.5]]]]))]
+    [1.666667, 4.333333]
+    """
+    m, _, r, d = gains.shape
+    total = np.zeros(m)
+    eye = np.eye(d * d)
+    for k, (w, t) in enumerate(zip(taskset.weights, taskset.tasks)):
+        A, B, Q, R, S0 = (np.array(getattr(t, x), dtype=float) for x in ("A", "B", "Q", "R", "Sigma0"))
+        F = gains[:, k]
+        N = A[None] - B[None] @ F
+        Qf = Q[None] + np.swapaxes(F, 1, 2) @ R[None] @ F
+        NT = np.swapaxes(N, 1, 2)
+        K = eye[None] - np.einsum("mij,mkl->mikjl", NT, NT).reshape(m, d * d, d * d)
+        with np.errstate(all="ignore"):
+            stable = np.isfinite(N).all(axis=(1, 2))
+            stable[stable] = np.abs(np.linalg.eigvals(N[stable])).max(axis=1) < 1
+            cost = np.full(m, np.inf)
+            if stable.any():
+                P = np.linalg.solve(K[stable], Qf[stable].reshape(-1, d * d, 1)).reshape(-1, d, d)
+                cost[stable] = np.einsum("mij,ji->m", P, S0)
+        total += float(w) * np.where(np.isfinite(cost), cost, np.inf)
+    return total

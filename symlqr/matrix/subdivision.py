@@ -54,7 +54,7 @@ from ..branch import reduced as rd
 from ..branch.core import SPLIT_AT, Boxes, Step
 from ..branch.iv import IV
 from .complete import decide_solution
-from .levels import exceeds, lower_bound_at
+from .levels import exceeds, float_level_at, lower_bound_at
 
 __all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
@@ -147,7 +147,11 @@ class Decider:
         inside one), with the Bernstein coefficients of every polynomial."""
         if any(Fraction(float(a)) != a or Fraction(float(b)) != b for a, b in root):
             raise ValueError("the first box needs float (dyadic) ends")
-        self.sources = [bz.Source(p, self.n) for p in self.polys]
+        # the numerators in common degrees (elevated exactly): the preconditioned
+        # combinations and the tests against the conditions need no elevation of them
+        common = [max(int(max(0, p.degrees()[v])) for p in self.nums) for v in range(self.n)]
+        self.sources = [bz.Source(p, self.n, common if k < len(self.nums) else None)
+                        for k, p in enumerate(self.polys)]
         cuts = []
         for k, (a, b) in enumerate(root):
             inner = {w[k] for w in self.corners if a < w[k] < b}
@@ -164,7 +168,7 @@ class Decider:
                 if ((hi - lo) / self.root_width).max() <= LAZY_AT:
                     data.update(self._large_roots(k, root, cuts, lo, hi))
                 continue            # computed once the boxes are small (lazy)
-            got = [self.sources[k].on(box) for box in parts]
+            got = [self.sources[k].anchor(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
             data[f"{k}f"] = np.array([g[2] for g in got], dtype=object)
@@ -281,13 +285,26 @@ class Decider:
             ok = np.nonzero((sign != 0) & (bz.ranges(c_lo, c_hi)[0] <= 0) & ~found)[0]
             if len(ok) == 0:
                 continue
+            # the corner coefficients alone (exact in any degree) rule most boxes out
+            # before the condition is raised to the numerators' degrees
+            maybe = np.zeros(len(ok), dtype=bool)
+            for j in range(nn):
+                nlo, nhi = sub.data[f"{j}lo"][ok], sub.data[f"{j}hi"][ok]
+                maybe |= bz.positive_where_possible(nlo, c_hi[ok]) | \
+                    bz.positive_where_possible(-nhi, c_hi[ok])
+            ok = ok[maybe]
+            if len(ok) == 0:
+                continue
             c_lo, c_hi = c_lo[ok], c_hi[ok]
+            raised: dict = {}                         # the condition per degree
             for j in range(nn):
                 nlo, nhi = sub.data[f"{j}lo"][ok], sub.data[f"{j}hi"][ok]
                 degs = nlo.shape[1:]
                 if any(a > b for a, b in zip(c_lo.shape[1:], degs)):
                     continue
-                e_lo, e_hi = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
+                if degs not in raised:
+                    raised[degs] = bz.elevate(c_lo, c_hi, [d - 1 for d in degs])
+                e_lo, e_hi = raised[degs]
                 pos = bz.positive_where(nlo, e_hi)           # N_j > 0 where c' >= 0
                 neg = bz.positive_where(-nhi, e_hi)          # -N_j > 0 where c' >= 0
                 found[ok] |= pos | neg
@@ -349,10 +366,10 @@ class Decider:
         step.excluded[self._named(KRAWCZYK_NONE)] = none
         step.excluded[ZERO_OUTSIDE] = zero_out
         left = ~gone & ~settled
-        high = self._above_level(boxes, left & (rel.max(axis=1) <= LEVEL_AT))
+        finest = self._finest(boxes)
+        high = self._above_level(boxes, left & (rel.max(axis=1) <= LEVEL_AT), finest)
         step.excluded[ABOVE] = high
         left &= ~high
-        finest = self._finest(boxes)
         tiny = left & (rel.max(axis=1) <= finest)
         jointly = np.zeros(m, dtype=bool)
         for j in np.nonzero(tiny)[0]:
@@ -381,17 +398,24 @@ class Decider:
             name = {"fomaml": "g_FO", "reptile": "g_Reptile"}.get(method, "g")
         return reason.replace("grad h", name)
 
-    def _above_level(self, boxes: Boxes, ask) -> np.ndarray:
-        """Per box (where ``ask``): ``h > L`` proven on its points in the domain."""
+    def _above_level(self, boxes: Boxes, ask, finest=None) -> np.ndarray:
+        """Per box (where ``ask``): ``h > L`` proven on its points in the domain. Not
+        tried where ``h < L`` in floats at the adapted gains' midpoints
+        (:meth:`_below_level`), except at the ``finest`` width."""
         high = np.zeros(len(boxes), dtype=bool)
         if self.level is None:
             return high
         rows = np.nonzero(ask)[0]
         gains = self._gain_intervals(boxes.take(rows)) if len(rows) else None
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)[rows]
+        hopeless = self._below_level(gains, np.ones(len(rows), dtype=bool) if finest is None
+                                     else rel > finest[rows])
         for k, j in enumerate(rows):
+            if hopeless[k]:
+                continue
             if gains is not None and gains[k] is not None:
                 high[j] = lower_bound_at(self.taskset, gains[k]) > self.level
-            if not high[j]:
+            else:        # (where the gains' bound ran, this one never decided more)
                 high[j] = exceeds(self.taskset, boxes.lo[j], boxes.hi[j], self.level,
                                   steps=self.solution_kwargs.get("steps", 1))
         return high
@@ -624,6 +648,25 @@ class Decider:
         return [None if bad[j] or not all(np.isfinite(x).all() for t in out[j] for x in t)
                 else out[j] for j in range(m)]
 
+    def _below_level(self, gains, may_skip) -> np.ndarray:
+        """Per row of ``gains`` (:meth:`_gain_intervals`): ``h < L`` in floats at the
+        midpoints of the adapted gains' enclosures (:func:`~symlqr.matrix.levels.float_level_at`),
+        so that the level test, which needs ``h > L`` on the whole box, is not
+        worth trying. Only a shortcut (no proof either way): such a box is cut
+        instead, and the test is always tried at the finest width (``may_skip``
+        false)."""
+        out = np.zeros(len(may_skip), dtype=bool)
+        if gains is None:
+            return out
+        r, d = self.taskset.shape
+        rows = [k for k, g in enumerate(gains) if g is not None and may_skip[k]]
+        if not rows:
+            return out
+        F = np.array([[[0.5 * (a + b) for a, b in task] for task in gains[k]] for k in rows])
+        est = float_level_at(self.taskset, F.reshape(len(rows), -1, r, d))
+        out[rows] = est < float(self.level) * (1 - 2.0 ** -20)
+        return out
+
     # -- precision -------------------------------------------------------
     def _reroot(self, boxes: Boxes, live, force: bool = False) -> None:
         """Exact Bernstein coefficients again on a box where a polynomial's float
@@ -632,10 +675,12 @@ class Decider:
         smaller). Each polynomial of such a box is converted anew, exactly, and
         scaled by its own power of two (signs are all that the tests read;
         Krawczyk uses the exact values with the same factor). ``force``: every
-        numerator of the ``live`` boxes, whatever its own ranges show."""
+        numerator of the ``live`` boxes, whatever its own ranges show, unless its
+        coefficients are as tight as a conversion makes them (widths within
+        ``2^-44`` of their size: converted in this very step, say)."""
         for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            noisy = live if force else live & _noise_keeps_sign_open(lo, hi)
+            noisy = live & (_not_fresh(lo, hi) if force else _noise_keeps_sign_open(lo, hi))
             if k in self.large:     # anew only once well inside the box of the remainder
                 rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
                 noisy = noisy & (rel <= boxes.data[f"{k}a"] / 4)
@@ -700,16 +745,25 @@ class Decider:
             right = Boxes(b.lo.copy(), b.hi.copy(), {})
             left.hi[:, var] = cut
             right.lo[:, var] = cut
+            m = len(b)
+            groups: dict = {}        # polynomials of one shape are cut in one call
             for k in range(len(self.polys)):
                 if f"{k}lo" not in b.data:
                     continue
-                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
-                left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
-                right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
-                left.data[f"{k}f"] = b.data[f"{k}f"].copy()
-                right.data[f"{k}f"] = b.data[f"{k}f"].copy()
-                if k in self.large:
-                    for key in (f"{k}d", f"{k}a", f"{k}i"):
+                groups.setdefault(b.data[f"{k}lo"].shape, []).append(k)
+            for ks in groups.values():
+                (llo, lhi), (rlo, rhi) = bz.split(
+                    np.concatenate([b.data[f"{k}lo"] for k in ks]),
+                    np.concatenate([b.data[f"{k}hi"] for k in ks]), var, np.tile(frac, len(ks)))
+                for g, k in enumerate(ks):
+                    rows = slice(g * m, (g + 1) * m)
+                    left.data[f"{k}lo"], left.data[f"{k}hi"] = llo[rows], lhi[rows]
+                    right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo[rows], rhi[rows]
+                    left.data[f"{k}f"] = b.data[f"{k}f"].copy()
+                    right.data[f"{k}f"] = b.data[f"{k}f"].copy()
+            for k in self.large:
+                for key in (f"{k}d", f"{k}a", f"{k}i"):
+                    if key in b.data:
                         left.data[key] = b.data[key].copy()
                         right.data[key] = b.data[key].copy()
             parts += [left, right]
@@ -828,7 +882,7 @@ class Decider:
         return missed, inside
 
     def _values(self, c, factors) -> list:
-        return [bz.exact_value(p, c) * f for p, f in zip(self.nums, factors)]
+        return [self.sources[j].value(c) * f for j, f in enumerate(factors)]
 
     def _krawczyk(self, lo, hi, jac, factors, pre):
         """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
@@ -931,6 +985,16 @@ def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) \
             & (width > 0.25 * short) & (gap > 0)
+
+
+def _not_fresh(lo, hi) -> np.ndarray:
+    """Per box: some coefficient's width exceeds ``2^-44`` of the largest (a fresh
+    conversion leaves about ``2^-50``)."""
+    m = len(lo)
+    width = (hi - lo).reshape(m, -1).max(axis=1)
+    size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+    with np.errstate(invalid="ignore"):
+        return ~(width <= 2.0 ** -44 * size)
 
 
 def _contracting(jac) -> np.ndarray:
