@@ -421,10 +421,11 @@ class Decider:
         return high
 
     def _lazy(self, boxes: Boxes) -> Step:
-        """A batch whose large polynomials are not computed yet (boxes above
-        :data:`LAZY_AT`): only the domain conditions and the level can exclude
-        it; otherwise cut across the relatively widest side, and the children
-        small enough get the large polynomials (:meth:`_lower`)."""
+        """A batch whose large polynomials are not computed yet: only the domain
+        conditions and the level can exclude it. A box left that is below
+        :data:`LAZY_AT` then gets its large polynomials (one box at a time,
+        until the deadline: the rest wait in the queue) and comes back as a full
+        box; a larger one is cut across its relatively widest side."""
         step = Step()
         gone = np.zeros(len(boxes), dtype=bool)
         for reason, mask in self._outside(boxes).items():
@@ -433,9 +434,25 @@ class Decider:
         high = self._above_level(boxes, ~gone)
         step.excluded[ABOVE] = high
         go = ~gone & ~high
-        if go.any():
-            rel = (boxes.hi[go] - boxes.lo[go]) / self.root_width
-            step.children = self._split(boxes.take(go), rel, np.full(int(go.sum()), self.min_width))
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        ready = go & (rel <= LAZY_AT)
+        done = []
+        for j in np.nonzero(ready)[0]:
+            if self.stop is not None and self.stop() is not None:
+                break
+            part = boxes.take([j])
+            for k in self.large:
+                self._fresh(part, k)
+            done.append(part)
+            ready[j] = False
+        groups = self._lower(Boxes.concat(done)) if done else []
+        if ready.any():                          # stopped: they wait, still lazy
+            groups.append(boxes.take(ready))
+        cut = go & (rel > LAZY_AT)
+        if cut.any():
+            rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
+            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width))
+        step.children = groups
         return step
 
     def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
@@ -776,22 +793,8 @@ class Decider:
         proven on its box. A list of batches, one per shape."""
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
         want = np.array([reduced_degree(float(r)) for r in rel])
-        lazy = any(f"{k}lo" not in boxes.data for k in self.large)
-        if lazy:        # a batch above LAZY_AT: the children below it get the polynomials
-            waiting = np.ones(len(boxes), dtype=bool)
-            done = []
-            for j in np.nonzero(rel <= LAZY_AT)[0]:   # one box at a time: a deadline stops it
-                if self.stop is not None and self.stop() is not None:
-                    break
-                part = boxes.take([j])
-                for k in self.large:
-                    self._fresh(part, k)
-                done.append(part)
-                waiting[j] = False
-            groups = self._lower(Boxes.concat(done)) if done else []
-            if waiting.any():          # still lazy (above LAZY_AT, or stopped before their turn)
-                groups.append(boxes.take(waiting))
-            return groups
+        if any(f"{k}lo" not in boxes.data for k in self.large):
+            return [boxes]             # lazy boxes: converted in :meth:`_lazy`
         groups = []
         for m in np.unique(want):
             part = boxes.take(want == m)
