@@ -237,7 +237,6 @@ def test_cli_complete_fomaml_1x1(tmp_path):
 @pytest.mark.parametrize("extra,needle", [
     (["--engine", "msolve", "--steps", "2"], "--engine msolve"),
     (["--engine", "msolve", "--method", "reptile"], "--engine msolve"),
-    (["--contour", "h.png", "--steps", "2"], "--contour"),
 ])
 def test_cli_bad_combinations(extra, needle, tmp_path):
     cmd = [sys.executable, "-m", "symlqr.maml", _tasks_file(tmp_path), "--complete", *extra]
@@ -318,3 +317,25 @@ def test_two_steps_with_the_level_test_against_a_dense_scan():
             assert min(abs(z - p) for p in pts) < 1e-4, z
             checked += 1
     assert checked >= 3
+
+
+def test_contour_of_h_K_with_steps(tmp_path):
+    """``--contour`` with ``--steps 2`` draws ``h_2``: the curve is the float ``h_2``
+    (checked against the scalar formulas' two-step rollout above) and the CLI
+    writes the picture."""
+    pytest.importorskip("matplotlib")
+    from symlqr.matrix.objective import maml_value
+    from symlqr.render.landscape_plot import _h
+    fig, ts = _fig("fig2")
+    sc = Scalar.of(fig)
+    for x in np.linspace(-0.5, 2.5, 13):
+        z = _h(ts, [x], 2)                   # what the picture draws for 1 x 1 gains
+        want = sc.h(x, 2) if sc.in_domain(x, 2) else np.inf
+        assert (z == want == np.inf) or abs(z - want) < 1e-9 * max(1.0, abs(want))
+    assert maml_value(np.array([[0.6]]), ts, 2) != maml_value(np.array([[0.6]]), ts, 1)
+    out = tmp_path / "h2.png"
+    cmd = [sys.executable, "-m", "symlqr.maml", _tasks_file(tmp_path), "--complete",
+           "--steps", "2", "--contour", str(out)]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG"

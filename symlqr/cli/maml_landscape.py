@@ -110,8 +110,6 @@ def check(args, ts) -> dict:
     if scheduler is not None and not scheduler.strip():
         raise InputError("--scheduler needs an address such as tcp://host:8786")
     method = getattr(args, "method", "maml")
-    if args.contour and args.steps != 1:
-        raise InputError("--contour draws the one-step h: drop it with --steps")
     return {"box": box, "level": level, "prune": args.level is None or level is not None,
             "max_boxes": args.max_boxes, "scheduler": scheduler, "method": method,
             "steps": args.steps}

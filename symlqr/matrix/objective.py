@@ -241,9 +241,10 @@ def maml_point(W, taskset, steps: int = 1):
                      float(taskset.eta), W, steps)
 
 
-def maml_value(W, taskset) -> float:
-    """``h(W)`` in floats, ``+inf`` outside the domain."""
-    p = maml_point(W, taskset)
+def maml_value(W, taskset, steps: int = 1) -> float:
+    """``h(W)`` (``h_K`` for ``steps = K``) in floats, ``+inf`` outside the domain
+    (``W`` or an iterate not stabilizing)."""
+    p = maml_point(W, taskset, steps)
     return float("inf") if p is None else p.h
 
 

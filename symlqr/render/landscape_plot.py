@@ -99,7 +99,7 @@ def _view_box(res, m: int = 40) -> tuple:
     points, padded by a fifth of their size on each side, within the box."""
     from .matrix_contour import _grid
     (x0, x1), (y0, y1) = res.box
-    xs, ys, Z = _grid(res.taskset, (x0, x1, y0, y1), m)
+    xs, ys, Z = _grid(res.taskset, (x0, x1, y0, y1), m, getattr(res, "steps", 1))
     ii, jj = np.nonzero(np.isfinite(Z))
     px = [xs[j] for j in jj] + [np.ravel(p.W)[0] for p in res.points]
     py = [ys[i] for i in ii] + [np.ravel(p.W)[1] for p in res.points]
@@ -120,7 +120,8 @@ def _plane(res, n: int, view=None):
     view = _view_box(res) if view is None else (whole if view == "box" else tuple(view))
     fig = Figure(figsize=(7, 5.5))
     ax = fig.add_subplot()
-    draw_contours(fig, ax, res.taskset, view, n)
+    steps = getattr(res, "steps", 1)
+    draw_contours(fig, ax, res.taskset, view, n, steps)
     kept, _ = _kept(res)
     shown = []
     for c, (_, colour) in CLASSES.items():
@@ -143,16 +144,17 @@ def _plane(res, n: int, view=None):
     _legend(ax, shown)
     shown_box = ("the whole box" if view == whole else "zoomed to the domain (floats); box "
                  + " x ".join(f"[{a:.4g}, {b:.4g}]" for a, b in res.box))
-    ax.set_title(f"{res.name}: h (floats, grey: outside the domain in floats) and the proven "
+    name = "h" if steps == 1 else f"h_{steps}"
+    ax.set_title(f"{res.name}: {name} (floats, grey: outside the domain in floats) and the proven "
                  f"boxes\n{_subtitle(res)}\nview: {shown_box}", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def _h(taskset, W) -> float:
+def _h(taskset, W, steps: int = 1) -> float:
     from ..matrix.objective import maml_value
     r, d = taskset.shape
-    return maml_value(np.asarray(W, dtype=float).reshape(r, d), taskset)
+    return maml_value(np.asarray(W, dtype=float).reshape(r, d), taskset, steps)
 
 
 def _line(res, n: int):
@@ -160,12 +162,14 @@ def _line(res, n: int):
     from .matrix_contour import MARKS
     (a, b), = res.box
     xs = np.linspace(a, b, n)
-    hs = np.array([_h(res.taskset, [x]) for x in xs])
+    steps = getattr(res, "steps", 1)
+    name = "h" if steps == 1 else f"h_{steps}"
+    hs = np.array([_h(res.taskset, [x], steps) for x in xs])
     fig = Figure(figsize=(7, 4))
     ax = fig.add_subplot()
-    ax.plot(xs, np.where(np.isfinite(hs), hs, np.nan), color="black", lw=1, label="h (floats)")
+    ax.plot(xs, np.where(np.isfinite(hs), hs, np.nan), color="black", lw=1, label=f"{name} (floats)")
     finite = hs[np.isfinite(hs)]
-    at = [_h(res.taskset, p.W) for p in res.points]
+    at = [_h(res.taskset, p.W, steps) for p in res.points]
     if finite.size:
         top = max([np.quantile(finite, 0.7)] + [v for v in at if np.isfinite(v)])
         top += 0.1 * (top - finite.min())

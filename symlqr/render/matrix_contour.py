@@ -21,7 +21,8 @@ import numpy as np
 __all__ = ["contour_figure", "default_box", "draw_contours", "draw_points", "MARKS"]
 
 MARKS = {"min": ("o", "tab:blue"), "saddle": ("X", "tab:orange"),
-         "max": ("^", "tab:red"), "undecided": ("s", "tab:gray")}
+         "max": ("^", "tab:red"), "undecided": ("s", "tab:gray"),
+         "attracting": ("o", "tab:blue"), "repelling": ("^", "tab:red")}   # FO-MAML, Reptile
 
 
 def _get(p, key):
@@ -39,8 +40,8 @@ def default_box(points, pad: float = 0.6):
     return (lo[0] - w[0], hi[0] + w[0], lo[1] - w[1], hi[1] + w[1])
 
 
-def _grid(taskset, box, n):
-    """``h`` (floats) on an ``n x n`` grid; the float warnings of points outside the
+def _grid(taskset, box, n, steps: int = 1):
+    """``h`` (``h_K`` for ``steps = K``; floats) on an ``n x n`` grid; the float warnings of points outside the
     domain (singular solves, overflow) are silenced: those points are ``inf``."""
     import warnings
     from ..matrix.objective import maml_value
@@ -48,15 +49,17 @@ def _grid(taskset, box, n):
     xs, ys = np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        Z = np.array([[maml_value(np.array([x, y]).reshape(r, d), taskset) for x in xs]
+        Z = np.array([[maml_value(np.array([x, y]).reshape(r, d), taskset, steps) for x in xs]
                       for y in ys])
     return xs, ys, Z
 
 
-def draw_contours(fig, ax, taskset, box, n: int = 120) -> None:
-    """Contours of ``log10 (h - min_grid h + delta)`` (floats) over ``box`` on
-    ``ax``, with a colour bar; the grid points outside the domain shaded grey."""
-    xs, ys, Z = _grid(taskset, box, n)
+def draw_contours(fig, ax, taskset, box, n: int = 120, steps: int = 1) -> None:
+    """Contours of ``log10 (h - min_grid h + delta)`` (floats; ``h_K`` for
+    ``steps = K``) over ``box`` on ``ax``, with a colour bar; the grid points
+    outside the domain shaded grey."""
+    xs, ys, Z = _grid(taskset, box, n, steps)
+    name = "h" if steps == 1 else f"h_{steps}"
     inside = np.isfinite(Z)
     if inside.any():
         lo = float(np.min(Z[inside]))
@@ -64,7 +67,7 @@ def draw_contours(fig, ax, taskset, box, n: int = 120) -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
             L = np.where(inside, np.log10(Z - lo + delta), np.nan)
         cs = ax.contour(xs, ys, L, levels=25, linewidths=0.6, cmap="viridis")
-        fig.colorbar(cs, ax=ax, label="log10(h - min_grid h + delta)   (floats)")
+        fig.colorbar(cs, ax=ax, label=f"log10({name} - min_grid {name} + delta)   (floats)")
     ax.contourf(xs, ys, (~inside).astype(float), levels=[0.5, 1.5], colors=["0.85"])
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
