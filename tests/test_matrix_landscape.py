@@ -32,9 +32,18 @@ SCALAR_CASES = [
 @pytest.mark.parametrize("tasks,eta", SCALAR_CASES)
 def test_one_by_one_gains_agree_with_the_exact_scalar_engine(tasks, eta):
     ts = MatrixTaskSet([MatrixTask.from_scalar(*t) for t in tasks], eta)
+    exact = certify(TaskSet([Task(*t) for t in tasks], eta=eta))
+    # with the default level: exactly the points with h <= L (the rest may be pruned)
     res = complete_landscape(ts)
     assert res.complete, res.reason
-    exact = certify(TaskSet([Task(*t) for t in tasks], eta=eta))
+    low = [float(p.W) for p in exact.points if float(maml_value(np.array([[float(p.W)]]), ts))
+           < float(res.level) * (1 - 1e-9)]
+    got = [p.W[0][0] for p in res.points]
+    assert all(min(abs(g - x) for g in got) < 1e-9 for x in low)
+    assert all(min(abs(g - float(p.W)) for p in exact.points) < 1e-9 for g in got)
+    # without the level: every stationary point, as the exact engine
+    res = complete_landscape(ts, prune=False)
+    assert res.complete, res.reason
     assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
     assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
                        atol=1e-9)
@@ -45,8 +54,11 @@ def test_one_by_one_gains_agree_with_the_exact_scalar_engine(tasks, eta):
 
 def test_figure2_labels_and_epsilon():
     tasks, eta = SCALAR_CASES[0]
-    res = complete_landscape(MatrixTaskSet([MatrixTask.from_scalar(*t) for t in tasks], eta))
-    assert res.labels == ["spurious", "-", "global", "-", "spurious"]
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*t) for t in tasks], eta)
+    full = complete_landscape(ts, prune=False)            # every stationary point
+    assert full.labels == ["spurious", "-", "global", "-", "spurious"]
+    res = complete_landscape(ts)              # {h <= L}: a maximum above L may be pruned
+    assert [x for x in res.labels if x != "-"] == ["spurious", "global", "spurious"]
     assert res.benign is False
     lo, hi = res.epsilon
     assert lo <= Fraction("0.355246281991025434") <= hi and hi - lo < Fraction(1, 10 ** 12)

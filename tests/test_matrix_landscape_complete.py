@@ -307,3 +307,52 @@ def test_docs_example_complete_against_a_dense_float_scan():
     assert len(distinct) >= 5, distinct          # the oracle itself finds a good share
     for w in found:
         assert np.min(np.linalg.norm(pts - w, axis=1)) < 1e-5, w
+
+
+def test_level_conditions_hold_on_the_level_set_against_float_h():
+    """The cheap necessary conditions of ``h <= L`` (one polynomial per task,
+    ``domain.level_conditions``) are positive at every sampled gain of the domain
+    with float ``h <= L``, and equal ``c - w_i tr(R F Sigma0 F')`` times ``D^2``
+    with ``F`` from the float adaptation step (two tasks of examples/)."""
+    from fractions import Fraction
+
+    from symlqr.matrix.domain import adapted_gains, level_conditions
+    from symlqr.matrix.objective import adapt, maml_value
+    from symlqr.matrix.tasks import load_matrix_tasks_file
+    d = load_matrix_tasks_file("examples/scaled_costs_2state.json")
+    ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
+    L = 40
+    conds = level_conditions(ts, L)
+    assert len(conds) == 2 and all(c.kind == "level" and c.den is None for c in conds)
+    gains = adapted_gains(ts)
+    rng = np.random.default_rng(3)
+    w = [float(x) for x in ts.weights]
+    base = sum(wj * float(np.trace(np.array(t.Q, dtype=float) @ np.array(t.Sigma0, dtype=float)))
+               for wj, t in zip(w, ts.tasks))
+    inside = 0
+    for _ in range(400):
+        W = np.array([[rng.uniform(0, 3), rng.uniform(0, 5)]])
+        h = maml_value(W, ts)
+        if not np.isfinite(h):
+            continue
+        args = [fmpq(Fraction(float(x)).numerator, Fraction(float(x)).denominator) for x in W.ravel()]
+        for i, (c, t) in enumerate(zip(conds, ts.tasks)):
+            G = Fraction(str(c.num(*args)))
+            F = adapt(W, ts.float_tasks()[i], float(ts.eta))
+            if F is None:
+                continue
+            dens = [den for _, den in gains[i] if den is not None]
+            Dv = 1.0                        # the common denominator the conditions use
+            if dens and all(x == dens[0] for x in dens):
+                Dv = float(Fraction(str(dens[0](*args))))
+            else:
+                for x in dens:
+                    Dv *= float(Fraction(str(x(*args))))
+            R, S = np.array(t.R, dtype=float), np.array(t.Sigma0, dtype=float)
+            want = ((L * (1 + 2 ** -20) + 2 ** -20 - base) / w[i]
+                    - float(np.trace(R @ F @ S @ F.T))) * Dv * Dv
+            assert abs(float(G) - want) <= 1e-7 * max(1.0, abs(want))
+            if h <= L:
+                assert G > 0
+        inside += h <= L
+    assert inside > 20

@@ -27,7 +27,7 @@ def _fig2(name="fig2m"):
 
 @pytest.fixture(scope="module")
 def fig2():
-    return complete_landscape(_fig2(), audit=1000)
+    return complete_landscape(_fig2(), audit=1000, prune=False)   # every point, no level
 
 
 @pytest.fixture(scope="module")
@@ -105,12 +105,12 @@ def test_plot_two_parameters_draws_every_kept_and_undecided_box(tmp_path):
 def test_python_entry_with_numpy_arrays_equals_the_exact_engine(exact):
     A = np.ones((2, 1, 1))
     Q = np.array([[[2.0]], [[0.1]]])
-    res = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb")
+    res = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", prune=False)
     assert isinstance(res, MatrixLandscape) and res.complete
     assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
                        atol=1e-9)
     inner = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb",
-                              box=np.array([[0.1, 1.0]]))
+                              box=np.array([[0.1, 1.0]]), prune=False)
     assert inner.box_source == "given" and inner.complete
     assert [p.W for p in inner.points] == [p.W for p in res.points if 0.1 < p.W[0][0] < 1.0]
     low = stationary_points(A=A, B=A, Q=Q, R=Q, eta=0.01, engine="bnb", level=1.8)
@@ -249,7 +249,8 @@ def test_the_command_line_draws_the_landscape_with_its_boxes(tmp_path):
                  ' {"A": [[1]], "B": [[1]], "Q": [["0.1"]], "R": [["0.1"]]}]}')
     png = tmp_path / "h.png"
     out = subprocess.run([sys.executable, "-m", "symlqr.maml", str(f), "--complete",
-                          "--contour", str(png)], capture_output=True, text=True, timeout=300)
+                          "--level", "inf", "--contour", str(png)],
+                         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert png.read_bytes()[:4] == b"\x89PNG" and out.stderr == ""
     assert "5 stationary point(s); complete" in out.stdout

@@ -42,7 +42,7 @@ from flint import fmpq, fmpq_mat
 from .ratfunc import _tasks, divides
 
 __all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant",
-           "stability_vertices"]
+           "stability_vertices", "level_conditions"]
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Condition:
     num: object
     den: Optional[object] = None
     den_sign: Optional[int] = None
+    kind: str = "domain"        # or "level": holds on {h <= L} in the domain
 
 
 def determinant(M, one):
@@ -118,6 +119,84 @@ def conditions(taskset, steps: int = 1) -> list:
                 den = None if f.den.is_one() else f.den
                 out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1)))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
+
+
+def level_conditions(taskset, level, steps: int = 1) -> list:
+    """Necessary conditions for ``h_K(W) <= L`` in the domain, one per task, as
+    polynomials (:class:`Condition`, ``kind="level"``). Each cost is at least its
+    first term, ``C_i(F) = tr(P_F Sigma0_i) >= tr((Q_i + F' R_i F) Sigma0_i)``
+    (``P_F`` the sum of the positive semidefinite terms of :mod:`.levels`), so
+    ``h_K <= L`` gives, for each task ``i`` and its adapted gain ``F_i = W_K``,
+
+        w_i tr(R_i F_i Sigma0_i F_i') < L' - sum_j w_j tr(Q_j Sigma0_j)
+
+    with ``L' = L (1 + 2^-20) + 2^-20`` (strict). With ``F_i = N / D`` (``D`` a
+    common denominator of the entries, nonzero on the domain) that is
+    ``G_i = c_i D^2 - tr(R_i N Sigma0_i N') > 0``, a polynomial of twice the
+    gains' degree: cheap Bernstein enclosures even where the numerators of
+    ``grad h`` are not computed yet (the gains of a box far from ``{h <= L}``).
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
+    >>> [c.kind for c in level_conditions(ts, 5)]
+    ['level']
+    """
+    from fractions import Fraction as Q
+    L = Q(level)
+    top = L * (1 + Q(1, 2 ** 20)) + Q(1, 2 ** 20)
+    w = [Q(x) for x in taskset.weights]
+    base = sum((wj * sum(Q(a) * Q(b) for ra, rb in zip(t.Q, _transpose(t.Sigma0))
+                         for a, b in zip(ra, rb))
+                for wj, t in zip(w, taskset.tasks)), Q(0))
+    out = []
+    for i, (t, gains) in enumerate(zip(taskset.tasks, adapted_gains(taskset, steps))):
+        r, d = len(t.R), len(t.A)
+        dens = [den for _, den in gains if den is not None]
+        D = dens[0] if dens and all(x == dens[0] for x in dens) else None
+        if dens and D is None:
+            D = dens[0]
+            for x in dens[1:]:
+                D = D * x
+        one = gains[0][0] * 0 + 1
+        N = []
+        for num, den in gains:
+            if D is None:
+                N.append(num)
+            elif den is None:
+                N.append(num * D)
+            elif den == D:
+                N.append(num)
+            else:
+                N.append(num * _cofactor(D, den))
+        F = [[N[a * d + b] for b in range(d)] for a in range(r)]
+        quad = one * 0
+        for a in range(r):
+            for b in range(r):
+                if t.R[a][b] == 0:
+                    continue
+                for k in range(d):
+                    for m in range(d):
+                        coef = Q(t.R[a][b]) * Q(t.Sigma0[k][m])
+                        if coef:
+                            quad += fmpq(coef.numerator, coef.denominator) * F[b][k] * F[a][m]
+        c = (top - base) / w[i]
+        DD = one if D is None else D * D
+        G = fmpq(c.numerator, c.denominator) * DD - quad
+        out.append(Condition(f"w_{i + 1} tr(R F_{i + 1} Sigma0 F_{i + 1}') < L - sum_j w_j tr(Q_j Sigma0_j)",
+                             G, None, None, "level"))
+    return out
+
+
+def _transpose(M):
+    return [list(col) for col in zip(*M)]
+
+
+def _cofactor(D, den):
+    """``D / den`` for ``D`` a product of factors including ``den``."""
+    q, r = divmod(D, den)
+    if not r.is_zero():
+        raise ValueError("the common denominator is not a multiple of an entry's")
+    return q
 
 
 def _den_sign(den, ref, base, first: bool) -> Optional[int]:

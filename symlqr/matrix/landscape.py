@@ -44,7 +44,7 @@ import numpy as np
 from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
-from .domain import adapted_gains, conditions, stabilizing_box, stability_vertices
+from .domain import adapted_gains, conditions, level_conditions, stabilizing_box, stability_vertices
 from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
@@ -266,6 +266,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     else:
         res.level_source = "given"
     res.level = None if level is None else Fraction(level)
+    if prune and res.level is not None:      # cheap necessary conditions of h <= L
+        conds = conds + level_conditions(taskset, res.level, steps)
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     pruning = prune and res.level is not None
@@ -315,7 +317,7 @@ def finish(res: MatrixLandscape, out: Outcome, taskset, covers: bool) -> MatrixL
     if not res.complete:
         res.reason = (f"not complete: {len(out.undecided)} box(es) undecided "
                       f"({out.undecided[0][2]})")
-    res.pruned = bool(out.excluded.get(ABOVE))
+    res.pruned = any(r == ABOVE or r.startswith("h > L") for r, n in out.excluded.items() if n)
     res.min_h_over_domain, res.attained_reason = attained(taskset, covers)
     _summarize(res)
     return res

@@ -67,6 +67,7 @@ PRECONDITIONED = ("grad h != 0: a combination sum_j y_kj N_j (y the inverse Jaco
                   "box's centre) has constant sign")
 ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
 ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
+LEVEL_FALSE = "h > L on the box: {} proven false"
 JOINTLY = ("outside the domain: a nonnegative combination of the domain conditions "
            "(signed numerators) is <= 0 on the box, so one of them fails at every point")
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
@@ -134,7 +135,8 @@ class Decider:
         self.rerooted = 0
         # polynomials whose full Bernstein tensors are too large to carry per box
         # (r d >= 3): carried at a lower degree with a proven remainder
-        self.large = [k for k, p in enumerate(polys)
+        # (numerators only: the conditions and gains decide the lazy boxes)
+        self.large = [k for k, p in enumerate(self.nums)
                       if int(np.prod([int(d) + 1 for d in p.degrees()])) > LARGE]
         # full coefficients of the large polynomials on a few boxes, to restrict
         # from: id -> (box, lo, hi, factor), the most recently made last
@@ -244,7 +246,7 @@ class Decider:
                     bad |= nhi <= 0
                 elif c.den_sign == -1:
                     bad |= nlo >= 0
-            masks[OUTSIDE.format(c.name)] = bad
+            masks[(LEVEL_FALSE if c.kind == "level" else OUTSIDE).format(c.name)] = bad
         return masks
 
     def _nonzero(self, boxes):
@@ -538,7 +540,7 @@ class Decider:
                                      boxes.data[f"{den_index}hi"][j:j + 1])
                 den_index += 1
                 sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
-            if sign:
+            if sign and c.kind == "domain":      # (the joint test says "outside the domain")
                 out.append((c_i, c.num, sign))
         return out
 
