@@ -18,7 +18,11 @@ points certified:
   same run (``K = 3``, numerator degree 998, is left out: see docs/matrix.md).
 
     python benchmarks/bench_matrix_landscape.py [--max-boxes 200000] [--skip-2state]
-           [--skip-msolve] [--variants-only]
+           [--skip-msolve] [--variants-only] [--only-2x1]
+
+Before and after a change, on the same machine, alternately:
+``git archive COMMIT | tar -x -C DIR`` and ``PYTHONPATH=DIR python
+benchmarks/bench_matrix_landscape.py --only-2x1 --skip-msolve`` (this script, that code).
 """
 from __future__ import annotations
 
@@ -107,12 +111,15 @@ def main() -> None:
     ap.add_argument("--skip-2state", action="store_true")
     ap.add_argument("--skip-msolve", action="store_true")
     ap.add_argument("--variants-only", action="store_true")
+    ap.add_argument("--only-2x1", action="store_true",
+                    help="only the two 2 x 1 cases (e.g. with PYTHONPATH at an older commit)")
     args = ap.parse_args()
-    _variants_case()
-    if args.variants_only:
-        return
-    for name in ("fig2", "fig1"):
-        _scalar_case(name)
+    if not args.only_2x1:
+        _variants_case()
+        if args.variants_only:
+            return
+        for name in ("fig2", "fig1"):
+            _scalar_case(name)
     docs = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
                          "1/100")
     took = _matrix_case("docs/matrix.md example (2x1, one task)", docs, args.max_boxes)
