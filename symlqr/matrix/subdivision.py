@@ -30,8 +30,10 @@ every ``N_j`` and of every domain condition
    proven outside it;
 4. with a level ``L``, once small (sides at most ``1/128``), **excluded,
    above the level** when ``h > L`` is proven on the box's points in the
-   domain (:func:`~symlqr.matrix.levels.exceeds`); the region is then
-   ``{h <= L}``;
+   domain (:func:`~symlqr.matrix.levels.lower_bound_at` on the adapted gains'
+   Bernstein ranges, else :func:`~symlqr.matrix.levels.exceeds`; not tried
+   where ``h < L`` in floats at the gains' midpoints, except at the finest
+   width); the region is then ``{h <= L}``;
 5. otherwise split across the side where the numerators change most relative
    to their size (the smear rule; the relatively widest side while the box is
    large), at ``127/256`` of it, down to ``min_width`` (relative), where it is
