@@ -16,7 +16,7 @@ from symlqr.branch import bernstein as bz
 from symlqr.matrix.domain import conditions, stability_vertices
 from symlqr.matrix.landscape import complete_landscape
 from symlqr.matrix.objective import in_domain, maml_gradient, maml_value
-from symlqr.matrix.subdivision import _nonpositive_combination
+from symlqr.matrix.joint import _nonpositive_combination
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 
 DOCS = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])],

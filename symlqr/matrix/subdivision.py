@@ -49,56 +49,24 @@ from fractions import Fraction
 from typing import Optional
 
 import numpy as np
-from flint import arb, arb_mat, fmpq
 
 from ..branch import bernstein as bz
-from ..branch import reduced as rd
 from ..branch.core import SPLIT_AT, Boxes, Step
-from ..branch.iv import IV
 from .complete import decide_solution
+from .joint import JointTest, at_corner
+from .krawczyk_boxes import KrawczykTest, contracting
 from .levels import exceeds, float_level_at, lower_bound_at
+from .reasons import (ABOVE, JOINTLY, KRAWCZYK_NONE, LEVEL_FALSE, NONZERO, NONZERO_WHERE, OUTSIDE,
+                      PRECONDITIONED, ZERO_OUTSIDE)
+from .reduced_boxes import LAZY_AT, LARGE, LargeNumerators, noise_keeps_sign_open
 
 __all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
-OUTSIDE = "outside the domain: {} proven false"
-NONZERO = "grad h != 0: a numerator of grad h has constant sign"
-NONZERO_WHERE = ("grad h != 0 on the box's part in the domain: N_j -+ lam c of one sign "
-                 "(c a domain condition)")
-KRAWCZYK_NONE = "grad h != 0: Krawczyk operator of the numerators misses the box"
-PRECONDITIONED = ("grad h != 0: a combination sum_j y_kj N_j (y the inverse Jacobian at the "
-                  "box's centre) has constant sign")
-ZERO_OUTSIDE = "the only zero of the numerators in the box is proven outside the domain"
-ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
-LEVEL_FALSE = "h > L on the box: {} proven false"
-JOINTLY = ("outside the domain: a nonnegative combination of the domain conditions "
-           "(signed numerators) is <= 0 on the box, so one of them fails at every point")
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
-LARGE = 100_000            # polynomials with more coefficients per box are carried reduced
-ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
-LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
-# (largest relative side, degree per variable) of the reduced coefficients
-REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
 
-def reduced_degree(rel: float) -> int:
-    """The degree a large polynomial is carried at on a box of largest relative
-    side ``rel`` (:data:`REDUCED_DEGREES`; :mod:`symlqr.branch.reduced`)."""
-    for above, m in REDUCED_DEGREES:
-        if rel > above:
-            return m
-    return REDUCED_DEGREES[-1][1]
-
-
-def _frac(x: float) -> Fraction:
-    return Fraction(x)
-
-
-def _interval_arb(lo: float, hi: float) -> arb:
-    return arb(lo).union(arb(hi))
-
-
-class Decider:
+class Decider(LargeNumerators, JointTest, KrawczykTest):
     """``decide(boxes) -> Step`` for :func:`symlqr.branch.core.branch_and_bound`
     (module docstring). ``numerators``: the ``N_j``; ``conds``: the domain
     conditions; ``root``: the first box (Fractions)."""
@@ -178,56 +146,6 @@ class Decider:
             data[f"{k}f"] = np.array([g[2] for g in got], dtype=object)
         return Boxes(lo, hi, data)
 
-    def _large_roots(self, k: int, root, cuts, lo, hi) -> dict:
-        """A large polynomial on the first boxes: its coefficients on the whole
-        first box once (kept, to restrict to any box later), cut into the pieces
-        one after the other, and each piece reduced
-        (:func:`symlqr.branch.reduced.reduce`)."""
-        flo, fhi, f = self.sources[k].on_best(root)
-        anchor = self._anchor([(float(a), float(b)) for a, b in root], flo, fhi, f)
-        m = reduced_degree(float(((hi - lo) / self.root_width).max()))
-        got = []
-
-        def leaf(bx, plo, phi):
-            got.append(self._reduce_one(plo, phi, bx, m))
-        inner = [[float(b) for _, b in sides[:-1]] for sides in cuts]
-        rd.pieces(flo, fhi, [(float(a), float(b)) for a, b in root], inner, leaf)
-        return {f"{k}lo": np.concatenate([g[0] for g in got]),
-                f"{k}hi": np.concatenate([g[1] for g in got]),
-                f"{k}d": np.concatenate([g[2] for g in got]),
-                f"{k}a": ((hi - lo) / self.root_width).max(axis=1),
-                f"{k}i": np.full(len(got), anchor),
-                f"{k}f": np.array([f] * len(got), dtype=object)}
-
-    def _fresh(self, boxes: Boxes, k: int) -> None:
-        """The large polynomial ``k`` on every box of the batch, converted from
-        the exact polynomial on each box (an anchor for the boxes inside it) and
-        reduced to the degree of the largest box."""
-        m = reduced_degree(LAZY_AT)       # one degree for every fresh box (one shape)
-        got, ids, fs = [], [], []
-        for j in range(len(boxes)):
-            box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-            part = [(float(a), float(b)) for a, b in box]
-            nlo, nhi, f = self.sources[k].on_best(box)
-            ids.append(self._anchor(part, nlo, nhi, f))
-            fs.append(f)
-            got.append(self._reduce_one(nlo, nhi, part, m))
-            self.rerooted += 1
-        boxes.data[f"{k}lo"] = np.concatenate([g[0] for g in got])
-        boxes.data[f"{k}hi"] = np.concatenate([g[1] for g in got])
-        boxes.data[f"{k}d"] = np.concatenate([g[2] for g in got])
-        boxes.data[f"{k}f"] = np.array(fs, dtype=object)
-        boxes.data[f"{k}a"] = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
-        boxes.data[f"{k}i"] = np.array(ids)
-
-    def _reduce_one(self, lo, hi, box, m: int):
-        """``(lo, hi, d)`` reduced to degree ``m`` (``d``: the derivative
-        remainders in the gain's own units)."""
-        rlo, rhi, _, ed = rd.reduce(lo, hi, [m] * self.n)
-        widths = np.array([[float(b) - float(a) for a, b in box]])
-        with np.errstate(over="ignore"):
-            d = np.nextafter(ed / widths, np.inf)
-        return rlo, rhi, d
 
     # -- the tests -------------------------------------------------------
     def _range(self, boxes, k):
@@ -349,7 +267,7 @@ class Decider:
             missed, inside = self._krawczyk_batch(boxes, rows, jac, part)
             none[rows[missed]] = True
             settled[rows[missed]] = True
-            keep = (_contracting(jac) | inside) & ~missed
+            keep = (contracting(jac) | inside) & ~missed
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
                 factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
@@ -424,134 +342,6 @@ class Decider:
                                   steps=self.solution_kwargs.get("steps", 1))
         return high
 
-    def _lazy(self, boxes: Boxes) -> Step:
-        """A batch whose large polynomials are not computed yet: only the domain
-        conditions and the level can exclude it. A box left that is below
-        :data:`LAZY_AT` then gets its large polynomials (one box at a time,
-        until the deadline: the rest wait in the queue) and comes back as a full
-        box; a larger one is cut across its relatively widest side."""
-        step = Step()
-        gone = np.zeros(len(boxes), dtype=bool)
-        for reason, mask in self._outside(boxes).items():
-            step.excluded[reason] = mask & ~gone
-            gone |= mask
-        high = self._above_level(boxes, ~gone)
-        step.excluded[ABOVE] = high
-        go = ~gone & ~high
-        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
-        ready = go & (rel <= LAZY_AT)
-        done = []
-        for j in np.nonzero(ready)[0]:
-            if self.stop is not None and self.stop() is not None:
-                break
-            part = boxes.take([j])
-            for k in self.large:
-                self._fresh(part, k)
-            done.append(part)
-            ready[j] = False
-        groups = self._lower(Boxes.concat(done)) if done else []
-        if ready.any():                          # stopped: they wait, still lazy
-            groups.append(boxes.take(ready))
-        cut = go & (rel > LAZY_AT)
-        if cut.any():
-            rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
-            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width))
-        step.children = groups
-        return step
-
-    def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
-        """Box ``j`` holds no point of the domain when some ``mu >= 0``, not all
-        zero, makes ``sum_k mu_k g_k <= 0`` on it, ``g_k = s_k num_k`` the domain
-        conditions with ``s_k`` the sign of their denominator on the domain (all
-        ``g_k > 0`` there): at each point some ``g_k <= 0``. This decides boxes
-        at a corner of the domain, where every condition and numerator vanishes
-        and no single sign is definite. ``mu`` comes from a linear program on the
-        coefficients' midpoints (scipy's HiGHS, maximizing the margin relative
-        to each coefficient's size) and is then checked on exact coefficients
-        (:meth:`symlqr.branch.bernstein.Source.on`), combined with outward
-        rounding, zeros staying exact (a corner where all ``g_k = 0``).
-
-        Where the box has a vertex ``v`` of the stabilizing set (one of the
-        ``corners``) as a corner of its own, the conditions can vanish there to
-        second order with a cross term, whose Bernstein coefficient next to the
-        corner keeps its sign however small the box. The box is then blown up at
-        ``v``: for each side ``k``, the sector where side ``k`` has the largest
-        relative offset from ``v`` is ``w_k = v_k + x``, ``w_j = v_j + x s_j``
-        (signs toward the box), ``x`` in ``[0, W_k]``, ``s_j`` in ``[0, W_j / W_k]``
-        (rounded up), and each ``g_k(x, s) / x^m`` (``x^m`` its largest power of
-        ``x``, positive for ``x > 0``; ``v`` itself is outside the open domain)
-        is tested as above. The sectors cover the box."""
-        signed = self._signed_conditions(boxes, j)
-        if len(signed) < 2:
-            return False
-        nn = len(self.nums)
-        stored = [(boxes.data[f"{nn + c}lo"][j:j + 1], boxes.data[f"{nn + c}hi"][j:j + 1])
-                  for c, _, _ in signed]
-        signs = [sg for _, _, sg in signed]
-        if _nonpositive_parts(stored, signs):
-            return True
-        box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-        v = self._corner_of(boxes.lo[j], boxes.hi[j])
-        if v is None:                 # coefficients anew, in balls (exactly if those are wide)
-            fresh = []
-            for c, _, _ in signed:
-                fresh.append(self.sources[nn + c].on_best(box)[:2])
-            return _nonpositive_parts(fresh, signs)
-        exact = [self.sources[nn + c].on(box)[:2] for c, _, _ in signed]
-        if _nonpositive_parts(exact, signs):           # exact zeros at the vertex
-            return True
-        signed = [(p, sg) for _, p, sg in signed]
-        n = self.n
-        gens = self.conds[0].num.context().gens()
-        sigma = [1 if Fraction(boxes.lo[j][k]) == v[k] else -1 for k in range(n)]
-        widths = [b - a for a, b in box]
-        for k in range(n):
-            x = gens[k]
-            subs = [fmpq(v[i].numerator, v[i].denominator)
-                    + (sigma[i] * x if i == k else sigma[i] * x * gens[i]) for i in range(n)]
-            sector = []
-            for i in range(n):
-                if i == k:
-                    sector.append((Fraction(0), widths[k]))
-                else:
-                    up = float(np.nextafter(float(widths[i] / widths[k]), np.inf))
-                    sector.append((Fraction(0), max(Fraction(up), widths[i] / widths[k])))
-            polys = []
-            for p, _ in signed:
-                q = p.compose(*subs)
-                if q.is_zero():
-                    break
-                m = min(int(e[k]) for e in q.monoms())
-                polys.append(q / x ** m if m else q)
-            else:
-                if _nonpositive_combination(polys, [sg for _, sg in signed], sector):
-                    continue
-            return False
-        return True
-
-    def _signed_conditions(self, boxes: Boxes, j: int) -> list:
-        """``(index, num, s)`` per domain condition whose denominator's sign ``s``
-        on the domain's part of box ``j`` is known (its range, else ``den_sign``)."""
-        nn = len(self.nums)
-        den_index = nn + len(self.conds)
-        out = []
-        for c_i, c in enumerate(self.conds):
-            sign = 1
-            if c.den is not None:
-                dlo, dhi = bz.ranges(boxes.data[f"{den_index}lo"][j:j + 1],
-                                     boxes.data[f"{den_index}hi"][j:j + 1])
-                den_index += 1
-                sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
-            if sign and c.kind == "domain":      # (the joint test says "outside the domain")
-                out.append((c_i, c.num, sign))
-        return out
-
-    def _corner_of(self, lo, hi):
-        for w, v in zip(self.corners, self.corner_floats):
-            if _at_corner(lo[None, :], hi[None, :], v)[0]:
-                return w
-        return None
-
     def _preconditioned(self, boxes: Boxes, live):
         """The numerators preconditioned per box, ``P = Y N`` with ``Y`` the float
         inverse of ``N``'s Jacobian at the box's centre (identity where that is
@@ -569,7 +359,7 @@ class Decider:
         Y, comb = self._combination(boxes)
         noisy = np.zeros(len(boxes), dtype=bool)
         for lo, hi in comb:
-            noisy |= _noise_keeps_sign_open(lo, hi)
+            noisy |= noise_keeps_sign_open(lo, hi)
         noisy &= live
         if noisy.any():
             self._reroot(boxes, noisy, force=True)
@@ -609,7 +399,7 @@ class Decider:
         to outweigh the rest, which a few more cuts give."""
         out = np.full(len(boxes), self.min_width)
         for v in self.corner_floats:
-            out[_at_corner(boxes.lo, boxes.hi, v)] = self.min_width * 2.0 ** -12
+            out[at_corner(boxes.lo, boxes.hi, v)] = self.min_width * 2.0 ** -12
         return out
 
     def _smear(self, boxes: Boxes, rel, finest) -> np.ndarray:
@@ -701,7 +491,7 @@ class Decider:
         ``2^-44`` of their size: converted in this very step, say)."""
         for k in range(len(self.nums) if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            noisy = live & (_not_fresh(lo, hi) if force else _noise_keeps_sign_open(lo, hi))
+            noisy = live & (_not_fresh(lo, hi) if force else noise_keeps_sign_open(lo, hi))
             if k in self.large:     # anew only once well inside the box of the remainder
                 rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
                 noisy = noisy & (rel <= boxes.data[f"{k}a"] / 4)
@@ -715,41 +505,6 @@ class Decider:
                     boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
 
-    def _reroot_large(self, boxes: Boxes, k: int, j: int, box) -> None:
-        """A large polynomial on box ``j`` anew at the batch's degree: restricted
-        from the full coefficients on a box around it (its anchor, while kept)
-        and reduced, or, where that leaves its sign open to the rounding carried
-        from there (values far below the anchor's largest), converted from the
-        exact polynomial on the box itself, which becomes the anchor of the
-        boxes inside it."""
-        lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-        m = lo.shape[1] - 1
-        part = [(float(a), float(b)) for a, b in box]
-        got = None
-        held = self.anchors.get(int(boxes.data[f"{k}i"][j]))
-        if held is not None:
-            first, flo, fhi, f = held
-            plo, phi = rd.restrict(flo, fhi, first, part)
-            got = self._reduce_one(plo, phi, part, m)
-            if _noise_keeps_sign_open(got[0], got[1])[0] and _noise_keeps_sign_open(plo, phi)[0]:
-                got = None
-        if got is None:
-            nlo, nhi, f = self.sources[k].on_best(box)
-            boxes.data[f"{k}i"][j] = self._anchor(part, nlo, nhi, f)
-            got = self._reduce_one(nlo, nhi, part, m)
-        lo[j], hi[j] = got[0][0], got[1][0]
-        boxes.data[f"{k}d"][j] = got[2][0]
-        boxes.data[f"{k}f"][j] = f
-        boxes.data[f"{k}a"][j] = float(((boxes.hi[j] - boxes.lo[j]) / self.root_width).max())
-
-    def _anchor(self, box, lo, hi, f) -> int:
-        """Keep full coefficients on ``box`` (at most :data:`ANCHORS` of them, the
-        oldest dropped); their id."""
-        key = len(self.anchors) and next(reversed(self.anchors)) + 1
-        self.anchors[key] = (box, lo, hi, f)
-        while len(self.anchors) > ANCHORS:
-            self.anchors.popitem(last=False)
-        return key
 
     # -- splitting -------------------------------------------------------
     def _split(self, boxes: Boxes, rel, finest) -> Boxes:
@@ -791,207 +546,8 @@ class Decider:
         children = Boxes.concat(parts)
         return self._lower(children) if self.large else children
 
-    def _lower(self, boxes: Boxes) -> list:
-        """The large polynomials of ``boxes`` brought down to the degree their
-        size asks for (:func:`reduced_degree`); the remainders add up, each
-        proven on its box. A list of batches, one per shape."""
-        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
-        want = np.array([reduced_degree(float(r)) for r in rel])
-        if any(f"{k}lo" not in boxes.data for k in self.large):
-            return [boxes]             # lazy boxes: converted in :meth:`_lazy`
-        groups = []
-        for m in np.unique(want):
-            part = boxes.take(want == m)
-            for k in self.large:
-                if part.data[f"{k}lo"].shape[1] - 1 <= m:
-                    continue
-                rlo, rhi, _, ed = rd.reduce(part.data[f"{k}lo"], part.data[f"{k}hi"], [m] * self.n)
-                with np.errstate(over="ignore"):
-                    d = np.nextafter(part.data[f"{k}d"] + np.nextafter(ed / (part.hi - part.lo), np.inf),
-                                     np.inf)
-                part.data[f"{k}lo"], part.data[f"{k}hi"], part.data[f"{k}d"] = rlo, rhi, d
-            groups.append(part)
-        return groups
 
     # -- Krawczyk on the numerators -------------------------------------
-    def _jacobians(self, parts, widths) -> np.ndarray:
-        """``(m, n, n, 2)``: enclosures of ``dP_j/dw_k`` over each box, ``parts``
-        the ``(lo, hi)`` coefficients of the ``P_j``."""
-        m = len(widths)
-        out = np.empty((m, len(parts), self.n, 2))
-        for j, (lo, hi) in enumerate(parts):
-            for k in range(self.n):
-                dlo, dhi = bz.derivative_ranges(lo, hi, k, widths[:, k])
-                out[:, j, k, 0], out[:, j, k, 1] = dlo, dhi
-        return out
-
-    def _widen(self, jac, boxes: Boxes, rows, Y) -> None:
-        """Add the reduced numerators' derivative remainders to ``jac`` (the
-        Jacobian of ``P = Y N``): ``|dP_i/dw_k - (read)| <= sum_j |Y_ij| d_jk``
-        (:mod:`symlqr.branch.reduced`), summed with upward rounding."""
-        if not any(k < len(self.nums) for k in self.large):
-            return
-        d = np.zeros((len(rows), len(self.nums), self.n))
-        for k in self.large:
-            if k < len(self.nums):
-                d[:, k, :] = boxes.data[f"{k}d"][rows]
-        with np.errstate(over="ignore", invalid="ignore"):
-            extra = np.zeros((len(rows), len(self.nums), self.n))
-            for k in range(len(self.nums)):      # extra[:, i, :] += |Y[:, i, k]| d[:, k, :]
-                extra = np.nextafter(extra + np.nextafter(np.abs(Y[:, :, k])[:, :, None]
-                                                          * d[:, k, None, :], np.inf), np.inf)
-        jac[..., 0] = np.nextafter(jac[..., 0] - extra, -np.inf)
-        jac[..., 1] = np.nextafter(jac[..., 1] + extra, np.inf)
-
-    def _krawczyk_batch(self, boxes: Boxes, rows, jac, parts):
-        """The Krawczyk operator of every box in ``rows`` at once, in float
-        intervals rounded outward (:class:`symlqr.branch.iv.IV`): ``c`` the exact
-        centre, ``N(c)`` enclosed from the box's Bernstein coefficients, ``Y`` the float inverse of
-        the midpoint Jacobian (any matrix will do), ``K = c - Y N(c) + (I - Y J(X))
-        (X - c)``. Returns ``(missed, inside)``: ``K`` misses the box in some
-        coordinate (no zero: excluded), or lies inside its interior (then the
-        exact Arb path proves and refines it). Boxes whose Jacobian enclosure is
-        far from invertible are simply not decided here."""
-        m, n = len(rows), self.n
-        missed = np.zeros(m, dtype=bool)
-        inside = np.zeros(m, dtype=bool)
-        if m == 0 or not np.isfinite(jac).all():
-            return missed, inside
-        lo, hi = boxes.lo[rows], boxes.hi[rows]
-        mid = 0.5 * (jac[..., 0] + jac[..., 1])
-        with np.errstate(all="ignore"):
-            ok = np.isfinite(np.linalg.det(mid)) & (np.abs(np.linalg.det(mid)) > 0)
-        if not ok.any():
-            return missed, inside
-        Y = np.zeros_like(mid)
-        with np.errstate(all="ignore"):
-            Y[ok] = np.linalg.inv(mid[ok])
-        ok &= np.isfinite(Y).all(axis=(1, 2))
-        nc_lo = np.zeros((m, n))
-        nc_hi = np.zeros((m, n))
-        for q, (plo, phi) in enumerate(parts):   # P_j at the exact centre, from the coefficients
-            nc_lo[:, q], nc_hi[:, q] = bz.centre_values(plo, phi)
-        ok &= np.isfinite(nc_lo).all(axis=1) & np.isfinite(nc_hi).all(axis=1)
-        NC = IV(nc_lo, nc_hi)
-        Yi = IV(Y)
-        J = IV(jac[..., 0], jac[..., 1])
-        YN = (Yi * NC[:, None, :]).sum(axis=2)                       # (m, n)
-        YJ = (Yi[:, :, :, None] * J[:, None, :, :]).sum(axis=2)      # (m, n, n)
-        E = IV(np.eye(n)[None]) - YJ
-        C = IV(lo) * 0.5 + IV(hi) * 0.5                             # holds the exact centre
-        half = (IV(hi) - IV(lo)) * 0.5
-        D = IV(-half.hi, half.hi)                                    # X - centre
-        K = C - YN + (E * D[:, None, :]).sum(axis=2)
-        klo, khi = K.entire_if_nan()
-        with np.errstate(invalid="ignore"):
-            missed = ok & ((khi < lo) | (klo > hi)).any(axis=1)
-            inside = ok & ((klo > lo) & (khi < hi)).all(axis=1)
-        return missed, inside
-
-    def _values(self, c, factors) -> list:
-        return [self.sources[j].value(c) * f for j, f in enumerate(factors)]
-
-    def _krawczyk(self, lo, hi, jac, factors, pre):
-        """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero
-        of the numerators, or ``None`` (nothing proven). ``jac`` encloses the
-        Jacobian of ``P = pre N`` over the box (``pre`` a float matrix, exact in
-        Arb); ``P(c) = pre N(c)`` is computed in balls from the exact ``N(c)``."""
-        n = self.n
-        if not np.isfinite(jac).all():
-            return None
-        mid = 0.5 * (jac[:, :, 0] + jac[:, :, 1])
-        try:
-            Y = np.linalg.inv(mid)
-        except np.linalg.LinAlgError:
-            return None
-        if not np.isfinite(Y).all():
-            return None
-        Ya = arb_mat(Y.tolist())
-        Pre = arb_mat(np.asarray(pre, dtype=float).tolist())
-        J = arb_mat([[_interval_arb(jac[j, k, 0], jac[j, k, 1]) for k in range(n)] for j in range(n)])
-        E = arb_mat([[int(i == j) for j in range(n)] for i in range(n)]) - Ya * J
-        X = [(_frac(a), _frac(b)) for a, b in zip(lo, hi)]
-        first = True
-        for _ in range(40):
-            c = [float((a + b) / 2) for a, b in X]
-            if not all(a <= Fraction(x) <= b for x, (a, b) in zip(c, X)):
-                break
-            Nc = arb_mat([[arb(fmpq(v.numerator, v.denominator))] for v in self._values(c, factors)])
-            D = arb_mat([[_ball(a - Fraction(x), b - Fraction(x))] for x, (a, b) in zip(c, X)])
-            K = arb_mat([[arb(x)] for x in c]) - Ya * (Pre * Nc) + E * D
-            ends = [bz.ball_ends(K[i, 0]) for i in range(n)]
-            if any(e[1] < a or e[0] > b for e, (a, b) in zip(ends, X)):
-                return "none"
-            if first:
-                if not all(a < e[0] and e[1] < b for e, (a, b) in zip(ends, X)):
-                    return None
-                first = False
-            new = [(max(a, e[0]), min(b, e[1])) for e, (a, b) in zip(ends, X)]
-            shrunk = max(float((b - a) / (B - A)) if B > A else 0.0
-                         for (a, b), (A, B) in zip(new, X))
-            X = new
-            if shrunk > 0.7 or max(float(b - a) for a, b in X) < 1e-13:
-                break
-        return X
-
-
-def _nonpositive_combination(polys, signs, box) -> bool:
-    """Some ``mu >= 0``, ``sum mu = 1``, with every Bernstein coefficient of
-    ``sum_k mu_k s_k p_k`` on ``box`` at most 0, found by a linear program on
-    float coefficients and checked on exact ones with outward rounding
-    (:meth:`Decider._outside_jointly`)."""
-    return _nonpositive_parts([bz.Source(p, len(box)).on(box)[:2] for p in polys], signs)
-
-
-def _nonpositive_parts(coefficients, signs) -> bool:
-    """:func:`_nonpositive_combination` on given coefficient enclosures ``(lo,
-    hi)`` (one box each, shape ``(1, ...)``; any positive scale per polynomial)."""
-    from scipy.optimize import linprog
-    parts = [(lo, hi) if sign > 0 else (-hi, -lo) for (lo, hi), sign in zip(coefficients, signs)]
-    n = parts[0][0].ndim - 1
-    degs = [max(q[0].shape[1 + v] for q in parts) - 1 for v in range(n)]
-    parts = [bz.elevate(lo, hi, degs) for lo, hi in parts]
-    G = np.array([(0.5 * (lo + hi)).reshape(-1) for lo, hi in parts])     # (K, coefficients)
-    if not np.isfinite(G).all():
-        return False
-    K = len(parts)
-    # the margin is asked relative to each coefficient's size, except where no
-    # condition is negative (a corner where those that can be used vanish)
-    size = np.where((G < 0).any(axis=0), np.abs(G).max(axis=0), 0.0)
-    A_ub = np.hstack([G.T, size[:, None]])
-    A_eq = np.hstack([np.ones((1, K)), np.zeros((1, 1))])
-    try:
-        lp = linprog(np.r_[np.zeros(K), -1.0], A_ub=A_ub, b_ub=np.zeros(len(size)),
-                     A_eq=A_eq, b_eq=[1.0], bounds=[(0, None)] * K + [(None, 1.0)],
-                     method="highs")
-    except ValueError:
-        return False
-    if lp.status != 0 or lp.x[-1] <= 0:
-        return False
-    mu = np.maximum(lp.x[:K], 0.0)
-    mu[mu < 1e-12 * mu.max()] = 0.0
-    _, hi = bz.combine(parts, mu[None, :])
-    return bool(mu.sum() > 0 and (hi <= 0).all())
-
-
-def _at_corner(lo, hi, v) -> np.ndarray:
-    """Per box (rows of ``lo``, ``hi``): the point ``v`` is one of its corners."""
-    return ((lo == v) | (hi == v)).all(axis=1)
-
-
-def _noise_keeps_sign_open(lo, hi) -> np.ndarray:
-    """Per box: the coefficients' widths (rounding carried from larger boxes) are
-    not small against the polynomial's values and comparable to how far its
-    range reaches past 0 on the short side, which they may be what opens."""
-    m = len(lo)
-    width = (hi - lo).reshape(m, -1).max(axis=1)
-    size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
-    r_lo, r_hi = bz.ranges(lo, hi)
-    short = np.minimum(-r_lo, r_hi)
-    gap = np.maximum(-r_lo, r_hi)                 # how far the range reaches past 0
-    with np.errstate(invalid="ignore"):
-        return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) \
-            & (width > 0.25 * short) & (gap > 0)
 
 
 def _not_fresh(lo, hi) -> np.ndarray:
@@ -1004,32 +560,3 @@ def _not_fresh(lo, hi) -> np.ndarray:
         return ~(width <= 2.0 ** -44 * size)
 
 
-def _contracting(jac) -> np.ndarray:
-    """Boxes whose Jacobian enclosure, preconditioned by the inverse of its
-    midpoint, is within ``0.9`` of the identity in the max-row-sum norm (floats:
-    only a filter; Krawczyk itself is then run in balls)."""
-    m = len(jac)
-    ok = np.isfinite(jac).all(axis=(1, 2, 3))
-    mid = 0.5 * (jac[..., 0] + jac[..., 1])
-    rad = 0.5 * (jac[..., 1] - jac[..., 0])
-    good = np.zeros(m, dtype=bool)
-    if not ok.any():
-        return good
-    idx = np.nonzero(ok)[0]
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        det = np.linalg.det(mid[idx])
-    fine = np.isfinite(det) & (det != 0)
-    idx = idx[fine]
-    if len(idx) == 0:
-        return good
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        Y = np.linalg.inv(mid[idx])
-        spread = np.abs(Y) @ rad[idx]
-    good[idx] = spread.sum(axis=2).max(axis=1) < 0.9
-    return good
-
-
-def _ball(lo: Fraction, hi: Fraction) -> arb:
-    a = arb(fmpq(lo.numerator, lo.denominator))
-    b = arb(fmpq(hi.numerator, hi.denominator))
-    return a.union(b)

@@ -1,0 +1,163 @@
+"""The domain conditions jointly, for a box at the finest width.
+
+A nonnegative combination ``sum_k mu_k g_k`` of the signed condition numerators
+(``g_k > 0`` on the domain) with every Bernstein coefficient ``<= 0`` proves that
+some condition fails at every point of the box: it holds no point of the domain.
+``mu`` comes from a linear program (scipy's HiGHS) and is checked with outward
+rounding on fresh coefficients; at a vertex of the stabilizing set, where the
+conditions vanish to second order, the box is blown up into sectors first
+(:meth:`JointTest._outside_jointly`; mixed into
+:class:`~symlqr.matrix.subdivision.Decider`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from flint import fmpq
+
+from ..branch import bernstein as bz
+from ..branch.core import Boxes
+
+__all__ = ["JointTest", "at_corner"]
+
+
+def at_corner(lo, hi, v) -> np.ndarray:
+    """Per box (rows of ``lo``, ``hi``): the point ``v`` is one of its corners."""
+    return ((lo == v) | (hi == v)).all(axis=1)
+
+
+def _nonpositive_combination(polys, signs, box) -> bool:
+    """Some ``mu >= 0``, ``sum mu = 1``, with every Bernstein coefficient of
+    ``sum_k mu_k s_k p_k`` on ``box`` at most 0, found by a linear program on
+    float coefficients and checked on exact ones with outward rounding
+    (:meth:`Decider._outside_jointly`)."""
+    return _nonpositive_parts([bz.Source(p, len(box)).on(box)[:2] for p in polys], signs)
+
+
+def _nonpositive_parts(coefficients, signs) -> bool:
+    """:func:`_nonpositive_combination` on given coefficient enclosures ``(lo,
+    hi)`` (one box each, shape ``(1, ...)``; any positive scale per polynomial)."""
+    from scipy.optimize import linprog
+    parts = [(lo, hi) if sign > 0 else (-hi, -lo) for (lo, hi), sign in zip(coefficients, signs)]
+    n = parts[0][0].ndim - 1
+    degs = [max(q[0].shape[1 + v] for q in parts) - 1 for v in range(n)]
+    parts = [bz.elevate(lo, hi, degs) for lo, hi in parts]
+    G = np.array([(0.5 * (lo + hi)).reshape(-1) for lo, hi in parts])     # (K, coefficients)
+    if not np.isfinite(G).all():
+        return False
+    K = len(parts)
+    # the margin is asked relative to each coefficient's size, except where no
+    # condition is negative (a corner where those that can be used vanish)
+    size = np.where((G < 0).any(axis=0), np.abs(G).max(axis=0), 0.0)
+    A_ub = np.hstack([G.T, size[:, None]])
+    A_eq = np.hstack([np.ones((1, K)), np.zeros((1, 1))])
+    try:
+        lp = linprog(np.r_[np.zeros(K), -1.0], A_ub=A_ub, b_ub=np.zeros(len(size)),
+                     A_eq=A_eq, b_eq=[1.0], bounds=[(0, None)] * K + [(None, 1.0)],
+                     method="highs")
+    except ValueError:
+        return False
+    if lp.status != 0 or lp.x[-1] <= 0:
+        return False
+    mu = np.maximum(lp.x[:K], 0.0)
+    mu[mu < 1e-12 * mu.max()] = 0.0
+    _, hi = bz.combine(parts, mu[None, :])
+    return bool(mu.sum() > 0 and (hi <= 0).all())
+
+
+class JointTest:
+    """Mixed into the decider: the joint test of the domain conditions."""
+
+    def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
+        """Box ``j`` holds no point of the domain when some ``mu >= 0``, not all
+        zero, makes ``sum_k mu_k g_k <= 0`` on it, ``g_k = s_k num_k`` the domain
+        conditions with ``s_k`` the sign of their denominator on the domain (all
+        ``g_k > 0`` there): at each point some ``g_k <= 0``. This decides boxes
+        at a corner of the domain, where every condition and numerator vanishes
+        and no single sign is definite. ``mu`` comes from a linear program on the
+        coefficients' midpoints (scipy's HiGHS, maximizing the margin relative
+        to each coefficient's size) and is then checked on exact coefficients
+        (:meth:`symlqr.branch.bernstein.Source.on`), combined with outward
+        rounding, zeros staying exact (a corner where all ``g_k = 0``).
+
+        Where the box has a vertex ``v`` of the stabilizing set (one of the
+        ``corners``) as a corner of its own, the conditions can vanish there to
+        second order with a cross term, whose Bernstein coefficient next to the
+        corner keeps its sign however small the box. The box is then blown up at
+        ``v``: for each side ``k``, the sector where side ``k`` has the largest
+        relative offset from ``v`` is ``w_k = v_k + x``, ``w_j = v_j + x s_j``
+        (signs toward the box), ``x`` in ``[0, W_k]``, ``s_j`` in ``[0, W_j / W_k]``
+        (rounded up), and each ``g_k(x, s) / x^m`` (``x^m`` its largest power of
+        ``x``, positive for ``x > 0``; ``v`` itself is outside the open domain)
+        is tested as above. The sectors cover the box."""
+        signed = self._signed_conditions(boxes, j)
+        if len(signed) < 2:
+            return False
+        nn = len(self.nums)
+        stored = [(boxes.data[f"{nn + c}lo"][j:j + 1], boxes.data[f"{nn + c}hi"][j:j + 1])
+                  for c, _, _ in signed]
+        signs = [sg for _, _, sg in signed]
+        if _nonpositive_parts(stored, signs):
+            return True
+        box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+        v = self._corner_of(boxes.lo[j], boxes.hi[j])
+        if v is None:                 # coefficients anew, in balls (exactly if those are wide)
+            fresh = []
+            for c, _, _ in signed:
+                fresh.append(self.sources[nn + c].on_best(box)[:2])
+            return _nonpositive_parts(fresh, signs)
+        exact = [self.sources[nn + c].on(box)[:2] for c, _, _ in signed]
+        if _nonpositive_parts(exact, signs):           # exact zeros at the vertex
+            return True
+        signed = [(p, sg) for _, p, sg in signed]
+        n = self.n
+        gens = self.conds[0].num.context().gens()
+        sigma = [1 if Fraction(boxes.lo[j][k]) == v[k] else -1 for k in range(n)]
+        widths = [b - a for a, b in box]
+        for k in range(n):
+            x = gens[k]
+            subs = [fmpq(v[i].numerator, v[i].denominator)
+                    + (sigma[i] * x if i == k else sigma[i] * x * gens[i]) for i in range(n)]
+            sector = []
+            for i in range(n):
+                if i == k:
+                    sector.append((Fraction(0), widths[k]))
+                else:
+                    up = float(np.nextafter(float(widths[i] / widths[k]), np.inf))
+                    sector.append((Fraction(0), max(Fraction(up), widths[i] / widths[k])))
+            polys = []
+            for p, _ in signed:
+                q = p.compose(*subs)
+                if q.is_zero():
+                    break
+                m = min(int(e[k]) for e in q.monoms())
+                polys.append(q / x ** m if m else q)
+            else:
+                if _nonpositive_combination(polys, [sg for _, sg in signed], sector):
+                    continue
+            return False
+        return True
+
+    def _signed_conditions(self, boxes: Boxes, j: int) -> list:
+        """``(index, num, s)`` per domain condition whose denominator's sign ``s``
+        on the domain's part of box ``j`` is known (its range, else ``den_sign``)."""
+        nn = len(self.nums)
+        den_index = nn + len(self.conds)
+        out = []
+        for c_i, c in enumerate(self.conds):
+            sign = 1
+            if c.den is not None:
+                dlo, dhi = bz.ranges(boxes.data[f"{den_index}lo"][j:j + 1],
+                                     boxes.data[f"{den_index}hi"][j:j + 1])
+                den_index += 1
+                sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
+            if sign and c.kind == "domain":      # (the joint test says "outside the domain")
+                out.append((c_i, c.num, sign))
+        return out
+
+    def _corner_of(self, lo, hi):
+        for w, v in zip(self.corners, self.corner_floats):
+            if at_corner(lo[None, :], hi[None, :], v)[0]:
+                return w
+        return None

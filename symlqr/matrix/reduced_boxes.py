@@ -1,0 +1,229 @@
+"""The large numerators of ``r d >= 3`` on boxes: reduced, computed late, anchored.
+
+A numerator with more than :data:`LARGE` Bernstein coefficients per box (degree
+71 in three variables: 373,248) is not carried in full by every box of the
+queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
+
+* **reduced**: carried at degree 28, 16 or 10 per variable (:func:`reduced_degree`)
+  with the proven remainder of :mod:`symlqr.branch.reduced` (values and
+  derivatives; :meth:`LargeNumerators._widen` adds the derivative remainders to
+  the Krawczyk Jacobian);
+* **lazy**: boxes above :data:`LAZY_AT` of the first box carry the domain and
+  level conditions only (:meth:`LargeNumerators._lazy`); a box below it is
+  converted from the exact polynomial once (Arb balls), one box at a time so that
+  a deadline stops it;
+* **anchored**: the full coefficients of such a conversion are kept (at most
+  :data:`ANCHORS`) and restricted to the boxes inside it where their rounding
+  permits (:meth:`LargeNumerators._reroot_large`).
+
+>>> reduced_degree(1 / 8), reduced_degree(1 / 32), reduced_degree(1 / 1000)
+(28, 16, 10)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from ..branch import reduced as rd
+from ..branch.bernstein import ranges
+from ..branch.core import Boxes, Step
+from .reasons import ABOVE
+
+__all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
+
+LARGE = 100_000            # polynomials with more coefficients per box are carried reduced
+ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
+LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
+# (largest relative side, degree per variable) of the reduced coefficients
+REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
+
+
+def reduced_degree(rel: float) -> int:
+    """The degree a large polynomial is carried at on a box of largest relative
+    side ``rel`` (:data:`REDUCED_DEGREES`; :mod:`symlqr.branch.reduced`)."""
+    for above, m in REDUCED_DEGREES:
+        if rel > above:
+            return m
+    return REDUCED_DEGREES[-1][1]
+
+
+def noise_keeps_sign_open(lo, hi) -> np.ndarray:
+    """Per box: the coefficients' widths (rounding carried from larger boxes) are
+    not small against the polynomial's values and comparable to how far its
+    range reaches past 0 on the short side, which they may be what opens."""
+    m = len(lo)
+    width = (hi - lo).reshape(m, -1).max(axis=1)
+    size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+    r_lo, r_hi = ranges(lo, hi)
+    short = np.minimum(-r_lo, r_hi)
+    gap = np.maximum(-r_lo, r_hi)                 # how far the range reaches past 0
+    with np.errstate(invalid="ignore"):
+        return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) \
+            & (width > 0.25 * short) & (gap > 0)
+
+
+class LargeNumerators:
+    """Mixed into the decider: its large numerators (module docstring)."""
+
+    def _large_roots(self, k: int, root, cuts, lo, hi) -> dict:
+        """A large polynomial on the first boxes: its coefficients on the whole
+        first box once (kept, to restrict to any box later), cut into the pieces
+        one after the other, and each piece reduced
+        (:func:`symlqr.branch.reduced.reduce`)."""
+        flo, fhi, f = self.sources[k].on_best(root)
+        anchor = self._anchor([(float(a), float(b)) for a, b in root], flo, fhi, f)
+        m = reduced_degree(float(((hi - lo) / self.root_width).max()))
+        got = []
+
+        def leaf(bx, plo, phi):
+            got.append(self._reduce_one(plo, phi, bx, m))
+        inner = [[float(b) for _, b in sides[:-1]] for sides in cuts]
+        rd.pieces(flo, fhi, [(float(a), float(b)) for a, b in root], inner, leaf)
+        return {f"{k}lo": np.concatenate([g[0] for g in got]),
+                f"{k}hi": np.concatenate([g[1] for g in got]),
+                f"{k}d": np.concatenate([g[2] for g in got]),
+                f"{k}a": ((hi - lo) / self.root_width).max(axis=1),
+                f"{k}i": np.full(len(got), anchor),
+                f"{k}f": np.array([f] * len(got), dtype=object)}
+
+    def _fresh(self, boxes: Boxes, k: int) -> None:
+        """The large polynomial ``k`` on every box of the batch, converted from
+        the exact polynomial on each box (an anchor for the boxes inside it) and
+        reduced to the degree of the largest box."""
+        m = reduced_degree(LAZY_AT)       # one degree for every fresh box (one shape)
+        got, ids, fs = [], [], []
+        for j in range(len(boxes)):
+            box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+            part = [(float(a), float(b)) for a, b in box]
+            nlo, nhi, f = self.sources[k].on_best(box)
+            ids.append(self._anchor(part, nlo, nhi, f))
+            fs.append(f)
+            got.append(self._reduce_one(nlo, nhi, part, m))
+            self.rerooted += 1
+        boxes.data[f"{k}lo"] = np.concatenate([g[0] for g in got])
+        boxes.data[f"{k}hi"] = np.concatenate([g[1] for g in got])
+        boxes.data[f"{k}d"] = np.concatenate([g[2] for g in got])
+        boxes.data[f"{k}f"] = np.array(fs, dtype=object)
+        boxes.data[f"{k}a"] = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        boxes.data[f"{k}i"] = np.array(ids)
+
+    def _reduce_one(self, lo, hi, box, m: int):
+        """``(lo, hi, d)`` reduced to degree ``m`` (``d``: the derivative
+        remainders in the gain's own units)."""
+        rlo, rhi, _, ed = rd.reduce(lo, hi, [m] * self.n)
+        widths = np.array([[float(b) - float(a) for a, b in box]])
+        with np.errstate(over="ignore"):
+            d = np.nextafter(ed / widths, np.inf)
+        return rlo, rhi, d
+
+    def _lazy(self, boxes: Boxes) -> Step:
+        """A batch whose large polynomials are not computed yet: only the domain
+        conditions and the level can exclude it. A box left that is below
+        :data:`LAZY_AT` then gets its large polynomials (one box at a time,
+        until the deadline: the rest wait in the queue) and comes back as a full
+        box; a larger one is cut across its relatively widest side."""
+        step = Step()
+        gone = np.zeros(len(boxes), dtype=bool)
+        for reason, mask in self._outside(boxes).items():
+            step.excluded[reason] = mask & ~gone
+            gone |= mask
+        high = self._above_level(boxes, ~gone)
+        step.excluded[ABOVE] = high
+        go = ~gone & ~high
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        ready = go & (rel <= LAZY_AT)
+        done = []
+        for j in np.nonzero(ready)[0]:
+            if self.stop is not None and self.stop() is not None:
+                break
+            part = boxes.take([j])
+            for k in self.large:
+                self._fresh(part, k)
+            done.append(part)
+            ready[j] = False
+        groups = self._lower(Boxes.concat(done)) if done else []
+        if ready.any():                          # stopped: they wait, still lazy
+            groups.append(boxes.take(ready))
+        cut = go & (rel > LAZY_AT)
+        if cut.any():
+            rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
+            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width))
+        step.children = groups
+        return step
+
+    def _reroot_large(self, boxes: Boxes, k: int, j: int, box) -> None:
+        """A large polynomial on box ``j`` anew at the batch's degree: restricted
+        from the full coefficients on a box around it (its anchor, while kept)
+        and reduced, or, where that leaves its sign open to the rounding carried
+        from there (values far below the anchor's largest), converted from the
+        exact polynomial on the box itself, which becomes the anchor of the
+        boxes inside it."""
+        lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
+        m = lo.shape[1] - 1
+        part = [(float(a), float(b)) for a, b in box]
+        got = None
+        held = self.anchors.get(int(boxes.data[f"{k}i"][j]))
+        if held is not None:
+            first, flo, fhi, f = held
+            plo, phi = rd.restrict(flo, fhi, first, part)
+            got = self._reduce_one(plo, phi, part, m)
+            if noise_keeps_sign_open(got[0], got[1])[0] and noise_keeps_sign_open(plo, phi)[0]:
+                got = None
+        if got is None:
+            nlo, nhi, f = self.sources[k].on_best(box)
+            boxes.data[f"{k}i"][j] = self._anchor(part, nlo, nhi, f)
+            got = self._reduce_one(nlo, nhi, part, m)
+        lo[j], hi[j] = got[0][0], got[1][0]
+        boxes.data[f"{k}d"][j] = got[2][0]
+        boxes.data[f"{k}f"][j] = f
+        boxes.data[f"{k}a"][j] = float(((boxes.hi[j] - boxes.lo[j]) / self.root_width).max())
+
+    def _anchor(self, box, lo, hi, f) -> int:
+        """Keep full coefficients on ``box`` (at most :data:`ANCHORS` of them, the
+        oldest dropped); their id."""
+        key = len(self.anchors) and next(reversed(self.anchors)) + 1
+        self.anchors[key] = (box, lo, hi, f)
+        while len(self.anchors) > ANCHORS:
+            self.anchors.popitem(last=False)
+        return key
+
+    def _lower(self, boxes: Boxes) -> list:
+        """The large polynomials of ``boxes`` brought down to the degree their
+        size asks for (:func:`reduced_degree`); the remainders add up, each
+        proven on its box. A list of batches, one per shape."""
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        want = np.array([reduced_degree(float(r)) for r in rel])
+        if any(f"{k}lo" not in boxes.data for k in self.large):
+            return [boxes]             # lazy boxes: converted in :meth:`_lazy`
+        groups = []
+        for m in np.unique(want):
+            part = boxes.take(want == m)
+            for k in self.large:
+                if part.data[f"{k}lo"].shape[1] - 1 <= m:
+                    continue
+                rlo, rhi, _, ed = rd.reduce(part.data[f"{k}lo"], part.data[f"{k}hi"], [m] * self.n)
+                with np.errstate(over="ignore"):
+                    d = np.nextafter(part.data[f"{k}d"] + np.nextafter(ed / (part.hi - part.lo), np.inf),
+                                     np.inf)
+                part.data[f"{k}lo"], part.data[f"{k}hi"], part.data[f"{k}d"] = rlo, rhi, d
+            groups.append(part)
+        return groups
+
+    def _widen(self, jac, boxes: Boxes, rows, Y) -> None:
+        """Add the reduced numerators' derivative remainders to ``jac`` (the
+        Jacobian of ``P = Y N``): ``|dP_i/dw_k - (read)| <= sum_j |Y_ij| d_jk``
+        (:mod:`symlqr.branch.reduced`), summed with upward rounding."""
+        if not any(k < len(self.nums) for k in self.large):
+            return
+        d = np.zeros((len(rows), len(self.nums), self.n))
+        for k in self.large:
+            if k < len(self.nums):
+                d[:, k, :] = boxes.data[f"{k}d"][rows]
+        with np.errstate(over="ignore", invalid="ignore"):
+            extra = np.zeros((len(rows), len(self.nums), self.n))
+            for k in range(len(self.nums)):      # extra[:, i, :] += |Y[:, i, k]| d[:, k, :]
+                extra = np.nextafter(extra + np.nextafter(np.abs(Y[:, :, k])[:, :, None]
+                                                          * d[:, k, None, :], np.inf), np.inf)
+        jac[..., 0] = np.nextafter(jac[..., 0] - extra, -np.inf)
+        jac[..., 1] = np.nextafter(jac[..., 1] + extra, np.inf)
