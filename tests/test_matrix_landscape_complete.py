@@ -312,8 +312,10 @@ def test_docs_example_complete_against_a_dense_float_scan():
 def test_level_conditions_hold_on_the_level_set_against_float_h():
     """The cheap necessary conditions of ``h <= L`` (one polynomial per task,
     ``domain.level_conditions``) are positive at every sampled gain of the domain
-    with float ``h <= L``, and equal ``c - w_i tr(R F Sigma0 F')`` times ``D^2``
-    with ``F`` from the float adaptation step (two tasks of examples/)."""
+    with float ``h <= L``, and equal ``c - tr(R F Sigma0 F')`` (``c`` the level minus the
+    tasks' Q terms, over w_i) minus the next term of the sum,
+    ``tr(M' (Q + F'RF) M Sigma0)``, ``M = A - B F``, times ``D^4`` (two tasks of
+    examples/)."""
     from fractions import Fraction
 
     from symlqr.matrix.domain import adapted_gains, level_conditions
@@ -348,9 +350,12 @@ def test_level_conditions_hold_on_the_level_set_against_float_h():
             else:
                 for x in dens:
                     Dv *= float(Fraction(str(x(*args))))
-            R, S = np.array(t.R, dtype=float), np.array(t.Sigma0, dtype=float)
+            A, B = np.array(t.A, dtype=float), np.array(t.B, dtype=float)
+            Qm, R, S = (np.array(x, dtype=float) for x in (t.Q, t.R, t.Sigma0))
+            M = A - B @ F
             want = ((L * (1 + 2 ** -20) + 2 ** -20 - base) / w[i]
-                    - float(np.trace(R @ F @ S @ F.T))) * Dv * Dv
+                    - float(np.trace(R @ F @ S @ F.T))
+                    - float(np.trace(M.T @ (Qm + F.T @ R @ F) @ M @ S))) * Dv ** 4
             assert abs(float(G) - want) <= 1e-7 * max(1.0, abs(want))
             if h <= L:
                 assert G > 0

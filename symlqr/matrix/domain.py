@@ -121,7 +121,7 @@ def conditions(taskset, steps: int = 1) -> list:
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
 
 
-def level_conditions(taskset, level, steps: int = 1) -> list:
+def level_conditions(taskset, level, steps: int = 1, terms: int = 2) -> list:
     """Necessary conditions for ``h_K(W) <= L`` in the domain, one per task, as
     polynomials (:class:`Condition`, ``kind="level"``). Each cost is at least its
     first term, ``C_i(F) = tr(P_F Sigma0_i) >= tr((Q_i + F' R_i F) Sigma0_i)``
@@ -135,6 +135,9 @@ def level_conditions(taskset, level, steps: int = 1) -> list:
     ``G_i = c_i D^2 - tr(R_i N Sigma0_i N') > 0``, a polynomial of twice the
     gains' degree: cheap Bernstein enclosures even where the numerators of
     ``grad h`` are not computed yet (the gains of a box far from ``{h <= L}``).
+    ``terms=2`` (default) adds the next term of the sum, ``tr(M'(Q + F'RF) M
+    Sigma0)`` with ``M = A_i - B_i F_i``, times ``D^4`` (four times the gains'
+    degree): larger where ``M`` is, near the stability boundary of ``F_i``.
 
     >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
     >>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
@@ -182,8 +185,31 @@ def level_conditions(taskset, level, steps: int = 1) -> list:
         c = (top - base) / w[i]
         DD = one if D is None else D * D
         G = fmpq(c.numerator, c.denominator) * DD - quad
+        if terms >= 2:       # and the next term, tr(M' (Q + F'RF) M Sigma0) with M = A - B F
+            G = G * DD - _second_term(t, F, one if D is None else D, DD)
         out.append(Condition(f"w_{i + 1} tr(R F_{i + 1} Sigma0 F_{i + 1}') < L - sum_j w_j tr(Q_j Sigma0_j)",
                              G, None, None, "level"))
+    return out
+
+
+def _second_term(t, N, D, DD):
+    """``D^4 tr(M' (Q + F'RF) M Sigma0)`` for ``F = N / D``, ``M = A - B F``: with
+    ``M D = A D - B N`` and ``(Q + F'RF) D^2 = Q D^2 + N'RN``."""
+    def q(x):
+        x = Fraction(x)
+        return fmpq(x.numerator, x.denominator)
+    r, d = len(t.R), len(t.A)
+    MD = [[q(t.A[a][b]) * D - sum((q(t.B[a][k]) * N[k][b] for k in range(r)), D * 0)
+           for b in range(d)] for a in range(d)]
+    P = [[q(t.Q[a][b]) * DD + sum((q(t.R[k][m]) * N[k][a] * N[m][b]
+                                   for k in range(r) for m in range(r) if t.R[k][m]), D * 0)
+          for b in range(d)] for a in range(d)]
+    PM = [[sum((P[a][k] * MD[k][b] for k in range(d)), D * 0) for b in range(d)] for a in range(d)]
+    out = D * 0
+    for a in range(d):               # tr(MD' PM Sigma0) = sum_{a,b,c} MD[c][a] PM[c][b] S[b][a]
+        for b in range(d):
+            if t.Sigma0[b][a]:
+                out += q(t.Sigma0[b][a]) * sum((MD[c][a] * PM[c][b] for c in range(d)), D * 0)
     return out
 
 
