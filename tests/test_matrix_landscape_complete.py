@@ -324,8 +324,9 @@ def test_level_conditions_hold_on_the_level_set_against_float_h():
     d = load_matrix_tasks_file("examples/scaled_costs_2state.json")
     ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
     L = 40
-    conds = level_conditions(ts, L)
+    conds = level_conditions(ts, L, terms=2)
     assert len(conds) == 2 and all(c.kind == "level" and c.den is None for c in conds)
+    first = level_conditions(ts, L)                   # the first term only (the default)
     gains = adapted_gains(ts)
     rng = np.random.default_rng(3)
     w = [float(x) for x in ts.weights]
@@ -357,7 +358,11 @@ def test_level_conditions_hold_on_the_level_set_against_float_h():
                     - float(np.trace(R @ F @ S @ F.T))
                     - float(np.trace(M.T @ (Qm + F.T @ R @ F) @ M @ S))) * Dv ** 4
             assert abs(float(G) - want) <= 1e-7 * max(1.0, abs(want))
+            G1 = Fraction(str(first[i].num(*args)))
+            want1 = ((L * (1 + 2 ** -20) + 2 ** -20 - base) / w[i]
+                     - float(np.trace(R @ F @ S @ F.T))) * Dv ** 2
+            assert abs(float(G1) - want1) <= 1e-7 * max(1.0, abs(want1))
             if h <= L:
-                assert G > 0
+                assert G > 0 and G1 > 0
         inside += h <= L
     assert inside > 20

@@ -121,7 +121,7 @@ def conditions(taskset, steps: int = 1) -> list:
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
 
 
-def level_conditions(taskset, level, steps: int = 1, terms: int = 2) -> list:
+def level_conditions(taskset, level, steps: int = 1, terms: int = 1) -> list:
     """Necessary conditions for ``h_K(W) <= L`` in the domain, one per task, as
     polynomials (:class:`Condition`, ``kind="level"``). Each cost is at least its
     first term, ``C_i(F) = tr(P_F Sigma0_i) >= tr((Q_i + F' R_i F) Sigma0_i)``
@@ -135,7 +135,7 @@ def level_conditions(taskset, level, steps: int = 1, terms: int = 2) -> list:
     ``G_i = c_i D^2 - tr(R_i N Sigma0_i N') > 0``, a polynomial of twice the
     gains' degree: cheap Bernstein enclosures even where the numerators of
     ``grad h`` are not computed yet (the gains of a box far from ``{h <= L}``).
-    ``terms=2`` (default) adds the next term of the sum, ``tr(M'(Q + F'RF) M
+    ``terms=2`` adds the next term of the sum, ``tr(M'(Q + F'RF) M
     Sigma0)`` with ``M = A_i - B_i F_i``, times ``D^4`` (four times the gains'
     degree): larger where ``M`` is, near the stability boundary of ``F_i``.
 
