@@ -28,7 +28,8 @@ interior of its box, so no solution is counted twice.
 >>> out = solve2(W * W + P * P - 1, W - P, [(Q(-2), Q(2)), (Q(-2), Q(2))])
 >>> len(out.found), out.complete                   # (+-1/sqrt 2, +-1/sqrt 2)
 (2, True)
->>> sorted(round(float(b[0][0] + b[0][1]) / 2, 6) for b in out.found)
+>>> boxes = [refine(W * W + P * P - 1, W - P, b) for b in out.found]
+>>> sorted(round(float(b[0][0] + b[0][1]) / 2, 6) for b in boxes)
 [-0.707107, 0.707107]
 """
 from __future__ import annotations
@@ -44,7 +45,7 @@ from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step, branch_and_bound
 from .bivariate import coeffs_in_w
 
-__all__ = ["Solve2", "solve2", "krawczyk_ball", "dyadic_hull"]
+__all__ = ["Solve2", "solve2", "refine", "krawczyk_ball", "dyadic_hull"]
 
 
 @dataclass
@@ -291,6 +292,49 @@ def _eval(rows: list, c: list):
     for a in rows:
         acc = acc * c[0] + flint.arb_poly(a)(c[1])
     return acc
+
+
+def refine(f1, f2, box, bits: int = 60, steps: int = 200):
+    """A box of widths at most ``2^-bits`` of ``max(1, |x|)`` holding the zero of
+    ``f1 = f2 = 0`` that ``box`` (two ``(lo, hi)`` pairs of Fractions) is known
+    to hold alone: Krawczyk's ``X <- K(X) & X`` (every zero in ``X`` lies in
+    ``K(X)``) with the Jacobian enclosed by Horner's scheme in Arb balls, at a
+    precision rising with the target. None when the iteration stalls.
+
+    >>> from fractions import Fraction as Q
+    >>> from symlqr.atlas.bivariate import W, P
+    >>> b = refine(W * W - 2, P - W, [(Q(1), Q(2)), (Q(1), Q(2))], bits=100)
+    >>> float(b[0][1] - b[0][0]) < 2 ** -99, round(float(b[1][0]), 12)
+    (True, 1.414213562373)
+    """
+    from .bivariate import CTX
+    names = CTX.names()
+    fs = (f1, f2)
+    rows = [_rows(f) for f in fs]
+    jac = [[_rows(f.derivative(v)) for v in names] for f in fs]
+    box = [tuple(Fraction(e) for e in side) for side in box]
+    prec = max(128, 2 * bits + 64)
+    for _ in range(steps):
+        if all(b - a <= max(1, abs(a), abs(b)) / 2 ** bits for a, b in box):
+            return box
+        with flint.ctx.workprec(prec):
+            X = [_arb(a, b) for a, b in box]
+            c = [_arb((a + b) / 2) for a, b in box]
+            F = [_eval(r, c) for r in rows]
+            J = [[_eval(r, X) for r in jr] for jr in jac]
+            status, K = krawczyk_ball(F, J, X, c)
+        if K is None:
+            return None
+        new = []
+        for k, (a, b) in zip(K, box):
+            lo, hi = _ends(k)
+            new.append((max(a, lo), min(b, hi)))
+        if all(n == o for n, o in zip(new, box)):
+            prec *= 2
+            if prec > 16 * (2 * bits + 64):
+                return None
+        box = new
+    return None
 
 
 def _noisy(lo, hi) -> np.ndarray:
