@@ -72,6 +72,16 @@ def dyadic_hull(a: Fraction, b: Fraction) -> tuple:
     return x, y
 
 
+def _inward(a: Fraction, b: Fraction) -> tuple:
+    """Floats ``x >= a`` and ``y <= b``."""
+    x, y = float(a), float(b)
+    if Fraction(x) < a:
+        x = float(np.nextafter(x, np.inf))
+    if Fraction(y) > b:
+        y = float(np.nextafter(y, -np.inf))
+    return x, y
+
+
 def _arb(lo, hi=None):
     a = flint.arb(flint.fmpq(*Fraction(lo).as_integer_ratio()))
     return a if hi is None else a.union(flint.arb(flint.fmpq(*Fraction(hi).as_integer_ratio())))
@@ -119,8 +129,10 @@ def krawczyk_ball(F, J, X: list, c: list):
 
 class _Solver:
     def __init__(self, f1, f2, box, min_width: float, check: Optional[Callable],
-                 conditions: list = ()):
+                 conditions: list = (), skip: list = ()):
         self.polys = (f1, f2)
+        # rounded inward: a box inside the float rectangle is inside the exact one
+        self.skip = [[_inward(Fraction(a), Fraction(b)) for a, b in r] for r in skip]
         # conditions num / prod pole^m, > 0 on the region of interest
         self.cpolys: list = []
         self.conds = []
@@ -157,6 +169,14 @@ class _Solver:
             out |= s < 0
         return out
 
+    def _covered(self, boxes: Boxes) -> np.ndarray:
+        """Boxes inside one of the ``skip`` rectangles (closed)."""
+        out = np.zeros(len(boxes), dtype=bool)
+        for (xa, xb), (ya, yb) in self.skip:
+            out |= (boxes.lo[:, 0] >= xa) & (boxes.hi[:, 0] <= xb) \
+                & (boxes.lo[:, 1] >= ya) & (boxes.hi[:, 1] <= yb)
+        return out
+
     def roots(self) -> Boxes:
         lo = np.array([[a for a, _ in self.box]], dtype=float)
         hi = np.array([[b for _, b in self.box]], dtype=float)
@@ -184,6 +204,9 @@ class _Solver:
         outside = ~gone & self._outside(boxes)
         step.excluded["outside the region"] = outside
         gone |= outside
+        covered = ~gone & self._covered(boxes)
+        step.excluded["covered elsewhere"] = covered
+        gone |= covered
         live = ~gone
         rel = (boxes.hi - boxes.lo) / self.span
         small = rel.max(axis=1) < 2.0 ** -6
@@ -349,16 +372,18 @@ def _noisy(lo, hi) -> np.ndarray:
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
 
 
-def solve2(f1, f2, box, *, conditions: list = (), min_width: float = 2.0 ** -44,
-           max_boxes: int = 400_000, check: Optional[Callable] = None) -> Solve2:
+def solve2(f1, f2, box, *, conditions: list = (), skip: list = (),
+           min_width: float = 2.0 ** -44, max_boxes: int = 400_000,
+           check: Optional[Callable] = None) -> Solve2:
     """Every zero of ``f1 = f2 = 0`` in ``box`` (two ``(lo, hi)`` pairs of
     rationals, rounded outward to floats), certified (module docstring), except
     where one of the ``conditions`` is proven negative: ``(num, [(g, m), ...])``
     for ``num / prod g^m``, polynomials in QQ[x, y] (a box where the signs of
     ``num`` and of every ``g`` are constant and give a negative quotient is
-    excluded as outside the region)."""
+    excluded as outside the region), and inside the ``skip`` rectangles (pairs
+    of ``(lo, hi)``, closed; the caller covers them otherwise)."""
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
-    sol = _Solver(f1, f2, box, min_width, check, conditions)
+    sol = _Solver(f1, f2, box, min_width, check, conditions, skip)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
     res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted)
     res.undecided = [(lo, hi, why) for lo, hi, why in out.undecided]
