@@ -44,10 +44,14 @@ import flint
 
 from ..branch import bernstein as bz
 from ..exact.ratfunc import to_fmpq
+from ..exact.realroots import real_roots
 from .bivariate import CTX, P, W, at_p, const
 from .solve2 import solve2
 
-__all__ = ["newton_edges", "corner_free"]
+__all__ = ["newton_edges", "corner_free", "EPS_BITS"]
+
+#: the edge charts reach ``eta = 2^-EPS_BITS`` (the search in ``(W, eta)`` does the rest)
+EPS_BITS = 12
 
 
 def _shifted(f, w0: Fraction, sigma: int):
@@ -136,20 +140,17 @@ def _edge_chart_free(g, p: int, q: int, s_lo: Fraction, s_hi: Fraction, e_hi: Fr
     for (slo, shi), (elo, ehi) in out.found:
         if ehi < 0:
             continue                               # e < 0: not a parameter value
-        if elo <= 0 and twins.degree() >= 1 and any(
-                slo <= r <= shi for r in _real_roots_float(twins)):
-            continue                               # the zero at e = 0 (eta = 0 itself)
+        if elo <= 0 and _root_between(twins, slo, shi):
+            continue     # E = E' = 0 there: the box's one zero is at e = 0 (eta = 0 itself)
         return "a fold next to eta = 0 inside an edge chart"
     return None
 
 
-def _real_roots_float(p) -> list:
-    from ..exact.realroots import real_roots
-    out = []
-    for r, _m in real_roots(p):
-        out.append(r.lo)
-        out.append(r.hi)
-    return [x for x in out]
+def _root_between(p, a: Fraction, b: Fraction) -> bool:
+    """Has ``p`` a real root in ``[a, b]`` (exactly)?"""
+    if p.degree() < 1:
+        return False
+    return bool(real_roots(p, to_fmpq(a), to_fmpq(b)))
 
 
 def _in_chart(h, w0: Fraction, sigma: int, p: int, q: int):
@@ -183,7 +184,7 @@ def corner_free(f, w0: Fraction, sigma: int, conditions: list = (),
         p2, q2 = rays[k + 1]
         d = p * q2 - p2 * q
         s_high = Fraction(2) ** -(-(ny * d) // q)         # >= Y^(-d/q) = 2^(ny d / q)
-        e_k = Fraction(1, 2 ** 4)
+        e_k = Fraction(1, 2 ** -(-EPS_BITS // q))     # eta = e^q <= 2^-EPS_BITS
         conds = [(_in_chart(num, w0, sigma, p, q), [(_in_chart(h, w0, sigma, p, q), m)
                                                     for h, m in poles])
                  for num, poles in conditions]

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step, branch_and_bound
-from .bivariate import coeffs_in_w
+from .bivariate import CTX, coeffs_in_w
 
 __all__ = ["Solve2", "solve2", "refine", "krawczyk_ball", "dyadic_hull"]
 
@@ -319,10 +319,11 @@ def _eval(rows: list, c: list):
 
 def refine(f1, f2, box, bits: int = 60, steps: int = 200):
     """A box of widths at most ``2^-bits`` of ``max(1, |x|)`` holding the zero of
-    ``f1 = f2 = 0`` that ``box`` (two ``(lo, hi)`` pairs of Fractions) is known
-    to hold alone: Krawczyk's ``X <- K(X) & X`` (every zero in ``X`` lies in
-    ``K(X)``) with the Jacobian enclosed by Horner's scheme in Arb balls, at a
-    precision rising with the target. None when the iteration stalls.
+    ``f1 = f2 = 0`` that ``box`` (two ``(lo, hi)`` pairs of dyadic Fractions) is
+    known to hold alone: Krawczyk's ``X <- K(X) & X`` (every zero in ``X`` lies
+    in ``K(X)``) with the Jacobian enclosed by Horner's scheme in Arb balls, or
+    from Bernstein coefficients when that does not contract, at a precision
+    rising with the target. None when the iteration stalls.
 
     >>> from fractions import Fraction as Q
     >>> from symlqr.atlas.bivariate import W, P
@@ -330,34 +331,74 @@ def refine(f1, f2, box, bits: int = 60, steps: int = 200):
     >>> float(b[0][1] - b[0][0]) < 2 ** -99, round(float(b[1][0]), 12)
     (True, 1.414213562373)
     """
-    from .bivariate import CTX
     names = CTX.names()
     fs = (f1, f2)
     rows = [_rows(f) for f in fs]
     jac = [[_rows(f.derivative(v)) for v in names] for f in fs]
+    sources = None
     box = [tuple(Fraction(e) for e in side) for side in box]
     prec = max(128, 2 * bits + 64)
     for _ in range(steps):
         if all(b - a <= max(1, abs(a), abs(b)) / 2 ** bits for a, b in box):
             return box
-        with flint.ctx.workprec(prec):
-            X = [_arb(a, b) for a, b in box]
-            c = [_arb((a + b) / 2) for a, b in box]
-            F = [_eval(r, c) for r in rows]
-            J = [[_eval(r, X) for r in jr] for jr in jac]
-            status, K = krawczyk_ball(F, J, X, c)
-        if K is None:
+        new = _krawczyk_horner(rows, jac, box, prec)
+        if new is None or not _shrunk(new, box):
+            sources = sources or [bz.Source(f, 2) for f in fs]
+            new = _krawczyk_bernstein(sources, rows, box, prec) or new
+        if new is None:
             return None
-        new = []
-        for k, (a, b) in zip(K, box):
-            lo, hi = _ends(k)
-            new.append((max(a, lo), min(b, hi)))
-        if all(n == o for n, o in zip(new, box)):
+        if not _shrunk(new, box):
             prec *= 2
             if prec > 16 * (2 * bits + 64):
                 return None
         box = new
     return None
+
+
+def _shrunk(new: list, old: list) -> bool:
+    return any(nb - na < (ob - oa) * Fraction(9, 10) for (na, nb), (oa, ob) in zip(new, old))
+
+
+def _cut(K, box: list) -> Optional[list]:
+    if K is None:
+        return None
+    new = []
+    for k, (a, b) in zip(K, box):
+        lo, hi = _ends(k)
+        new.append((max(a, lo), min(b, hi)))
+    return new
+
+
+def _krawczyk_horner(rows, jac, box: list, prec: int) -> Optional[list]:
+    with flint.ctx.workprec(prec):
+        X = [_arb(a, b) for a, b in box]
+        c = [_arb((a + b) / 2) for a, b in box]
+        F = [_eval(r, c) for r in rows]
+        J = [[_eval(r, X) for r in jr] for jr in jac]
+        _status, K = krawczyk_ball(F, J, X, c)
+    return _cut(K, box)
+
+
+def _krawczyk_bernstein(sources, rows, box: list, prec: int) -> Optional[list]:
+    """One Krawczyk step with the Jacobian from Bernstein coefficients on ``box``."""
+    widths = np.array([float(b - a) for a, b in box])
+    J, facs = [], []
+    with flint.ctx.workprec(prec):
+        for src in sources:
+            lo, hi, fac = src.on_best(box)
+            row = []
+            for v in range(2):
+                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
+                if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
+                    return None
+                row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
+            J.append(row)
+            facs.append(fac)
+        X = [_arb(a, b) for a, b in box]
+        c = [_arb((a + b) / 2) for a, b in box]
+        F = [_eval(r, c) * _arb(fac) for r, fac in zip(rows, facs)]
+        _status, K = krawczyk_ball(F, J, X, c)
+    return _cut(K, box)
 
 
 def _noisy(lo, hi) -> np.ndarray:

@@ -1,0 +1,96 @@
+"""The folds found by the search in the plane (symlqr.atlas.solve2, corners,
+folds) against independent computations: numpy's roots of an eliminated
+polynomial, float scans of N and N_W, and the atlas's exact discriminant path."""
+from fractions import Fraction as Q
+
+import numpy as np
+import pytest
+
+from symlqr.atlas import folds as fs
+from symlqr.atlas.bivariate import P, W, at_p, const
+from symlqr.atlas.core import candidates, decide_events
+from symlqr.atlas.corners import corner_free
+from symlqr.atlas.family import Family
+from symlqr.atlas.solve2 import refine, solve2
+from symlqr.tasks import figure
+
+
+def _none(*_a):
+    return None
+
+
+@pytest.mark.parametrize("c", [Q(1, 2), Q(3, 10), Q(-1, 7)])
+def test_solve2_against_numpy_roots(c):
+    # x^2 + y^2 = 1 and y = x^3 + c x: the real roots of x^2 + (x^3 + c x)^2 - 1
+    f1 = W * W + P * P - 1
+    f2 = P - W ** 3 - const(c) * W
+    out = solve2(f1, f2, [(Q(-2), Q(2)), (Q(-2), Q(2))])
+    assert out.complete
+    cf = float(c)
+    poly = np.polyadd(np.polymul([1, 0, cf, 0], [1, 0, cf, 0]), [1, 0, -1])
+    xs = sorted(r.real for r in np.roots(poly) if abs(r.imag) < 1e-9)
+    assert len(out.found) == len(xs)
+    boxes = sorted((refine(f1, f2, b, bits=40) for b in out.found), key=lambda b: b[0][0])
+    for x, b in zip(xs, boxes):
+        assert float(b[0][0]) - 1e-9 <= x <= float(b[0][1]) + 1e-9
+        assert abs(float(b[1][0]) - (x ** 3 + cf * x)) < 1e-9
+
+
+def test_corner_with_a_fold_next_to_zero_is_not_proven():
+    # W^2 = eta (eta - 10^-5): N(W, 0) = W^2, and a fold at (0, 10^-5), below
+    # the charts' reach 2^-12
+    f = W * W - P * P + P / 10 ** 5
+    assert corner_free(f, Q(0), 1) is None
+    # without the fold (W^2 = eta (eta + 10^-5)) the corner is proven
+    got = corner_free(W * W - P * P - P / 10 ** 5, Q(0), 1)
+    assert got is not None and got[0] > 0 and got[1] > 0
+
+
+def _float_fold_check(fam, a, value, where):
+    """On both sides of the fold the number of real roots of N(., eta) next to
+    W differs by 2 (a float scan of sign changes), and N_W = 0 is crossed."""
+    f = fam.n_factors[a][0]
+    w0 = float(where)
+    eta0 = float(value.lo)
+    counts = []
+    for d in (-1e-4, 1e-4):
+        coeffs = [float(x) for x in at_p(f, Q(eta0 + d)).coeffs()]
+        grid = np.linspace(w0 - 0.05, w0 + 0.05, 20001)
+        vals = np.polyval(coeffs[::-1], grid)
+        counts.append(int((np.sign(vals[1:]) != np.sign(vals[:-1])).sum()))
+    assert abs(counts[0] - counts[1]) == 2
+
+
+@pytest.mark.slow
+def test_fig3c_folds_by_search():
+    fam = Family(figure("fig3c"), "eta")
+    cands = candidates(fam, Q(0), Q(3, 10), _none)
+    boxed = [c for c, reasons in cands if reasons[0][0] == "fold-box"]
+    assert boxed, "the fold search was not used"
+    cvs = decide_events(fam, cands, _none)
+    folds = [cv for cv in cvs if cv.kind == "fold"]
+    assert [cv.decimal(6) for cv in folds] == ["0.0384069", "0.0613445"]
+    a = next(r[1] for c, reasons in cands for r in reasons if r[0] == "fold-box")
+    for cv in folds:
+        _float_fold_check(fam, a, cv.value, cv.W[0])
+
+
+def _critical(fam, hi, search):
+    cands = candidates(fam, Q(0), hi, _none, search=search)
+    boxed = any(r[0] == "fold-box" for _c, reasons in cands for r in reasons)
+    return [(cv.kind, cv.decimal(10)) for cv in decide_events(fam, cands, _none)], boxed
+
+
+@pytest.mark.parametrize("name", ["fig2", pytest.param("fig3b", marks=pytest.mark.slow)])
+def test_search_agrees_with_the_discriminant(name, monkeypatch):
+    # the same critical values from the exact discriminant and from the search
+    # (fig3b: near-wall branches next to eta = 0, so the corner charts too)
+    fam = Family(figure(name), "eta")
+    hi = Q(3, 10)
+    exact, boxed = _critical(fam, hi, search=False)
+    assert not boxed
+    monkeypatch.setattr(fs, "MIN_DEGREE", 0)
+    searched, boxed = _critical(fam, hi, search=True)
+    assert boxed, "the search fell back"
+    assert searched == exact
+    assert any(kind == "fold" for kind, _v in exact)
