@@ -31,8 +31,10 @@ this rectangle holds no fold, or says why not.
 >>> f = W ** 3 - P                       # W = eta^(1/3): three roots collapse at 0
 >>> newton_edges(f, 0, 1)
 [(1, 3, 0)]
->>> corner_free(f, Fraction(0), 1) is not None
-True
+>>> c = corner_free(f, Fraction(0), 1)
+>>> import numpy as np                  # boxes of (W, eta) inside the charts' regions
+>>> c.covers(np.array([[0.0, 0.0], [0.1, 1e-9]]), np.array([[1e-9, 1e-9], [0.2, 2e-9]])).tolist()
+[True, True]
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from math import gcd
 from typing import Callable, Optional
 
 import flint
+import numpy as np
 
 from ..branch import bernstein as bz
 from ..exact.ratfunc import to_fmpq
@@ -48,7 +51,7 @@ from ..exact.realroots import real_roots
 from .bivariate import CTX, P, W, at_p, const
 from .solve2 import solve2
 
-__all__ = ["newton_edges", "corner_free", "EPS_BITS"]
+__all__ = ["newton_edges", "corner_free", "Corner", "EPS_BITS"]
 
 #: the edge charts reach ``eta = 2^-EPS_BITS`` (the search in ``(W, eta)`` does the rest)
 EPS_BITS = 12
@@ -109,17 +112,14 @@ def _one_sign(G, X: Fraction, Y: Fraction) -> bool:
 
 
 def _gap_box(G, check, tries: int = 40) -> Optional[tuple]:
-    """``(nx, ny)``: ``G`` has one sign on ``[0, 2^-nx] x [0, 2^-ny]``."""
-    nx = ny = 0
-    for k in range(tries):
-        if check is not None:
-            check()
-        if _one_sign(G, Fraction(1, 2 ** nx), Fraction(1, 2 ** ny)):
-            return nx, ny
-        if k % 2:
-            nx += 1
-        else:
-            ny += 1
+    """``(nx, ny)``: ``G`` has one sign on ``[0, 2^-nx] x [0, 2^-ny]``, with
+    ``nx + ny`` small (balanced or all on one side)."""
+    for t in range(tries):
+        for nx in dict.fromkeys((t // 2, 0, t)):
+            if check is not None:
+                check()
+            if _one_sign(G, Fraction(1, 2 ** nx), Fraction(1, 2 ** (t - nx))):
+                return nx, t - nx
     return None
 
 
@@ -159,12 +159,73 @@ def _in_chart(h, w0: Fraction, sigma: int, p: int, q: int):
     return _weighted(_shifted(h, w0, sigma), (1, 0), (p, q), both=False)
 
 
+class Corner:
+    """What the charts of one side of a corner proved: no fold in the domain
+    in any of ``regions`` (each a list of constraints ``(p, q, lo, hi)``,
+    meaning ``lo <= u / eta^(p/q) <= hi``, with ``eta <= eta_max`` and ``u <=
+    u_max``) nor in the rectangle ``0 <= u <= delta``, ``0 < eta <= eps`` (their
+    union); ``W = w0 + sigma u``."""
+
+    def __init__(self, w0: Fraction, sigma: int, regions: list, delta: Fraction, eps: Fraction):
+        self.w0, self.sigma, self.regions = w0, sigma, regions
+        self.delta, self.eps = delta, eps
+
+    def covers(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Per box (rows of ``lo``, ``hi`` in ``(W, eta)``, floats): its part on
+        this side of the wall (``u >= 0``) lies in a region. A float test with a
+        margin picks the candidates; each is then confirmed exactly (rationals:
+        ``u^q >= c^q eta^p`` for ``u / eta^(p/q) >= c``)."""
+        w0, m = float(self.w0), 1 + 2.0 ** -20
+        if self.sigma > 0:
+            u1, u2 = np.maximum(lo[:, 0] - w0, 0), hi[:, 0] - w0
+        else:
+            u1, u2 = np.maximum(w0 - hi[:, 0], 0), w0 - lo[:, 0]
+        e1, e2 = lo[:, 1], hi[:, 1]
+        pick = (u2 >= 0) & (u2 <= float(self.delta) / m) & (e2 <= float(self.eps) / m)
+        with np.errstate(all="ignore"):
+            for cons, eta_max, u_max in self.regions:
+                inside = (u2 >= 0) & (e1 > 0) & (e2 * m <= float(eta_max)) \
+                    & (u2 * m <= float(u_max))
+                for p, q, c_lo, c_hi in cons:
+                    a = p / q
+                    inside &= (u1 / e2 ** a >= float(c_lo) * m) & (u2 / e1 ** a * m <= float(c_hi))
+                pick |= inside
+        out = np.zeros(len(lo), dtype=bool)
+        for j in np.nonzero(pick)[0]:
+            out[j] = self._exact([(Fraction(lo[j, 0]), Fraction(hi[j, 0])),
+                                  (Fraction(lo[j, 1]), Fraction(hi[j, 1]))])
+        return out
+
+    def _exact(self, box) -> bool:
+        (wa, wb), (e1, e2) = box
+        u1, u2 = (wa - self.w0, wb - self.w0) if self.sigma > 0 else (self.w0 - wb, self.w0 - wa)
+        u1 = max(u1, Fraction(0))
+        if u2 < 0:
+            return False
+        if u2 <= self.delta and e2 <= self.eps:
+            return True
+        for cons, eta_max, u_max in self.regions:
+            if not (e1 > 0 and e2 <= eta_max and u2 <= u_max):
+                continue
+            ok = True
+            for p, q, c_lo, c_hi in cons:
+                ok = ok and u1 ** q >= c_lo ** q * e2 ** p and \
+                    (c_hi == float("inf") or u2 ** q <= c_hi ** q * e1 ** p)
+            if ok:
+                return True
+        return False
+
+
+#: the edge charts keep ``|W - w0| <= 2^-U_BITS``
+U_BITS = 2
+
+
 def corner_free(f, w0: Fraction, sigma: int, conditions: list = (),
-                check: Optional[Callable] = None) -> Optional[tuple]:
-    """``(delta, eps)``, rationals: no fold of ``f`` (``f = f_W = 0``) with ``0 <
-    eta <= eps`` and ``W = w0 + sigma u``, ``0 <= u <= delta``, except where one
-    of the ``conditions`` ``(num, [(g, m), ...])`` (``num / prod g^m`` in QQ[W,
-    eta]) is negative; None when the charts do not prove it (module docstring)."""
+                check: Optional[Callable] = None) -> Optional[Corner]:
+    """A :class:`Corner`: no fold of ``f`` (``f = f_W = 0``) with ``eta > 0`` in
+    its regions, except where one of the ``conditions`` ``(num, [(g, m), ...])``
+    (``num / prod g^m`` in QQ[W, eta]) is negative; None when the charts do not
+    prove it (module docstring)."""
     g = _shifted(f, w0, sigma)
     edges = newton_edges(f, w0, sigma)
     if not edges:
@@ -172,27 +233,32 @@ def corner_free(f, w0: Fraction, sigma: int, conditions: list = (),
     rays = [(p, q) for p, q, _i in edges] + [(0, 1)]
     gaps = []
     for (p1, q1), (p2, q2) in zip(rays, rays[1:]):
-        G = _weighted(g, (p1, q1), (p2, q2))
-        box = _gap_box(G, check)
+        box = _gap_box(_weighted(g, (p1, q1), (p2, q2)), check)
         if box is None:
             return None
         gaps.append(box)
-    e_min = None
+    regions, eps, inf = [], None, float("inf")
     s_low = Fraction(0)
     for k, (p, q, _i) in enumerate(edges):
         nx, ny = gaps[k]
         p2, q2 = rays[k + 1]
         d = p * q2 - p2 * q
         s_high = Fraction(2) ** -(-(ny * d) // q)         # >= Y^(-d/q) = 2^(ny d / q)
-        e_k = Fraction(1, 2 ** -(-EPS_BITS // q))     # eta = e^q <= 2^-EPS_BITS
+        # eta = e^q <= 2^-EPS_BITS and u = e^p s <= 2^-U_BITS
+        n = max(-(-EPS_BITS // q), -(-(U_BITS + s_high.numerator.bit_length()) // p))
+        e_k = Fraction(1, 2 ** n)
         conds = [(_in_chart(num, w0, sigma, p, q), [(_in_chart(h, w0, sigma, p, q), m)
                                                     for h, m in poles])
                  for num, poles in conditions]
-        why = _edge_chart_free(g, p, q, s_low, s_high, e_k, conds, check)
-        if why is not None:
+        if _edge_chart_free(g, p, q, s_low, s_high, e_k, conds, check) is not None:
             return None
-        eps_k = e_k ** q
-        e_min = eps_k if e_min is None else min(e_min, eps_k)
-        if k + 1 < len(edges):
-            s_low = Fraction(1, 2 ** -(-(nx * d) // edges[k + 1][1]))   # <= X^(d/q')
-    return Fraction(1, 2 ** (gaps[-1][0] * edges[-1][0])), e_min
+        eps = e_k ** q if eps is None else min(eps, e_k ** q)
+        regions.append(([(p, q, s_low, s_high)], e_k ** q, inf))
+        s_next = Fraction(1, 2 ** -(-(nx * d) // q2)) if k + 1 < len(edges) else None
+        gap = [(p, q, s_high, inf)]                        # y <= Y
+        if s_next is not None:
+            gap.append((p2, q2, Fraction(0), s_next))     # x <= X
+            s_low = s_next
+        delta = Fraction(1, 2 ** (nx * p)) if s_next is None else None
+        regions.append((gap, inf, inf if delta is None else delta))
+    return Corner(w0, sigma, regions, delta, eps)

@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Callable, Optional
 
 import flint
+import numpy as np
 
 from ..exact.enclosure import Enclosure
 from ..exact.precision import MAX_BITS
@@ -138,11 +139,12 @@ def decide_fold(fam: Family, v: FoldValue, max_bits: int = MAX_BITS) -> tuple:
 
 
 def _corners(fam: Family, f, hull: tuple, lo: Fraction, conds: list, check) -> list:
-    """The rectangles ``((W_lo, W_hi), (p_lo, p_hi))`` next to ``p = lo`` proven
-    free of folds by the corner charts; :class:`Fallback` when ``f(W, lo)`` has
-    a multiple root in the hull that they do not cover."""
+    """The :class:`~symlqr.atlas.corners.Corner` s next to ``p = lo``, proven free
+    of folds by their charts; :class:`Fallback` when ``f(W, lo)`` has a multiple
+    root in the hull that they do not cover (a side of the corner beyond the
+    hull lies outside the domain)."""
     wl, wr = hull
-    rects = []
+    out = []
     for h, m in squarefree_factors(at_p(f, lo)):
         if m < 2:
             continue
@@ -152,30 +154,58 @@ def _corners(fam: Family, f, hull: tuple, lo: Fraction, conds: list, check) -> l
         if lo != 0 or fam.param != "eta" or h.degree() != 1:
             raise Fallback("a multiple root of N at the end of the range")
         w0 = Fraction(roots[0].lo)
-        reach = []
         for sigma in (-1, 1):
             if (sigma < 0 and w0 <= wl) or (sigma > 0 and w0 >= wr):
-                reach.append(None)          # beyond the hull: outside the domain
+                out.append(_Beyond(w0, sigma))
                 continue
             check()
             got = corner_free(f, w0, sigma, conds, check)
             if got is None:
                 raise Fallback(f"the corner at W = {w0} not proven")
-            reach.append(got)
-        known = [r for r in reach if r is not None]
-        eps = min(e for _d, e in known)
-        dl = reach[0][0] if reach[0] is not None else known[0][0]
-        dr = reach[1][0] if reach[1] is not None else known[0][0]
-        rects.append(((w0 - dl, w0 + dr), (lo - 1, eps)))
-    return rects
+            out.append(got)
+    return out
+
+
+class _Beyond:
+    """The side ``sigma`` of a wall ``w0`` at an end of the hull: outside it
+    (some task's own closed loop unstable), no point of the domain."""
+
+    def __init__(self, w0: Fraction, sigma: int):
+        self.w0, self.sigma = w0, sigma
+
+    def covers(self, lo, hi):
+        return np.ones(len(lo), dtype=bool)
+
+
+def _covered_by(corners: list):
+    """Boxes whose part on each side of a corner's wall ``w0`` (where it has
+    one) is covered by that side's charts (or lies beyond the hull)."""
+    def covered(lo, hi):
+        out = np.zeros(len(lo), dtype=bool)
+        for w0 in {c.w0 for c in corners}:
+            sides = {c.sigma: c for c in corners if c.w0 == w0}
+            up = float(np.nextafter(float(w0), np.inf))
+            dn = float(np.nextafter(float(w0), -np.inf))
+            left_part = lo[:, 0] < up                  # (conservative: a part may exist)
+            right_part = hi[:, 0] > dn
+            ok = np.ones(len(lo), dtype=bool)
+            for sigma, part in ((-1, left_part), (1, right_part)):
+                side = sides.get(sigma)
+                if side is None:
+                    ok &= ~part
+                else:
+                    ok &= ~part | side.covers(lo, hi)
+            out |= ok
+        return out
+    return covered
 
 
 def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) -> list:
     conds = [(cd.num, poles) for cd, poles in zip(fam.conditions, fam.pole_factors)]
-    rects = _corners(fam, f, hull, lo, conds, check)
+    corners = _corners(fam, f, hull, lo, conds, check)
     pad = (hi - lo) / 64
     out = solve2(f, f.derivative("W"), [hull, (lo - pad, hi + pad)], conditions=conds,
-                 skip=rects, check=check)
+                 covered=_covered_by(corners) if corners else None, check=check)
     if out.undecided:
         raise Fallback(f"{len(out.undecided)} boxes of the fold search undecided")
     values = []

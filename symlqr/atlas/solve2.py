@@ -129,10 +129,9 @@ def krawczyk_ball(F, J, X: list, c: list):
 
 class _Solver:
     def __init__(self, f1, f2, box, min_width: float, check: Optional[Callable],
-                 conditions: list = (), skip: list = ()):
+                 conditions: list = (), covered: Optional[Callable] = None):
         self.polys = (f1, f2)
-        # rounded inward: a box inside the float rectangle is inside the exact one
-        self.skip = [[_inward(Fraction(a), Fraction(b)) for a, b in r] for r in skip]
+        self.covered = covered
         # conditions num / prod pole^m, > 0 on the region of interest
         self.cpolys: list = []
         self.conds = []
@@ -170,12 +169,9 @@ class _Solver:
         return out
 
     def _covered(self, boxes: Boxes) -> np.ndarray:
-        """Boxes inside one of the ``skip`` rectangles (closed)."""
-        out = np.zeros(len(boxes), dtype=bool)
-        for (xa, xb), (ya, yb) in self.skip:
-            out |= (boxes.lo[:, 0] >= xa) & (boxes.hi[:, 0] <= xb) \
-                & (boxes.lo[:, 1] >= ya) & (boxes.hi[:, 1] <= yb)
-        return out
+        if self.covered is None:
+            return np.zeros(len(boxes), dtype=bool)
+        return np.asarray(self.covered(boxes.lo, boxes.hi), dtype=bool)
 
     def roots(self) -> Boxes:
         lo = np.array([[a for a, _ in self.box]], dtype=float)
@@ -413,7 +409,7 @@ def _noisy(lo, hi) -> np.ndarray:
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
 
 
-def solve2(f1, f2, box, *, conditions: list = (), skip: list = (),
+def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = None,
            min_width: float = 2.0 ** -44, max_boxes: int = 400_000,
            check: Optional[Callable] = None) -> Solve2:
     """Every zero of ``f1 = f2 = 0`` in ``box`` (two ``(lo, hi)`` pairs of
@@ -421,10 +417,11 @@ def solve2(f1, f2, box, *, conditions: list = (), skip: list = (),
     where one of the ``conditions`` is proven negative: ``(num, [(g, m), ...])``
     for ``num / prod g^m``, polynomials in QQ[x, y] (a box where the signs of
     ``num`` and of every ``g`` are constant and give a negative quotient is
-    excluded as outside the region), and inside the ``skip`` rectangles (pairs
-    of ``(lo, hi)``, closed; the caller covers them otherwise)."""
+    excluded as outside the region), and where ``covered(lo, hi)`` (float arrays
+    of the boxes' corners, one row a box) is True (the caller covers those
+    boxes otherwise)."""
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
-    sol = _Solver(f1, f2, box, min_width, check, conditions, skip)
+    sol = _Solver(f1, f2, box, min_width, check, conditions, covered)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
     res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted)
     res.undecided = [(lo, hi, why) for lo, hi, why in out.undecided]
