@@ -43,7 +43,7 @@ def test_corner_with_a_fold_next_to_zero_is_not_proven():
     assert corner_free(f, Q(0), 1) is None
     # without the fold (W^2 = eta (eta + 10^-5)) the corner is proven
     got = corner_free(W * W - P * P - P / 10 ** 5, Q(0), 1)
-    assert got is not None and got[0] > 0 and got[1] > 0
+    assert got is not None and got.delta > 0 and got.eps > 0
 
 
 def _float_fold_check(fam, a, value, where):
