@@ -42,7 +42,6 @@ from fractions import Fraction
 from math import gcd
 from typing import Callable, Optional
 
-import flint
 import numpy as np
 
 from ..branch import bernstein as bz

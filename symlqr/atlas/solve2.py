@@ -72,16 +72,6 @@ def dyadic_hull(a: Fraction, b: Fraction) -> tuple:
     return x, y
 
 
-def _inward(a: Fraction, b: Fraction) -> tuple:
-    """Floats ``x >= a`` and ``y <= b``."""
-    x, y = float(a), float(b)
-    if Fraction(x) < a:
-        x = float(np.nextafter(x, np.inf))
-    if Fraction(y) > b:
-        y = float(np.nextafter(y, -np.inf))
-    return x, y
-
-
 def _arb(lo, hi=None):
     a = flint.arb(flint.fmpq(*Fraction(lo).as_integer_ratio()))
     return a if hi is None else a.union(flint.arb(flint.fmpq(*Fraction(hi).as_integer_ratio())))
