@@ -215,7 +215,7 @@ class Corner:
         return False
 
 
-#: the edge charts keep ``|W - w0| <= 2^-U_BITS``
+#: edge charts with ``S > 16`` keep ``|W - w0| <= 2^-U_BITS``
 U_BITS = 2
 
 
@@ -243,8 +243,10 @@ def corner_free(f, w0: Fraction, sigma: int, conditions: list = (),
         p2, q2 = rays[k + 1]
         d = p * q2 - p2 * q
         s_high = Fraction(2) ** -(-(ny * d) // q)         # >= Y^(-d/q) = 2^(ny d / q)
-        # eta = e^q <= 2^-EPS_BITS and u = e^p s <= 2^-U_BITS
-        n = max(-(-EPS_BITS // q), -(-(U_BITS + s_high.numerator.bit_length()) // p))
+        # eta = e^q <= 2^-EPS_BITS, and u = e^p s <= 2^-U_BITS when S is large (a
+        # branch steep in (W, eta): the chart would reach other walls' branches)
+        u_bits = U_BITS if s_high > 16 else 0
+        n = max(-(-EPS_BITS // q), -(-(u_bits + s_high.numerator.bit_length()) // p))
         e_k = Fraction(1, 2 ** n)
         conds = [(_in_chart(num, w0, sigma, p, q), [(_in_chart(h, w0, sigma, p, q), m)
                                                     for h, m in poles])
