@@ -1,8 +1,10 @@
 """The folds found by the search in the plane (symlqr.atlas.solve2, corners,
 folds) against independent computations: numpy's roots of an eliminated
-polynomial, float scans of N and N_W, and the atlas's exact discriminant path."""
+polynomial, a scan of the signs of N on both sides of each fold, and the
+atlas's exact discriminant path."""
 from fractions import Fraction as Q
 
+import flint
 import numpy as np
 import pytest
 
@@ -46,19 +48,18 @@ def test_corner_with_a_fold_next_to_zero_is_not_proven():
     assert got is not None and got.delta > 0 and got.eps > 0
 
 
-def _float_fold_check(fam, a, value, where):
-    """On both sides of the fold the number of real roots of N(., eta) next to
-    W differs by 2 (a float scan of sign changes), and N_W = 0 is crossed."""
+def _scan_fold_check(fam, a, value, where):
+    """On both sides of the fold the number of sign changes of N(., eta) on a
+    grid next to W (signs exact, at rational grid points) differs by 2."""
     f = fam.n_factors[a][0]
-    w0 = float(where)
-    eta0 = float(value.lo)
+    w0 = Q(str(where))
     counts = []
-    for d in (-1e-4, 1e-4):
-        coeffs = [float(x) for x in at_p(f, Q(eta0 + d)).coeffs()]
-        grid = np.linspace(w0 - 0.05, w0 + 0.05, 20001)
-        vals = np.polyval(coeffs[::-1], grid)
-        counts.append(int((np.sign(vals[1:]) != np.sign(vals[:-1])).sum()))
-    assert abs(counts[0] - counts[1]) == 2
+    for d in (Q(-1, 10 ** 4), Q(1, 10 ** 4)):
+        g = at_p(f, value.lo + d)
+        signs = [np.sign(float(g(flint.fmpq(x.numerator, x.denominator))))
+                 for x in (w0 + Q(k - 1000, 20000) for k in range(2001))]
+        counts.append(sum(u != v for u, v in zip(signs, signs[1:])))
+    assert abs(counts[0] - counts[1]) == 2, counts
 
 
 @pytest.mark.slow
@@ -72,7 +73,7 @@ def test_fig3c_folds_by_search():
     assert [cv.decimal(6) for cv in folds] == ["0.0384069", "0.0613445"]
     a = next(r[1] for c, reasons in cands for r in reasons if r[0] == "fold-box")
     for cv in folds:
-        _float_fold_check(fam, a, cv.value, cv.W[0])
+        _scan_fold_check(fam, a, cv.value, cv.W[0])
 
 
 def _critical(fam, hi, search):
