@@ -211,13 +211,13 @@ def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) ->
     values = []
     for box in out.found:
         v = FoldValue(f, box)
-        for _ in range(200):
-            if v.hi <= lo or v.lo > hi or (lo < v.lo and v.hi <= hi):
+        for _ in range(200):        # decided against both ends (hi itself: the exact path)
+            if v.hi <= lo or v.lo > hi or (lo < v.lo and v.hi < hi):
                 break
             v.bisect()
         else:
             raise Fallback("a fold at an end of the range")
-        if lo < v.lo and v.hi <= hi:
+        if lo < v.lo and v.hi < hi:
             values.append(v)
     return values
 
