@@ -21,7 +21,8 @@
    them).
 
 CPU time (time.process_time) is reported next to wall time: the machine may
-be shared.
+be shared. The candidates with the folds from the search in the plane against
+the exact discriminant: benchmarks/bench_folds.py.
 
     python benchmarks/bench_atlas.py [--grid N] [--limit SECONDS] [--quick]
                                      [--atlas-limit SECONDS] [--before REV] [--fig3c]

@@ -77,8 +77,8 @@ def test_ball_matrix_taylor_shift_encloses_the_exact_shift():
             R += shifted[j] * (comb(j, i) * cq ** (j - i))
         cf = R.coeffs()
         with flint.ctx.workprec(1000):            # the exact value as a ball of radius ~2^-1000
-            for k in range(sh.S.nrows()):
-                ball = sh.S[k, i]
+            for k in range(sh.mats[0].nrows()):
+                ball = sh.mats[0][k, i]
                 assert ball.rad() < abs(ball.mid()) * flint.arb(2) ** -90 or ball.rad() < 1e-25
                 assert ball.contains(flint.arb(cf[k] if k < len(cf) else 0)), (k, i)
 

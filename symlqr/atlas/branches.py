@@ -85,10 +85,12 @@ class Shifter:
     ``fmpq_poly`` in ``W``) as ball matrices: the coefficients of
     ``g(w0 + t, c + s) = sum_{k,i} S[k, i] t^k s^i`` are
 
-        S = D^-1 Pas D G Q,   D = diag(w0^k),  Pas[i, k] = C(k, i),  Q[j, i] = C(j, i) c^(j-i)
+        S = M G Q,   M[i, k] = C(k, i) w0^(k-i),  Q[j, i] = C(j, i) c^(j-i)
 
-    with ``G[k, j]`` the coefficient of ``W^k p^j``: three FLINT matrix
-    products in 128-bit ball arithmetic (every coefficient of ``S`` is
+    with ``G[k, j]`` the coefficient of ``W^k p^j`` (``M = D^-1 Pas D`` with
+    ``D = diag(w0^k)``, built directly; ``Q`` block diagonal, one block per
+    polynomial, applied block by block): FLINT matrix products in ball
+    arithmetic (every coefficient of ``S`` is
     enclosed), instead of exact rational compositions. Evaluating the shifted
     polynomial on small centred boxes is tight (no cancellation between large
     coefficients).
@@ -110,30 +112,36 @@ class Shifter:
         with flint.ctx.workprec(self.bits):
             cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
             self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
+            self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
+                                           for r in range(n)]) for start, k in self.blocks]
             self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
-        n, m = self.n, self.m
+        n = self.n
         with flint.ctx.workprec(self.bits):
             x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
             size = max(b for _a, b in self.blocks)
             cpow = [flint.arb(1)]
             for _ in range(size):
                 cpow.append(cpow[-1] * cq)
-            Q = flint.arb_mat(m, m)                   # block diagonal: p -> c + s per polynomial
-            for start, k in self.blocks:
+            M = None
+            if w0 != 0:         # W -> w0 + t: M[i, k] = C(k, i) w0^(k - i) = D^-1 Pas D
+                xp = [flint.arb(1)]
+                for _ in range(n):
+                    xp.append(xp[-1] * x)
+                M = flint.arb_mat(n, n)
+                for k in range(n):
+                    for i in range(k + 1):
+                        M[i, k] = self.pas[i, k] * xp[k - i]
+            mats = []
+            for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
+                k = Gk.ncols()
+                Q = flint.arb_mat(k, k)
                 for j in range(k):
                     for i in range(j + 1):
-                        Q[start + j, start + i] = comb(j, i) * cpow[j - i]
-            GQ = self.G * Q
-            if w0 == 0:
-                return Shifted(GQ, w0, c, self.blocks)
-            D, Dinv = flint.arb_mat(n, n), flint.arb_mat(n, n)
-            xk, xi, inv = flint.arb(1), flint.arb(1), 1 / x
-            for k in range(n):
-                D[k, k], Dinv[k, k] = xk, xi
-                xk, xi = xk * x, xi * inv
-            return Shifted(Dinv * (self.pas * (D * GQ)), w0, c, self.blocks)
+                        Q[j, i] = comb(j, i) * cpow[j - i]
+                mats.append(Gk * Q if M is None else M * (Gk * Q))
+            return Shifted(mats, w0, c)
 
 
 def shift_bits(n: int) -> int:
@@ -151,26 +159,28 @@ def shift_bits(n: int) -> int:
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
-    picks one of the polynomials shifted together."""
+    picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
 
-    __slots__ = ("S", "w0", "c", "blocks")
+    __slots__ = ("mats", "w0", "c")
 
-    def __init__(self, S, w0: Fraction, c: Fraction, blocks: list):
-        self.S, self.w0, self.c, self.blocks = S, w0, c, blocks
+    def __init__(self, mats: list, w0: Fraction, c: Fraction):
+        self.mats, self.w0, self.c = mats, w0, c
 
-    def _row(self, t, deriv: bool):
-        n = self.S.nrows()
+    def _row(self, t, deriv: bool) -> list:
+        n = self.mats[0].nrows()
         pw = [flint.arb(1)]
         for _ in range(n - 1):
             pw.append(pw[-1] * t)
-        v = [flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv else pw
-        return flint.arb_mat([v]) * self.S
+        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
+                           else pw])
+        return [v * S for S in self.mats]
 
-    def _dot(self, row, s, deriv: bool, part: int):
-        start, m = self.blocks[part]
+    def _dot(self, rows: list, s, deriv: bool, part: int):
+        row = rows[part]
+        m = row.ncols()
         if deriv:
-            return _horner([row[0, start + i] * i for i in range(1, m)], s)
-        return _horner([row[0, start + i] for i in range(m)], s)
+            return _horner([row[0, i] * i for i in range(1, m)], s)
+        return _horner([row[0, i] for i in range(m)], s)
 
     def value(self, t, s, part: int = 0):
         return self._dot(self._row(t, False), s, False, part)
@@ -184,8 +194,8 @@ class Shifted:
     def mean_values(self, t, s) -> list:
         """Each polynomial on ``t x s`` by the mean-value form about the centre."""
         r0, r1 = self._row(t, False), self._row(t, True)
-        return [self.S[0, self.blocks[k][0]] + self._dot(r1, s, False, k) * t
-                + self._dot(r0, s, True, k) * s for k in range(len(self.blocks))]
+        return [self.mats[k][0, 0] + self._dot(r1, s, False, k) * t
+                + self._dot(r0, s, True, k) * s for k in range(len(self.mats))]
 
 
 def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):

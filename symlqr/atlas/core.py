@@ -56,6 +56,7 @@ from ..tasks import TaskSet
 from .charts import ChartProof
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
+from .folds import fold_search
 from .isolate import roots_between
 from .parts import decimal_toward
 from .switches import Piece, on_bound_global, split_piece
@@ -171,11 +172,15 @@ class _Clock:
 # ---------------------------------------------------------------------------
 # the steps
 # ---------------------------------------------------------------------------
-def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable) -> list:
+def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable,
+               search: bool = True) -> list:
     """Step 1: the real roots in ``(lo, hi]`` of the eliminants, sorted, each
-    with the events (reasons) whose eliminant vanishes there."""
+    with the events (reasons) whose eliminant vanishes there; the folds of the
+    large factors of ``N`` from the search in the plane
+    (:func:`~symlqr.atlas.folds.fold_search`) when ``search``."""
+    folds = fold_search(fam, lo, hi, check) if search else {}
     factors: list = []          # (irreducible fmpq_poly in p, [reasons])
-    for poly, reason in candidate_polys(fam, check):
+    for poly, reason in candidate_polys(fam, check, searched=set(folds)):
         if poly.is_zero() or poly.degree() < 1:
             continue
         check()
@@ -193,7 +198,14 @@ def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable) -> list
             if r.is_rational and r.lo == lo:
                 continue
             out.append((r, reasons))
-    return sort_disjoint(out)
+    for a, values in folds.items():
+        out += [(v, [("fold-box", a, a)]) for v in values]
+    try:
+        return sort_disjoint(out)
+    except ArithmeticError:             # a fold not separated from another candidate
+        if not folds:
+            raise
+        return candidates(fam, lo, hi, check, search=False)
 
 
 def decide_events(fam: Family, cands: list, check: Callable) -> list:
@@ -209,6 +221,8 @@ def decide_events(fam: Family, cands: list, check: Callable) -> list:
             if status == "outside":
                 continue
             kind = reason[0]
+            if kind == "fold-box":
+                kind = "fold"
             if kind in ("walls", "infinity", "infinity-wall"):
                 kind = "domain"
             if kind == "fold" and status == "boundary":

@@ -120,10 +120,12 @@ class CriticalValue:
 # ---------------------------------------------------------------------------
 # candidate events
 # ---------------------------------------------------------------------------
-def candidate_polys(fam: Family, check=None) -> list:
+def candidate_polys(fam: Family, check=None, searched=()) -> list:
     """``(fmpq_poly in p, reason)`` for every event that can change the landscape:
     discriminants, resultants (:func:`~symlqr.atlas.eliminate.eliminant`, exact)
-    and leading coefficients in ``W``; ``check()`` is called between FLINT calls."""
+    and leading coefficients in ``W``; ``check()`` is called between FLINT calls.
+    The discriminants of the factors in ``searched`` are left out (their folds
+    come from :func:`~symlqr.atlas.folds.fold_search`)."""
     def elim(f, g=None):
         return as_fmpq_poly(eliminant(f, g, check))
 
@@ -133,7 +135,7 @@ def candidate_polys(fam: Family, check=None) -> list:
         if deg_w(g) == 0:
             out.append((in_p(g), ("degenerate", a, None)))
             continue
-        if deg_w(g) >= 2:
+        if deg_w(g) >= 2 and a not in searched:
             out.append((elim(g), ("fold", a, a)))
         out.append((coeffs_in_w(g)[-1], ("infinity", a, None)))
         for b in range(a + 1, len(nf)):
@@ -169,6 +171,9 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
     kind, a, b = reason
     if kind in ("degenerate", "infinity", "infinity-wall"):
         return "unresolved", None
+    if kind == "fold-box":
+        from .folds import decide_fold
+        return decide_fold(fam, c, max_bits)
     zero_walls = []
     if kind == "fold":
         f = fam.n_factors[a][0]
