@@ -32,7 +32,7 @@ MatrixPoints('custom', maml K = 1, search: 1 point (1 min), 1 certified; complet
 >>> [(p.type, p.certified) for p in mp.minima()]
 [('min', True)]
 >>> ml = stationary_points(A=np.array([[1]]), B=np.array([[1]]), Q=np.array([[2]]),
-...                        R=np.array([[2]]), eta=0.01, engine="bnb")
+...                        R=np.array([[2]]), eta=0.01, engine="bnb", prune=False)
 >>> ml.complete, [p.type for p in ml.points], ml.labels[::2], ml.benign
 (True, ['min', 'max', 'min', 'max', 'min'], ['global', 'global', 'global'], True)
 """
