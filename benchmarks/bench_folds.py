@@ -11,7 +11,6 @@ reported (the machine may be shared).
 (default figures: fig3a fig3c fig3d)
 """
 import argparse
-import multiprocessing as mpc
 import os
 import time
 from fractions import Fraction
@@ -20,6 +19,8 @@ from symlqr.atlas.core import candidates, decide_events
 from symlqr.atlas.family import Family
 from symlqr.scalar.landscape import certify
 from symlqr.tasks import TaskSet, figure
+
+from bench_atlas import _in_process     # (run from benchmarks/: its own directory is on the path)
 
 
 def _stage(args, queue) -> None:
@@ -33,19 +34,6 @@ def _stage(args, queue) -> None:
     boxed = sum(r[0] == "fold-box" for _c, reasons in cands for r in reasons)
     queue.put((t1 - t, c1 - c, t2 - t1, c2 - c1, len(cands), boxed,
                [(cv.kind, cv.decimal(7)) for cv in cvs]))
-
-
-def _child(args, limit: float):
-    queue = mpc.Queue()
-    proc = mpc.Process(target=_stage, args=(args, queue))
-    t = time.perf_counter()
-    proc.start()
-    proc.join(limit)
-    if proc.is_alive():
-        proc.terminate()
-        proc.join()
-        return None, time.perf_counter() - t
-    return queue.get(), None
 
 
 def _pointwise(name: str, samples: int = 20) -> float:
@@ -71,7 +59,7 @@ def main():
             if not search and args.no_disc:
                 continue
             label = "search in (W, eta)" if search else "exact discriminant"
-            got, waited = _child((name, search), args.limit)
+            got, waited = _in_process(_stage, (name, search), args.limit)
             if got is None:
                 print(f"  {label}: > {waited:.0f} s wall (killed); ratio to certify x 20 "
                       f">= {waited / base:.0f}")
