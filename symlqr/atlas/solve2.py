@@ -42,7 +42,8 @@ import flint
 import numpy as np
 
 from ..branch import bernstein as bz
-from ..branch.core import SPLIT_AT, Boxes, Step, branch_and_bound
+from ..branch.core import Boxes, Step, branch_and_bound
+from ..branch.splitting import split_boxes
 from .bivariate import CTX, coeffs_in_w
 
 __all__ = ["Solve2", "solve2", "refine", "krawczyk_ball", "dyadic_hull"]
@@ -251,30 +252,8 @@ class _Solver:
                 self.rerooted += 1
 
     def _split(self, boxes: Boxes, rel) -> Boxes:
-        axis = np.argmax(rel, axis=1)
-        parts = []
-        for var in range(2):
-            sel = axis == var
-            if not sel.any():
-                continue
-            b = boxes.take(sel)
-            cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], SPLIT_AT)
-            left = Boxes(b.lo.copy(), b.hi.copy(), {})
-            right = Boxes(b.lo.copy(), b.hi.copy(), {})
-            left.hi[:, var] = cut
-            right.lo[:, var] = cut
-            for k in range(2):
-                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
-                left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
-                right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
-                left.data[f"{k}f"] = b.data[f"{k}f"].copy()
-                right.data[f"{k}f"] = b.data[f"{k}f"].copy()
-            for i in range(len(self.cpolys)):
-                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"c{i}lo"], b.data[f"c{i}hi"], var, frac)
-                left.data[f"c{i}lo"], left.data[f"c{i}hi"] = llo, lhi
-                right.data[f"c{i}lo"], right.data[f"c{i}hi"] = rlo, rhi
-            parts += [left, right]
-        return Boxes.concat(parts)
+        return split_boxes(boxes, np.argmax(rel, axis=1),
+                           ["0", "1"] + [f"c{i}" for i in range(len(self.cpolys))], ["0f", "1f"])
 
 
 def _value(rows: list, c: list, factor, prec: int = 256):

@@ -25,6 +25,7 @@ from flint import arb, arb_mat
 
 from ..branch import bernstein as bz
 from ..branch.core import SPLIT_AT, Boxes, Step
+from ..branch.splitting import split_boxes
 from .backend import ArbBackend
 from .domain import conditions
 from .levels import exceeds
@@ -334,22 +335,7 @@ class Decider:
 
     def _split(self, boxes: Boxes) -> Boxes:
         rel = (boxes.hi - boxes.lo) / self.root_width
-        axis = np.argmax(rel, axis=1)
-        parts = []
-        for var in range(boxes.lo.shape[1]):
-            sel = axis == var
-            if not sel.any():
-                continue
-            b = boxes.take(sel)
-            cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], SPLIT_AT)
-            left, right = Boxes(b.lo.copy(), b.hi.copy(), {}), Boxes(b.lo.copy(), b.hi.copy(), {})
-            left.hi[:, var], right.lo[:, var] = cut, cut
-            for k in range(len(self.polys)):
-                (llo, lhi), (rlo, rhi) = bz.split(b.data[f"{k}lo"], b.data[f"{k}hi"], var, frac)
-                left.data[f"{k}lo"], left.data[f"{k}hi"] = llo, lhi
-                right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo, rhi
-            parts += [left, right]
-        return Boxes.concat(parts)
+        return split_boxes(boxes, np.argmax(rel, axis=1), range(len(self.polys)))
 
 
 def _corners(lo, hi, most: int = 16) -> list:

@@ -51,7 +51,8 @@ from typing import Optional
 import numpy as np
 
 from ..branch import bernstein as bz
-from ..branch.core import SPLIT_AT, Boxes, Step
+from ..branch.core import Boxes, Step
+from ..branch.splitting import split_boxes
 from .complete import decide_solution
 from .joint import JointTest, at_corner
 from .krawczyk_boxes import KrawczykTest, contracting
@@ -510,44 +511,10 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
     def _split(self, boxes: Boxes, rel, finest) -> Boxes:
         lazy = any(f"{k}lo" not in boxes.data for k in self.large)
         axis = np.argmax(rel if lazy else self._smear(boxes, rel, finest), axis=1)
-        parts = []
-        for var in range(self.n):
-            sel = axis == var
-            if not sel.any():
-                continue
-            b = boxes.take(sel)
-            cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], SPLIT_AT)
-            left = Boxes(b.lo.copy(), b.hi.copy(), {})
-            right = Boxes(b.lo.copy(), b.hi.copy(), {})
-            left.hi[:, var] = cut
-            right.lo[:, var] = cut
-            m = len(b)
-            groups: dict = {}        # polynomials of one shape are cut in one call
-            for k in range(len(self.polys)):
-                if f"{k}lo" not in b.data:
-                    continue
-                groups.setdefault(b.data[f"{k}lo"].shape, []).append(k)
-            for ks in groups.values():
-                (llo, lhi), (rlo, rhi) = bz.split(
-                    np.concatenate([b.data[f"{k}lo"] for k in ks]),
-                    np.concatenate([b.data[f"{k}hi"] for k in ks]), var, np.tile(frac, len(ks)))
-                for g, k in enumerate(ks):
-                    rows = slice(g * m, (g + 1) * m)
-                    left.data[f"{k}lo"], left.data[f"{k}hi"] = llo[rows], lhi[rows]
-                    right.data[f"{k}lo"], right.data[f"{k}hi"] = rlo[rows], rhi[rows]
-                    left.data[f"{k}f"] = b.data[f"{k}f"].copy()
-                    right.data[f"{k}f"] = b.data[f"{k}f"].copy()
-            for k in self.large:
-                for key in (f"{k}d", f"{k}a", f"{k}i"):
-                    if key in b.data:
-                        left.data[key] = b.data[key].copy()
-                        right.data[key] = b.data[key].copy()
-            parts += [left, right]
-        children = Boxes.concat(parts)
+        present = [k for k in range(len(self.polys)) if f"{k}lo" in boxes.data]
+        extra = [f"{k}{x}" for k in self.large for x in "dai" if f"{k}{x}" in boxes.data]
+        children = split_boxes(boxes, axis, present, [f"{k}f" for k in present] + extra)
         return self._lower(children) if self.large else children
-
-
-    # -- Krawczyk on the numerators -------------------------------------
 
 
 def _not_fresh(lo, hi) -> np.ndarray:

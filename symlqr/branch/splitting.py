@@ -1,0 +1,64 @@
+"""Cutting a batch of boxes that carry Bernstein coefficients, one side each.
+
+Every box ``j`` of the batch is cut across its own variable ``axis[j]`` at the
+fraction ``at`` of that side (float cuts, :func:`symlqr.branch.bernstein.cut_fractions`);
+the coefficient enclosures ``{name}lo`` / ``{name}hi`` of every ``name`` in
+``pairs`` are split with it (:func:`symlqr.branch.bernstein.split`, outward;
+polynomials of one shape in one call), the other per-box arrays named in
+``copy`` go to both halves. The deciders of the matrix branch-and-bound, of the
+hypotheses' boxes and of the atlas's search in the plane all cut this way.
+
+>>> import numpy as np
+>>> from fractions import Fraction as Q
+>>> from flint import fmpq_mpoly_ctx
+>>> from symlqr.branch.bernstein import coefficients
+>>> from symlqr.branch.core import Boxes
+>>> x, y = fmpq_mpoly_ctx.get(("x", "y"), "lex").gens()
+>>> lo, hi, f = coefficients(x * y - 1, [(Q(0), Q(2)), (Q(0), Q(2))], scale=False)
+>>> b = Boxes(np.array([[0.0, 0.0]]), np.array([[2.0, 2.0]]), {"0lo": lo, "0hi": hi,
+...                                                            "0f": np.array([f], dtype=object)})
+>>> halves = split_boxes(b, np.array([0]), ["0"], copy=["0f"], at=0.5)
+>>> halves.hi[0].tolist(), halves.lo[1].tolist(), bool(halves.data["0hi"][0].max() < 1.001)   # x y - 1 <= 1 for x <= 1
+([1.0, 2.0], [1.0, 0.0], True)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import bernstein as bz
+from .core import SPLIT_AT, Boxes
+
+__all__ = ["split_boxes"]
+
+
+def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Boxes:
+    """Both halves of every box (module docstring); the halves of the boxes cut
+    across variable 0 first, then variable 1, and so on, left before right."""
+    parts = []
+    for var in range(boxes.lo.shape[1]):
+        sel = axis == var
+        if not sel.any():
+            continue
+        b = boxes.take(sel)
+        cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], at)
+        left = Boxes(b.lo.copy(), b.hi.copy(), {})
+        right = Boxes(b.lo.copy(), b.hi.copy(), {})
+        left.hi[:, var] = cut
+        right.lo[:, var] = cut
+        m = len(b)
+        groups: dict = {}
+        for name in pairs:
+            groups.setdefault(b.data[f"{name}lo"].shape, []).append(name)
+        for names in groups.values():
+            (llo, lhi), (rlo, rhi) = bz.split(
+                np.concatenate([b.data[f"{p}lo"] for p in names]),
+                np.concatenate([b.data[f"{p}hi"] for p in names]), var, np.tile(frac, len(names)))
+            for g, p in enumerate(names):
+                rows = slice(g * m, (g + 1) * m)
+                left.data[f"{p}lo"], left.data[f"{p}hi"] = llo[rows], lhi[rows]
+                right.data[f"{p}lo"], right.data[f"{p}hi"] = rlo[rows], rhi[rows]
+        for key in copy:
+            left.data[key] = b.data[key].copy()
+            right.data[key] = b.data[key].copy()
+        parts += [left, right]
+    return Boxes.concat(parts)
