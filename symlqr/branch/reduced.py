@@ -48,7 +48,7 @@ import numpy as np
 
 from .bernstein import elevate, split
 
-__all__ = ["reduce", "restrict", "pieces"]
+__all__ = ["reduce", "restrict"]
 
 _INF = np.inf
 
@@ -121,29 +121,3 @@ def restrict(lo, hi, box, part):
         if c > a:
             _, (lo, hi) = split(lo, hi, var, (c - a) / (b - a))
     return lo, hi
-
-
-def pieces(lo, hi, box, cuts, leaf):
-    """Cut ``box`` (coefficients ``lo, hi`` of shape ``(1, ...)``) at the float
-    coordinates ``cuts[j]`` (sorted, inside) along every variable, one piece
-    after the other, calling ``leaf(piece_box, lo, hi)`` on each of the
-    ``prod (len(cuts[j]) + 1)`` pieces in order (memory: a few full tensors at a
-    time, not all pieces at once)."""
-    def go(var, lo, hi, bx):
-        if var == len(bx):
-            leaf(bx, lo, hi)
-            return
-        a, b = bx[var]
-        for c in list(cuts[var]) + [None]:
-            if c is None:
-                go(var + 1, lo, hi, bx)
-                break
-            (llo, lhi), (rlo, rhi) = split(lo, hi, var, (float(c) - float(a)) / (float(b) - float(a)))
-            left = list(bx)
-            left[var] = (a, c)
-            go(var + 1, llo, lhi, left)
-            lo, hi = rlo, rhi
-            bx = list(bx)
-            bx[var] = (c, b)
-            a = c
-    go(0, lo, hi, list(box))

@@ -66,27 +66,6 @@ def noise_keeps_sign_open(lo, hi) -> np.ndarray:
 class LargeNumerators:
     """Mixed into the decider: its large numerators (module docstring)."""
 
-    def _large_roots(self, k: int, root, cuts, lo, hi) -> dict:
-        """A large polynomial on the first boxes: its coefficients on the whole
-        first box once (kept, to restrict to any box later), cut into the pieces
-        one after the other, and each piece reduced
-        (:func:`symlqr.branch.reduced.reduce`)."""
-        flo, fhi, f = self.sources[k].on_best(root)
-        anchor = self._anchor([(float(a), float(b)) for a, b in root], flo, fhi, f)
-        m = reduced_degree(float(((hi - lo) / self.root_width).max()))
-        got = []
-
-        def leaf(bx, plo, phi):
-            got.append(self._reduce_one(plo, phi, bx, m))
-        inner = [[float(b) for _, b in sides[:-1]] for sides in cuts]
-        rd.pieces(flo, fhi, [(float(a), float(b)) for a, b in root], inner, leaf)
-        return {f"{k}lo": np.concatenate([g[0] for g in got]),
-                f"{k}hi": np.concatenate([g[1] for g in got]),
-                f"{k}d": np.concatenate([g[2] for g in got]),
-                f"{k}a": ((hi - lo) / self.root_width).max(axis=1),
-                f"{k}i": np.full(len(got), anchor),
-                f"{k}f": np.array([f] * len(got), dtype=object)}
-
     def _fresh(self, boxes: Boxes, k: int) -> None:
         """The large polynomial ``k`` on every box of the batch, converted from
         the exact polynomial on each box (an anchor for the boxes inside it) and

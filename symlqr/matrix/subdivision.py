@@ -59,7 +59,7 @@ from .krawczyk_boxes import KrawczykTest, contracting
 from .levels import exceeds, float_level_at, lower_bound_at
 from .reasons import (ABOVE, JOINTLY, KRAWCZYK_NONE, LEVEL_FALSE, NONZERO, NONZERO_WHERE, OUTSIDE,
                       PRECONDITIONED, ZERO_OUTSIDE)
-from .reduced_boxes import LAZY_AT, LARGE, LargeNumerators, noise_keeps_sign_open
+from .reduced_boxes import LARGE, LargeNumerators, noise_keeps_sign_open
 
 __all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
@@ -138,9 +138,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         hi = np.array([[float(b) for _, b in box] for box in parts])
         for k in range(len(self.polys)):
             if k in self.large:
-                if ((hi - lo) / self.root_width).max() <= LAZY_AT:
-                    data.update(self._large_roots(k, root, cuts, lo, hi))
-                continue            # computed once the boxes are small (lazy)
+                continue            # computed box by box in the lazy step (reduced_boxes)
             got = [self.sources[k].anchor(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
