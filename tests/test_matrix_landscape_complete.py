@@ -318,7 +318,8 @@ def test_level_conditions_hold_on_the_level_set_against_float_h():
     examples/)."""
     from fractions import Fraction
 
-    from symlqr.matrix.domain import adapted_gains, level_conditions
+    from symlqr.matrix.domain import adapted_gains
+    from symlqr.matrix.level_sets import level_conditions
     from symlqr.matrix.objective import adapt, maml_value
     from symlqr.matrix.tasks import load_matrix_tasks_file
     d = load_matrix_tasks_file("examples/scaled_costs_2state.json")

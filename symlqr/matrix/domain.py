@@ -9,8 +9,12 @@ The domain is the open set of gains ``W`` with ``M_i = A_i - B_i W`` and
 
 (complex eigenvalues come in conjugate pairs, each pair contributing
 ``|1 -+ l|^2 > 0``). These four are necessary for stability, and for ``d = 2``
-they are Jury's conditions, also sufficient. For ``M_i`` they are polynomials in
-``W`` (degree at most ``d``); for ``N_i`` rational functions ``num / den`` of
+they are Jury's conditions, also sufficient. For ``d >= 3`` the rest of Jury's
+table (:func:`jury_rows`, two conditions per row) makes them sufficient too: without
+it, most of the gains of a 3 x 1 box that pass the four are unstable (91% of a
+float sample of the first box of ``examples/chain_3state.json``), and no sign
+test could exclude them. For ``M_i`` they are polynomials in
+``W`` (degree at most ``2^(d-2) d``); for ``N_i`` rational functions ``num / den`` of
 ``W`` (``F_i = W - eta grad g_i(W)``). :func:`conditions` returns them; a box on
 which one of them is proven ``<= 0`` (wherever it is defined) holds no point of
 the domain.
@@ -42,7 +46,7 @@ from flint import fmpq, fmpq_mat
 from .ratfunc import _tasks, divides
 
 __all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant",
-           "stability_vertices", "level_conditions"]
+           "stability_vertices"]
 
 
 @dataclass
@@ -93,7 +97,52 @@ def _four(M, bk, label: str) -> list:
     return [(f"det(I - {label}) > 0", determinant(eye - M, bk.one)),
             (f"det(I + {label}) > 0", determinant(eye + M, bk.one)),
             (f"1 - det {label} > 0", bk.one - det),
-            (f"1 + det {label} > 0", bk.one + det)]
+            (f"1 + det {label} > 0", bk.one + det)] + jury_rows(M, bk, label)
+
+
+def charpoly_coefficients(M, bk) -> list:
+    """``[a_0, ..., a_d]`` with ``det(z I - M) = sum_k a_k z^k`` (``a_d = 1``):
+    ``a_{d-k} = (-1)^k`` times the sum of the principal ``k x k`` minors."""
+    from itertools import combinations
+    d = M.r
+    out = [bk.one]
+    for k in range(1, d + 1):
+        total = None
+        for idx in combinations(range(d), k):
+            sub = type(M)([[M[i, j] for j in idx] for i in idx])
+            m = determinant(sub, bk.one)
+            total = m if total is None else total + m
+        out.append(total if k % 2 == 0 else -total)
+    return out[::-1]
+
+
+def jury_rows(M, bk, label: str, s=None) -> list:
+    """The rest of Jury's test for ``d >= 3`` (the four conditions above are its
+    first part; for ``d <= 2`` they are all of it): from the coefficients
+    ``a_0..a_d`` of ``det(z I - M / s)`` times ``s^d`` (``a_k s^k``), each row of
+    the table ``b_k = b'_0 b'_k - b'_m b'_(m-k)`` (``b'`` the row before, ``m``
+    its last index) has ``|b_0| > |b_(m-1)|`` on the stable set, as the two
+    polynomial conditions ``|b_0| -+ b_(m-1) > 0`` (``b_0 < 0`` in the first
+    such row, ``> 0`` after it), down to the row of three entries (Jury 1964;
+    Astrom and Wittenmark, "Computer-Controlled Systems", sec. 3.3). Together
+    with the four they are necessary and sufficient for Schur stability."""
+    d = M.r
+    if d < 3:
+        return []
+    a = charpoly_coefficients(M, bk)
+    if s is not None:
+        a = [c * (Fraction(s) ** k) for k, c in enumerate(a)]
+    out, row, sign = [], a, -1
+    for k in range(1, d - 1):
+        m = len(row) - 1
+        row = [row[0] * row[j] - row[m] * row[m - j] for j in range(m)]
+        first, last = row[0], row[-1]
+        lead = -first if sign < 0 else first
+        name = f"Jury row {k + 1} of {label}" + ("" if s is None else " / s")
+        out += [(f"{name}: |b_0| - b_last > 0", lead - last),
+                (f"{name}: |b_0| + b_last > 0", lead + last)]
+        sign = 1
+    return out
 
 
 def conditions(taskset, steps: int = 1) -> list:
@@ -119,98 +168,6 @@ def conditions(taskset, steps: int = 1) -> list:
                 den = None if f.den.is_one() else f.den
                 out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1)))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
-
-
-def level_conditions(taskset, level, steps: int = 1, terms: int = 1) -> list:
-    """Necessary conditions for ``h_K(W) <= L`` in the domain, one per task, as
-    polynomials (:class:`Condition`, ``kind="level"``). Each cost is at least its
-    first term, ``C_i(F) = tr(P_F Sigma0_i) >= tr((Q_i + F' R_i F) Sigma0_i)``
-    (``P_F`` the sum of the positive semidefinite terms of :mod:`.levels`), so
-    ``h_K <= L`` gives, for each task ``i`` and its adapted gain ``F_i = W_K``,
-
-        w_i tr(R_i F_i Sigma0_i F_i') < L' - sum_j w_j tr(Q_j Sigma0_j)
-
-    with ``L' = L (1 + 2^-20) + 2^-20`` (strict). With ``F_i = N / D`` (``D`` a
-    common denominator of the entries, nonzero on the domain) that is
-    ``G_i = c_i D^2 - tr(R_i N Sigma0_i N') > 0``, a polynomial of twice the
-    gains' degree: cheap Bernstein enclosures even where the numerators of
-    ``grad h`` are not computed yet (the gains of a box far from ``{h <= L}``).
-    ``terms=2`` adds the next term of the sum, ``tr(M'(Q + F'RF) M
-    Sigma0)`` with ``M = A_i - B_i F_i``, times ``D^4`` (four times the gains'
-    degree): larger where ``M`` is, near the stability boundary of ``F_i``.
-
-    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
-    >>> ts = MatrixTaskSet([MatrixTask([[1]], [[1]], [[1]], [[1]])], "1/10")
-    >>> [c.kind for c in level_conditions(ts, 5)]
-    ['level']
-    """
-    from fractions import Fraction as Q
-    L = Q(level)
-    top = L * (1 + Q(1, 2 ** 20)) + Q(1, 2 ** 20)
-    w = [Q(x) for x in taskset.weights]
-    base = sum((wj * sum(Q(a) * Q(b) for ra, rb in zip(t.Q, _transpose(t.Sigma0))
-                         for a, b in zip(ra, rb))
-                for wj, t in zip(w, taskset.tasks)), Q(0))
-    out = []
-    for i, (t, gains) in enumerate(zip(taskset.tasks, adapted_gains(taskset, steps))):
-        r, d = len(t.R), len(t.A)
-        dens = [den for _, den in gains if den is not None]
-        D = dens[0] if dens and all(x == dens[0] for x in dens) else None
-        if dens and D is None:
-            D = dens[0]
-            for x in dens[1:]:
-                D = D * x
-        one = gains[0][0] * 0 + 1
-        N = []
-        for num, den in gains:
-            if D is None:
-                N.append(num)
-            elif den is None:
-                N.append(num * D)
-            elif den == D:
-                N.append(num)
-            else:
-                N.append(num * _cofactor(D, den))
-        F = [[N[a * d + b] for b in range(d)] for a in range(r)]
-        quad = one * 0
-        for a in range(r):
-            for b in range(r):
-                if t.R[a][b] == 0:
-                    continue
-                for k in range(d):
-                    for m in range(d):
-                        coef = Q(t.R[a][b]) * Q(t.Sigma0[k][m])
-                        if coef:
-                            quad += fmpq(coef.numerator, coef.denominator) * F[b][k] * F[a][m]
-        c = (top - base) / w[i]
-        DD = one if D is None else D * D
-        G = fmpq(c.numerator, c.denominator) * DD - quad
-        if terms >= 2:       # and the next term, tr(M' (Q + F'RF) M Sigma0) with M = A - B F
-            G = G * DD - _second_term(t, F, one if D is None else D, DD)
-        out.append(Condition(f"w_{i + 1} tr(R F_{i + 1} Sigma0 F_{i + 1}') < L - sum_j w_j tr(Q_j Sigma0_j)",
-                             G, None, None, "level"))
-    return out
-
-
-def _second_term(t, N, D, DD):
-    """``D^4 tr(M' (Q + F'RF) M Sigma0)`` for ``F = N / D``, ``M = A - B F``: with
-    ``M D = A D - B N`` and ``(Q + F'RF) D^2 = Q D^2 + N'RN``."""
-    def q(x):
-        x = Fraction(x)
-        return fmpq(x.numerator, x.denominator)
-    r, d = len(t.R), len(t.A)
-    MD = [[q(t.A[a][b]) * D - sum((q(t.B[a][k]) * N[k][b] for k in range(r)), D * 0)
-           for b in range(d)] for a in range(d)]
-    P = [[q(t.Q[a][b]) * DD + sum((q(t.R[k][m]) * N[k][a] * N[m][b]
-                                   for k in range(r) for m in range(r) if t.R[k][m]), D * 0)
-          for b in range(d)] for a in range(d)]
-    PM = [[sum((P[a][k] * MD[k][b] for k in range(d)), D * 0) for b in range(d)] for a in range(d)]
-    out = D * 0
-    for a in range(d):               # tr(MD' PM Sigma0) = sum_{a,b,c} MD[c][a] PM[c][b] S[b][a]
-        for b in range(d):
-            if t.Sigma0[b][a]:
-                out += q(t.Sigma0[b][a]) * sum((MD[c][a] * PM[c][b] for c in range(d)), D * 0)
-    return out
 
 
 def _transpose(M):

@@ -44,7 +44,8 @@ import numpy as np
 from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
-from .domain import adapted_gains, conditions, level_conditions, stabilizing_box, stability_vertices
+from .domain import adapted_gains, conditions, stabilizing_box, stability_vertices
+from .level_sets import level_conditions, spectral_conditions
 from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider
@@ -267,7 +268,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
         res.level_source = "given"
     res.level = None if level is None else Fraction(level)
     if prune and res.level is not None:      # cheap necessary conditions of h <= L
-        conds = conds + level_conditions(taskset, res.level, steps)
+        conds = conds + level_conditions(taskset, res.level, steps) \
+            + spectral_conditions(taskset, res.level, steps)
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     pruning = prune and res.level is not None
