@@ -20,9 +20,14 @@ the excluded boxes and the undecided boxes together cover the root boxes, and
 ``complete`` means that no box was left undecided. The batch holding the
 largest box is worked first (so the volume decided grows early and a run cut
 short leaves small undecided boxes, not whole unexplored regions);
-``max_boxes`` bounds the work and the memory: when it is used up, or
-``stop()`` returns a reason (a deadline), the boxes still in the queue are
-reported undecided with that reason, never dropped.
+``max_boxes`` bounds the work: when it is used up, or ``stop()`` returns a
+reason (a deadline), the boxes still in the queue are reported undecided with
+that reason, never dropped. ``memory`` bounds the queue: while the arrays of
+the boxes waiting exceed that many bytes, the batch holding the *smallest*
+box is worked first instead (depth first: small boxes are decided or cut into
+still smaller ones, so the queue shrinks; Moore's and IBEX's depth-first
+order), and the largest again once the queue is back under the bound
+(``Outcome.peak_bytes`` says how high it went).
 
 The volumes of excluded, found and undecided boxes are summed, so the
 fraction of the root volume that is decided is known at any time
@@ -83,6 +88,12 @@ class Boxes:
         return Boxes(np.concatenate([p.lo for p in parts]), np.concatenate([p.hi for p in parts]),
                      {k: np.concatenate([p.data[k] for p in parts]) for k in keys})
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the ends and the per-box arrays (an object array counts its
+        pointers only)."""
+        return int(self.lo.nbytes + self.hi.nbytes + sum(v.nbytes for v in self.data.values()))
+
     def volumes(self) -> np.ndarray:
         return np.prod(self.hi - self.lo, axis=1)
 
@@ -122,6 +133,7 @@ class Outcome:
     undecided: list = field(default_factory=list)           # (lo, hi, reason)
     excluded: dict = field(default_factory=dict)            # reason -> number of boxes
     excluded_volume: dict = field(default_factory=dict)     # reason -> volume
+    peak_bytes: int = 0                                     # the queue's largest size
     volume: float = 0.0                                     # of the root boxes
     found_volume: float = 0.0
     boxes: int = 0
@@ -150,7 +162,8 @@ class Outcome:
 def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: int = 4096,
                      max_boxes: int = 1_000_000, stop: Optional[Callable[[], Optional[str]]] = None,
                      progress: Optional[Callable[[Outcome], None]] = None,
-                     outcome: Optional[Outcome] = None) -> Outcome:
+                     outcome: Optional[Outcome] = None,
+                     memory: Optional[int] = None) -> Outcome:
     """Run ``decide`` on batches of boxes until none is left (module docstring).
 
     ``stop()`` (optional) returns ``None`` to go on or a reason to stop now;
@@ -160,12 +173,28 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
     out.volume += float(roots.volumes().sum())
     heap: list = []
     count = 0
+    held = 0                                  # bytes of the boxes in the queue
 
     def push(b: Boxes) -> None:
-        nonlocal count
+        nonlocal count, held
         if len(b):
             heapq.heappush(heap, (-float(b.volumes().max()), count, b))
             count += 1
+            held += b.nbytes
+            out.peak_bytes = max(out.peak_bytes, held)
+
+    def pop() -> Boxes:
+        nonlocal held
+        if memory is None or held <= memory or len(heap) < 2:
+            entry = heapq.heappop(heap)
+        else:                                 # depth first: the smallest boxes
+            k = min(range(len(heap)), key=lambda i: (float(heap[i][2].volumes().min()), heap[i][1]))
+            entry = heap[k]
+            heap[k] = heap[-1]
+            heap.pop()
+            heapq.heapify(heap)
+        held -= entry[2].nbytes
+        return entry[2]
 
     push(roots)
     while heap:
@@ -177,9 +206,11 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
             for _, _, b in heap:
                 out.undecided += [(l, h, why) for l, h in zip(b.lo.tolist(), b.hi.tolist())]
             break
-        _, _, work = heapq.heappop(heap)
+        work = pop()
         size = min(batch, max_boxes - out.boxes)      # never past max_boxes
         if len(work) > size:
+            if memory is not None and held > memory:  # the smallest first
+                work = work.take(np.argsort(work.volumes(), kind="stable"))
             push(work.take(slice(size, None)))
             work = work.take(slice(0, size))
         out.boxes += len(work)

@@ -52,6 +52,8 @@ from .subdivision import ABOVE, Decider
 from .validated import decimal_bound
 from ..results import Result
 
+QUEUE_BYTES = 2 ** 31     # the queue's arrays above this: the smallest boxes first
+
 __all__ = ["MatrixLandscape", "complete_landscape", "finish", "default_level", "attained", "float_box",
            "level_source"]
 
@@ -228,7 +230,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                        stop: Optional[Callable[[], Optional[str]]] = None,
                        progress: Optional[Callable[[Outcome], None]] = None,
                        level_starts: int = 10, audit: int = 0, method: str = "maml",
-                       steps: int = 1) -> MatrixLandscape:
+                       steps: int = 1, memory: int = QUEUE_BYTES) -> MatrixLandscape:
     """Every stationary point of ``h`` (MAML, one gradient step) in ``box``
     (default: the proven box around the stabilizing gains), certified, and the
     rest of the box excluded by proofs (module docstring). ``audit``: keep that
@@ -241,7 +243,9 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     level is of ``h_K`` (for FO-MAML and Reptile: of the MAML objective they
     approximate); global/spurious labels, ``min h`` and ``epsilon`` only for
     ``maml``. The level test bounds ``h_K`` (``K = steps``): at the enclosed
-    ``W_K`` of each task, or through ``levels.exceeds(..., steps=K)``."""
+    ``W_K`` of each task, or through ``levels.exceeds(..., steps=K)``.
+    ``memory``: bytes the queue of boxes may hold before the smallest boxes are
+    worked first (:func:`~symlqr.branch.core.branch_and_bound`)."""
     from .certificate import METHODS
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
@@ -285,7 +289,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
         warnings.simplefilter("ignore", LinAlgWarning)
         out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
-                               progress=progress, outcome=Outcome(audit_limit=audit))
+                               progress=progress, outcome=Outcome(audit_limit=audit),
+                               memory=memory)
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
     return finish(res, out, taskset, covers)
 
