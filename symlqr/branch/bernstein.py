@@ -54,6 +54,7 @@ __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "
            "exact_value", "combine", "centre_gradients", "positive_where_possible"]
 
 _INF = np.inf
+PROBE_LOWER = 8         # Source.on_best tries one rung lower every this many calls
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -129,6 +130,7 @@ class Source:
         self.bint = [self._bint(n) for n in self.degs]
         self._cache: dict = {}
         self._rung = 0                                  # see on_best
+        self._calls = 0
         self._anchors: list = []                        # see anchor
 
     @staticmethod
@@ -253,10 +255,14 @@ class Source:
         """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
         tight enough (a polynomial that vanishes to high order near the box
         loses that many bits to cancellation), else :meth:`on` (exact). The
-        ladder starts one rung below the precision that served last time (boxes
-        come deeper and deeper into the same places)."""
+        ladder starts at the precision that served last time (boxes come deeper
+        and deeper into the same places; a failed rung costs a whole
+        conversion), and one rung below it every :data:`PROBE_LOWER` calls (so
+        that it comes down again where less is needed)."""
         ladder = (128, 192, 448, 1024, 2048)
-        start = max(0, self._rung - 1)
+        self._calls += 1
+        below = self._calls % PROBE_LOWER == 0 or self._rung == len(ladder)
+        start = max(0, self._rung - 1) if below else self._rung
         for rung in range(start, len(ladder)):
             got = self.on_balls(box, ladder[rung])
             if got is not None:

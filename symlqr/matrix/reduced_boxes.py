@@ -11,7 +11,12 @@ queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
 * **lazy**: boxes above :data:`LAZY_AT` of the first box carry the domain and
   level conditions only (:meth:`LargeNumerators._lazy`); a box below it is
   converted from the exact polynomial once (Arb balls), one box at a time so that
-  a deadline stops it;
+  a deadline stops it. Only where a float probe of the box (centre and corners)
+  meets the domain below ``PROBE_LEVEL`` times the level: elsewhere the box is
+  cut further on the conditions alone (cheap; the box is most likely outside the
+  domain or above the level, across several conditions' zero sets), down to
+  :data:`LAZY_FLOOR`, where it is converted whatever the probe says. The probe
+  only orders the work: nothing is excluded by it;
 * **anchored**: the full coefficients of such a conversion are kept (at most
   :data:`ANCHORS`) and restricted to the boxes inside it where their rounding
   permits (:meth:`LargeNumerators._reroot_large`).
@@ -35,6 +40,8 @@ __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE"
 LARGE = 100_000            # polynomials with more coefficients per box are carried reduced
 ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
 LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
+LAZY_FLOOR = 1 / 2048      # ... even where the float probe finds no low point of the domain
+PROBE_LEVEL = 4            # the probe looks for h below this times the level
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -99,9 +106,10 @@ class LargeNumerators:
     def _lazy(self, boxes: Boxes) -> Step:
         """A batch whose large polynomials are not computed yet: only the domain
         conditions and the level can exclude it. A box left that is below
-        :data:`LAZY_AT` then gets its large polynomials (one box at a time,
+        :data:`LAZY_AT` and passes the probe (:meth:`_probe`; any box below
+        :data:`LAZY_FLOOR`) then gets its large polynomials (one box at a time,
         until the deadline: the rest wait in the queue) and comes back as a full
-        box; a larger one is cut across its relatively widest side."""
+        box; any other is cut across its relatively widest side."""
         step = Step()
         gone = np.zeros(len(boxes), dtype=bool)
         for reason, mask in self._outside(boxes).items():
@@ -111,25 +119,50 @@ class LargeNumerators:
         step.excluded[ABOVE] = high
         go = ~gone & ~high
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
-        ready = go & (rel <= LAZY_AT)
+        convert = go & (rel <= LAZY_AT)
+        rows = np.nonzero(convert & (rel > LAZY_FLOOR))[0]
+        convert[rows] = self._probe(boxes, rows)
+        waiting = convert.copy()
         done = []
-        for j in np.nonzero(ready)[0]:
+        for j in np.nonzero(convert)[0]:
             if self.stop is not None and self.stop() is not None:
                 break
             part = boxes.take([j])
             for k in self.large:
                 self._fresh(part, k)
             done.append(part)
-            ready[j] = False
+            waiting[j] = False
         groups = self._lower(Boxes.concat(done)) if done else []
-        if ready.any():                          # stopped: they wait, still lazy
-            groups.append(boxes.take(ready))
-        cut = go & (rel > LAZY_AT)
+        if waiting.any():                        # stopped: they wait, still lazy
+            groups.append(boxes.take(waiting))
+        cut = go & ~convert
         if cut.any():
             rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
             groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width))
         step.children = groups
         return step
+
+    def _probe(self, boxes: Boxes, rows) -> np.ndarray:
+        """Per row: the box's centre or one of its corners is in the domain with
+        float ``h`` below :data:`PROBE_LEVEL` times the level (any point of the
+        domain without a level). Floats, for the order of work only."""
+        from .objective import maml_value
+        out = np.zeros(len(rows), dtype=bool)
+        r, d = self.taskset.shape
+        steps = int(self.solution_kwargs.get("steps", 1))
+        top = np.inf if self.level is None else PROBE_LEVEL * float(self.level)
+        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * self.n)).reshape(self.n, -1).T
+        for k, j in enumerate(rows):
+            lo, hi = boxes.lo[j], boxes.hi[j]
+            for t in np.vstack([[0.5] * self.n, corners]):
+                try:
+                    h = maml_value((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps)
+                except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+                    continue
+                if h <= top:
+                    out[k] = True
+                    break
+        return out
 
     def _reroot_large(self, boxes: Boxes, k: int, j: int, box) -> None:
         """A large polynomial on box ``j`` anew at the batch's degree: restricted
