@@ -9,7 +9,14 @@ first box decided, points certified and the peak memory of this process so far:
   ``{h <= L}``);
 * r d = 3: ``examples/chain_3state.json`` (numerators of degree 71, carried at degree
   28, 16 and 10 with a proven remainder, computed only on boxes below 1/32 of the first
-  box: ``symlqr/branch/reduced.py``), stopped after ``--seconds`` of branch-and-bound.
+  box: ``symlqr/branch/reduced.py``), stopped after ``--seconds`` of branch-and-bound;
+* r d = 3 to 8 without the branch-and-bound: the degree of the numerators of ``grad h``
+  (along a random line, ``ratfunc.degrees_along_a_line``: seconds, where the numerators
+  in ``r d`` variables are not built) and the size of one dense Bernstein tensor per box
+  it implies, ``(n + 1)^(r d)`` coefficients: the chain of docs/matrix.md at ``d = 3``
+  and ``4`` (``r = 1``), a 2 x 2 gain (``A = [[1, 1/10], [0, 1]]``, ``B = I``), and the
+  first task of the Boeing 747 family (4 x 2) of ``examples/boeing747_10tasks.json``
+  (all ten tasks did not finish in 15 minutes even in one variable).
 
 Times are printed as ratios to the r d = 1 case of the same run.
 
@@ -20,8 +27,10 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from fractions import Fraction
 
 from symlqr.matrix.landscape import complete_landscape
+from symlqr.matrix.ratfunc import degrees_along_a_line
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet, load_matrix_tasks_file
 from symlqr.tasks import figure
 
@@ -55,7 +64,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=600.0,
                     help="branch-and-bound budget of the r d = 3 case")
     ap.add_argument("--skip-3", action="store_true")
+    ap.add_argument("--degrees-only", action="store_true",
+                    help="only the numerators' degrees for r d = 3 to 8")
     args = ap.parse_args()
+    _degrees()
+    if args.degrees_only:
+        return
     ts = figure("fig2")
     fig2 = MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()[:4]) for t in ts.tasks], ts.eta)
     base = _case("r d = 1 (Figure 2, 1x1)", fig2, None)
@@ -66,6 +80,38 @@ def main() -> None:
         d = load_matrix_tasks_file("examples/chain_3state.json")
         _case(f"r d = 3 (examples/chain_3state.json, 3x1; {args.seconds:g} s budget)",
               MatrixTaskSet(d["tasks"], d["eta"], d["weights"]), base, args.seconds)
+
+
+def _chain(d: int) -> MatrixTaskSet:
+    A = [[Fraction(1, 2) if i == j else Fraction(1, 10) if j == i + 1 else 0 for j in range(d)]
+         for i in range(d)]
+    B = [[int(i == d - 1)] for i in range(d)]
+    eye = [[int(i == j) for j in range(d)] for i in range(d)]
+    return MatrixTaskSet([MatrixTask(A, B, eye, [[1]])], "1/100")
+
+
+def _degrees() -> None:
+    cases = [("3 x 1 chain (r d = 3)", _chain(3)), ("4 x 1 chain (r d = 4)", _chain(4)),
+             ("2 x 2, B = I (r d = 4)", MatrixTaskSet([MatrixTask(
+                 [[1, "1/10"], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])],
+                 "1/100"))]
+    try:
+        d = load_matrix_tasks_file("examples/boeing747_10tasks.json")
+        # one task: with ten, the rational functions of one variable alone did not
+        # finish in 15 minutes (ten distinct denominators multiply the degree)
+        cases.append(("Boeing 747, its first task (4 x 2, r d = 8)",
+                      MatrixTaskSet(d["tasks"][:1], d["eta"])))
+    except (OSError, ValueError) as exc:
+        print(f"Boeing example not read: {exc}")
+    for label, ts in cases:
+        t0 = time.perf_counter()
+        degs = degrees_along_a_line(ts)
+        r, d = ts.shape
+        n = max(degs)
+        print(f"{label}: numerators of grad h of degree {n} (along a line, "
+              f"{time.perf_counter() - t0:.1f} s); a dense Bernstein tensor per box: "
+              f"{float((n + 1) ** (r * d)):.3g} coefficients, {8 * 2 * (n + 1) ** (r * d) / 2 ** 30:.3g} GiB "
+              f"as float enclosures", flush=True)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ from .ratstein import RatStein, _RatSteinReference  # noqa: F401  (the first des
 
 __all__ = ["RatFunc", "RatMat", "RationalFunctionBackend", "symbolic_gain", "symbolic_point",
            "gradient_rational_functions", "gradient_numerators", "direction_rational_functions",
-           "direction_numerators", "stability_denominators", "integer_coefficients"]
+           "direction_numerators", "stability_denominators", "integer_coefficients",
+           "degrees_along_a_line"]
 
 
 class RationalFunctionBackend(FlintBackend):
@@ -130,6 +131,34 @@ def direction_numerators(taskset, method: str = "maml", steps: int = 1) -> list:
     """
     return [integer_coefficients(g.num)
             for g in direction_rational_functions(taskset, method, steps)]
+
+
+def degrees_along_a_line(taskset, method: str = "maml", steps: int = 1, seed: int = 0) -> list:
+    """Degrees of the numerators of the direction's entries restricted to the line
+    ``W = W0 + t V`` (rational, drawn from ``seed``), computed in one variable
+    (seconds where the numerators in ``r d`` variables take minutes or do not
+    finish). The restriction of ``N / D`` can only cancel further, so each is a
+    lower bound of the total degree, equal to it for a generic line: what a
+    dense Bernstein tensor of the numerator would need (about ``(n + 1)^(r d)``
+    coefficients per box).
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/10")
+    >>> degrees_along_a_line(ts), [int(p.total_degree()) for p in direction_numerators(ts)]
+    ([18], [18])
+    """
+    import numpy as np
+    from .objective import MamlPoint
+    r, d = taskset.shape
+    bk = RationalFunctionBackend(1)
+    t = bk.gens()[0]
+    rng = np.random.default_rng(seed)
+    W = RatMat(r, d, [bk.scalar(Fraction(int(rng.integers(-9, 10)), 7))
+                      + t * bk.scalar(Fraction(int(rng.integers(1, 10)), 5)) for _ in range(r * d)])
+    p = MamlPoint(bk, _tasks(bk, taskset), [bk.scalar(w) for w in taskset.weights],
+                  bk.scalar(taskset.eta), W, int(steps))
+    return [int(f.num.degrees()[0]) if not f.num.is_zero() else 0
+            for f in p.direction(method).entries()]
 
 
 def gradient_numerators(taskset) -> list:
