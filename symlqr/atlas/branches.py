@@ -273,29 +273,55 @@ def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
     where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
     refuses the box (returns None); the fence of :func:`_fenced` is used on
     the finest steps only (its boxes are wide). Returns ``[(q0, q1, Y,
-    accept(Y, q0, q1))]`` in the direction of travel, or None."""
+    accept(Y, q0, q1))]`` in the direction of travel, or None.
+
+    The halvings carry over from one step to the next (:class:`_Level`):
+    a step starts at the level where the last one succeeded, and tries one
+    level coarser after ``_Level.STREAK`` successes there; every box is still
+    proven by :func:`_trap_step` and ``accept``, only the failed tries are
+    fewer (each costs a Taylor shift)."""
     shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out: list = []
+    level = _Level()
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            B = _trap_split(shifter, B, p0, p1, depth, out, accept)
+            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level)
             if B is None:
                 return None
     return out
 
 
-def _trap_split(shifter, B, p0, p1, depth, out, accept):
-    step = _trap_step(shifter, B, p0, p1, fence=depth <= 0)
-    if step is not None:
-        got = accept(step[0], p0, p1)
-        if got is not None:
-            out.append((p0, p1, step[0], got))
-            return step[1]
-    if depth <= 0:
-        return None
+class _Level:
+    """The number of halvings to start each step of :func:`trap_refined` at."""
+    STREAK = 4
+
+    def __init__(self):
+        self.start, self.streak = 0, 0
+
+    def success(self, level: int) -> None:
+        if level == self.start:
+            self.streak += 1
+        else:
+            self.start, self.streak = level, 1
+        if self.streak >= self.STREAK and self.start > 0:
+            self.start, self.streak = self.start - 1, 0
+
+
+def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
+    if level >= min(state.start, depth):
+        step = _trap_step(shifter, B, p0, p1, fence=level >= depth)
+        if step is not None:
+            got = accept(step[0], p0, p1)
+            if got is not None:
+                out.append((p0, p1, step[0], got))
+                state.success(level)
+                return step[1]
+        if level >= depth:
+            return None
     m = (p0 + p1) / 2
-    B = _trap_split(shifter, B, p0, m, depth - 1, out, accept)
-    return None if B is None else _trap_split(shifter, B, m, p1, depth - 1, out, accept)
+    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state)
+    return None if B is None else _trap_split(shifter, B, m, p1, level + 1, depth, out,
+                                              accept, state)
 
 
 class ValueSlope:
