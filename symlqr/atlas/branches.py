@@ -199,29 +199,41 @@ class Shifted:
 
 
 def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
-    """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
+    """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None.
+
+    The box follows the branch's tangent: with ``t = W - w0``, ``sigma = p - p0``
+    and ``lam`` the slope ``-f_p / f_W`` at the start (a short rational), the
+    branch is ``t = lam sigma + tau(sigma)`` with ``tau(0)`` in ``T0`` and
+    ``tau' = -f_p / f_W - lam``. When ``f_W`` excludes 0 and ``tau'`` lies in
+    ``R`` on the parallelogram ``{lam sigma + tau : tau in T}`` (enclosed on
+    ``_SLICES`` sub-boxes along ``sigma``, each a ball of the one Taylor shift)
+    and ``T0 + R [0, p1 - p0]`` lies in ``T``, the branch cannot leave the
+    parallelogram over the step. Following the tangent keeps ``T`` small: the
+    quotient ``f_p / f_W`` of a factor of high degree varies fast across the
+    branch (both carry the far roots' product), not along it."""
     if not B.is_finite():
         return None
     c, w0 = _centre(p0, p1), _dyadic(B)
     g = shifter.shift(w0, c)
     S = arb_between(p0 - c, p1 - c)
-    span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
+    h = p1 - p0
+    span = arb_between(Fraction(0), h)                       # p - p0 over the step
     T0 = B - flint.arb(to_fmpq(w0))
+    lam = _tangent(g, T0, p0 - c)
     T = T0
-    for _attempt in range(5):
-        fW = g.d_t(T, S)
-        if fW.contains(0):
+    for _attempt in range(6):
+        R = _drift(g, T, lam, p0 - c, h)
+        if R is None:
             return _fenced(g, T0, S) if fence else None
-        reach = T0 + (-g.d_s(T, S) / fW) * span       # W(p) for p in the step, if in T
+        reach = T0 + R * span                         # tau(sigma) for sigma in the step, if in T
         if T.contains(reach):
             break
         T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
         return _fenced(g, T0, S) if fence else None
-    T = reach
-    move = (reach - T0).abs_upper()
+    L = flint.arb(to_fmpq(lam))
     # interval Newton at p1 tightens the ball (the branch is its only root)
-    T1, s1 = T0 + flint.arb(0, move), flint.arb(to_fmpq(p1 - c))
+    T1, s1 = L * flint.arb(to_fmpq(h)) + T0 + R * flint.arb(to_fmpq(h)), flint.arb(to_fmpq(p1 - c))
     for _newton in range(6):
         m = T1.mid()
         N = m - g.value(m, s1) / g.d_t(T1, s1)
@@ -229,7 +241,40 @@ def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
             break
         T1 = T1.intersection(N)
     w = flint.arb(to_fmpq(w0))
-    return T + w, T1 + w
+    return reach + L * span + w, T1 + w
+
+
+_SLICES = 8
+
+
+def _tangent(g, T0, s0: Fraction) -> Fraction:
+    """A short dyadic rational near the branch's slope ``-f_p / f_W`` at the
+    centre of ``T0`` and ``s = s0`` (0 where it is not finite)."""
+    s = flint.arb(to_fmpq(s0))
+    ft = g.d_t(T0.mid(), s)
+    if ft.contains(0):
+        return Fraction(0)
+    q = -g.d_s(T0.mid(), s) / ft
+    if not q.is_finite():
+        return Fraction(0)
+    return Fraction(int((q.mid() * 2 ** 40).floor().unique_fmpz()), 2 ** 40)
+
+
+def _drift(g, T, lam: Fraction, s0: Fraction, h: Fraction):
+    """An arb ball holding ``-f_p / f_W - lam`` on the parallelogram
+    ``t = lam sigma + tau``, ``s = s0 + sigma``, ``tau`` in ``T``, ``sigma``
+    between 0 and ``h`` (the union over ``_SLICES`` slices of ``sigma``), or
+    None where ``f_W`` may vanish."""
+    L, out = flint.arb(to_fmpq(lam)), None
+    for i in range(_SLICES):
+        sig = arb_between(h * i / _SLICES, h * (i + 1) / _SLICES)
+        t, s = T + L * sig, flint.arb(to_fmpq(s0)) + sig
+        fW = g.d_t(t, s)
+        if fW.contains(0):
+            return None
+        q = -g.d_s(t, s) / fW - L
+        out = q if out is None else out.union(q)
+    return out
 
 
 def _fenced(g, T0, S):
@@ -299,12 +344,14 @@ class _Level:
         self.start, self.streak = 0, 0
 
     def success(self, level: int) -> None:
-        if level == self.start:
-            self.streak += 1
-        else:
-            self.start, self.streak = level, 1
+        if level > self.start:           # the second half of a step split before: no news
+            return
+        self.start, self.streak = level, self.streak + 1
         if self.streak >= self.STREAK and self.start > 0:
             self.start, self.streak = self.start - 1, 0
+
+    def failure(self, level: int) -> None:
+        self.start, self.streak = max(self.start, level + 1), 0
 
 
 def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
@@ -318,6 +365,7 @@ def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
                 return step[1]
         if level >= depth:
             return None
+        state.failure(level)
     m = (p0 + p1) / 2
     B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state)
     return None if B is None else _trap_split(shifter, B, m, p1, level + 1, depth, out,
