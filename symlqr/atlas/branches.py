@@ -206,7 +206,7 @@ def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
     branch is ``t = lam sigma + tau(sigma)`` with ``tau(0)`` in ``T0`` and
     ``tau' = -f_p / f_W - lam``. When ``f_W`` excludes 0 and ``tau'`` lies in
     ``R`` on the parallelogram ``{lam sigma + tau : tau in T}`` (enclosed on
-    ``_SLICES`` sub-boxes along ``sigma``, each a ball of the one Taylor shift)
+    one, else ``_SLICES`` sub-boxes along ``sigma``, balls of the one Taylor shift)
     and ``T0 + R [0, p1 - p0]`` lies in ``T``, the branch cannot leave the
     parallelogram over the step. Following the tangent keeps ``T`` small: the
     quotient ``f_p / f_W`` of a factor of high degree varies fast across the
@@ -220,17 +220,13 @@ def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
     span = arb_between(Fraction(0), h)                       # p - p0 over the step
     T0 = B - flint.arb(to_fmpq(w0))
     lam = _tangent(g, T0, p0 - c)
-    T = T0
-    for _attempt in range(6):
-        R = _drift(g, T, lam, p0 - c, h)
-        if R is None:
-            return _fenced(g, T0, S) if fence else None
-        reach = T0 + R * span                         # tau(sigma) for sigma in the step, if in T
-        if T.contains(reach):
+    for slices in (1, _SLICES):              # one slice is often enough, and cheaper
+        got = _contained(g, T0, lam, p0 - c, h, slices)
+        if got is not None:
             break
-        T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
         return _fenced(g, T0, S) if fence else None
+    R, reach = got
     L = flint.arb(to_fmpq(lam))
     # interval Newton at p1 tightens the ball (the branch is its only root)
     T1, s1 = L * flint.arb(to_fmpq(h)) + T0 + R * flint.arb(to_fmpq(h)), flint.arb(to_fmpq(p1 - c))
@@ -247,6 +243,23 @@ def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
 _SLICES = 8
 
 
+def _contained(g, T0, lam: Fraction, s0: Fraction, h: Fraction, slices: int):
+    """``(R, reach)`` with ``reach = T0 + R [0, h]`` inside the ``T`` on which
+    the drift ``R`` was enclosed (:func:`_drift`), ``T`` widened up to five
+    times; None when ``f_W`` may vanish or the reach is not contained."""
+    span = arb_between(Fraction(0), h)
+    T = T0
+    for _attempt in range(6):
+        R = _drift(g, T, lam, s0, h, slices)
+        if R is None:
+            return None
+        reach = T0 + R * span                         # tau(sigma) for sigma in the step, if in T
+        if T.contains(reach):
+            return R, reach
+        T = T.union(reach + (reach - reach.mid()))           # widen and retry
+    return None
+
+
 def _tangent(g, T0, s0: Fraction) -> Fraction:
     """A short dyadic rational near the branch's slope ``-f_p / f_W`` at the
     centre of ``T0`` and ``s = s0`` (0 where it is not finite)."""
@@ -260,14 +273,14 @@ def _tangent(g, T0, s0: Fraction) -> Fraction:
     return Fraction(int((q.mid() * 2 ** 40).floor().unique_fmpz()), 2 ** 40)
 
 
-def _drift(g, T, lam: Fraction, s0: Fraction, h: Fraction):
+def _drift(g, T, lam: Fraction, s0: Fraction, h: Fraction, slices: int = _SLICES):
     """An arb ball holding ``-f_p / f_W - lam`` on the parallelogram
     ``t = lam sigma + tau``, ``s = s0 + sigma``, ``tau`` in ``T``, ``sigma``
-    between 0 and ``h`` (the union over ``_SLICES`` slices of ``sigma``), or
+    between 0 and ``h`` (the union over ``slices`` slices of ``sigma``), or
     None where ``f_W`` may vanish."""
     L, out = flint.arb(to_fmpq(lam)), None
-    for i in range(_SLICES):
-        sig = arb_between(h * i / _SLICES, h * (i + 1) / _SLICES)
+    for i in range(slices):
+        sig = arb_between(h * i / slices, h * (i + 1) / slices)
         t, s = T + L * sig, flint.arb(to_fmpq(s0)) + sig
         fW = g.d_t(t, s)
         if fW.contains(0):
