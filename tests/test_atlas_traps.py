@@ -71,3 +71,27 @@ def test_a_refused_box_is_split_and_the_others_stay_coarse():
     for q0, q1, Y, _ in boxes:
         assert Y.contains(flint.arb(flint.fmpq(2 * q0.numerator, q0.denominator)))
         assert Y.contains(flint.arb(flint.fmpq(2 * q1.numerator, q1.denominator)))
+
+
+@pytest.mark.parametrize("fig, w, p", [("fig2", Fraction(3, 5), Fraction(1, 20)),
+                                        ("fig3b", Fraction(1, 25), Fraction(1, 1000))])
+def test_value_slope_encloses_a_finite_difference_of_h(fig, w, p):
+    """``ValueSlope.on_box`` (h_p from the shifted numerator and denominator, the
+    denominator's enclosure squared) against a central difference of ``h``
+    evaluated exactly at rational points."""
+    from symlqr.atlas.branches import ValueSlope
+    from symlqr.atlas.family import Family
+    from symlqr.tasks import figure
+    fam = Family(figure(fig), "eta")
+    vs = ValueSlope(fam.h.num, fam.h.den)
+    r, d = Fraction(1, 10 ** 6), Fraction(1, 10 ** 12)
+    Y = flint.arb(flint.fmpq(w.numerator, w.denominator)).union(
+        flint.arb(flint.fmpq((w + r).numerator, (w + r).denominator)))
+    D = vs.on_box(Y, p, p + r)
+    assert D is not None
+    q = lambda x: flint.fmpq(x.numerator, x.denominator)
+    h = lambda x, y: fam.h.num(q(x), q(y)) / fam.h.den(q(x), q(y))
+    for x, y in ((w, p), (w + r / 2, p + r / 3), (w + r, p + r)):
+        fd = (h(x, y + d) - h(x, y - d)) / (2 * q(d))
+        assert D.overlaps(flint.arb(fd).union(flint.arb(fd)) + flint.arb(0, 1e-9))
+    assert D.rad() < 1e-2 * max(1, abs(float(D.mid())))

@@ -387,12 +387,14 @@ def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
 
 class ValueSlope:
     """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
-    boxes by Taylor-shifted evaluation of numerator and denominator (shifted
-    together; tight on small boxes, unlike the closed forms over intervals)."""
+    boxes by Taylor-shifted evaluation of the numerator and of ``b`` (shifted
+    together; tight on small boxes, unlike the closed forms over intervals);
+    ``b^2`` is the square of ``b``'s enclosure (shifting ``b`` rather than
+    ``b^2`` halves that block)."""
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.both = Shifter(rows_in_p(top), rows_in_p(den * den))
+        self.both = Shifter(rows_in_p(top), rows_in_p(den))
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -404,7 +406,9 @@ class ValueSlope:
             num, den = self.both.shift(w0, c).mean_values(T, S)
             if den.contains(0):
                 return None
-            return num / den
+            lo, hi = den.abs_lower(), den.abs_upper()          # |b| on the box
+            out = num / (lo * lo).union(hi * hi)
+            return out if out.is_finite() else None
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
