@@ -117,8 +117,20 @@ class Shifter:
             self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
+        """The shift about ``(w0, c)``: first at ``low_bits(n)``, again at
+        ``shift_bits(n)`` when the low-order coefficients came out with less
+        than 48 correct bits (:meth:`Shifted.accurate`). Either is a valid
+        enclosure; the precision only decides how tight."""
+        low = low_bits(self.n)
+        if low < self.bits:
+            got = self._shift(w0, c, low)
+            if got.accurate(48):
+                return got
+        return self._shift(w0, c, self.bits)
+
+    def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
         n = self.n
-        with flint.ctx.workprec(self.bits):
+        with flint.ctx.workprec(bits):
             x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
             size = max(b for _a, b in self.blocks)
             cpow = [flint.arb(1)]
@@ -156,6 +168,17 @@ def shift_bits(n: int) -> int:
     return 128 + 5 * max(0, n - 40)
 
 
+def low_bits(n: int) -> int:
+    """The precision tried first (:meth:`Shifter.shift`): 2 bits per degree
+    beyond 40 (enough for Figure 3c's factor of degree 96 at every shift of its
+    atlas: the same trap boxes succeed as at :func:`shift_bits`).
+
+    >>> low_bits(37), low_bits(97)
+    (128, 242)
+    """
+    return 128 + 2 * max(0, n - 40)
+
+
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
@@ -165,6 +188,18 @@ class Shifted:
 
     def __init__(self, mats: list, w0: Fraction, c: Fraction):
         self.mats, self.w0, self.c = mats, w0, c
+
+    def accurate(self, bits: int) -> bool:
+        """Do the value and first derivatives at the centre (``S[0, 0]``,
+        ``S[1, 0]``, ``S[0, 1]`` of each polynomial) carry radii below
+        ``2^-bits`` of the largest of them?"""
+        for S in self.mats:
+            ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
+                ([S[0, 1]] if S.ncols() > 1 else [])
+            top = max(abs(e.mid()) for e in ent)
+            if top == 0 or any(e.rad() > top * flint.arb(2) ** -bits for e in ent):
+                return False
+        return True
 
     def _row(self, t, deriv: bool) -> list:
         n = self.mats[0].nrows()
@@ -199,29 +234,37 @@ class Shifted:
 
 
 def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
-    """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None."""
+    """One step of :func:`trap_boxes`: ``(box over [p0, p1], ball at p1)`` or None.
+
+    The box follows the branch's tangent: with ``t = W - w0``, ``sigma = p - p0``
+    and ``lam`` the slope ``-f_p / f_W`` at the start (a short rational), the
+    branch is ``t = lam sigma + tau(sigma)`` with ``tau(0)`` in ``T0`` and
+    ``tau' = -f_p / f_W - lam``. When ``f_W`` excludes 0 and ``tau'`` lies in
+    ``R`` on the parallelogram ``{lam sigma + tau : tau in T}`` (enclosed on
+    one, else ``_SLICES`` sub-boxes along ``sigma``, balls of the one Taylor shift)
+    and ``T0 + R [0, p1 - p0]`` lies in ``T``, the branch cannot leave the
+    parallelogram over the step. Following the tangent keeps ``T`` small: the
+    quotient ``f_p / f_W`` of a factor of high degree varies fast across the
+    branch (both carry the far roots' product), not along it."""
     if not B.is_finite():
         return None
     c, w0 = _centre(p0, p1), _dyadic(B)
     g = shifter.shift(w0, c)
     S = arb_between(p0 - c, p1 - c)
-    span = arb_between(Fraction(0), p1 - p0)                 # p - p0 over the step
+    h = p1 - p0
+    span = arb_between(Fraction(0), h)                       # p - p0 over the step
     T0 = B - flint.arb(to_fmpq(w0))
-    T = T0
-    for _attempt in range(5):
-        fW = g.d_t(T, S)
-        if fW.contains(0):
-            return _fenced(g, T0, S) if fence else None
-        reach = T0 + (-g.d_s(T, S) / fW) * span       # W(p) for p in the step, if in T
-        if T.contains(reach):
+    lam = _tangent(g, T0, p0 - c)
+    for slices in (1, _SLICES):              # one slice is often enough, and cheaper
+        got = _contained(g, T0, lam, p0 - c, h, slices)
+        if got is not None:
             break
-        T = T.union(reach + (reach - reach.mid()))           # widen and retry
     else:
         return _fenced(g, T0, S) if fence else None
-    T = reach
-    move = (reach - T0).abs_upper()
+    R, reach = got
+    L = flint.arb(to_fmpq(lam))
     # interval Newton at p1 tightens the ball (the branch is its only root)
-    T1, s1 = T0 + flint.arb(0, move), flint.arb(to_fmpq(p1 - c))
+    T1, s1 = L * flint.arb(to_fmpq(h)) + T0 + R * flint.arb(to_fmpq(h)), flint.arb(to_fmpq(p1 - c))
     for _newton in range(6):
         m = T1.mid()
         N = m - g.value(m, s1) / g.d_t(T1, s1)
@@ -229,7 +272,57 @@ def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):
             break
         T1 = T1.intersection(N)
     w = flint.arb(to_fmpq(w0))
-    return T + w, T1 + w
+    return reach + L * span + w, T1 + w
+
+
+_SLICES = 8
+
+
+def _contained(g, T0, lam: Fraction, s0: Fraction, h: Fraction, slices: int):
+    """``(R, reach)`` with ``reach = T0 + R [0, h]`` inside the ``T`` on which
+    the drift ``R`` was enclosed (:func:`_drift`), ``T`` widened up to five
+    times; None when ``f_W`` may vanish or the reach is not contained."""
+    span = arb_between(Fraction(0), h)
+    T = T0
+    for _attempt in range(6):
+        R = _drift(g, T, lam, s0, h, slices)
+        if R is None:
+            return None
+        reach = T0 + R * span                         # tau(sigma) for sigma in the step, if in T
+        if T.contains(reach):
+            return R, reach
+        T = T.union(reach + (reach - reach.mid()))           # widen and retry
+    return None
+
+
+def _tangent(g, T0, s0: Fraction) -> Fraction:
+    """A short dyadic rational near the branch's slope ``-f_p / f_W`` at the
+    centre of ``T0`` and ``s = s0`` (0 where it is not finite)."""
+    s = flint.arb(to_fmpq(s0))
+    ft = g.d_t(T0.mid(), s)
+    if ft.contains(0):
+        return Fraction(0)
+    q = -g.d_s(T0.mid(), s) / ft
+    if not q.is_finite():
+        return Fraction(0)
+    return Fraction(int((q.mid() * 2 ** 40).floor().unique_fmpz()), 2 ** 40)
+
+
+def _drift(g, T, lam: Fraction, s0: Fraction, h: Fraction, slices: int = _SLICES):
+    """An arb ball holding ``-f_p / f_W - lam`` on the parallelogram
+    ``t = lam sigma + tau``, ``s = s0 + sigma``, ``tau`` in ``T``, ``sigma``
+    between 0 and ``h`` (the union over ``slices`` slices of ``sigma``), or
+    None where ``f_W`` may vanish."""
+    L, out = flint.arb(to_fmpq(lam)), None
+    for i in range(slices):
+        sig = arb_between(h * i / slices, h * (i + 1) / slices)
+        t, s = T + L * sig, flint.arb(to_fmpq(s0)) + sig
+        fW = g.d_t(t, s)
+        if fW.contains(0):
+            return None
+        q = -g.d_s(t, s) / fW - L
+        out = q if out is None else out.union(q)
+    return out
 
 
 def _fenced(g, T0, S):
@@ -273,39 +366,70 @@ def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
     where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
     refuses the box (returns None); the fence of :func:`_fenced` is used on
     the finest steps only (its boxes are wide). Returns ``[(q0, q1, Y,
-    accept(Y, q0, q1))]`` in the direction of travel, or None."""
+    accept(Y, q0, q1))]`` in the direction of travel, or None.
+
+    The halvings carry over from one step to the next (:class:`_Level`):
+    a step starts at the level where the last one succeeded, and tries one
+    level coarser after ``_Level.STREAK`` successes there; every box is still
+    proven by :func:`_trap_step` and ``accept``, only the failed tries are
+    fewer (each costs a Taylor shift)."""
     shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out: list = []
+    level = _Level()
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            B = _trap_split(shifter, B, p0, p1, depth, out, accept)
+            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level)
             if B is None:
                 return None
     return out
 
 
-def _trap_split(shifter, B, p0, p1, depth, out, accept):
-    step = _trap_step(shifter, B, p0, p1, fence=depth <= 0)
-    if step is not None:
-        got = accept(step[0], p0, p1)
-        if got is not None:
-            out.append((p0, p1, step[0], got))
-            return step[1]
-    if depth <= 0:
-        return None
+class _Level:
+    """The number of halvings to start each step of :func:`trap_refined` at."""
+    STREAK = 4
+
+    def __init__(self):
+        self.start, self.streak = 0, 0
+
+    def success(self, level: int) -> None:
+        if level > self.start:           # the second half of a step split before: no news
+            return
+        self.start, self.streak = level, self.streak + 1
+        if self.streak >= self.STREAK and self.start > 0:
+            self.start, self.streak = self.start - 1, 0
+
+    def failure(self, level: int) -> None:
+        self.start, self.streak = max(self.start, level + 1), 0
+
+
+def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
+    if level >= min(state.start, depth):
+        step = _trap_step(shifter, B, p0, p1, fence=level >= depth)
+        if step is not None:
+            got = accept(step[0], p0, p1)
+            if got is not None:
+                out.append((p0, p1, step[0], got))
+                state.success(level)
+                return step[1]
+        if level >= depth:
+            return None
+        state.failure(level)
     m = (p0 + p1) / 2
-    B = _trap_split(shifter, B, p0, m, depth - 1, out, accept)
-    return None if B is None else _trap_split(shifter, B, m, p1, depth - 1, out, accept)
+    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state)
+    return None if B is None else _trap_split(shifter, B, m, p1, level + 1, depth, out,
+                                              accept, state)
 
 
 class ValueSlope:
     """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
-    boxes by Taylor-shifted evaluation of numerator and denominator (shifted
-    together; tight on small boxes, unlike the closed forms over intervals)."""
+    boxes by Taylor-shifted evaluation of the numerator and of ``b`` (shifted
+    together; tight on small boxes, unlike the closed forms over intervals);
+    ``b^2`` is the square of ``b``'s enclosure (shifting ``b`` rather than
+    ``b^2`` halves that block)."""
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.both = Shifter(rows_in_p(top), rows_in_p(den * den))
+        self.both = Shifter(rows_in_p(top), rows_in_p(den))
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -317,7 +441,9 @@ class ValueSlope:
             num, den = self.both.shift(w0, c).mean_values(T, S)
             if den.contains(0):
                 return None
-            return num / den
+            lo, hi = den.abs_lower(), den.abs_upper()          # |b| on the box
+            out = num / (lo * lo).union(hi * hi)
+            return out if out.is_finite() else None
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:

@@ -240,12 +240,12 @@ class SwitchSearch:
             ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
-        if not ok and self.untrapped and self.charts is not None:
-            ok = self._in_charts(u, v, Lu, Lv, g)
-        if not ok and self.untrapped and u != self.degenerate:
+        if not ok and self.untrapped and u != self.degenerate:      # cheaper than charts
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
+        if not ok and self.untrapped and self.charts is not None:
+            ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:

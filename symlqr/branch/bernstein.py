@@ -246,8 +246,8 @@ class Source:
                 pw.append(pw[-1] * w)
             shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
                                            for i in range(n + 1) for j in range(n + 1)])
-            M = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist())) * shift
-            C = _along(C, k, M, arb_mat)
+            Bk = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist()))
+            C = _along(_along(C, k, shift, arb_mat), k, Bk, arb_mat)   # B (shift C): no n^3
             Ls *= self.bint[k][1]
         return C, Fraction(Ls) / self.scale
 
