@@ -52,7 +52,7 @@ from .subdivision import ABOVE, Decider
 from .validated import decimal_bound
 from ..results import Result
 
-QUEUE_BYTES = 2 ** 31     # the queue's arrays above this: the smallest boxes first
+QUEUE_BYTES = 2 ** 30     # the queue's arrays above this: the smallest boxes first
 
 __all__ = ["MatrixLandscape", "complete_landscape", "finish", "default_level", "attained", "float_box",
            "level_source"]
