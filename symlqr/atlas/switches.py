@@ -50,6 +50,7 @@ from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
+from .farbound import far_above
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
@@ -244,6 +245,8 @@ class SwitchSearch:
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
+        if not ok and Lu is None and u == self.degenerate == 0 and Lv is not None:
+            ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:

@@ -1,0 +1,149 @@
+"""Minima far above the global one next to ``p = 0``: excluded by a lower bound
+of ``h`` on a region that holds their branch, without trapping the branch.
+
+On ``(0, v]`` a minimum ``j`` of the landscape certified at ``v`` lies on the
+factor ``f_a`` of ``N``; its branch stays (by continuity, inside the domain) in
+``X = [c1, c2]`` when each end is either a rational wall (``W`` on the boundary
+of a task's own stable set: never in the domain) or a *fence* (``f_a(c, p)``
+has no root for ``p`` in ``[0, v]``: exact root count). Then
+
+    V_j(p) >= inf h(X x [0, v])  >  sup_p h(W_0, p)  >=  min h(., p)
+
+(the lower bound by :meth:`~symlqr.atlas.family.Family.value_lower_bound` on
+boxes split until it holds; ``W_0`` a rational point next to the global
+minimum, in the domain for every ``p`` of ``[0, v]``) proves that ``j`` is
+never global on ``(0, v]``. When every minimum but ``g`` is excluded, ``g`` is
+the only global minimum there (``h -> +inf`` at the walls). Next to ``eta =
+0`` the near-wall minima of Figure 3a (values 3.4 and 6.8 at ``eta = 10^-4``
+against 1.619) are excluded this way, where their branches cannot be trapped.
+
+>>> from symlqr.tasks import figure
+>>> from symlqr.atlas.family import Family
+>>> [str(w) for w in wall_points(Family(figure("fig3b"), "eta"))]
+['0', '2']
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Callable, Optional
+
+import flint
+from mpmath import iv
+
+from ..exact.bisection import count_in
+from ..exact.precision import iv_workprec
+from ..exact.ratfunc import to_fmpq, to_fraction
+from ..exact.realroots import iv_from_fraction
+from .bivariate import at_w, deg_w
+from .family import Family
+
+__all__ = ["wall_points", "fence", "branch_region", "min_h_above", "far_above"]
+
+BOXES = 3000          # boxes tried per region before giving up
+
+
+def wall_points(fam: Family) -> list:
+    """The rational walls ``w0`` free of the parameter (``W`` on the boundary
+    of a task's own stable set), sorted."""
+    out = set()
+    for g in fam.walls:
+        d = g.to_dict()
+        if deg_w(g) == 1 and all(j == 0 for _i, j in d):
+            a1, a0 = d.get((1, 0), 0), d.get((0, 0), 0)
+            out.add(to_fraction(-flint.fmpq(a0) / flint.fmpq(a1)))
+    return sorted(out)
+
+
+def fence(g, c: Fraction, v: Fraction) -> bool:
+    """Is ``g(c, p) != 0`` for every ``p`` in ``[0, v]`` (exact)?"""
+    q = at_w(g, c)
+    if q.degree() < 0:
+        return False
+    if q.degree() >= 1:
+        q = q / q.gcd(q.derivative())
+    return q.degree() == 0 or count_in(q, Fraction(0), v) == 0
+
+
+def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
+                  walls: list) -> Optional[tuple]:
+    """``(c1, c2)`` holding the branch through ``[lo, hi]`` (at ``p = v``) for every
+    ``p`` in ``(0, v]``: the nearest wall on the side of the nearer wall, a fence
+    at ``lo - d`` or ``hi + d`` (``d = 2^-10 ... 2^-1``) on the other."""
+    below = [w for w in walls if w <= lo]
+    above = [w for w in walls if w >= hi]
+    if not below and not above:
+        return None
+    g = fam.n_factors[a][0]
+    up = bool(above) and (not below or above[0] - hi < lo - below[-1])
+    for k in range(10, 0, -1):
+        d = Fraction(1, 2 ** k)
+        c = lo - d if up else hi + d
+        if (up and below and c <= below[-1]) or (not up and above and c >= above[0]):
+            return None
+        if fence(g, c, v):
+            return (c, above[0]) if up else (below[-1], c)
+    return None
+
+
+def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32) -> Optional[object]:
+    """An upper bound of ``sup_p h(w, p)`` on ``[0, v]`` (so of ``min h``), or None
+    when ``w`` is not in the domain on all of it."""
+    top = None
+    with iv_workprec(96):
+        W0 = iv_from_fraction(w)
+        for i in range(slices):
+            P = iv.mpf([iv_from_fraction(v * i / slices).a, iv_from_fraction(v * (i + 1) / slices).b])
+            try:
+                h, _d = fam.value_interval(W0, P)
+            except ZeroDivisionError:
+                return None
+            top = h.b if top is None else max(top, h.b)
+    return top
+
+
+def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
+                  check: Callable = lambda: None, limit: int = BOXES) -> bool:
+    """Is ``h > top`` on every point of ``[c1, c2] x [0, v]`` in the domain
+    (boxes split in both directions until proven, at most ``limit``)?"""
+    stack = [(c1, c2, Fraction(0), v)]
+    tried = 0
+    with iv_workprec(96):
+        while stack:
+            a, b, p, q = stack.pop()
+            tried += 1
+            if tried > limit:
+                return False
+            if tried % 64 == 0:
+                check()
+            X = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
+            P = iv.mpf([iv_from_fraction(p).a, iv_from_fraction(q).b])
+            try:
+                lb = fam.value_lower_bound(X, P)
+            except ZeroDivisionError:
+                return False
+            if lb > top:
+                continue
+            m, n = (a + b) / 2, (p + q) / 2
+            stack += [(a, m, p, n), (m, b, p, n), (a, m, n, q), (m, b, n, q)]
+    return True
+
+
+def far_above(fam: Family, v: Fraction, L, g: int, minima: list, factor_of,
+              check: Callable = lambda: None) -> bool:
+    """Is ``g`` the only global minimum on ``(0, v]``, every other minimum of the
+    landscape ``L`` at ``v`` excluded by :func:`bounded_below` on its region?"""
+    pt = L.points[g]
+    top = min_h_above(fam, (Fraction(pt.W.lo) + Fraction(pt.W.hi)) / 2, v)
+    if top is None:
+        return False
+    walls = wall_points(fam)
+    for j in minima:
+        if j == g:
+            continue
+        a = factor_of(fam, L.points[j], v)
+        if a is None:
+            return False
+        reg = branch_region(fam, a, Fraction(L.points[j].W.lo), Fraction(L.points[j].W.hi), v, walls)
+        if reg is None or not bounded_below(fam, *reg, v, top, check):
+            return False
+    return True
