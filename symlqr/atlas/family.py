@@ -215,7 +215,8 @@ class Family:
         """A lower bound of ``h`` on the points of the box ``W x p`` that lie in
         the domain (mpmath intervals; ``+inf`` when none does), term by term:
         ``w_i C_i(F_i(W))`` by interval arithmetic where ``D_i(F_i) > 0`` on the
-        whole box, else ``0`` (``C_i = s0^2 (Q + R F^2) / D_i(F) >= 0`` on the
+        whole box, ``num.a / sup D_i(F_i)`` where only some of it is stable
+        (``0 < D_i(F_i)`` on the domain), else ``0`` (``C_i = s0^2 (Q + R F^2) / D_i(F) >= 0`` on the
         domain when ``Q, R >= 0``; raises ZeroDivisionError otherwise). Crude but
         finite next to a wall, where ``F_k`` sweeps task ``k``'s stable set.
 
@@ -240,6 +241,8 @@ class Family:
                     return float("inf")          # F_i never stable on the box
                 if DF.a > 0:
                     term = (num / DF).a
+                elif num.a >= 0:               # on the domain 0 < D_i(F) <= DF.b
+                    term = num.a / DF.b
             if term is None:
                 if Q.a < 0 or R.a < 0:
                     raise ZeroDivisionError("no sign of C_i on the box")

@@ -37,9 +37,9 @@ from ..exact.realroots import iv_from_fraction
 from .bivariate import at_w, deg_w
 from .family import Family
 
-__all__ = ["wall_points", "fence", "branch_region", "min_h_above", "far_above"]
+__all__ = ["wall_points", "fence", "branch_region", "min_h_above", "bounded_below", "far_above"]
 
-BOXES = 3000          # boxes tried per region before giving up
+BOXES = 2000          # bounds computed per region before giving up
 
 
 def wall_points(fam: Family) -> list:
@@ -101,30 +101,39 @@ def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32) -> Opti
     return top
 
 
+def _lb(fam: Family, a, b, p, q):
+    X = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
+    P = iv.mpf([iv_from_fraction(p).a, iv_from_fraction(q).b])
+    return fam.value_lower_bound(X, P)
+
+
 def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
                   check: Callable = lambda: None, limit: int = BOXES) -> bool:
-    """Is ``h > top`` on every point of ``[c1, c2] x [0, v]`` in the domain
-    (boxes split in both directions until proven, at most ``limit``)?"""
-    stack = [(c1, c2, Fraction(0), v)]
+    """Is ``h > top`` on every point of ``[c1, c2] x [0, v]`` in the domain?
+    A box whose bound is not above ``top`` is halved in ``W`` or in ``p``,
+    whichever gives the larger smaller bound of its halves (next to a wall
+    corner the ``p``-side must shrink much faster than the ``W``-side); at most
+    ``limit`` bounds are computed."""
     tried = 0
     with iv_workprec(96):
-        while stack:
-            a, b, p, q = stack.pop()
-            tried += 1
-            if tried > limit:
-                return False
-            if tried % 64 == 0:
-                check()
-            X = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
-            P = iv.mpf([iv_from_fraction(p).a, iv_from_fraction(q).b])
-            try:
-                lb = fam.value_lower_bound(X, P)
-            except ZeroDivisionError:
-                return False
-            if lb > top:
-                continue
-            m, n = (a + b) / 2, (p + q) / 2
-            stack += [(a, m, p, n), (m, b, p, n), (a, m, n, q), (m, b, n, q)]
+        try:
+            stack = [(c1, c2, Fraction(0), v, _lb(fam, c1, c2, Fraction(0), v))]
+            while stack:
+                a, b, p, q, lb = stack.pop()
+                if lb > top:
+                    continue
+                tried += 4
+                if tried > limit:
+                    return False
+                if tried % 64 == 0:
+                    check()
+                m, n = (a + b) / 2, (p + q) / 2
+                halves = [[(a, m, p, q), (m, b, p, q)], [(a, b, p, n), (a, b, n, q)]]
+                bounds = [[_lb(fam, *box) for box in pair] for pair in halves]
+                k = 0 if min(bounds[0]) >= min(bounds[1]) else 1
+                stack += [(*box, x) for box, x in zip(halves[k], bounds[k])]
+        except ZeroDivisionError:
+            return False
     return True
 
 

@@ -245,7 +245,8 @@ class SwitchSearch:
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
-        if not ok and Lu is None and u == self.degenerate == 0 and Lv is not None:
+        at_zero = Lu is None and u == self.degenerate == 0 and Lv is not None
+        if not ok and at_zero:
             ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
@@ -260,6 +261,8 @@ class SwitchSearch:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
             if self.untrapped and self.charts is not None:
                 m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
+            if at_zero and self.charts is not None:    # towards the far bounds' reach
+                m = _square_between(v / 400, v / 50) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
