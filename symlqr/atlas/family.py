@@ -242,12 +242,14 @@ class Family:
                 if DF.a > 0:
                     term = (num / DF).a
                 elif num.a >= 0:               # on the domain 0 < D_i(F) <= DF.b
-                    term = num.a / DF.b
+                    term = (iv.mpf(num.a) / iv.mpf(DF.b)).a
             if term is None:
                 if Q.a < 0 or R.a < 0:
                     raise ZeroDivisionError("no sign of C_i on the box")
                 term = 0
-            total = total + iv_from_fraction(self.taskset.weights[i]) * term
+            if self.taskset.weights[i] < 0:
+                raise ZeroDivisionError("a negative weight")
+            total = total + iv_from_fraction(self.taskset.weights[i]) * iv.mpf(term)
         return total.a
 
 
