@@ -54,20 +54,20 @@ def wall_points(fam: Family) -> list:
     return sorted(out)
 
 
-def fence(g, c: Fraction, v: Fraction) -> bool:
-    """Is ``g(c, p) != 0`` for every ``p`` in ``[0, v]`` (exact)?"""
+def fence(g, c: Fraction, v: Fraction, u: Fraction = Fraction(0)) -> bool:
+    """Is ``g(c, p) != 0`` for every ``p`` in ``[u, v]`` (exact)?"""
     q = at_w(g, c)
     if q.degree() < 0:
         return False
     if q.degree() >= 1:
         q = q / q.gcd(q.derivative())
-    return q.degree() == 0 or count_in(q, Fraction(0), v) == 0
+    return q.degree() == 0 or count_in(q, u, v) == 0
 
 
 def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
-                  walls: list) -> Optional[tuple]:
+                  walls: list, u: Fraction = Fraction(0)) -> Optional[tuple]:
     """``(c1, c2)`` holding the branch through ``[lo, hi]`` (at ``p = v``) for every
-    ``p`` in ``(0, v]``: the nearest wall on the side of the nearer wall, a fence
+    ``p`` in ``[u, v]`` (``(0, v]`` for ``u = 0``): the nearest wall on the side of the nearer wall, a fence
     at ``lo - d`` or ``hi + d`` (``d = 2^-10 ... 2^-1``) on the other."""
     below = [w for w in walls if w <= lo]
     above = [w for w in walls if w >= hi]
@@ -80,19 +80,21 @@ def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
         c = lo - d if up else hi + d
         if (up and below and c <= below[-1]) or (not up and above and c >= above[0]):
             return None
-        if fence(g, c, v):
+        if fence(g, c, v, u):
             return (c, above[0]) if up else (below[-1], c)
     return None
 
 
-def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32) -> Optional[object]:
-    """An upper bound of ``sup_p h(w, p)`` on ``[0, v]`` (so of ``min h``), or None
+def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32,
+                u: Fraction = Fraction(0)) -> Optional[object]:
+    """An upper bound of ``sup_p h(w, p)`` on ``[u, v]`` (so of ``min h``), or None
     when ``w`` is not in the domain on all of it."""
     top = None
     with iv_workprec(96):
         W0 = iv_from_fraction(w)
         for i in range(slices):
-            P = iv.mpf([iv_from_fraction(v * i / slices).a, iv_from_fraction(v * (i + 1) / slices).b])
+            a, b = u + (v - u) * i / slices, u + (v - u) * (i + 1) / slices
+            P = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
             try:
                 h, _d = fam.value_interval(W0, P)
             except ZeroDivisionError:
@@ -108,8 +110,9 @@ def _lb(fam: Family, a, b, p, q):
 
 
 def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
-                  check: Callable = lambda: None, limit: int = BOXES) -> bool:
-    """Is ``h > top`` on every point of ``[c1, c2] x [0, v]`` in the domain?
+                  check: Callable = lambda: None, limit: int = BOXES,
+                  u: Fraction = Fraction(0)) -> bool:
+    """Is ``h > top`` on every point of ``[c1, c2] x [u, v]`` in the domain?
     A box whose bound is not above ``top`` is halved in ``W`` or in ``p``,
     whichever gives the larger smaller bound of its halves (next to a wall
     corner the ``p``-side must shrink much faster than the ``W``-side); at most
@@ -117,7 +120,7 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
     tried = 0
     with iv_workprec(96):
         try:
-            stack = [(c1, c2, Fraction(0), v, _lb(fam, c1, c2, Fraction(0), v))]
+            stack = [(c1, c2, u, v, _lb(fam, c1, c2, u, v))]
             while stack:
                 a, b, p, q, lb = stack.pop()
                 if lb > top:
@@ -138,21 +141,25 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
 
 
 def far_above(fam: Family, v: Fraction, L, g: int, minima: list, factor_of,
-              check: Callable = lambda: None) -> bool:
-    """Is ``g`` the only global minimum on ``(0, v]``, every other minimum of the
-    landscape ``L`` at ``v`` excluded by :func:`bounded_below` on its region?"""
+              check: Callable = lambda: None, u: Fraction = Fraction(0),
+              x: Optional[Fraction] = None) -> bool:
+    """Is ``g`` the only global minimum on ``[u, v]`` (``(0, v]`` for ``u = 0``),
+    every other minimum of the landscape ``L`` certified at ``x`` (``v`` by
+    default; ``u`` or ``v``) excluded by :func:`bounded_below` on its region?"""
+    x = v if x is None else x
     pt = L.points[g]
-    top = min_h_above(fam, (Fraction(pt.W.lo) + Fraction(pt.W.hi)) / 2, v)
+    top = min_h_above(fam, (Fraction(pt.W.lo) + Fraction(pt.W.hi)) / 2, v, u=u)
     if top is None:
         return False
     walls = wall_points(fam)
     for j in minima:
         if j == g:
             continue
-        a = factor_of(fam, L.points[j], v)
+        a = factor_of(fam, L.points[j], x)
         if a is None:
             return False
-        reg = branch_region(fam, a, Fraction(L.points[j].W.lo), Fraction(L.points[j].W.hi), v, walls)
-        if reg is None or not bounded_below(fam, *reg, v, top, check):
+        reg = branch_region(fam, a, Fraction(L.points[j].W.lo), Fraction(L.points[j].W.hi), v,
+                            walls, u)
+        if reg is None or not bounded_below(fam, *reg, v, top, check, u=u):
             return False
     return True

@@ -248,6 +248,9 @@ class SwitchSearch:
         at_zero = Lu is None and u == self.degenerate == 0 and Lv is not None
         if not ok and at_zero:
             ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
+        elif not ok and self.untrapped and self.degenerate == 0 and self.charts is not None:
+            L, x = end
+            ok = far_above(self.fam, v, L, g, self.minima, factor_of, self.check, u, x)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
