@@ -73,3 +73,16 @@ def test_bounded_below_refuses_a_bound_above_the_branch_value():
                            Fraction(L.points[j].W.hi), V, wall_points(FAM))
     value = float(L.points[j].h.hi)
     assert not bounded_below(FAM, c1, c2, V, value + 0.01, limit=300)
+
+
+def test_fig3a_segment_away_from_zero_from_either_end_agrees_with_certify():
+    u, v = Fraction(1, 10000), Fraction(1, 2500)
+    for x in (u, v):
+        L = certify(FAM.taskset_at(x))
+        mins = [k for k, p in enumerate(L.points) if p.is_local_min]
+        g = global_index(L)[0]
+        assert far_above(FAM, v, L, g, mins, factor_of, u=u, x=x)
+    for eta in (u, Fraction(2, 10000), v):       # one global minimum, the one near W*
+        Le = certify(FAM.taskset_at(eta))
+        gl = [p for p in Le.minima() if p.is_global]
+        assert len(gl) == 1 and 0.5 < float(gl[0].W.lo) < 0.7

@@ -81,8 +81,20 @@ def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
         if (up and below and c <= below[-1]) or (not up and above and c >= above[0]):
             return None
         if fence(g, c, v, u):
-            return (c, above[0]) if up else (below[-1], c)
+            w0 = above[0] if up else below[-1]
+            return (c, _wall_side(g, hi, w0, v, u)) if up else (_wall_side(g, lo, w0, v, u), c)
     return None
+
+
+def _wall_side(g, x: Fraction, w0: Fraction, v: Fraction, u: Fraction) -> Fraction:
+    """For ``u > 0`` a fence between the branch's end ``x`` and the wall ``w0``
+    (a box touching the wall has no enclosure of ``F_k``), else the wall."""
+    if u > 0:
+        for k in range(1, 8):
+            c = x + (w0 - x) * (1 - Fraction(1, 2 ** k))
+            if fence(g, c, v, u):
+                return c
+    return w0
 
 
 def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32,
