@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from symlqr.atlas import atlas
+from symlqr.atlas import switches
 from symlqr.atlas.charts import ChartProof
 from symlqr.atlas.parts import decimal_toward
 from symlqr.render.atlas_plot import branches, ranges
@@ -26,11 +27,13 @@ LABELS = {"global min", "spurious min"}
 
 @pytest.fixture(scope="module")
 def split_atlas():
-    """The atlas with the proofs in the charts regular at eta = 0 switched off
-    (:mod:`symlqr.atlas.charts`, which label these ranges too): the search in
+    """The atlas with the proofs in the charts regular at eta = 0 and the far
+    bounds switched off (:mod:`symlqr.atlas.charts`, :mod:`symlqr.atlas.farbound`,
+    which label these ranges too): the search in
     (W, eta) alone proves the labels on parts of the first two pieces only."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ChartProof, "__call__", lambda self, *args: False)
+        mp.setattr(switches, "far_above", lambda *args, **kw: False)    # and the far bounds
         return atlas(TaskSet(TASKS, 1, None), "eta", Fraction(0), Fraction(1, 50))
 
 

@@ -37,25 +37,13 @@ from typing import Optional
 import flint
 
 from ..exact.precision import iv_workprec
-from ..exact.ratfunc import to_fraction
 from .bivariate import CTX, P, W, const, deg_w
 from .branches import Shifter, ValueSlope, arb_to_iv, rows_in_p, trap_refined
 from .family import Family
+from .farbound import wall_points
 from .switches import SwitchSearch, factor_of, merge_steps
 
 __all__ = ["wall_points", "Chart", "ChartSearch", "ChartProof"]
-
-
-def wall_points(fam: Family) -> list:
-    """The rational walls ``w0`` free of the parameter (``W`` on the boundary
-    of a task's own stable set), sorted."""
-    out = set()
-    for g in fam.walls:
-        d = g.to_dict()
-        if deg_w(g) == 1 and all(j == 0 for _i, j in d):
-            a1, a0 = d.get((1, 0), 0), d.get((0, 0), 0)
-            out.add(to_fraction(-flint.fmpq(a0) / flint.fmpq(a1)))
-    return sorted(out)
 
 
 def _drop_e(f) -> tuple:

@@ -211,6 +211,48 @@ class Family:
         return total.v, total.d
 
 
+    def value_lower_bound(self, Wv, pv):
+        """A lower bound of ``h`` on the points of the box ``W x p`` that lie in
+        the domain (mpmath intervals; ``+inf`` when none does), term by term:
+        ``w_i C_i(F_i(W))`` by interval arithmetic where ``D_i(F_i) > 0`` on the
+        whole box, ``num.a / sup D_i(F_i)`` where only some of it is stable
+        (``0 < D_i(F_i)`` on the domain), else ``0`` (``C_i = s0^2 (Q + R F^2) / D_i(F) >= 0`` on the
+        domain when ``Q, R >= 0``; raises ZeroDivisionError otherwise). Crude but
+        finite next to a wall, where ``F_k`` sweeps task ``k``'s stable set.
+
+        >>> from symlqr.tasks import figure
+        >>> fam = Family(figure("fig1"), "eta")
+        >>> float(fam.value_lower_bound(iv.mpf([0.6, 0.62]), iv.mpf([0, 0.01]))) > 1
+        True
+        """
+        total = iv.mpf(0)
+        for i in range(self.n):
+            f = {k: _in_iv(self.fields[i][k], pv) for k in _FIELDS}
+            eta = pv if self.param == "eta" else iv_from_fraction(self.taskset.eta)
+            A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
+            D = cf.closed_loop(A, B, Wv)
+            if D.b <= 0:
+                return float("inf")              # no point of the box is in the domain
+            term = None
+            if D.a > 0:
+                F = Wv - eta * cf.ratio(cf.gradient(A, B, Q, R, s0a, Wv))
+                num, DF = cf.cost(A, B, Q, R, s0, F)
+                if DF.b <= 0:
+                    return float("inf")          # F_i never stable on the box
+                if DF.a > 0:
+                    term = (num / DF).a
+                elif num.a >= 0:               # on the domain 0 < D_i(F) <= DF.b
+                    term = (iv.mpf(num.a) / iv.mpf(DF.b)).a
+            if term is None:
+                if Q.a < 0 or R.a < 0:
+                    raise ZeroDivisionError("no sign of C_i on the box")
+                term = 0
+            if self.taskset.weights[i] < 0:
+                raise ZeroDivisionError("a negative weight")
+            total = total + iv_from_fraction(self.taskset.weights[i]) * iv.mpf(term)
+        return total.a
+
+
 class _Dual:
     """``v + d * eps`` with interval parts (forward-mode derivative in ``p``)."""
 
@@ -248,6 +290,11 @@ class _Dual:
             raise ZeroDivisionError("interval division by an interval containing 0")
         q = self.v / o.v
         return _Dual(q, (self.d - q * o.d) / o.v)
+
+
+def _in_iv(f, pv):
+    """The polynomial ``f`` in ``p`` on the interval ``pv``."""
+    return _dual_lin(f, _Dual(pv, iv.mpf(0))).v
 
 
 def _dual_lin(f, P: "_Dual") -> "_Dual":

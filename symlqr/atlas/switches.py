@@ -50,6 +50,7 @@ from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
+from .farbound import far_above
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
@@ -244,6 +245,12 @@ class SwitchSearch:
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
+        at_zero = Lu is None and u == self.degenerate == 0 and Lv is not None
+        if not ok and at_zero:
+            ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
+        elif not ok and self.untrapped and self.degenerate == 0 and self.charts is not None:
+            L, x = end
+            ok = far_above(self.fam, v, L, g, self.minima, factor_of, self.check, u, x)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
@@ -257,6 +264,8 @@ class SwitchSearch:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
             if self.untrapped and self.charts is not None:
                 m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
+            if at_zero and self.charts is not None:    # towards the far bounds' reach
+                m = _square_between(v / 400, v / 50) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
