@@ -34,6 +34,7 @@ def split_atlas():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ChartProof, "__call__", lambda self, *args: False)
         mp.setattr(switches, "far_above", lambda *args, **kw: False)    # and the far bounds
+        mp.setattr(switches, "FAR_SPLIT", None)                         # with their cuts
         return atlas(TaskSet(TASKS, 1, None), "eta", Fraction(0), Fraction(1, 50))
 
 

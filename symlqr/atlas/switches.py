@@ -53,6 +53,11 @@ from .values import separated_by_values
 from .farbound import far_above
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
+# Where (0, v] is cut when neither the far bounds (:mod:`.farbound`) nor the charts
+# prove it: at a square in [v lo, v hi], well below the middle (the far bounds reach
+# about v = 1/1024 on fig3a); None: the middle, as without the far bounds.
+FAR_SPLIT = (Fraction(1, 400), Fraction(1, 50))
+
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
 
@@ -264,8 +269,9 @@ class SwitchSearch:
             m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
             if self.untrapped and self.charts is not None:
                 m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
-            if at_zero and self.charts is not None:    # towards the far bounds' reach
-                m = _square_between(v / 400, v / 50) or m
+            if at_zero and self.charts is not None and FAR_SPLIT is not None:
+                lo, hi = FAR_SPLIT                          # towards the far bounds' reach
+                m = _square_between(v * lo, v * hi) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
