@@ -81,6 +81,8 @@ def _parse(command, args, tmp_path):
         return
     if ns.output:
         ns.output = str(tmp_path / os.path.basename(ns.output))
+    if command == "certify":               # --eta with figure names changes their step
+        ns = certify_cli._figure_eta(ns)
     tasksets_from_args(ns)
 
 
