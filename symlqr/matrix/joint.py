@@ -40,6 +40,10 @@ def _nonpositive_parts(coefficients, signs) -> bool:
     hi)`` (one box each, shape ``(1, ...)``; any positive scale per polynomial)."""
     from scipy.optimize import linprog
     parts = [(lo, hi) if sign > 0 else (-hi, -lo) for (lo, hi), sign in zip(coefficients, signs)]
+    # a condition with no coefficient below 0 only adds to the sum (its mu is 0)
+    parts = [(lo, hi) for lo, hi in parts if (lo < 0).any()]
+    if not parts:
+        return False
     n = parts[0][0].ndim - 1
     degs = [max(q[0].shape[1 + v] for q in parts) - 1 for v in range(n)]
     parts = [bz.elevate(lo, hi, degs) for lo, hi in parts]
@@ -69,7 +73,7 @@ def _nonpositive_parts(coefficients, signs) -> bool:
 class JointTest:
     """Mixed into the decider: the joint test of the domain conditions."""
 
-    def _outside_jointly(self, boxes: Boxes, j: int) -> bool:
+    def _outside_jointly(self, boxes: Boxes, j: int, anew: bool = True) -> bool:
         """Box ``j`` holds no point of the domain when some ``mu >= 0``, not all
         zero, makes ``sum_k mu_k g_k <= 0`` on it, ``g_k = s_k num_k`` the domain
         conditions with ``s_k`` the sign of their denominator on the domain (all
@@ -90,7 +94,8 @@ class JointTest:
         (signs toward the box), ``x`` in ``[0, W_k]``, ``s_j`` in ``[0, W_j / W_k]``
         (rounded up), and each ``g_k(x, s) / x^m`` (``x^m`` its largest power of
         ``x``, positive for ``x > 0``; ``v`` itself is outside the open domain)
-        is tested as above. The sectors cover the box."""
+        is tested as above. The sectors cover the box. ``anew=False``: only the
+        coefficients the box carries (no conversion, no sectors)."""
         signed = self._signed_conditions(boxes, j)
         if len(signed) < 2:
             return False
@@ -100,6 +105,8 @@ class JointTest:
         signs = [sg for _, _, sg in signed]
         if _nonpositive_parts(stored, signs):
             return True
+        if not anew:
+            return False
         box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
         v = self._corner_of(boxes.lo[j], boxes.hi[j])
         if v is None:                 # coefficients anew, in balls (exactly if those are wide)

@@ -33,7 +33,7 @@ import numpy as np
 from ..branch import reduced as rd
 from ..branch.bernstein import ranges
 from ..branch.core import Boxes, Step
-from .reasons import ABOVE
+from .reasons import ABOVE, JOINTLY
 
 __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
 
@@ -42,6 +42,7 @@ ANCHORS = 48               # full coefficient tensors kept to restrict from (mem
 LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
 LAZY_FLOOR = 1 / 2048      # ... even where the float probe finds no low point of the domain
 PROBE_LEVEL = 4            # the probe looks for h below this times the level
+CHAIN_AT = 1 / 8           # relative side below which the chain rule is tried (one task)
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -119,10 +120,17 @@ class LargeNumerators:
         step.excluded[ABOVE] = high
         go = ~gone & ~high
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
-        convert = go & (rel <= LAZY_AT)
+        axes = np.argmax((boxes.hi - boxes.lo) / self.root_width, axis=1)
+        held = np.zeros(len(boxes), dtype=bool)          # stopped before their test
+        if self.chain is not None:
+            jointly = self._jointly_where_probed_outside(boxes, go & (rel <= CHAIN_AT))
+            step.excluded[JOINTLY] = jointly
+            go &= ~jointly
+            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held)
+        convert = go & (rel <= LAZY_AT) & ~held
         rows = np.nonzero(convert & (rel > LAZY_FLOOR))[0]
-        convert[rows] = self._probe(boxes, rows)
-        waiting = convert.copy()
+        convert[rows] = self._probe(boxes, rows) if self.chain is None else False
+        waiting = convert | held
         done = []
         for j in np.nonzero(convert)[0]:
             if self.stop is not None and self.stop() is not None:
@@ -135,12 +143,60 @@ class LargeNumerators:
         groups = self._lower(Boxes.concat(done)) if done else []
         if waiting.any():                        # stopped: they wait, still lazy
             groups.append(boxes.take(waiting))
-        cut = go & ~convert
+        cut = go & ~convert & ~held
         if cut.any():
             rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
-            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width))
+            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width),
+                                  axis=axes[cut])
         step.children = groups
         return step
+
+    def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held) -> np.ndarray:
+        """The chain rule (:mod:`~symlqr.matrix.chain_boxes`, one task) on the
+        boxes ``ask``: excluded boxes and found points go into ``step``; a box
+        left open is cut where ``F`` changes most (``axes``, set in place); a
+        box not reached before the deadline is ``held``. The rows decided."""
+        decided = np.zeros(len(boxes), dtype=bool)
+        for j in np.nonzero(ask)[0]:
+            if self.stop is not None and self.stop() is not None:
+                held[j:] |= ask[j:] & ~decided[j:]
+                break
+            verdict, what = self.chain.test(boxes.lo[j], boxes.hi[j])
+            if verdict == "none":
+                step.excluded.setdefault(self._named(what), np.zeros(len(boxes), dtype=bool))[j] = True
+                decided[j] = True
+            elif verdict == "one":
+                step.found.append((int(j), what))
+                decided[j] = True
+            else:
+                score = self.chain.split_scores(boxes.lo[j], boxes.hi[j])
+                if score is not None:
+                    axes[j] = int(np.argmax(score))
+        self.chain_tests += int(decided.sum())
+        return decided
+
+    def _jointly_where_probed_outside(self, boxes: Boxes, ask) -> np.ndarray:
+        """The joint test of the domain conditions (:meth:`_outside_jointly` on the
+        coefficients the box carries: a linear program, no conversion) on the boxes
+        ``ask`` whose centre and corners are all outside the domain in floats (the
+        floats only choose where to try; the test is the proof). Such boxes lie
+        across the stability boundary of ``W`` or of ``F(W)``, where no single
+        condition fails on the whole box."""
+        from .objective import in_domain
+        out = np.zeros(len(boxes), dtype=bool)
+        r, d = self.taskset.shape
+        steps = int(self.solution_kwargs.get("steps", 1))
+        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * self.n)).reshape(self.n, -1).T
+        points = np.vstack([[0.5] * self.n, corners])
+        for j in np.nonzero(ask)[0]:
+            if self.stop is not None and self.stop() is not None:
+                break
+            lo, hi = boxes.lo[j], boxes.hi[j]
+            if any(in_domain((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps)
+                   for t in points):
+                continue
+            out[j] = self._outside_jointly(boxes, j, anew=False)
+        return out
 
     def _probe(self, boxes: Boxes, rows) -> np.ndarray:
         """Per row: the box's centre or one of its corners is in the domain with

@@ -53,6 +53,7 @@ import numpy as np
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
+from .chain_boxes import ChainRule
 from .complete import decide_solution
 from .joint import JointTest, at_corner
 from .krawczyk_boxes import KrawczykTest, contracting
@@ -113,6 +114,11 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         # from: id -> (box, lo, hi, factor), the most recently made last
         self.anchors: OrderedDict = OrderedDict()
         self.stop = None                 # deadline: stops the conversions of a lazy batch
+        # one task: boxes decided by the chain rule before any large numerator
+        self.chain = (ChainRule.for_taskset(taskset, self.solution_kwargs.get("method", "maml"),
+                                            self.solution_kwargs.get("steps", 1))
+                      if self.large else None)
+        self.chain_tests = 0
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
@@ -506,9 +512,10 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
 
 
     # -- splitting -------------------------------------------------------
-    def _split(self, boxes: Boxes, rel, finest) -> Boxes:
+    def _split(self, boxes: Boxes, rel, finest, axis=None) -> Boxes:
         lazy = any(f"{k}lo" not in boxes.data for k in self.large)
-        axis = np.argmax(rel if lazy else self._smear(boxes, rel, finest), axis=1)
+        if axis is None:
+            axis = np.argmax(rel if lazy else self._smear(boxes, rel, finest), axis=1)
         present = [k for k in range(len(self.polys)) if f"{k}lo" in boxes.data]
         extra = [f"{k}{x}" for k in self.large for x in "dai" if f"{k}{x}" in boxes.data]
         children = split_boxes(boxes, axis, present, [f"{k}f" for k in present] + extra)

@@ -1,0 +1,266 @@
+"""One task: boxes decided by the chain rule, without the numerators of ``grad h``.
+
+For one task, ``h(W) = f(F(W))`` with ``F(W) = W - eta grad g(W)`` (``g`` the
+cost with the adaptation covariance, ``f`` with ``Sigma0``), so
+
+    ``grad h(W) = J(W) grad f(F(W))``,   ``J(W) = I - eta hess g(W)`` (symmetric).
+
+On a box ``X`` where ``W`` is proven stabilizing and ``J`` proven nonsingular
+(inertia of the enclosure of ``J`` over ``X``), a stationary point of ``h`` in
+the domain has ``grad f(F(W)) = 0`` with ``F(W)`` stabilizing, hence ``F(W) =
+W*`` (the Riccati gain: the only stationary point of an LQR cost with
+``Sigma0 > 0``, Fazel et al. 2018). The stationary points of ``h`` in ``X`` are
+then the zeros of ``Phi(W) = F(W) - W*``, whose Jacobian is ``J``:
+
+* ``F(X)`` (the mean-value form ``F(c) + J(X) (X - c)``, intersected with the
+  direct enclosure) misses the ball around ``W*`` (proven by Krawczyk on
+  ``grad f``, :func:`~symlqr.matrix.boxes.newton_box`): **no stationary point**;
+* Krawczyk's operator of ``Phi``, ``K = c - Y Phi(c) + (I - Y J(X)) (X - c)``,
+  misses ``X``: none; lies in the interior of ``X``: exactly one, which
+  :func:`~symlqr.matrix.certificate.certify_point` then certifies (its own
+  Krawczyk box ``B`` on ``grad h`` holds one zero: the same one when ``B`` lies
+  in ``X`` or ``K`` in ``B``).
+
+FO-MAML's direction is ``grad f(F(W))`` itself: its zeros are those of ``Phi``
+with no condition on ``J``; Krawczyk still needs ``J`` nonsingular, so both
+methods run the same test. This is the certificate of
+:func:`~symlqr.matrix.certificate._one_task_tests` (``global_by_chain_rule``)
+applied to whole boxes; it needs no polynomial of degree 71 (``r d = 3``),
+only Stein solves over the box (``J`` from the Hessian and the third
+derivatives, :func:`~symlqr.matrix.hypothesis_boxes._hessians`), a few
+milliseconds per box. Where ``J`` is not proven nonsingular (near points where
+``eta hess g`` has the eigenvalue 1: the spurious stationary points of ``h``),
+the box is left to the numerators.
+
+>>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+>>> A = [["1/2", "1/10"], [0, "1/2"]]
+>>> ts = MatrixTaskSet([MatrixTask(A, [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
+>>> rule = ChainRule.for_taskset(ts, "maml", 1)     # W* = [0.01749..., 0.27099...]
+>>> rule.test([0.5, 0.5], [0.6, 0.6])[0]
+'none'
+>>> verdict, cert = rule.test([-0.1, 0.1], [0.1, 0.4])  # holds W*, and F(W*) = W*
+>>> verdict, cert.type, bool(cert.global_by_chain_rule)
+('one', 'min', True)
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from flint import arb, arb_mat
+
+from .boxes import ARB, newton_box
+from .backend import FLOAT
+from .hypothesis_boxes import _eye, _hessians
+from .lqr import LQRPoint, hessian, optimal_gain
+from .validated import certify_stable, inertia, to_float
+
+__all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE"]
+
+CHAIN_NONE = ("grad h != 0 (one task, chain rule): F(W) = W - eta grad g(W) misses W* and "
+              "I - eta hess g is nonsingular on the box")
+CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes 0, "
+                 "J = I - eta hess g and grad f enclosed over the box")
+NOT_STABLE = "W not proven stabilizing on the box"
+DIRECT_NONE = ("grad h != 0: Krawczyk's operator of grad h (closed forms in Arb over the box) "
+               "misses the box")
+CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
+                       "box and Krawczyk's operator of F(W) - W* misses the box")
+
+
+def _krawczyk(X, c, g0, J):
+    """Krawczyk's operator ``K = c - Y g(c) + (I - Y J(X)) (X - c)`` (``Y`` the
+    float inverse of the midpoint of ``J``): ``"none"`` when ``K`` misses ``X``,
+    ``(K, X)`` entries when ``K`` lies in the interior of ``X`` (exactly one zero,
+    in ``K``), else the reason."""
+    n = len(g0)
+    mid = np.array([[float(J[i, k].mid()) for k in range(n)] for i in range(n)])
+    try:
+        Y = arb_mat(np.linalg.inv(mid).tolist())
+    except np.linalg.LinAlgError:
+        return "the midpoint of the Jacobian is singular"
+    dX = arb_mat(n, 1, [x - m for x, m in zip(X.entries(), c.entries())])
+    K = arb_mat(n, 1, c.entries()) - Y * arb_mat(n, 1, list(g0)) + (_eye(n) - Y * J) * dX
+    xs, ks = X.entries(), K.entries()
+    if any(not k.overlaps(x) for k, x in zip(ks, xs)):
+        return "none"
+    if all(k.lower() > x.lower() and k.upper() < x.upper() for k, x in zip(ks, xs)):
+        return ks, xs
+    return "Krawczyk's operator not inside the box"
+
+
+def _ball(lo, hi, r, d) -> arb_mat:
+    return arb_mat(r, d, [arb(a).union(arb(b)) for a, b in zip(lo, hi)])
+
+
+class ChainRule:
+    """The test of the module docstring for one task; ``None`` from
+    :meth:`for_taskset` where it does not apply."""
+
+    def __init__(self, taskset, method, star: arb_mat):
+        self.taskset, self.method = taskset, method
+        self.shape = taskset.shape
+        keys = ("A", "B", "Q", "R", "Sigma0", "Sigma0a")
+        self.tasks = [tuple(ARB.asmat(getattr(t, k)) for k in keys) for t in taskset.tasks]
+        self.eta = ARB.scalar(taskset.eta)
+        self.star = star.entries()
+        self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
+                           for k in ("A", "B", "Q", "R", "Sigma0a")]
+
+    @classmethod
+    def for_taskset(cls, taskset, method: str = "maml", steps: int = 1) -> Optional["ChainRule"]:
+        """The rule for one task, one step, MAML or FO-MAML, ``Sigma0 > 0``
+        (``grad f = 0`` forces ``W*``), with ``W*`` enclosed; else ``None``."""
+        if len(taskset.tasks) != 1 or int(steps) != 1 or method not in ("maml", "fomaml"):
+            return None
+        t = taskset.tasks[0]
+        if not t.definite:
+            return None
+        A, B, Q, R, S0 = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0"))
+        Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, S0))
+        try:
+            Wf = optimal_gain(Af, Bf, Qf, Rf)
+            Yf = np.linalg.inv(np.array(LQRPoint(FLOAT, (Af, Bf, Qf, Rf), Wf, Sf).hess_dense()))
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+
+        def jac(X):
+            if not certify_stable(A - B * X):
+                return "stabilization of the box around W* is not proven"
+            p = LQRPoint(ARB, (A, B, Q, R), X, S0)
+            return arb_mat(p.hess_dense()), p
+        got = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, S0), jac)
+        return None if isinstance(got, str) else cls(taskset, method, got[0])
+
+    def test(self, lo, hi) -> tuple:
+        """``("none", reason)``, ``("one", certificate)`` or ``("open", why)`` for
+        the box ``[lo, hi]`` (row-major float ends): the chain rule, then, where it
+        leaves the box open with ``W`` proven stabilizing on it, :meth:`direct`."""
+        got = self._chain(lo, hi)
+        if got[0] == "open" and got[1] != NOT_STABLE:
+            other = self.direct(lo, hi)
+            if other[0] != "open":
+                return other
+        return got
+
+    def _chain(self, lo, hi) -> tuple:
+        r, d = self.shape
+        n = r * d
+        X = _ball(lo, hi, r, d)
+        got = _hessians(self.tasks[:1], X, self.eta)
+        if got is None:
+            return "open", NOT_STABLE
+        H, Fd = got[0]
+        J = _eye(n) - H * self.eta
+        c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
+        A, B, Q, R, _, S0a = self.tasks[0]
+        try:
+            Fc = (c - LQRPoint(ARB, (A, B, Q, R), c, S0a).grad * self.eta).entries()
+        except (ZeroDivisionError, ValueError):
+            return "open", "a Stein system at the centre not proven nonsingular"
+        dX = [x - m for x, m in zip(X.entries(), c.entries())]
+        F = []
+        for i, direct in enumerate(Fd.entries()):
+            mv = Fc[i] + sum((J[i, k] * dX[k] for k in range(n)), arb(0))
+            F.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
+        regular = inertia(J) is not None
+        misses = any(not f.overlaps(s) for f, s in zip(F, self.star))
+        if misses and (regular or self.method == "fomaml"):
+            return "none", CHAIN_NONE          # F(W) != W*, so grad f(F(W)) != 0
+        if not regular:
+            if self._product_excludes(J, arb_mat(r, d, F)):
+                return "none", CHAIN_PRODUCT
+            return "open", "I - eta hess g not proven nonsingular on the box"
+        return self._krawczyk(X, c, Fc, J)
+
+    def _product_excludes(self, J, F) -> bool:
+        """``grad h = J grad f(F)`` (FO-MAML: ``grad f(F)``) proven nonzero on the
+        box: ``grad f`` over the enclosure ``F`` of ``F(X)`` (direct, intersected
+        with ``grad f(F(c)) + hess f(F) (F - F(c))``), times ``J(X)``."""
+        A, B, Q, R, S0, _ = self.tasks[0]
+        r, d = self.shape
+        n = r * d
+        try:
+            got = _hessians([(A, B, Q, R, S0, S0)], F, self.eta)
+            if got is None:
+                return False
+            Hf = got[0][0]
+            gd = LQRPoint(ARB, (A, B, Q, R), F, S0).grad.entries()
+            Fm = arb_mat(r, d, [arb(x.mid()) for x in F.entries()])
+            gc = LQRPoint(ARB, (A, B, Q, R), Fm, S0).grad.entries()
+        except (ZeroDivisionError, ValueError):
+            return False
+        dF = [x - m for x, m in zip(F.entries(), Fm.entries())]
+        g = []
+        for i in range(n):
+            mv = gc[i] + sum((Hf[i, k] * dF[k] for k in range(n)), arb(0))
+            g.append(mv.intersection(gd[i]) if mv.overlaps(gd[i]) else mv)
+        if self.method == "fomaml":
+            return any(not x.contains(0) for x in g)
+        prod = J * arb_mat(n, 1, g)
+        return any(not x.contains(0) for x in prod.entries())
+
+    def _krawczyk(self, X, c, Fc, J) -> tuple:
+        phi = [f - s for f, s in zip(Fc, self.star)]
+        return self._verdict(_krawczyk(X, c, phi, J), CHAIN_KRAWCZYK_NONE)
+
+    def _verdict(self, got, none_reason) -> tuple:
+        if isinstance(got, str):
+            return ("none", none_reason) if got == "none" else ("open", got)
+        return self._certify(*got)
+
+    def direct(self, lo, hi) -> tuple:
+        """Krawczyk's operator of ``grad h`` itself over the box (``grad h`` at the
+        centre and ``hess h`` over the box from the closed forms in Arb): for the
+        stationary points where ``J`` is singular (the spurious ones), on small
+        boxes. Same verdicts as :meth:`test`."""
+        from .objective import MamlPoint
+        r, d = self.shape
+        X = _ball(lo, hi, r, d)
+        c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
+        w = [ARB.scalar(x) for x in self.taskset.weights]
+        try:
+            pX = MamlPoint(ARB, self.tasks, w, self.eta, X, 1)
+            if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(self.tasks, pX.iterates)
+                       for V in [X] + its):
+                return "open", "W or F(W) not proven stabilizing on the box"
+            JX = arb_mat(pX.direction_jacobian_dense(self.method))
+            g0 = MamlPoint(ARB, self.tasks, w, self.eta, c, 1).direction(self.method).entries()
+        except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+            return "open", "a Stein system over the box not proven nonsingular"
+        return self._verdict(_krawczyk(X, c, g0, JX), DIRECT_NONE)
+
+    def _certify(self, ks, xs) -> tuple:
+        from .certificate import certify_point
+        r, d = self.shape
+        W = np.array([float(k.mid()) for k in ks]).reshape(r, d)
+        try:
+            cert = certify_point(W, self.taskset, method=self.method)
+        except (ZeroDivisionError, np.linalg.LinAlgError, ValueError) as exc:
+            return "open", f"the point's certificate failed: {type(exc).__name__}"
+        if not (cert.exists_unique and cert.stabilizing):
+            return "open", "the point's certificate failed: " + "; ".join(cert.reasons)
+        # the certificate's box B holds one zero, X holds one (in K(X)): they are
+        # the same zero when B lies in X or K(X) lies in B
+        rad = arb(cert.box_radius)
+        balls = [arb(w) + arb(0, 1) * rad for w in np.array(cert.W, dtype=float).reshape(-1)]
+        if all(b.lower() > x.lower() and b.upper() < x.upper() for b, x in zip(balls, xs)) or \
+                all(k.lower() > b.lower() and k.upper() < b.upper() for k, b in zip(ks, balls)):
+            return "one", cert
+        return "open", "the point's Krawczyk box and the box hold the zero apart"
+
+    def split_scores(self, lo, hi) -> Optional[np.ndarray]:
+        """Per side of the box: how much ``F`` can change across it,
+        ``sum_i |dF_i/dw_k(c)| w_k`` in floats (the smear rule on ``F``; only the
+        order of cuts); ``None`` where ``W`` at the centre is not stabilizing."""
+        A, B, Q, R, S = self.float_task
+        r, d = self.shape
+        c = (0.5 * (np.asarray(lo) + np.asarray(hi))).reshape(r, d)
+        if np.max(np.abs(np.linalg.eigvals(A - B @ c))) >= 1:
+            return None
+        try:
+            Jc = np.eye(r * d) - float(self.taskset.eta) * hessian(c, A, B, Q, R, S)
+        except (np.linalg.LinAlgError, ValueError):
+            return None
+        score = np.abs(Jc).sum(axis=0) * (np.asarray(hi) - np.asarray(lo))
+        return score if np.all(np.isfinite(score)) else None

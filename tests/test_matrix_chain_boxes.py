@@ -1,0 +1,188 @@
+"""The chain rule over boxes (one task), against independent computations.
+
+A box the rule excludes must hold no stationary point of ``h`` in the domain:
+multistart ``scipy.optimize.root`` on the float gradient from points of the box
+finds none there. A box where it finds one point holds scipy's point, and
+``F(W) = W*`` there with ``W*`` from scipy's Riccati solver.
+"""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy.linalg import solve_discrete_are
+from scipy.optimize import root
+
+from symlqr.matrix.chain_boxes import CHAIN_NONE, CHAIN_PRODUCT, ChainRule
+from symlqr.matrix.objective import fomaml_gradient, in_domain, maml_gradient
+from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+
+
+def _task(rng, d):
+    A = [[Fraction(int(x), 20) for x in row] for row in rng.integers(-14, 15, size=(d, d))]
+    B = [[Fraction(int(x), 4)] for x in rng.integers(1, 6, size=d)]
+    return MatrixTask(A, B, np.eye(d, dtype=int).tolist(), [[1]])
+
+
+def _riccati_gain(t):
+    A, B, Q, R = (np.array(getattr(t, k), dtype=float) for k in "ABQR")
+    P = solve_discrete_are(A, B, Q, R)
+    return np.linalg.solve(R + B.T @ P @ B, B.T @ P @ A).reshape(-1)
+
+
+def _roots_in(ts, lo, hi, method, rng, starts=8):
+    """Zeros of the float direction found by scipy from points of the box, kept
+    when inside the box and in the domain."""
+    r, d = ts.shape
+    grad = maml_gradient if method == "maml" else fomaml_gradient
+    found = []
+    for _ in range(starts):
+        x0 = lo + rng.random(len(lo)) * (hi - lo)
+        if not in_domain(x0.reshape(r, d), ts):
+            continue
+
+        def fun(x):
+            W = x.reshape(r, d)
+            return grad(W, ts).reshape(-1) if in_domain(W, ts) else np.full(len(x), 1e6)
+        sol = root(fun, x0, method="hybr")
+        x = sol.x
+        if sol.success and np.all(x > lo) and np.all(x < hi) and in_domain(x.reshape(r, d), ts) \
+                and np.linalg.norm(fun(x)) < 1e-8:
+            found.append(x)
+    return found
+
+
+@pytest.mark.parametrize("seed,d,method", [(0, 2, "maml"), (1, 2, "fomaml"), (2, 3, "maml"),
+                                          (3, 2, "maml")])
+def test_verdicts_against_scipy(seed, d, method):
+    rng = np.random.default_rng(seed)
+    ts = MatrixTaskSet([_task(rng, d)], Fraction(1, 50))
+    rule = ChainRule.for_taskset(ts, method, 1)
+    assert rule is not None
+    star = _riccati_gain(ts.tasks[0])
+    assert np.allclose(star, [float(x.mid()) for x in rule.star], atol=1e-9)
+    seen = {"none": 0, "one": 0, "open": 0}
+    for k in range(24):
+        width = 0.002 if k == 0 else 0.004 * 2.0 ** rng.integers(0, 5)
+        centre = star + rng.normal(size=d) * (0.002 * width if k == 0 else 0.05 if k % 2 else 0.4)
+        lo, hi = centre - width / 2, centre + width / 2
+        verdict, what = rule.test(lo, hi)
+        seen[verdict] += 1
+        if verdict == "none":
+            assert what in (CHAIN_NONE, CHAIN_PRODUCT)
+            assert _roots_in(ts, lo, hi, method, rng) == []
+        elif verdict == "one":
+            W = np.array(what.W, dtype=float).reshape(-1)
+            assert np.all(W > lo) and np.all(W < hi)
+            for x in _roots_in(ts, lo, hi, method, rng):
+                assert np.allclose(x, W, atol=1e-7)     # the only one
+            g = (maml_gradient if method == "maml" else fomaml_gradient)(W.reshape(1, d), ts)
+            assert np.linalg.norm(g) < 1e-6
+    assert seen["none"] > 0 and seen["one"] > 0        # the test ran both ways
+
+
+def test_box_around_the_optimum_is_found():
+    t = MatrixTask([["1/2", "1/10"], [0, "1/2"]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    ts = MatrixTaskSet([t], "1/100")
+    star = _riccati_gain(t)
+    verdict, cert = ChainRule.for_taskset(ts).test(star - 0.05, star + 0.05)
+    assert verdict == "one" and cert.type == "min" and cert.global_by_chain_rule
+    assert np.allclose(np.array(cert.W, dtype=float).reshape(-1), star, atol=1e-12)
+
+
+def test_where_it_does_not_apply():
+    t = MatrixTask([["1/2", "1/10"], [0, "1/2"]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    u = MatrixTask([["1/2", "1/10"], [0, "3/5"]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    assert ChainRule.for_taskset(MatrixTaskSet([t, u], "1/100")) is None       # two tasks
+    assert ChainRule.for_taskset(MatrixTaskSet([t], "1/100"), "maml", 2) is None
+    assert ChainRule.for_taskset(MatrixTaskSet([t], "1/100"), "reptile", 1) is None
+    x0 = MatrixTask(t.A, t.B, t.Q, t.R, [[1, 1], [1, 1]])                       # Sigma0 = x0 x0'
+    assert ChainRule.for_taskset(MatrixTaskSet([x0], "1/100")) is None
+
+
+def test_unstable_box_stays_open():
+    t = MatrixTask([["1/2", "1/10"], [0, "1/2"]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    rule = ChainRule.for_taskset(MatrixTaskSet([t], "1/100"))
+    assert rule.test([-3.0, -3.0], [3.0, 3.0])[0] == "open"
+
+
+def test_boxes_around_every_stationary_point_found_by_scipy():
+    """The example of docs/matrix.md (13 stationary points, most of them where
+    ``I - eta hess g`` is close to singular): a box around any zero that scipy
+    finds is never excluded, and a point the rule finds is that zero."""
+    t = MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    ts = MatrixTaskSet([t], "1/100")
+    rule = ChainRule.for_taskset(ts)
+    rng = np.random.default_rng(7)
+    zeros = []
+    for x in np.linspace(0.05, 1.9, 9):
+        for y in np.linspace(0.2, 2.2, 9):
+            for z in _roots_in(ts, np.array([x - 0.1, y - 0.1]), np.array([x + 0.1, y + 0.1]),
+                               "maml", rng, starts=2):
+                if not any(np.allclose(z, q, atol=1e-6) for q in zeros):
+                    zeros.append(z)
+    assert len(zeros) >= 5
+    verdicts = []
+    for z in zeros:
+        for width in (1e-4, 1e-3, 1e-2, 5e-2):
+            off = (rng.random(2) - 0.5) * width * 0.8
+            verdict, what = rule.test(z + off - width / 2, z + off + width / 2)
+            verdicts.append(verdict)
+            assert verdict != "none", (z, width, what)
+            if verdict == "one":
+                assert np.allclose(np.array(what.W, dtype=float).reshape(-1), z, atol=1e-7)
+    assert "one" in verdicts
+
+
+def test_chain_3state_points_by_chain_rule_and_direct_krawczyk():
+    """``examples/chain_3state.json``: scipy's zeros of ``grad h`` from starts
+    between its two global minima (``F(W) = W*`` at both) are certified on boxes
+    of side ``1e-3`` around them, with the types of numpy's Hessian eigenvalues;
+    the saddles (``I - eta hess g`` singular there) by :meth:`ChainRule.direct`."""
+    from symlqr.matrix.objective import maml_hessian
+    from symlqr.matrix.tasks import load_matrix_tasks_file
+    doc = load_matrix_tasks_file("examples/chain_3state.json")
+    ts = MatrixTaskSet(doc["tasks"], doc["eta"], doc["weights"])
+    rule = ChainRule.for_taskset(ts)
+    star = _riccati_gain(ts.tasks[0])
+    rng = np.random.default_rng(0)
+    zeros = []
+    for x0 in (star, [0.0065, -0.057, 1.375], [-0.03, -0.09, -0.24], [0.0073, -0.032, 1.178]):
+        for z in _roots_in(ts, np.array(x0) - 1e-3, np.array(x0) + 1e-3, "maml", rng, 3):
+            if not any(np.allclose(z, q, atol=1e-8) for q in zeros):
+                zeros.append(z)
+    assert len(zeros) == 4
+    types = []
+    for z in zeros:
+        verdict, cert = rule.test(z - 6e-4, z + 4e-4)
+        assert verdict == "one"
+        assert np.allclose(np.array(cert.W, dtype=float).reshape(-1), z, atol=1e-9)
+        ev = np.linalg.eigvalsh(maml_hessian(z.reshape(1, 3), ts))
+        assert cert.type == ("min" if ev.min() > 0 else "saddle")
+        types.append(cert.type)
+    assert sorted(types) == ["min", "min", "saddle", "saddle"]
+
+
+@pytest.mark.parametrize("task,eta", [((1, 1, 2, 2), "1/100"), (("9/10", 1, 1, 3), "1/10"),
+                                      (("11/10", "1/2", 2, 1), "1/5")])
+def test_lazy_path_with_the_chain_rule_gives_the_exact_scalar_answer(monkeypatch, task, eta):
+    """One task, the path of the large numerators (``r d >= 3``) forced on a 1 x 1
+    gain, where the chain rule, the direct Krawczyk test and the joint test decide
+    boxes before any numerator: the exact scalar engine's points and types, every
+    one of the five (three minima: ``F(w) = W*`` at each; two maxima, where
+    ``1 - eta C''`` vanishes), the whole domain (no level)."""
+    import symlqr.matrix.subdivision as sd
+    from symlqr.matrix.landscape import complete_landscape
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import Task, TaskSet
+    monkeypatch.setattr(sd, "LARGE", 8)
+    tests = []
+    monkeypatch.setattr(ChainRule, "test", lambda self, lo, hi, _t=ChainRule.test:
+                        (lambda v: (tests.append(v[0]), v)[1])(_t(self, lo, hi)))
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*task)], eta)
+    res = complete_landscape(ts, prune=False)
+    assert res.complete, res.reason
+    assert tests.count("none") > 0 and tests.count("one") > 0
+    exact = certify(TaskSet([Task(*task)], eta=eta))
+    assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
+    assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
+                       atol=1e-9)
