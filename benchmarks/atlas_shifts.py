@@ -1,7 +1,7 @@
 """One figure's atlas over eta in (0, 3/10] from Python, with its stage timings
 (wall), its CPU time and the number of Taylor shifts (``Shifter.shift``: the cost
-of the switch search), each call of the switch search's ``slopes`` listed
-(range, partition, shifts, CPU seconds).
+of the switch search), each call of the switch search's ``separated`` listed
+(class, range, proven, steps halved by :mod:`symlqr.atlas.refine`, shifts, CPU seconds).
 
     python benchmarks/atlas_shifts.py fig3c [SECONDS]
 """
@@ -10,12 +10,12 @@ import time
 from fractions import Fraction
 
 import symlqr.atlas.branches as br
-import symlqr.atlas.charts as ch
+import symlqr.atlas.refine as rf
 import symlqr.atlas.switches as sw
 from symlqr.atlas import atlas
 from symlqr.tasks import figure
 
-COUNT = {"shifts": 0}
+COUNT = {"shifts": 0, "halved": 0}
 
 
 def _counted(shift):
@@ -25,23 +25,26 @@ def _counted(shift):
     return wrapped
 
 
-def _listed(cls):
-    slopes = cls.slopes
+def _listed():
+    separated, halve = sw.SwitchSearch.separated, rf.Track.halve
 
-    def wrapped(self, nodes, known, depth):
-        s0, t0 = COUNT["shifts"], time.process_time()
-        got = slopes(self, nodes, known, depth)
-        print(f"  {cls.__name__}.slopes [{float(nodes[0]):.6g}, {float(nodes[-1]):.6g}] "
-              f"parts={len(nodes) - 1} trapped={got is not None} shifts={COUNT['shifts'] - s0} "
+    def halved(self, lo, hi):
+        COUNT["halved"] += 1
+        return halve(self, lo, hi)
+
+    def wrapped(self, u, v, Lu, Lv, g):
+        s0, h0, t0 = COUNT["shifts"], COUNT["halved"], time.process_time()
+        got = separated(self, u, v, Lu, Lv, g)
+        print(f"  {type(self).__name__}.separated [{float(u):.6g}, {float(v):.6g}] "
+              f"proven={got[0]} halved={COUNT['halved'] - h0} shifts={COUNT['shifts'] - s0} "
               f"cpu={time.process_time() - t0:.2f} s", flush=True)
         return got
-    cls.slopes = wrapped
+    sw.SwitchSearch.separated, rf.Track.halve = wrapped, halved
 
 
 def main(fig: str, limit=None) -> None:
     br.Shifter.shift = _counted(br.Shifter.shift)
-    _listed(sw.SwitchSearch)
-    _listed(ch.ChartSearch)
+    _listed()
     t, c = time.perf_counter(), time.process_time()
     deadline = None if limit is None else time.monotonic() + float(limit)
     at = atlas(figure(fig), "eta", 0, Fraction(3, 10), deadline=deadline)

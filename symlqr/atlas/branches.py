@@ -26,6 +26,7 @@ import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
+from .bivariate import divides
 
 __all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
            "rows_in_p"]
@@ -361,7 +362,8 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
     return out
 
 
-def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
+def trap_refined(f, B, nodes: list, accept, depth: int = 4,
+                 starts: Optional[list] = None) -> Optional[list]:
     """Like :func:`trap_boxes`, with each step halved (up to ``depth`` times)
     where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
     refuses the box (returns None); the fence of :func:`_fenced` is used on
@@ -372,13 +374,15 @@ def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
     a step starts at the level where the last one succeeded, and tries one
     level coarser after ``_Level.STREAK`` successes there; every box is still
     proven by :func:`_trap_step` and ``accept``, only the failed tries are
-    fewer (each costs a Taylor shift)."""
+    fewer (each costs a Taylor shift). ``starts``, when given, receives the
+    ball holding the branch at the start of each step (to trap a step again,
+    halved: :mod:`~symlqr.atlas.refine`)."""
     shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out: list = []
     level = _Level()
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level)
+            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level, starts)
             if B is None:
                 return None
     return out
@@ -402,22 +406,24 @@ class _Level:
         self.start, self.streak = max(self.start, level + 1), 0
 
 
-def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
+def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state, starts=None):
     if level >= min(state.start, depth):
         step = _trap_step(shifter, B, p0, p1, fence=level >= depth)
         if step is not None:
             got = accept(step[0], p0, p1)
             if got is not None:
                 out.append((p0, p1, step[0], got))
+                if starts is not None:
+                    starts.append(B)
                 state.success(level)
                 return step[1]
         if level >= depth:
             return None
         state.failure(level)
     m = (p0 + p1) / 2
-    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state)
+    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state, starts)
     return None if B is None else _trap_split(shifter, B, m, p1, level + 1, depth, out,
-                                              accept, state)
+                                              accept, state, starts)
 
 
 class ValueSlope:
@@ -425,11 +431,24 @@ class ValueSlope:
     boxes by Taylor-shifted evaluation of the numerator and of ``b`` (shifted
     together; tight on small boxes, unlike the closed forms over intervals);
     ``b^2`` is the square of ``b``'s enclosure (shifting ``b`` rather than
-    ``b^2`` halves that block)."""
+    ``b^2`` halves that block).
+
+    On a branch of stationary points (``h_W = 0``, so ``u = a_W b - a b_W``
+    vanishes) ``h_p = (top + lam u) / b^2`` for every ``lam``
+    (:meth:`on_branch`); with ``lam = -h_pW / h_WW`` at the box's centre (the
+    branch's slope ``W'``) this function is flat across the branch there, so
+    its enclosure on a box that the branch crosses fast is far tighter than
+    that of ``h_p`` (first-order terms in the box's width in ``W`` cancel)."""
 
     def __init__(self, num, den):
         top = num.derivative("p") * den - num * den.derivative("p")
-        self.both = Shifter(rows_in_p(top), rows_in_p(den))
+        self.u = num.derivative("W") * den - num * den.derivative("W")
+        rt, ru = rows_in_p(top), rows_in_p(self.u)
+        k = max(len(rt), len(ru))
+        pad = lambda r: r + [flint.fmpq_poly([])] * (k - len(r))
+        self.both = Shifter(rt, rows_in_p(den))
+        self.three = Shifter(pad(rt), pad(ru), rows_in_p(den))
+        self._vanish: list = []
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
         """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
@@ -439,11 +458,60 @@ class ValueSlope:
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
             num, den = self.both.shift(w0, c).mean_values(T, S)
-            if den.contains(0):
-                return None
-            lo, hi = den.abs_lower(), den.abs_upper()          # |b| on the box
-            out = num / (lo * lo).union(hi * hi)
-            return out if out.is_finite() else None
+            return _quotient(num, den)
+
+    def on_branch(self, Y, p0: Fraction, p1: Fraction):
+        """An arb ball containing ``h_p`` at the points of ``Y x [p0, p1]`` where
+        ``u = 0`` (so on every branch of stationary points in the box), from
+        ``(top + lam u) / b^2`` (class docstring) intersected with that of
+        :meth:`on_box` (near a fold ``lam`` is large and the latter may be
+        tighter); None when both are."""
+        with flint.ctx.workprec(128):
+            c, w0 = _centre(p0, p1), _dyadic(Y)
+            T = Y - flint.arb(to_fmpq(w0))
+            S = arb_between(p0 - c, p1 - c)
+            g = self.three.shift(w0, c)
+            St, Su, Sd = g.mats
+            lam = flint.arb(to_fmpq(_flat_slope(St, Su, Sd)))
+            num, den = Shifted([St + Su * lam, Sd], w0, c).mean_values(T, S)
+            flat = _quotient(num, den)
+            plain = _quotient(*Shifted([St, Sd], w0, c).mean_values(T, S))
+            if flat is None or plain is None:
+                return flat if plain is None else plain
+            return flat.intersection(plain)         # both hold h_p on the branch
+
+    def accept(self, f):
+        """The enclosure to use on a branch of roots of ``f``: :meth:`on_branch`
+        when ``f`` divides ``u`` (exact; then ``u = 0`` on the branch), else
+        :meth:`on_box`."""
+        for g, ok in self._vanish:
+            if g == f:
+                return self.on_branch if ok else self.on_box
+        ok = divides(f, self.u)
+        self._vanish.append((f, ok))
+        return self.on_branch if ok else self.on_box
+
+
+def _quotient(num, den):
+    """``num / den^2`` from enclosures (None when ``den`` may vanish)."""
+    if den.contains(0):
+        return None
+    lo, hi = den.abs_lower(), den.abs_upper()          # |b| on the box
+    out = num / (lo * lo).union(hi * hi)
+    return out if out.is_finite() else None
+
+
+def _flat_slope(St, Su, Sd) -> Fraction:
+    """A short dyadic near ``-h_pW / h_WW`` at the centre of the shift (from
+    the coefficients of ``top``, ``u`` and ``b``); 0 where not finite. Any value
+    gives a valid enclosure in :meth:`ValueSlope.on_branch`."""
+    d0, dt = Sd[0, 0].mid(), Sd[1, 0].mid()
+    a = St[1, 0].mid() * d0 - 2 * St[0, 0].mid() * dt
+    b = Su[1, 0].mid() * d0 - 2 * Su[0, 0].mid() * dt
+    q = -a / b if b != 0 else flint.arb(0)
+    if not q.is_finite() or abs(q) > 2 ** 40:
+        return Fraction(0)
+    return Fraction(int((q * 2 ** 30).floor().unique_fmpz()), 2 ** 30)
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:

@@ -45,12 +45,13 @@ from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
-from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_positive,
-                       rows_in_p, sign_change_node, trap_refined)
+from .branches import (Shifter, ValueSlope, arb_between, lower_bound_positive, rows_in_p,
+                       sign_change_node)
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
 from .farbound import far_above
+from .refine import MAX_PARTS, ROUNDS, Track, track, worst_steps
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 # Where (0, v] is cut when neither the far bounds (:mod:`.farbound`) nor the charts
@@ -162,66 +163,79 @@ class SwitchSearch:
             self._shifters[a] = Shifter(rows_in_p(self.fam.n_factors[a][0]))
         return self._shifters[a]
 
-    def slopes(self, nodes: list, known: list, depth: int) -> Optional[tuple]:
-        """``(fine nodes, {k: [h_p on the trap box of branch k over each fine
-        sub-interval]})``: each branch is trapped along ``nodes`` with steps
-        halved up to ``depth`` times where needed
-        (:func:`~symlqr.atlas.branches.trap_refined`); the fine nodes are the
-        union of all branches' steps (a box over a step holds the branch on
-        every part of it)."""
+    def track(self, k: int, L: Landscape, x: Fraction, travel: list,
+              depth: int) -> Optional[Track]:
+        """The :class:`~symlqr.atlas.refine.Track` of minimum ``k`` (of the
+        landscape ``L`` certified at ``x = travel[0]``) along ``travel``."""
+        a = factor_of(self.fam, L.points[k], x)
+        if a is None:
+            return None
+        w = L.points[k].W
+        accept = self.value_slope().accept(self.fam.n_factors[a][0])
+        return track(self.shifter(a), accept, arb_between(w.lo, w.hi), travel, depth)
+
+    def tracks(self, nodes: list, known: list, depth: int) -> Optional[dict]:
+        """``{k: Track}``: each minimum's branch trapped along ``nodes`` with
+        steps halved up to ``depth`` times where needed
+        (:func:`~symlqr.atlas.branches.trap_refined`), from the first known end;
+        None when a branch is not trapped."""
         L, x = known[0]
         travel = nodes if x == nodes[0] else nodes[::-1]
-        steps = {}
+        out = {}
         with iv_workprec(96):
             for k in self.minima:
                 self.check()
-                a = factor_of(self.fam, L.points[k], x)
-                if a is None:
+                out[k] = self.track(k, L, x, travel, depth)
+                if out[k] is None:
                     return None
-                w = L.points[k].W
-                boxes = trap_refined(self.shifter(a), arb_between(w.lo, w.hi), travel,
-                                     self.value_slope().on_box, depth)
-                if boxes is None:
-                    return None
-                steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
-                                   for q0, q1, _Y, D in boxes), key=lambda e: e[0])
-        return merge_steps(steps, nodes[-1])
+        return out
 
     def separated(self, u, v, Lu, Lv, g: int) -> tuple:
         """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
-        every other minimum ``j`` (slopes enclosed along partitions of 8, 32,
-        then 128 sub-intervals, steps halved where a branch needs it, down to
-        1/128 of ``[u, v]``), or ``(False, x)`` with ``x`` a rational node where
-        ``V_j < V_g`` is proven (a switch lies between it and a known end; no
-        finer partition can help) or None."""
+        every other minimum ``j`` (slopes enclosed along a partition of 8
+        sub-intervals, steps halved where a branch needs it, then the steps
+        where the enclosures are too wide halved again: :mod:`.refine`), or
+        ``(False, x)`` with ``x`` a rational node where ``V_j < V_g`` is proven
+        (a switch lies between it and a known end; no finer partition can
+        help) or None."""
         known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
-        for parts, depth in ((8, 4), (32, 2), (128, 0)):
-            nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
-            got = self.slopes(nodes, known, depth)
-            if got is None:
-                self.untrapped = True
-                return False, None         # no branch trap down to 1/128: finer parts fail too
-            fine, sl = got
+        nodes = [u + (v - u) * Fraction(i, 8) for i in range(9)]
+        tracks = self.tracks(nodes, known, 4)
+        if tracks is None:
+            self.untrapped = True
+            return False, None         # no branch trap down to 1/128: finer parts fail too
+        for _round in range(ROUNDS):
+            self.check()
+            fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, v)
+            j, hint = self._pair_failing(fine, sl, Lu, Lv, g)
+            if j is None or hint is not None:
+                return j is None, hint
+            if len(fine) > MAX_PARTS:
+                break
+            todo = worst_steps(fine, sl[j], sl[g], tracks[j], tracks[g])
             with iv_workprec(96):
-                ok = True
-                for j in self.minima:
-                    if j == g:
-                        continue
-                    ends = [None if L is None else
-                            iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
-                    D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
-                    if lower_bound_positive(fine, D, ends[0], ends[1]):
-                        continue
-                    ok = False
-                    tops = [None if L is None else
-                            iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
-                    i = sign_change_node(fine, D, tops[0], tops[1])
-                    if i is not None:
-                        return False, fine[i]
+                if not sum(t.halve(lo, hi) for t, lo, hi in todo):
                     break
-            if ok:
-                return True, None
         return False, None
+
+    def _pair_failing(self, fine, sl, Lu, Lv, g: int) -> tuple:
+        """``(j, hint)``: a minimum ``j`` whose separation from ``g`` is not
+        proven on the fine partition (None: all are), and a node where
+        ``V_j < V_g`` is proven (or None)."""
+        with iv_workprec(96):
+            for j in self.minima:
+                if j == g:
+                    continue
+                ends = [None if L is None else
+                        iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
+                D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
+                if lower_bound_positive(fine, D, ends[0], ends[1]):
+                    continue
+                tops = [None if L is None else
+                        iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
+                i = sign_change_node(fine, D, tops[0], tops[1])
+                return j, (None if i is None else fine[i])
+        return None, None
 
     # -- the recursion ------------------------------------------------------------
     def resolve(self, u, v, Lu, Lv, depth=None) -> list:
