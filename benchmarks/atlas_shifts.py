@@ -1,7 +1,8 @@
 """One figure's atlas over eta in (0, 3/10] from Python, with its stage timings
 (wall), its CPU time and the number of Taylor shifts (``Shifter.shift``: the cost
 of the switch search), each call of the switch search's ``separated`` listed
-(class, range, proven, steps halved by :mod:`symlqr.atlas.refine`, shifts, CPU seconds).
+(class, range, proven, steps halved by :mod:`symlqr.atlas.refine`, shifts, CPU seconds),
+and each far bound (:func:`symlqr.atlas.farbound.far_above`: range, end, proven, CPU).
 
     python benchmarks/atlas_shifts.py fig3c [SECONDS]
 """
@@ -40,6 +41,15 @@ def _listed():
               f"cpu={time.process_time() - t0:.2f} s", flush=True)
         return got
     sw.SwitchSearch.separated, rf.Track.halve = wrapped, halved
+    far = sw.far_above
+
+    def far_listed(fam, v, L, g, minima, factor_of, check=lambda: None, u=0, x=None):
+        t0 = time.process_time()
+        got = far(fam, v, L, g, minima, factor_of, check, u, x)
+        print(f"  far_above [{float(u):.6g}, {float(v):.6g}] from {float(v if x is None else x):.6g} "
+              f"proven={got} cpu={time.process_time() - t0:.2f} s", flush=True)
+        return got
+    sw.far_above = far_listed
 
 
 def main(fig: str, limit=None) -> None:

@@ -145,6 +145,7 @@ class SwitchSearch:
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
+    _far_tried: dict = field(default_factory=dict)
 
     def landscape(self, p: Fraction) -> Landscape:
         self.check()
@@ -265,11 +266,17 @@ class SwitchSearch:
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
         at_zero = Lu is None and u == self.degenerate == 0 and Lv is not None
+        cut = None
         if not ok and at_zero:
-            ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
+            ok = self._far(u, v, Lv, v, g)
+            cut = None if ok else self._zero_cut(v, g, depth)
+            if cut is not None and cut[2]:          # (0, m] by the far bounds: no charts
+                m, Lm = cut[0], cut[1]
+                return [("ok", u, m, Lm, m)] + self.resolve(m, v, Lm, Lv, depth - 1)
         elif not ok and self.untrapped and self.degenerate == 0 and self.charts is not None:
-            L, x = end
-            ok = far_above(self.fam, v, L, g, self.minima, factor_of, self.check, u, x)
+            for L, x in ((Lv, v), (Lu, u)):          # the regions differ: either end may do
+                if L is not None and not ok:
+                    ok = self._far(u, v, L, x, g)
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
@@ -277,6 +284,9 @@ class SwitchSearch:
         if depth <= 0 or self.budget <= 0:
             self.why[(u, v)] = WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
+        if cut is not None:
+            m, Lm = cut[0], cut[1]
+            return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
@@ -288,6 +298,29 @@ class SwitchSearch:
                 m = _square_between(v * lo, v * hi) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    def _zero_cut(self, v, g: int, depth: int) -> Optional[tuple]:
+        """``(m, L, proven)``: the cut of ``(0, v]`` towards the far bounds' reach
+        (a square in ``[v lo, v hi]``, ``FAR_SPLIT``), the landscape certified
+        there, and whether the far bounds prove ``g`` global on ``(0, m]``
+        (then the charts on ``(0, v]``, whose traps fail next to a wall when
+        ``v`` is large, are skipped); None without charts or budget."""
+        if self.charts is None or FAR_SPLIT is None or depth <= 0 or self.budget <= 0:
+            return None
+        m = _square_between(v * FAR_SPLIT[0], v * FAR_SPLIT[1])
+        if m is None:
+            return None
+        Lm = self.landscape(m)
+        return m, Lm, global_index(Lm) == (g,) and self._far(Fraction(0), m, Lm, m, g)
+
+    def _far(self, u, v, L, x, g: int) -> bool:
+        """:func:`~symlqr.atlas.farbound.far_above` on ``[u, v]`` from ``L`` at ``x``,
+        each attempt made once."""
+        key = (u, v, x, g)
+        if key not in self._far_tried:
+            self._far_tried[key] = far_above(self.fam, v, L, g, self.minima, factor_of,
+                                             self.check, u, x)
+        return self._far_tried[key]
 
     def _in_charts(self, u, v, Lu, Lv, g) -> bool:
         """The separation on ``[u, v]`` in the charts of ``p = e^2``: from the
