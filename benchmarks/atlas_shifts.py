@@ -1,5 +1,5 @@
 """One figure's atlas over eta in (0, 3/10] from Python, with its stage timings
-(wall), its CPU time and the number of Taylor shifts (``Shifter.shift``: the cost
+(wall), its CPU time (and the switch search's) and the number of Taylor shifts (``Shifter.shift``: the cost
 of the switch search), each call of the switch search's ``separated`` listed
 (class, range, proven, steps halved by :mod:`symlqr.atlas.refine`, shifts, CPU seconds),
 and each far bound (:func:`symlqr.atlas.farbound.far_above`: range, end, proven, CPU).
@@ -11,6 +11,7 @@ import time
 from fractions import Fraction
 
 import symlqr.atlas.branches as br
+import symlqr.atlas.core as core
 import symlqr.atlas.refine as rf
 import symlqr.atlas.switches as sw
 from symlqr.atlas import atlas
@@ -52,9 +53,23 @@ def _listed():
     sw.far_above = far_listed
 
 
+def _switch_cpu():
+    """The switch search's CPU seconds (``core.locate_switches``), kept in COUNT."""
+    locate = core.locate_switches
+
+    def wrapped(*args):
+        t0 = time.process_time()
+        try:
+            return locate(*args)
+        finally:
+            COUNT["switch_cpu"] = time.process_time() - t0
+    core.locate_switches = wrapped
+
+
 def main(fig: str, limit=None) -> None:
     br.Shifter.shift = _counted(br.Shifter.shift)
     _listed()
+    _switch_cpu()
     t, c = time.perf_counter(), time.process_time()
     deadline = None if limit is None else time.monotonic() + float(limit)
     at = atlas(figure(fig), "eta", 0, Fraction(3, 10), deadline=deadline)
@@ -62,7 +77,7 @@ def main(fig: str, limit=None) -> None:
     print("critical values:", [(cv.kind, cv.decimal(8)) for cv in at.critical_values])
     print("certified:", at.certified, "undecided:", at.undecided)
     print(f"wall {time.perf_counter() - t:.1f} s, CPU {time.process_time() - c:.1f} s, "
-          f"{COUNT['shifts']} shifts")
+          f"{COUNT['shifts']} shifts; switch search CPU {COUNT.get('switch_cpu', 0):.1f} s")
 
 
 if __name__ == "__main__":

@@ -447,7 +447,8 @@ class ValueSlope:
         k = max(len(rt), len(ru))
         pad = lambda r: r + [flint.fmpq_poly([])] * (k - len(r))
         self.both = Shifter(rt, rows_in_p(den))
-        self.three = Shifter(pad(rt), pad(ru), rows_in_p(den))
+        self._rows = (pad(rt), pad(ru), rows_in_p(den))
+        self._three: Optional[Shifter] = None
         self._vanish: list = []
 
     def on_box(self, Y, p0: Fraction, p1: Fraction):
@@ -470,7 +471,9 @@ class ValueSlope:
             c, w0 = _centre(p0, p1), _dyadic(Y)
             T = Y - flint.arb(to_fmpq(w0))
             S = arb_between(p0 - c, p1 - c)
-            g = self.three.shift(w0, c)
+            if self._three is None:
+                self._three = Shifter(*self._rows)
+            g = self._three.shift(w0, c)
             St, Su, Sd = g.mats
             lam = flint.arb(to_fmpq(_flat_slope(St, Su, Sd)))
             num, den = Shifted([St + Su * lam, Sd], w0, c).mean_values(T, S)

@@ -40,7 +40,7 @@ from .family import Family
 
 __all__ = ["wall_points", "fence", "branch_region", "min_h_above", "bounded_below", "far_above"]
 
-BOXES = 2000          # bounds computed per region before giving up
+BOXES = 800           # bounds computed per region before giving up (fig3a: 378 at most)
 
 
 def wall_points(fam: Family) -> list:
