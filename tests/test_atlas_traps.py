@@ -79,7 +79,7 @@ def test_value_slope_encloses_a_finite_difference_of_h(fig, w, p):
     """``ValueSlope.on_box`` (h_p from the shifted numerator and denominator, the
     denominator's enclosure squared) against a central difference of ``h``
     evaluated exactly at rational points."""
-    from symlqr.atlas.branches import ValueSlope
+    from symlqr.atlas.valueslope import ValueSlope
     from symlqr.atlas.family import Family
     from symlqr.tasks import figure
     fam = Family(figure(fig), "eta")
@@ -104,7 +104,8 @@ def test_value_slope_on_a_branch_encloses_the_values_slope_and_is_tighter():
     value found by central differences of the values that ``certify`` gives at
     rational eta (an independent computation), and is much narrower than
     ``on_box`` (h_p on the same box)."""
-    from symlqr.atlas.branches import ValueSlope, arb_between
+    from symlqr.atlas.branches import arb_between
+    from symlqr.atlas.valueslope import ValueSlope
     from symlqr.atlas.family import Family
     from symlqr.scalar.landscape import certify
     from symlqr.tasks import figure

@@ -37,7 +37,8 @@ from typing import Optional
 import flint
 
 from .bivariate import CTX, P, W, const, deg_w
-from .branches import Shifter, ValueSlope, rows_in_p
+from .branches import Shifter, rows_in_p
+from .valueslope import ValueSlope
 from .family import Family
 from .farbound import wall_points
 from .refine import Track, track
@@ -91,9 +92,9 @@ class Chart:
 
     def accept(self, a: int):
         """The value-slope enclosure for a branch in this chart: ``H_e`` on the
-        box (:meth:`~symlqr.atlas.branches.ValueSlope.on_box`). The chart's
+        box (:meth:`~symlqr.atlas.valueslope.ValueSlope.on_box`). The chart's
         branches are regular at ``e = 0`` and slow, so the correction of
-        :meth:`~symlqr.atlas.branches.ValueSlope.on_branch` gains no step here
+        :meth:`~symlqr.atlas.valueslope.ValueSlope.on_branch` gains no step here
         while its shift, with a third polynomial, costs about 1.6 times more
         (Figure 3a, ``e`` in ``[1/19, 1/5]``: 379 shifts either way)."""
         return self.value_slope().on_box

@@ -45,8 +45,9 @@ from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
-from .branches import (Shifter, ValueSlope, arb_between, lower_bound_positive, rows_in_p,
+from .branches import (Shifter, arb_between, lower_bound_positive, rows_in_p,
                        sign_change_node)
+from .valueslope import ValueSlope
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
