@@ -44,9 +44,9 @@ def _listed():
     sw.SwitchSearch.separated, rf.Track.halve = wrapped, halved
     far = sw.far_above
 
-    def far_listed(fam, v, L, g, minima, factor_of, check=lambda: None, u=0, x=None):
+    def far_listed(fam, v, L, g, minima, factor_of, check=lambda: None, u=0, x=None, also=()):
         t0 = time.process_time()
-        got = far(fam, v, L, g, minima, factor_of, check, u, x)
+        got = far(fam, v, L, g, minima, factor_of, check, u, x, also)
         print(f"  far_above [{float(u):.6g}, {float(v):.6g}] from {float(v if x is None else x):.6g} "
               f"proven={got} cpu={time.process_time() - t0:.2f} s", flush=True)
         return got

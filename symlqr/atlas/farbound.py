@@ -158,19 +158,20 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
 
 def far_above(fam: Family, v: Fraction, L, g: int, minima: list, factor_of,
               check: Callable = lambda: None, u: Fraction = Fraction(0),
-              x: Optional[Fraction] = None) -> bool:
+              x: Optional[Fraction] = None, also: tuple = ()) -> bool:
     """Is ``g`` the only global minimum on ``[u, v]`` (``(0, v]`` for ``u = 0``),
     every other minimum of the landscape ``L`` certified at ``x`` (``v`` by
     default; ``u`` or ``v``) excluded by :func:`bounded_below` on its region?
-    False at once when a minimum's value at ``x`` is not above the bound
-    ``top`` (that point of its region would defeat the bound)."""
+    False at once when a minimum's value at ``x`` (or in a landscape of
+    ``also``, certified at points of ``[u, v]``) is not above the bound ``top``
+    (that point of its region would defeat the bound)."""
     x = v if x is None else x
     pt = L.points[g]
     top = min_h_above(fam, (Fraction(pt.W.lo) + Fraction(pt.W.hi)) / 2, v, u=u)
     if top is None:
         return False
     others = [j for j in minima if j != g]
-    if any(float(L.points[j].h.hi) <= float(top) for j in others):
+    if any(float(M.points[j].h.hi) <= float(top) for M in (L, *also) for j in others):
         return False
     walls = wall_points(fam)
     for j in others:

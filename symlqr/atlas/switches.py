@@ -277,7 +277,7 @@ class SwitchSearch:
         elif not ok and self.untrapped and self.degenerate == 0 and self.charts is not None:
             for L, x in ((Lv, v), (Lu, u)):          # the regions differ: either end may do
                 if L is not None and not ok:
-                    ok = self._far(u, v, L, x, g)
+                    ok = self._far(u, v, L, x, g, (Lu if x == v else Lv,))
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
@@ -314,13 +314,15 @@ class SwitchSearch:
         Lm = self.landscape(m)
         return m, Lm, global_index(Lm) == (g,) and self._far(Fraction(0), m, Lm, m, g)
 
-    def _far(self, u, v, L, x, g: int) -> bool:
-        """:func:`~symlqr.atlas.farbound.far_above` on ``[u, v]`` from ``L`` at ``x``,
-        each attempt made once."""
+    def _far(self, u, v, L, x, g: int, also: tuple = ()) -> bool:
+        """:func:`~symlqr.atlas.farbound.far_above` on ``[u, v]`` from ``L`` at ``x``
+        (``also``: the landscape at the other end, for its quick refusal), each
+        attempt made once."""
         key = (u, v, x, g)
         if key not in self._far_tried:
             self._far_tried[key] = far_above(self.fam, v, L, g, self.minima, factor_of,
-                                             self.check, u, x)
+                                             self.check, u, x,
+                                             tuple(M for M in also if M is not None))
         return self._far_tried[key]
 
     def _in_charts(self, u, v, Lu, Lv, g) -> bool:
