@@ -79,7 +79,7 @@ def test_value_slope_encloses_a_finite_difference_of_h(fig, w, p):
     """``ValueSlope.on_box`` (h_p from the shifted numerator and denominator, the
     denominator's enclosure squared) against a central difference of ``h``
     evaluated exactly at rational points."""
-    from symlqr.atlas.branches import ValueSlope
+    from symlqr.atlas.valueslope import ValueSlope
     from symlqr.atlas.family import Family
     from symlqr.tasks import figure
     fam = Family(figure(fig), "eta")
@@ -95,3 +95,39 @@ def test_value_slope_encloses_a_finite_difference_of_h(fig, w, p):
         fd = (h(x, y + d) - h(x, y - d)) / (2 * q(d))
         assert D.overlaps(flint.arb(fd).union(flint.arb(fd)) + flint.arb(0, 1e-9))
     assert D.rad() < 1e-2 * max(1, abs(float(D.mid())))
+
+
+def test_value_slope_on_a_branch_encloses_the_values_slope_and_is_tighter():
+    """``ValueSlope.on_branch`` (h_p + lam h_W, exact on a branch of stationary
+    points) on the trap boxes of Figure 3a's fast near-wall minimum (W near
+    1.6, W' about -3.9 at eta = 1/16): it holds the slope of the minimum's
+    value found by central differences of the values that ``certify`` gives at
+    rational eta (an independent computation), and is much narrower than
+    ``on_box`` (h_p on the same box)."""
+    from symlqr.atlas.branches import arb_between
+    from symlqr.atlas.valueslope import ValueSlope
+    from symlqr.atlas.family import Family
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import figure
+    fam = Family(figure("fig3a"), "eta")
+    vs = ValueSlope(fam.h.num, fam.h.den)
+    f = fam.n_factors[0][0]
+    assert vs.accept(f) == vs.on_branch              # f divides h_W's numerator (exact)
+
+    def value(p):
+        L = certify(fam.taskset_at(p))
+        pt = max((x for x in L.points if x.is_local_min), key=lambda x: x.W.lo)
+        return pt, (pt.h.lo + pt.h.hi) / 2
+    p0, r = Fraction(1, 16), Fraction(1, 1000)
+    pt, _ = value(p0)
+    nodes = [p0 + r * Fraction(i, 2) for i in range(3)]
+    boxes = trap_refined(Shifter(rows_in_p(f)), arb_between(pt.W.lo, pt.W.hi), nodes,
+                         vs.on_branch, depth=2)
+    assert boxes is not None
+    d = Fraction(1, 10 ** 6)
+    for q0, q1, Y, D in boxes:
+        wide = vs.on_box(Y, q0, q1)
+        assert D.rad() < wide.rad() / 4
+        for q in (q0, (q0 + q1) / 2, q1):
+            fd = float((value(q + d)[1] - value(q - d)[1]) / (2 * d))
+            assert D.overlaps(flint.arb(fd, 1e-6)), (q, fd, D)

@@ -27,8 +27,8 @@ from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
 
-__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between", "lower_bound_positive", "ValueSlope",
-           "rows_in_p"]
+__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between",
+           "lower_bound_positive", "rows_in_p"]
 
 
 def arb_between(u: Fraction, v: Fraction):
@@ -361,7 +361,8 @@ def trap_boxes(f, B, nodes: list) -> Optional[list]:
     return out
 
 
-def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
+def trap_refined(f, B, nodes: list, accept, depth: int = 4,
+                 starts: Optional[list] = None) -> Optional[list]:
     """Like :func:`trap_boxes`, with each step halved (up to ``depth`` times)
     where interval Newton cannot trap the branch or ``accept(Y, q0, q1)``
     refuses the box (returns None); the fence of :func:`_fenced` is used on
@@ -372,13 +373,15 @@ def trap_refined(f, B, nodes: list, accept, depth: int = 4) -> Optional[list]:
     a step starts at the level where the last one succeeded, and tries one
     level coarser after ``_Level.STREAK`` successes there; every box is still
     proven by :func:`_trap_step` and ``accept``, only the failed tries are
-    fewer (each costs a Taylor shift)."""
+    fewer (each costs a Taylor shift). ``starts``, when given, receives the
+    ball holding the branch at the start of each step (to trap a step again,
+    halved: :mod:`~symlqr.atlas.refine`)."""
     shifter = f if isinstance(f, Shifter) else Shifter(rows_in_p(f))
     out: list = []
     level = _Level()
     with flint.ctx.workprec(128):
         for p0, p1 in zip(nodes, nodes[1:]):
-            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level)
+            B = _trap_split(shifter, B, p0, p1, 0, depth, out, accept, level, starts)
             if B is None:
                 return None
     return out
@@ -402,48 +405,24 @@ class _Level:
         self.start, self.streak = max(self.start, level + 1), 0
 
 
-def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state):
+def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state, starts=None):
     if level >= min(state.start, depth):
         step = _trap_step(shifter, B, p0, p1, fence=level >= depth)
         if step is not None:
             got = accept(step[0], p0, p1)
             if got is not None:
                 out.append((p0, p1, step[0], got))
+                if starts is not None:
+                    starts.append(B)
                 state.success(level)
                 return step[1]
         if level >= depth:
             return None
         state.failure(level)
     m = (p0 + p1) / 2
-    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state)
+    B = _trap_split(shifter, B, p0, m, level + 1, depth, out, accept, state, starts)
     return None if B is None else _trap_split(shifter, B, m, p1, level + 1, depth, out,
-                                              accept, state)
-
-
-class ValueSlope:
-    """``h_p = (a_p b - a b_p) / b^2`` for ``h = a / b`` in QQ(W, p), enclosed on
-    boxes by Taylor-shifted evaluation of the numerator and of ``b`` (shifted
-    together; tight on small boxes, unlike the closed forms over intervals);
-    ``b^2`` is the square of ``b``'s enclosure (shifting ``b`` rather than
-    ``b^2`` halves that block)."""
-
-    def __init__(self, num, den):
-        top = num.derivative("p") * den - num * den.derivative("p")
-        self.both = Shifter(rows_in_p(top), rows_in_p(den))
-
-    def on_box(self, Y, p0: Fraction, p1: Fraction):
-        """An arb ball containing ``h_p`` on ``Y x [p0, p1]`` (None if the
-        denominator is not separated from 0 there)."""
-        with flint.ctx.workprec(128):
-            c, w0 = _centre(p0, p1), _dyadic(Y)
-            T = Y - flint.arb(to_fmpq(w0))
-            S = arb_between(p0 - c, p1 - c)
-            num, den = self.both.shift(w0, c).mean_values(T, S)
-            if den.contains(0):
-                return None
-            lo, hi = den.abs_lower(), den.abs_upper()          # |b| on the box
-            out = num / (lo * lo).union(hi * hi)
-            return out if out.is_finite() else None
+                                              accept, state, starts)
 
 
 def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:

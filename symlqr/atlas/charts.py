@@ -36,12 +36,13 @@ from typing import Optional
 
 import flint
 
-from ..exact.precision import iv_workprec
 from .bivariate import CTX, P, W, const, deg_w
-from .branches import Shifter, ValueSlope, arb_to_iv, rows_in_p, trap_refined
+from .branches import Shifter, rows_in_p
+from .valueslope import ValueSlope
 from .family import Family
 from .farbound import wall_points
-from .switches import SwitchSearch, factor_of, merge_steps
+from .refine import Track, track
+from .switches import SwitchSearch, factor_of
 
 __all__ = ["wall_points", "Chart", "ChartSearch", "ChartProof"]
 
@@ -68,10 +69,13 @@ class Chart:
             return f.compose(W, P * P)
         return f.compose(const(self.w0) + W * P, P * P)
 
+    def factor(self, a: int):
+        """The factor ``a`` of ``N`` in the chart, the power of ``e`` it carries removed."""
+        return _drop_e(self.compose(self.fam.n_factors[a][0]))[0]
+
     def shifter(self, a: int) -> Shifter:
         if a not in self._shifters:
-            self._shifters[a] = Shifter(rows_in_p(_drop_e(self.compose(
-                self.fam.n_factors[a][0]))[0]))
+            self._shifters[a] = Shifter(rows_in_p(self.factor(a)))
         return self._shifters[a]
 
     def value_slope(self) -> ValueSlope:
@@ -85,6 +89,15 @@ class Chart:
             den = den * P ** (kd - k) if kd > k else den
             self._slope = ValueSlope(num, den)
         return self._slope
+
+    def accept(self, a: int):
+        """The value-slope enclosure for a branch in this chart: ``H_e`` on the
+        box (:meth:`~symlqr.atlas.valueslope.ValueSlope.on_box`). The chart's
+        branches are regular at ``e = 0`` and slow, so the correction of
+        :meth:`~symlqr.atlas.valueslope.ValueSlope.on_branch` gains no step here
+        while its shift, with a third polynomial, costs about 1.6 times more
+        (Figure 3a, ``e`` in ``[1/19, 1/5]``: 379 shifts either way)."""
+        return self.value_slope().on_box
 
     def ball(self, w, e: Fraction):
         """An arb ball holding the chart coordinate of the point ``w``
@@ -120,29 +133,20 @@ class ChartSearch(SwitchSearch):
         near = sorted(self.walls, key=lambda w0: abs(Fraction(w.lo) - w0))
         return [None] + near[:2]
 
-    def slopes(self, nodes: list, known: list, depth: int) -> Optional[tuple]:
-        L, x = known[0]
-        travel = nodes if x == nodes[0] else nodes[::-1]
-        steps = {}
-        with iv_workprec(96):
-            for k in self.minima:
-                self.check()
-                a = factor_of(self.fam, L.points[k], x * x)
-                if a is None:
-                    return None
-                w = L.points[k].W
-                for w0 in self._order(k, w):
-                    ch = self.chart(w0)
-                    boxes = trap_refined(ch.shifter(a), ch.ball(w, x), travel,
-                                         ch.value_slope().on_box, depth)
-                    if boxes is not None:
-                        self._chosen[k] = w0
-                        break
-                else:
-                    return None
-                steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
-                                   for q0, q1, _Y, D in boxes), key=lambda e: e[0])
-        return merge_steps(steps, nodes[-1])
+    def track(self, k: int, L, x: Fraction, travel: list, depth: int) -> Optional[Track]:
+        """Minimum ``k``'s branch trapped in the first chart that holds it
+        (:meth:`_order`), in the variable ``e``."""
+        a = factor_of(self.fam, L.points[k], x * x)
+        if a is None:
+            return None
+        w = L.points[k].W
+        for w0 in self._order(k, w):
+            ch = self.chart(w0)
+            got = track(ch.shifter(a), ch.accept(a), ch.ball(w, x), travel, depth)
+            if got is not None:
+                self._chosen[k] = w0
+                return got
+        return None
 
 
 class ChartProof:

@@ -33,13 +33,14 @@ from mpmath import iv
 from ..exact.bisection import count_in
 from ..exact.precision import iv_workprec
 from ..exact.ratfunc import to_fmpq, to_fraction
+from ..exact.isolation import simplest_between
 from ..exact.realroots import iv_from_fraction
 from .bivariate import at_w, deg_w
 from .family import Family
 
 __all__ = ["wall_points", "fence", "branch_region", "min_h_above", "bounded_below", "far_above"]
 
-BOXES = 2000          # bounds computed per region before giving up
+BOXES = 800           # bounds computed per region before giving up (fig3a: 378 at most)
 
 
 def wall_points(fam: Family) -> list:
@@ -68,7 +69,8 @@ def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
                   walls: list, u: Fraction = Fraction(0)) -> Optional[tuple]:
     """``(c1, c2)`` holding the branch through ``[lo, hi]`` (at ``p = v``) for every
     ``p`` in ``[u, v]`` (``(0, v]`` for ``u = 0``): the nearest wall on the side of the nearer wall, a fence
-    at ``lo - d`` or ``hi + d`` (``d = 2^-10 ... 2^-1``) on the other."""
+    a short rational in ``[lo - 5d/4, lo - d]`` or ``[hi + d, hi + 5d/4]`` (``d = 2^-10 ...
+    2^-1``) on the other."""
     below = [w for w in walls if w <= lo]
     above = [w for w in walls if w >= hi]
     if not below and not above:
@@ -76,8 +78,9 @@ def branch_region(fam: Family, a: int, lo: Fraction, hi: Fraction, v: Fraction,
     g = fam.n_factors[a][0]
     up = bool(above) and (not below or above[0] - hi < lo - below[-1])
     for k in range(10, 0, -1):
-        d = Fraction(1, 2 ** k)
-        c = lo - d if up else hi + d
+        d = Fraction(1, 2 ** k)           # a short rational fence: exact counts stay cheap
+        c = (simplest_between(lo - d - d / 4, lo - d) if up
+             else simplest_between(hi + d, hi + d + d / 4))
         if (up and below and c <= below[-1]) or (not up and above and c >= above[0]):
             return None
         if fence(g, c, v, u):
@@ -92,6 +95,7 @@ def _wall_side(g, x: Fraction, w0: Fraction, v: Fraction, u: Fraction) -> Fracti
     if u > 0:
         for k in range(1, 8):
             c = x + (w0 - x) * (1 - Fraction(1, 2 ** k))
+            c = simplest_between(min(c, x + (c - x) * 7 / 8), max(c, x + (c - x) * 7 / 8))
             if fence(g, c, v, u):
                 return c
     return w0
@@ -154,19 +158,23 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
 
 def far_above(fam: Family, v: Fraction, L, g: int, minima: list, factor_of,
               check: Callable = lambda: None, u: Fraction = Fraction(0),
-              x: Optional[Fraction] = None) -> bool:
+              x: Optional[Fraction] = None, also: tuple = ()) -> bool:
     """Is ``g`` the only global minimum on ``[u, v]`` (``(0, v]`` for ``u = 0``),
     every other minimum of the landscape ``L`` certified at ``x`` (``v`` by
-    default; ``u`` or ``v``) excluded by :func:`bounded_below` on its region?"""
+    default; ``u`` or ``v``) excluded by :func:`bounded_below` on its region?
+    False at once when a minimum's value at ``x`` (or in a landscape of
+    ``also``, certified at points of ``[u, v]``) is not above the bound ``top``
+    (that point of its region would defeat the bound)."""
     x = v if x is None else x
     pt = L.points[g]
     top = min_h_above(fam, (Fraction(pt.W.lo) + Fraction(pt.W.hi)) / 2, v, u=u)
     if top is None:
         return False
+    others = [j for j in minima if j != g]
+    if any(float(M.points[j].h.hi) <= float(top) for M in (L, *also) for j in others):
+        return False
     walls = wall_points(fam)
-    for j in minima:
-        if j == g:
-            continue
+    for j in others:
         a = factor_of(fam, L.points[j], x)
         if a is None:
             return False

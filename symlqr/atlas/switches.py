@@ -45,12 +45,14 @@ from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
-from .branches import (Shifter, ValueSlope, arb_between, arb_to_iv, lower_bound_positive,
-                       rows_in_p, sign_change_node, trap_refined)
+from .branches import (Shifter, arb_between, lower_bound_positive, rows_in_p,
+                       sign_change_node)
+from .valueslope import ValueSlope
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
 from .farbound import far_above
+from .refine import MAX_PARTS, ROUNDS, Track, track, worst_steps
 from .parts import global_index, landscape_counts, landscape_labels, undecided_parts
 
 # Where (0, v] is cut when neither the far bounds (:mod:`.farbound`) nor the charts
@@ -144,6 +146,7 @@ class SwitchSearch:
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
+    _far_tried: dict = field(default_factory=dict)
 
     def landscape(self, p: Fraction) -> Landscape:
         self.check()
@@ -162,66 +165,79 @@ class SwitchSearch:
             self._shifters[a] = Shifter(rows_in_p(self.fam.n_factors[a][0]))
         return self._shifters[a]
 
-    def slopes(self, nodes: list, known: list, depth: int) -> Optional[tuple]:
-        """``(fine nodes, {k: [h_p on the trap box of branch k over each fine
-        sub-interval]})``: each branch is trapped along ``nodes`` with steps
-        halved up to ``depth`` times where needed
-        (:func:`~symlqr.atlas.branches.trap_refined`); the fine nodes are the
-        union of all branches' steps (a box over a step holds the branch on
-        every part of it)."""
+    def track(self, k: int, L: Landscape, x: Fraction, travel: list,
+              depth: int) -> Optional[Track]:
+        """The :class:`~symlqr.atlas.refine.Track` of minimum ``k`` (of the
+        landscape ``L`` certified at ``x = travel[0]``) along ``travel``."""
+        a = factor_of(self.fam, L.points[k], x)
+        if a is None:
+            return None
+        w = L.points[k].W
+        accept = self.value_slope().accept(self.fam.n_factors[a][0])
+        return track(self.shifter(a), accept, arb_between(w.lo, w.hi), travel, depth)
+
+    def tracks(self, nodes: list, known: list, depth: int) -> Optional[dict]:
+        """``{k: Track}``: each minimum's branch trapped along ``nodes`` with
+        steps halved up to ``depth`` times where needed
+        (:func:`~symlqr.atlas.branches.trap_refined`), from the first known end;
+        None when a branch is not trapped."""
         L, x = known[0]
         travel = nodes if x == nodes[0] else nodes[::-1]
-        steps = {}
+        out = {}
         with iv_workprec(96):
             for k in self.minima:
                 self.check()
-                a = factor_of(self.fam, L.points[k], x)
-                if a is None:
+                out[k] = self.track(k, L, x, travel, depth)
+                if out[k] is None:
                     return None
-                w = L.points[k].W
-                boxes = trap_refined(self.shifter(a), arb_between(w.lo, w.hi), travel,
-                                     self.value_slope().on_box, depth)
-                if boxes is None:
-                    return None
-                steps[k] = sorted(((min(q0, q1), max(q0, q1), arb_to_iv(D))
-                                   for q0, q1, _Y, D in boxes), key=lambda e: e[0])
-        return merge_steps(steps, nodes[-1])
+        return out
 
     def separated(self, u, v, Lu, Lv, g: int) -> tuple:
         """``(True, None)`` with a proof that ``V_j > V_g`` on ``[u, v]`` for
-        every other minimum ``j`` (slopes enclosed along partitions of 8, 32,
-        then 128 sub-intervals, steps halved where a branch needs it, down to
-        1/128 of ``[u, v]``), or ``(False, x)`` with ``x`` a rational node where
-        ``V_j < V_g`` is proven (a switch lies between it and a known end; no
-        finer partition can help) or None."""
+        every other minimum ``j`` (slopes enclosed along a partition of 8
+        sub-intervals, steps halved where a branch needs it, then the steps
+        where the enclosures are too wide halved again: :mod:`.refine`), or
+        ``(False, x)`` with ``x`` a rational node where ``V_j < V_g`` is proven
+        (a switch lies between it and a known end; no finer partition can
+        help) or None."""
         known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
-        for parts, depth in ((8, 4), (32, 2), (128, 0)):
-            nodes = [u + (v - u) * Fraction(i, parts) for i in range(parts + 1)]
-            got = self.slopes(nodes, known, depth)
-            if got is None:
-                self.untrapped = True
-                return False, None         # no branch trap down to 1/128: finer parts fail too
-            fine, sl = got
+        nodes = [u + (v - u) * Fraction(i, 8) for i in range(9)]
+        tracks = self.tracks(nodes, known, 4)
+        if tracks is None:
+            self.untrapped = True
+            return False, None         # no branch trap down to 1/128: finer parts fail too
+        for _round in range(ROUNDS):
+            self.check()
+            fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, v)
+            j, hint = self._pair_failing(fine, sl, Lu, Lv, g)
+            if j is None or hint is not None:
+                return j is None, hint
+            if len(fine) > MAX_PARTS:
+                break
+            todo = worst_steps(fine, sl[j], sl[g], tracks[j], tracks[g])
             with iv_workprec(96):
-                ok = True
-                for j in self.minima:
-                    if j == g:
-                        continue
-                    ends = [None if L is None else
-                            iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
-                    D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
-                    if lower_bound_positive(fine, D, ends[0], ends[1]):
-                        continue
-                    ok = False
-                    tops = [None if L is None else
-                            iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
-                    i = sign_change_node(fine, D, tops[0], tops[1])
-                    if i is not None:
-                        return False, fine[i]
+                if not sum(t.halve(lo, hi) for t, lo, hi in todo):
                     break
-            if ok:
-                return True, None
         return False, None
+
+    def _pair_failing(self, fine, sl, Lu, Lv, g: int) -> tuple:
+        """``(j, hint)``: a minimum ``j`` whose separation from ``g`` is not
+        proven on the fine partition (None: all are), and a node where
+        ``V_j < V_g`` is proven (or None)."""
+        with iv_workprec(96):
+            for j in self.minima:
+                if j == g:
+                    continue
+                ends = [None if L is None else
+                        iv_from_fraction(L.points[j].h.lo - L.points[g].h.hi) for L in (Lu, Lv)]
+                D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
+                if lower_bound_positive(fine, D, ends[0], ends[1]):
+                    continue
+                tops = [None if L is None else
+                        iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
+                i = sign_change_node(fine, D, tops[0], tops[1])
+                return j, (None if i is None else fine[i])
+        return None, None
 
     # -- the recursion ------------------------------------------------------------
     def resolve(self, u, v, Lu, Lv, depth=None) -> list:
@@ -251,11 +267,17 @@ class SwitchSearch:
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
                                      self._shifters)
         at_zero = Lu is None and u == self.degenerate == 0 and Lv is not None
+        cut = None
         if not ok and at_zero:
-            ok = far_above(self.fam, v, Lv, g, self.minima, factor_of, self.check)
+            ok = self._far(u, v, Lv, v, g)
+            cut = None if ok else self._zero_cut(v, g, depth)
+            if cut is not None and cut[2]:          # (0, m] by the far bounds: no charts
+                m, Lm = cut[0], cut[1]
+                return [("ok", u, m, Lm, m)] + self.resolve(m, v, Lm, Lv, depth - 1)
         elif not ok and self.untrapped and self.degenerate == 0 and self.charts is not None:
-            L, x = end
-            ok = far_above(self.fam, v, L, g, self.minima, factor_of, self.check, u, x)
+            for L, x in ((Lv, v), (Lu, u)):          # the regions differ: either end may do
+                if L is not None and not ok:
+                    ok = self._far(u, v, L, x, g, (Lu if x == v else Lv,))
         if not ok and self.untrapped and self.charts is not None:
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
@@ -263,6 +285,9 @@ class SwitchSearch:
         if depth <= 0 or self.budget <= 0:
             self.why[(u, v)] = WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
+        if cut is not None:
+            m, Lm = cut[0], cut[1]
+            return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
@@ -274,6 +299,31 @@ class SwitchSearch:
                 m = _square_between(v * lo, v * hi) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    def _zero_cut(self, v, g: int, depth: int) -> Optional[tuple]:
+        """``(m, L, proven)``: the cut of ``(0, v]`` towards the far bounds' reach
+        (a square in ``[v lo, v hi]``, ``FAR_SPLIT``), the landscape certified
+        there, and whether the far bounds prove ``g`` global on ``(0, m]``
+        (then the charts on ``(0, v]``, whose traps fail next to a wall when
+        ``v`` is large, are skipped); None without charts or budget."""
+        if self.charts is None or FAR_SPLIT is None or depth <= 0 or self.budget <= 0:
+            return None
+        m = _square_between(v * FAR_SPLIT[0], v * FAR_SPLIT[1])
+        if m is None:
+            return None
+        Lm = self.landscape(m)
+        return m, Lm, global_index(Lm) == (g,) and self._far(Fraction(0), m, Lm, m, g)
+
+    def _far(self, u, v, L, x, g: int, also: tuple = ()) -> bool:
+        """:func:`~symlqr.atlas.farbound.far_above` on ``[u, v]`` from ``L`` at ``x``
+        (``also``: the landscape at the other end, for its quick refusal), each
+        attempt made once."""
+        key = (u, v, x, g)
+        if key not in self._far_tried:
+            self._far_tried[key] = far_above(self.fam, v, L, g, self.minima, factor_of,
+                                             self.check, u, x,
+                                             tuple(M for M in also if M is not None))
+        return self._far_tried[key]
 
     def _in_charts(self, u, v, Lu, Lv, g) -> bool:
         """The separation on ``[u, v]`` in the charts of ``p = e^2``: from the
