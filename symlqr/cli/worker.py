@@ -27,8 +27,8 @@ for the timeout message.
 1024
 >>> seen = {}
 >>> run_each(abs, [-3, 4], lambda k, kind, value: seen.update({k: (kind, value)}), workers=2)
->>> seen
-{0: ('ok', 3), 1: ('ok', 4)}
+>>> sorted(seen.items())          # in the order the workers finish
+[(0, ('ok', 3)), (1, ('ok', 4))]
 """
 from __future__ import annotations
 
