@@ -43,6 +43,7 @@ from .bivariate import at_p, coeffs_in_w, deg_w, in_p
 from .corners import corner_free
 from .eliminate import degree_bound, integer_rows
 from .family import Family
+from .singular import clusters, singular_value
 from .solve2 import refine, solve2
 
 __all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "decide_fold"]
@@ -206,11 +207,8 @@ def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) ->
     pad = (hi - lo) / 64
     out = solve2(f, f.derivative("W"), [hull, (lo - pad, hi + pad)], conditions=conds,
                  covered=_covered_by(corners) if corners else None, check=check)
-    if out.undecided:
-        raise Fallback(f"{len(out.undecided)} boxes of the fold search undecided")
     values = []
-    for box in out.found:
-        v = FoldValue(f, box)
+    for v in [FoldValue(f, box) for box in out.found] + _singular(f, out.undecided):
         for _ in range(200):        # decided against both ends (hi itself: the exact path)
             if v.hi <= lo or v.lo > hi or (lo < v.lo and v.hi < hi):
                 break
@@ -220,6 +218,26 @@ def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) ->
         if lo < v.lo and v.hi < hi:
             values.append(v)
     return values
+
+
+def _singular(f, undecided: list) -> list:
+    """The boxes left undecided at the finest width, grouped, each group a
+    :class:`~symlqr.atlas.singular.SingularValue` (a singular point of ``f = 0``
+    that holds every fold of the group); :class:`Fallback` when a group is not
+    one, or when boxes were left for another reason (time, budget)."""
+    finest = "neither excluded nor isolated at the finest width"
+    if any(why != finest for _lo, _hi, why in undecided):
+        raise Fallback(f"{len(undecided)} boxes of the fold search undecided")
+    hulls = clusters([(lo, hi) for lo, hi, _why in undecided])
+    if len(hulls) > 16:
+        raise Fallback(f"{len(undecided)} boxes of the fold search undecided")
+    out = []
+    for hull in hulls:
+        v = singular_value(f, hull)
+        if v is None:
+            raise Fallback("undecided boxes of the fold search not around a singular point")
+        out.append(v)
+    return out
 
 
 def fold_search(fam: Family, lo: Fraction, hi: Fraction, check: Callable,
