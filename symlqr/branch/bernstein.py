@@ -494,8 +494,10 @@ def split(lo, hi, var: int, at, plans: Optional[dict] = None):
             if MT.ndim == 2:            # one matrix for every box: one product each
                 c_lo, c_hi, c_size = _products((b_lo, b_hi, size), MT)
                 c_step = _products((diff,), DT)[0] if n else 0.0
-            else:
-                c_lo, c_hi, c_size = (np.matmul(x, MT) for x in (b_lo, b_hi, size))
+            else:                       # one batched product for the three (taller: faster)
+                r = b_lo.shape[1]
+                both = np.matmul(np.concatenate((b_lo, b_hi, size), axis=1), MT)
+                c_lo, c_hi, c_size = both[:, :r], both[:, r:2 * r], both[:, 2 * r:]
                 c_step = np.matmul(diff, DT) if n else 0.0
             step = (c_step + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)
                     * dev ** 2) if n else 0.0
