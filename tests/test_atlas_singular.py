@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from symlqr.atlas.bivariate import P, W, at_w, const
-from symlqr.atlas.folds import Fallback, _singular
+from symlqr.atlas.folds import Fallback, _singular, exact_folds
 from symlqr.atlas.singular import clusters, singular_value
 from symlqr.atlas.solve2 import solve2
 
@@ -101,3 +101,15 @@ def test_figure_3d_rational_singular_point():
     assert v is not None
     v.refine(100)
     assert v.lo <= Q(27, 112) <= v.hi and v.hi - v.lo < Q(1, 2 ** 98)
+    assert v.exact() == (Q(1, 2), Q(27, 112))
+    folds = {2: [v]}
+    (poly, reason), = exact_folds(folds)           # an exact root, merged with the walls'
+    assert folds == {2: []} and reason == ("fold", 2, 2) and poly(flint.fmpq(27, 112)) == 0
+
+
+def test_an_irrational_singular_point_stays_a_bracket():
+    v = singular_value(_node(), [(Q(1414213562373, 10 ** 12), Q(1414213562374, 10 ** 12)),
+                                 (Q(1, 2) - Q(1, 10 ** 13), Q(1, 2) + Q(1, 10 ** 13))])
+    assert v.exact() is None                       # W = sqrt 2
+    folds = {0: [v]}
+    assert exact_folds(folds) == [] and folds == {0: [v]}

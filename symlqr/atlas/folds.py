@@ -43,10 +43,10 @@ from .bivariate import at_p, coeffs_in_w, deg_w, in_p
 from .corners import corner_free
 from .eliminate import degree_bound, integer_rows
 from .family import Family
-from .singular import clusters, singular_value
+from .singular import SingularValue, clusters, singular_value
 from .solve2 import refine, solve2
 
-__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "decide_fold"]
+__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "exact_folds", "decide_fold"]
 
 #: factors whose discriminant has a degree bound above this are searched in the plane
 MIN_DEGREE = 600
@@ -237,6 +237,26 @@ def _singular(f, undecided: list) -> list:
         if v is None:
             raise Fallback("undecided boxes of the fold search not around a singular point")
         out.append(v)
+    return out
+
+
+def exact_folds(folds: dict) -> list:
+    """``(p - p_n, ("fold", a, a))`` for each value of ``folds`` (as
+    :func:`fold_search` returns them) that is a rational singular point
+    (:meth:`~symlqr.atlas.singular.SingularValue.exact`), taken out of
+    ``folds``: as an exact root it merges with the same root of another
+    eliminant (a singular point on a wall: Figure 3d at ``eta = 27/112``), and its
+    event is decided exactly (the real roots of ``gcd(f, f_W)`` at ``p_n``)."""
+    out = []
+    for a, values in folds.items():
+        keep = []
+        for v in values:
+            got = v.exact() if isinstance(v, SingularValue) else None
+            if got is None:
+                keep.append(v)
+            else:
+                out.append((flint.fmpq_poly([-to_fmpq(got[1]), 1]), ("fold", a, a)))
+        values[:] = keep
     return out
 
 

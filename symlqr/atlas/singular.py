@@ -164,6 +164,19 @@ class SingularValue:
         if self.hi - self.lo > max(1, abs(self.lo), abs(self.hi)) / Fraction(2) ** bits:
             raise ArithmeticError("a singular point's bracket does not narrow")
 
+    def exact(self) -> Optional[tuple]:
+        """``(W_n, p_n)`` when ``n`` is a rational point (denominators up to
+        ``2^24``) where ``f``, ``f_W`` and ``f_p`` vanish exactly: then it is the
+        gradient's one zero in ``X``, ``f(n) = 0``, and every fold of ``X`` has
+        ``p = p_n`` exactly; else None."""
+        self.refine(80)
+        (wa, wb), (pa, pb) = self.n_box
+        q = tuple(((a + b) / 2).limit_denominator(2 ** 24) for a, b in ((wa, wb), (pa, pb)))
+        if not all(a <= x <= b for x, (a, b) in zip(q, self.n_box)):
+            return None
+        pt = tuple(to_fmpq(x) for x in q)
+        return q if all(g(*pt) == 0 for g in (self.f,) + self.grad) else None
+
     def bisect(self) -> None:
         w = self.hi - self.lo
         if w < Fraction(1, 2 ** 600):
