@@ -6,6 +6,7 @@ known in closed form."""
 from __future__ import annotations
 
 from fractions import Fraction as Q
+from types import SimpleNamespace
 
 import flint
 import numpy as np
@@ -92,7 +93,8 @@ def test_figure_3d_rational_singular_point():
     the bracket of the box around it holds 27/112 at 100 bits."""
     from symlqr.atlas.family import Family
     from symlqr.tasks import figure
-    f = Family(figure("fig3d"), "eta").n_factors[-1][0]
+    FAM = Family(figure("fig3d"), "eta")
+    f = FAM.n_factors[-1][0]
     pt = (flint.fmpq(1, 2), flint.fmpq(27, 112))
     assert all(g(*pt) == 0 for g in (f, f.derivative("W"), f.derivative("p")))
     hull = [(Q(1, 2) - Q(1, 2 ** 44), Q(1, 2) + Q(1, 2 ** 44)),
@@ -103,7 +105,7 @@ def test_figure_3d_rational_singular_point():
     assert v.lo <= Q(27, 112) <= v.hi and v.hi - v.lo < Q(1, 2 ** 98)
     assert v.exact() == (Q(1, 2), Q(27, 112))
     folds = {2: [v]}
-    (poly, reason), = exact_folds(folds)           # an exact root, merged with the walls'
+    (poly, reason), = exact_folds(FAM, folds)           # an exact root, merged with the walls'
     assert folds == {2: []} and reason == ("fold", 2, 2) and poly(flint.fmpq(27, 112)) == 0
 
 
@@ -112,4 +114,20 @@ def test_an_irrational_singular_point_stays_a_bracket():
                                  (Q(1, 2) - Q(1, 10 ** 13), Q(1, 2) + Q(1, 10 ** 13))])
     assert v.exact() is None                       # W = sqrt 2
     folds = {0: [v]}
-    assert exact_folds(folds) == [] and folds == {0: [v]}
+    assert exact_folds(SimpleNamespace(walls=[]), folds) == [] and folds == {0: [v]}
+
+
+def test_a_node_where_two_walls_cross_becomes_an_exact_root():
+    """f = (p - W/2)(p - W^2 + 1): a node where the two curves (as walls) cross,
+    at W = (1 + sqrt 17)/4 (2 W^2 - W - 2 = 0), p = W/2, a root of 4 p^2 - p - 1."""
+    L1, L2 = P - W * const(Q(1, 2)), P - W ** 2 + const(1)
+    f = L1 * L2
+    w0 = (1 + 17 ** 0.5) / 4
+    hull = [(Q(w0) - Q(1, 2 ** 40), Q(w0) + Q(1, 2 ** 40)), (Q(w0 / 2) - Q(1, 2 ** 41), Q(w0 / 2) + Q(1, 2 ** 41))]
+    v = singular_value(f, hull)
+    assert v is not None and v.exact() is None
+    phi = v.on_walls([L1, L2])
+    assert phi == flint.fmpq_poly([-1, -1, 4]) / 4           # 8 p^2 - 2 p - 2 = 0
+    assert v.on_walls([L1]) is None and v.on_walls([L1, P - W]) is None
+    folds = {0: [v]}
+    assert exact_folds(SimpleNamespace(walls=[L2, L1]), folds) == [(phi, ("fold", 0, 0))]

@@ -180,7 +180,7 @@ def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable,
     (:func:`~symlqr.atlas.folds.fold_search`) when ``search``."""
     folds = fold_search(fam, lo, hi, check) if search else {}
     factors: list = []          # (irreducible fmpq_poly in p, [reasons])
-    for poly, reason in candidate_polys(fam, check, searched=set(folds)) + exact_folds(folds):
+    for poly, reason in candidate_polys(fam, check, searched=set(folds)) + exact_folds(fam, folds):
         if poly.is_zero() or poly.degree() < 1:
             continue
         check()

@@ -240,22 +240,27 @@ def _singular(f, undecided: list) -> list:
     return out
 
 
-def exact_folds(folds: dict) -> list:
+def exact_folds(fam: Family, folds: dict) -> list:
     """``(p - p_n, ("fold", a, a))`` for each value of ``folds`` (as
     :func:`fold_search` returns them) that is a rational singular point
     (:meth:`~symlqr.atlas.singular.SingularValue.exact`), taken out of
-    ``folds``: as an exact root it merges with the same root of another
-    eliminant (a singular point on a wall: Figure 3d at ``eta = 27/112``), and its
-    event is decided exactly (the real roots of ``gcd(f, f_W)`` at ``p_n``)."""
+    ``folds``, and each that is proven to be where two walls cross
+    (:meth:`~symlqr.atlas.singular.SingularValue.on_walls`, its irreducible
+    polynomial in ``p``): as an exact root it merges with the same root of another
+    eliminant (Figure 3d's three singular points lie where two walls cross, one
+    at ``eta = 27/112``), which the bracket could never be separated from."""
     out = []
     for a, values in folds.items():
         keep = []
         for v in values:
-            got = v.exact() if isinstance(v, SingularValue) else None
-            if got is None:
+            poly = None
+            if isinstance(v, SingularValue):
+                got = v.exact()
+                poly = flint.fmpq_poly([-to_fmpq(got[1]), 1]) if got else v.on_walls(fam.walls)
+            if poly is None:
                 keep.append(v)
             else:
-                out.append((flint.fmpq_poly([-to_fmpq(got[1]), 1]), ("fold", a, a)))
+                out.append((poly, ("fold", a, a)))
         values[:] = keep
     return out
 

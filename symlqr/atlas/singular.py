@@ -54,6 +54,7 @@ import numpy as np
 
 from ..branch import bernstein as bz
 from ..exact.enclosure import Enclosure
+from ..exact.isolation import count_real_roots, squarefree_factors
 from ..exact.ratfunc import to_fmpq
 from .solve2 import _arb, _ends, _eval, _rows, dyadic_hull, krawczyk_ball, refine
 
@@ -177,6 +178,53 @@ class SingularValue:
         pt = tuple(to_fmpq(x) for x in q)
         return q if all(g(*pt) == 0 for g in (self.f,) + self.grad) else None
 
+    def on_walls(self, walls: list) -> Optional[flint.fmpq_poly]:
+        """The irreducible polynomial in ``p`` of ``p_n`` when ``n`` is proven to
+        be where two walls cross (one linear in ``p``: ``p = -b_0(W) / b_1(W)``,
+        the crossing ``(alpha, -b_0(alpha) / b_1(alpha))`` with ``alpha`` the one
+        root in ``X`` of an irreducible factor ``mu`` of their resultant in ``p``)
+        and ``f``, ``f_W``, ``f_p`` vanish there exactly (reduced modulo ``mu``):
+        then the crossing is the gradient's one zero in ``X`` and ``f(n) = 0``.
+        Else None."""
+        self.refine(120)
+        with flint.ctx.workprec(512):
+            w, p = self.balls()
+            near = [g for g in walls if _eval(_rows(g), [w, p]).contains(0)]
+        for i, lin in enumerate(near):
+            rows = _p_rows(lin)
+            if len(rows) != 2:
+                continue
+            for other in near[:i] + near[i + 1:]:
+                got = self._crossing(rows, lin, other)
+                if got is not None:
+                    return got
+        return None
+
+    def _crossing(self, rows: list, lin, other) -> Optional[flint.fmpq_poly]:
+        (xa, xb), (pa, pb) = self.X
+        R = _p_rows(lin.resultant(other, "p"))[0]
+        inside = [mu for mu, _m in squarefree_factors(R)
+                  if count_real_roots(mu, to_fmpq(xa), to_fmpq(xb)) > 0]
+        if len(inside) != 1 or count_real_roots(inside[0], to_fmpq(xa), to_fmpq(xb)) != 1:
+            return None
+        mu = inside[0]
+        b0, b1 = rows
+        if (b1 % mu).is_zero() or not all(_vanishes(g, b0, b1, mu) for g in (self.f,) + self.grad):
+            return None
+        a, b = _root_bracket(mu, xa, xb)
+        with flint.ctx.workprec(512):
+            alpha = _arb(a).union(_arb(b))
+            pn = -flint.arb_poly(b0)(alpha) / flint.arb_poly(b1)(alpha)
+            lo, hi = _ends(pn)
+        if not (pa < lo and hi < pb):
+            return None
+        P = _p_rows(lin.resultant(other, "W"), in_w=False)[0]
+        hits = [phi for phi, _m in squarefree_factors(P)
+                if count_real_roots(phi, to_fmpq(lo), to_fmpq(hi)) > 0]
+        if len(hits) != 1 or count_real_roots(hits[0], to_fmpq(lo), to_fmpq(hi)) != 1:
+            return None
+        return hits[0]
+
     def bisect(self) -> None:
         w = self.hi - self.lo
         if w < Fraction(1, 2 ** 600):
@@ -231,6 +279,46 @@ def singular_value(f, hull: list) -> Optional[SingularValue]:
     m = det_abs / ww_abs[1]
     slope = max(abs(wp[0]), abs(wp[1])) / ww_abs[0]      # |phi'| = |f_Wp / f_WW|
     return SingularValue(f, X, n_box, m, slope)
+
+
+def _p_rows(g, in_w: bool = True) -> list:
+    """``g = sum_j b_j p^j`` as ``[b_j]`` (``fmpq_poly`` in ``W``); with
+    ``in_w=False`` the roles swapped (``g = sum_j b_j(p) W^j``)."""
+    d = g.to_dict()
+    k = 1 if in_w else 0
+    deg = max((int(e[k]) for e in d), default=0)
+    top = max((int(e[1 - k]) for e in d), default=0)
+    rows = [[flint.fmpq(0)] * (top + 1) for _ in range(deg + 1)]
+    for e, c in d.items():
+        rows[int(e[k])][int(e[1 - k])] = c
+    return [flint.fmpq_poly(r) for r in rows]
+
+
+def _vanishes(g, b0, b1, mu) -> bool:
+    """``g(alpha, -b0(alpha) / b1(alpha)) = 0`` for the roots ``alpha`` of
+    ``mu``: ``sum_j g_j (-b0)^j b1^(d - j)`` is 0 modulo ``mu``."""
+    rows = _p_rows(g)
+    d = len(rows) - 1
+    acc = flint.fmpq_poly([0])
+    for j, gj in enumerate(rows):
+        acc = (acc + gj * (-b0) ** j * b1 ** (d - j)) % mu
+    return acc.is_zero()
+
+
+def _root_bracket(mu, a: Fraction, b: Fraction, steps: int = 200) -> tuple:
+    """A bracket of ``2^-steps`` of the width of ``[a, b]`` around the one root
+    of the irreducible ``mu`` there (a sign change: the root is simple)."""
+    sa = mu(to_fmpq(a)) > 0
+    for _ in range(steps):
+        c = (a + b) / 2
+        v = mu(to_fmpq(c))
+        if v == 0:
+            return c, c
+        if (v > 0) == sa:
+            a = c
+        else:
+            b = c
+    return a, b
 
 
 def _dyadic(a: Fraction, b: Fraction) -> tuple:
