@@ -255,8 +255,11 @@ def exact_folds(fam: Family, folds: dict) -> list:
         for v in values:
             poly = None
             if isinstance(v, SingularValue):
-                got = v.exact()
-                poly = flint.fmpq_poly([-to_fmpq(got[1]), 1]) if got else v.on_walls(fam.walls)
+                try:
+                    got = v.exact()
+                    poly = flint.fmpq_poly([-to_fmpq(got[1]), 1]) if got else v.on_walls(fam.walls)
+                except ArithmeticError:         # the bracket does not narrow: kept as it is
+                    poly = None
             if poly is None:
                 keep.append(v)
             else:
