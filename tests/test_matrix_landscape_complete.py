@@ -367,3 +367,31 @@ def test_level_conditions_hold_on_the_level_set_against_float_h():
                 assert G > 0 and G1 > 0
         inside += h <= L
     assert inside > 20
+
+
+def test_batched_split_at_one_shared_fraction_encloses_the_exact_coefficients():
+    """A batch of boxes cut at 127/256 of their widths, whose float fractions
+    differ in the last bits (ends with full mantissas), takes the one
+    shared matrix (``_shared_fraction``); each half's coefficients hold the exact
+    ones on the half actually cut, and a batch with fractions too far apart
+    keeps one matrix per box."""
+    rng = np.random.default_rng(11)
+    ctx = fmpq_mpoly_ctx.get(("x", "y"), "lex")
+    p = _random_poly(rng, ctx, 14)
+    lo_b = np.array([[1.0 + rng.random(), 0.25] for k in range(6)])
+    hi_b = lo_b + np.array([[0.5 + rng.random() / 2, 0.5] for k in range(6)])
+    cut, s = bz.cut_fractions(lo_b[:, 0], hi_b[:, 0], 127 / 256)
+    assert len(set(s.tolist())) > 1 and bz._shared_fraction(s) is not None
+    assert bz._shared_fraction(np.array([0.5, 0.5 + 2.0 ** -40])) is None
+    boxes = [[(Fraction(lo_b[j, k]), Fraction(hi_b[j, k])) for k in range(2)] for j in range(6)]
+    src = bz.Source(p, 2)
+    got = [src.on(b) for b in boxes]
+    lo = np.concatenate([g[0] for g in got])
+    hi = np.concatenate([g[1] for g in got])
+    (l1, h1), (l2, h2) = bz.split(lo, hi, 0, s)
+    for j in range(6):
+        (a, b), y = boxes[j]
+        c = Fraction(float(cut[j]))
+        for (ll, hh), side in (((l1, h1), (a, c)), ((l2, h2), (c, b))):
+            exact = bz.exact_coefficients(p, [side, y])
+            assert _enclosed(ll[j], hh[j], exact, got[j][2])

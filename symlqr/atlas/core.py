@@ -56,7 +56,7 @@ from ..tasks import TaskSet
 from .charts import ChartProof
 from .events import KIND_TEXT, CriticalValue, candidate_polys, decide_event, main_kind
 from .family import PARAMETERS, Family, check_range
-from .folds import fold_search
+from .folds import exact_folds, fold_search
 from .isolate import roots_between
 from .parts import decimal_toward
 from .switches import Piece, on_bound_global, split_piece
@@ -180,7 +180,7 @@ def candidates(fam: Family, lo: Fraction, hi: Fraction, check: Callable,
     (:func:`~symlqr.atlas.folds.fold_search`) when ``search``."""
     folds = fold_search(fam, lo, hi, check) if search else {}
     factors: list = []          # (irreducible fmpq_poly in p, [reasons])
-    for poly, reason in candidate_polys(fam, check, searched=set(folds)):
+    for poly, reason in candidate_polys(fam, check, searched=set(folds)) + exact_folds(fam, folds):
         if poly.is_zero() or poly.degree() < 1:
             continue
         check()

@@ -43,9 +43,10 @@ from .bivariate import at_p, coeffs_in_w, deg_w, in_p
 from .corners import corner_free
 from .eliminate import degree_bound, integer_rows
 from .family import Family
+from .singular import SingularValue, clusters, singular_value
 from .solve2 import refine, solve2
 
-__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "decide_fold"]
+__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "exact_folds", "decide_fold"]
 
 #: factors whose discriminant has a degree bound above this are searched in the plane
 MIN_DEGREE = 600
@@ -206,11 +207,8 @@ def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) ->
     pad = (hi - lo) / 64
     out = solve2(f, f.derivative("W"), [hull, (lo - pad, hi + pad)], conditions=conds,
                  covered=_covered_by(corners) if corners else None, check=check)
-    if out.undecided:
-        raise Fallback(f"{len(out.undecided)} boxes of the fold search undecided")
     values = []
-    for box in out.found:
-        v = FoldValue(f, box)
+    for v in [FoldValue(f, box) for box in out.found] + _singular(f, out.undecided):
         for _ in range(200):        # decided against both ends (hi itself: the exact path)
             if v.hi <= lo or v.lo > hi or (lo < v.lo and v.hi < hi):
                 break
@@ -220,6 +218,54 @@ def _folds_of(fam: Family, f, hull: tuple, lo: Fraction, hi: Fraction, check) ->
         if lo < v.lo and v.hi < hi:
             values.append(v)
     return values
+
+
+def _singular(f, undecided: list) -> list:
+    """The boxes left undecided at the finest width, grouped, each group a
+    :class:`~symlqr.atlas.singular.SingularValue` (a singular point of ``f = 0``
+    that holds every fold of the group); :class:`Fallback` when a group is not
+    one, or when boxes were left for another reason (time, budget)."""
+    finest = "neither excluded nor isolated at the finest width"
+    if any(why != finest for _lo, _hi, why in undecided):
+        raise Fallback(f"{len(undecided)} boxes of the fold search undecided")
+    hulls = clusters([(lo, hi) for lo, hi, _why in undecided])
+    if len(hulls) > 16:
+        raise Fallback(f"{len(undecided)} boxes of the fold search undecided")
+    out = []
+    for hull in hulls:
+        v = singular_value(f, hull)
+        if v is None:
+            raise Fallback("undecided boxes of the fold search not around a singular point")
+        out.append(v)
+    return out
+
+
+def exact_folds(fam: Family, folds: dict) -> list:
+    """``(p - p_n, ("fold", a, a))`` for each value of ``folds`` (as
+    :func:`fold_search` returns them) that is a rational singular point
+    (:meth:`~symlqr.atlas.singular.SingularValue.exact`), taken out of
+    ``folds``, and each that is proven to be where two walls cross
+    (:meth:`~symlqr.atlas.singular.SingularValue.on_walls`, its irreducible
+    polynomial in ``p``): as an exact root it merges with the same root of another
+    eliminant (Figure 3d's three singular points lie where two walls cross, one
+    at ``eta = 27/112``), which the bracket could never be separated from."""
+    out = []
+    for a, values in folds.items():
+        keep = []
+        for v in values:
+            poly = None
+            if isinstance(v, SingularValue):
+                try:
+                    got = v.exact()
+                    poly = flint.fmpq_poly([-to_fmpq(got[1]), 1]) if got else v.on_walls(fam.walls)
+                except ArithmeticError:         # the bracket does not narrow: kept as it is
+                    poly = None
+            if poly is None:
+                keep.append(v)
+            else:
+                out.append((poly, ("fold", a, a)))
+        values[:] = keep
+    return out
 
 
 def fold_search(fam: Family, lo: Fraction, hi: Fraction, check: Callable,

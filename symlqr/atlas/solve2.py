@@ -131,6 +131,7 @@ class _Solver:
         self.csources = [bz.Source(g, 2) for g in self.cpolys]
         self.sources = [bz.Source(f, 2) for f in self.polys]
         self.rows = [_rows(f) for f in self.polys]
+        self.arb_rows: list = [{}, {}]               # the rows in Arb, per precision
         self.box = box
         self.span = np.array([b - a for a, b in box], dtype=float)
         self.min_width = min_width
@@ -237,7 +238,7 @@ class _Solver:
         c = [(_arb(boxes.lo[j, v]) + _arb(boxes.hi[j, v])) / 2 for v in range(2)]
         for k in range(2):
             fac = boxes.data[f"{k}f"][j]
-            F.append(_value(self.rows[k], c, fac))
+            F.append(_value(self.rows[k], c, fac, cache=self.arb_rows[k]))
         return krawczyk_ball(F, J, X, c)
 
     def _reroot(self, boxes: Boxes, live) -> None:
@@ -256,13 +257,19 @@ class _Solver:
                            ["0", "1"] + [f"c{i}" for i in range(len(self.cpolys))], ["0f", "1f"])
 
 
-def _value(rows: list, c: list, factor, prec: int = 256):
+def _value(rows: list, c: list, factor, prec: int = 256, cache: Optional[dict] = None):
     """``factor * p(c)`` in Arb (``rows`` from :func:`_rows`, ``c`` exact dyadic
     balls), at ``prec`` bits and more until the ball is narrow against its size
-    or ``2^-prec``."""
+    or ``2^-prec``. ``cache``: a dict kept with ``rows``, for the rows as Arb
+    polynomials at each precision (balls holding the rational coefficients)."""
     while True:
         with flint.ctx.workprec(prec):
-            v = _eval(rows, c) * _arb(factor)
+            if cache is not None:
+                if prec not in cache:
+                    cache[prec] = [flint.arb_poly(a) for a in rows]
+                v = _eval(cache[prec], c) * _arb(factor)
+            else:
+                v = _eval(rows, c) * _arb(factor)
         if v.rad() <= abs(v.mid()) * 2.0 ** -20 or prec >= 2048:
             return v
         prec *= 2
@@ -278,7 +285,7 @@ def _eval(rows: list, c: list):
     """``p(c)`` in Arb from :func:`_rows` (Horner in x over rows in y)."""
     acc = flint.arb(0)
     for a in rows:
-        acc = acc * c[0] + flint.arb_poly(a)(c[1])
+        acc = acc * c[0] + (a if isinstance(a, flint.arb_poly) else flint.arb_poly(a))(c[1])
     return acc
 
 
