@@ -43,7 +43,7 @@ from .bivariate import at_p, coeffs_in_w, deg_w, in_p
 from .corners import corner_free
 from .eliminate import degree_bound, integer_rows
 from .family import Family
-from .singular import SingularValue, clusters, singular_value
+from .singular import BoxBracket, SingularValue, clusters, singular_value
 from .solve2 import refine, solve2
 
 __all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "exact_folds", "decide_fold"]
@@ -71,7 +71,7 @@ def w_hull(fam: Family) -> Optional[tuple]:
     return (lo, hi) if lo is not None and lo < hi else None
 
 
-class FoldValue:
+class FoldValue(BoxBracket):
     """The parameter value of a fold, held by a box ``((W_lo, W_hi), (p_lo,
     p_hi))`` in which ``f = f_W = 0`` has exactly one solution; narrowed by
     Krawczyk's iteration (:func:`~symlqr.atlas.solve2.refine`). It offers
@@ -84,34 +84,12 @@ class FoldValue:
         self.f, self.g = f, f.derivative("W")
         self.box = [tuple(Fraction(e) for e in side) for side in box]
 
-    @property
-    def lo(self) -> Fraction:
-        return self.box[1][0]
-
-    @property
-    def hi(self) -> Fraction:
-        return self.box[1][1]
-
-    def bracket(self) -> tuple:
-        return to_fmpq(self.lo), to_fmpq(self.hi)
-
     def refine(self, bits: int) -> None:
         """Both sides narrower than ``2^-bits`` (times ``max(1, |x|)``)."""
         box = refine(self.f, self.g, self.box, bits)
         if box is None:
             raise ArithmeticError("a fold's box does not narrow")
         self.box = box
-
-    def bisect(self) -> None:
-        """Halve (at least) the width in ``p``."""
-        w = self.hi - self.lo
-        if w < Fraction(1, 2 ** 600):
-            raise ArithmeticError("a fold not separated from another candidate")
-        self.refine(1 - math.floor(math.log2(w)) + 1)
-
-    def decimal(self, digits: int = 15) -> str:
-        self.refine(int(digits * 3.33) + 16)
-        return Enclosure(self.lo, self.hi).decimal(digits)
 
     def balls(self) -> tuple:
         """Arb balls of ``W`` and ``p``."""

@@ -118,7 +118,34 @@ def _gradient_zero(rows: list, srcs: list, X: list, prec: int = 256) -> Optional
     return [(max(a, _ends(k)[0]), min(b, _ends(k)[1])) for k, (a, b) in zip(K, X)]
 
 
-class SingularValue:
+class BoxBracket:
+    """``lo``, ``hi``, ``bracket``, ``bisect`` and ``decimal`` of a critical value held by the ``p``-side of
+    ``self.box`` (``((W_lo, W_hi), (p_lo, p_hi))``), as the atlas asks of them."""
+
+    @property
+    def lo(self) -> Fraction:
+        return self.box[1][0]
+
+    @property
+    def hi(self) -> Fraction:
+        return self.box[1][1]
+
+    def bracket(self) -> tuple:
+        return to_fmpq(self.lo), to_fmpq(self.hi)
+
+    def bisect(self) -> None:
+        """Halve (at least) the width in ``p`` (``self.refine(bits)`` narrows)."""
+        w = self.hi - self.lo
+        if w < Fraction(1, 2 ** 600):
+            raise ArithmeticError("a fold not separated from another candidate")
+        self.refine(1 - math.floor(math.log2(w)) + 1)
+
+    def decimal(self, digits: int = 15) -> str:
+        self.refine(int(digits * 3.33) + 16)
+        return Enclosure(self.lo, self.hi).decimal(digits)
+
+
+class SingularValue(BoxBracket):
     """The folds of ``f`` in a box ``X`` around a singular point of ``f = 0``
     (module docstring), with the interface of
     :class:`~symlqr.atlas.folds.FoldValue`: ``lo``, ``hi``, ``bracket``,
@@ -139,17 +166,6 @@ class SingularValue:
             rho = _ends((2 * _arb(top) / _arb(self.m)).sqrt())[1]
         (_, _), (a, b) = self.n_box
         self.box = [self.X[0], (max(self.X[1][0], a - rho), min(self.X[1][1], b + rho))]
-
-    @property
-    def lo(self) -> Fraction:
-        return self.box[1][0]
-
-    @property
-    def hi(self) -> Fraction:
-        return self.box[1][1]
-
-    def bracket(self) -> tuple:
-        return to_fmpq(self.lo), to_fmpq(self.hi)
 
     def refine(self, bits: int) -> None:
         """The bracket narrower than ``2^-bits`` (times ``max(1, |p|)``)."""
@@ -224,16 +240,6 @@ class SingularValue:
         if len(hits) != 1 or count_real_roots(hits[0], to_fmpq(lo), to_fmpq(hi)) != 1:
             return None
         return hits[0]
-
-    def bisect(self) -> None:
-        w = self.hi - self.lo
-        if w < Fraction(1, 2 ** 600):
-            raise ArithmeticError("a fold not separated from another candidate")
-        self.refine(1 - math.floor(math.log2(w)) + 1)
-
-    def decimal(self, digits: int = 15) -> str:
-        self.refine(int(digits * 3.33) + 16)
-        return Enclosure(self.lo, self.hi).decimal(digits)
 
     def balls(self) -> tuple:
         """Arb balls of ``W`` and ``p``: ``W = phi(p)`` moves at most ``slope``
