@@ -28,14 +28,12 @@ less certain than before.
 """
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 from typing import Callable, Optional
 
 import flint
 import numpy as np
 
-from ..exact.enclosure import Enclosure
 from ..exact.precision import MAX_BITS
 from ..exact.ratfunc import to_fmpq
 from ..exact.realroots import real_roots, squarefree_factors
