@@ -186,3 +186,23 @@ def test_lazy_path_with_the_chain_rule_gives_the_exact_scalar_answer(monkeypatch
     assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
     assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
                        atol=1e-9)
+
+
+def test_a_deadline_inside_the_chain_tests_leaves_the_boxes_undecided(monkeypatch):
+    """The deadline is read between two boxes of the chain tests: the boxes not
+    reached wait in the queue and come out undecided, nothing is dropped."""
+    import symlqr.matrix.subdivision as sd
+    from symlqr.matrix.landscape import complete_landscape
+    monkeypatch.setattr(sd, "LARGE", 8)
+    calls = []
+    monkeypatch.setattr(ChainRule, "test", lambda self, lo, hi, _t=ChainRule.test:
+                        (calls.append(1), _t(self, lo, hi))[1])
+    ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/100")
+    full = complete_landscape(ts, prune=False)
+    n = len(calls)
+    calls.clear()
+    res = complete_landscape(ts, prune=False, stop=lambda: "time" if len(calls) >= n // 3 else None)
+    assert full.complete and not res.complete
+    assert len(res.points) < len(full.points)
+    for p in res.points:              # what was found is among the complete answer's points
+        assert any(np.allclose(p.W, q.W, atol=1e-9) and p.type == q.type for q in full.points)
