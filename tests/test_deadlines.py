@@ -53,11 +53,17 @@ def tasks(tmp_path):
     return str(path)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(module, args, cwd):
-    """The command in a new session (its pid is the session's id)."""
+    """The command in a new session (its pid is the session's id), with SIGINT at
+    its default: a test run started as a background job of a shell inherits SIGINT
+    ignored, and the command rightly keeps it so (it then cannot be interrupted)."""
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     return subprocess.Popen([sys.executable, "-m", module, *args], cwd=cwd, env=env,
-                            text=True, start_new_session=True,
+                            text=True, start_new_session=True, preexec_fn=_default_sigint,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
