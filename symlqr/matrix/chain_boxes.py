@@ -51,7 +51,7 @@ from flint import arb, arb_mat
 
 from .boxes import ARB, newton_box
 from .backend import FLOAT
-from .hypothesis_boxes import _eye, _hessians
+from .hypothesis_boxes import _ball, _eye, _hessians, _tasks
 from .lqr import LQRPoint, hessian, optimal_gain
 from .validated import certify_stable, inertia, to_float
 
@@ -89,10 +89,6 @@ def _krawczyk(X, c, g0, J):
     return "Krawczyk's operator not inside the box"
 
 
-def _ball(lo, hi, r, d) -> arb_mat:
-    return arb_mat(r, d, [arb(a).union(arb(b)) for a, b in zip(lo, hi)])
-
-
 class ChainRule:
     """The test of the module docstring for one task; ``None`` from
     :meth:`for_taskset` where it does not apply."""
@@ -100,8 +96,7 @@ class ChainRule:
     def __init__(self, taskset, method, star: arb_mat):
         self.taskset, self.method = taskset, method
         self.shape = taskset.shape
-        keys = ("A", "B", "Q", "R", "Sigma0", "Sigma0a")
-        self.tasks = [tuple(ARB.asmat(getattr(t, k)) for k in keys) for t in taskset.tasks]
+        self.tasks = _tasks(taskset)
         self.eta = ARB.scalar(taskset.eta)
         self.star = star.entries()
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
