@@ -10,7 +10,7 @@ classes of :func:`symlqr.render.landscape_plot.reason_class`).
 """
 
 __all__ = ["OUTSIDE", "NONZERO", "NONZERO_WHERE", "KRAWCZYK_NONE", "PRECONDITIONED",
-           "ZERO_OUTSIDE", "ABOVE", "LEVEL_FALSE", "JOINTLY"]
+           "ZERO_OUTSIDE", "ABOVE", "LEVEL_FALSE", "JOINTLY", "JOINTLY_LEVEL"]
 
 OUTSIDE = "outside the domain: {} proven false"
 NONZERO = "grad h != 0: a numerator of grad h has constant sign"
@@ -24,3 +24,6 @@ ABOVE = "h > L on the box (truncated-sum lower bound of the costs)"
 LEVEL_FALSE = "h > L on the box: {} proven false"
 JOINTLY = ("outside the domain: a nonnegative combination of the domain conditions "
            "(signed numerators) is <= 0 on the box, so one of them fails at every point")
+JOINTLY_LEVEL = ("h > L or outside the domain: a nonnegative combination of the domain and "
+                 "level conditions (signed numerators) is <= 0 on the box, so one of them "
+                 "fails at every point")
