@@ -42,6 +42,14 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _numerators(res) -> str:
+    """The numerators' seconds; one task, r d >= 3: made only when a box needed
+    them, inside the branch-and-bound's seconds."""
+    if "numerators" not in res.seconds:
+        return "not made: no box needed them"
+    return f"{res.seconds['numerators']:.1f} s"
+
+
 def _case(label: str, ts, base, seconds=None) -> float:
     t0 = time.perf_counter()
     stop = None
@@ -56,7 +64,8 @@ def _case(label: str, ts, base, seconds=None) -> float:
     ratio = "" if base is None else f" = {took / base:.0f}x r d = 1"
     print(f"{label}: complete={res.complete}, {len(res.points)} points, degrees {res.degrees}, "
           f"{o.boxes} boxes, decided {o.decided_fraction:.4f} of the box, "
-          f"{len(o.undecided)} undecided; polynomials {res.seconds.get('polynomials', 0):.1f} s, "
+          f"{len(o.undecided)} undecided; polynomials {res.seconds.get('polynomials', 0):.1f} s "
+          f"(numerators {_numerators(res)}), "
           f"branch-and-bound {res.seconds.get('branch_and_bound', 0):.1f} s, "
           f"total {took:.1f} s{ratio}; peak memory {_peak_mb():.0f} MB", flush=True)
     return took

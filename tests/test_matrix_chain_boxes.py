@@ -206,3 +206,29 @@ def test_a_deadline_inside_the_chain_tests_leaves_the_boxes_undecided(monkeypatc
     assert len(res.points) < len(full.points)
     for p in res.points:              # what was found is among the complete answer's points
         assert any(np.allclose(p.W, q.W, atol=1e-9) and p.type == q.type for q in full.points)
+
+
+def test_numerators_made_late_give_the_same_answer(monkeypatch):
+    """One task: the numerators are made only when a box first needs them
+    (``LATER_AT``, lowered here to ``r d = 1`` with the large path forced). The
+    answer is the exact scalar engine's, and where the chain rule decides every
+    box they are never made (no ``numerators`` time)."""
+    import symlqr.matrix.landscape as ls
+    import symlqr.matrix.subdivision as sd
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import Task, TaskSet
+    monkeypatch.setattr(sd, "LARGE", 8)
+    monkeypatch.setattr(ls, "LATER_AT", 1)
+    task, eta = (1, 1, 2, 2), "1/100"
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*task)], eta)
+    res = ls.complete_landscape(ts, prune=False)
+    assert res.complete, res.reason
+    exact = certify(TaskSet([Task(*task)], eta=eta))
+    assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact.points]
+    assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact.points],
+                       atol=1e-9)
+    made = "numerators" in res.seconds
+    monkeypatch.setattr(ChainRule, "test", lambda self, lo, hi: ("open", "forced open"))
+    forced = ls.complete_landscape(ts, prune=False, max_boxes=3000)
+    assert "numerators" in forced.seconds and forced.degrees       # made when needed
+    assert not made or res.degrees

@@ -55,12 +55,15 @@ from .hypothesis_boxes import _ball, _eye, _hessians, _tasks
 from .lqr import LQRPoint, hessian, optimal_gain
 from .validated import certify_stable, inertia, to_float
 
-__all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE"]
+__all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
+           "CHAIN_ABOVE"]
 
 CHAIN_NONE = ("grad h != 0 (one task, chain rule): F(W) = W - eta grad g(W) misses W* and "
               "I - eta hess g is nonsingular on the box")
 CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes 0, "
                  "J = I - eta hess g and grad f enclosed over the box")
+CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) enclosed over the enclosure of "
+               "F(X), F proven stabilizing there (closed forms in Arb)")
 NOT_STABLE = "W not proven stabilizing on the box"
 DIRECT_NONE = ("grad h != 0: Krawczyk's operator of grad h (closed forms in Arb over the box) "
                "misses the box")
@@ -101,16 +104,22 @@ class ChainRule:
         self.star = star.entries()
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
+        self.level = None          # L: boxes with h > L proven are excluded too (:meth:`_above`)
+
+    @staticmethod
+    def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
+        """One task, one step, MAML or FO-MAML, ``Sigma0 > 0``: where the rule is
+        defined (:meth:`for_taskset` then also needs ``W*`` enclosed)."""
+        return (len(taskset.tasks) == 1 and int(steps) == 1 and method in ("maml", "fomaml")
+                and bool(taskset.tasks[0].definite))
 
     @classmethod
     def for_taskset(cls, taskset, method: str = "maml", steps: int = 1) -> Optional["ChainRule"]:
         """The rule for one task, one step, MAML or FO-MAML, ``Sigma0 > 0``
         (``grad f = 0`` forces ``W*``), with ``W*`` enclosed; else ``None``."""
-        if len(taskset.tasks) != 1 or int(steps) != 1 or method not in ("maml", "fomaml"):
+        if not cls.applies(taskset, method, steps):
             return None
         t = taskset.tasks[0]
-        if not t.definite:
-            return None
         A, B, Q, R, S0 = (ARB.asmat(getattr(t, k)) for k in ("A", "B", "Q", "R", "Sigma0"))
         Af, Bf, Qf, Rf, Sf = (to_float(x) for x in (A, B, Q, R, S0))
         try:
@@ -158,6 +167,8 @@ class ChainRule:
         for i, direct in enumerate(Fd.entries()):
             mv = Fc[i] + sum((J[i, k] * dX[k] for k in range(n)), arb(0))
             F.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
+        if self._above(arb_mat(r, d, F)):
+            return "none", CHAIN_ABOVE
         regular = inertia(J) is not None
         misses = any(not f.overlaps(s) for f, s in zip(F, self.star))
         if misses and (regular or self.method == "fomaml"):
@@ -167,6 +178,21 @@ class ChainRule:
                 return "none", CHAIN_PRODUCT
             return "open", "I - eta hess g not proven nonsingular on the box"
         return self._krawczyk(X, c, Fc, J)
+
+    def _above(self, F) -> bool:
+        """``h = w C(F(W)) > L`` on the box, ``F`` an enclosure of ``F(X)``: ``A - B F``
+        proven Schur stable on all of ``F`` and the cost's Arb enclosure over it
+        above ``L / w`` (the Stein solve over the ball holds every point's)."""
+        if self.level is None:
+            return False
+        A, B, Q, R, S0, _ = self.tasks[0]
+        try:
+            if not certify_stable(A - B * F):
+                return False
+            cost = LQRPoint(ARB, (A, B, Q, R), F, S0).cost * ARB.scalar(self.taskset.weights[0])
+        except (ZeroDivisionError, ValueError):
+            return False
+        return bool(cost > ARB.scalar(self.level))
 
     def _product_excludes(self, J, F) -> bool:
         """``grad h = J grad f(F)`` (FO-MAML: ``grad f(F)``) proven nonzero on the

@@ -121,7 +121,7 @@ class KrawczykTest:
         return missed, inside
 
     def _values(self, c, factors) -> list:
-        return [self.sources[j].value(c) * f for j, f in enumerate(factors)]
+        return [self._source(j).value(c) * f for j, f in enumerate(factors)]
 
     def _krawczyk(self, lo, hi, jac, factors, pre):
         """``"none"``, a refined box (list of Fraction pairs) holding exactly one zero

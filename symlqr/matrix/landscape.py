@@ -48,7 +48,8 @@ from .domain import adapted_gains, conditions, stabilizing_box, stability_vertic
 from .level_sets import level_conditions, spectral_conditions
 from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
-from .subdivision import ABOVE, Decider
+from .subdivision import ABOVE, Decider, Later
+from .chain_boxes import ChainRule
 from .validated import decimal_bound
 from ..results import Result
 
@@ -224,6 +225,9 @@ def _positive_definite(m) -> bool:
     return pd(m)
 
 
+LATER_AT = 3      # r d from which one task's numerators are made only when a box needs them
+
+
 def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                        max_boxes: int = 2_000_000,
                        min_width: float = 2.0 ** -40, batch: Optional[int] = None,
@@ -255,15 +259,15 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     res = MatrixLandscape(taskset=taskset, name=taskset.name, method=method, steps=steps)
     t0 = time.perf_counter()
     box, covers = _first_box(res, taskset, box)
-    nums = direction_numerators(taskset, method, steps)
-    res.degrees = [int(p.total_degree()) for p in nums]
-    if any(p.is_zero() for p in nums):
-        res.reason = "not complete: a component of the update direction is identically 0"
-        return res
-    nums, _, why = reduce_common_factor(nums, stability_denominators(taskset, steps))
-    if why:
-        res.reason = why
-        return res
+    r, d = taskset.shape
+    if r * d >= LATER_AT and ChainRule.applies(taskset, method, steps):
+        nums = Later(lambda: _numerators(res, taskset, method, steps), r * d)
+    else:
+        try:
+            nums = _numerators(res, taskset, method, steps)
+        except Unusable as e:
+            res.reason = str(e)
+            return res
     conds = conditions(taskset, steps)
     if level is None:
         level = default_level(taskset, level_starts, steps=steps)
@@ -288,11 +292,36 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     batch = batch or int(max(8, min(4096, 64e6 // max(per_box, 1))))
     with warnings.catch_warnings():   # float guesses inside validated solves (LinAlgWarning)
         warnings.simplefilter("ignore", LinAlgWarning)
-        out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
-                               progress=progress, outcome=Outcome(audit_limit=audit),
-                               memory=memory)
+        try:
+            out = branch_and_bound(roots, dec, batch=batch, max_boxes=max_boxes, stop=stop,
+                                   progress=progress, outcome=Outcome(audit_limit=audit),
+                                   memory=memory)
+        except Unusable as e:                # numerators made late (one task, r d >= 3)
+            res.reason = str(e)
+            return res
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
     return finish(res, out, taskset, covers)
+
+
+class Unusable(ValueError):
+    """The update direction's numerators cannot serve the search (the reason)."""
+
+
+def _numerators(res: MatrixLandscape, taskset, method: str, steps: int) -> list:
+    """The numerators of the update direction with what vanishes only outside the
+    domain divided out (:func:`~symlqr.matrix.complete.reduce_common_factor`);
+    their degrees and the seconds they took go into ``res``. Raises
+    :class:`Unusable` with the reason where they cannot serve."""
+    t0 = time.perf_counter()
+    nums = direction_numerators(taskset, method, steps)
+    res.degrees = [int(p.total_degree()) for p in nums]
+    if any(p.is_zero() for p in nums):
+        raise Unusable("not complete: a component of the update direction is identically 0")
+    nums, _, why = reduce_common_factor(nums, stability_denominators(taskset, steps))
+    if why:
+        raise Unusable(why)
+    res.seconds["numerators"] = time.perf_counter() - t0
+    return nums
 
 
 def _first_box(res: MatrixLandscape, taskset, box) -> tuple:

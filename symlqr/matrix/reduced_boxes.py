@@ -41,7 +41,7 @@ import numpy as np
 from ..branch import reduced as rd
 from ..branch.bernstein import ranges
 from ..branch.core import Boxes, Step
-from .reasons import ABOVE, JOINTLY
+from .reasons import ABOVE
 
 __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
 
@@ -79,6 +79,16 @@ def noise_keeps_sign_open(lo, hi) -> np.ndarray:
             & (width > 0.25 * short) & (gap > 0)
 
 
+def _float_h(W, taskset, steps: int) -> float:
+    """``h_K(W)`` in floats, ``+inf`` outside the domain or where the float solve
+    fails (for the order of work only)."""
+    from .objective import maml_value
+    try:
+        return maml_value(W, taskset, steps)
+    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        return float("inf")
+
+
 class LargeNumerators:
     """Mixed into the decider: its large numerators (module docstring)."""
 
@@ -91,7 +101,7 @@ class LargeNumerators:
         for j in range(len(boxes)):
             box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
             part = [(float(a), float(b)) for a, b in box]
-            nlo, nhi, f = self.sources[k].on_best(box)
+            nlo, nhi, f = self._source(k).on_best(box)
             ids.append(self._anchor(part, nlo, nhi, f))
             fs.append(f)
             got.append(self._reduce_one(nlo, nhi, part, m))
@@ -130,11 +140,12 @@ class LargeNumerators:
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
         axes = np.argmax((boxes.hi - boxes.lo) / self.root_width, axis=1)
         held = np.zeros(len(boxes), dtype=bool)          # stopped before their test
-        jointly = self._jointly_where_probed_outside(boxes, go & (rel <= LAZY_AT))
-        step.excluded[JOINTLY] = jointly
-        go &= ~jointly
         if self.chain is not None:
             go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held)
+        for why, mask in self._jointly_where_probed_outside(
+                boxes, go & (rel <= LAZY_AT) & ~held).items():
+            step.excluded[why] = mask
+            go &= ~mask
         convert = go & (rel <= LAZY_AT) & ~held
         rows = np.nonzero(convert & (rel > LAZY_FLOOR))[0]
         convert[rows] = self._probe(boxes, rows) if self.chain is None else False
@@ -183,34 +194,37 @@ class LargeNumerators:
         self.chain_tests += int(decided.sum())
         return decided
 
-    def _jointly_where_probed_outside(self, boxes: Boxes, ask) -> np.ndarray:
-        """The joint test of the domain conditions (:meth:`_outside_jointly` on the
-        coefficients the box carries: a linear program, no conversion) on the boxes
-        ``ask`` whose centre and corners are all outside the domain in floats (the
+    def _jointly_where_probed_outside(self, boxes: Boxes, ask) -> dict:
+        """The joint test of the domain and level conditions
+        (:meth:`_jointly_with_level` on the coefficients the box carries: a
+        linear program, no conversion) on the boxes ``ask`` whose centre and
+        corners are all outside the domain or above the level in floats (the
         floats only choose where to try; the test is the proof). Such boxes lie
         across the stability boundary of ``W`` or of ``F(W)``, where no single
-        condition fails on the whole box."""
-        from .objective import in_domain
-        out = np.zeros(len(boxes), dtype=bool)
+        condition fails on the whole box. ``{reason: mask}``."""
+        from .objective import maml_value
+        out: dict = {}
         r, d = self.taskset.shape
         steps = int(self.solution_kwargs.get("steps", 1))
+        top = np.inf if self.level is None else float(self.level)
         corners = np.array(np.meshgrid(*[[0.0, 1.0]] * self.n)).reshape(self.n, -1).T
         points = np.vstack([[0.5] * self.n, corners])
         for j in np.nonzero(ask)[0]:
             if self.stop is not None and self.stop() is not None:
                 break
             lo, hi = boxes.lo[j], boxes.hi[j]
-            if any(in_domain((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps)
+            if any(_float_h((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps) <= top
                    for t in points):
                 continue
-            out[j] = self._outside_jointly(boxes, j, anew=False)
+            why = self._jointly_with_level(boxes, j)
+            if why is not None:
+                out.setdefault(why, np.zeros(len(boxes), dtype=bool))[j] = True
         return out
 
     def _probe(self, boxes: Boxes, rows) -> np.ndarray:
         """Per row: the box's centre or one of its corners is in the domain with
         float ``h`` below :data:`PROBE_LEVEL` times the level (any point of the
         domain without a level). Floats, for the order of work only."""
-        from .objective import maml_value
         out = np.zeros(len(rows), dtype=bool)
         r, d = self.taskset.shape
         steps = int(self.solution_kwargs.get("steps", 1))
@@ -219,11 +233,7 @@ class LargeNumerators:
         for k, j in enumerate(rows):
             lo, hi = boxes.lo[j], boxes.hi[j]
             for t in np.vstack([[0.5] * self.n, corners]):
-                try:
-                    h = maml_value((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps)
-                except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-                    continue
-                if h <= top:
+                if _float_h((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps) <= top:
                     out[k] = True
                     break
         return out
@@ -247,7 +257,7 @@ class LargeNumerators:
             if noise_keeps_sign_open(got[0], got[1])[0] and noise_keeps_sign_open(plo, phi)[0]:
                 got = None
         if got is None:
-            nlo, nhi, f = self.sources[k].on_best(box)
+            nlo, nhi, f = self._source(k).on_best(box)
             boxes.data[f"{k}i"][j] = self._anchor(part, nlo, nhi, f)
             got = self._reduce_one(nlo, nhi, part, m)
         lo[j], hi[j] = got[0][0], got[1][0]
@@ -290,15 +300,15 @@ class LargeNumerators:
         """Add the reduced numerators' derivative remainders to ``jac`` (the
         Jacobian of ``P = Y N``): ``|dP_i/dw_k - (read)| <= sum_j |Y_ij| d_jk``
         (:mod:`symlqr.branch.reduced`), summed with upward rounding."""
-        if not any(k < len(self.nums) for k in self.large):
+        if not any(k < self.nn for k in self.large):
             return
-        d = np.zeros((len(rows), len(self.nums), self.n))
+        d = np.zeros((len(rows), self.nn, self.n))
         for k in self.large:
-            if k < len(self.nums):
+            if k < self.nn:
                 d[:, k, :] = boxes.data[f"{k}d"][rows]
         with np.errstate(over="ignore", invalid="ignore"):
-            extra = np.zeros((len(rows), len(self.nums), self.n))
-            for k in range(len(self.nums)):      # extra[:, i, :] += |Y[:, i, k]| d[:, k, :]
+            extra = np.zeros((len(rows), self.nn, self.n))
+            for k in range(self.nn):      # extra[:, i, :] += |Y[:, i, k]| d[:, k, :]
                 extra = np.nextafter(extra + np.nextafter(np.abs(Y[:, :, k])[:, :, None]
                                                           * d[:, k, None, :], np.inf), np.inf)
         jac[..., 0] = np.nextafter(jac[..., 0] - extra, -np.inf)

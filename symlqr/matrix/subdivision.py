@@ -62,10 +62,24 @@ from .reasons import (ABOVE, JOINTLY, KRAWCZYK_NONE, LEVEL_FALSE, NONZERO, NONZE
                       PRECONDITIONED, ZERO_OUTSIDE)
 from .reduced_boxes import LARGE, LargeNumerators, noise_keeps_sign_open
 
-__all__ = ["Decider", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
+__all__ = ["Decider", "Later", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+
+
+class Later:
+    """``count`` numerators made by ``make()`` when a box first needs them (one
+    task, ``r d >= 3``: the chain rule decides most boxes without them, and
+    making them is most of the cost before the first box).
+
+    >>> later = Later(lambda: [1, 2], 2)
+    >>> later.count, later.make()
+    (2, [1, 2])
+    """
+
+    def __init__(self, make, count: int):
+        self.make, self.count = make, int(count)
 
 
 class Decider(LargeNumerators, JointTest, KrawczykTest):
@@ -84,14 +98,18 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.corner_floats = [np.array([float(x) for x in w]) for w in self.corners]
         self.gains = gains or []
         self.taskset = taskset
-        self.nums = list(numerators)
+        if isinstance(numerators, Later):     # made on first use (one task: the chain rule first)
+            self.nn, self._nums, self._later = numerators.count, None, numerators
+        else:
+            self._nums, self._later = list(numerators), None
+            self.nn = len(self._nums)
         self.conds = list(conds)
         self.n = len(root)
         self.root_width = np.array([float(b - a) for a, b in root])
         self.root_lo = np.array([float(a) for a, _ in root])
         self.min_width = min_width
         self.found_reasons: list = []
-        polys = self.nums + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
+        polys = [None] * self.nn + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
         self.gain_index = []                 # per task, per entry: (num index, den index or None)
         if level is not None:
             for task in self.gains:
@@ -108,8 +126,9 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         # polynomials whose full Bernstein tensors are too large to carry per box
         # (r d >= 3): carried at a lower degree with a proven remainder
         # (numerators only: the conditions and gains decide the lazy boxes)
-        self.large = [k for k, p in enumerate(self.nums)
-                      if int(np.prod([int(d) + 1 for d in p.degrees()])) > LARGE]
+        self.large = (list(range(self.nn)) if self._later is not None else
+                      [k for k, p in enumerate(self._nums)
+                       if int(np.prod([int(d) + 1 for d in p.degrees()])) > LARGE])
         # full coefficients of the large polynomials on a few boxes, to restrict
         # from: id -> (box, lo, hi, factor), the most recently made last
         self.anchors: OrderedDict = OrderedDict()
@@ -118,6 +137,8 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.chain = (ChainRule.for_taskset(taskset, self.solution_kwargs.get("method", "maml"),
                                             self.solution_kwargs.get("steps", 1))
                       if self.large else None)
+        if self.chain is not None:
+            self.chain.level = level
         self.chain_tests = 0
 
     def roots(self, root) -> Boxes:
@@ -126,11 +147,11 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         inside one), with the Bernstein coefficients of every polynomial."""
         if any(Fraction(float(a)) != a or Fraction(float(b)) != b for a, b in root):
             raise ValueError("the first box needs float (dyadic) ends")
-        # the numerators in common degrees (elevated exactly): the preconditioned
-        # combinations and the tests against the conditions need no elevation of them
-        common = [max(int(max(0, p.degrees()[v])) for p in self.nums) for v in range(self.n)]
-        self.sources = [bz.Source(p, self.n, common if k < len(self.nums) else None)
+        self.sources = [None if k < self.nn else bz.Source(p, self.n)
                         for k, p in enumerate(self.polys)]
+        for k in range(self.nn):
+            if k not in self.large:
+                self._source(k)
         cuts = []
         for k, (a, b) in enumerate(root):
             inner = {w[k] for w in self.corners if a < w[k] < b}
@@ -152,12 +173,31 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         return Boxes(lo, hi, data)
 
 
+    @property
+    def nums(self) -> list:
+        """The numerators ``N_j``, made on first use when given as :class:`Later`."""
+        if self._nums is None:
+            self._nums = list(self._later.make())
+            if len(self._nums) != self.nn:
+                raise ValueError("the numerators made later are not as many as announced")
+        return self._nums
+
+    def _source(self, k: int):
+        """The Bernstein source of polynomial ``k``; the numerators' in their
+        common degrees (elevated exactly: the preconditioned combinations and the
+        tests against the conditions need no elevation of them), made on first
+        use."""
+        if self.sources[k] is None:
+            common = [max(int(max(0, p.degrees()[v])) for p in self.nums) for v in range(self.n)]
+            self.sources[k] = bz.Source(self.nums[k], self.n, common)
+        return self.sources[k]
+
     # -- the tests -------------------------------------------------------
     def _range(self, boxes, k):
         return bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
 
     def _outside(self, boxes) -> dict:
-        masks, nn = {}, len(self.nums)
+        masks, nn = {}, self.nn
         den_index = nn + len(self.conds)
         for c_i, c in enumerate(self.conds):
             nlo, nhi = self._range(boxes, nn + c_i)
@@ -176,7 +216,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
 
     def _nonzero(self, boxes):
         out = np.zeros(len(boxes), dtype=bool)
-        for k in range(len(self.nums)):
+        for k in range(self.nn):
             lo, hi = self._range(boxes, k)
             out |= (lo > 0) | (hi < 0)
         return out
@@ -193,7 +233,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         if len(rows) == 0:
             return out
         sub = boxes.take(rows)
-        nn = len(self.nums)
+        nn = self.nn
         den_index = nn + len(self.conds)
         found = np.zeros(len(rows), dtype=bool)
         for c_i, c in enumerate(self.conds):
@@ -275,7 +315,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
             keep = (contracting(jac) | inside) & ~missed
             rows, jac = rows[keep], jac[keep]
             for k, j in enumerate(rows):
-                factors = [boxes.data[f"{q}f"][j] for q in range(len(self.nums))]
+                factors = [boxes.data[f"{q}f"][j] for q in range(self.nn)]
                 verdict = self._krawczyk(boxes.lo[j], boxes.hi[j], jac[k], factors, weights[j])
                 if verdict is None:
                     continue
@@ -380,7 +420,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         return out & live, Y, comb
 
     def _combination(self, boxes: Boxes):
-        m, n = len(boxes), len(self.nums)
+        m, n = len(boxes), self.nn
         degs = [max(boxes.data[f"{j}lo"].shape[1 + v] for j in range(n)) - 1 for v in range(self.n)]
         parts = [bz.elevate(boxes.data[f"{j}lo"], boxes.data[f"{j}hi"], degs) for j in range(n)]
         widths = boxes.hi - boxes.lo
@@ -414,7 +454,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         their relatively widest side instead."""
         widths = boxes.hi - boxes.lo
         score = np.zeros_like(widths)
-        for j in range(len(self.nums)):
+        for j in range(self.nn):
             lo, hi = boxes.data[f"{j}lo"], boxes.data[f"{j}hi"]
             size = np.maximum(np.abs(lo), np.abs(hi)).reshape(len(lo), -1).max(axis=1)
             size = np.where(size > 0, size, 1.0)
@@ -494,7 +534,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         numerator of the ``live`` boxes, whatever its own ranges show, unless its
         coefficients are as tight as a conversion makes them (widths within
         ``2^-44`` of their size: converted in this very step, say)."""
-        for k in range(len(self.nums) if force else len(self.polys)):
+        for k in range(self.nn if force else len(self.polys)):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
             noisy = live & (_not_fresh(lo, hi) if force else noise_keeps_sign_open(lo, hi))
             if k in self.large:     # anew only once well inside the box of the remainder
@@ -505,7 +545,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
                 if k in self.large:
                     self._reroot_large(boxes, k, j, box)
                 else:
-                    nlo, nhi, f = self.sources[k].on_best(box)
+                    nlo, nhi, f = self._source(k).on_best(box)
                     lo[j], hi[j] = nlo[0], nhi[0]
                     boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
