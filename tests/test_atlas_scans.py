@@ -114,3 +114,35 @@ def test_arb_isolation_finds_the_roots_of_the_exact_isolation():
                 assert old[0] <= r.lo <= r.hi <= old[1] and r.hi - r.lo < Fraction(1, 2 ** 398)
                 seen += 1
     assert seen >= 2
+
+
+def test_taylor_shift_ladder_of_a_high_degree_factor_encloses_the_exact_shift():
+    """Figure 3c's factor of degree 96: :meth:`Shifter.shift` starts at 128 bits and
+    climbs only as far as the bits lost call for; whichever rung it keeps, the
+    balls hold the exact rational shift (FLINT compositions) and its low-order
+    coefficients carry at least 96 correct bits."""
+    from symlqr.tasks import figure
+    import symlqr.atlas.branches as br
+    fam = Family(figure("fig3c"), "eta")
+    f = max((g for g, _m in fam.n_factors), key=lambda g: g.degrees()[0])
+    rows = rows_in_p(f)
+    shifter = Shifter(rows)
+    assert shifter.n == 97
+    used, inner = [], shifter._shift
+    shifter._shift = lambda w0, c, bits: (used.append(bits), inner(w0, c, bits))[1]
+    for w0, c in ((Fraction(1234567, 2 ** 21), Fraction(3, 97)), (Fraction(-5, 8), Fraction(1, 7))):
+        used.clear()
+        sh = shifter.shift(w0, c)
+        assert used[0] == br.FIRST_BITS and used == sorted(used)
+        assert sh.lost_bits(used[-1]) <= used[-1] - 96 or used[-1] >= br.low_bits(97)
+        x = flint.fmpq_poly([flint.fmpq(w0.numerator, w0.denominator), 1])
+        cq = flint.fmpq(c.numerator, c.denominator)
+        shifted = [r(x) for r in rows]
+        for i in (0, 1, len(rows) - 1):
+            R = flint.fmpq_poly([0])
+            for j in range(i, len(rows)):
+                R += shifted[j] * (comb(j, i) * cq ** (j - i))
+            cf = R.coeffs()
+            with flint.ctx.workprec(1000):
+                for k in range(sh.mats[0].nrows()):
+                    assert sh.mats[0][k, i].contains(flint.arb(cf[k] if k < len(cf) else 0)), (k, i)
