@@ -115,23 +115,26 @@ class Shifter:
             self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
                                            for r in range(n)]) for start, k in self.blocks]
             self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
+        self._start, self._streak = FIRST_BITS, 0      # where the ladder starts (shift)
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
         """The shift about ``(w0, c)``, at the lowest precision of a ladder
         whose low-order coefficients come out accurate (:meth:`Shifted.accurate`):
-        first at :data:`FIRST_BITS` (two words) and at the word size that the
-        bits lost there call for (each kept when ``_FIRST_OK`` bits are
-        correct), then at ``low_bits(n)`` (kept with 48 correct bits) and at
+        whole 64-bit words from :data:`FIRST_BITS` (two), climbing to the words
+        that the bits lost call for (each kept when ``_FIRST_OK`` bits are
+        correct), then ``low_bits(n)`` (kept with 48 correct bits) and
         ``shift_bits(n)``. Every rung is a valid enclosure; the precision only
         decides how tight (the cost grows with the words: at degree 99 about
-        13 ms at 128 bits against 30 ms at 248)."""
+        13 ms at 128 bits against 30 ms at 248). The ladder starts at the rung
+        kept last (one word lower after ``_STREAK`` shifts kept there), since
+        the bits lost change slowly along a branch: a failed try costs a shift."""
         low = low_bits(self.n)
-        bits = FIRST_BITS
+        bits = self._start
         while bits < low:
             got = self._shift(w0, c, bits)
             lost = got.lost_bits(bits)
             if lost is not None and bits - lost >= _FIRST_OK:
-                return got
+                return self._kept_at(bits, got)
             need = None if lost is None else _words(lost + _FIRST_OK + 8)
             if need is None or need <= bits or need >= low:
                 break
@@ -139,41 +142,82 @@ class Shifter:
         if low < self.bits:
             got = self._shift(w0, c, low)
             if got.accurate(48):
-                return got
-        return self._shift(w0, c, self.bits)
+                return self._kept_at(low, got)
+        return self._kept_at(low, self._shift(w0, c, self.bits))
+
+    def _kept_at(self, bits: int, got: "Shifted") -> "Shifted":
+        """Start the next ladder at ``bits`` (where this one ended), or one word
+        lower after ``_STREAK`` shifts kept at the start."""
+        if bits != self._start:
+            self._start, self._streak = max(bits, self._start), 0
+            return got
+        self._streak += 1
+        if self._streak >= _STREAK and bits > FIRST_BITS:
+            self._start, self._streak = max(FIRST_BITS, _words(bits) - 64), 0
+        return got
 
     def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
-        n = self.n
         with flint.ctx.workprec(bits):
-            x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
-            size = max(b for _a, b in self.blocks)
-            cpow = [flint.arb(1)]
-            for _ in range(size):
-                cpow.append(cpow[-1] * cq)
-            M = None
-            if w0 != 0:         # W -> w0 + t: M[i, k] = C(k, i) w0^(k - i) = D^-1 Pas D
-                xp = [flint.arb(1)]
-                for _ in range(n):
-                    xp.append(xp[-1] * x)
-                M = flint.arb_mat(n, n)
-                for k in range(n):
-                    for i in range(k + 1):
-                        M[i, k] = self.pas[i, k] * xp[k - i]
+            M = None if w0 == 0 else _w_matrix(self.pas, self.n, bits, w0)
             mats = []
             for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
-                k = Gk.ncols()
-                Q = flint.arb_mat(k, k)
-                for j in range(k):
-                    for i in range(j + 1):
-                        Q[j, i] = comb(j, i) * cpow[j - i]
+                Q = _p_matrix(Gk.ncols(), bits, c)
                 mats.append(Gk * Q if M is None else M * (Gk * Q))
             return Shifted(mats, w0, c)
+
+
+# The shift matrices depend only on (size, precision, centre): a trap step and its
+# value slope share the centre in p, a step halved again starts from the same ball
+# (so the same centre in W); the last few are kept (the same balls, not recomputed).
+_KEPT = 8
+_W_MATS: dict = {}
+_P_MATS: dict = {}
+
+
+def _kept(cache: dict, key, make):
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = make()
+        if len(cache) > _KEPT:
+            del cache[next(iter(cache))]              # the oldest
+    return got
+
+
+def _w_matrix(pas, n: int, bits: int, w0: Fraction):
+    """``M[i, k] = C(k, i) w0^(k - i)`` (``W -> w0 + t``; ``= D^-1 Pas D``) at
+    ``bits`` (the current working precision)."""
+    def make():
+        x, xp = flint.arb(to_fmpq(w0)), [flint.arb(1)]
+        for _ in range(n):
+            xp.append(xp[-1] * x)
+        M = flint.arb_mat(n, n)
+        for k in range(n):
+            for i in range(k + 1):
+                M[i, k] = pas[i, k] * xp[k - i]
+        return M
+    return _kept(_W_MATS, (n, bits, w0), make)
+
+
+def _p_matrix(k: int, bits: int, c: Fraction):
+    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
+    def make():
+        cq, cpow = flint.arb(to_fmpq(c)), [flint.arb(1)]
+        for _ in range(k):
+            cpow.append(cpow[-1] * cq)
+        Q = flint.arb_mat(k, k)
+        for j in range(k):
+            for i in range(j + 1):
+                Q[j, i] = comb(j, i) * cpow[j - i]
+        return Q
+    return _kept(_P_MATS, (k, bits, c), make)
 
 
 #: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct
 #: bits it asks of the low-order coefficients there (more than the 48 asked at
 #: ``low_bits``: the boxes were proven with results at least that accurate).
 FIRST_BITS, _FIRST_OK = 128, 96
+#: Shifts kept at the ladder's start before it tries one word lower.
+_STREAK = 8
 
 
 def _words(bits: float) -> int:
