@@ -5,6 +5,10 @@ of the switch search), each call of the switch search's ``separated`` listed
 and each far bound (:func:`symlqr.atlas.farbound.far_above`: range, end, proven, CPU).
 
     python benchmarks/atlas_shifts.py fig3c [SECONDS]
+
+When SECONDS pass before the atlas is done, one line on stderr says in which stage it
+stopped (with the wall, CPU and shifts so far), and the exit status is 3; a bad figure
+name or SECONDS gives one line and exit 2.
 """
 import sys
 import time
@@ -15,7 +19,8 @@ import symlqr.atlas.core as core
 import symlqr.atlas.refine as rf
 import symlqr.atlas.switches as sw
 from symlqr.atlas import atlas
-from symlqr.tasks import figure
+from symlqr.scalar.deadline import Timeout
+from symlqr.tasks import InputError, figure
 
 COUNT = {"shifts": 0, "halved": 0}
 
@@ -66,19 +71,37 @@ def _switch_cpu():
     core.locate_switches = wrapped
 
 
-def main(fig: str, limit=None) -> None:
+def main(fig: str, limit=None) -> int:
+    try:
+        fam = figure(fig)
+        seconds = None if limit is None else float(limit)
+        if seconds is not None and not 0 <= seconds < float("inf"):
+            raise ValueError(f"SECONDS must be a number >= 0, not {limit!r}")
+        deadline = None if seconds is None else time.monotonic() + seconds
+    except (InputError, ValueError) as exc:
+        print(f"atlas_shifts: {exc}", file=sys.stderr)
+        return 2
     br.Shifter.shift = _counted(br.Shifter.shift)
     _listed()
     _switch_cpu()
     t, c = time.perf_counter(), time.process_time()
-    deadline = None if limit is None else time.monotonic() + float(limit)
-    at = atlas(figure(fig), "eta", 0, Fraction(3, 10), deadline=deadline)
+    try:
+        at = atlas(fam, "eta", 0, Fraction(3, 10), deadline=deadline)
+    except Timeout as exc:
+        print(f"atlas_shifts: {fig} stopped at its deadline ({limit} s) {exc}; wall "
+              f"{time.perf_counter() - t:.1f} s, CPU {time.process_time() - c:.1f} s, "
+              f"{COUNT['shifts']} shifts", file=sys.stderr)
+        return 3
     print("stages (wall):", {k: round(v, 1) for k, v in at.timings.items()})
     print("critical values:", [(cv.kind, cv.decimal(8)) for cv in at.critical_values])
     print("certified:", at.certified, "undecided:", at.undecided)
     print(f"wall {time.perf_counter() - t:.1f} s, CPU {time.process_time() - c:.1f} s, "
           f"{COUNT['shifts']} shifts; switch search CPU {COUNT.get('switch_cpu', 0):.1f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    if not 2 <= len(sys.argv) <= 3:
+        print("usage: python benchmarks/atlas_shifts.py FIGURE [SECONDS]", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(*sys.argv[1:]))

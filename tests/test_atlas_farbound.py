@@ -86,3 +86,25 @@ def test_fig3a_segment_away_from_zero_from_either_end_agrees_with_certify():
         Le = certify(FAM.taskset_at(eta))
         gl = [p for p in Le.minima() if p.is_global]
         assert len(gl) == 1 and 0.5 < float(gl[0].W.lo) < 0.7
+
+
+def test_task_fields_on_intervals_hold_the_exact_values_and_slopes():
+    """The fields' enclosures used by the bounds (``_dual_coeffs``, from coefficients
+    kept once) hold each field and its p-derivative at rational points, computed
+    exactly from the family's task set there; a constant field is its own interval."""
+    from symlqr.atlas.family import _FIELDS, _Dual, _dual_coeffs
+    from symlqr.exact.realroots import iv_from_fraction
+    for fam in (FAM, Family(figure("fig2"), "scale"), Family(figure("fig3b"), "delta")):
+        for p in (Fraction(1, 7), Fraction(3, 2)):
+            P = _Dual(iv_from_fraction(p), iv.mpf(1))
+            for i in range(fam.n):
+                for k in _FIELDS:
+                    d = _dual_coeffs(fam._coeffs[i][k], P)
+                    x = fam.field_value(i, k, p)
+                    X = iv_from_fraction(x)
+                    assert d.v.a <= X.a and X.b <= d.v.b
+                    S = iv_from_fraction((fam.field_value(i, k, p + Fraction(1, 10 ** 6)) - x)
+                                         * 10 ** 6)          # exact: the fields are linear in p
+                    assert d.d.a <= S.a and S.b <= d.d.b
+                    if len(fam._coeffs[i][k]) <= 1:
+                        assert (d.v.a, d.v.b) == (iv_from_fraction(x).a, iv_from_fraction(x).b)

@@ -114,3 +114,88 @@ def test_arb_isolation_finds_the_roots_of_the_exact_isolation():
                 assert old[0] <= r.lo <= r.hi <= old[1] and r.hi - r.lo < Fraction(1, 2 ** 398)
                 seen += 1
     assert seen >= 2
+
+
+def test_taylor_shift_ladder_of_a_high_degree_factor_encloses_the_exact_shift():
+    """Figure 3c's factor of degree 96: :meth:`Shifter.shift` starts at 128 bits and
+    climbs only as far as the bits lost call for; whichever rung it keeps, the
+    balls hold the exact rational shift (FLINT compositions) and its low-order
+    coefficients carry at least 96 correct bits."""
+    from symlqr.tasks import figure
+    import symlqr.atlas.branches as br
+    fam = Family(figure("fig3c"), "eta")
+    f = max((g for g, _m in fam.n_factors), key=lambda g: g.degrees()[0])
+    rows = rows_in_p(f)
+    shifter = Shifter(rows)
+    assert shifter.n == 97
+    used, inner = [], shifter._shift
+    shifter._shift = lambda w0, c, bits: (used.append(bits), inner(w0, c, bits))[1]
+    for w0, c in ((Fraction(1234567, 2 ** 21), Fraction(3, 97)), (Fraction(-5, 8), Fraction(1, 7))):
+        used.clear()
+        shifter._start = br.FIRST_BITS                # (a ladder starts where the last ended)
+        sh = shifter.shift(w0, c)
+        assert used[0] == br.FIRST_BITS and used == sorted(used)
+        assert sh.lost_bits(used[-1]) <= used[-1] - 96 or used[-1] >= br.low_bits(97)
+        x = flint.fmpq_poly([flint.fmpq(w0.numerator, w0.denominator), 1])
+        cq = flint.fmpq(c.numerator, c.denominator)
+        shifted = [r(x) for r in rows]
+        for i in (0, 1, len(rows) - 1):
+            R = flint.fmpq_poly([0])
+            for j in range(i, len(rows)):
+                R += shifted[j] * (comb(j, i) * cq ** (j - i))
+            cf = R.coeffs()
+            with flint.ctx.workprec(1000):
+                for k in range(sh.mats[0].nrows()):
+                    assert sh.mats[0][k, i].contains(flint.arb(cf[k] if k < len(cf) else 0)), (k, i)
+
+
+def test_kept_shift_matrices_give_the_same_balls_as_fresh_ones():
+    """A shift computed again with the matrices kept from an earlier one (same centre
+    in W, or in p) equals, ball for ball, the one computed from fresh matrices."""
+    import symlqr.atlas.branches as br
+    fam = Family(TaskSet(ISSUE12_TASKS, 1, None), "eta")
+    f = fam.n_factors[0][0]
+    a, b = Shifter(rows_in_p(f)), Shifter(rows_in_p(f), rows_in_p(f.derivative("W")))
+    w0, c = Fraction(1234567, 2 ** 21), Fraction(3, 97)
+
+    def balls(sh):
+        return [(S[i, j].mid(), S[i, j].rad()) for S in sh.mats
+                for i in range(S.nrows()) for j in range(S.ncols())]
+    br._W_MATS.clear(), br._P_MATS.clear()
+    fresh = [balls(s._shift(w0, c, 200)) for s in (a, b)]
+    a._shift(w0, Fraction(1, 3), 200), a._shift(Fraction(1, 5), c, 200)   # keep both matrices
+    assert [balls(s._shift(w0, c, 200)) for s in (b, a)] == fresh[::-1]
+
+
+def test_taylor_shift_ladder_starts_where_the_last_one_ended():
+    """With the bits lost scripted (a stub for the shift at each precision): a shift
+    losing 60 bits climbs 128 -> 192 and the next starts at 192; after
+    ``_STREAK`` shifts kept there the ladder tries 128 again; a degree above 40
+    (``low_bits`` 248 here) bounds the climb."""
+    import symlqr.atlas.branches as br
+    rows = [flint.fmpq_poly([1] * 100), flint.fmpq_poly([0, 1])]
+    sh = Shifter(rows)
+    assert br.low_bits(sh.n) == 248
+    loss, used = [60], []
+
+    class Stub:
+        def lost_bits(self, bits):
+            return loss[0]
+
+        def accurate(self, bits):
+            return True
+
+    sh._shift = lambda w0, c, bits: (used.append(bits), Stub())[1]
+    sh.shift(Fraction(1), Fraction(0))
+    assert used == [128, 192]                          # 128 - 60 < 96 correct bits
+    loss[0] = 10
+    for _ in range(br._STREAK):
+        used.clear()
+        sh.shift(Fraction(1), Fraction(0))
+        assert used == [192]
+    used.clear()
+    sh.shift(Fraction(1), Fraction(0))
+    assert used == [128]
+    loss[0], used[:] = 200, []
+    sh.shift(Fraction(1), Fraction(0))
+    assert used == [128, 248]                          # beyond the words below low_bits

@@ -19,28 +19,24 @@ value ``V(p) = h(W(p), p)`` (envelope theorem: ``V' = h_p`` on a branch).
 from __future__ import annotations
 
 from fractions import Fraction
-from math import comb
 from typing import Optional
 
 import flint
 from mpmath import iv
 
 from ..exact.ratfunc import to_fmpq
+# the Taylor shifts, kept in their own module; imported from here by the rest
+from .shifts import (FIRST_BITS, Shifted, Shifter, _P_MATS, _STREAK, _W_MATS, low_bits,
+                     rows_in_p, shift_bits)
 
-__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "arb_to_iv", "arb_between",
-           "lower_bound_positive", "rows_in_p"]
+__all__ = ["trap_boxes", "trap_refined", "sign_change_node", "Shifter", "Shifted", "arb_to_iv",
+           "arb_between", "lower_bound_positive", "rows_in_p", "shift_bits", "low_bits",
+           "FIRST_BITS", "_STREAK", "_W_MATS", "_P_MATS"]
 
 
 def arb_between(u: Fraction, v: Fraction):
     """An arb ball containing ``[min(u, v), max(u, v)]``."""
     return flint.arb(to_fmpq(u)).union(flint.arb(to_fmpq(v)))
-
-
-def _horner(coeffs: list, x):
-    acc = flint.arb(0)
-    for c in reversed(coeffs):
-        acc = acc * x + c
-    return acc
 
 
 def _exact_iv(x) -> "iv.mpf":
@@ -67,170 +63,6 @@ def _dyadic(x) -> Fraction:
 def _centre(p0: Fraction, p1: Fraction) -> Fraction:
     """The midpoint of ``p0`` and ``p1`` (any point between them would do)."""
     return (p0 + p1) / 2
-
-
-def rows_in_p(f) -> list:
-    """``f = sum_j b_j(W) p^j`` as the list of ``b_j`` (``fmpq_poly`` in ``W``)."""
-    d = f.to_dict()
-    degw = max(k[0] for k in d)
-    degp = max(k[1] for k in d)
-    rows = [[flint.fmpq(0)] * (degw + 1) for _ in range(degp + 1)]
-    for (i, j), c in d.items():
-        rows[j][i] = c
-    return [flint.fmpq_poly(r) for r in rows]
-
-
-class Shifter:
-    """Taylor shifts of ``g(W, p) = sum_j b_j(W) p^j`` (rows ``b_j``,
-    ``fmpq_poly`` in ``W``) as ball matrices: the coefficients of
-    ``g(w0 + t, c + s) = sum_{k,i} S[k, i] t^k s^i`` are
-
-        S = M G Q,   M[i, k] = C(k, i) w0^(k-i),  Q[j, i] = C(j, i) c^(j-i)
-
-    with ``G[k, j]`` the coefficient of ``W^k p^j`` (``M = D^-1 Pas D`` with
-    ``D = diag(w0^k)``, built directly; ``Q`` block diagonal, one block per
-    polynomial, applied block by block): FLINT matrix products in ball
-    arithmetic (every coefficient of ``S`` is
-    enclosed), instead of exact rational compositions. Evaluating the shifted
-    polynomial on small centred boxes is tight (no cancellation between large
-    coefficients).
-
-    >>> from symlqr.atlas.bivariate import P, W
-    >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
-    >>> sh.value(flint.arb(0), flint.arb(0)), sh.d_t(flint.arb(0), flint.arb(0))
-    (0, 2.00000000000000)
-    """
-
-    def __init__(self, *polys: list):
-        self.n = max(r.degree() for rows in polys for r in rows) + 1
-        self.blocks, start = [], 0                    # the columns of each polynomial
-        for rows in polys:
-            self.blocks.append((start, len(rows)))
-            start += len(rows)
-        n, self.m = self.n, start
-        self.bits = shift_bits(n)
-        with flint.ctx.workprec(self.bits):
-            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
-            self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
-            self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
-                                           for r in range(n)]) for start, k in self.blocks]
-            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
-
-    def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
-        """The shift about ``(w0, c)``: first at ``low_bits(n)``, again at
-        ``shift_bits(n)`` when the low-order coefficients came out with less
-        than 48 correct bits (:meth:`Shifted.accurate`). Either is a valid
-        enclosure; the precision only decides how tight."""
-        low = low_bits(self.n)
-        if low < self.bits:
-            got = self._shift(w0, c, low)
-            if got.accurate(48):
-                return got
-        return self._shift(w0, c, self.bits)
-
-    def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
-        n = self.n
-        with flint.ctx.workprec(bits):
-            x, cq = flint.arb(to_fmpq(w0)), flint.arb(to_fmpq(c))
-            size = max(b for _a, b in self.blocks)
-            cpow = [flint.arb(1)]
-            for _ in range(size):
-                cpow.append(cpow[-1] * cq)
-            M = None
-            if w0 != 0:         # W -> w0 + t: M[i, k] = C(k, i) w0^(k - i) = D^-1 Pas D
-                xp = [flint.arb(1)]
-                for _ in range(n):
-                    xp.append(xp[-1] * x)
-                M = flint.arb_mat(n, n)
-                for k in range(n):
-                    for i in range(k + 1):
-                        M[i, k] = self.pas[i, k] * xp[k - i]
-            mats = []
-            for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
-                k = Gk.ncols()
-                Q = flint.arb_mat(k, k)
-                for j in range(k):
-                    for i in range(j + 1):
-                        Q[j, i] = comb(j, i) * cpow[j - i]
-                mats.append(Gk * Q if M is None else M * (Gk * Q))
-            return Shifted(mats, w0, c)
-
-
-def shift_bits(n: int) -> int:
-    """Working precision of the Taylor shifts of a polynomial with ``n``
-    coefficients in ``W``: 128 bits up to degree 40; beyond, 5 bits more per
-    degree (the binomial sums of a shift lose about that much: with 128 bits
-    the branches of Figure 3c's factor of degree 96 were not trapped at all).
-
-    >>> shift_bits(37), shift_bits(97)
-    (128, 413)
-    """
-    return 128 + 5 * max(0, n - 40)
-
-
-def low_bits(n: int) -> int:
-    """The precision tried first (:meth:`Shifter.shift`): 2 bits per degree
-    beyond 40 (enough for Figure 3c's factor of degree 96 at every shift of its
-    atlas: the same trap boxes succeed as at :func:`shift_bits`).
-
-    >>> low_bits(37), low_bits(97)
-    (128, 242)
-    """
-    return 128 + 2 * max(0, n - 40)
-
-
-class Shifted:
-    """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
-    evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
-    picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
-
-    __slots__ = ("mats", "w0", "c")
-
-    def __init__(self, mats: list, w0: Fraction, c: Fraction):
-        self.mats, self.w0, self.c = mats, w0, c
-
-    def accurate(self, bits: int) -> bool:
-        """Do the value and first derivatives at the centre (``S[0, 0]``,
-        ``S[1, 0]``, ``S[0, 1]`` of each polynomial) carry radii below
-        ``2^-bits`` of the largest of them?"""
-        for S in self.mats:
-            ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
-                ([S[0, 1]] if S.ncols() > 1 else [])
-            top = max(abs(e.mid()) for e in ent)
-            if top == 0 or any(e.rad() > top * flint.arb(2) ** -bits for e in ent):
-                return False
-        return True
-
-    def _row(self, t, deriv: bool) -> list:
-        n = self.mats[0].nrows()
-        pw = [flint.arb(1)]
-        for _ in range(n - 1):
-            pw.append(pw[-1] * t)
-        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
-                           else pw])
-        return [v * S for S in self.mats]
-
-    def _dot(self, rows: list, s, deriv: bool, part: int):
-        row = rows[part]
-        m = row.ncols()
-        if deriv:
-            return _horner([row[0, i] * i for i in range(1, m)], s)
-        return _horner([row[0, i] for i in range(m)], s)
-
-    def value(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, False, part)
-
-    def d_t(self, t, s, part: int = 0):
-        return self._dot(self._row(t, True), s, False, part)
-
-    def d_s(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, True, part)
-
-    def mean_values(self, t, s) -> list:
-        """Each polynomial on ``t x s`` by the mean-value form about the centre."""
-        r0, r1 = self._row(t, False), self._row(t, True)
-        return [self.mats[k][0, 0] + self._dot(r1, s, False, k) * t
-                + self._dot(r0, s, True, k) * s for k in range(len(self.mats))]
 
 
 def _trap_step(shifter: Shifter, B, p0, p1, fence: bool = True):

@@ -113,6 +113,9 @@ class Family:
         self.n = len(taskset.tasks)
         # task fields as polynomials in p
         self.fields = [self._fields(i) for i in range(self.n)]
+        # their coefficients in p as Fractions, for the interval evaluations
+        self._coeffs = [{k: [to_fraction(c) for c in _in_p(f).coeffs()] for k, f in fd.items()}
+                        for fd in self.fields]
         self.etas = [_P if param == "eta" else _const(taskset.eta) for _ in range(self.n)]
         self._build()
 
@@ -198,7 +201,7 @@ class Family:
         Wd = _Dual(Wv)
         total = _Dual(iv.mpf(0))
         for i in range(self.n):
-            f = {k: _dual_lin(self.fields[i][k], P) for k in _FIELDS}
+            f = {k: _dual_coeffs(self._coeffs[i][k], P) for k in _FIELDS}
             eta = P if self.param == "eta" else _Dual(iv_from_fraction(self.taskset.eta))
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
             if cf.closed_loop(A, B, Wd).v.a <= 0:
@@ -227,7 +230,7 @@ class Family:
         """
         total = iv.mpf(0)
         for i in range(self.n):
-            f = {k: _in_iv(self.fields[i][k], pv) for k in _FIELDS}
+            f = {k: _dual_coeffs(self._coeffs[i][k], _Dual(pv, iv.mpf(0))).v for k in _FIELDS}
             eta = pv if self.param == "eta" else iv_from_fraction(self.taskset.eta)
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
             D = cf.closed_loop(A, B, Wv)
@@ -292,16 +295,23 @@ class _Dual:
         return _Dual(q, (self.d - q * o.d) / o.v)
 
 
-def _in_iv(f, pv):
-    """The polynomial ``f`` in ``p`` on the interval ``pv``."""
-    return _dual_lin(f, _Dual(pv, iv.mpf(0))).v
+def _dual_coeffs(coeffs: list, P: "_Dual") -> "_Dual":
+    """The polynomial in ``p`` with the rational ``coeffs`` (lowest first) at the
+    dual number ``P`` (finite), by Horner's rule. A constant (every task field
+    when the parameter is eta) is its own interval: Horner's first step
+    ``0 * P + c`` gives exactly that (adding 0 is exact), and the far bounds
+    evaluate these fields thousands of times.
 
-
-def _dual_lin(f, P: "_Dual") -> "_Dual":
-    """A polynomial in ``p`` (from QQ[W, p], free of W) at the dual number ``P``."""
+    >>> P = _Dual(iv.mpf([1, 2]), iv.mpf(1))
+    >>> d = _dual_coeffs([Fraction(1), Fraction(3)], P)        # 1 + 3 p
+    >>> d.v, d.d
+    (mpi('4.0', '7.0'), mpi('3.0', '3.0'))
+    """
+    if len(coeffs) <= 1:
+        return _Dual(iv_from_fraction(coeffs[0]) if coeffs else iv.mpf(0))
     acc = _Dual(iv.mpf(0))
-    for c in reversed(_in_p(f).coeffs()):
-        acc = acc * P + _Dual(iv_from_fraction(to_fraction(c)))
+    for c in reversed(coeffs):
+        acc = acc * P + _Dual(iv_from_fraction(c))
     return acc
 
 

@@ -1,0 +1,284 @@
+"""Taylor shifts of a polynomial ``g(W, p)`` about a point ``(w0, c)`` as ball
+matrices (:class:`Shifter`), evaluated with their partial derivatives on small
+centred boxes (:class:`Shifted`): the branch traps of
+:mod:`~symlqr.atlas.branches` and the value slopes of
+:mod:`~symlqr.atlas.valueslope` evaluate every polynomial this way. The
+precision climbs a ladder of 64-bit words (:meth:`Shifter.shift`); the shift
+matrices of the last few centres are kept.
+
+>>> from symlqr.atlas.bivariate import P, W
+>>> g = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
+>>> g.value(flint.arb(0), flint.arb(0)), g.d_s(flint.arb(0), flint.arb(0))
+(0, -1.00000000000000)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import comb
+from typing import Optional
+
+import flint
+
+from ..exact.ratfunc import to_fmpq
+
+__all__ = ["Shifter", "Shifted", "rows_in_p", "shift_bits", "low_bits", "FIRST_BITS"]
+
+
+def _horner(coeffs: list, x):
+    acc = flint.arb(0)
+    for c in reversed(coeffs):
+        acc = acc * x + c
+    return acc
+
+
+
+def rows_in_p(f) -> list:
+    """``f = sum_j b_j(W) p^j`` as the list of ``b_j`` (``fmpq_poly`` in ``W``)."""
+    d = f.to_dict()
+    degw = max(k[0] for k in d)
+    degp = max(k[1] for k in d)
+    rows = [[flint.fmpq(0)] * (degw + 1) for _ in range(degp + 1)]
+    for (i, j), c in d.items():
+        rows[j][i] = c
+    return [flint.fmpq_poly(r) for r in rows]
+
+
+class Shifter:
+    """Taylor shifts of ``g(W, p) = sum_j b_j(W) p^j`` (rows ``b_j``,
+    ``fmpq_poly`` in ``W``) as ball matrices: the coefficients of
+    ``g(w0 + t, c + s) = sum_{k,i} S[k, i] t^k s^i`` are
+
+        S = M G Q,   M[i, k] = C(k, i) w0^(k-i),  Q[j, i] = C(j, i) c^(j-i)
+
+    with ``G[k, j]`` the coefficient of ``W^k p^j`` (``M = D^-1 Pas D`` with
+    ``D = diag(w0^k)``, built directly; ``Q`` block diagonal, one block per
+    polynomial, applied block by block): FLINT matrix products in ball
+    arithmetic (every coefficient of ``S`` is
+    enclosed), instead of exact rational compositions. Evaluating the shifted
+    polynomial on small centred boxes is tight (no cancellation between large
+    coefficients).
+
+    >>> from symlqr.atlas.bivariate import P, W
+    >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
+    >>> sh.value(flint.arb(0), flint.arb(0)), sh.d_t(flint.arb(0), flint.arb(0))
+    (0, 2.00000000000000)
+    """
+
+    def __init__(self, *polys: list):
+        self.n = max(r.degree() for rows in polys for r in rows) + 1
+        self.blocks, start = [], 0                    # the columns of each polynomial
+        for rows in polys:
+            self.blocks.append((start, len(rows)))
+            start += len(rows)
+        n, self.m = self.n, start
+        self.bits = shift_bits(n)
+        with flint.ctx.workprec(self.bits):
+            cf = [r.coeffs() + [0] * (n - len(r.coeffs())) for rows in polys for r in rows]
+            self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
+            self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
+                                           for r in range(n)]) for start, k in self.blocks]
+            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
+        self._start, self._streak = FIRST_BITS, 0      # where the ladder starts (shift)
+
+    def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
+        """The shift about ``(w0, c)``, at the lowest precision of a ladder
+        whose low-order coefficients come out accurate (:meth:`Shifted.accurate`):
+        whole 64-bit words from :data:`FIRST_BITS` (two), climbing to the words
+        that the bits lost call for (each kept when ``_FIRST_OK`` bits are
+        correct), then ``low_bits(n)`` (kept with 48 correct bits) and
+        ``shift_bits(n)``. Every rung is a valid enclosure; the precision only
+        decides how tight (the cost grows with the words: at degree 99 about
+        13 ms at 128 bits against 30 ms at 248). The ladder starts at the rung
+        kept last (one word lower after ``_STREAK`` shifts kept there), since
+        the bits lost change slowly along a branch: a failed try costs a shift."""
+        low = low_bits(self.n)
+        bits = self._start
+        while bits < low:
+            got = self._shift(w0, c, bits)
+            lost = got.lost_bits(bits)
+            if lost is not None and bits - lost >= _FIRST_OK:
+                return self._kept_at(bits, got)
+            need = None if lost is None else _words(lost + _FIRST_OK + 8)
+            if need is None or need <= bits or need >= low:
+                break
+            bits = need
+        if low < self.bits:
+            got = self._shift(w0, c, low)
+            if got.accurate(48):
+                return self._kept_at(low, got)
+        return self._kept_at(low, self._shift(w0, c, self.bits))
+
+    def _kept_at(self, bits: int, got: "Shifted") -> "Shifted":
+        """Start the next ladder at ``bits`` (where this one ended), or one word
+        lower after ``_STREAK`` shifts kept at the start."""
+        if bits != self._start:
+            self._start, self._streak = max(bits, self._start), 0
+            return got
+        self._streak += 1
+        if self._streak >= _STREAK and bits > FIRST_BITS:
+            self._start, self._streak = max(FIRST_BITS, _words(bits) - 64), 0
+        return got
+
+    def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
+        with flint.ctx.workprec(bits):
+            M = None if w0 == 0 else _w_matrix(self.pas, self.n, bits, w0)
+            mats = []
+            for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
+                Q = _p_matrix(Gk.ncols(), bits, c)
+                mats.append(Gk * Q if M is None else M * (Gk * Q))
+            return Shifted(mats, w0, c)
+
+
+# The shift matrices depend only on (size, precision, centre): a trap step and its
+# value slope share the centre in p, a step halved again starts from the same ball
+# (so the same centre in W); the last few are kept (the same balls, not recomputed).
+_KEPT = 8
+_W_MATS: dict = {}
+_P_MATS: dict = {}
+
+
+def _kept(cache: dict, key, make):
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = make()
+        if len(cache) > _KEPT:
+            del cache[next(iter(cache))]              # the oldest
+    return got
+
+
+def _w_matrix(pas, n: int, bits: int, w0: Fraction):
+    """``M[i, k] = C(k, i) w0^(k - i)`` (``W -> w0 + t``; ``= D^-1 Pas D``) at
+    ``bits`` (the current working precision)."""
+    def make():
+        x, xp = flint.arb(to_fmpq(w0)), [flint.arb(1)]
+        for _ in range(n):
+            xp.append(xp[-1] * x)
+        M = flint.arb_mat(n, n)
+        for k in range(n):
+            for i in range(k + 1):
+                M[i, k] = pas[i, k] * xp[k - i]
+        return M
+    return _kept(_W_MATS, (n, bits, w0), make)
+
+
+def _p_matrix(k: int, bits: int, c: Fraction):
+    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
+    def make():
+        cq, cpow = flint.arb(to_fmpq(c)), [flint.arb(1)]
+        for _ in range(k):
+            cpow.append(cpow[-1] * cq)
+        Q = flint.arb_mat(k, k)
+        for j in range(k):
+            for i in range(j + 1):
+                Q[j, i] = comb(j, i) * cpow[j - i]
+        return Q
+    return _kept(_P_MATS, (k, bits, c), make)
+
+
+#: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct
+#: bits it asks of the low-order coefficients there (more than the 48 asked at
+#: ``low_bits``: the boxes were proven with results at least that accurate).
+FIRST_BITS, _FIRST_OK = 128, 96
+#: Shifts kept at the ladder's start before it tries one word lower.
+_STREAK = 8
+
+
+def _words(bits: float) -> int:
+    """``bits`` rounded up to whole 64-bit words (Arb computes in words)."""
+    return 64 * max(1, -int(-bits // 64))
+
+
+def shift_bits(n: int) -> int:
+    """Working precision of the Taylor shifts of a polynomial with ``n``
+    coefficients in ``W``: 128 bits up to degree 40; beyond, 5 bits more per
+    degree (the binomial sums of a shift lose about that much: with 128 bits
+    the branches of Figure 3c's factor of degree 96 were not trapped at all).
+
+    >>> shift_bits(37), shift_bits(97)
+    (128, 413)
+    """
+    return 128 + 5 * max(0, n - 40)
+
+
+def low_bits(n: int) -> int:
+    """The precision tried first (:meth:`Shifter.shift`): 2 bits per degree
+    beyond 40 (enough for Figure 3c's factor of degree 96 at every shift of its
+    atlas: the same trap boxes succeed as at :func:`shift_bits`).
+
+    >>> low_bits(37), low_bits(97)
+    (128, 242)
+    """
+    return 128 + 2 * max(0, n - 40)
+
+
+class Shifted:
+    """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
+    evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
+    picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
+
+    __slots__ = ("mats", "w0", "c")
+
+    def __init__(self, mats: list, w0: Fraction, c: Fraction):
+        self.mats, self.w0, self.c = mats, w0, c
+
+    def lost_bits(self, prec: int) -> Optional[float]:
+        """Bits lost at the working precision ``prec``: ``prec`` minus the
+        correct bits of :meth:`accurate`'s coefficients (the fewest); None when
+        one is not finite or all are zero."""
+        correct = None
+        for S in self.mats:
+            ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
+                ([S[0, 1]] if S.ncols() > 1 else [])
+            if not all(e.is_finite() for e in ent):
+                return None
+            top, rad = max(abs(e.mid()) for e in ent), max(e.rad() for e in ent)
+            if top == 0:
+                if rad > 0:
+                    return None             # noise only
+                continue                    # exact zeros
+            got = float(prec) if rad == 0 else float((top / rad).log_base(2))
+            correct = got if correct is None else min(correct, got)
+        return None if correct is None else prec - correct
+
+    def accurate(self, bits: int) -> bool:
+        """Do the value and first derivatives at the centre (``S[0, 0]``,
+        ``S[1, 0]``, ``S[0, 1]`` of each polynomial) carry radii below
+        ``2^-bits`` of the largest of them?"""
+        for S in self.mats:
+            ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
+                ([S[0, 1]] if S.ncols() > 1 else [])
+            top = max(abs(e.mid()) for e in ent)
+            if top == 0 or any(e.rad() > top * flint.arb(2) ** -bits for e in ent):
+                return False
+        return True
+
+    def _row(self, t, deriv: bool) -> list:
+        n = self.mats[0].nrows()
+        pw = [flint.arb(1)]
+        for _ in range(n - 1):
+            pw.append(pw[-1] * t)
+        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
+                           else pw])
+        return [v * S for S in self.mats]
+
+    def _dot(self, rows: list, s, deriv: bool, part: int):
+        row = rows[part]
+        m = row.ncols()
+        if deriv:
+            return _horner([row[0, i] * i for i in range(1, m)], s)
+        return _horner([row[0, i] for i in range(m)], s)
+
+    def value(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, False, part)
+
+    def d_t(self, t, s, part: int = 0):
+        return self._dot(self._row(t, True), s, False, part)
+
+    def d_s(self, t, s, part: int = 0):
+        return self._dot(self._row(t, False), s, True, part)
+
+    def mean_values(self, t, s) -> list:
+        """Each polynomial on ``t x s`` by the mean-value form about the centre."""
+        r0, r1 = self._row(t, False), self._row(t, True)
+        return [self.mats[k][0, 0] + self._dot(r1, s, False, k) * t
+                + self._dot(r0, s, True, k) * s for k in range(len(self.mats))]
