@@ -229,6 +229,8 @@ def test_numerators_made_late_give_the_same_answer(monkeypatch):
                        atol=1e-9)
     made = "numerators" in res.seconds
     monkeypatch.setattr(ChainRule, "test", lambda self, lo, hi: ("open", "forced open"))
+    import symlqr.matrix.reduced_boxes as rb
+    monkeypatch.setattr(rb, "CHAIN_FLOOR", 1 / 64)      # boxes the rule leaves open get them
     forced = ls.complete_landscape(ts, prune=False, max_boxes=3000)
     assert "numerators" in forced.seconds and forced.degrees       # made when needed
     assert not made or res.degrees

@@ -24,7 +24,7 @@ queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
   time); with one task, every box below :data:`CHAIN_AT` gets the chain rule and Krawczyk on ``grad h`` in Arb
   (:mod:`~symlqr.matrix.chain_boxes`), which decide most of ``{h <= L}`` with no
   numerator; a box they leave open is cut where ``F`` changes most, and gets its
-  numerators only at :data:`LAZY_FLOOR` (no probe then);
+  numerators only at :data:`CHAIN_FLOOR` (no probe then);
 * **anchored**: the full coefficients of such a conversion are kept (at most
   :data:`ANCHORS`) and restricted to the boxes inside it where their rounding
   permits (:meth:`LargeNumerators._reroot_large`).
@@ -49,6 +49,8 @@ LARGE = 100_000            # polynomials with more coefficients per box are carr
 ANCHORS = 48               # full coefficient tensors kept to restrict from (memory)
 LAZY_AT = 1 / 32           # relative side below which the large polynomials are computed
 LAZY_FLOOR = 1 / 2048      # ... even where the float probe finds no low point of the domain
+CHAIN_FLOOR = 2.0 ** -24   # with the chain rule: converted only below this (its tests need
+                           # boxes of about 1e-3 around the points, far below LAZY_FLOOR in w1)
 PROBE_LEVEL = 4            # the probe looks for h below this times the level
 CHAIN_AT = 1 / 8           # relative side below which the chain rule is tried (one task)
 # (largest relative side, degree per variable) of the reduced coefficients
@@ -147,7 +149,7 @@ class LargeNumerators:
             step.excluded[why] = mask
             go &= ~mask
         convert = go & (rel <= LAZY_AT) & ~held
-        rows = np.nonzero(convert & (rel > LAZY_FLOOR))[0]
+        rows = np.nonzero(convert & (rel > (LAZY_FLOOR if self.chain is None else CHAIN_FLOOR)))[0]
         convert[rows] = self._probe(boxes, rows) if self.chain is None else False
         waiting = convert | held
         done = []
