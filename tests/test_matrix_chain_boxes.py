@@ -234,3 +234,24 @@ def test_numerators_made_late_give_the_same_answer(monkeypatch):
     forced = ls.complete_landscape(ts, prune=False, max_boxes=3000)
     assert "numerators" in forced.seconds and forced.degrees       # made when needed
     assert not made or res.degrees
+
+
+def test_boxes_across_the_stability_boundary_at_the_floor_are_listed_not_converted(monkeypatch):
+    """A lazy box the chain rule leaves open because ``W`` is not proven
+    stabilizing on it, at the floor, is listed undecided with the reason (no
+    numerators are made for it: their conditions vanish there too); the answer
+    says it is not complete."""
+    import symlqr.matrix.landscape as ls
+    import symlqr.matrix.reduced_boxes as rb
+    import symlqr.matrix.subdivision as sd
+    from symlqr.matrix.chain_boxes import NOT_STABLE
+    monkeypatch.setattr(sd, "LARGE", 8)
+    monkeypatch.setattr(ls, "LATER_AT", 1)
+    monkeypatch.setattr(rb, "CHAIN_FLOOR", 1 / 64)
+    monkeypatch.setattr(ChainRule, "test", lambda self, lo, hi: ("open", NOT_STABLE))
+    ts = MatrixTaskSet([MatrixTask.from_scalar(1, 1, 2, 2)], "1/100")
+    res = ls.complete_landscape(ts, prune=False, max_boxes=5000)
+    assert not res.complete
+    reasons = {why for _, _, why in res.outcome.undecided}
+    assert rb.EDGE in reasons
+    assert "numerators" not in res.seconds

@@ -34,6 +34,7 @@ raises ``h``, so every such run stays in ``{h <= L}``) selects the minima
 """
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -53,7 +54,18 @@ from .chain_boxes import ChainRule
 from .validated import decimal_bound
 from ..results import Result
 
-QUEUE_BYTES = 2 ** 30     # the queue's arrays above this: the smallest boxes first
+def _queue_bytes() -> int:
+    """A quarter of the memory available now, between 1 and 4 GiB: the queue's
+    arrays above it make the smallest boxes go first (depth first), which can
+    dive into a spot no test decides; below it the largest go first."""
+    try:
+        avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        avail = 0
+    return int(min(4 * 2 ** 30, max(2 ** 30, avail // 4)))
+
+
+QUEUE_BYTES = _queue_bytes()
 
 __all__ = ["MatrixLandscape", "complete_landscape", "finish", "default_level", "attained", "float_box",
            "level_source"]

@@ -41,6 +41,7 @@ import numpy as np
 from ..branch import reduced as rd
 from ..branch.bernstein import ranges
 from ..branch.core import Boxes, Step
+from .chain_boxes import NOT_STABLE
 from .reasons import ABOVE
 
 __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
@@ -53,6 +54,9 @@ CHAIN_FLOOR = 2.0 ** -24   # with the chain rule: converted only below this (its
                            # boxes of about 1e-3 around the points, far below LAZY_FLOOR in w1)
 PROBE_LEVEL = 4            # the probe looks for h below this times the level
 CHAIN_AT = 1 / 8           # relative side below which the chain rule is tried (one task)
+EDGE = ("finest width reached across the stability boundary of W: no condition, nor their "
+        "joint test, decides it (at an edge of the stabilizing set, where two of its "
+        "conditions vanish together, the conditions cleared of denominators all vanish)")
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -142,8 +146,9 @@ class LargeNumerators:
         rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
         axes = np.argmax((boxes.hi - boxes.lo) / self.root_width, axis=1)
         held = np.zeros(len(boxes), dtype=bool)          # stopped before their test
+        unstable = np.zeros(len(boxes), dtype=bool)      # W not proven stabilizing (chain)
         if self.chain is not None:
-            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held)
+            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held, unstable)
         for why, mask in self._jointly_where_probed_outside(
                 boxes, go & (rel <= LAZY_AT) & ~held).items():
             step.excluded[why] = mask
@@ -151,6 +156,11 @@ class LargeNumerators:
         convert = go & (rel <= LAZY_AT) & ~held
         rows = np.nonzero(convert & (rel > (LAZY_FLOOR if self.chain is None else CHAIN_FLOOR)))[0]
         convert[rows] = self._probe(boxes, rows) if self.chain is None else False
+        edge = convert & unstable                # at the floor, across W's stability boundary
+        for j in np.nonzero(edge)[0]:
+            step.undecided.append((int(j), EDGE))
+        convert &= ~edge
+        go &= ~edge
         waiting = convert | held
         done = []
         for j in np.nonzero(convert)[0]:
@@ -172,7 +182,7 @@ class LargeNumerators:
         step.children = groups
         return step
 
-    def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held) -> np.ndarray:
+    def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held, unstable) -> np.ndarray:
         """The chain rule (:mod:`~symlqr.matrix.chain_boxes`, one task) on the
         boxes ``ask``: excluded boxes and found points go into ``step``; a box
         left open is cut where ``F`` changes most (``axes``, set in place); a
@@ -190,6 +200,7 @@ class LargeNumerators:
                 step.found.append((int(j), what))
                 decided[j] = True
             else:
+                unstable[j] = what == NOT_STABLE
                 score = self.chain.split_scores(boxes.lo[j], boxes.hi[j])
                 if score is not None:
                     axes[j] = int(np.argmax(score))
