@@ -5,29 +5,35 @@ For each command, two copies start at the same moment, so under the same load:
 own choice, one thread per core) and the variable unset (one thread). Each copy's
 CPU time (user + system of the command and its worker processes, from ``wait4``)
 and wall time are printed with their ratio, and the two ``--json`` outputs are
-compared byte for byte. ``uptime`` is printed before and after.
+compared byte for byte. ``uptime`` is printed before and after. ``--via-env``
+also sets ``OPENBLAS_NUM_THREADS=1`` for the one-thread copy: for commands that do
+not limit BLAS themselves (``certify``), to see what the limit would give them.
 
     python benchmarks/bench_blas_threads.py                     # fig3a and fig3c atlases
-    python benchmarks/bench_blas_threads.py --certify fig3a fig3c fig3d
+    python benchmarks/bench_blas_threads.py --via-env --certify fig3a fig3c fig3d
     python benchmarks/bench_blas_threads.py --atlas fig1 fig2 --vary eta=0:0.3
+    python benchmarks/bench_blas_threads.py --command "symlqr.certify fig3c --compare"
 """
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SETTINGS = (("default threads", "default"), ("one thread", None))
+SETTINGS = (("default threads", {"SYMLQR_BLAS_THREADS": "default"}), ("one thread", {}))
+
+#: --via-env: the one-thread copy's OpenBLAS limited from its start.
+VIA_ENV = {"OPENBLAS_NUM_THREADS": "1"}
 
 
-def start(command: list, value, out_path: str):
+def start(command: list, extra: dict, out_path: str):
     env = {k: v for k, v in os.environ.items()
            if k != "SYMLQR_BLAS_THREADS" and not k.endswith("_NUM_THREADS")}
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
-    if value is not None:
-        env["SYMLQR_BLAS_THREADS"] = value
+    env.update(extra)
     out = open(out_path, "wb")
     proc = subprocess.Popen([sys.executable, "-m", *command, "--json"], cwd=ROOT, env=env,
                             stdout=out, stderr=subprocess.DEVNULL)
@@ -35,13 +41,14 @@ def start(command: list, value, out_path: str):
     return proc
 
 
-def side_by_side(command: list, folder: str) -> list:
+def side_by_side(command: list, folder: str, via_env: bool) -> list:
     """[(label, cpu seconds, wall seconds, exit code, output path)] for both settings."""
     t0 = time.monotonic()
     runs = []
-    for k, (label, value) in enumerate(SETTINGS):
+    for k, (label, extra) in enumerate(SETTINGS):
         path = os.path.join(folder, f"{k}.json")
-        runs.append((label, start(command, value, path), path))
+        extra = {**extra, **VIA_ENV} if via_env and not extra else extra
+        runs.append((label, start(command, extra, path), path))
     done = {}
     while len(done) < len(runs):
         pid, status, usage = os.wait4(-1, 0)
@@ -50,9 +57,9 @@ def side_by_side(command: list, folder: str) -> list:
     return [(label, *done[proc.pid], path) for label, proc, path in runs]
 
 
-def report(command: list) -> None:
+def report(command: list, via_env: bool = False) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        rows = side_by_side(command, folder)
+        rows = side_by_side(command, folder, via_env)
         with open(rows[0][4], "rb") as a, open(rows[1][4], "rb") as b:
             same = a.read() == b.read()
     print(" ".join(command))
@@ -72,13 +79,20 @@ def main() -> None:
     p.add_argument("--atlas", nargs="*", default=None, metavar="FIG")
     p.add_argument("--certify", nargs="*", default=[], metavar="FIG")
     p.add_argument("--vary", default="eta=0:0.3")
+    p.add_argument("--command", action="append", default=[], metavar="'MODULE ARGS'",
+                   help="any command, e.g. 'symlqr.certify fig2 --steps 2' (repeatable)")
+    p.add_argument("--via-env", action="store_true",
+                   help="the one-thread copy also gets OPENBLAS_NUM_THREADS=1")
     args = p.parse_args()
-    atlases = ["fig3a", "fig3c"] if args.atlas is None and not args.certify else args.atlas or []
+    asked = args.certify or args.command
+    atlases = ["fig3a", "fig3c"] if args.atlas is None and not asked else args.atlas or []
     print("before:", uptime())
     for fig in atlases:
-        report(["symlqr.atlas", fig, "--vary", args.vary])
+        report(["symlqr.atlas", fig, "--vary", args.vary], args.via_env)
     for fig in args.certify:
-        report(["symlqr.certify", fig])
+        report(["symlqr.certify", fig], args.via_env)
+    for command in args.command:
+        report(shlex.split(command), args.via_env)
     print("after: ", uptime())
 
 

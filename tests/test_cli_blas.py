@@ -1,6 +1,6 @@
-"""BLAS threads of the atlas and certify commands (``SYMLQR_BLAS_THREADS``, symlqr.cli.blas).
+"""BLAS threads of the atlas command (``SYMLQR_BLAS_THREADS``, symlqr.cli.blas).
 
-Each command runs in a fresh interpreter whose ``compute`` (the function the worker
+The command runs in a fresh interpreter whose ``compute`` (the function the worker
 process runs) is wrapped to report, from inside the worker after the real work,
 the thread counts threadpoolctl finds in every BLAS library then loaded; the
 reference is the same count in a fresh interpreter that only imports numpy and scipy.
@@ -32,8 +32,7 @@ cli.compute = probe
 sys.exit(cli.main(sys.argv[1:]))
 """
 
-COMMANDS = {"atlas": ["fig1", "--vary", "eta=0:0.3", "--json"],
-            "certify": ["fig1", "--json"]}
+COMMANDS = {"atlas": ["fig1", "--vary", "eta=0:0.3", "--json"]}
 
 
 def run(command, value, tmp_path):
@@ -73,7 +72,7 @@ def test_worker_runs_with_one_blas_thread_and_the_same_output(command, tmp_path)
 
 
 def test_a_number_of_threads_is_honoured(tmp_path):
-    assert set(worker_threads(run("certify", "3", tmp_path))) == {3}
+    assert set(worker_threads(run("atlas", "3", tmp_path))) == {3}
 
 
 @pytest.mark.parametrize("value", ["0", "two", "1e3", "99999"])

@@ -1,8 +1,10 @@
 """BLAS threads of a command: one by default, ``SYMLQR_BLAS_THREADS`` to change it.
 
-The atlas and ``certify`` multiply many small matrices (Bernstein subdivisions, float
-twins) where OpenBLAS's threads only compete for the cores: on a shared 2-core machine
-Figure 3a's atlas spent about twice the CPU with the default threads (docs/atlas.md).
+The atlas multiplies many small matrices (Bernstein subdivisions) where OpenBLAS's
+threads only compete for the cores: on a shared 2-core machine Figure 3a's atlas spent
+1.7 times the CPU with the default threads (docs/atlas.md); ``certify`` gains nothing
+(measured) and is left alone. A command asks for it with ``run_main(...,
+one_blas_thread=True)``.
 numpy is imported with the package, before a command could set ``OPENBLAS_NUM_THREADS``,
 so :func:`blas_threads` limits the BLAS libraries already loaded at run time with
 ``threadpoolctl``, and sets ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and

@@ -225,7 +225,7 @@ def _variant_plot():
 
 
 def main(argv=None, prog: str = PROG) -> int:
-    return run_main(prog, lambda a: _main(a, prog), argv, one_blas_thread=True)
+    return run_main(prog, lambda a: _main(a, prog), argv)
 
 
 if __name__ == "__main__":
