@@ -199,7 +199,7 @@ def _finish(args, out: dict, prog: str) -> int:
 
 
 def main(argv=None, prog: str = PROG) -> int:
-    return run_main(prog, lambda a: _main(a, prog), argv)
+    return run_main(prog, lambda a: _main(a, prog), argv, one_blas_thread=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ work of a command runs in a worker process (:mod:`symlqr.cli.worker`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import decimal
 import json
 import math
@@ -18,6 +19,7 @@ import sys
 from typing import Callable
 
 from ..exact.realroots import PrecisionExhausted
+from .blas import blas_threads
 from .progress import StageRelay
 from .worker import StoppedAt, WorkerCrashed, run_stage
 from ..taskfiles import load_tasks_file
@@ -367,13 +369,17 @@ _STOPS = (
 )
 
 
-def run_main(prog: str, body: Callable[[list], int], argv=None) -> int:
+def run_main(prog: str, body: Callable[[list], int], argv=None, *,
+             one_blas_thread: bool = False) -> int:
     """Run ``body(argv)``; bad input becomes one line on stderr and exit 2, a
     ``--timeout`` one line and exit 3, Ctrl-C exit 130 (the workers are killed
-    first, nothing is written); see :data:`_STOPS`."""
+    first, nothing is written); see :data:`_STOPS`. ``one_blas_thread``: BLAS
+    limited to ``SYMLQR_BLAS_THREADS`` threads, one by default
+    (:func:`symlqr.cli.blas.blas_threads`; the workers inherit it)."""
     argv = sys.argv[1:] if argv is None else argv
     try:
-        with long_integers(0):          # inputs are bounded by MAX_TEXT where parsed
+        with long_integers(0), (blas_threads() if one_blas_thread   # MAX_TEXT bounds inputs
+                                else contextlib.nullcontext()):
             return body(argv)
     except tuple(kind for kind, _line, _code in _STOPS) as exc:
         line, code = next((line, code) for kind, line, code in _STOPS if isinstance(exc, kind))
