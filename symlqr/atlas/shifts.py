@@ -146,33 +146,29 @@ def _kept(cache: dict, key, make):
     return got
 
 
+def _binomial(n: int, x: Fraction, pas=None):
+    """``M[i, k] = C(k, i) x^(k - i)`` (``i <= k < n``) in balls at the working
+    precision: the coefficients of ``t -> x + t`` (``pas``: ``C(k, i)`` at
+    ``[i, k]`` if at hand)."""
+    xq, xp = flint.arb(to_fmpq(x)), [flint.arb(1)]
+    for _ in range(n):
+        xp.append(xp[-1] * xq)
+    M = flint.arb_mat(n, n)
+    for k in range(n):
+        for i in range(k + 1):
+            M[i, k] = (pas[i, k] if pas is not None else comb(k, i)) * xp[k - i]
+    return M
+
+
 def _w_matrix(pas, n: int, bits: int, w0: Fraction):
     """``M[i, k] = C(k, i) w0^(k - i)`` (``W -> w0 + t``; ``= D^-1 Pas D``) at
     ``bits`` (the current working precision)."""
-    def make():
-        x, xp = flint.arb(to_fmpq(w0)), [flint.arb(1)]
-        for _ in range(n):
-            xp.append(xp[-1] * x)
-        M = flint.arb_mat(n, n)
-        for k in range(n):
-            for i in range(k + 1):
-                M[i, k] = pas[i, k] * xp[k - i]
-        return M
-    return _kept(_W_MATS, (n, bits, w0), make)
+    return _kept(_W_MATS, (n, bits, w0), lambda: _binomial(n, w0, pas))
 
 
 def _p_matrix(k: int, bits: int, c: Fraction):
     """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
-    def make():
-        cq, cpow = flint.arb(to_fmpq(c)), [flint.arb(1)]
-        for _ in range(k):
-            cpow.append(cpow[-1] * cq)
-        Q = flint.arb_mat(k, k)
-        for j in range(k):
-            for i in range(j + 1):
-                Q[j, i] = comb(j, i) * cpow[j - i]
-        return Q
-    return _kept(_P_MATS, (k, bits, c), make)
+    return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c).transpose())
 
 
 #: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct

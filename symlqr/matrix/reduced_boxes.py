@@ -177,10 +177,22 @@ class LargeNumerators:
         cut = go & ~convert & ~held
         if cut.any():
             rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
-            groups += self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width),
-                                  axis=axes[cut])
+            for part in self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width),
+                                    axis=axes[cut]):
+                groups += self._by_size(part)
         step.children = groups
         return step
+
+    def _by_size(self, boxes: Boxes) -> list:
+        """The batch in groups of boxes within a factor 8 of each other in largest
+        relative side: the queue takes a batch by its largest box, so a batch
+        mixing sizes would carry its small boxes down with the large (into spots
+        no test decides) before the other large boxes are worked."""
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        octave = np.floor(np.log2(np.maximum(rel, 1e-300)) / 3)
+        if len(np.unique(octave)) == 1:
+            return [boxes]
+        return [boxes.take(octave == o) for o in np.unique(octave)]
 
     def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held, unstable) -> np.ndarray:
         """The chain rule (:mod:`~symlqr.matrix.chain_boxes`, one task) on the
