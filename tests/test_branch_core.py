@@ -35,3 +35,32 @@ def test_a_memory_bound_keeps_the_queue_small_and_the_answer_the_same():
     assert abs(tight.decided_fraction - 1) < 1e-12
     # about the bound plus the depth-first path's siblings (a few batches)
     assert tight.peak_bytes < free.peak_bytes / 5
+
+
+def test_a_batch_marked_first_is_worked_before_larger_ones():
+    """``Boxes.first`` orders the queue (before the largest box) and decides
+    nothing: every box still leaves the queue, excluded here."""
+    seen = []
+
+    def decide(boxes):
+        seen.append(float(boxes.volumes().max()))
+        step = Step()
+        step.excluded["done"] = np.ones(len(boxes), dtype=bool)
+        return step
+
+    big = Boxes(np.array([[0.0]]), np.array([[10.0]]))
+    small = Boxes(np.array([[20.0]]), np.array([[21.0]]), first=True)
+    roots = Boxes.concat([big, small])
+    out = branch_and_bound(small, decide)
+    assert seen == [1.0] and out.excluded["done"] == 1
+    seen.clear()
+
+    def split_then(boxes):
+        step = Step()
+        if len(seen) == 0:
+            seen.append("root")
+            step.children = [big, small]
+            return step
+        return decide(boxes)
+    branch_and_bound(roots, split_then)
+    assert seen == ["root", 1.0, 10.0]

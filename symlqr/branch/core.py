@@ -19,7 +19,8 @@ Every box leaves the queue in exactly one of those ways, so the found items,
 the excluded boxes and the undecided boxes together cover the root boxes, and
 ``complete`` means that no box was left undecided. The batch holding the
 largest box is worked first (so the volume decided grows early and a run cut
-short leaves small undecided boxes, not whole unexplored regions);
+short leaves small undecided boxes, not whole unexplored regions), batches the
+decider marks ``first`` before all others;
 ``max_boxes`` bounds the work: when it is used up, or ``stop()`` returns a
 reason (a deadline), the boxes still in the queue are reported undecided with
 that reason, never dropped. ``memory`` bounds the queue: while the arrays of
@@ -67,17 +68,21 @@ SPLIT_AT = 127 / 256
 @dataclass
 class Boxes:
     """A batch of ``m`` boxes in ``n`` dimensions: ``lo``, ``hi`` of shape
-    ``(m, n)``; ``data`` maps names to arrays whose first axis is the box."""
+    ``(m, n)``; ``data`` maps names to arrays whose first axis is the box.
+    ``first``: the queue works the batch before any without it (an order the
+    decider asks for; it decides nothing)."""
     lo: np.ndarray
     hi: np.ndarray
     data: dict = field(default_factory=dict)
+    first: bool = False
 
     def __len__(self) -> int:
         return len(self.lo)
 
     def take(self, index) -> "Boxes":
         """The boxes picked by a boolean mask or an index array."""
-        return Boxes(self.lo[index], self.hi[index], {k: v[index] for k, v in self.data.items()})
+        return Boxes(self.lo[index], self.hi[index], {k: v[index] for k, v in self.data.items()},
+                     self.first)
 
     @staticmethod
     def concat(parts: list) -> "Boxes":
@@ -178,7 +183,7 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
     def push(b: Boxes) -> None:
         nonlocal count, held
         if len(b):
-            heapq.heappush(heap, (-float(b.volumes().max()), count, b))
+            heapq.heappush(heap, (-int(b.first), -float(b.volumes().max()), count, b))
             count += 1
             held += b.nbytes
             out.peak_bytes = max(out.peak_bytes, held)
@@ -188,13 +193,13 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
         if memory is None or held <= memory or len(heap) < 2:
             entry = heapq.heappop(heap)
         else:                                 # depth first: the smallest boxes
-            k = min(range(len(heap)), key=lambda i: (float(heap[i][2].volumes().min()), heap[i][1]))
+            k = min(range(len(heap)), key=lambda i: (float(heap[i][3].volumes().min()), heap[i][2]))
             entry = heap[k]
             heap[k] = heap[-1]
             heap.pop()
             heapq.heapify(heap)
-        held -= entry[2].nbytes
-        return entry[2]
+        held -= entry[3].nbytes
+        return entry[3]
 
     push(roots)
     while heap:
@@ -203,7 +208,7 @@ def branch_and_bound(roots: Boxes, decide: Callable[[Boxes], Step], *, batch: in
             why = f"time: budget of {max_boxes} boxes used"
         if why is not None:
             out.stopped = why
-            for _, _, b in heap:
+            for *_, b in heap:
                 out.undecided += [(l, h, why) for l, h in zip(b.lo.tolist(), b.hi.tolist())]
             break
         work = pop()
