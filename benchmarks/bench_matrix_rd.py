@@ -7,11 +7,12 @@ first box decided, points certified and the peak memory of this process so far:
   second), the baseline;
 * r d = 2: the example of docs/matrix.md, ``A = [[1, 1/10], [0, 1]]`` (complete on
   ``{h <= L}``);
-* r d = 3: ``examples/chain_3state.json`` (numerators of degree 71, carried at degree
-  28, 16 and 10 with a proven remainder, computed only on boxes below 1/32 of the first
-  box: ``symlqr/branch/reduced.py``; one task, so most boxes are decided first by the
-  chain rule and Krawczyk on ``grad h`` in Arb: ``symlqr/matrix/chain_boxes.py``),
-  stopped after ``--seconds`` of branch-and-bound;
+* r d = 3: ``examples/chain_3state.json`` (one task: boxes are decided by the domain
+  and level conditions and by the chain rule and Krawczyk on ``grad h`` in Arb,
+  ``symlqr/matrix/chain_boxes.py``; the numerators of degree 71 are made only if a box
+  below ``2^-24`` of the first needs them, then carried at degree 28, 16 or 10 with a
+  proven remainder, ``symlqr/branch/reduced.py``; their seconds, if made, are inside the
+  budget), stopped after ``--seconds`` of branch-and-bound;
 * r d = 3 and 4 without the branch-and-bound: the degree of the numerators of ``grad h``
   (along a random line, ``ratfunc.degrees_along_a_line``: seconds, where the numerators
   in ``r d`` variables are not built) and the size of one dense Bernstein tensor per box
