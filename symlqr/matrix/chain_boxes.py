@@ -96,7 +96,7 @@ class ChainRule:
     """The test of the module docstring for one task; ``None`` from
     :meth:`for_taskset` where it does not apply."""
 
-    def __init__(self, taskset, method, star: arb_mat):
+    def __init__(self, taskset, method, star: arb_mat, level=None):
         self.taskset, self.method = taskset, method
         self.shape = taskset.shape
         self.tasks = _tasks(taskset)
@@ -104,7 +104,7 @@ class ChainRule:
         self.star = star.entries()
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
-        self.level = None          # L: boxes with h > L proven are excluded too (:meth:`_above`)
+        self.level = level         # L: boxes with h > L proven are excluded too (:meth:`_above`)
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -114,9 +114,11 @@ class ChainRule:
                 and bool(taskset.tasks[0].definite))
 
     @classmethod
-    def for_taskset(cls, taskset, method: str = "maml", steps: int = 1) -> Optional["ChainRule"]:
+    def for_taskset(cls, taskset, method: str = "maml", steps: int = 1,
+                    level=None) -> Optional["ChainRule"]:
         """The rule for one task, one step, MAML or FO-MAML, ``Sigma0 > 0``
-        (``grad f = 0`` forces ``W*``), with ``W*`` enclosed; else ``None``."""
+        (``grad f = 0`` forces ``W*``), with ``W*`` enclosed; else ``None``. ``level``:
+        ``L`` for the level test (:meth:`_above`), ``None`` for none."""
         if not cls.applies(taskset, method, steps):
             return None
         t = taskset.tasks[0]
@@ -134,7 +136,7 @@ class ChainRule:
             p = LQRPoint(ARB, (A, B, Q, R), X, S0)
             return arb_mat(p.hess_dense()), p
         got = newton_box(Wf, Yf, lambda W: LQRPoint(ARB, (A, B, Q, R), W, S0), jac)
-        return None if isinstance(got, str) else cls(taskset, method, got[0])
+        return None if isinstance(got, str) else cls(taskset, method, got[0], level)
 
     def test(self, lo, hi) -> tuple:
         """``("none", reason)``, ``("one", certificate)`` or ``("open", why)`` for

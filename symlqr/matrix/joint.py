@@ -40,7 +40,6 @@ def _nonpositive_parts(coefficients, signs) -> tuple:
     hi)`` (one box each, shape ``(1, ...)``; any positive scale per polynomial):
     the indices of the conditions with ``mu_k > 0`` (empty, false, when no
     combination is found)."""
-    from scipy.optimize import linprog
     parts = [(lo, hi) if sign > 0 else (-hi, -lo) for (lo, hi), sign in zip(coefficients, signs)]
     # a condition with no coefficient below 0 only adds to the sum (its mu is 0)
     index = [k for k, (lo, _) in enumerate(parts) if (lo < 0).any()]

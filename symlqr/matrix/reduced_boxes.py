@@ -17,14 +17,17 @@ queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
   domain or above the level, across several conditions' zero sets), down to
   :data:`LAZY_FLOOR`, where it is converted whatever the probe says. The probe
   only orders the work: nothing is excluded by it;
-* **tested without them** first: a box below :data:`LAZY_AT` whose centre and
-  corners are outside the domain in floats gets the joint test of the domain
-  conditions (a linear program on the coefficients it carries; on larger boxes
-  it rarely succeeds: 544 of 4,447 in a run on the 3 x 1 example, 70% of its
-  time); with one task, every box below :data:`CHAIN_AT` gets the chain rule and Krawczyk on ``grad h`` in Arb
+* **tested without them** first: with one task, every box below :data:`CHAIN_AT`
+  gets the chain rule and Krawczyk on ``grad h`` in Arb
   (:mod:`~symlqr.matrix.chain_boxes`), which decide most of ``{h <= L}`` with no
-  numerator; a box they leave open is cut where ``F`` changes most, and gets its
-  numerators only at :data:`CHAIN_FLOOR` (no probe then);
+  numerator; then a box below :data:`LAZY_AT` whose centre and corners are
+  outside the domain or above the level in floats gets the joint test of the
+  domain and level conditions (a linear program on the coefficients it
+  carries). A box left open is cut where ``F`` changes most, and gets its
+  numerators only at :data:`CHAIN_FLOOR` (no probe then); there, one across the
+  stability boundary of ``W`` is listed undecided (:data:`EDGE`) instead. The
+  children are batched by size, those whose centre has float ``h <= L`` first
+  (:meth:`LargeNumerators._by_size`; an order only);
 * **anchored**: the full coefficients of such a conversion are kept (at most
   :data:`ANCHORS`) and restricted to the boxes inside it where their rounding
   permits (:meth:`LargeNumerators._reroot_large`).
@@ -246,19 +249,12 @@ class LargeNumerators:
         floats only choose where to try; the test is the proof). Such boxes lie
         across the stability boundary of ``W`` or of ``F(W)``, where no single
         condition fails on the whole box. ``{reason: mask}``."""
-        from .objective import maml_value
         out: dict = {}
-        r, d = self.taskset.shape
-        steps = int(self.solution_kwargs.get("steps", 1))
         top = np.inf if self.level is None else float(self.level)
-        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * self.n)).reshape(self.n, -1).T
-        points = np.vstack([[0.5] * self.n, corners])
         for j in np.nonzero(ask)[0]:
             if self.stop is not None and self.stop() is not None:
                 break
-            lo, hi = boxes.lo[j], boxes.hi[j]
-            if any(_float_h((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps) <= top
-                   for t in points):
+            if self._probed_below(boxes.lo[j], boxes.hi[j], top):
                 continue
             why = self._jointly_with_level(boxes, j)
             if why is not None:
@@ -269,18 +265,18 @@ class LargeNumerators:
         """Per row: the box's centre or one of its corners is in the domain with
         float ``h`` below :data:`PROBE_LEVEL` times the level (any point of the
         domain without a level). Floats, for the order of work only."""
-        out = np.zeros(len(rows), dtype=bool)
+        top = np.inf if self.level is None else PROBE_LEVEL * float(self.level)
+        return np.array([self._probed_below(boxes.lo[j], boxes.hi[j], top) for j in rows],
+                        dtype=bool)
+
+    def _probed_below(self, lo, hi, top: float) -> bool:
+        """The centre or a corner of ``[lo, hi]`` is in the domain with float ``h``
+        at most ``top`` (floats: where to try a test, never a proof)."""
         r, d = self.taskset.shape
         steps = int(self.solution_kwargs.get("steps", 1))
-        top = np.inf if self.level is None else PROBE_LEVEL * float(self.level)
         corners = np.array(np.meshgrid(*[[0.0, 1.0]] * self.n)).reshape(self.n, -1).T
-        for k, j in enumerate(rows):
-            lo, hi = boxes.lo[j], boxes.hi[j]
-            for t in np.vstack([[0.5] * self.n, corners]):
-                if _float_h((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps) <= top:
-                    out[k] = True
-                    break
-        return out
+        return any(_float_h((lo + t * (hi - lo)).reshape(r, d), self.taskset, steps) <= top
+                   for t in np.vstack([[0.5] * self.n, corners]))
 
     def _reroot_large(self, boxes: Boxes, k: int, j: int, box) -> None:
         """A large polynomial on box ``j`` anew at the batch's degree: restricted

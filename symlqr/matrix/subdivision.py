@@ -135,10 +135,8 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.stop = None                 # deadline: stops the conversions of a lazy batch
         # one task: boxes decided by the chain rule before any large numerator
         self.chain = (ChainRule.for_taskset(taskset, self.solution_kwargs.get("method", "maml"),
-                                            self.solution_kwargs.get("steps", 1))
+                                            self.solution_kwargs.get("steps", 1), level)
                       if self.large else None)
-        if self.chain is not None:
-            self.chain.level = level
         self.chain_tests = 0
 
     def roots(self, root) -> Boxes:
