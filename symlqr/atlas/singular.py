@@ -56,7 +56,7 @@ from ..branch import bernstein as bz
 from ..exact.enclosure import Enclosure
 from ..exact.isolation import count_real_roots, squarefree_factors
 from ..exact.ratfunc import to_fmpq
-from .solve2 import _arb, _ends, _eval, _rows, dyadic_hull, krawczyk_ball, refine
+from .solve2 import _arb, _ends, _eval, _gradient_row, _rows, dyadic_hull, krawczyk_ball, refine
 
 __all__ = ["SingularValue", "singular_value", "clusters"]
 
@@ -103,14 +103,10 @@ def _gradient_zero(rows: list, srcs: list, X: list, prec: int = 256) -> Optional
         J, F, c = [], [], [_arb((a + b) / 2) for a, b in X]
         for r, src in zip(rows, srcs):
             lo, hi, fac = src.on_best(X)
-            row = []
-            for v in range(2):
-                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-                if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-                    return None
-                row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50))
-                           / _arb(fac))
-            J.append(row)
+            row = _gradient_row(lo, hi, widths)
+            if row is None:
+                return None
+            J.append([x / _arb(fac) for x in row])
             F.append(_eval(r, c))
         status, K = krawczyk_ball(F, J, [_arb(a, b) for a, b in X], c)
     if status != "unique":

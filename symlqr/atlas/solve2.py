@@ -358,12 +358,9 @@ def _krawczyk_bernstein(sources, rows, box: list, prec: int) -> Optional[list]:
     with flint.ctx.workprec(prec):
         for src in sources:
             lo, hi, fac = src.on_best(box)
-            row = []
-            for v in range(2):
-                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-                if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-                    return None
-                row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
+            row = _gradient_row(lo, hi, widths)
+            if row is None:
+                return None
             J.append(row)
             facs.append(fac)
         X = [_arb(a, b) for a, b in box]
@@ -371,6 +368,20 @@ def _krawczyk_bernstein(sources, rows, box: list, prec: int) -> Optional[list]:
         F = [_eval(r, c) * _arb(fac) for r, fac in zip(rows, facs)]
         _status, K = krawczyk_ball(F, J, X, c)
     return _cut(K, box)
+
+
+def _gradient_row(lo, hi, widths):
+    """The partial derivatives of a polynomial over its box, as balls, from its
+    Bernstein coefficients ``(lo, hi)`` (in the units of their factor), widened
+    by ``2^-50`` relative for the floats' rounding; ``None`` where a range is not
+    finite. Balls at the caller's working precision."""
+    row = []
+    for v in range(len(widths)):
+        dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
+        if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
+            return None
+        row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
+    return row
 
 
 def _noisy(lo, hi) -> np.ndarray:
