@@ -20,7 +20,7 @@ from flint import arb, arb_mat, ctx
 
 from .backend import FLOAT, ArbBackend
 from .lqr import LQRPoint, optimal_gain
-from .validated import ball_matrix, certify_stable, inertia, krawczyk, to_float
+from .validated import ball_matrix, certify_stable_gains, inertia, krawczyk, to_float
 
 __all__ = ["ARB", "PRECISIONS", "FACTORS", "arb_tasks", "arb_tasks_of", "newton_box",
            "optimum_enclosure", "lower_bound_enclosure"]
@@ -147,7 +147,7 @@ def optimum_enclosure(task):
     Yf = np.linalg.inv(np.array(LQRPoint(FLOAT, (Af, Bf, Qf, Rf), Wf, Sf).hess_dense()))
 
     def jac(X):
-        if not certify_stable(A - B * X):
+        if not certify_stable_gains(A, B, X):
             return "stabilization of the box around W* is not proven"
         pX = LQRPoint(ARB, (A, B, Q, R), X, Sk)
         return arb_mat(pX.hess_dense()), pX

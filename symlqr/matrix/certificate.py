@@ -65,7 +65,7 @@ from .boxes import (ARB, PRECISIONS, arb_tasks, lower_bound_enclosure, newton_bo
                     optimum_enclosure)
 from .objective import MamlPoint, maml_point
 from ..results import Result
-from .validated import (certify_stable, decimal_interval, decimal_up, inertia,
+from .validated import (certify_stable_gains, decimal_interval, decimal_up, inertia,
                         real_part_inertia)
 
 __all__ = ["PointCertificate", "certify_point", "polish", "verify_point", "optimum_enclosure",
@@ -316,7 +316,7 @@ def _attempt(W, Yf, taskset, method, steps):
 
     def jac(X):
         pX = point(X)
-        if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(tasks, pX.iterates)
+        if not all(certify_stable_gains(t[0], t[1], V) for t, its in zip(tasks, pX.iterates)
                    for V in [X] + its):
             return "stabilization of W or of an adapted gain W_k over the box is not proven"
         return arb_mat(pX.direction_jacobian_dense(method)), pX

@@ -60,7 +60,7 @@ from .lqr import LQRPoint
 from .msolve import MsolveError, run_msolve
 from .ratfunc import divides, gradient_numerators, integer_coefficients, stability_denominators
 from .objective import MamlPoint
-from .validated import certify_stable, decimal_interval, decimal_up, krawczyk
+from .validated import certify_stable_gains, decimal_interval, decimal_up, krawczyk
 
 __all__ = ["CompleteResult", "complete_stationary_points", "decide_solution", "solve_robust",
            "provably_unstable", "NAMES"]
@@ -242,7 +242,7 @@ def _box_certificate(box, taskset, prec: int = 212, method: str = "maml", steps:
                 continue
             X = arb_mat(r, d, [arb(x, rad) for x in c])
             pX = MamlPoint(bk, tasks, w, eta, X, steps)
-            if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(tasks, pX.iterates)
+            if not all(certify_stable_gains(t[0], t[1], V) for t, its in zip(tasks, pX.iterates)
                        for V in [X] + its):
                 continue
             JX = arb_mat(pX.direction_jacobian_dense(method))

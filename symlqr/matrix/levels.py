@@ -33,7 +33,7 @@ from scipy.linalg import LinAlgWarning
 
 from .backend import ArbBackend
 from .lqr import LQRPoint
-from .validated import certify_stable
+from .validated import certify_stable, certify_stable_gains
 
 __all__ = ["exceeds", "lower_bound", "lower_bound_at", "float_level_at"]
 
@@ -60,7 +60,7 @@ def lower_bound(taskset, lo, hi, terms: int = 64, prec: int = 64, steps: int = 1
                                    ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
             F = X
             for _ in range(steps):
-                if not certify_stable(A - B * F):
+                if not certify_stable_gains(A, B, F):
                     return None
                 try:
                     F = F - LQRPoint(ARB, (A, B, Q, R), F, S0a).grad * eta

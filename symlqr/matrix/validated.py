@@ -12,6 +12,8 @@
   over the ball, the Ostrowski--Schneider inertia theorem gives ``In(J) = In(P)``.
 * :func:`certify_stable` -- every ``M`` in a ball matrix has spectral radius
   ``< 1``: a float Lyapunov matrix ``P0`` and ``P0 > 0``, ``P0 - M' P0 M > 0``.
+* :func:`certify_stable_gains` -- the same for ``A - B W`` over a box of gains
+  ``W``: also by one ``P0`` at the box's corners (convexity; no wrapping).
 * :func:`proven_unstable` -- some eigenvalue of every matrix in a ball matrix lies
   outside the unit disk (Arb's rigorous eigenvalue enclosures).
 * :func:`krawczyk` -- the Krawczyk operator ``x~ - Y g(x~) + (I - Y J(X))(X - x~)``
@@ -41,7 +43,7 @@ import numpy as np
 import scipy.linalg as sla
 from flint import acb_mat, arb, arb_mat
 
-__all__ = ["inertia", "real_part_inertia", "certify_stable", "proven_unstable", "krawczyk", "decimal_interval", "decimal_up",
+__all__ = ["inertia", "real_part_inertia", "certify_stable", "certify_stable_gains", "proven_unstable", "krawczyk", "decimal_interval", "decimal_up",
            "to_float", "ball_matrix"]
 
 
@@ -168,6 +170,56 @@ def certify_stable(M) -> bool:
     if inertia(Pb) != (d, 0):
         return False
     return inertia(Pb - M.transpose() * Pb * M) == (d, 0)
+
+
+VERTICES = 256          # gain boxes with at most this many corners get the corner test
+
+
+def certify_stable_gains(A, B, X) -> bool:
+    """``True`` only if ``A - B W`` is Schur stable for every ``W`` in the ball
+    matrix ``X``: :func:`certify_stable` on the ball ``A - B X``, and where that
+    fails (the products ``M' P0 M`` of a ball widen with it), the **corner test**:
+    one float ``P0 > 0`` (the Lyapunov matrix of the centre) with
+    ``P0 - M_v' P0 M_v > 0`` at every corner ``W_v`` of the box. ``M = A - B W`` is
+    affine in ``W`` and ``M -> x' M' P0 M x`` convex for each ``x``, so on the box
+    (the corners' convex hull) ``x' M' P0 M x <= max_v x' M_v' P0 M_v x < x' P0 x``:
+    a common quadratic Lyapunov function, no wrapping. At most :data:`VERTICES`
+    corners (``2^k`` for ``k`` entries of ``X`` with a radius).
+
+    >>> A, B = arb_mat([["0.5", "0.1"], [0, "0.5"]]), arb_mat([[0], [1]])
+    >>> X = arb_mat([[arb("0.6", "0.3"), arb("1.0", "0.3")]])
+    >>> certify_stable(A - B * X), certify_stable_gains(A, B, X)
+    (False, True)
+    """
+    if certify_stable(A - B * X):
+        return True
+    ents = X.entries()
+    wide = [i for i, x in enumerate(ents) if x.rad() > 0]
+    if not wide or 2 ** len(wide) > VERTICES or not all(x.is_finite() for x in ents):
+        return False
+    M0 = to_float(A - B * X)
+    d = M0.shape[0]
+    if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
+        return False
+    try:
+        P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
+    except (np.linalg.LinAlgError, ValueError):
+        return False
+    P0 = (P0 + P0.T) / 2
+    if not np.all(np.isfinite(P0)):
+        return False
+    Pb = ball_matrix(P0)
+    if inertia(Pb) != (d, 0):
+        return False
+    ends = [(x.lower(), x.upper()) for x in ents]
+    for corner in range(2 ** len(wide)):
+        W = [x for x in ents]
+        for bit, i in enumerate(wide):
+            W[i] = ends[i][(corner >> bit) & 1]
+        M = A - B * arb_mat(X.nrows(), X.ncols(), W)
+        if inertia(Pb - M.transpose() * Pb * M) != (d, 0):
+            return False
+    return True
 
 
 def proven_unstable(M) -> bool:
