@@ -53,7 +53,8 @@ from .boxes import ARB, newton_box
 from .backend import FLOAT
 from .hypothesis_boxes import _ball, _eye, _hessians, _tasks
 from .lqr import LQRPoint, hessian, optimal_gain
-from .validated import certify_stable, inertia, to_float
+from .taylor import TAYLOR
+from .validated import certify_stable_gains, inertia, to_float
 
 __all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
            "CHAIN_ABOVE"]
@@ -105,6 +106,7 @@ class ChainRule:
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
         self.level = level         # L: boxes with h > L proven are excluded too (:meth:`_above`)
+        self.weights = [ARB.scalar(x) for x in taskset.weights]
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -131,7 +133,7 @@ class ChainRule:
             return None
 
         def jac(X):
-            if not certify_stable(A - B * X):
+            if not certify_stable_gains(A, B, X):
                 return "stabilization of the box around W* is not proven"
             p = LQRPoint(ARB, (A, B, Q, R), X, S0)
             return arb_mat(p.hess_dense()), p
@@ -153,7 +155,8 @@ class ChainRule:
         r, d = self.shape
         n = r * d
         X = _ball(lo, hi, r, d)
-        got = _hessians(self.tasks[:1], X, self.eta)
+        models: list = []
+        got = _hessians(self.tasks[:1], X, self.eta, models)
         if got is None:
             return "open", NOT_STABLE
         H, Fd = got[0]
@@ -169,59 +172,52 @@ class ChainRule:
         for i, direct in enumerate(Fd.entries()):
             mv = Fc[i] + sum((J[i, k] * dX[k] for k in range(n)), arb(0))
             F.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
-        if self._above(arb_mat(r, d, F)):
-            return "none", CHAIN_ABOVE
         regular = inertia(J) is not None
         misses = any(not f.overlaps(s) for f, s in zip(F, self.star))
         if misses and (regular or self.method == "fomaml"):
-            return "none", CHAIN_NONE          # F(W) != W*, so grad f(F(W)) != 0
+            return "none", CHAIN_NONE          # F(W) != W*, so grad h = J grad f(F(W)) != 0
+        outer = self._outer(*models[0]) if models else None
+        if outer is not None and self._above(outer):
+            return "none", CHAIN_ABOVE
         if not regular:
-            if self._product_excludes(J, arb_mat(r, d, F)):
+            if outer is not None and any(not x.contains(0) for x in outer[2]):
                 return "none", CHAIN_PRODUCT
             return "open", "I - eta hess g not proven nonsingular on the box"
         return self._krawczyk(X, c, Fc, J)
 
-    def _above(self, F) -> bool:
-        """``h = w C(F(W)) > L`` on the box, ``F`` an enclosure of ``F(X)``: ``A - B F``
-        proven Schur stable on all of ``F`` and the cost's Arb enclosure over it
-        above ``L / w`` (the Stein solve over the ball holds every point's)."""
+    def _outer(self, g, F):
+        """``(F(X), h, direction)`` enclosed over the box from the Taylor models
+        of ``g`` at ``W`` and of ``F(W)`` (:mod:`~symlqr.matrix.taylor`: the
+        linear part in ``W`` exact, so ``grad h = J grad f(F) = grad f(F) - eta
+        hess g[grad f(F)]`` is not the product of two wide enclosures); ``None``
+        where a Stein solve over ``F(X)`` is not proven nonsingular."""
+        A, B, Q, R, S0, _ = self.tasks[0]
+        try:
+            f = LQRPoint(TAYLOR, (A, B, Q, R), F, S0)
+            gf = f.grad
+            direction = gf if self.method == "fomaml" else gf - g.hess(gf) * self.eta
+            return F.range(), f.cost * self.weights[0], direction.entries()
+        except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+            return None
+
+    def above(self, lo, hi) -> bool:
+        """``h > L`` proven on the box ``[lo, hi]`` (:meth:`_above` on the Taylor
+        models over it); ``False`` where it is not proven."""
+        r, d = self.shape
+        models: list = []
+        if _hessians(self.tasks[:1], _ball(lo, hi, r, d), self.eta, models) is None or not models:
+            return False
+        outer = self._outer(*models[0])
+        return outer is not None and self._above(outer)
+
+    def _above(self, outer) -> bool:
+        """``h = w C(F(W)) > L`` on the box: ``A - B F`` proven Schur stable on the
+        enclosure of ``F(X)`` and ``h``'s Taylor model above ``L``."""
         if self.level is None:
             return False
-        A, B, Q, R, S0, _ = self.tasks[0]
-        try:
-            if not certify_stable(A - B * F):
-                return False
-            cost = LQRPoint(ARB, (A, B, Q, R), F, S0).cost * ARB.scalar(self.taskset.weights[0])
-        except (ZeroDivisionError, ValueError):
-            return False
-        return bool(cost > ARB.scalar(self.level))
-
-    def _product_excludes(self, J, F) -> bool:
-        """``grad h = J grad f(F)`` (FO-MAML: ``grad f(F)``) proven nonzero on the
-        box: ``grad f`` over the enclosure ``F`` of ``F(X)`` (direct, intersected
-        with ``grad f(F(c)) + hess f(F) (F - F(c))``), times ``J(X)``."""
-        A, B, Q, R, S0, _ = self.tasks[0]
-        r, d = self.shape
-        n = r * d
-        try:
-            got = _hessians([(A, B, Q, R, S0, S0)], F, self.eta)
-            if got is None:
-                return False
-            Hf = got[0][0]
-            gd = LQRPoint(ARB, (A, B, Q, R), F, S0).grad.entries()
-            Fm = arb_mat(r, d, [arb(x.mid()) for x in F.entries()])
-            gc = LQRPoint(ARB, (A, B, Q, R), Fm, S0).grad.entries()
-        except (ZeroDivisionError, ValueError):
-            return False
-        dF = [x - m for x, m in zip(F.entries(), Fm.entries())]
-        g = []
-        for i in range(n):
-            mv = gc[i] + sum((Hf[i, k] * dF[k] for k in range(n)), arb(0))
-            g.append(mv.intersection(gd[i]) if mv.overlaps(gd[i]) else mv)
-        if self.method == "fomaml":
-            return any(not x.contains(0) for x in g)
-        prod = J * arb_mat(n, 1, g)
-        return any(not x.contains(0) for x in prod.entries())
+        F, h, _ = outer
+        A, B = self.tasks[0][:2]
+        return bool(certify_stable_gains(A, B, F) and h > ARB.scalar(self.level))
 
     def _krawczyk(self, X, c, Fc, J) -> tuple:
         phi = [f - s for f, s in zip(Fc, self.star)]
@@ -244,7 +240,7 @@ class ChainRule:
         w = [ARB.scalar(x) for x in self.taskset.weights]
         try:
             pX = MamlPoint(ARB, self.tasks, w, self.eta, X, 1)
-            if not all(certify_stable(t[0] - t[1] * V) for t, its in zip(self.tasks, pX.iterates)
+            if not all(certify_stable_gains(t[0], t[1], V) for t, its in zip(self.tasks, pX.iterates)
                        for V in [X] + its):
                 return "open", "W or F(W) not proven stabilizing on the box"
             JX = arb_mat(pX.direction_jacobian_dense(self.method))

@@ -1,10 +1,12 @@
 """The box decider of :mod:`symlqr.matrix.hypotheses`: Arb enclosures over boxes of gains.
 
 Over a box ``X`` (an ``arb_mat`` ball) proven stabilizing for every task, the
-Hessian ``H_i = hess g_i`` is enclosed twice -- directly, and by the mean-value
-form ``H(c) + sum_k dH/dw_k(X) (X_k - c_k)`` with the third derivatives of
-:meth:`~symlqr.matrix.lqr.LQRPoint.third_many` -- and the intersection is used
-(the direct form overestimates wide boxes by orders of magnitude). Then
+Hessian ``H_i = hess g_i`` and ``F_i(X)`` are enclosed by first-order Taylor
+models (:mod:`~symlqr.matrix.taylor`); where a Stein solve of those over the box
+is not proven, directly and by the mean-value form ``H(c) + sum_k dH/dw_k(X) (X_k
+- c_k)`` with the third derivatives of
+:meth:`~symlqr.matrix.lqr.LQRPoint.third_many`, intersected (the direct ball form
+overestimates wide boxes by orders of magnitude). Then
 ``eta ||H_i|| < 1`` is ``I -+ eta H_i > 0`` (:func:`~symlqr.matrix.validated.inertia`),
 and ``I - eta H`` is nonsingular when its inertia is decided. :class:`Decider` is
 the ``decide(boxes) -> Step`` of :func:`symlqr.branch.core.branch_and_bound`
@@ -30,7 +32,8 @@ from .backend import ArbBackend
 from .domain import conditions
 from .levels import exceeds
 from .lqr import LQRPoint
-from .validated import decimal_bound, exact_fraction, certify_stable, inertia, proven_unstable, to_float
+from .taylor import TAYLOR, gain_box
+from .validated import decimal_bound, exact_fraction, certify_stable_gains, inertia, proven_unstable, to_float
 
 __all__ = ["Decider", "OUTSIDE", "UNSTABLE_F", "ABOVE", "PROVEN", "NONSINGULAR", "NOT_STABLE"]
 
@@ -61,16 +64,23 @@ def _symmetric(rows) -> arb_mat:
     return arb_mat(out)
 
 
-def _hessians(tasks, X, eta) -> Optional[list]:
+def _hessians(tasks, X, eta, models: Optional[list] = None) -> Optional[list]:
     """``(H_i, F_i)`` for every task over the ball ``X``, or ``None`` when ``W`` is
-    not proven stabilizing (or a Stein enclosure fails) there. ``H_i`` is the
+    not proven stabilizing (or a Stein enclosure fails) there; ``models`` (a list)
+    receives each task's Taylor models ``(g_i, F_i)`` where they served. ``H_i`` is the
     intersection of the direct enclosure and the mean-value form
     ``H(c) + sum_k dH/dw_k(X) (X_k - c_k)`` (``c`` the midpoint, exact; the third
     derivatives over ``X``): the direct form overestimates wide boxes badly."""
     out = []
     for A, B, Q, R, _, S0a in tasks:
-        if not certify_stable(A - B * X):
+        if not certify_stable_gains(A, B, X):
             return None
+        got = _taylor((A, B, Q, R, S0a), X, eta) if any(x.rad() > 0 for x in X.entries()) else None
+        if got is not None:
+            out.append(got[:2])
+            if models is not None:
+                models.append(got[2])
+            continue
         try:
             g = LQRPoint(ARB, (A, B, Q, R), X, S0a)
             H = _symmetric(g.hess_dense())
@@ -80,6 +90,22 @@ def _hessians(tasks, X, eta) -> Optional[list]:
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
             return None
     return out
+
+
+def _taylor(task, X, eta) -> Optional[tuple]:
+    """``(H, F, (g, F_model))`` over the ball ``X`` from first-order Taylor models
+    (:mod:`~symlqr.matrix.taylor`: the linear part in ``W`` exact, so ``F = W - eta
+    grad g`` and ``H`` are not widened by the dependence on ``W``); ``None`` where
+    a Stein solve over the box is not proven nonsingular."""
+    A, B, Q, R, S0a = task
+    ents = X.entries()
+    W = gain_box([x.lower() for x in ents], [x.upper() for x in ents], X.nrows(), X.ncols())
+    try:
+        g = LQRPoint(TAYLOR, (A, B, Q, R), W, S0a)
+        F = W - g.grad * eta
+        return _symmetric(g.hess_dense()), F.range(), (g, F)
+    except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+        return None
 
 
 def _mean_value(g, task, X) -> Optional[arb_mat]:
@@ -156,7 +182,7 @@ def _point_in_region(taskset, tasks, lo, hi, W, level) -> Optional[list]:
         return None
     total = arb(0)
     for (A, B, Q, R, S0, _), (_, F), wt in zip(tasks, hs, taskset.weights):
-        if not certify_stable(A - B * F):
+        if not certify_stable_gains(A, B, F):
             return None
         if level is not None:
             try:
@@ -301,7 +327,7 @@ class Decider:
 
     def _singular(self, hs, lo, hi) -> Optional[dict]:
         A, B = self.tasks[0][:2]
-        if not certify_stable(A - B * hs[0][1]):
+        if not certify_stable_gains(A, B, hs[0][1]):
             return None
         if self.level is not None and not self._below_level(hs):
             return None       # the segment's points are not proven in {h <= L}
