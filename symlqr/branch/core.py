@@ -13,7 +13,10 @@ rows are boxes; any per-box arrays such as Bernstein coefficients travel in
 * **undecided** with the reason (finest width reached, precision exhausted);
 * or it returns **children** (the box split or contracted), which go back in
   the queue (one batch, or a list of batches whose per-box arrays differ in
-  shape: batches are never merged).
+  shape: batches are never merged), and possibly **parts**: pieces of a box
+  excluded when it was split (``(lo, hi, reason)``; a decider that tests the
+  halves of a box before splitting its data reports the halves it excluded
+  there, and the pieces with the children cover the box).
 
 Every box leaves the queue in exactly one of those ways, so the found items,
 the excluded boxes and the undecided boxes together cover the root boxes, and
@@ -127,6 +130,8 @@ class Step:
     found: list = field(default_factory=list)         # (row, item)
     undecided: list = field(default_factory=list)     # (row, reason)
     children: object = None         # Boxes, or a list of Boxes whose data differ in shape
+    parts: list = field(default_factory=list)         # (lo, hi, reason): excluded pieces of
+                                                      # the batch's boxes, not boxes of it
 
 
 @dataclass
@@ -242,6 +247,12 @@ def _account(out: Outcome, work: Boxes, step: Step) -> None:
             if room > 0:
                 rows = np.nonzero(mask)[0][:room]
                 out.audit += [(work.lo[j].tolist(), work.hi[j].tolist(), reason) for j in rows]
+    for lo, hi, reason in step.parts:
+        out.excluded[reason] = out.excluded.get(reason, 0) + 1
+        out.excluded_volume[reason] = out.excluded_volume.get(reason, 0.0) + \
+            float(np.prod(np.asarray(hi) - np.asarray(lo)))
+        if len(out.audit) < out.audit_limit:
+            out.audit.append((list(lo), list(hi), reason))
     for row, item in step.found:
         out.found.append(item)
         out.found_boxes.append((work.lo[row].tolist(), work.hi[row].tolist()))

@@ -150,8 +150,11 @@ class LargeNumerators:
         axes = np.argmax((boxes.hi - boxes.lo) / self.root_width, axis=1)
         held = np.zeros(len(boxes), dtype=bool)          # stopped before their test
         unstable = np.zeros(len(boxes), dtype=bool)      # W not proven stabilizing (chain)
+        known = [self.ahead.known(boxes.lo[j], boxes.hi[j]) for j in range(len(boxes))]
+        tried: list = []
         if self.chain is not None:
-            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held, unstable)
+            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held, unstable,
+                                    known, tried)
         for why, mask in self._jointly_where_probed_outside(
                 boxes, go & (rel <= LAZY_AT) & ~held).items():
             step.excluded[why] = mask
@@ -180,9 +183,13 @@ class LargeNumerators:
         cut = go & ~convert & ~held
         if cut.any():
             rel2 = (boxes.hi[cut] - boxes.lo[cut]) / self.root_width
-            for part in self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width),
-                                    axis=axes[cut]):
+            for part in self.ahead.drop_excluded(
+                    self._split(boxes.take(cut), rel2, np.full(int(cut.sum()), self.min_width),
+                                axis=axes[cut]), step.parts):
                 groups += self._by_size(part)
+        for j in tried:              # tested ahead, then decided otherwise or kept whole
+            if not cut[j]:
+                self.ahead.drop_halves(boxes.lo[j], boxes.hi[j], int(axes[j]))
         step.children = groups
         return step
 
@@ -216,17 +223,22 @@ class LargeNumerators:
         return np.array([_float_h(c.reshape(r, d), self.taskset, steps) <= top for c in centres],
                         dtype=bool)
 
-    def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held, unstable) -> np.ndarray:
+    def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held, unstable, known,
+                    tried: list) -> np.ndarray:
         """The chain rule (:mod:`~symlqr.matrix.chain_boxes`, one task) on the
         boxes ``ask``: excluded boxes and found points go into ``step``; a box
-        left open is cut where ``F`` changes most (``axes``, set in place); a
-        box not reached before the deadline is ``held``. The rows decided."""
+        left open is cut where ``F`` changes most (``axes``, set in place), its
+        halves tested first (:mod:`~symlqr.matrix.look_ahead`: both excluded,
+        the box is decided; the rows so tested are added to ``tried``); ``known``:
+        per box, the verdict kept when it was such a half. A box not reached
+        before the deadline is ``held``. The rows decided."""
         decided = np.zeros(len(boxes), dtype=bool)
         for j in np.nonzero(ask)[0]:
             if self.stop is not None and self.stop() is not None:
                 held[j:] |= ask[j:] & ~decided[j:]
                 break
-            verdict, what = self.chain.test(boxes.lo[j], boxes.hi[j])
+            lo, hi = boxes.lo[j], boxes.hi[j]
+            verdict, what = ("open", known[j][1]) if known[j] is not None else self.chain.test(lo, hi)
             if verdict == "none":
                 step.excluded.setdefault(self._named(what), np.zeros(len(boxes), dtype=bool))[j] = True
                 decided[j] = True
@@ -235,9 +247,18 @@ class LargeNumerators:
                 decided[j] = True
             else:
                 unstable[j] = what == NOT_STABLE
-                score = self.chain.split_scores(boxes.lo[j], boxes.hi[j])
-                if score is not None:
-                    axes[j] = int(np.argmax(score))
+                if known[j] is not None:
+                    axis = known[j][0]
+                else:
+                    score = self.chain.split_scores(lo, hi)
+                    axis = None if score is None else int(np.argmax(score))
+                if axis is not None:
+                    axes[j] = axis
+                parts = self.ahead.test(lo, hi, int(axes[j]), self.chain, self._named)
+                tried.append(int(j))
+                if parts:
+                    step.parts += parts
+                    decided[j] = True
         self.chain_tests += int(decided.sum())
         return decided
 

@@ -54,6 +54,7 @@ from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
 from .chain_boxes import ChainRule
+from .look_ahead import LookAhead
 from .complete import decide_solution
 from .joint import JointTest, at_corner
 from .krawczyk_boxes import KrawczykTest, contracting
@@ -138,6 +139,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
                                             self.solution_kwargs.get("steps", 1), level)
                       if self.large else None)
         self.chain_tests = 0
+        self.ahead = LookAhead()         # the chain rule's verdicts on halves not yet split
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
