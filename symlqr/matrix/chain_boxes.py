@@ -51,62 +51,34 @@ from flint import arb, arb_mat
 
 from .boxes import ARB, newton_box
 from .backend import FLOAT
-from .hypothesis_boxes import _ball, _eye, _hessians, _tasks
+from .hypothesis_boxes import _ball, _eye, _hessians
 from .lqr import LQRPoint, hessian, optimal_gain
 from .taylor import TAYLOR
+from .direct_boxes import DIRECT_NONE, NOT_STABLE, BoxRule, krawczyk_verdict
 from .validated import certify_stable_gains, inertia, to_float
 
 __all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
-           "CHAIN_ABOVE"]
+           "NOT_STABLE", "CHAIN_ABOVE"]
 
 CHAIN_NONE = ("grad h != 0 (one task, chain rule): F(W) = W - eta grad g(W) misses W* and "
               "I - eta hess g is nonsingular on the box")
 CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes 0, "
-                 "J = I - eta hess g and grad f enclosed over the box")
-CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) enclosed over the enclosure of "
-               "F(X), F proven stabilizing there (closed forms in Arb)")
-NOT_STABLE = "W not proven stabilizing on the box"
-DIRECT_NONE = ("grad h != 0: Krawczyk's operator of grad h (closed forms in Arb over the box) "
-               "misses the box")
+                 "J = I - eta hess g and grad f(F) in Taylor models over the box")
+CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over the box, "
+               "F(X) proven stabilizing")
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
 
 
-def _krawczyk(X, c, g0, J):
-    """Krawczyk's operator ``K = c - Y g(c) + (I - Y J(X)) (X - c)`` (``Y`` the
-    float inverse of the midpoint of ``J``): ``"none"`` when ``K`` misses ``X``,
-    ``(K, X)`` entries when ``K`` lies in the interior of ``X`` (exactly one zero,
-    in ``K``), else the reason."""
-    n = len(g0)
-    mid = np.array([[float(J[i, k].mid()) for k in range(n)] for i in range(n)])
-    try:
-        Y = arb_mat(np.linalg.inv(mid).tolist())
-    except np.linalg.LinAlgError:
-        return "the midpoint of the Jacobian is singular"
-    dX = arb_mat(n, 1, [x - m for x, m in zip(X.entries(), c.entries())])
-    K = arb_mat(n, 1, c.entries()) - Y * arb_mat(n, 1, list(g0)) + (_eye(n) - Y * J) * dX
-    xs, ks = X.entries(), K.entries()
-    if any(not k.overlaps(x) for k, x in zip(ks, xs)):
-        return "none"
-    if all(k.lower() > x.lower() and k.upper() < x.upper() for k, x in zip(ks, xs)):
-        return ks, xs
-    return "Krawczyk's operator not inside the box"
-
-
-class ChainRule:
+class ChainRule(BoxRule):
     """The test of the module docstring for one task; ``None`` from
     :meth:`for_taskset` where it does not apply."""
 
     def __init__(self, taskset, method, star: arb_mat, level=None):
-        self.taskset, self.method = taskset, method
-        self.shape = taskset.shape
-        self.tasks = _tasks(taskset)
-        self.eta = ARB.scalar(taskset.eta)
+        super().__init__(taskset, method, level)
         self.star = star.entries()
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
-        self.level = level         # L: boxes with h > L proven are excluded too (:meth:`_above`)
-        self.weights = [ARB.scalar(x) for x in taskset.weights]
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -221,52 +193,7 @@ class ChainRule:
 
     def _krawczyk(self, X, c, Fc, J) -> tuple:
         phi = [f - s for f, s in zip(Fc, self.star)]
-        return self._verdict(_krawczyk(X, c, phi, J), CHAIN_KRAWCZYK_NONE)
-
-    def _verdict(self, got, none_reason) -> tuple:
-        if isinstance(got, str):
-            return ("none", none_reason) if got == "none" else ("open", got)
-        return self._certify(*got)
-
-    def direct(self, lo, hi) -> tuple:
-        """Krawczyk's operator of ``grad h`` itself over the box (``grad h`` at the
-        centre and ``hess h`` over the box from the closed forms in Arb): for the
-        stationary points where ``J`` is singular (the spurious ones), on small
-        boxes. Same verdicts as :meth:`test`."""
-        from .objective import MamlPoint
-        r, d = self.shape
-        X = _ball(lo, hi, r, d)
-        c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
-        w = [ARB.scalar(x) for x in self.taskset.weights]
-        try:
-            pX = MamlPoint(ARB, self.tasks, w, self.eta, X, 1)
-            if not all(certify_stable_gains(t[0], t[1], V) for t, its in zip(self.tasks, pX.iterates)
-                       for V in [X] + its):
-                return "open", "W or F(W) not proven stabilizing on the box"
-            JX = arb_mat(pX.direction_jacobian_dense(self.method))
-            g0 = MamlPoint(ARB, self.tasks, w, self.eta, c, 1).direction(self.method).entries()
-        except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
-            return "open", "a Stein system over the box not proven nonsingular"
-        return self._verdict(_krawczyk(X, c, g0, JX), DIRECT_NONE)
-
-    def _certify(self, ks, xs) -> tuple:
-        from .certificate import certify_point
-        r, d = self.shape
-        W = np.array([float(k.mid()) for k in ks]).reshape(r, d)
-        try:
-            cert = certify_point(W, self.taskset, method=self.method)
-        except (ZeroDivisionError, np.linalg.LinAlgError, ValueError) as exc:
-            return "open", f"the point's certificate failed: {type(exc).__name__}"
-        if not (cert.exists_unique and cert.stabilizing):
-            return "open", "the point's certificate failed: " + "; ".join(cert.reasons)
-        # the certificate's box B holds one zero, X holds one (in K(X)): they are
-        # the same zero when B lies in X or K(X) lies in B
-        rad = arb(cert.box_radius)
-        balls = [arb(w) + arb(0, 1) * rad for w in np.array(cert.W, dtype=float).reshape(-1)]
-        if all(b.lower() > x.lower() and b.upper() < x.upper() for b, x in zip(balls, xs)) or \
-                all(k.lower() > b.lower() and k.upper() < b.upper() for k, b in zip(ks, balls)):
-            return "one", cert
-        return "open", "the point's Krawczyk box and the box hold the zero apart"
+        return self._verdict(krawczyk_verdict(X, c, phi, J), CHAIN_KRAWCZYK_NONE)
 
     def split_scores(self, lo, hi) -> Optional[np.ndarray]:
         """Per side of the box: how much ``F`` can change across it,

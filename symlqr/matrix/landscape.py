@@ -51,6 +51,7 @@ from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider, Later
 from .chain_boxes import ChainRule
+from .direct_boxes import BoxRule
 from .validated import decimal_bound
 from ..results import Result
 
@@ -237,7 +238,7 @@ def _positive_definite(m) -> bool:
     return pd(m)
 
 
-LATER_AT = 3      # r d from which one task's numerators are made only when a box needs them
+LATER_AT = 3      # r d from which the numerators are made only when a box needs them (one step)
 
 
 def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
@@ -272,7 +273,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     t0 = time.perf_counter()
     box, covers = _first_box(res, taskset, box)
     r, d = taskset.shape
-    if r * d >= LATER_AT and ChainRule.applies(taskset, method, steps):
+    if r * d >= LATER_AT and (ChainRule.applies(taskset, method, steps)
+                              or BoxRule.applies(taskset, method, steps)):
         nums = Later(lambda: _numerators(res, taskset, method, steps), r * d)
     else:
         try:

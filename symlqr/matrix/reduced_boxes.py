@@ -60,6 +60,8 @@ CHAIN_AT = 1 / 8           # relative side below which the chain rule is tried (
 EDGE = ("finest width reached across the stability boundary of W: no condition, nor their "
         "joint test, decides it (at an edge of the stabilizing set, where two of its "
         "conditions vanish together, the conditions cleared of denominators all vanish)")
+FINEST = ("finest width reached: the Taylor-model tests leave the box open, and the "
+          "numerators of grad h are not made for several tasks with r d >= 3")
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -163,8 +165,10 @@ class LargeNumerators:
         rows = np.nonzero(convert & (rel > (LAZY_FLOOR if self.chain is None else CHAIN_FLOOR)))[0]
         convert[rows] = self._probe(boxes, rows) if self.chain is None else False
         edge = convert & unstable                # at the floor, across W's stability boundary
+        if self._later is not None and len(self.taskset.tasks) > 1:
+            edge = convert                       # several tasks: the numerators are not made
         for j in np.nonzero(edge)[0]:
-            step.undecided.append((int(j), EDGE))
+            step.undecided.append((int(j), EDGE if unstable[j] else FINEST))
         convert &= ~edge
         go &= ~edge
         waiting = convert | held

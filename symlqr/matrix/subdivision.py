@@ -54,6 +54,7 @@ from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
 from .chain_boxes import ChainRule
+from .direct_boxes import BoxRule
 from .look_ahead import LookAhead
 from .complete import decide_solution
 from .joint import JointTest, at_corner
@@ -135,9 +136,10 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.anchors: OrderedDict = OrderedDict()
         self.stop = None                 # deadline: stops the conversions of a lazy batch
         # one task: boxes decided by the chain rule before any large numerator
-        self.chain = (ChainRule.for_taskset(taskset, self.solution_kwargs.get("method", "maml"),
-                                            self.solution_kwargs.get("steps", 1), level)
-                      if self.large else None)
+        # (several tasks: the Taylor-model tests of :mod:`~symlqr.matrix.direct_boxes`)
+        args = (taskset, self.solution_kwargs.get("method", "maml"),
+                self.solution_kwargs.get("steps", 1), level)
+        self.chain = (ChainRule.for_taskset(*args) or BoxRule.for_taskset(*args)) if self.large else None
         self.chain_tests = 0
         self.ahead = LookAhead()         # the chain rule's verdicts on halves not yet split
 
