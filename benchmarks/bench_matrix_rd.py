@@ -24,7 +24,12 @@ first box decided, points certified and the peak memory of this process so far:
 
 Times are printed as ratios to the r d = 1 case of the same run.
 
-    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3]
+* with ``--more``: r d = 3 with two tasks (the chain with ``Q = I`` and ``2 I``: no
+  chain rule; boxes decided by the Taylor-model tests of
+  ``symlqr/matrix/direct_boxes.py``, no numerator made) and r d = 4 (the 4 x 1 chain,
+  one task), each with the same budget.
+
+    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more]
 """
 from __future__ import annotations
 
@@ -69,6 +74,10 @@ def _case(label: str, ts, base, seconds=None) -> float:
           f"(numerators {_numerators(res)}), "
           f"branch-and-bound {res.seconds.get('branch_and_bound', 0):.1f} s, "
           f"total {took:.1f} s{ratio}; peak memory {_peak_mb():.0f} MB", flush=True)
+    top = sorted(o.excluded.items(), key=lambda kv: -kv[1])[:6]
+    print("    boxes excluded, most used reasons: " + "; ".join(f"{n} {why[:70]}" for why, n in top))
+    print("    points: " + (", ".join(f"{p.type} (h in [{p.h[0][:10]}, {p.h[1][:10]}])"
+                                     for p in res.points) or "none"), flush=True)
     return took
 
 
@@ -77,6 +86,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=600.0,
                     help="branch-and-bound budget of the r d = 3 case")
     ap.add_argument("--skip-3", action="store_true")
+    ap.add_argument("--more", action="store_true",
+                    help="also r d = 3 with two tasks and r d = 4 (4 x 1 chain, one task), "
+                         "each with the same budget")
     ap.add_argument("--degrees-only", action="store_true",
                     help="only the numerators' degrees for r d = 3 and 4")
     args = ap.parse_args()
@@ -93,6 +105,14 @@ def main() -> None:
         d = load_matrix_tasks_file("examples/chain_3state.json")
         _case(f"r d = 3 (examples/chain_3state.json, 3x1; {args.seconds:g} s budget)",
               MatrixTaskSet(d["tasks"], d["eta"], d["weights"]), base, args.seconds)
+    if args.more:
+        one = _chain(3).tasks[0]
+        two = MatrixTaskSet([one, MatrixTask(one.A, one.B, [[2 * int(i == j) for j in range(3)]
+                                                             for i in range(3)], [[1]])], "1/100")
+        _case(f"r d = 3, two tasks (the chain with Q = I and 2 I; {args.seconds:g} s budget)",
+              two, base, args.seconds)
+        _case(f"r d = 4 (4 x 1 chain, one task; {args.seconds:g} s budget)", _chain(4), base,
+              args.seconds)
 
 
 def _chain(d: int) -> MatrixTaskSet:
