@@ -200,8 +200,7 @@ class _Solver:
         small = rel.max(axis=1) < 2.0 ** -6
         kraw_none = np.zeros(m, dtype=bool)
         done = np.zeros(m, dtype=bool)
-        for j in np.nonzero(live & small)[0]:
-            status, K = self._krawczyk(boxes, j)
+        for j, status, K in self._krawczyk(boxes, np.nonzero(live & small)[0]):
             if status == "none":
                 kraw_none[j] = True
             elif status == "unique":
@@ -217,28 +216,25 @@ class _Solver:
             step.children = self._split(boxes.take(rest), rel[rest])
         return step
 
-    def _krawczyk(self, boxes: Boxes, j: int):
+    def _krawczyk(self, boxes: Boxes, idx):
+        """``(j, status, K)`` of :func:`krawczyk_ball` for each box ``j`` of ``idx``
+        (the Jacobians' rows from the derivative ranges of all of them at once)."""
+        if not len(idx):
+            return []
         with flint.ctx.workprec(256):
-            return self._krawczyk_at(boxes, j)
+            widths = boxes.hi[idx] - boxes.lo[idx]
+            rows = [_gradient_rows(boxes.data[f"{k}lo"][idx], boxes.data[f"{k}hi"][idx], widths)
+                    for k in range(2)]
+            return [(j, *self._krawczyk_at(boxes, j, [rows[0][t], rows[1][t]]))
+                    for t, j in enumerate(idx)]
 
-    def _krawczyk_at(self, boxes: Boxes, j: int):
+    def _krawczyk_at(self, boxes: Boxes, j: int, J: list):
+        if J[0] is None or J[1] is None:
+            return "open", None
         X = [_arb(boxes.lo[j, v], boxes.hi[j, v]) for v in range(2)]
-        widths = boxes.hi[j] - boxes.lo[j]
-        J, F = [], []
-        for k in range(2):
-            lo, hi = boxes.data[f"{k}lo"][j:j + 1], boxes.data[f"{k}hi"][j:j + 1]
-            row = []
-            for v in range(2):
-                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-                if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-                    return "open", None
-                # the float width may be rounded: widen by a relative 2^-50
-                row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
-            J.append(row)
         c = [(_arb(boxes.lo[j, v]) + _arb(boxes.hi[j, v])) / 2 for v in range(2)]
-        for k in range(2):
-            fac = boxes.data[f"{k}f"][j]
-            F.append(_value(self.rows[k], c, fac, cache=self.arb_rows[k]))
+        F = [_value(self.rows[k], c, boxes.data[f"{k}f"][j], cache=self.arb_rows[k])
+             for k in range(2)]
         return krawczyk_ball(F, J, X, c)
 
     def _reroot(self, boxes: Boxes, live) -> None:
@@ -375,13 +371,21 @@ def _gradient_row(lo, hi, widths):
     Bernstein coefficients ``(lo, hi)`` (in the units of their factor), widened
     by ``2^-50`` relative for the floats' rounding; ``None`` where a range is not
     finite. Balls at the caller's working precision."""
-    row = []
-    for v in range(len(widths)):
-        dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-        if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-            return None
-        row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
-    return row
+    return _gradient_rows(lo, hi, np.asarray(widths).reshape(1, -1))[0]
+
+
+def _gradient_rows(lo, hi, widths) -> list:
+    """:func:`_gradient_row` of every box of a batch (``widths`` of shape ``(m, k)``),
+    the derivative ranges of all boxes in one call per variable."""
+    k = widths.shape[1]
+    ranges = [bz.derivative_ranges(lo, hi, v, widths[:, v]) for v in range(k)]
+    grow = _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50))
+    out = []
+    for j in range(len(widths)):
+        ends = [(dlo[j], dhi[j]) for dlo, dhi in ranges]
+        finite = all(np.isfinite(a) and np.isfinite(b) for a, b in ends)
+        out.append([_arb(a, b) * grow for a, b in ends] if finite else None)
+    return out
 
 
 def _noisy(lo, hi) -> np.ndarray:

@@ -134,7 +134,10 @@ class Source:
         self._anchors: list = []                        # see anchor
 
     @staticmethod
+    @lru_cache(maxsize=64)
     def _bint(n: int):
+        """``(Bint, L)`` of degree ``n`` (kept: the same for every polynomial; never
+        changed in place)."""
         L = 1
         for l in range(n + 1):
             L = L * comb(n, l) // gcd(L, comb(n, l))
@@ -244,12 +247,20 @@ class Source:
             for _ in range(n):
                 pa.append(pa[-1] * A)
                 pw.append(pw[-1] * w)
-            shift = arb_mat(n + 1, n + 1, [comb(j, i) * pa[j - i] * pw[i] if i <= j else 0
+            C_ = _binomials(n)
+            shift = arb_mat(n + 1, n + 1, [C_[j][i] * pa[j - i] * pw[i] if i <= j else 0
                                            for i in range(n + 1) for j in range(n + 1)])
             Bk = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist()))
             C = _along(_along(C, k, shift, arb_mat), k, Bk, arb_mat)   # B (shift C): no n^3
             Ls *= self.bint[k][1]
         return C, Fraction(Ls) / self.scale
+
+    def restart(self) -> None:
+        """Forget the ladder's state: the next :meth:`on_best` starts at its first
+        rung, as on a new Source (the conversions kept stay: they depend only on
+        the polynomial and the precision)."""
+        self._rung = 0
+        self._calls = 0
 
     def on_best(self, box):
         """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
@@ -338,6 +349,17 @@ def _ball_floats(entries):
     lo = np.nextafter((mid - err) * scale, -_INF)
     hi = np.nextafter((mid + err) * scale, _INF)
     return lo, hi, Fraction(scale) * Fraction(2) ** (-top)
+
+
+@lru_cache(maxsize=16)
+def _binomials(n: int) -> tuple:
+    """``C[j][i] = C(j, i)`` for ``0 <= i <= j <= n`` (kept: Pascal's triangle once
+    per degree instead of ``n^2 / 2`` calls of ``comb`` per conversion)."""
+    rows = [(1,)]
+    for _ in range(n):
+        r = rows[-1]
+        rows.append((1,) + tuple(a + b for a, b in zip(r, r[1:])) + (1,))
+    return tuple(rows)
 
 
 def _arb_exact(q: Fraction) -> arb:
@@ -459,25 +481,21 @@ def split(lo, hi, var: int, at, plans: Optional[dict] = None):
     rounding) and the underflow. When every box's fraction is within ``2^-50``
     of the first box's, that one fraction serves them all (one matrix product
     for the batch, :func:`_shared_fraction`) and the fraction's allowance is
-    doubled (``2^-47`` and ``8 n^3 2^-98``). The outer
+    doubled (``2^-47`` and ``8 n^3 2^-98``); else the boxes that share a float
+    fraction share its matrix (:func:`_groups`: built once, the same numbers
+    as one matrix per box). The outer
     corners are copied exactly (an exact zero there stays exact). ``plans``: a
     dict kept by the caller across polynomials cut at the same fractions (the
     matrices depend only on ``at`` and the degree)."""
     ax = var + 1
     m = lo.shape[0]
     n = lo.shape[ax] - 1
-    dev = 1             # the fraction used is within dev * 2^-50 of the exact one
     if plans is not None and n in plans:
-        plan, dev = plans[n]
+        groups = plans[n]
     else:
-        s = np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,))
-        shared = _shared_fraction(s)
-        if shared is not None:
-            plan, dev = _shared_plan(n, shared), 2
-        else:
-            plan = _split_plan(s.copy(), n)
+        groups = _groups(np.broadcast_to(np.asarray(at, dtype=float).reshape(-1), (m,)), n)
         if plans is not None:
-            plans[n] = plan, dev
+            plans[n] = groups
     # |c_{k+1} - c_k| bounded above, and the derivatives' weights: output r of the
     # left half moves with s at r sum_k B^(r-1)_k(s) (c_{k+1} - c_k), of the right
     # half at (n - r) sum_k B^(n-r-1)_k(s) (c_{r+k+1} - c_{r+k})
@@ -488,29 +506,64 @@ def split(lo, hi, var: int, at, plans: Optional[dict] = None):
                                        np.abs(b_lo[..., 1:] - b_hi[..., :-1])))
     shape = np.moveaxis(lo, ax, -1).shape
     size = np.maximum(np.abs(b_lo), np.abs(b_hi))       # the rounding's weights, both ends
-    out = []
-    for MT, DT in plan:
-        with np.errstate(invalid="ignore", over="ignore"):
-            if MT.ndim == 2:            # one matrix for every box: one product each
-                c_lo, c_hi, c_size = _products((b_lo, b_hi, size), MT)
-                c_step = _products((diff,), DT)[0] if n else 0.0
-            else:                       # one batched product for the three (taller: faster)
-                r = b_lo.shape[1]
-                both = np.matmul(np.concatenate((b_lo, b_hi, size), axis=1), MT)
-                c_lo, c_hi, c_size = both[:, :r], both[:, r:2 * r], both[:, 2 * r:]
-                c_step = np.matmul(diff, DT) if n else 0.0
-            step = (c_step + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)
-                    * dev ** 2) if n else 0.0
-            err = c_size * (_table_error(n) + (n + 3) * 2.0 ** -53) \
-                + step * (dev * 2.0 ** -48) + (n + 1) * 2.0 ** -1070
-            out.append((_down(c_lo - err).reshape(shape), _up(c_hi + err).reshape(shape)))
-    (llo, lhi), (rlo, rhi) = out
+    out = [np.empty(b_lo.shape) for _ in range(4)]      # left lo, hi; right lo, hi
+    for rows, plan, dev in groups:
+        parts = [x[rows] for x in (b_lo, b_hi, size, diff)]
+        for side, (MT, DT) in enumerate(plan):
+            out[2 * side][rows], out[2 * side + 1][rows] = _halve(*parts, MT, DT, n, dev,
+                                                                  tall=dev == 2)
+    llo, lhi, rlo, rhi = (x.reshape(shape) for x in out)
     for left_end, right_end, arr in ((llo, rlo, lo), (lhi, rhi, hi)):
         b = np.moveaxis(arr, ax, -1)
         left_end[..., 0] = b[..., 0]
         right_end[..., n] = b[..., n]
     back = [np.moveaxis(x, -1, ax) for x in (llo, lhi, rlo, rhi)]
     return (back[0], back[1]), (back[2], back[3])
+
+
+def _halve(b_lo, b_hi, size, diff, MT, DT, n: int, dev: int, tall: bool):
+    """One half's ``(lo, hi)`` for :func:`split`, shape ``(m, r, n + 1)``, from the
+    boxes' coefficients along the cut variable (last axis) and one plan's
+    matrices (``MT`` 2-D: one for every box; 3-D: one per box). ``tall``: the
+    boxes' rows stacked into one product each; else one product per box (a
+    2-D ``MT`` broadcast: the same numbers as one matrix per box)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        if tall:                    # one matrix for every box: one product each
+            c_lo, c_hi, c_size = _products((b_lo, b_hi, size), MT)
+            c_step = _products((diff,), DT)[0] if n else 0.0
+        else:                       # one batched product for the three (taller: faster)
+            r = b_lo.shape[1]
+            both = np.matmul(np.concatenate((b_lo, b_hi, size), axis=1), MT)
+            c_lo, c_hi, c_size = both[:, :r], both[:, r:2 * r], both[:, 2 * r:]
+            c_step = np.matmul(diff, DT) if n else 0.0
+        step = (c_step + diff.max(axis=2, keepdims=True) * (2.0 * n ** 3 * 2.0 ** -98)
+                * dev ** 2) if n else 0.0
+        err = c_size * (_table_error(n) + (n + 3) * 2.0 ** -53) \
+            + step * (dev * 2.0 ** -48) + (n + 1) * 2.0 ** -1070
+        return _down(c_lo - err), _up(c_hi + err)
+
+
+def _groups(s, n: int) -> list:
+    """``[(rows, plan, dev)]`` for :func:`split`: the boxes ``rows`` cut with the
+    matrices ``plan``, built at a fraction within ``dev * 2^-50`` of each one's
+    exact fraction. All boxes at one shared fraction (:func:`_shared_fraction`,
+    ``dev = 2``); else each float fraction that several boxes share has one
+    matrix for those boxes (built once and kept: their own fraction, ``dev =
+    1``, and one product per box as before, so the numbers are those of one
+    matrix per box), and the boxes with a fraction of their own one matrix each."""
+    shared = _shared_fraction(s)
+    if shared is not None:
+        return [(slice(None), _shared_plan(n, shared), 2)]
+    values, inv, counts = np.unique(s, return_inverse=True, return_counts=True)
+    many = (counts >= 2) & np.isfinite(values)
+    if not many.any():
+        return [(slice(None), _split_plan(s.copy(), n), 1)]
+    out = [(np.nonzero(inv == g)[0], _shared_plan(n, float(values[g])), 1)
+           for g in np.nonzero(many)[0]]
+    alone = np.nonzero(~many[inv])[0]
+    if len(alone):
+        out.append((alone, _split_plan(s[alone].copy(), n), 1))
+    return out
 
 
 def _shared_fraction(s) -> Optional[float]:
@@ -526,7 +579,7 @@ def _shared_fraction(s) -> Optional[float]:
     return s0
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _shared_plan(n: int, s0: float):
     """:func:`_split_plan` for every box cut at the one fraction ``s0``: the
     matrices without the box axis (kept, read-only)."""
@@ -561,21 +614,22 @@ def _split_plan(s, n: int):
     """``((M_left^T, D_left^T), (M_right^T, D_right^T))`` per box for :func:`split`:
     ``M_left[r, j] = B^r_j(s)``, ``M_right[r, j] = B^(n-r)_(j-r)(s)``, and the
     derivative weights ``D_left[r, k] = r B^(r-1)_k(s)`` (``k < r``),
-    ``D_right[r, k] = (n - r) B^(n-r-1)_(k-r)(s)`` (``r <= k < n``)."""
+    ``D_right[r, k] = (n - r) B^(n-r-1)_(k-r)(s)`` (``r <= k < n``); each built
+    in its transposed layout directly (C-contiguous, no copy)."""
     m = len(s)
     T = _basis_table(s, n)
     (rr, jj), (lr, lk), (dr, dk) = _split_index(n)
+    left = np.ascontiguousarray(T.transpose(0, 2, 1))
     right = np.zeros_like(T)
-    right[:, rr, jj] = T[:, n - rr, jj - rr]
-    d_left = np.zeros((m, n + 1, max(n, 1)))
-    d_right = np.zeros((m, n + 1, max(n, 1)))
+    right[:, jj, rr] = T[:, n - rr, jj - rr]
+    d_left = np.zeros((m, max(n, 1), n + 1))
+    d_right = np.zeros((m, max(n, 1), n + 1))
     if n:
-        d_left[:, lr, lk] = lr * T[:, lr - 1, lk]
+        d_left[:, lk, lr] = lr * T[:, lr - 1, lk]
         keep = dk < n
         dr, dk = dr[keep], dk[keep]
-        d_right[:, dr, dk] = (n - dr) * T[:, n - dr - 1, dk - dr]
-    return [(np.ascontiguousarray(M.transpose(0, 2, 1)), np.ascontiguousarray(D.transpose(0, 2, 1)))
-            for M, D in ((T, d_left), (right, d_right))]
+        d_right[:, dk, dr] = (n - dr) * T[:, n - dr - 1, dk - dr]
+    return [(left, d_left), (right, d_right)]
 
 
 @lru_cache(maxsize=256)
@@ -771,12 +825,12 @@ def derivative_ranges(lo, hi, var: int, widths):
     m = lo.shape[0]
     if n == 0:
         return np.zeros(m), np.zeros(m)
-    a_lo = np.take(lo, range(1, n + 1), axis=ax)
-    a_hi = np.take(hi, range(1, n + 1), axis=ax)
-    b_lo = np.take(lo, range(0, n), axis=ax)
-    b_hi = np.take(hi, range(0, n), axis=ax)
-    dlo = _down(a_lo - b_hi).reshape(m, -1).min(axis=1)
-    dhi = _up(a_hi - b_lo).reshape(m, -1).max(axis=1)
+    upper = (slice(None),) * ax + (slice(1, None),)       # c_{i+1}, as views
+    lower = (slice(None),) * ax + (slice(0, n),)          # c_i
+    # the extremes first, then one step outward: min(down(x)) = down(min(x)) since
+    # the step is monotone, bit for bit, and n times less work
+    dlo = _down((lo[upper] - hi[lower]).reshape(m, -1).min(axis=1))
+    dhi = _up((hi[upper] - lo[lower]).reshape(m, -1).max(axis=1))
     s_lo = _down(n / widths)
     s_hi = _up(n / widths)
     with np.errstate(invalid="ignore"):
