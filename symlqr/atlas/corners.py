@@ -145,7 +145,7 @@ def _edge_chart_free(g, p: int, q: int, s_lo: Fraction, s_hi: Fraction, e_hi: Fr
     Fs = F.derivative("W")
     pad_s = (s_hi - s_lo) / 64
     out = solve2(F, Fs, [(s_lo - pad_s, s_hi + pad_s), (-e_hi / 16, e_hi)], check=check,
-                 conditions=conditions, max_boxes=100_000)
+                 conditions=conditions, max_boxes=100_000, axis="smear")
     if out.undecided:
         return f"{len(out.undecided)} boxes of an edge chart undecided"
     E = at_p(F, Fraction(0))                      # the edge polynomial

@@ -120,8 +120,10 @@ def krawczyk_ball(F, J, X: list, c: list):
 
 class _Solver:
     def __init__(self, f1, f2, box, min_width: float, check: Optional[Callable],
-                 conditions: list = (), covered: Optional[Callable] = None):
+                 conditions: list = (), covered: Optional[Callable] = None,
+                 axis: str = "widest"):
         self.polys = (f1, f2)
+        self.axis = axis
         self.covered = covered
         # conditions num / prod pole^m, > 0 on the region of interest
         self.cpolys: list = []
@@ -249,7 +251,9 @@ class _Solver:
                 self.rerooted += 1
 
     def _split(self, boxes: Boxes, rel) -> Boxes:
-        return split_boxes(boxes, np.argmax(rel, axis=1),
+        axis = np.argmax(rel, axis=1) if self.axis == "widest" else \
+            _smear_axis(boxes, rel, self.min_width)
+        return split_boxes(boxes, axis,
                            ["0", "1"] + [f"c{i}" for i in range(len(self.cpolys))], ["0f", "1f"])
 
 
@@ -400,9 +404,35 @@ def _noisy(lo, hi) -> np.ndarray:
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
 
 
+def _smear_axis(boxes: Boxes, rel, min_width: float) -> np.ndarray:
+    """Per box, the side along which ``f1`` or ``f2`` changes most against its
+    size: ``max_k |d f_k / d x_v| w_v / max |f_k|`` from the Bernstein
+    coefficients (derivative ranges times the width, over the largest
+    coefficient), among the sides not narrower than ``2 min_width`` (relative);
+    the relatively widest side where that is not finite, no side is left or the
+    box would be more than ``2^16`` times longer than wide (relative). (A curve
+    ``f_k = 0`` nearly parallel to one side is cut across it, not along it.)"""
+    m = len(boxes)
+    widths = boxes.hi - boxes.lo
+    score = np.zeros((m, 2))
+    with np.errstate(all="ignore"):
+        for k in range(2):
+            lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
+            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+            for v in range(2):
+                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[:, v])
+                score[:, v] = np.maximum(score[:, v],
+                                         np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, v] / size)
+    score = np.where(np.isfinite(score) & (rel >= 2 * min_width), score, -np.inf)
+    widest = np.argmax(rel, axis=1)
+    axis = np.where(np.isfinite(score).any(axis=1), np.argmax(score, axis=1), widest)
+    thin = rel.max(axis=1) > 2.0 ** 16 * rel[np.arange(m), axis]
+    return np.where(thin, widest, axis)
+
+
 def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = None,
            min_width: float = 2.0 ** -44, max_boxes: int = 400_000,
-           check: Optional[Callable] = None) -> Solve2:
+           check: Optional[Callable] = None, axis: str = "widest") -> Solve2:
     """Every zero of ``f1 = f2 = 0`` in ``box`` (two ``(lo, hi)`` pairs of
     rationals, rounded outward to floats), certified (module docstring), except
     where one of the ``conditions`` is proven negative: ``(num, [(g, m), ...])``
@@ -410,9 +440,12 @@ def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = 
     ``num`` and of every ``g`` are constant and give a negative quotient is
     excluded as outside the region), and where ``covered(lo, hi)`` (float arrays
     of the boxes' corners, one row a box) is True (the caller covers those
-    boxes otherwise)."""
+    boxes otherwise). ``axis``: a box is cut across its relatively widest side
+    (``"widest"``) or across the side along which the polynomials change most
+    (``"smear"``, :func:`_smear_axis`); either way every box is decided the same
+    way, only the boxes differ."""
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
-    sol = _Solver(f1, f2, box, min_width, check, conditions, covered)
+    sol = _Solver(f1, f2, box, min_width, check, conditions, covered, axis)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
     res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted)
     res.undecided = [(lo, hi, why) for lo, hi, why in out.undecided]
