@@ -125,3 +125,21 @@ def test_solve2_by_either_cut_against_numpy_roots(axis, c):
     boxes = sorted((refine(f1, f2, b, bits=40) for b in out.found), key=lambda b: b[0][0])
     for x, b in zip(xs, boxes):
         assert float(b[0][0]) - 1e-9 <= x <= float(b[0][1]) + 1e-9
+
+
+def test_smear_axis_cuts_across_the_steep_side_unless_too_thin():
+    from symlqr.branch.core import Boxes
+    from symlqr.branch.splitting import smear_axis
+    x, y = fmpq_mpoly_ctx.get(("x", "y"), "lex").gens()
+    box = [(Q(0), Q(1)), (Q(0), Q(1))]
+    data = {}
+    for name, p in (("0", 100 * x + y), ("1", x + 100 * y)):
+        data[f"{name}lo"], data[f"{name}hi"], _f = bz.Source(p, 2).on(box)
+    b = Boxes(np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]]), data)
+    even = np.array([[0.5, 0.5]])
+    assert smear_axis(b, ["0"], even, 2.0 ** -44).tolist() == [0]
+    assert smear_axis(b, ["1"], even, 2.0 ** -44).tolist() == [1]
+    # x is 2^20 times narrower (relative) than y: the widest side, whatever the slopes
+    assert smear_axis(b, ["0"], np.array([[2.0 ** -21, 0.5]]), 2.0 ** -44).tolist() == [1]
+    # a side below twice the finest width is not cut while another is left
+    assert smear_axis(b, ["0"], np.array([[2.0 ** -44, 2.0 ** -40]]), 2.0 ** -44).tolist() == [1]

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step, branch_and_bound
-from ..branch.splitting import split_boxes
+from ..branch.splitting import smear_axis, split_boxes
 from .bivariate import CTX, coeffs_in_w
 
 __all__ = ["Solve2", "solve2", "refine", "krawczyk_ball", "dyadic_hull"]
@@ -252,7 +252,7 @@ class _Solver:
 
     def _split(self, boxes: Boxes, rel) -> Boxes:
         axis = np.argmax(rel, axis=1) if self.axis == "widest" else \
-            _smear_axis(boxes, rel, self.min_width)
+            smear_axis(boxes, ["0", "1"], rel, self.min_width)
         return split_boxes(boxes, axis,
                            ["0", "1"] + [f"c{i}" for i in range(len(self.cpolys))], ["0f", "1f"])
 
@@ -404,32 +404,6 @@ def _noisy(lo, hi) -> np.ndarray:
         return (r_lo <= 0) & (r_hi >= 0) & (width > 2.0 ** -20 * size) & (width > 0.25 * short)
 
 
-def _smear_axis(boxes: Boxes, rel, min_width: float) -> np.ndarray:
-    """Per box, the side along which ``f1`` or ``f2`` changes most against its
-    size: ``max_k |d f_k / d x_v| w_v / max |f_k|`` from the Bernstein
-    coefficients (derivative ranges times the width, over the largest
-    coefficient), among the sides not narrower than ``2 min_width`` (relative);
-    the relatively widest side where that is not finite, no side is left or the
-    box would be more than ``2^16`` times longer than wide (relative). (A curve
-    ``f_k = 0`` nearly parallel to one side is cut across it, not along it.)"""
-    m = len(boxes)
-    widths = boxes.hi - boxes.lo
-    score = np.zeros((m, 2))
-    with np.errstate(all="ignore"):
-        for k in range(2):
-            lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
-            for v in range(2):
-                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[:, v])
-                score[:, v] = np.maximum(score[:, v],
-                                         np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, v] / size)
-    score = np.where(np.isfinite(score) & (rel >= 2 * min_width), score, -np.inf)
-    widest = np.argmax(rel, axis=1)
-    axis = np.where(np.isfinite(score).any(axis=1), np.argmax(score, axis=1), widest)
-    thin = rel.max(axis=1) > 2.0 ** 16 * rel[np.arange(m), axis]
-    return np.where(thin, widest, axis)
-
-
 def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = None,
            min_width: float = 2.0 ** -44, max_boxes: int = 400_000,
            check: Optional[Callable] = None, axis: str = "widest") -> Solve2:
@@ -442,8 +416,8 @@ def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = 
     of the boxes' corners, one row a box) is True (the caller covers those
     boxes otherwise). ``axis``: a box is cut across its relatively widest side
     (``"widest"``) or across the side along which the polynomials change most
-    (``"smear"``, :func:`_smear_axis`); either way every box is decided the same
-    way, only the boxes differ."""
+    (``"smear"``, :func:`~symlqr.branch.splitting.smear_axis`); either way every
+    box is decided the same way, only the boxes differ."""
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
     sol = _Solver(f1, f2, box, min_width, check, conditions, covered, axis)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
