@@ -105,19 +105,33 @@ def _weighted(g, a: tuple, b: tuple, both: bool = True):
     return CTX.from_dict({(int(i) - mx, int(j) - my): c for (i, j), c in d.items()})
 
 
-def _one_sign(G, X: Fraction, Y: Fraction) -> bool:
-    lo, hi, _f = bz.Source(G, 2).on_best([(Fraction(0), X), (Fraction(0), Y)])
+def _one_sign(src, X: Fraction, Y: Fraction) -> bool:
+    """The polynomial of the :class:`~symlqr.branch.bernstein.Source` ``src`` has one
+    sign on ``[0, X] x [0, Y]``, proven by its Bernstein coefficients (the ladder
+    started afresh each time). False at once when its exact values at the
+    corners, the sides' midpoints and the centre are not all of one strict sign:
+    the coefficients enclose every value, so they could not prove it either."""
+    signs = set()
+    for x in (X, 0, X / 2):
+        for y in (Y, 0, Y / 2):
+            v = src.value((x, y))
+            signs.add((v > 0) - (v < 0))
+            if len(signs) > 1 or 0 in signs:
+                return False
+    src.restart()
+    lo, hi, _f = src.on_best([(Fraction(0), X), (Fraction(0), Y)])
     return bool(lo.min() > 0 or hi.max() < 0)
 
 
 def _gap_box(G, check, tries: int = 40) -> Optional[tuple]:
     """``(nx, ny)``: ``G`` has one sign on ``[0, 2^-nx] x [0, 2^-ny]``, with
     ``nx + ny`` small (balanced or all on one side)."""
+    src = bz.Source(G, 2)
     for t in range(tries):
         for nx in dict.fromkeys((t // 2, 0, t)):
             if check is not None:
                 check()
-            if _one_sign(G, Fraction(1, 2 ** nx), Fraction(1, 2 ** (t - nx))):
+            if _one_sign(src, Fraction(1, 2 ** nx), Fraction(1, 2 ** (t - nx))):
                 return nx, t - nx
     return None
 
@@ -131,7 +145,7 @@ def _edge_chart_free(g, p: int, q: int, s_lo: Fraction, s_hi: Fraction, e_hi: Fr
     Fs = F.derivative("W")
     pad_s = (s_hi - s_lo) / 64
     out = solve2(F, Fs, [(s_lo - pad_s, s_hi + pad_s), (-e_hi / 16, e_hi)], check=check,
-                 conditions=conditions, max_boxes=100_000)
+                 conditions=conditions, max_boxes=100_000, axis="smear")
     if out.undecided:
         return f"{len(out.undecided)} boxes of an edge chart undecided"
     E = at_p(F, Fraction(0))                      # the edge polynomial

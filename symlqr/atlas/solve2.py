@@ -43,7 +43,7 @@ import numpy as np
 
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step, branch_and_bound
-from ..branch.splitting import split_boxes
+from ..branch.splitting import smear_axis, split_boxes
 from .bivariate import CTX, coeffs_in_w
 
 __all__ = ["Solve2", "solve2", "refine", "krawczyk_ball", "dyadic_hull"]
@@ -120,8 +120,10 @@ def krawczyk_ball(F, J, X: list, c: list):
 
 class _Solver:
     def __init__(self, f1, f2, box, min_width: float, check: Optional[Callable],
-                 conditions: list = (), covered: Optional[Callable] = None):
+                 conditions: list = (), covered: Optional[Callable] = None,
+                 axis: str = "widest"):
         self.polys = (f1, f2)
+        self.axis = axis
         self.covered = covered
         # conditions num / prod pole^m, > 0 on the region of interest
         self.cpolys: list = []
@@ -200,8 +202,7 @@ class _Solver:
         small = rel.max(axis=1) < 2.0 ** -6
         kraw_none = np.zeros(m, dtype=bool)
         done = np.zeros(m, dtype=bool)
-        for j in np.nonzero(live & small)[0]:
-            status, K = self._krawczyk(boxes, j)
+        for j, status, K in self._krawczyk(boxes, np.nonzero(live & small)[0]):
             if status == "none":
                 kraw_none[j] = True
             elif status == "unique":
@@ -217,28 +218,25 @@ class _Solver:
             step.children = self._split(boxes.take(rest), rel[rest])
         return step
 
-    def _krawczyk(self, boxes: Boxes, j: int):
+    def _krawczyk(self, boxes: Boxes, idx):
+        """``(j, status, K)`` of :func:`krawczyk_ball` for each box ``j`` of ``idx``
+        (the Jacobians' rows from the derivative ranges of all of them at once)."""
+        if not len(idx):
+            return []
         with flint.ctx.workprec(256):
-            return self._krawczyk_at(boxes, j)
+            widths = boxes.hi[idx] - boxes.lo[idx]
+            rows = [_gradient_rows(boxes.data[f"{k}lo"][idx], boxes.data[f"{k}hi"][idx], widths)
+                    for k in range(2)]
+            return [(j, *self._krawczyk_at(boxes, j, [rows[0][t], rows[1][t]]))
+                    for t, j in enumerate(idx)]
 
-    def _krawczyk_at(self, boxes: Boxes, j: int):
+    def _krawczyk_at(self, boxes: Boxes, j: int, J: list):
+        if J[0] is None or J[1] is None:
+            return "open", None
         X = [_arb(boxes.lo[j, v], boxes.hi[j, v]) for v in range(2)]
-        widths = boxes.hi[j] - boxes.lo[j]
-        J, F = [], []
-        for k in range(2):
-            lo, hi = boxes.data[f"{k}lo"][j:j + 1], boxes.data[f"{k}hi"][j:j + 1]
-            row = []
-            for v in range(2):
-                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-                if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-                    return "open", None
-                # the float width may be rounded: widen by a relative 2^-50
-                row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
-            J.append(row)
         c = [(_arb(boxes.lo[j, v]) + _arb(boxes.hi[j, v])) / 2 for v in range(2)]
-        for k in range(2):
-            fac = boxes.data[f"{k}f"][j]
-            F.append(_value(self.rows[k], c, fac, cache=self.arb_rows[k]))
+        F = [_value(self.rows[k], c, boxes.data[f"{k}f"][j], cache=self.arb_rows[k])
+             for k in range(2)]
         return krawczyk_ball(F, J, X, c)
 
     def _reroot(self, boxes: Boxes, live) -> None:
@@ -253,7 +251,9 @@ class _Solver:
                 self.rerooted += 1
 
     def _split(self, boxes: Boxes, rel) -> Boxes:
-        return split_boxes(boxes, np.argmax(rel, axis=1),
+        axis = np.argmax(rel, axis=1) if self.axis == "widest" else \
+            smear_axis(boxes, ["0", "1"], rel, self.min_width)
+        return split_boxes(boxes, axis,
                            ["0", "1"] + [f"c{i}" for i in range(len(self.cpolys))], ["0f", "1f"])
 
 
@@ -375,13 +375,21 @@ def _gradient_row(lo, hi, widths):
     Bernstein coefficients ``(lo, hi)`` (in the units of their factor), widened
     by ``2^-50`` relative for the floats' rounding; ``None`` where a range is not
     finite. Balls at the caller's working precision."""
-    row = []
-    for v in range(len(widths)):
-        dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[v:v + 1])
-        if not (np.isfinite(dlo[0]) and np.isfinite(dhi[0])):
-            return None
-        row.append(_arb(dlo[0], dhi[0]) * _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50)))
-    return row
+    return _gradient_rows(lo, hi, np.asarray(widths).reshape(1, -1))[0]
+
+
+def _gradient_rows(lo, hi, widths) -> list:
+    """:func:`_gradient_row` of every box of a batch (``widths`` of shape ``(m, k)``),
+    the derivative ranges of all boxes in one call per variable."""
+    k = widths.shape[1]
+    ranges = [bz.derivative_ranges(lo, hi, v, widths[:, v]) for v in range(k)]
+    grow = _arb(1 - Fraction(1, 2 ** 50), 1 + Fraction(1, 2 ** 50))
+    out = []
+    for j in range(len(widths)):
+        ends = [(dlo[j], dhi[j]) for dlo, dhi in ranges]
+        finite = all(np.isfinite(a) and np.isfinite(b) for a, b in ends)
+        out.append([_arb(a, b) * grow for a, b in ends] if finite else None)
+    return out
 
 
 def _noisy(lo, hi) -> np.ndarray:
@@ -398,7 +406,7 @@ def _noisy(lo, hi) -> np.ndarray:
 
 def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = None,
            min_width: float = 2.0 ** -44, max_boxes: int = 400_000,
-           check: Optional[Callable] = None) -> Solve2:
+           check: Optional[Callable] = None, axis: str = "widest") -> Solve2:
     """Every zero of ``f1 = f2 = 0`` in ``box`` (two ``(lo, hi)`` pairs of
     rationals, rounded outward to floats), certified (module docstring), except
     where one of the ``conditions`` is proven negative: ``(num, [(g, m), ...])``
@@ -406,9 +414,12 @@ def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = 
     ``num`` and of every ``g`` are constant and give a negative quotient is
     excluded as outside the region), and where ``covered(lo, hi)`` (float arrays
     of the boxes' corners, one row a box) is True (the caller covers those
-    boxes otherwise)."""
+    boxes otherwise). ``axis``: a box is cut across its relatively widest side
+    (``"widest"``) or across the side along which the polynomials change most
+    (``"smear"``, :func:`~symlqr.branch.splitting.smear_axis`); either way every
+    box is decided the same way, only the boxes differ."""
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
-    sol = _Solver(f1, f2, box, min_width, check, conditions, covered)
+    sol = _Solver(f1, f2, box, min_width, check, conditions, covered, axis)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
     res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted)
     res.undecided = [(lo, hi, why) for lo, hi, why in out.undecided]

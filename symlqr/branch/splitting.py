@@ -28,7 +28,7 @@ import numpy as np
 from . import bernstein as bz
 from .core import SPLIT_AT, Boxes
 
-__all__ = ["split_boxes"]
+__all__ = ["split_boxes", "smear_axis"]
 
 
 def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Boxes:
@@ -62,3 +62,31 @@ def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Box
             right.data[key] = b.data[key].copy()
         parts += [left, right]
     return Boxes.concat(parts)
+
+
+def smear_axis(boxes: Boxes, names, rel, min_width: float) -> np.ndarray:
+    """Per box, the side along which one of the polynomials ``names`` (coefficients
+    ``{name}lo`` / ``{name}hi``) changes most against its size: ``max |dp / dx_v|
+    w_v / max |p|`` from the Bernstein coefficients (derivative ranges times the
+    width, over the largest coefficient), among the sides whose relative width
+    ``rel`` is at least ``2 min_width``; the relatively widest side where that is
+    not finite, no side is left or the box would be more than ``2^16`` times
+    longer than wide (relative). A curve ``p = 0`` nearly parallel to one side
+    is cut across it, not along it. (The choice proves nothing: any side is a
+    valid cut.)"""
+    m, k = rel.shape
+    widths = boxes.hi - boxes.lo
+    score = np.zeros((m, k))
+    with np.errstate(all="ignore"):
+        for name in names:
+            lo, hi = boxes.data[f"{name}lo"], boxes.data[f"{name}hi"]
+            size = np.maximum(np.abs(lo), np.abs(hi)).reshape(m, -1).max(axis=1)
+            for v in range(k):
+                dlo, dhi = bz.derivative_ranges(lo, hi, v, widths[:, v])
+                score[:, v] = np.maximum(score[:, v],
+                                         np.maximum(np.abs(dlo), np.abs(dhi)) * widths[:, v] / size)
+    score = np.where(np.isfinite(score) & (rel >= 2 * min_width), score, -np.inf)
+    widest = np.argmax(rel, axis=1)
+    axis = np.where(np.isfinite(score).any(axis=1), np.argmax(score, axis=1), widest)
+    thin = rel.max(axis=1) > 2.0 ** 16 * rel[np.arange(m), axis]
+    return np.where(thin, widest, axis)

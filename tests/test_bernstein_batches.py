@@ -1,0 +1,145 @@
+"""The shortcuts of the candidates stage give the numbers of the plain computations:
+de Casteljau splits with one matrix per shared fraction against one matrix per
+box, derivative ranges against the elementwise outward step, a Source whose
+ladder is restarted against a new one, the gap boxes with their exact pretest
+against plain Bernstein tries, and solve2 cutting by the polynomials' change
+against numpy's roots."""
+from fractions import Fraction as Q
+
+import numpy as np
+import pytest
+from flint import fmpq_mpoly_ctx
+
+from symlqr.atlas import corners
+from symlqr.atlas.bivariate import P, W, const
+from symlqr.atlas.solve2 import refine, solve2
+from symlqr.branch import bernstein as bz
+
+
+def _random_poly(rng, deg):
+    x, y = fmpq_mpoly_ctx.get(("x", "y"), "lex").gens()
+    p = 0 * x
+    for i in range(deg + 1):
+        for j in range(deg + 1 - i):
+            p += int(rng.integers(-50, 50)) * x ** i * y ** j
+    return p
+
+
+@pytest.mark.parametrize("var", [0, 1])
+def test_split_with_shared_fractions_equals_one_matrix_per_box(var):
+    rng = np.random.default_rng(7 + var)
+    p = _random_poly(rng, 12)
+    src = bz.Source(p, 2)
+    lo_b = np.array([[rng.uniform(-1, 1), rng.uniform(0, 1)] for _ in range(9)])
+    hi_b = lo_b + 2.0 ** -np.array([[k % 3, k % 2] for k in range(9)])
+    boxes = [[(Q(lo_b[j, k]), Q(hi_b[j, k])) for k in range(2)] for j in range(9)]
+    got = [src.on(b) for b in boxes]
+    lo = np.concatenate([g[0] for g in got])
+    hi = np.concatenate([g[1] for g in got])
+    # three fractions shared by several boxes, one box alone, not all within 2^-50
+    s = np.array([0.2, 0.2, 0.2, 0.6, 0.6, 127 / 256, 127 / 256, 0.3, 0.2])
+    n = lo.shape[var + 1] - 1
+    assert len(bz._groups(s, n)) == 4
+    grouped = bz.split(lo, hi, var, s)
+    per_box = bz.split(lo, hi, var, s, plans={n: [(slice(None), bz._split_plan(s.copy(), n), 1)]})
+    for a, b in zip(grouped, per_box):
+        assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    for j in range(9):                       # and the halves hold the exact coefficients
+        side = boxes[j][var]
+        c = side[0] + Q(s[j]) * (side[1] - side[0])
+        for (ll, hh), half in zip(grouped, ((side[0], c), (c, side[1]))):
+            box = list(boxes[j])
+            box[var] = half
+            exact = bz.exact_coefficients(p, box).reshape(-1)
+            f = got[j][2]
+            for a, b, e in zip(ll[j].reshape(-1), hh[j].reshape(-1), exact):
+                v = Q(int(e.p), int(e.q)) * f           # the cut at exactly s[j]
+                assert Q(float(a)) <= v <= Q(float(b))
+
+
+def test_derivative_ranges_equal_the_elementwise_outward_step():
+    rng = np.random.default_rng(11)
+    for t in range(200):
+        shape = (int(rng.integers(1, 9)), int(rng.integers(2, 7)), int(rng.integers(2, 6)))
+        lo = rng.standard_normal(shape) * 10.0 ** rng.integers(-300, 300, size=shape)
+        hi = lo + np.abs(rng.standard_normal(shape))
+        if t % 4 == 0:
+            pick = rng.random(shape) < 0.1
+            lo[pick] = rng.choice([np.inf, -np.inf, np.nan, 0.0], int(pick.sum()))
+        var = t % 2
+        w = np.abs(rng.standard_normal(shape[0])) + 1e-3
+        n = shape[var + 1] - 1
+        a_lo, b_lo = np.take(lo, range(1, n + 1), axis=var + 1), np.take(lo, range(n), axis=var + 1)
+        a_hi, b_hi = np.take(hi, range(1, n + 1), axis=var + 1), np.take(hi, range(n), axis=var + 1)
+        with np.errstate(all="ignore"):
+            dlo = np.nextafter(a_lo - b_hi, -np.inf).reshape(shape[0], -1).min(axis=1)
+            dhi = np.nextafter(a_hi - b_lo, np.inf).reshape(shape[0], -1).max(axis=1)
+            s_lo, s_hi = np.nextafter(n / w, -np.inf), np.nextafter(n / w, np.inf)
+            want = (np.nextafter(np.where(dlo >= 0, dlo * s_lo, dlo * s_hi), -np.inf),
+                    np.nextafter(np.where(dhi >= 0, dhi * s_hi, dhi * s_lo), np.inf))
+            got = bz.derivative_ranges(lo, hi, var, w)
+        for g, v in zip(got, want):
+            assert np.array_equal(g, v, equal_nan=True)
+
+
+def test_a_restarted_source_converts_as_a_new_one():
+    rng = np.random.default_rng(5)
+    p = _random_poly(rng, 10)
+    kept = bz.Source(p, 2)
+    for k in range(12):
+        box = [(Q(0), Q(1, 2 ** k)), (Q(0), Q(1, 2 ** (k // 2)))]
+        kept.restart()
+        a, b = kept.on_best(box), bz.Source(p, 2).on_best(box)
+        assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
+
+
+def _plain_gap_box(G, tries=40):
+    for t in range(tries):
+        for nx in dict.fromkeys((t // 2, 0, t)):
+            lo, hi, _f = bz.Source(G, 2).on_best([(Q(0), Q(1, 2 ** nx)), (Q(0), Q(1, 2 ** (t - nx)))])
+            if lo.min() > 0 or hi.max() < 0:
+                return nx, t - nx
+    return None
+
+
+@pytest.mark.parametrize("G", [1 - 3 * W + 5 * P - W * P * 7 + W ** 3 * 40,
+                               const(Q(-1, 3)) + W * W * 9 - P * 2 + P * P * W * 50,
+                               2 + W - 8 * P + 64 * W ** 2 * P])
+def test_gap_boxes_with_the_exact_pretest_equal_plain_tries(G):
+    assert corners._gap_box(G, None) == _plain_gap_box(G)
+
+
+@pytest.mark.parametrize("axis", ["widest", "smear"])
+@pytest.mark.parametrize("c", [Q(1, 2), Q(-1, 7)])
+def test_solve2_by_either_cut_against_numpy_roots(axis, c):
+    # a steep curve: y = 1000 (x^3 + c x) meets x^2 + (y / 1000)^2 = 1, in a box
+    # 1000 times taller than wide (relative widths equal, slopes not)
+    f1 = W * W + P * P / 10 ** 6 - 1
+    f2 = P - 1000 * W ** 3 - const(1000 * c) * W
+    out = solve2(f1, f2, [(Q(-2), Q(2)), (Q(-2000), Q(2000))], axis=axis)
+    assert out.complete
+    cf = float(c)
+    poly = np.polyadd(np.polymul([1, 0, cf, 0], [1, 0, cf, 0]), [1, 0, -1])
+    xs = sorted(r.real for r in np.roots(poly) if abs(r.imag) < 1e-9)
+    assert len(out.found) == len(xs)
+    boxes = sorted((refine(f1, f2, b, bits=40) for b in out.found), key=lambda b: b[0][0])
+    for x, b in zip(xs, boxes):
+        assert float(b[0][0]) - 1e-9 <= x <= float(b[0][1]) + 1e-9
+
+
+def test_smear_axis_cuts_across_the_steep_side_unless_too_thin():
+    from symlqr.branch.core import Boxes
+    from symlqr.branch.splitting import smear_axis
+    x, y = fmpq_mpoly_ctx.get(("x", "y"), "lex").gens()
+    box = [(Q(0), Q(1)), (Q(0), Q(1))]
+    data = {}
+    for name, p in (("0", 100 * x + y), ("1", x + 100 * y)):
+        data[f"{name}lo"], data[f"{name}hi"], _f = bz.Source(p, 2).on(box)
+    b = Boxes(np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]]), data)
+    even = np.array([[0.5, 0.5]])
+    assert smear_axis(b, ["0"], even, 2.0 ** -44).tolist() == [0]
+    assert smear_axis(b, ["1"], even, 2.0 ** -44).tolist() == [1]
+    # x is 2^20 times narrower (relative) than y: the widest side, whatever the slopes
+    assert smear_axis(b, ["0"], np.array([[2.0 ** -21, 0.5]]), 2.0 ** -44).tolist() == [1]
+    # a side below twice the finest width is not cut while another is left
+    assert smear_axis(b, ["0"], np.array([[2.0 ** -44, 2.0 ** -40]]), 2.0 ** -44).tolist() == [1]
