@@ -13,7 +13,7 @@ from scipy.linalg import solve_discrete_are
 from scipy.optimize import root
 
 from symlqr.matrix.chain_boxes import CHAIN_NONE, CHAIN_PRODUCT, ChainRule
-from symlqr.matrix.objective import fomaml_gradient, in_domain, maml_gradient
+from symlqr.matrix.objective import fomaml_gradient, in_domain, maml_gradient, maml_point
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 
 
@@ -30,19 +30,18 @@ def _riccati_gain(t):
 
 
 def _roots_in(ts, lo, hi, method, rng, starts=8):
-    """Zeros of the float direction found by scipy from points of the box, kept
-    when inside the box and in the domain."""
+    """Zeros of the float update direction of ``method`` (``MamlPoint`` in floats)
+    found by scipy from points of the box, kept when inside it and in the domain."""
     r, d = ts.shape
-    grad = maml_gradient if method == "maml" else fomaml_gradient
+
+    def fun(x):
+        p = maml_point(x.reshape(r, d), ts)
+        return np.full(len(x), 1e6) if p is None else np.asarray(p.direction(method)).reshape(-1)
     found = []
     for _ in range(starts):
         x0 = lo + rng.random(len(lo)) * (hi - lo)
         if not in_domain(x0.reshape(r, d), ts):
             continue
-
-        def fun(x):
-            W = x.reshape(r, d)
-            return grad(W, ts).reshape(-1) if in_domain(W, ts) else np.full(len(x), 1e6)
         sol = root(fun, x0, method="hybr")
         x = sol.x
         if sol.success and np.all(x > lo) and np.all(x < hi) and in_domain(x.reshape(r, d), ts) \

@@ -13,30 +13,7 @@ from symlqr.matrix.direct_boxes import DIRECT_ABOVE, DIRECT_GRAD, DIRECT_NONE, B
 from symlqr.matrix.objective import in_domain, maml_value
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 
-from symlqr.matrix.objective import maml_point
-from test_matrix_chain_boxes import _task
-
-
-def _roots_in(ts, lo, hi, method, rng, starts=8):
-    """Zeros of the float update direction of ``method`` (MamlPoint in floats)
-    found by scipy from points of the box, kept when inside it and in the domain."""
-    from scipy.optimize import root
-    r, d = ts.shape
-
-    def fun(x):
-        p = maml_point(x.reshape(r, d), ts)
-        return np.full(len(x), 1e6) if p is None else np.asarray(p.direction(method)).reshape(-1)
-    found = []
-    for _ in range(starts):
-        x0 = lo + rng.random(len(lo)) * (hi - lo)
-        if not in_domain(x0.reshape(r, d), ts):
-            continue
-        sol = root(fun, x0, method="hybr")
-        x = sol.x
-        if sol.success and np.all(x > lo) and np.all(x < hi) and in_domain(x.reshape(r, d), ts) \
-                and np.linalg.norm(fun(x)) < 1e-8:
-            found.append(x)
-    return found
+from test_matrix_chain_boxes import _roots_in, _task
 
 
 @pytest.mark.parametrize("seed,d,method", [(0, 2, "maml"), (1, 2, "fomaml"), (2, 3, "maml"),

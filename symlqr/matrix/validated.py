@@ -151,25 +151,29 @@ def real_part_inertia(J) -> Optional[tuple]:
     return inertia(Pb)
 
 
+def _lyapunov_guess(M0: np.ndarray) -> Optional[arb_mat]:
+    """A float ``P0`` with ``P0 - M0' P0 M0 = I`` as an exact ball matrix, proven
+    ``P0 > 0``; ``None`` where ``M0`` is not stable in floats or the guess fails
+    (a failure proves nothing)."""
+    d = M0.shape[0]
+    if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
+        return None
+    try:
+        P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    if not np.all(np.isfinite(P0)):
+        return None
+    Pb = ball_matrix((P0 + P0.T) / 2)
+    return Pb if inertia(Pb) == (d, 0) else None
+
+
 def certify_stable(M) -> bool:
     """``True`` only if every matrix in the ball matrix ``M`` is Schur stable
     (proof: ``P0 > 0`` and ``P0 - M' P0 M > 0`` for a float ``P0``)."""
     M = M if isinstance(M, arb_mat) else arb_mat(M)
-    M0 = to_float(M)
-    d = M0.shape[0]
-    if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
-        return False
-    try:                        # the float guess only; a failure proves nothing
-        P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
-    except (np.linalg.LinAlgError, ValueError):
-        return False
-    if not np.all(np.isfinite(P0)):
-        return False
-    P0 = (P0 + P0.T) / 2
-    Pb = ball_matrix(P0)
-    if inertia(Pb) != (d, 0):
-        return False
-    return inertia(Pb - M.transpose() * Pb * M) == (d, 0)
+    Pb = _lyapunov_guess(to_float(M))
+    return Pb is not None and inertia(Pb - M.transpose() * Pb * M) == (M.nrows(), 0)
 
 
 VERTICES = 256          # gain boxes with at most this many corners get the corner test
@@ -197,20 +201,10 @@ def certify_stable_gains(A, B, X) -> bool:
     wide = [i for i, x in enumerate(ents) if x.rad() > 0]
     if not wide or 2 ** len(wide) > VERTICES or not all(x.is_finite() for x in ents):
         return False
-    M0 = to_float(A - B * X)
-    d = M0.shape[0]
-    if not np.all(np.isfinite(M0)) or np.max(np.abs(np.linalg.eigvals(M0))) >= 1:
+    Pb = _lyapunov_guess(to_float(A - B * X))
+    if Pb is None:
         return False
-    try:
-        P0 = sla.solve_discrete_lyapunov(M0.T, np.eye(d))
-    except (np.linalg.LinAlgError, ValueError):
-        return False
-    P0 = (P0 + P0.T) / 2
-    if not np.all(np.isfinite(P0)):
-        return False
-    Pb = ball_matrix(P0)
-    if inertia(Pb) != (d, 0):
-        return False
+    d = Pb.nrows()
     ends = [(x.lower(), x.upper()) for x in ents]
     for corner in range(2 ** len(wide)):
         W = [x for x in ents]
