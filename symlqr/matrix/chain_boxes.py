@@ -26,11 +26,14 @@ with no condition on ``J``; Krawczyk still needs ``J`` nonsingular, so both
 methods run the same test. This is the certificate of
 :func:`~symlqr.matrix.certificate._one_task_tests` (``global_by_chain_rule``)
 applied to whole boxes; it needs no polynomial of degree 71 (``r d = 3``),
-only Stein solves over the box (``J`` from the Hessian and the third
-derivatives, :func:`~symlqr.matrix.hypothesis_boxes._hessians`), a few
-milliseconds per box. Where ``J`` is not proven nonsingular (near points where
+only Stein solves over the box in Taylor models (``J`` and ``F(X)``,
+:func:`~symlqr.matrix.hypothesis_boxes._hessians`; :mod:`~symlqr.matrix.taylor`),
+a few milliseconds per box. With the level, ``h = w C(F(W)) > L`` over the box
+excludes it too. Where ``J`` is not proven nonsingular (near points where
 ``eta hess g`` has the eigenvalue 1: the spurious stationary points of ``h``),
-the box is left to the numerators.
+``grad h = J grad f(F)`` in Taylor models excluding 0 excludes the box, and else
+the tests of :class:`~symlqr.matrix.direct_boxes.BoxRule` on ``grad h`` itself
+(Krawczyk with the Taylor-model Hessian of ``h``); what they leave open is cut.
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> A = [["1/2", "1/10"], [0, "1/2"]]

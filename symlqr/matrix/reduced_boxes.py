@@ -17,10 +17,13 @@ queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
   domain or above the level, across several conditions' zero sets), down to
   :data:`LAZY_FLOOR`, where it is converted whatever the probe says. The probe
   only orders the work: nothing is excluded by it;
-* **tested without them** first: with one task, every box below :data:`CHAIN_AT`
-  gets the chain rule and Krawczyk on ``grad h`` in Arb
-  (:mod:`~symlqr.matrix.chain_boxes`), which decide most of ``{h <= L}`` with no
-  numerator; then a box below :data:`LAZY_AT` whose centre and corners are
+* **tested without them** first: every box below :data:`CHAIN_AT` gets the
+  chain rule (one task, :mod:`~symlqr.matrix.chain_boxes`) or the Taylor-model
+  tests of ``h`` and ``grad h`` with Krawczyk (several tasks,
+  :mod:`~symlqr.matrix.direct_boxes`; their numerators are never made, a box
+  open at :data:`CHAIN_FLOOR` is listed with :data:`FINEST`), which decide most
+  of ``{h <= L}`` with no numerator, a box left open having its halves tested
+  before its coefficients are split (:mod:`~symlqr.matrix.look_ahead`); then a box below :data:`LAZY_AT` whose centre and corners are
   outside the domain or above the level in floats gets the joint test of the
   domain and level conditions (a linear program on the coefficients it
   carries). A box left open is cut where ``F`` changes most, and gets its
