@@ -12,8 +12,10 @@ from flint import fmpq_mpoly_ctx
 
 from symlqr.atlas import corners
 from symlqr.atlas.bivariate import P, W, const
-from symlqr.atlas.solve2 import refine, solve2
+from symlqr.atlas.solve2 import solve2
 from symlqr.branch import bernstein as bz
+
+from test_atlas_folds import roots_against_numpy
 
 
 def _random_poly(rng, deg):
@@ -117,14 +119,7 @@ def test_solve2_by_either_cut_against_numpy_roots(axis, c):
     f1 = W * W + P * P / 10 ** 6 - 1
     f2 = P - 1000 * W ** 3 - const(1000 * c) * W
     out = solve2(f1, f2, [(Q(-2), Q(2)), (Q(-2000), Q(2000))], axis=axis)
-    assert out.complete
-    cf = float(c)
-    poly = np.polyadd(np.polymul([1, 0, cf, 0], [1, 0, cf, 0]), [1, 0, -1])
-    xs = sorted(r.real for r in np.roots(poly) if abs(r.imag) < 1e-9)
-    assert len(out.found) == len(xs)
-    boxes = sorted((refine(f1, f2, b, bits=40) for b in out.found), key=lambda b: b[0][0])
-    for x, b in zip(xs, boxes):
-        assert float(b[0][0]) - 1e-9 <= x <= float(b[0][1]) + 1e-9
+    assert roots_against_numpy(out, f1, f2, c)
 
 
 def test_smear_axis_cuts_across_the_steep_side_unless_too_thin():
