@@ -380,6 +380,8 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         hopeless = self._below_level(gains, np.ones(len(rows), dtype=bool) if finest is None
                                      else rel > finest[rows])
         for k, j in enumerate(rows):
+            if self.stop is not None and self.stop() is not None:
+                break                 # deadline: the rest are not excluded (they wait)
             if hopeless[k]:
                 continue
             if gains is not None and gains[k] is not None:
