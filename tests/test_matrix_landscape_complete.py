@@ -307,6 +307,14 @@ def test_docs_example_complete_against_a_dense_float_scan():
     assert len(distinct) >= 5, distinct          # the oracle itself finds a good share
     for w in found:
         assert np.min(np.linalg.norm(pts - w, axis=1)) < 1e-5, w
+    # the same points from a run stopped early: the minima with F(W) = W* are still
+    # global (one task: h >= C(W*) everywhere), one above them spurious, h not benign
+    from symlqr.matrix.landscape import _summarize
+    labels, min_h, benign = list(res.labels), res.min_h, res.benign
+    res.complete, res.labels, res.min_h, res.benign, res.epsilon = False, None, None, None, None
+    _summarize(res)
+    assert res.min_h == min_h and benign is False and res.benign is False and res.epsilon is None
+    assert "spurious" in labels and res.labels == labels
 
 
 def test_level_conditions_hold_on_the_level_set_against_float_h():

@@ -379,6 +379,31 @@ def _interval(p) -> Optional[tuple]:
     return Fraction(p.h[0]), Fraction(p.h[1])
 
 
+def _by_the_chain_rule(res: MatrixLandscape) -> None:
+    """An incomplete answer: a certified minimum with ``F(W) = W*`` (one task,
+    ``global_by_chain_rule``) has ``h = C(W*)``, and ``h >= C(W*)`` on the whole
+    domain, so it is global and ``min h`` is its enclosure whatever is undecided;
+    a certified minimum whose ``h`` lies above it is spurious, and one proven in
+    ``{h <= L}`` makes ``h`` not benign there. ``epsilon`` stays undecided."""
+    mins = [(k, _interval(p)) for k, p in enumerate(res.points)
+            if p.type == "min" and p.h is not None]
+    exact = [iv for k, iv in mins if res.points[k].global_by_chain_rule]
+    if not exact:
+        return
+    lo, hi = max(iv[0] for iv in exact), min(iv[1] for iv in exact)
+    res.min_h = (lo, hi)
+    res.min_h_over_domain = True
+    res.attained_reason = ("h >= C(W*) on the whole domain (one task), attained at a certified "
+                           "minimum with F(W) = W*")
+    for k, iv in mins:
+        if res.points[k].global_by_chain_rule:
+            res.labels[k] = "global"
+        elif iv[0] > hi:
+            res.labels[k] = "spurious"
+            if res.level is None or iv[1] <= res.level:
+                res.benign = False
+
+
 def _summarize(res: MatrixLandscape) -> None:
     """min h, labels, epsilon on ``{h <= L}`` and benign, from the enclosures.
 
@@ -394,6 +419,7 @@ def _summarize(res: MatrixLandscape) -> None:
     if not res.complete or any(p.type == "undecided" for p in res.points):
         res.min_h_over_domain = False
         if not res.complete:
+            _by_the_chain_rule(res)
             return
     mins = [(k, _interval(p)) for k, p in enumerate(res.points)
             if p.type == "min" and p.h is not None]
