@@ -151,7 +151,8 @@ class ChainRule(BoxRule):
         misses = any(not f.overlaps(s) for f, s in zip(F, self.star))
         if misses and (regular or self.method == "fomaml"):
             return "none", CHAIN_NONE          # F(W) != W*, so grad h = J grad f(F(W)) != 0
-        outer = self._outer(*models[0]) if models else None
+        needed = models and (self.level is not None or not regular)
+        outer = self._outer(*models[0]) if needed else None
         if outer is not None and self._above(outer):
             return "none", CHAIN_ABOVE
         if not regular:

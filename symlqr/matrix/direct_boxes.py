@@ -62,12 +62,12 @@ def krawczyk_verdict(X, c, g0, J):
     in ``K``), else the reason."""
     n = len(g0)
     mid = np.array([[float(J[i, k].mid()) for k in range(n)] for i in range(n)])
+    if not np.all(np.isfinite(mid)):
+        return "the Jacobian over the box is not finite"
     try:
         Y = arb_mat(np.linalg.inv(mid).tolist())
     except np.linalg.LinAlgError:
         return "the midpoint of the Jacobian is singular"
-    if not np.all(np.isfinite(mid)):
-        return "the Jacobian over the box is not finite"
     dX = arb_mat(n, 1, [x - m for x, m in zip(X.entries(), c.entries())])
     K = arb_mat(n, 1, c.entries()) - Y * arb_mat(n, 1, list(g0)) + (_eye(n) - Y * J) * dX
     xs, ks = X.entries(), K.entries()

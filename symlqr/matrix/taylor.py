@@ -209,14 +209,8 @@ class TaylorBackend(ArbBackend):
             return _TaylorStein(M, ArbBackend("kron"))
         return super().stein(M)
 
-    def T(self, m):
-        return m.transpose()
-
     def trace(self, m):
         return m.trace() if isinstance(m, TaylorMatrix) else super().trace(m)
-
-    def entries(self, m):
-        return m.entries()
 
 
 TAYLOR = TaylorBackend()
