@@ -142,3 +142,83 @@ def test_spectral_conditions_hold_on_the_level_set_and_cut_the_rest():
             assert all(v > 0 for v in vals)
         cut += rho > float(s)
     assert inside > 10 and cut > 10
+
+
+def _chain_task(d):
+    A = [[Fraction(1, 2) if i == j else Fraction(1, 10) if j == i + 1 else 0 for j in range(d)]
+         for i in range(d)]
+    eye = [[int(i == j) for j in range(d)] for i in range(d)]
+    return MatrixTask(A, [[int(i == d - 1)] for i in range(d)], eye, [[1]])
+
+
+@pytest.mark.parametrize("case", ["3x1", "2x2"])
+def test_conditions_from_the_affine_charpoly_agree_with_the_determinants(case):
+    """``_four`` from the coefficients of :func:`closed_loop_charpoly` (affine in ``V``
+    for ``r = 1``; Jury's rows over a common denominator) has, at random rational
+    gains, the sign of ``_four`` by determinants, for ``V`` the symbolic adapted
+    gain ``F(W)`` (rational functions) of a 3 x 1 and a 2 x 2 task."""
+    from symlqr.matrix.domain import closed_loop_charpoly
+    from symlqr.matrix.ratfunc import symbolic_iterates
+    task = _chain_task(3) if case == "3x1" else MatrixTask(
+        [[1, "1/10"], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]])
+    ts = MatrixTaskSet([task], "1/100")
+    bk, it = symbolic_iterates(ts)
+    V = it.F[0]
+    M = bk.asmat(task.A) - bk.asmat(task.B) * V
+    old = _four(M, bk, "N")
+    new = _four(M, bk, "N", closed_loop_charpoly(task, V, bk))
+    assert [n for n, _ in old] == [n for n, _ in new]
+    rng = np.random.default_rng(7)
+    n = ts.shape[0] * ts.shape[1]
+    checked = 0
+    for _ in range(40):
+        pt = [fmpq(int(rng.integers(-40, 40)), 16) for _ in range(n)]
+        vals = []
+        for (_, f), (_, g) in zip(old, new):
+            a, b = f.den(*pt), g.den(*pt)
+            if a == 0 or b == 0:
+                break
+            vals.append((Fraction(str(f.num(*pt) / a)), Fraction(str(g.num(*pt) / b))))
+        else:
+            for x, y in vals:
+                assert (x > 0) == (y > 0) and (x == 0) == (y == 0)
+            checked += 1
+    assert checked >= 30
+
+
+def test_four_state_chain_conditions_in_seconds_and_necessary_against_eigenvalues():
+    """``r d = 4`` (the 4 x 1 chain): the domain's conditions come from the adaptation
+    path alone in seconds (:func:`symbolic_iterates`; the Jury rows of ``N`` with
+    more than ``MAX_COEFFICIENTS`` Bernstein coefficients are left out), and at
+    random gains where ``A - B W`` and ``A - B F(W)`` are both Schur stable (numpy
+    eigenvalues, ``F`` from the float adaptation step) every condition holds."""
+    import time
+    from symlqr.matrix.domain import conditions
+    ts = MatrixTaskSet([_chain_task(4)], "1/100")
+    t0 = time.perf_counter()
+    conds = conditions(ts)
+    assert time.perf_counter() - t0 < 60
+    names = [c.name for c in conds]
+    assert any("Jury row 3 of M_1" in x for x in names) and "det(I - N_1) > 0" in names
+    assert not any("Jury row 3 of N_1" in x for x in names)
+    t = ts.tasks[0]
+    A, B = (np.array(getattr(t, k), dtype=float) for k in "AB")
+    from symlqr.matrix.lqr import optimal_gain
+    Ws = optimal_gain(*(np.array(getattr(t, k), dtype=float) for k in "ABQR"))
+    rng = np.random.default_rng(3)
+    inside = 0
+    for _ in range(60):
+        W = Ws + rng.normal(size=Ws.shape) * np.array([[0.02, 0.05, 0.2, 0.4]])
+        W = np.array([[float(Fraction(float(x)).limit_denominator(2 ** 12)) for x in W[0]]])
+        ftask = tuple(np.array(getattr(t, k), dtype=float) for k in ("A", "B", "Q", "R", "Sigma0", "Sigma0a"))
+        F = adapt(W, ftask, 0.01)         # None unless W and F(W) are stabilizing
+        if F is None:
+            continue
+        pt = [fmpq(Fraction(x).numerator, Fraction(x).denominator) for x in W[0]]
+        for c in conds:
+            v = Fraction(str(c.num(*pt)))
+            if c.den is not None:
+                v /= Fraction(str(c.den(*pt)))
+            assert v > 0, c.name
+        inside += 1
+    assert inside >= 20

@@ -41,12 +41,17 @@ from fractions import Fraction
 from math import comb
 from typing import Optional
 
+import numpy as np
 from flint import fmpq, fmpq_mat
 
 from .ratfunc import _tasks, divides
 
 __all__ = ["Condition", "conditions", "adapted_gains", "stabilizing_box", "determinant",
+           "closed_loop_charpoly",
            "stability_vertices"]
+
+
+MAX_COEFFICIENTS = 100_000   # Jury rows with larger Bernstein tensors per box are left out
 
 
 @dataclass
@@ -91,13 +96,62 @@ def _det(rows, one):
     return total if total is not None else one - one
 
 
-def _four(M, bk, label: str) -> list:
-    eye = bk.asmat([[int(i == j) for j in range(M.r)] for i in range(M.r)])
-    det = determinant(M, bk.one)
-    return [(f"det(I - {label}) > 0", determinant(eye - M, bk.one)),
-            (f"det(I + {label}) > 0", determinant(eye + M, bk.one)),
+def _four(M, bk, label: str, a=None, limit: Optional[int] = None) -> list:
+    """The four necessary conditions and Jury's rows of ``M``; from the
+    coefficients ``a`` of ``det(z I - M)`` when given (:func:`closed_loop_charpoly`):
+    ``det(I - M) = p(1)``, ``det(I + M) = (-1)^d p(-1)``, ``det M = (-1)^d p(0)``."""
+    if a is None:
+        eye = bk.asmat([[int(i == j) for j in range(M.r)] for i in range(M.r)])
+        det = determinant(M, bk.one)
+        minus, plus = determinant(eye - M, bk.one), determinant(eye + M, bk.one)
+    else:
+        d = len(a) - 1
+        sign = 1 if d % 2 == 0 else -1
+        minus = _sum_of(a)
+        plus = _sum_of([c if k % 2 == 0 else -c for k, c in enumerate(a)])
+        plus, det = (plus, a[0]) if sign > 0 else (-plus, -a[0])
+    return [(f"det(I - {label}) > 0", minus),
+            (f"det(I + {label}) > 0", plus),
             (f"1 - det {label} > 0", bk.one - det),
-            (f"1 + det {label} > 0", bk.one + det)] + jury_rows(M, bk, label)
+            (f"1 + det {label} > 0", bk.one + det)] + jury_rows(M, bk, label, a=a, limit=limit)
+
+
+def _sum_of(xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
+def closed_loop_charpoly(task, V, bk) -> list:
+    """``[a_0, ..., a_d]`` with ``det(z I - (A - B V)) = sum_k a_k z^k`` for the
+    backend task ``(A, B, ...)`` of the Fraction task ``task`` and a backend gain
+    ``V``. For one input (``r = 1``) the coefficients are affine in ``V``,
+    ``c_0 + L V`` (:func:`_charpoly_affine`, exact): no determinant of rational
+    functions is expanded (for the 4 x 1 chain's adapted gains, degree 11 in four
+    variables, Jury's rows by minors took a minute); else by principal minors.
+
+    >>> from symlqr.matrix.ratfunc import RationalFunctionBackend, symbolic_gain
+    >>> from symlqr.matrix.tasks import MatrixTask
+    >>> t = MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])
+    >>> bk = RationalFunctionBackend(2); W = symbolic_gain(bk, 1, 2)
+    >>> M = bk.asmat(t.A) - bk.asmat(t.B) * W
+    >>> closed_loop_charpoly(t, W, bk) == charpoly_coefficients(M, bk)
+    True
+    """
+    r, d = len(task.B[0]), len(task.A)
+    if r != 1:
+        return charpoly_coefficients(bk.asmat(task.A) - bk.asmat(task.B) * V, bk)
+    c0, L = _charpoly_affine(task.A, task.B)
+    ents = V.entries()
+    out = []
+    for k in range(d):
+        acc = bk.scalar(_fr(c0[k]))
+        for j in range(d):
+            if L[k, j] != 0:
+                acc = acc + ents[j] * bk.scalar(_fr(L[k, j]))
+        out.append(acc)
+    return out + [bk.one]
 
 
 def charpoly_coefficients(M, bk) -> list:
@@ -116,7 +170,7 @@ def charpoly_coefficients(M, bk) -> list:
     return out[::-1]
 
 
-def jury_rows(M, bk, label: str, s=None) -> list:
+def jury_rows(M, bk, label: str, s=None, a=None, limit: Optional[int] = None) -> list:
     """The rest of Jury's test for ``d >= 3`` (the four conditions above are its
     first part; for ``d <= 2`` they are all of it): from the coefficients
     ``a_0..a_d`` of ``det(z I - M / s)`` times ``s^d`` (``a_k s^k``), each row of
@@ -125,15 +179,26 @@ def jury_rows(M, bk, label: str, s=None) -> list:
     polynomial conditions ``|b_0| -+ b_(m-1) > 0`` (``b_0 < 0`` in the first
     such row, ``> 0`` after it), down to the row of three entries (Jury 1964;
     Astrom and Wittenmark, "Computer-Controlled Systems", sec. 3.3). Together
-    with the four they are necessary and sufficient for Schur stability."""
-    d = M.r
+    with the four they are necessary and sufficient for Schur stability. ``a``:
+    the coefficients of ``det(z I - M)`` when known (:func:`closed_loop_charpoly`).
+    ``limit``: the rows from the first whose dense Bernstein tensor (per variable,
+    ``2^k`` times the coefficients' degree, plus one, multiplied) would exceed
+    that many coefficients are left out (fewer necessary conditions, still sound:
+    the 4 x 1 chain's adapted gains give rows of degree 22 and 44 in four
+    variables, 280,000 and 4.1 million coefficients per box)."""
+    d = M.r if a is None else len(a) - 1
     if d < 3:
         return []
-    a = charpoly_coefficients(M, bk)
+    a = charpoly_coefficients(M, bk) if a is None else list(a)
     if s is not None:
         a = [c * (Fraction(s) ** k) for k, c in enumerate(a)]
+    a = _over_common_denominator(a)
+    base = _degrees(a)
     out, row, sign = [], a, -1
     for k in range(1, d - 1):
+        if limit is not None and base is not None and \
+                int(np.prod([2 ** k * b + 1 for b in base])) > limit:
+            break
         m = len(row) - 1
         row = [row[0] * row[j] - row[m] * row[m - j] for j in range(m)]
         first, last = row[0], row[-1]
@@ -145,6 +210,37 @@ def jury_rows(M, bk, label: str, s=None) -> list:
     return out
 
 
+def _degrees(a) -> Optional[list]:
+    """Per variable, the largest degree among the polynomials ``a`` (``None`` for
+    entries that are not :class:`RatFunc` polynomials)."""
+    from .ratmat import RatFunc
+    if not all(isinstance(c, RatFunc) for c in a):
+        return None
+    out = None
+    for c in a:
+        dg = [max(0, int(x)) for x in c.num.degrees()]
+        out = dg if out is None else [max(u, v) for u, v in zip(out, dg)]
+    return out
+
+
+def _over_common_denominator(a) -> list:
+    """The numerators ``n_k`` of ``a_k = n_k / D`` over one denominator ``D`` (the
+    lcm of the ``a_k``'s), as :class:`RatFunc` polynomials. Row ``k`` of Jury's
+    table, built from them, is the true row times ``D^(2^k)``, a positive factor
+    where ``D != 0`` (on the domain): the same conditions as polynomials, with no
+    gcd of rational functions in the products (the rows of the 4 x 1 chain's
+    adapted gains reach degree 44 in four variables). Entries that are not
+    :class:`RatFunc` (Arb balls, Taylor models) are returned as they are."""
+    from .ratmat import RatFunc
+    if not all(isinstance(c, RatFunc) for c in a):
+        return a
+    D = a[0].den
+    for c in a[1:]:
+        if c.den != D:
+            D = D * (c.den / D.gcd(c.den))
+    return [RatFunc(c.num * (D / c.den)) for c in a]
+
+
 def conditions(taskset, steps: int = 1) -> list:
     """The necessary conditions for ``W`` in the domain (module docstring), as
     :class:`Condition` objects over ``w1..wn`` (row-major ``W``); constant
@@ -152,19 +248,21 @@ def conditions(taskset, steps: int = 1) -> list:
     steps the domain asks every iterate ``W_k`` (``k = 1..K``) to stabilize
     too: the four conditions of ``A_i - B_i W_k`` for each (named ``N_i`` for
     ``K = 1``, ``N_i^(k)`` otherwise; ``den_sign`` by :func:`_den_sign`)."""
-    from .ratfunc import _kron_det, symbolic_point
-    bk, p = symbolic_point(taskset, int(steps))
+    from .ratfunc import _kron_det, symbolic_iterates
+    bk, p = symbolic_iterates(taskset, int(steps))
     W = p.W
     tasks = _tasks(bk, taskset)
     out = []
     for i, t in enumerate(tasks):
-        out += [Condition(n, f.num) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}")]
+        a = closed_loop_charpoly(taskset.tasks[i], W, bk)
+        out += [Condition(n, f.num) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}", a)]
     for i, t in enumerate(tasks):
         ref = reference_gain(taskset.tasks[i])
         base = _kron_det(t[0] - t[1] * W, bk).num
         for k, V in enumerate(p.iterates[i], 1):
             label = f"N_{i + 1}" if steps == 1 else f"N_{i + 1}^({k})"
-            for n, f in _four(t[0] - t[1] * V, bk, label):
+            a = closed_loop_charpoly(taskset.tasks[i], V, bk)
+            for n, f in _four(t[0] - t[1] * V, bk, label, a, MAX_COEFFICIENTS):
                 den = None if f.den.is_one() else f.den
                 out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1)))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
@@ -217,8 +315,8 @@ def adapted_gains(taskset, steps: int = 1) -> list:
     """``F_i(W) = W_K`` (``K = steps`` steps ``W_{k+1} = W_k - eta grad g_i(W_k)``)
     for every task, as lists (row-major) of ``(num, den)`` polynomials in
     ``w1..wn`` (``den`` ``None`` when 1)."""
-    from .ratfunc import symbolic_point
-    _, p = symbolic_point(taskset, int(steps))
+    from .ratfunc import symbolic_iterates
+    _, p = symbolic_iterates(taskset, int(steps))
     return [[(f.num, None if f.den.is_one() else f.den) for f in F.entries()] for F in p.F]
 
 

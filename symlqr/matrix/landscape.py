@@ -50,6 +50,7 @@ from .level_sets import level_conditions, spectral_conditions
 from .ratfunc import direction_numerators, stability_denominators
 from .complete import reduce_common_factor
 from .subdivision import ABOVE, Decider, Later
+from .reduced_boxes import NUMERATORS_UP_TO
 from .chain_boxes import ChainRule
 from .direct_boxes import BoxRule
 from .validated import decimal_bound
@@ -292,13 +293,16 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     if prune and res.level is not None:      # cheap necessary conditions of h <= L
         conds = conds + level_conditions(taskset, res.level, steps) \
             + spectral_conditions(taskset, res.level, steps)
+    light = r * d > NUMERATORS_UP_TO and isinstance(nums, Later)
+    if light:              # r d >= 4: only the small tensors are carried by every box
+        conds = [c for c in conds if carried(c, r * d)]
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     pruning = prune and res.level is not None
     dec = Decider(taskset, nums, conds, box, min_width=min_width,
                   level=res.level if pruning else None,
-                  gains=adapted_gains(taskset, steps) if pruning else None,
-                  corners=stability_vertices(taskset),
+                  gains=adapted_gains(taskset, steps) if pruning and not light else None,
+                  corners=[] if light else stability_vertices(taskset),
                   solution_kwargs={"method": method, "steps": steps})
     dec.stop = stop
     roots = dec.roots(box)
@@ -315,6 +319,31 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
             return res
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
     return finish(res, out, taskset, covers)
+
+
+CARRIED = 5_000      # r d >= 4: conditions with more Bernstein coefficients per box stay out
+
+
+def carried(c, n: int) -> bool:
+    """For ``r d = n >= 4``: is the condition ``c`` small enough to be carried by
+    every box (its numerator's and denominator's dense Bernstein tensors, at
+    most :data:`CARRIED` coefficients together)? The adapted gains' conditions
+    of the 4 x 1 chain have degree 11 in each of four variables (35,000
+    coefficients with their denominator, a few megabytes a box in floats with
+    their bounds); left out, they leave the boxes outside ``F``'s domain to the
+    chain rule and the Taylor-model tests. Leaving a necessary condition out
+    is sound: fewer boxes are excluded by it, none wrongly.
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
+    >>> [carried(c, 2) for c in conditions(ts)][:2]
+    [True, True]
+    """
+    size = 0
+    for p in (c.num, c.den):
+        if p is not None:
+            size += int(np.prod([max(0, int(x)) + 1 for x in p.degrees()]))
+    return size <= CARRIED
 
 
 class Unusable(ValueError):

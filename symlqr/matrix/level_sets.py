@@ -45,9 +45,9 @@ from typing import Optional
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .domain import Condition, _cofactor, _den_sign, _transpose, adapted_gains, determinant, \
-    jury_rows, reference_gain
-from .ratfunc import _kron_det, _tasks, symbolic_point
+from .domain import Condition, _cofactor, _den_sign, _transpose, adapted_gains, \
+    MAX_COEFFICIENTS, closed_loop_charpoly, jury_rows, reference_gain
+from .ratfunc import _kron_det, _tasks, symbolic_iterates
 
 __all__ = ["level_conditions", "spectral_conditions", "spectral_radius_bound"]
 
@@ -200,7 +200,7 @@ def spectral_conditions(taskset, level, steps: int = 1) -> list:
     where it exists (module docstring), as rational functions of ``W`` with the
     sign of their denominators on the domain (as the domain's own conditions on
     ``N_i``). ``kind="level"``."""
-    bk, p = symbolic_point(taskset, int(steps))
+    bk, p = symbolic_iterates(taskset, int(steps))
     W = p.W
     tasks = _tasks(bk, taskset)
     out = []
@@ -211,13 +211,19 @@ def spectral_conditions(taskset, level, steps: int = 1) -> list:
         ref = reference_gain(taskset.tasks[i])
         base = _kron_det(t[0] - t[1] * W, bk).num
         M = t[0] - t[1] * p.iterates[i][-1]
-        sI = bk.asmat([[s if a == b else 0 for b in range(M.r)] for a in range(M.r)])
-        det, sd = determinant(M, bk.one), bk.scalar(s ** M.r)
+        # p(z) = det(z I - M) = sum_k a_k z^k: det(s I - M) = p(s),
+        # det(s I + M) = (-1)^d p(-s), det M = (-1)^d p(0)
+        a = closed_loop_charpoly(taskset.tasks[i], p.iterates[i][-1], bk)
+        d = len(a) - 1
+        sign = 1 if d % 2 == 0 else -1
+        at = lambda z: sum((c * Fraction(z) ** k for k, c in enumerate(a[1:], 1)), a[0])
+        det, sd = a[0] * sign, bk.scalar(s ** d)
         label = f"N_{i + 1}" if steps == 1 else f"N_{i + 1}^({steps})"
-        for name, f in ((f"det(s I - {label}) > 0", determinant(sI - M, bk.one)),
-                        (f"det(s I + {label}) > 0", determinant(sI + M, bk.one)),
+        for name, f in ((f"det(s I - {label}) > 0", at(s)),
+                        (f"det(s I + {label}) > 0", at(-s) * sign),
                         (f"s^d - det {label} > 0", sd - det),
-                        (f"s^d + det {label} > 0", sd + det)) + tuple(jury_rows(M, bk, label, s)):
+                        (f"s^d + det {label} > 0", sd + det)) + \
+                tuple(jury_rows(M, bk, label, s, a=a, limit=MAX_COEFFICIENTS)):
             if f.num.is_constant() and (f.den.is_one() or f.den.is_constant()):
                 continue
             den = None if f.den.is_one() else f.den

@@ -17,11 +17,15 @@ queue (:class:`~symlqr.matrix.subdivision.Decider` mixes this in):
   domain or above the level, across several conditions' zero sets), down to
   :data:`LAZY_FLOOR`, where it is converted whatever the probe says. The probe
   only orders the work: nothing is excluded by it;
-* **tested without them** first: every box below :data:`CHAIN_AT` gets the
+* **tested without them** first: every box below :data:`CHAIN_AT`, and every
+  box of a batch whose centres have float ``h <= L`` (:meth:`LargeNumerators._by_size`:
+  in four or more variables the first box is far larger than the domain, and
+  ``16^3`` boxes of ``1/8`` of it come before any of that size), gets the
   chain rule (one task, :mod:`~symlqr.matrix.chain_boxes`) or the Taylor-model
   tests of ``h`` and ``grad h`` with Krawczyk (several tasks,
-  :mod:`~symlqr.matrix.direct_boxes`; their numerators are never made, a box
-  open at :data:`CHAIN_FLOOR` is listed with :data:`FINEST`), which decide most
+  :mod:`~symlqr.matrix.direct_boxes`; with several tasks, or ``r d >= 4``, the
+  numerators are never made, and a box open at :data:`CHAIN_FLOOR` is listed
+  with :data:`FINEST`), which decide most
   of ``{h <= L}`` with no numerator, a box left open having its halves tested
   before its coefficients are split (:mod:`~symlqr.matrix.look_ahead`); then a box below :data:`LAZY_AT` whose centre and corners are
   outside the domain or above the level in floats gets the joint test of the
@@ -64,7 +68,9 @@ EDGE = ("finest width reached across the stability boundary of W: no condition, 
         "joint test, decides it (at an edge of the stabilizing set, where two of its "
         "conditions vanish together, the conditions cleared of denominators all vanish)")
 FINEST = ("finest width reached: the Taylor-model tests leave the box open, and the "
-          "numerators of grad h are not made for several tasks with r d >= 3")
+          "numerators of grad h are not made for several tasks with r d >= 3, nor for r d >= 4")
+NUMERATORS_UP_TO = 3       # one task: the numerators are made late up to this r d (r d = 4:
+                           # their symbolic point did not finish in 14 minutes)
 # (largest relative side, degree per variable) of the reduced coefficients
 REDUCED_DEGREES = ((1 / 16, 28), (1 / 64, 16), (0.0, 10))
 
@@ -158,7 +164,8 @@ class LargeNumerators:
         known = [self.ahead.known(boxes.lo[j], boxes.hi[j]) for j in range(len(boxes))]
         tried: list = []
         if self.chain is not None:
-            go &= ~self._chain_step(boxes, go & (rel <= CHAIN_AT), step, axes, held, unstable,
+            near = rel <= (1.0 if boxes.first else CHAIN_AT)     # centres below the level: any size
+            go &= ~self._chain_step(boxes, go & near, step, axes, held, unstable,
                                     known, tried)
         for why, mask in self._jointly_where_probed_outside(
                 boxes, go & (rel <= LAZY_AT) & ~held).items():
@@ -168,8 +175,8 @@ class LargeNumerators:
         rows = np.nonzero(convert & (rel > (LAZY_FLOOR if self.chain is None else CHAIN_FLOOR)))[0]
         convert[rows] = self._probe(boxes, rows) if self.chain is None else False
         edge = convert & unstable                # at the floor, across W's stability boundary
-        if self._later is not None and len(self.taskset.tasks) > 1:
-            edge = convert                       # several tasks: the numerators are not made
+        if self._later is not None and (len(self.taskset.tasks) > 1 or self.n > NUMERATORS_UP_TO):
+            edge = convert        # several tasks, or r d >= 4: the numerators are not made
         for j in np.nonzero(edge)[0]:
             step.undecided.append((int(j), EDGE if unstable[j] else FINEST))
         convert &= ~edge
