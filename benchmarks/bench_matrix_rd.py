@@ -27,7 +27,8 @@ Times are printed as ratios to the r d = 1 case of the same run.
 * with ``--more``: r d = 3 with two tasks (the chain with ``Q = I`` and ``2 I``: no
   chain rule; boxes decided by the Taylor-model tests of
   ``symlqr/matrix/direct_boxes.py``, no numerator made) and r d = 4 (the 4 x 1 chain,
-  one task), each with the same budget.
+  one task, in its proven stabilizing box; then the 4 x 1 chain and a 2 x 2 gain with
+  ``B = I`` on the boxes ``W* +- 0.2`` and ``W* +- 0.5``), each with the same budget.
 
     python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more]
 """
@@ -56,7 +57,7 @@ def _numerators(res) -> str:
     return f"{res.seconds['numerators']:.1f} s"
 
 
-def _case(label: str, ts, base, seconds=None) -> float:
+def _case(label: str, ts, base, seconds=None, box=None) -> float:
     t0 = time.perf_counter()
     stop = None
     if seconds is not None:
@@ -64,7 +65,7 @@ def _case(label: str, ts, base, seconds=None) -> float:
             if t1[0] is None:
                 t1[0] = time.perf_counter()
             return "time" if time.perf_counter() - t1[0] > seconds else None
-    res = complete_landscape(ts, stop=stop)
+    res = complete_landscape(ts, stop=stop, box=box)
     took = time.perf_counter() - t0
     o = res.outcome
     ratio = "" if base is None else f" = {took / base:.0f}x r d = 1"
@@ -113,6 +114,22 @@ def main() -> None:
               two, base, args.seconds)
         _case(f"r d = 4 (4 x 1 chain, one task; {args.seconds:g} s budget)", _chain(4), base,
               args.seconds)
+        two_by_two = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[1, 0], [0, 1]],
+                                               [[1, 0], [0, 1]], [[1, 0], [0, 1]])], "1/100")
+        for label, ts in (("4 x 1 chain", _chain(4)), ("2 x 2, B = I", two_by_two)):
+            for half in (0.2, 0.5):
+                _case(f"r d = 4 ({label}, one task) on the box W* +- {half} "
+                      f"({args.seconds:g} s budget)", ts, base, args.seconds, _around(ts, half))
+
+
+def _around(ts, half: float) -> list:
+    """The box ``W* +- half`` (scipy's Riccati solution, rounded to floats)."""
+    import numpy as np
+    from scipy.linalg import solve_discrete_are
+    A, B, Q, R = (np.array(getattr(ts.tasks[0], k), dtype=float) for k in "ABQR")
+    P = solve_discrete_are(A, B, Q, R)
+    K = np.linalg.solve(R + B.T @ P @ B, B.T @ P @ A).reshape(-1)
+    return [(float(k) - half, float(k) + half) for k in K]
 
 
 def _chain(d: int) -> MatrixTaskSet:

@@ -11,6 +11,10 @@ first-order Taylor models (:mod:`~symlqr.matrix.taylor`: every Stein solve of
 * the update direction (``grad h``; FO-MAML's, Reptile's): excluding 0 in some
   component, **no stationary point** (the Stein systems are proven nonsingular
   over the box, so the formula is the direction at every domain point of it);
+* where a Stein solve at ``F_i(X)`` is not proven nonsingular: the closed loop
+  ``A_i - B_i F_i`` proven unstable on the box, or outside ``{h <= L}``, by the
+  domain's and level's necessary conditions on the model of ``F_i``
+  (:mod:`~symlqr.matrix.adapted_boxes`), **the box is excluded**;
 * else Krawczyk's operator with the direction's Jacobian over ``X`` (the
   Hessian of ``h`` in Taylor models, its range) and the direction at the centre
   (Arb): it misses ``X`` (none) or lies inside (one zero, which
@@ -39,6 +43,7 @@ from typing import Optional
 import numpy as np
 from flint import arb, arb_mat
 
+from .adapted_boxes import AdaptedTest
 from .boxes import ARB
 from .hypothesis_boxes import _ball, _eye, _tasks
 from .objective import MamlPoint, maml_point
@@ -90,6 +95,7 @@ class BoxRule:
         self.eta = ARB.scalar(taskset.eta)
         self.weights = [ARB.scalar(x) for x in taskset.weights]
         self.level = level         # L: boxes with h > L proven are excluded too
+        self.adapted = AdaptedTest(taskset, level)
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -122,6 +128,9 @@ class BoxRule:
             c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
             g0 = MamlPoint(ARB, self.tasks, self.weights, self.eta, c, 1).direction(self.method)
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+            why = self.adapted.outside(lo, hi)      # F_i(X) reaches unstable gains?
+            if why is not None:
+                return "none", why
             return "open", "a Stein system over the box not proven nonsingular"
         return self._verdict(krawczyk_verdict(X, c, g0.entries(), JX), DIRECT_NONE)
 

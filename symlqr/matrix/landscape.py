@@ -460,6 +460,9 @@ def _summarize(res: MatrixLandscape) -> None:
     if exact:
         lo = max(iv[0] for k, iv in mins if k in exact)
         hi = min(iv[1] for k, iv in mins if k in exact)
+        res.min_h_over_domain = True          # h >= C(W*) on the whole domain, whatever the box
+        res.attained_reason = ("h >= C(W*) on the whole domain (one task), attained at a "
+                               "certified minimum with F(W) = W*")
     res.min_h = (lo, hi)
     for k, iv in mins:
         if k in exact:
