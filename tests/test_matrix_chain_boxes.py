@@ -66,8 +66,8 @@ def test_verdicts_against_scipy(seed, d, method):
         lo, hi = centre - width / 2, centre + width / 2
         verdict, what = rule.test(lo, hi)
         seen[verdict] += 1
-        if verdict == "none":
-            assert what in (CHAIN_NONE, CHAIN_PRODUCT)
+        if verdict == "none":     # (or F(X) proven unstable: adapted_boxes)
+            assert what in (CHAIN_NONE, CHAIN_PRODUCT) or what.startswith("outside the domain")
             assert _roots_in(ts, lo, hi, method, rng) == []
         elif verdict == "one":
             W = np.array(what.W, dtype=float).reshape(-1)

@@ -232,14 +232,14 @@ class JointTest:
         sign ``s`` on the domain's part of box ``j`` is known (its range, else
         ``den_sign``)."""
         nn = self.nn
-        den_index = nn + len(self.conds)
         out = []
         for c_i, c in enumerate(self.conds):
+            if f"{nn + c_i}lo" not in boxes.data:
+                continue        # dropped from the batch: positive there, no help to a combination
             sign = 1
             if c.den is not None:
-                dlo, dhi = bz.ranges(boxes.data[f"{den_index}lo"][j:j + 1],
-                                     boxes.data[f"{den_index}hi"][j:j + 1])
-                den_index += 1
+                k = self.den_key[c_i]
+                dlo, dhi = bz.ranges(boxes.data[f"{k}lo"][j:j + 1], boxes.data[f"{k}hi"][j:j + 1])
                 sign = 1 if dlo[0] > 0 else -1 if dhi[0] < 0 else (c.den_sign or 0)
             if sign and c.kind in kinds:     # (the joint test says "outside the domain")
                 out.append((c_i, c.num, sign))
