@@ -403,3 +403,31 @@ def test_batched_split_at_one_shared_fraction_encloses_the_exact_coefficients():
         for (ll, hh), side in (((l1, h1), (a, c)), ((l2, h2), (c, b))):
             exact = bz.exact_coefficients(p, [side, y])
             assert _enclosed(ll[j], hh[j], exact, got[j][2])
+
+
+@pytest.mark.parametrize("name", ["fig2", "fig3b"])
+def test_dropping_conditions_that_hold_on_a_batch_changes_no_answer(monkeypatch, name):
+    """Two of the paper's figures as 1 x 1 matrix tasks: the same points, types,
+    enclosures, completeness and undecided count with the conditions that hold on
+    a whole batch dropped before its split (:meth:`Decider._drop_settled`) as
+    without, and some were dropped. (The docs example's dense-scan test above
+    runs with the dropping too.)"""
+    from symlqr.matrix.subdivision import Decider
+    from symlqr.tasks import figure
+    ts0 = figure(name)
+    ts = MatrixTaskSet([MatrixTask.from_scalar(*t.as_tuple()[:4]) for t in ts0.tasks], ts0.eta)
+    dropped = []
+    real = Decider._drop_settled
+
+    def counting(self, boxes):
+        before = len(boxes.data)
+        real(self, boxes)
+        dropped.append(before - len(boxes.data))
+    monkeypatch.setattr(Decider, "_drop_settled", counting)
+    with_drop = complete_landscape(ts)
+    monkeypatch.setattr(Decider, "_drop_settled", lambda self, boxes: None)
+    without = complete_landscape(ts)
+    assert sum(dropped) > 0
+    assert with_drop.complete == without.complete
+    assert [(p.type, p.h) for p in with_drop.points] == [(p.type, p.h) for p in without.points]
+    assert len(with_drop.outcome.undecided) == len(without.outcome.undecided)
