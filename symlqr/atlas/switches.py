@@ -59,6 +59,10 @@ from .parts import global_index, landscape_counts, landscape_labels, undecided_p
 # prove it: at a square in [v lo, v hi], well below the middle (the far bounds reach
 # about v = 1/1024 on fig3a); None: the middle, as without the far bounds.
 FAR_SPLIT = (Fraction(1, 400), Fraction(1, 50))
+# Where a segment ending at a critical value (a fold: a branch there is not trapped)
+# is cut when it is not proven: at a fraction in [a, b] of the way towards that end
+# (the branch cannot be trapped only close to the fold; the rest is proven at once).
+FOLD_SPLIT = (Fraction(3, 4), Fraction(15, 16))
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -291,9 +295,15 @@ class SwitchSearch:
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
-            m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+            lo, hi = u + (v - u) / 4, v - (v - u) / 4
+            if self.untrapped and FOLD_SPLIT is not None and not at_zero \
+                    and (Lu is None) != (Lv is None):
+                a, b = FOLD_SPLIT                   # towards the critical end
+                lo, hi = (u + (v - u) * a, u + (v - u) * b) if Lv is None else \
+                    (v - (v - u) * b, v - (v - u) * a)
+            m = simplest_between(lo, hi)
             if self.untrapped and self.charts is not None:
-                m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
+                m = _square_between(lo, hi) or m
             if at_zero and self.charts is not None and FAR_SPLIT is not None:
                 lo, hi = FAR_SPLIT                          # towards the far bounds' reach
                 m = _square_between(v * lo, v * hi) or m
