@@ -108,3 +108,23 @@ def test_task_fields_on_intervals_hold_the_exact_values_and_slopes():
                     assert d.d.a <= S.a and S.b <= d.d.b
                     if len(fam._coeffs[i][k]) <= 1:
                         assert (d.v.a, d.v.b) == (iv_from_fraction(x).a, iv_from_fraction(x).b)
+
+
+def test_a_region_holding_a_point_below_the_bound_is_refused_and_bounded_below_agrees():
+    """``below_top`` refuses a region at once only where :func:`bounded_below`
+    cannot hold: the region of a spurious minimum reaching past the global
+    minimum's ``W`` (fig3a at 1/16, where the values lie within 0.005) holds the
+    global minimum, whose value is below the bound; the bound from the points
+    alone fails there too. A region away from the other points is not refused."""
+    from symlqr.atlas.farbound import below_top, min_h_above
+    x = Fraction(1, 16)
+    L = certify(FAM.taskset_at(x))
+    g = global_index(L)[0]
+    w = (Fraction(L.points[g].W.lo) + Fraction(L.points[g].W.hi)) / 2
+    top = min_h_above(FAM, w, x, u=Fraction(1, 25))
+    wide = (Fraction(1, 20), Fraction(3, 2))
+    assert below_top(wide, top, (L,)) == g
+    assert not bounded_below(FAM, *wide, x, top, limit=200, u=Fraction(1, 25))
+    empty = (w + Fraction(1, 1000), w + Fraction(2, 1000))
+    assert not any(empty[0] <= p.W.hi and p.W.lo <= empty[1] for p in L.points)
+    assert below_top(empty, top, (L,)) is None

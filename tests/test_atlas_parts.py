@@ -30,11 +30,14 @@ def split_atlas():
     """The atlas with the proofs in the charts regular at eta = 0 and the far
     bounds switched off (:mod:`symlqr.atlas.charts`, :mod:`symlqr.atlas.farbound`,
     which label these ranges too): the search in
-    (W, eta) alone proves the labels on parts of the first two pieces only."""
+    (W, eta) alone proves the labels on parts of the first two pieces only. The cuts
+    towards a critical end (``switches.FOLD_SPLIT``) are switched off too: with them
+    the search in (W, eta) alone proves the second piece whole."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ChartProof, "__call__", lambda self, *args: False)
         mp.setattr(switches, "far_above", lambda *args, **kw: False)    # and the far bounds
         mp.setattr(switches, "FAR_SPLIT", None)                         # with their cuts
+        mp.setattr(switches, "FOLD_SPLIT", None)         # and the cuts towards a critical end
         return atlas(TaskSet(TASKS, 1, None), "eta", Fraction(0), Fraction(1, 50))
 
 

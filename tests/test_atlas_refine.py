@@ -13,6 +13,7 @@ from mpmath import iv
 from symlqr.atlas.bivariate import CTX, P, W, const
 from symlqr.atlas.branches import Shifter, arb_between, rows_in_p
 from symlqr.atlas.refine import Track, track, worst_steps
+from symlqr.exact.precision import iv_workprec
 
 
 def _box(Y, q0, q1):
@@ -77,3 +78,59 @@ def test_fig3a_close_values_are_separated_and_certify_agrees():
         assert global_index(L) == (g,)
         gap = min(L.points[j].h.lo - L.points[g].h.hi for j in mins if j != g)
         assert gap > 0
+
+
+def _gaps_hold(search, nodes, known, run, g, square):
+    """Every node gap of ``search`` (``node_gaps``) lies below ``V_j - V_g`` as the
+    landscape certified there gives it (at ``q^2`` in the charts), and is close to
+    it (the balls at the nodes are tight); returns how many nodes had one."""
+    tracks = search.tracks(nodes, known, 4)
+    assert tracks is not None
+    seen = 0
+    for j in search.minima:
+        if j == g:
+            continue
+        fine = sorted({q for t in tracks.values() for q, _q1, _D, _B in t.steps} | {nodes[-1]})
+        with iv_workprec(96):
+            gaps = search.node_gaps(fine, tracks, j, g, {})
+        for q, lb in zip(fine, gaps):
+            if lb is None:
+                continue
+            L = run(q * q if square else q)
+            top = L.points[j].h.hi - L.points[g].h.lo      # V_j - V_g <= top
+            low = L.points[j].h.lo - L.points[g].h.hi
+            assert float(lb.a) <= float(top), (q, float(lb.a), float(top))
+            assert float(lb.a) > float(low) - 1e-9, (q, float(lb.a), float(low))
+            seen += 1
+    return seen
+
+
+@pytest.mark.slow
+def test_node_gaps_lie_below_the_certified_gaps_in_w_eta_and_in_the_charts():
+    """The gaps of ``V_j - V_g`` at the inner nodes (``h`` over the ball that holds
+    each branch where its step starts) against ``certify`` at those nodes: on
+    Figure 3a's ``[1/16, 1/7]`` in ``(W, eta)`` and on ``e`` in ``[1/19, 1/5]`` in
+    the charts next to ``eta = 0`` (a wall chart's ``W = w0 + e s``)."""
+    from symlqr.atlas.charts import ChartSearch
+    from symlqr.atlas.family import Family
+    from symlqr.atlas.farbound import wall_points
+    from symlqr.atlas.switches import SwitchSearch, global_index
+    from symlqr.scalar.landscape import certify
+    from symlqr.tasks import figure
+    fam = Family(figure("fig3a"), "eta")
+    run = lambda p: certify(fam.taskset_at(p))
+    u, v = Fraction(1, 16), Fraction(1, 7)
+    Lu = run(u)
+    mins = [k for k, p in enumerate(Lu.points) if p.is_local_min]
+    g = global_index(Lu)[0]
+    nodes = [u + (v - u) * Fraction(i, 8) for i in range(9)]
+    assert _gaps_hold(SwitchSearch(fam, run, lambda: None, mins), nodes, [(Lu, u)], run, g,
+                      False) >= 3
+    ru, rv = Fraction(1, 19), Fraction(1, 5)
+    Lr = run(rv * rv)
+    mins = [k for k, p in enumerate(Lr.points) if p.is_local_min]
+    g = global_index(Lr)[0]
+    search = ChartSearch(fam, run, lambda: None, mins, walls=wall_points(fam))
+    nodes = [rv - (rv - ru) * Fraction(i, 8) for i in range(9)]
+    assert _gaps_hold(search, nodes, [(Lr, rv)], run, g, True) >= 3
+    assert any(w0 is not None for w0 in search._chosen.values())     # a wall chart was used

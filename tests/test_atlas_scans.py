@@ -199,3 +199,51 @@ def test_taylor_shift_ladder_starts_where_the_last_one_ended():
     loss[0], used[:] = 200, []
     sh.shift(Fraction(1), Fraction(0))
     assert used == [128, 248]                          # beyond the words below low_bits
+
+
+def test_domain_events_from_the_pseudo_remainder_hold_the_same_root():
+    """At roots ``c`` of ``Res_W(f, wall)`` (Figure 3a: its factor of degree 78 and
+    a wall of degree 5), the common root from the pair (wall, pseudo-remainder)
+    (a Sylvester matrix of size 7) overlaps the one from the full pair (size 81)
+    and is a root of both polynomials at ``c`` (their balls there contain 0); the
+    events' statuses agree."""
+    import flint
+    from fractions import Fraction
+    from symlqr.atlas import events as ev
+    from symlqr.atlas.bivariate import coeffs_in_w, deg_w
+    from symlqr.atlas.eliminate import as_fmpq_poly, eliminant
+    from symlqr.atlas.family import Family
+    from symlqr.atlas.isolate import refine
+    from symlqr.exact.realroots import real_roots
+    from symlqr.tasks import figure
+    fam = Family(figure("fig3a"), "eta")
+    a = max(range(len(fam.n_factors)), key=lambda i: deg_w(fam.n_factors[i][0]))
+    f = fam.n_factors[a][0]
+    b = next(k for k, g in enumerate(fam.walls) if deg_w(g) == 5)
+    g = fam.walls[b]
+    roots = [c for c, _m in real_roots(as_fmpq_poly(eliminant(f, g)))
+             if 0 < c.lo and c.hi <= Fraction(3, 10)]
+    assert roots
+    for c in roots[:3]:
+        pair = ev._reduced_pair(fam, a, b, f, g, c)
+        assert pair is not None and len(pair[0]) == 6 and len(pair[1]) == 5
+        refine(c, 2100)
+        with flint.ctx.workprec(256):
+            x = ev._ball(c)
+            small = ev._common_root(*[[ev._poly_ball(r, x) for r in reversed(rows)]
+                                      for rows in pair])
+            assert small is not None
+            for q in (f, g):
+                assert ev._bi_ball(coeffs_in_w(q), small, x).contains(0)
+        for bits in (256, 512, 1024, 2048):                # the full pair needs more bits
+            with flint.ctx.workprec(bits):
+                x = ev._ball(c)
+                full = ev._common_root(*[[ev._poly_ball(r, x) for r in reversed(coeffs_in_w(q))]
+                                         for q in (f, g)])
+            if full is not None:
+                break
+        assert full is not None and small.overlaps(full)
+        status = ev.decide_event(fam, c, ("domain", a, b))[0]
+        fam.__dict__["_pseudo_remainders"] = {(a, b): [flint.fmpq_poly([])]}   # forces the full pair
+        assert ev.decide_event(fam, c, ("domain", a, b))[0] == status
+        del fam.__dict__["_pseudo_remainders"]

@@ -257,10 +257,12 @@ def _trap_split(shifter, B, p0, p1, level, depth, out, accept, state, starts=Non
                                               accept, state, starts)
 
 
-def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
+def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi,
+                         inner: Optional[list] = None) -> bool:
     """Is ``d > 0`` on ``[nodes[0], nodes[-1]]``, given ``d' in slopes[i]`` (mpmath
     intervals) between consecutive nodes and ``d(nodes[0]) >= gap_lo``,
-    ``d(nodes[-1]) >= gap_hi`` (None: unknown)?
+    ``d(nodes[-1]) >= gap_hi`` (None: unknown), and ``d(nodes[i]) >= inner[i]``
+    where ``inner`` (one entry per node, None: unknown) says so?
 
     Lower bounds at the nodes are carried forward from the first node and
     backward from the last; inside a sub-interval ``d >= lam L1 + (1 - lam) L2``
@@ -271,19 +273,23 @@ def lower_bound_positive(nodes: list, slopes: list, gap_lo, gap_hi) -> bool:
     False
     >>> lower_bound_positive([0, 1, 2], [iv.mpf([-0.4, 0.4])] * 2, iv.mpf(1), iv.mpf(1))
     True
+    >>> lower_bound_positive([0, 1, 2], [iv.mpf([-1, 1])] * 2, iv.mpf(1), iv.mpf(1),
+    ...                      [None, iv.mpf(1), None])          # d >= 1 known at the middle too
+    True
     """
     K = len(slopes)
     deltas = [iv.mpf(Fraction(b - a).numerator) / Fraction(b - a).denominator
               for a, b in zip(nodes, nodes[1:])]
+    known = [None] * (K + 1) if inner is None else inner
     fwd = [None] * (K + 1)
     bwd = [None] * (K + 1)
-    fwd[0], bwd[K] = gap_lo, gap_hi
+    fwd[0], bwd[K] = _best(gap_lo, known[0]), _best(gap_hi, known[K])
     for i in range(K):
-        if fwd[i] is not None:
-            fwd[i + 1] = fwd[i] + deltas[i] * min(slopes[i].a, 0)
+        step = None if fwd[i] is None else fwd[i] + deltas[i] * min(slopes[i].a, 0)
+        fwd[i + 1] = _best(step, known[i + 1])
     for i in range(K - 1, -1, -1):
-        if bwd[i + 1] is not None:
-            bwd[i] = bwd[i + 1] - deltas[i] * max(slopes[i].b, 0)
+        step = None if bwd[i + 1] is None else bwd[i + 1] - deltas[i] * max(slopes[i].b, 0)
+        bwd[i] = _best(step, known[i])
     low = [_best(f, b) for f, b in zip(fwd, bwd)]
     for i in range(K):
         a, b = slopes[i].a, slopes[i].b

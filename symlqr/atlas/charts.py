@@ -149,6 +149,18 @@ class ChartSearch(SwitchSearch):
         return None
 
 
+    def node_value(self, k: int, B, e: Fraction):
+        """``h`` over the chart's ball ``B`` of ``s`` at ``e``: ``W = B`` (interior
+        chart) or ``w0 + e B`` (wall chart ``w0``), ``eta = e^2``; None when
+        unknown."""
+        if k not in self._chosen:
+            return None
+        w0 = self._chosen[k]
+        Wb = B if w0 is None else flint.arb(flint.fmpq(w0.numerator, w0.denominator)) + \
+            flint.arb(flint.fmpq(e.numerator, e.denominator)) * B
+        return super().node_value(k, Wb, e * e)
+
+
 class ChartProof:
     """``charts(ru, rv, Lu, Lv, g)`` of :class:`~symlqr.atlas.switches.SwitchSearch`:
     is the minimum ``g`` the only global minimum on ``[ru^2, rv^2]`` (``ru = 0``:

@@ -83,6 +83,48 @@ def _common_root(F: list, G: list):
     return -x[size - 1, 0]
 
 
+def _pseudo_remainder(fr: list, gr: list) -> list:
+    """The pseudo-remainder of ``f`` by ``g`` in ``W`` (rows in ``p``, lowest
+    power of ``W`` first, exact): ``lc(g)^k f = q g + R`` with ``deg_W R <
+    deg_W g``, by ``R <- lc(g) R - lc(R) W^d g`` while ``deg R >= deg g``.
+
+    >>> x = flint.fmpq_poly([0, 1])
+    >>> _pseudo_remainder([x, 0, 0, 1], [1, 0, 2])       # 2 (W^3 + p) = W (2 W^2 + 1) + 2 p - W
+    [2*x, (-1)]
+    """
+    R = [flint.fmpq_poly(r) for r in fr]
+    g = [flint.fmpq_poly(r) for r in gr]
+    n, lc = len(g) - 1, g[-1]
+    while len(R) - 1 >= n:
+        top, d = R[-1], len(R) - 1 - n
+        R = [r * lc for r in R]
+        for i in range(n + 1):
+            R[d + i] = R[d + i] - top * g[i]
+        R.pop()
+        while R and R[-1].is_zero():
+            R.pop()
+    return R
+
+
+def _reduced_pair(fam: Family, a: int, b: int, f, g, c: RealAlgebraic) -> Optional[tuple]:
+    """For a domain event of the factor ``f`` of ``N`` (``a``) and the wall ``g``
+    (``b``) of degree at least 2 and below ``f``'s: ``(g's rows, R's rows)`` at
+    ``c`` (leading coefficients vanishing at ``c`` dropped) with ``R`` the
+    pseudo-remainder of ``f`` by ``g`` (kept per pair), when ``g`` keeps its
+    degree at ``c``; else None. Then ``R(., c) = lc(g)(c)^k (f(., c) mod
+    g(., c))`` with ``lc(g)(c) != 0``, so ``gcd(f, g) = gcd(g, R)`` at ``c`` (Euclid)
+    and the common root is that of the far smaller pair (Figure 3a: a factor of
+    degree 78 and walls of degree 5, so a Sylvester matrix of size 7 instead of
+    81). Dividing in balls instead loses everything to the walls' roots near 0."""
+    gr = coeffs_in_w(g)
+    if deg_w(g) < 2 or deg_w(f) <= deg_w(g) or len(_exact_degree(gr, c)) != len(gr):
+        return None
+    kept = fam.__dict__.setdefault("_pseudo_remainders", {})
+    if (a, b) not in kept:
+        kept[(a, b)] = _pseudo_remainder(coeffs_in_w(f), gr)
+    return gr, _exact_degree(kept[(a, b)], c)
+
+
 def _exact_degree(rows: list, c: RealAlgebraic) -> list:
     """Drop leading coefficients that vanish exactly at ``c``."""
     rows = list(rows)
@@ -189,7 +231,11 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
         zero_walls = [a, b]
     if c.is_rational:
         return _decide_rational(fam, c.lo, f, g, kind)
-    fr, gr = _exact_degree(coeffs_in_w(f), c), _exact_degree(coeffs_in_w(g), c)
+    pair = _reduced_pair(fam, a, b, f, g, c) if kind == "domain" else None
+    if pair is not None and len(pair[1]) >= 2:
+        fr, gr = pair
+    else:
+        fr, gr = _exact_degree(coeffs_in_w(f), c), _exact_degree(coeffs_in_w(g), c)
     if len(fr) < 2 or len(gr) < 2:
         return "unresolved", None
     cond_rows = [(coeffs_in_w(cd.num), [(coeffs_in_w(g), m) for g, m in poles])

@@ -117,6 +117,7 @@ class Family:
         self._coeffs = [{k: [to_fraction(c) for c in _in_p(f).coeffs()] for k, f in fd.items()}
                         for fd in self.fields]
         self.etas = [_P if param == "eta" else _const(taskset.eta) for _ in range(self.n)]
+        self._ivs: dict = {}                 # constant intervals per precision (_const_iv)
         self._build()
 
     def _fields(self, i: int) -> dict:
@@ -230,7 +231,7 @@ class Family:
         """
         total = iv.mpf(0)
         for i in range(self.n):
-            f = {k: _dual_coeffs(self._coeffs[i][k], _Dual(pv, iv.mpf(0))).v for k in _FIELDS}
+            f = self._fields_on(i, pv)
             eta = pv if self.param == "eta" else iv_from_fraction(self.taskset.eta)
             A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
             D = cf.closed_loop(A, B, Wv)
@@ -252,8 +253,28 @@ class Family:
                 term = 0
             if self.taskset.weights[i] < 0:
                 raise ZeroDivisionError("a negative weight")
-            total = total + iv_from_fraction(self.taskset.weights[i]) * iv.mpf(term)
+            total = total + self._const_iv(("w", i), self.taskset.weights[i]) * iv.mpf(term)
         return total.a
+
+    def _const_iv(self, key, x):
+        """``iv_from_fraction(x)`` at the current precision, kept per ``key`` and
+        precision (the far bounds ask for the same constants thousands of times)."""
+        key = (key, iv.prec)
+        got = self._ivs.get(key)
+        if got is None:
+            got = self._ivs[key] = iv_from_fraction(x)
+        return got
+
+    def _fields_on(self, i: int, pv) -> dict:
+        """Task ``i``'s fields as intervals on ``p`` in ``pv``: a constant field is
+        its kept interval (the same as :func:`_dual_coeffs`'s), the others by
+        Horner's rule."""
+        out = {}
+        for k in _FIELDS:
+            cs = self._coeffs[i][k]
+            out[k] = (self._const_iv((i, k), cs[0]) if len(cs) == 1
+                      else _dual_coeffs(cs, _Dual(pv, iv.mpf(0))).v)
+        return out
 
 
 class _Dual:

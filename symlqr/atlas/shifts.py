@@ -207,6 +207,25 @@ def low_bits(n: int) -> int:
     return 128 + 2 * max(0, n - 40)
 
 
+_LAST_POWERS: list = [None]
+
+
+def _powers(t, n: int) -> list:
+    """``[1, t, ..., t^(n-1)]`` at the working precision; the last list is kept
+    for the same ball object, size and precision (a value and its derivative,
+    or two polynomials, are evaluated at the same ``t`` one after the other:
+    the same balls, not recomputed)."""
+    last = _LAST_POWERS[0]
+    prec = flint.ctx.prec
+    if last is not None and last[0] is t and last[1] == n and last[2] == prec:
+        return last[3]
+    pw = [flint.arb(1)]
+    for _ in range(n - 1):
+        pw.append(pw[-1] * t)
+    _LAST_POWERS[0] = (t, n, prec, pw)
+    return pw
+
+
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
@@ -250,9 +269,7 @@ class Shifted:
 
     def _row(self, t, deriv: bool) -> list:
         n = self.mats[0].nrows()
-        pw = [flint.arb(1)]
-        for _ in range(n - 1):
-            pw.append(pw[-1] * t)
+        pw = _powers(t, n)
         v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
                            else pw])
         return [v * S for S in self.mats]

@@ -45,7 +45,7 @@ from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
 from .bivariate import at_p, deg_w
-from .branches import (Shifter, arb_between, lower_bound_positive, rows_in_p,
+from .branches import (Shifter, arb_between, arb_to_iv, lower_bound_positive, rows_in_p,
                        sign_change_node)
 from .valueslope import ValueSlope
 from .events import CriticalValue
@@ -59,6 +59,10 @@ from .parts import global_index, landscape_counts, landscape_labels, undecided_p
 # prove it: at a square in [v lo, v hi], well below the middle (the far bounds reach
 # about v = 1/1024 on fig3a); None: the middle, as without the far bounds.
 FAR_SPLIT = (Fraction(1, 400), Fraction(1, 50))
+# Where a segment ending at a critical value (a fold: a branch there is not trapped)
+# is cut when it is not proven: at a fraction in [a, b] of the way towards that end
+# (the branch cannot be trapped only close to the fold; the rest is proven at once).
+FOLD_SPLIT = (Fraction(3, 4), Fraction(15, 16))
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -206,10 +210,11 @@ class SwitchSearch:
         if tracks is None:
             self.untrapped = True
             return False, None         # no branch trap down to 1/128: finer parts fail too
+        values: dict = {}                     # (k, q) -> V_k(q) enclosed (node_value)
         for _round in range(ROUNDS):
             self.check()
             fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, v)
-            j, hint = self._pair_failing(fine, sl, Lu, Lv, g)
+            j, hint = self._pair_failing(fine, sl, Lu, Lv, g, tracks, values)
             if j is None or hint is not None:
                 return j is None, hint
             if len(fine) > MAX_PARTS:
@@ -220,10 +225,13 @@ class SwitchSearch:
                     break
         return False, None
 
-    def _pair_failing(self, fine, sl, Lu, Lv, g: int) -> tuple:
+    def _pair_failing(self, fine, sl, Lu, Lv, g: int, tracks: Optional[dict] = None,
+                      values: Optional[dict] = None) -> tuple:
         """``(j, hint)``: a minimum ``j`` whose separation from ``g`` is not
         proven on the fine partition (None: all are), and a node where
-        ``V_j < V_g`` is proven (or None)."""
+        ``V_j < V_g`` is proven (or None). Where the gaps at the ends carried
+        along the slopes do not prove it, the gaps at the inner nodes where both
+        branches' steps start are added (:meth:`node_gaps`)."""
         with iv_workprec(96):
             for j in self.minima:
                 if j == g:
@@ -233,11 +241,46 @@ class SwitchSearch:
                 D = [sj - sg for sj, sg in zip(sl[j], sl[g])]
                 if lower_bound_positive(fine, D, ends[0], ends[1]):
                     continue
+                if tracks is not None and lower_bound_positive(
+                        fine, D, ends[0], ends[1],
+                        self.node_gaps(fine, tracks, j, g, {} if values is None else values)):
+                    continue
                 tops = [None if L is None else
                         iv_from_fraction(L.points[j].h.hi - L.points[g].h.lo) for L in (Lu, Lv)]
                 i = sign_change_node(fine, D, tops[0], tops[1])
                 return j, (None if i is None else fine[i])
         return None, None
+
+    def node_gaps(self, fine: list, tracks: dict, j: int, g: int, values: dict) -> list:
+        """Lower bounds of ``V_j - V_g`` at the inner nodes of ``fine`` where a
+        step of both branches starts (None elsewhere): ``V_k(q) = h(W_k(q), q)``
+        lies in ``h`` over the ball that holds the branch at ``q`` (the step's
+        start, proven by its trap), enclosed by :meth:`node_value`; ``values``
+        keeps them by ``(k, q)`` (a step halved keeps its start)."""
+        starts = {k: {q0: B for q0, _q1, _D, B in tracks[k].steps} for k in (j, g)}
+        out = [None] * len(fine)
+        for i in range(1, len(fine) - 1):
+            q = fine[i]
+            got = []
+            for k in (j, g):
+                B = starts[k].get(q)
+                if B is None:
+                    break
+                if (k, q) not in values:
+                    values[(k, q)] = self.node_value(k, B, q)
+                got.append(values[(k, q)])
+            if len(got) == 2 and None not in got:
+                out[i] = iv.mpf((got[0] - got[1]).a)
+        return out
+
+    def node_value(self, k: int, B, q: Fraction):
+        """An interval holding ``h`` on ``B x {q}`` (``B`` an arb ball of ``W``),
+        or None where the closed forms do not enclose it (the ball leaves the
+        domain)."""
+        try:
+            return self.fam.value_interval(arb_to_iv(B), iv_from_fraction(q))[0]
+        except ZeroDivisionError:
+            return None
 
     # -- the recursion ------------------------------------------------------------
     def resolve(self, u, v, Lu, Lv, depth=None) -> list:
@@ -291,9 +334,15 @@ class SwitchSearch:
         if hint is not None and u < hint < v:
             m = simplest_between(hint - (hint - u) / 64, hint + (v - hint) / 64)
         else:
-            m = simplest_between(u + (v - u) / 4, v - (v - u) / 4)
+            lo, hi = u + (v - u) / 4, v - (v - u) / 4
+            if self.untrapped and FOLD_SPLIT is not None and not at_zero \
+                    and (Lu is None) != (Lv is None):
+                a, b = FOLD_SPLIT                   # towards the critical end
+                lo, hi = (u + (v - u) * a, u + (v - u) * b) if Lv is None else \
+                    (v - (v - u) * b, v - (v - u) * a)
+            m = simplest_between(lo, hi)
             if self.untrapped and self.charts is not None:
-                m = _square_between(u + (v - u) / 4, v - (v - u) / 4) or m
+                m = _square_between(lo, hi) or m
             if at_zero and self.charts is not None and FAR_SPLIT is not None:
                 lo, hi = FAR_SPLIT                          # towards the far bounds' reach
                 m = _square_between(v * lo, v * hi) or m
