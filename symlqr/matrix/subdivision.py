@@ -111,25 +111,29 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.root_lo = np.array([float(a) for a, _ in root])
         self.min_width = min_width
         self.found_reasons: list = []
-        polys = [None] * self.nn + [c.num for c in conds] + [c.den for c in conds if c.den is not None]
+        polys = [None] * self.nn + [c.num for c in conds]
+        # one copy of each distinct denominator (the adapted gains' conditions and the
+        # gains themselves share one: about a tenth of a 3 x 1 box's coefficients)
+        self.den_key = {}                    # condition index -> polynomial index of its den
+        self.den_users: dict = {}            # den index -> condition indices using it
+        self.gain_dens: set = set()          # den indices the gains use (never dropped)
         self.gain_index = []                 # per task, per entry: (num index, den index or None)
+        for c_i, c in enumerate(self.conds):
+            if c.den is not None:
+                self.den_key[c_i] = _index_of(polys, c.den, self.nn + len(self.conds))
+                self.den_users.setdefault(self.den_key[c_i], []).append(c_i)
         if level is not None:
             for task in self.gains:
                 row = []
                 for num, den in task:
                     polys.append(num)
                     k_num = len(polys) - 1
-                    if den is not None:
-                        polys.append(den)
-                    row.append((k_num, None if den is None else len(polys) - 1))
+                    k_den = None if den is None else _index_of(polys, den, self.nn + len(self.conds))
+                    if k_den is not None:
+                        self.gain_dens.add(k_den)
+                    row.append((k_num, k_den))
                 self.gain_index.append(row)
         self.polys = polys
-        self.den_key = {}                    # condition index -> polynomial index of its den
-        k = self.nn + len(self.conds)
-        for c_i, c in enumerate(self.conds):
-            if c.den is not None:
-                self.den_key[c_i] = k
-                k += 1
         self.dropped = 0                     # conditions dropped from batches where they hold
         self.rerooted = 0
         # polynomials whose full Bernstein tensors are too large to carry per box
@@ -579,9 +583,11 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         if len(boxes) == 0:
             return
         nn = self.nn
+        gone = set()
         for c_i, c in enumerate(self.conds):
             k = nn + c_i
             if f"{k}lo" not in boxes.data:
+                gone.add(c_i)
                 continue
             nlo, nhi = self._range(boxes, k)
             if c.den is None:
@@ -590,10 +596,12 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
                 dlo, dhi = self._range(boxes, self.den_key[c_i])
                 held = bool(np.all(((nlo > 0) & (dlo > 0)) | ((nhi < 0) & (dhi < 0))))
             if held:
-                for q in [k] + ([self.den_key[c_i]] if c.den is not None else []):
-                    for key in (f"{q}lo", f"{q}hi", f"{q}f"):
-                        boxes.data.pop(key, None)
+                _pop(boxes, k)
+                gone.add(c_i)
                 self.dropped += 1
+        for q, users in self.den_users.items():   # a shared denominator: once all its users go
+            if q not in self.gain_dens and all(c_i in gone for c_i in users):
+                _pop(boxes, q)
 
     def _split(self, boxes: Boxes, rel, finest, axis=None) -> Boxes:
         self._drop_settled(boxes)
@@ -604,6 +612,20 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         extra = [f"{k}{x}" for k in self.large for x in "dai" if f"{k}{x}" in boxes.data]
         children = split_boxes(boxes, axis, present, [f"{k}f" for k in present] + extra)
         return self._lower(children) if self.large else children
+
+
+def _index_of(polys: list, p, start: int) -> int:
+    """The index of ``p`` among ``polys[start:]`` (appended when absent)."""
+    for k in range(start, len(polys)):
+        if polys[k] is not None and polys[k] == p:
+            return k
+    polys.append(p)
+    return len(polys) - 1
+
+
+def _pop(boxes: Boxes, k: int) -> None:
+    for key in (f"{k}lo", f"{k}hi", f"{k}f"):
+        boxes.data.pop(key, None)
 
 
 def _not_fresh(lo, hi) -> np.ndarray:
