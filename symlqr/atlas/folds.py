@@ -133,9 +133,25 @@ def decide_singular(fam: Family, c, v: SingularValue, max_bits: int = MAX_BITS) 
     ``f_W = f_p = 0``), a condition divisible by one of the two walls through
     ``n`` (``v.crossing``) counting as 0 there (as for a domain event).
     ``"unresolved"`` when ``c`` cannot be placed or a sign stays undecided up
-    to ``max_bits``."""
+    to ``max_bits``.
+
+    >>> from types import SimpleNamespace
+    >>> from fractions import Fraction as Q
+    >>> from symlqr.atlas.bivariate import W, P, const
+    >>> f = (P - W) * (P + W - const(1))                 # a node at (1/2, 1/2)
+    >>> fam = SimpleNamespace(walls=[], conditions=[SimpleNamespace(num=W), SimpleNamespace(num=P - W)],
+    ...                       pole_factors=[[], []])
+    >>> box = [(Q(1, 2) - Q(1, 2 ** 30), Q(1, 2) + Q(1, 2 ** 30))] * 2
+    >>> (phi, (_kind, _a, v)), = exact_folds(fam, {0: [singular_value(f, box)]})
+    >>> (c, _m), = real_roots(phi)
+    >>> decide_singular(fam, c, v)[0]                     # W = 1/2 > 0, p - W = 0 there
+    'boundary'
+    """
     from .events import _condition_sign, _near_sign
-    q = v.exact() if c.is_rational else None
+    try:
+        q = v.exact() if c.is_rational else None
+    except ArithmeticError:
+        return "unresolved", None
     if q is not None:
         if c.lo != q[1]:
             return "outside", None
