@@ -16,6 +16,7 @@ from symlqr.atlas.bivariate import P, W, at_w, const
 from symlqr.atlas.folds import Fallback, _singular, exact_folds
 from symlqr.atlas.singular import clusters, singular_value
 from symlqr.atlas.solve2 import solve2
+from symlqr.exact.realroots import real_roots
 
 
 def _node(c=Q(0)):
@@ -106,7 +107,7 @@ def test_figure_3d_rational_singular_point():
     assert v.exact() == (Q(1, 2), Q(27, 112))
     folds = {2: [v]}
     (poly, reason), = exact_folds(FAM, folds)           # an exact root, merged with the walls'
-    assert folds == {2: []} and reason == ("fold", 2, 2) and poly(flint.fmpq(27, 112)) == 0
+    assert folds == {2: []} and reason == ("fold-singular", 2, v) and poly(flint.fmpq(27, 112)) == 0
 
 
 def test_an_irrational_singular_point_stays_a_bracket():
@@ -130,4 +131,74 @@ def test_a_node_where_two_walls_cross_becomes_an_exact_root():
     assert phi == flint.fmpq_poly([-1, -1, 4]) / 4           # 8 p^2 - 2 p - 2 = 0
     assert v.on_walls([L1]) is None and v.on_walls([L1, P - W]) is None
     folds = {0: [v]}
-    assert exact_folds(SimpleNamespace(walls=[L2, L1]), folds) == [(phi, ("fold", 0, 0))]
+    assert exact_folds(SimpleNamespace(walls=[L2, L1]), folds) == [(phi, ("fold-singular", 0, v))]
+    assert v.crossing in ((L1, L2), (L2, L1)) and v.phi == phi
+
+
+def _node_family(conditions):
+    """The node of test_a_node_where_two_walls_cross_becomes_an_exact_root as a
+    family: f = L1 L2 its one factor, L1 and L2 its walls, ``conditions`` the
+    numerators of its domain conditions (no poles)."""
+    L1, L2 = P - W * const(Q(1, 2)), P - W ** 2 + const(1)
+    f = L1 * L2
+    w0 = (1 + 17 ** 0.5) / 4
+    hull = [(Q(w0) - Q(1, 2 ** 40), Q(w0) + Q(1, 2 ** 40)), (Q(w0 / 2) - Q(1, 2 ** 41), Q(w0 / 2) + Q(1, 2 ** 41))]
+    fam = SimpleNamespace(walls=[L2, L1], n_factors=[(f, 1)],
+                          conditions=[SimpleNamespace(num=g) for g in conditions],
+                          pole_factors=[[] for _ in conditions])
+    (phi, reason), = exact_folds(fam, {0: [singular_value(f, hull)]})
+    roots = [r for r, _m in real_roots(phi)]                # (1 -+ sqrt 17) / 8
+    return fam, reason, roots
+
+
+@pytest.mark.parametrize("extra, want", [(W, "boundary"), (W - const(2), "outside")])
+def test_a_fold_at_a_node_on_two_walls_is_decided_without_the_sylvester_matrix(extra, want):
+    """At n = ((1 + sqrt 17)/4, (1 + sqrt 17)/8) the walls vanish exactly
+    (checked in Q(sqrt 17) by sympy), W = 1.28 > 0 and W - 2 < 0: the
+    conditions [L1, extra] are 0 and the sign of ``extra`` there. Against the
+    full Sylvester path (decide_event with ("fold", 0, 0)), which finds the same
+    point and agrees where it can decide (it cannot prove the 0 of L1)."""
+    import sympy as sp
+    from symlqr.atlas.events import decide_event
+    L1 = P - W * const(Q(1, 2))
+    fam, reason, roots = _node_family([L1, extra])
+    c = roots[1]
+    wn, pn = (1 + sp.sqrt(17)) / 4, (1 + sp.sqrt(17)) / 8
+    assert sp.simplify(pn - wn / 2) == 0 and sp.simplify(pn - wn ** 2 + 1) == 0
+    assert c.lo <= Q(float(pn)) + Q(1, 10 ** 9) and c.hi >= Q(float(pn)) - Q(1, 10 ** 9)
+    status, w = decide_event(fam, c, reason)
+    assert status == want
+    with flint.ctx.workprec(256):
+        assert w.overlaps((flint.arb(17).sqrt() + 1) / 4)
+    full, w_full = decide_event(fam, c, ("fold", 0, 0))
+    assert full == ("outside" if want == "outside" else "unresolved")
+    if w_full is not None:
+        assert w_full.overlaps(w)
+
+
+def test_a_fold_of_another_root_of_phi_is_not_the_nodes():
+    """The other root (1 - sqrt 17)/8 of phi is the second crossing, at W =
+    (1 - sqrt 17)/4 < 0, outside the box of the node: no fold of the box
+    there (that crossing would be a singular value of its own)."""
+    from symlqr.atlas.events import decide_event
+    fam, reason, roots = _node_family([W])
+    status, _w = decide_event(fam, roots[0], reason)
+    assert status == "outside" and reason[2].X[0][0] > 0
+
+
+def test_a_fold_at_a_rational_singular_point_is_decided_exactly():
+    """f = (p - W)(p + W - 1): a node at (1/2, 1/2), rational; conditions W
+    (1/2 > 0) and p - W (0 there): boundary; with 1/4 - W instead: outside."""
+    from symlqr.atlas.events import decide_event
+    L1, L2 = P - W, P + W - const(1)
+    f = L1 * L2
+    hull = [(Q(1, 2) - Q(1, 2 ** 30), Q(1, 2) + Q(1, 2 ** 30)), (Q(1, 2) - Q(1, 2 ** 30), Q(1, 2) + Q(1, 2 ** 30))]
+    for extra, want in ((W, "boundary"), (const(Q(1, 4)) - W, "outside")):
+        fam = SimpleNamespace(walls=[], n_factors=[(f, 1)],
+                              conditions=[SimpleNamespace(num=g) for g in (extra, L1)],
+                              pole_factors=[[], []])
+        (phi, reason), = exact_folds(fam, {0: [singular_value(f, hull)]})
+        (c, _m), = real_roots(phi)
+        assert c.is_rational and c.lo == Q(1, 2)
+        assert decide_event(fam, c, reason)[0] == want
+        assert decide_event(fam, c, ("fold", 0, 0))[0] == want      # the exact gcd path

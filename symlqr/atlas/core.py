@@ -221,7 +221,7 @@ def decide_events(fam: Family, cands: list, check: Callable) -> list:
             if status == "outside":
                 continue
             kind = reason[0]
-            if kind == "fold-box":
+            if kind in ("fold-box", "fold-singular"):
                 kind = "fold"
             if kind in ("walls", "infinity", "infinity-wall"):
                 kind = "domain"

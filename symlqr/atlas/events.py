@@ -216,6 +216,9 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
     if kind == "fold-box":
         from .folds import decide_fold
         return decide_fold(fam, c, max_bits)
+    if kind == "fold-singular":
+        from .folds import decide_singular
+        return decide_singular(fam, c, b, max_bits)
     zero_walls = []
     if kind == "fold":
         f = fam.n_factors[a][0]

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..exact.precision import MAX_BITS
 from ..exact.ratfunc import to_fmpq
-from ..exact.realroots import real_roots, squarefree_factors
+from ..exact.realroots import count_real_roots, real_roots, squarefree_factors
 from .bivariate import at_p, coeffs_in_w, deg_w, in_p
 from .corners import corner_free
 from .eliminate import degree_bound, integer_rows
@@ -44,7 +44,8 @@ from .family import Family
 from .singular import BoxBracket, SingularValue, clusters, singular_value
 from .solve2 import refine, solve2
 
-__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "exact_folds", "decide_fold"]
+__all__ = ["MIN_DEGREE", "FoldValue", "w_hull", "fold_search", "exact_folds", "decide_fold",
+           "decide_singular"]
 
 #: factors whose discriminant has a degree bound above this are searched in the plane
 MIN_DEGREE = 600
@@ -113,6 +114,85 @@ def decide_fold(fam: Family, v: FoldValue, max_bits: int = MAX_BITS) -> tuple:
             return ("boundary" if 0 in signs else "inside"), w
         bits *= 2
     return "unresolved", None
+
+
+def decide_singular(fam: Family, c, v: SingularValue, max_bits: int = MAX_BITS) -> tuple:
+    """``(status, W ball)`` as :func:`~symlqr.atlas.events.decide_event` for the
+    folds in the box ``X`` of a singular point ``n`` made exact by
+    :func:`exact_folds` (``v.phi``: ``p - p_n`` or the irreducible polynomial of
+    ``p_n``), at a root ``c`` of ``v.phi``, without the Sylvester matrix of
+    ``f`` and ``f_W`` (size 429 for Figure 3d). As ``f(n) = 0`` the one fold in
+    ``X`` is ``n`` itself (:mod:`~symlqr.atlas.singular`), at ``p = p_n``, and
+    every other fold of ``f`` with ``p`` in the range is one of the search's
+    own values. So: ``"outside"`` (no fold of ``X`` at ``c``) when ``c != p_n``,
+    proven by ``c`` lying outside the bracket of ``p_n``; ``c = p_n`` when
+    ``v.phi`` has one root (Sturm) in the hull of ``c``'s bracket and the box
+    of ``n``; then the signs of the
+    domain conditions at ``n``: exact at a rational ``n`` (``v.exact()``), else
+    on the balls of the box of ``n`` (narrowed by Krawczyk's iteration for
+    ``f_W = f_p = 0``), a condition divisible by one of the two walls through
+    ``n`` (``v.crossing``) counting as 0 there (as for a domain event).
+    ``"unresolved"`` when ``c`` cannot be placed or a sign stays undecided up
+    to ``max_bits``.
+
+    >>> from types import SimpleNamespace
+    >>> from fractions import Fraction as Q
+    >>> from symlqr.atlas.bivariate import W, P, const
+    >>> f = (P - W) * (P + W - const(1))                 # a node at (1/2, 1/2)
+    >>> fam = SimpleNamespace(walls=[], conditions=[SimpleNamespace(num=W), SimpleNamespace(num=P - W)],
+    ...                       pole_factors=[[], []])
+    >>> box = [(Q(1, 2) - Q(1, 2 ** 30), Q(1, 2) + Q(1, 2 ** 30))] * 2
+    >>> (phi, (_kind, _a, v)), = exact_folds(fam, {0: [singular_value(f, box)]})
+    >>> (c, _m), = real_roots(phi)
+    >>> decide_singular(fam, c, v)[0]                     # W = 1/2 > 0, p - W = 0 there
+    'boundary'
+    """
+    from .events import _condition_sign, _near_sign
+    try:
+        q = v.exact() if c.is_rational else None
+    except ArithmeticError:
+        return "unresolved", None
+    if q is not None:
+        if c.lo != q[1]:
+            return "outside", None
+        wn, pn = (to_fmpq(x) for x in q)
+        signs = []
+        for cd, poles in zip(fam.conditions, fam.pole_factors):
+            num = _exact_sign(at_p(cd.num, q[1])(wn))
+            signs.append(_near_sign(num, [(_exact_sign(at_p(g, q[1])(wn)), m) for g, m in poles]))
+        status = "outside" if min(signs) < 0 else "boundary" if 0 in signs else "inside"
+        with flint.ctx.workprec(64):
+            return status, flint.arb(wn)
+    if v.crossing is None or not c.is_root_of(v.phi):
+        return "unresolved", None
+    rows = [(coeffs_in_w(cd.num), [(coeffs_in_w(g), m) for g, m in poles])
+            for cd, poles in zip(fam.conditions, fam.pole_factors)]
+    zero_rows = [coeffs_in_w(g) for g in v.crossing]
+    bits = 64
+    while bits <= max_bits:
+        try:
+            v.refine(bits)
+        except ArithmeticError:
+            return "unresolved", None
+        c.refine_bits(bits + 8)
+        (wa, wb), (pa, pb) = v.n_box
+        if c.hi < v.lo or c.lo > v.hi:            # every fold of X has p in [v.lo, v.hi]
+            return "outside", None
+        lo, hi = min(pa, c.lo), max(pb, c.hi)     # holds c and p_n, both roots of phi
+        if count_real_roots(v.phi, to_fmpq(lo), to_fmpq(hi)) == 1:
+            with flint.ctx.workprec(bits + 64):    # c = p_n: the one root of phi there
+                w, x = (flint.arb(to_fmpq(a)).union(flint.arb(to_fmpq(b))) for a, b in v.n_box)
+                signs = [_condition_sign(num, den, w, x, zero_rows) for num, den in rows]
+            if any(sg is not None and sg < 0 for sg in signs):
+                return "outside", w
+            if None not in signs:
+                return ("boundary" if 0 in signs else "inside"), w
+        bits *= 2
+    return "unresolved", None
+
+
+def _exact_sign(x) -> int:
+    return (x > 0) - (x < 0)
 
 
 def _corners(fam: Family, f, hull: tuple, lo: Fraction, conds: list, check) -> list:
@@ -217,7 +297,7 @@ def _singular(f, undecided: list) -> list:
 
 
 def exact_folds(fam: Family, folds: dict) -> list:
-    """``(p - p_n, ("fold", a, a))`` for each value of ``folds`` (as
+    """``(p - p_n, ("fold-singular", a, v))`` for each value ``v`` of ``folds`` (as
     :func:`fold_search` returns them) that is a rational singular point
     (:meth:`~symlqr.atlas.singular.SingularValue.exact`), taken out of
     ``folds``, and each that is proven to be where two walls cross
@@ -239,7 +319,8 @@ def exact_folds(fam: Family, folds: dict) -> list:
             if poly is None:
                 keep.append(v)
             else:
-                out.append((poly, ("fold", a, a)))
+                v.phi = poly
+                out.append((poly, ("fold-singular", a, v)))
         values[:] = keep
     return out
 

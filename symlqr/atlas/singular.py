@@ -151,6 +151,7 @@ class SingularValue(BoxBracket):
 
     def __init__(self, f, X: list, n_box: list, m: Fraction, slope: Fraction):
         self.f, self.X, self.n_box, self.m, self.slope = f, X, n_box, m, slope
+        self.crossing: Optional[tuple] = None      # the two walls through n (on_walls)
         self.grad = (f.derivative("W"), f.derivative("p"))
         self.src = bz.Source(f, 2)
         self._set_bracket()
@@ -196,8 +197,8 @@ class SingularValue(BoxBracket):
         the crossing ``(alpha, -b_0(alpha) / b_1(alpha))`` with ``alpha`` the one
         root in ``X`` of an irreducible factor ``mu`` of their resultant in ``p``)
         and ``f``, ``f_W``, ``f_p`` vanish there exactly (reduced modulo ``mu``):
-        then the crossing is the gradient's one zero in ``X`` and ``f(n) = 0``.
-        Else None."""
+        then the crossing is the gradient's one zero in ``X`` and ``f(n) = 0``
+        (the two walls kept in ``self.crossing``). Else None."""
         self.refine(120)
         with flint.ctx.workprec(512):
             w, p = self.balls()
@@ -209,6 +210,7 @@ class SingularValue(BoxBracket):
             for other in near[:i] + near[i + 1:]:
                 got = self._crossing(rows, lin, other)
                 if got is not None:
+                    self.crossing = (lin, other)
                     return got
         return None
 
