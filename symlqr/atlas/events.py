@@ -257,13 +257,27 @@ def decide_event(fam: Family, c: RealAlgebraic, reason: tuple, max_bits: int = M
                         not _bi_ball(coeffs_in_w(L), w, x).contains(0)
                         for L in fam.bound_polys[1:]):
                     return "outside", w
-                signs = [_condition_sign(num, den, w, x, zero_rows) for num, den in cond_rows]
-                if any(sg is not None and sg < 0 for sg in signs):
-                    return "outside", w
-                if None not in signs:
-                    return ("boundary" if 0 in signs else "inside"), w
+                got = verdict_of_signs(
+                    [_condition_sign(num, den, w, x, zero_rows) for num, den in cond_rows], w)
+                if got is not None:
+                    return got
         bits *= 2
     return "unresolved", None
+
+
+def verdict_of_signs(signs: list, w) -> Optional[tuple]:
+    """``("outside", w)`` when a domain condition's sign is proven negative,
+    ``("boundary" | "inside", w)`` when every sign is decided (a zero: on a wall),
+    else ``None`` (some sign open: more precision).
+
+    >>> verdict_of_signs([1, None, -1], "w"), verdict_of_signs([1, 0], "w"), verdict_of_signs([1, None], "w")
+    (('outside', 'w'), ('boundary', 'w'), None)
+    """
+    if any(sg is not None and sg < 0 for sg in signs):
+        return "outside", w
+    if None not in signs:
+        return ("boundary" if 0 in signs else "inside"), w
+    return None
 
 
 def _decide_rational(fam: Family, c: Fraction, f, g, kind: str) -> tuple:

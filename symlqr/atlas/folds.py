@@ -99,7 +99,7 @@ class FoldValue(BoxBracket):
 def decide_fold(fam: Family, v: FoldValue, max_bits: int = MAX_BITS) -> tuple:
     """``(status, W ball)`` as :func:`~symlqr.atlas.events.decide_event`: the
     signs of the domain conditions on the fold's box, narrowed until decided."""
-    from .events import _condition_sign
+    from .events import _condition_sign, verdict_of_signs
     rows = [(coeffs_in_w(cd.num), [(coeffs_in_w(g), m) for g, m in poles])
             for cd, poles in zip(fam.conditions, fam.pole_factors)]
     bits = 64
@@ -108,10 +108,9 @@ def decide_fold(fam: Family, v: FoldValue, max_bits: int = MAX_BITS) -> tuple:
         with flint.ctx.workprec(bits + 64):
             w, x = v.balls()
             signs = [_condition_sign(num, den, w, x, []) for num, den in rows]
-        if any(s is not None and s < 0 for s in signs):
-            return "outside", w
-        if None not in signs:
-            return ("boundary" if 0 in signs else "inside"), w
+        got = verdict_of_signs(signs, w)
+        if got is not None:
+            return got
         bits *= 2
     return "unresolved", None
 
@@ -147,7 +146,7 @@ def decide_singular(fam: Family, c, v: SingularValue, max_bits: int = MAX_BITS) 
     >>> decide_singular(fam, c, v)[0]                     # W = 1/2 > 0, p - W = 0 there
     'boundary'
     """
-    from .events import _condition_sign, _near_sign
+    from .events import _condition_sign, _near_sign, verdict_of_signs
     try:
         q = v.exact() if c.is_rational else None
     except ArithmeticError:
@@ -183,10 +182,9 @@ def decide_singular(fam: Family, c, v: SingularValue, max_bits: int = MAX_BITS) 
             with flint.ctx.workprec(bits + 64):    # c = p_n: the one root of phi there
                 w, x = (flint.arb(to_fmpq(a)).union(flint.arb(to_fmpq(b))) for a, b in v.n_box)
                 signs = [_condition_sign(num, den, w, x, zero_rows) for num, den in rows]
-            if any(sg is not None and sg < 0 for sg in signs):
-                return "outside", w
-            if None not in signs:
-                return ("boundary" if 0 in signs else "inside"), w
+            got = verdict_of_signs(signs, w)
+            if got is not None:
+                return got
         bits *= 2
     return "unresolved", None
 
