@@ -137,11 +137,25 @@ def _example(label: str):
     return _taskset(rows), hi
 
 
+def _one_blas_thread():
+    """BLAS limited as ``python -m symlqr.atlas`` limits it (one thread unless
+    ``SYMLQR_BLAS_THREADS`` says otherwise; :mod:`symlqr.cli.blas`), so the child
+    processes time what the command runs; nothing for an older checkout
+    (``--before``) without that module."""
+    try:
+        from symlqr.cli.blas import blas_threads
+    except ImportError:
+        import contextlib
+        return contextlib.nullcontext()
+    return blas_threads()
+
+
 def _run_atlas(label: str, queue) -> None:
     ts, hi = _example(label)
-    t, c = time.perf_counter(), time.process_time()
-    at = atlas(ts, "eta", 0, hi)
-    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    with _one_blas_thread():
+        t, c = time.perf_counter(), time.process_time()
+        at = atlas(ts, "eta", 0, hi)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
     queue.put((wall, cpu, len(at.critical_values), len(at.pieces),
                sum(not p.decided for p in at.pieces), at.certified,
                {k: round(v, 2) for k, v in at.timings.items()}))
@@ -222,8 +236,9 @@ class _Laps:
 
 
 def _figure_atlas(name: str, queue) -> None:
-    t, c = time.perf_counter(), time.process_time()
-    at = atlas(figure(name), "eta", 0, Fraction(3, 10), progress=_Laps(queue))
+    with _one_blas_thread():
+        t, c = time.perf_counter(), time.process_time()
+        at = atlas(figure(name), "eta", 0, Fraction(3, 10), progress=_Laps(queue))
     queue.put(("done", time.perf_counter() - t, time.process_time() - c,
                len(at.critical_values), at.certified))
 
