@@ -41,7 +41,7 @@ from typing import Optional
 from flint import arb, arb_mat, fmpq
 
 from .boxes import ARB
-from .domain import _charpoly_affine, _four, jury_rows  # noqa: F401  (jury_rows via _four)
+from .domain import _charpoly_affine, _four
 from .hypothesis_boxes import _tasks
 from .level_sets import SLACK, _q_terms, spectral_radius_bound
 from .lqr import LQRPoint
@@ -113,23 +113,21 @@ class AdaptedTest:
 
     def _task(self, i: int, t, F: TaylorMatrix) -> Optional[str]:
         a = self._charpoly(i, t, F)
+        one = None if a is None else TaylorMatrix._lift(arb_mat([[1]]), a[0])
         if a is not None:
-            one = TaylorMatrix._lift(arb_mat([[1]]), a[0])
             for name, value in _four(None, _One(one), f"N_{i + 1}", a + [one]):
                 if _nonpositive(value):
                     return ADAPTED_OUTSIDE.format(name, i + 1)
         if self.level is None:
             return None
         _, _, _, R, S0, _ = t
-        quad = (F * S0 * F.transpose() * R).trace() if F.nrows() == R.nrows() else None
-        if quad is not None and quad > _arb(self.shares[i]):
+        if (F * S0 * F.transpose() * R).trace() > _arb(self.shares[i]):     # tr(R F S0 F')
             return ADAPTED_ABOVE.format(f"w_{i + 1} tr(R F_{i + 1} Sigma0 F_{i + 1}') < "
                                         f"L - sum_j w_j tr(Q_j Sigma0_j)", i + 1)
         s = self.radii[i]
         if a is not None and s is not None:
             d = len(a)
             scaled = [a_k * (_arb(s) ** (k - d)) for k, a_k in enumerate(a)]   # of N / s, monic
-            one = TaylorMatrix._lift(arb_mat([[1]]), a[0])
             for name, value in _four(None, _One(one), f"N_{i + 1} / s", scaled + [one]):
                 if _nonpositive(value):
                     return ADAPTED_ABOVE.format(f"{name}, s = {float(s):.6g}", i + 1)
