@@ -295,7 +295,7 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
             + spectral_conditions(taskset, res.level, steps)
     light = r * d > NUMERATORS_UP_TO and isinstance(nums, Later)
     if light:              # r d >= 4: only the small tensors are carried by every box
-        conds = [c for c in conds if carried(c, r * d)]
+        conds = [c for c in conds if carried(c)]
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     pruning = prune and res.level is not None
@@ -321,11 +321,13 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     return finish(res, out, taskset, covers)
 
 
+BY_W_STAR = ("h >= C(W*) on the whole domain (one task), attained at a certified minimum "
+             "with F(W) = W*")
 CARRIED = 5_000      # r d >= 4: conditions with more Bernstein coefficients per box stay out
 
 
-def carried(c, n: int) -> bool:
-    """For ``r d = n >= 4``: is the condition ``c`` small enough to be carried by
+def carried(c) -> bool:
+    """For ``r d >= 4``: is the condition ``c`` small enough to be carried by
     every box (its numerator's and denominator's dense Bernstein tensors, at
     most :data:`CARRIED` coefficients together)? The adapted gains' conditions
     of the 4 x 1 chain have degree 11 in each of four variables (35,000
@@ -336,7 +338,7 @@ def carried(c, n: int) -> bool:
 
     >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
     >>> ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
-    >>> [carried(c, 2) for c in conditions(ts)][:2]
+    >>> [carried(c) for c in conditions(ts)][:2]
     [True, True]
     """
     size = 0
@@ -422,8 +424,7 @@ def _by_the_chain_rule(res: MatrixLandscape) -> None:
     lo, hi = max(iv[0] for iv in exact), min(iv[1] for iv in exact)
     res.min_h = (lo, hi)
     res.min_h_over_domain = True
-    res.attained_reason = ("h >= C(W*) on the whole domain (one task), attained at a certified "
-                           "minimum with F(W) = W*")
+    res.attained_reason = BY_W_STAR
     for k, iv in mins:
         if res.points[k].global_by_chain_rule:
             res.labels[k] = "global"
@@ -461,8 +462,7 @@ def _summarize(res: MatrixLandscape) -> None:
         lo = max(iv[0] for k, iv in mins if k in exact)
         hi = min(iv[1] for k, iv in mins if k in exact)
         res.min_h_over_domain = True          # h >= C(W*) on the whole domain, whatever the box
-        res.attained_reason = ("h >= C(W*) on the whole domain (one task), attained at a "
-                               "certified minimum with F(W) = W*")
+        res.attained_reason = BY_W_STAR
     res.min_h = (lo, hi)
     for k, iv in mins:
         if k in exact:
