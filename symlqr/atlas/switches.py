@@ -18,6 +18,14 @@ exactly (by the sign of a certified comparison) at rational ends:
   certified; a change of the global minimum between two certified points is
   a switch (by continuity), narrowed by certified probes.
 
+At the range's lower end ``LO`` (excluded from the range), where the family is
+regular (``delta`` at any ``LO``; ``eta``, ``scale`` at ``LO > 0``), the landscape
+can be certified at ``LO`` itself: a single global minimum there gives a known
+end, and minima tied with ``g`` there (``delta = 0``: the tasks coincide) are
+separated by second-order bounds (:mod:`~symlqr.atlas.curvature`:
+``D(LO) >= 0``, ``D'(LO) = 0`` exactly when both attain the lower bound of ``h``,
+``D''`` enclosed on the trap boxes).
+
 Where a branch cannot be trapped along a partition, two fallbacks: the same
 search in charts regular at ``eta = 0`` (:mod:`~symlqr.atlas.charts`: next to
 ``eta = 0`` and wherever near-wall branches move fast; the splits are then squares
@@ -44,10 +52,12 @@ from mpmath import iv
 from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
+from ..tasks import InputError
 from .bivariate import at_p, deg_w
 from .branches import (Shifter, arb_between, arb_to_iv, lower_bound_positive, rows_in_p,
                        sign_change_node)
 from .valueslope import ValueSlope
+from .curvature import ValueCurvature, second_order_positive
 from .events import CriticalValue
 from .family import Family
 from .values import separated_by_values
@@ -63,6 +73,8 @@ FAR_SPLIT = (Fraction(1, 400), Fraction(1, 50))
 # is cut when it is not proven: at a fraction in [a, b] of the way towards that end
 # (the branch cannot be trapped only close to the fold; the rest is proven at once).
 FOLD_SPLIT = (Fraction(3, 4), Fraction(15, 16))
+# Refinements of the second-order bounds from a range end (:meth:`SwitchSearch.second_order`).
+SECOND_ROUNDS = 24
 
 __all__ = ["Piece", "factor_of", "global_index", "on_bound_global", "SwitchSearch",
            "split_piece"]
@@ -146,11 +158,17 @@ class SwitchSearch:
     # (:class:`~symlqr.atlas.charts.ChartProof`), tried where branches cannot be trapped
     charts: Optional[Callable] = None
     untrapped: bool = False
+    # the range's lower end LO when the piece starts there and the family is regular
+    # at LO (the landscape can be certified at LO itself: :meth:`from_end`)
+    end: Optional[Fraction] = None
+    tied_end: bool = False           # the last from_end met minima tied at the end
     why: dict = field(default_factory=dict)   # (u, v) of an undecided segment -> reason
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
     _shifters: dict = field(default_factory=dict)
     _far_tried: dict = field(default_factory=dict)
+    _curvature: Optional[ValueCurvature] = None
+    _ends: dict = field(default_factory=dict)
 
     def landscape(self, p: Fraction) -> Landscape:
         self.check()
@@ -305,6 +323,8 @@ class SwitchSearch:
             ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
+        if not ok and hint is None and Lu is None and u == self.end and Lv is not None:
+            ok = self.from_end(u, v, Lv, g)
         if not ok and self.untrapped and u != self.degenerate:      # cheaper than charts
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
@@ -326,7 +346,8 @@ class SwitchSearch:
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
-            self.why[(u, v)] = WHY_UNTRAPPED if self.untrapped else WHY_WIDE
+            self.why[(u, v)] = WHY_TIED if self.tied_end and Lu is None and u == self.end \
+                else WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
         if cut is not None:
             m, Lm = cut[0], cut[1]
@@ -348,6 +369,125 @@ class SwitchSearch:
                 m = _square_between(v * lo, v * hi) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    # -- from the range's lower end, certified there ---------------------------------
+    def end_landscape(self, x: Fraction, ref: Landscape) -> Optional[tuple]:
+        """``(L, factors)``: the landscape certified at the range end ``x`` (kept;
+        not listed in ``certified_at``: ``x`` lies outside the range) when it is
+        certified with the stationary points of ``ref`` (the same kinds in the
+        same order: the branches of the piece end there, each minimum a root of
+        exactly one factor of ``N``, ``factors[k]``); None otherwise."""
+        if x not in self._ends:
+            self.check()
+            self.budget -= 1
+            try:
+                L = self.run(x)
+            except (InputError, ZeroDivisionError):
+                L = None
+            got = None
+            if L is not None and L.certified and \
+                    [p.kind for p in L.points] == [p.kind for p in ref.points]:
+                factors = {}
+                for k in self.minima:
+                    roots = [a for a, (f, _m) in enumerate(self.fam.n_factors)
+                             if deg_w(f) >= 1 and L.points[k].W.sign_of(at_p(f, x)) == 0]
+                    if len(roots) != 1:
+                        break
+                    factors[k] = roots[0]
+                else:
+                    got = (L, factors)
+            self._ends[x] = got
+        return self._ends[x]
+
+    def from_end(self, u: Fraction, v: Fraction, Lv: Landscape, g: int) -> bool:
+        """A proof that ``g`` is the only global minimum on ``(u, v]``, ``u`` the
+        range's lower end, from the landscape certified at ``u`` (``g`` one of
+        its global minima): with both ends known when ``g`` is the only one
+        there (:meth:`separated`), else by second-order bounds from ``u``
+        (:meth:`second_order`)."""
+        got = self.end_landscape(u, Lv)
+        self.tied_end = False
+        if got is None:
+            return False
+        L, factors = got
+        G = global_index(L)
+        if G is None or g not in G:
+            return False
+        if G == (g,):
+            return self.separated(u, v, L, Lv, g)[0]
+        self.tied_end = True
+        return self.second_order(u, v, L, factors, g)
+
+    def curvature(self) -> ValueCurvature:
+        if self._curvature is None:
+            self._curvature = ValueCurvature(self.fam.h.num, self.fam.h.den)
+        return self._curvature
+
+    def end_slope_gap(self, L: Landscape, factors: dict, u: Fraction, j: int, g: int):
+        """A lower bound of ``D'(u) = V_j'(u) - V_g'(u)``: exactly 0 when both
+        minima attain the lower bound of ``h`` at ``u`` (``F_i(W) = W*_i`` for
+        every task, decided exactly by ``certify``; then ``h_p = sum_i w_i
+        (dC_i/dp)(W*_i)`` at both, as ``C_i'(W*_i) = 0``), else from ``h_p``
+        enclosed at the two points (None where not finite)."""
+        n = len(L.taskset.tasks)
+        if all(len(L.points[k].adapted_to_optimum) == n for k in (j, g)):
+            return Fraction(0)
+        vs, got = self.value_slope(), []
+        for k in (j, g):
+            w = L.points[k].W
+            D = vs.on_box(arb_between(w.lo, w.hi), u, u)
+            if D is None:
+                return None
+            got.append(arb_to_iv(D))
+        return iv.mpf((got[0] - got[1]).a)
+
+    def second_order(self, u: Fraction, v: Fraction, L: Landscape, factors: dict,
+                     g: int) -> bool:
+        """``V_j > V_g`` on ``(u, v]`` for every minimum ``j != g``, from ``D(u) >=
+        0`` (``g`` is global at ``u``), the lower bound of ``D'(u)``
+        (:meth:`end_slope_gap`) and ``D''`` enclosed on each branch's trap boxes
+        from ``u`` (:class:`~symlqr.atlas.curvature.ValueCurvature`), integrated
+        twice (:func:`~symlqr.atlas.curvature.second_order_positive`); the steps
+        before the first sub-interval where that fails are halved (largest
+        losses first), up to ``SECOND_ROUNDS`` times."""
+        nodes = [u + (v - u) * Fraction(i, 8) for i in range(9)]
+        curv = self.curvature()
+        tracks = {}
+        with iv_workprec(96):
+            for k in self.minima:
+                self.check()
+                sh = self.shifter(factors[k])
+                w = L.points[k].W
+                tracks[k] = track(sh, curv.accept(sh), arb_between(w.lo, w.hi), nodes, 4)
+                if tracks[k] is None:
+                    return False
+            gaps = {}
+            for j in self.minima:
+                if j != g:
+                    d1 = self.end_slope_gap(L, factors, u, j, g)
+                    if d1 is None:
+                        return False
+                    gaps[j] = (max(Fraction(0), L.points[j].h.lo - L.points[g].h.hi), d1)
+            for _round in range(SECOND_ROUNDS):
+                self.check()
+                fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, v)
+                failing = None
+                for j, (d0, d1) in gaps.items():
+                    D2 = [sj - sg for sj, sg in zip(sl[j], sl[g])]
+                    ok, i = second_order_positive(fine, D2, d0, d1)
+                    if not ok:
+                        failing = (j, i)
+                        break
+                if failing is None:
+                    return True
+                if len(fine) > MAX_PARTS:
+                    return False
+                j, i = failing
+                todo = worst_steps(fine[:i + 2], sl[j][:i + 1], sl[g][:i + 1], tracks[j],
+                                   tracks[g])
+                if not sum(t.halve(lo, hi) for t, lo, hi in todo):
+                    return False
+        return False
 
     def _zero_cut(self, v, g: int, depth: int) -> Optional[tuple]:
         """``(m, L, proven)``: the cut of ``(0, v]`` towards the far bounds' reach
@@ -465,6 +605,8 @@ WHY_NOT_ONE = "a landscape certified there has no single global minimum"
 WHY_UNTRAPPED = ("a minimum's branch is not trapped in boxes, neither in (W, eta) nor in "
                  "the charts regular at eta = 0 (typically next to a fold)")
 WHY_WIDE = "the enclosures of the values' slopes stay too wide to separate the values"
+WHY_TIED = ("minima tied at the range's end (certified there) are not separated: the "
+            "enclosures of the values' second derivatives stay too wide")
 
 _SWITCH_TEXT = ("two local minima have equal values: the global minimum changes "
                 "(certified at {param} = {u} and {v}; by continuity a switch lies between)")
@@ -493,9 +635,10 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
         pc.switch_note = ("a global minimum equals the lower bound sum_i w_i C_i(W*_i) on the "
                           "whole piece, and no other stationary point reaches it inside (exact)")
         return [], [pc]
+    degenerate = Fraction(0) if fam.param in ("eta", "scale") else None
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
-                          bits, degenerate=Fraction(0) if fam.param in ("eta", "scale") else None,
-                          charts=charts)
+                          bits, degenerate=degenerate, charts=charts,
+                          end=lo_end if pc.lo is None and lo_end != degenerate else None)
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
