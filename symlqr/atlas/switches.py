@@ -18,13 +18,16 @@ exactly (by the sign of a certified comparison) at rational ends:
   certified; a change of the global minimum between two certified points is
   a switch (by continuity), narrowed by certified probes.
 
-At the range's lower end ``LO`` (excluded from the range), where the family is
-regular (``delta`` at any ``LO``; ``eta``, ``scale`` at ``LO > 0``), the landscape
-can be certified at ``LO`` itself: a single global minimum there gives a known
-end, and minima tied with ``g`` there (``delta = 0``: the tasks coincide) are
-separated by second-order bounds (:mod:`~symlqr.atlas.curvature`:
-``D(LO) >= 0``, ``D'(LO) = 0`` exactly when both attain the lower bound of ``h``,
-``D''`` enclosed on the trap boxes).
+At an end ``e`` of a piece that is an exact rational (the range's ends ``LO``,
+where the family is regular: ``delta`` at any ``LO``, ``eta`` and ``scale`` at
+``LO > 0``, and ``HI``; a rational critical value), the landscape can be
+certified at ``e`` itself; when it has the piece's stationary points (the same
+kinds in the same order) the branches end there, and where the first-order
+bounds fail: a single global minimum ``g`` at ``e`` gives a known end, and
+minima tied with ``g`` there (``delta = 0``: the tasks coincide) are separated
+by second-order bounds (:mod:`~symlqr.atlas.curvature`: ``D(e) >= 0``,
+``D'(e) = 0`` exactly when both attain the lower bound of ``h``, ``D''``
+enclosed on the trap boxes).
 
 Where a branch cannot be trapped along a partition, two fallbacks: the same
 search in charts regular at ``eta = 0`` (:mod:`~symlqr.atlas.charts`: next to
@@ -158,10 +161,9 @@ class SwitchSearch:
     # (:class:`~symlqr.atlas.charts.ChartProof`), tried where branches cannot be trapped
     charts: Optional[Callable] = None
     untrapped: bool = False
-    # the range's lower end LO when the piece starts there and the family is regular
-    # at LO (the landscape can be certified at LO itself: :meth:`from_end`)
-    end: Optional[Fraction] = None
-    tied_end: bool = False           # the last from_end met minima tied at the end
+    # the piece's ends where the landscape can be certified (:meth:`from_end`)
+    ends: tuple = ()
+    tied: set = field(default_factory=set)    # segments (u, v) whose end had tied minima
     why: dict = field(default_factory=dict)   # (u, v) of an undecided segment -> reason
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
@@ -323,8 +325,11 @@ class SwitchSearch:
             ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
-        if not ok and hint is None and Lu is None and u == self.end and Lv is not None:
-            ok = self.from_end(u, v, Lv, g)
+        if not ok and hint is None:
+            if Lu is None and u in self.ends and Lv is not None:
+                ok = self.from_end(u, v, Lv, g)
+            elif Lv is None and v in self.ends and Lu is not None:
+                ok = self.from_end(v, u, Lu, g)
         if not ok and self.untrapped and u != self.degenerate:      # cheaper than charts
             known = [(L, x) for L, x in ((Lu, u), (Lv, v)) if L is not None]
             ok = separated_by_values(self.fam, u, v, known, self.minima, g, factor_of,
@@ -346,7 +351,7 @@ class SwitchSearch:
         if ok:
             return [("ok", u, v, *end)]
         if depth <= 0 or self.budget <= 0:
-            self.why[(u, v)] = WHY_TIED if self.tied_end and Lu is None and u == self.end \
+            self.why[(u, v)] = WHY_TIED if (u, v) in self.tied \
                 else WHY_UNTRAPPED if self.untrapped else WHY_WIDE
             return [("undecided", u, v, *end)]
         if cut is not None:
@@ -372,8 +377,8 @@ class SwitchSearch:
 
     # -- from the range's lower end, certified there ---------------------------------
     def end_landscape(self, x: Fraction, ref: Landscape) -> Optional[tuple]:
-        """``(L, factors)``: the landscape certified at the range end ``x`` (kept;
-        not listed in ``certified_at``: ``x`` lies outside the range) when it is
+        """``(L, factors)``: the landscape certified at the piece's end ``x`` (kept;
+        not listed in ``certified_at``: ``x`` may lie outside the range) when it is
         certified with the stationary points of ``ref`` (the same kinds in the
         same order: the branches of the piece end there, each minimum a root of
         exactly one factor of ``N``, ``factors[k]``); None otherwise."""
@@ -399,14 +404,13 @@ class SwitchSearch:
             self._ends[x] = got
         return self._ends[x]
 
-    def from_end(self, u: Fraction, v: Fraction, Lv: Landscape, g: int) -> bool:
-        """A proof that ``g`` is the only global minimum on ``(u, v]``, ``u`` the
-        range's lower end, from the landscape certified at ``u`` (``g`` one of
-        its global minima): with both ends known when ``g`` is the only one
-        there (:meth:`separated`), else by second-order bounds from ``u``
-        (:meth:`second_order`)."""
-        got = self.end_landscape(u, Lv)
-        self.tied_end = False
+    def from_end(self, e: Fraction, o: Fraction, Lo: Landscape, g: int) -> bool:
+        """A proof that ``g`` is the only global minimum between the piece's end
+        ``e`` (excluded) and ``o`` (where ``Lo`` is certified), from the landscape
+        certified at ``e`` (``g`` one of its global minima): with both ends known
+        when ``g`` is the only one there (:meth:`separated`), else by
+        second-order bounds from ``e`` (:meth:`second_order`)."""
+        got = self.end_landscape(e, Lo)
         if got is None:
             return False
         L, factors = got
@@ -414,43 +418,46 @@ class SwitchSearch:
         if G is None or g not in G:
             return False
         if G == (g,):
-            return self.separated(u, v, L, Lv, g)[0]
-        self.tied_end = True
-        return self.second_order(u, v, L, factors, g)
+            return (self.separated(e, o, L, Lo, g) if e < o else
+                    self.separated(o, e, Lo, L, g))[0]
+        self.tied.add((min(e, o), max(e, o)))
+        return self.second_order(e, o, L, factors, g)
 
     def curvature(self) -> ValueCurvature:
         if self._curvature is None:
             self._curvature = ValueCurvature(self.fam.h.num, self.fam.h.den)
         return self._curvature
 
-    def end_slope_gap(self, L: Landscape, factors: dict, u: Fraction, j: int, g: int):
-        """A lower bound of ``D'(u) = V_j'(u) - V_g'(u)``: exactly 0 when both
-        minima attain the lower bound of ``h`` at ``u`` (``F_i(W) = W*_i`` for
-        every task, decided exactly by ``certify``; then ``h_p = sum_i w_i
-        (dC_i/dp)(W*_i)`` at both, as ``C_i'(W*_i) = 0``), else from ``h_p``
-        enclosed at the two points (None where not finite)."""
+    def end_slope_gap(self, L: Landscape, e: Fraction, j: int, g: int):
+        """An interval holding ``D'(e) = V_j'(e) - V_g'(e)`` (in ``p``): exactly 0
+        when both minima attain the lower bound of ``h`` at ``e`` (``F_i(W) =
+        W*_i`` for every task, decided exactly by ``certify``; then ``h_p =
+        sum_i w_i (dC_i/dp)(W*_i)`` at both, as ``C_i'(W*_i) = 0``), else from
+        ``h_p`` enclosed at the two points (None where not finite)."""
         n = len(L.taskset.tasks)
         if all(len(L.points[k].adapted_to_optimum) == n for k in (j, g)):
-            return Fraction(0)
+            return iv.mpf(0)
         vs, got = self.value_slope(), []
         for k in (j, g):
             w = L.points[k].W
-            D = vs.on_box(arb_between(w.lo, w.hi), u, u)
+            D = vs.on_box(arb_between(w.lo, w.hi), e, e)
             if D is None:
                 return None
             got.append(arb_to_iv(D))
-        return iv.mpf((got[0] - got[1]).a)
+        return got[0] - got[1]
 
-    def second_order(self, u: Fraction, v: Fraction, L: Landscape, factors: dict,
+    def second_order(self, e: Fraction, o: Fraction, L: Landscape, factors: dict,
                      g: int) -> bool:
-        """``V_j > V_g`` on ``(u, v]`` for every minimum ``j != g``, from ``D(u) >=
-        0`` (``g`` is global at ``u``), the lower bound of ``D'(u)``
-        (:meth:`end_slope_gap`) and ``D''`` enclosed on each branch's trap boxes
-        from ``u`` (:class:`~symlqr.atlas.curvature.ValueCurvature`), integrated
-        twice (:func:`~symlqr.atlas.curvature.second_order_positive`); the steps
-        before the first sub-interval where that fails are halved (largest
-        losses first), up to ``SECOND_ROUNDS`` times."""
-        nodes = [u + (v - u) * Fraction(i, 8) for i in range(9)]
+        """``V_j > V_g`` between the end ``e`` (excluded) and ``o`` for every
+        minimum ``j != g``, from ``D(e) >= 0`` (``g`` is global at ``e``), the
+        enclosure of ``D'(e)`` (:meth:`end_slope_gap`) and ``D''`` enclosed on
+        each branch's trap boxes from ``e``
+        (:class:`~symlqr.atlas.curvature.ValueCurvature`), integrated twice
+        (:func:`~symlqr.atlas.curvature.second_order_positive`, in the distance
+        from ``e``); the steps up to the first sub-interval where that fails are
+        refined (largest losses first), up to ``SECOND_ROUNDS`` times."""
+        nodes = [e + (o - e) * Fraction(i, 8) for i in range(9)]      # from e
+        up = e < o
         curv = self.curvature()
         tracks = {}
         with iv_workprec(96):
@@ -464,27 +471,29 @@ class SwitchSearch:
             gaps = {}
             for j in self.minima:
                 if j != g:
-                    d1 = self.end_slope_gap(L, factors, u, j, g)
+                    d1 = self.end_slope_gap(L, e, j, g)
                     if d1 is None:
                         return False
-                    gaps[j] = (max(Fraction(0), L.points[j].h.lo - L.points[g].h.hi), d1)
+                    d0 = max(Fraction(0), L.points[j].h.lo - L.points[g].h.hi)
+                    gaps[j] = (d0, iv.mpf((d1 if up else -d1).a))      # d/dt, t = |p - e|
             for _round in range(SECOND_ROUNDS):
                 self.check()
-                fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, v)
-                failing = None
+                fine, sl = merge_steps({k: t.intervals() for k, t in tracks.items()}, max(e, o))
+                m, failing = len(fine) - 1, None
                 for j, (d0, d1) in gaps.items():
                     D2 = [sj - sg for sj, sg in zip(sl[j], sl[g])]
-                    ok, i = second_order_positive(fine, D2, d0, d1)
+                    ok, i = second_order_positive(fine if up else fine[::-1],
+                                                  D2 if up else D2[::-1], d0, d1)
                     if not ok:
                         failing = (j, i)
                         break
                 if failing is None:
                     return True
-                if len(fine) > MAX_PARTS:
+                if m > MAX_PARTS:
                     return False
                 j, i = failing
-                todo = worst_steps(fine[:i + 2], sl[j][:i + 1], sl[g][:i + 1], tracks[j],
-                                   tracks[g])
+                a, b = (0, i + 1) if up else (m - 1 - i, m)    # the sub-intervals up to it
+                todo = worst_steps(fine[a:b + 1], sl[j][a:b], sl[g][a:b], tracks[j], tracks[g])
                 if not sum(t.halve(lo, hi) for t, lo, hi in todo):
                     return False
         return False
@@ -638,12 +647,20 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
     degenerate = Fraction(0) if fam.param in ("eta", "scale") else None
     search = SwitchSearch(fam, run, check, [k for k, p in enumerate(ls.points) if p.is_local_min],
                           bits, degenerate=degenerate, charts=charts,
-                          end=lo_end if pc.lo is None and lo_end != degenerate else None)
+                          ends=tuple(x for x, cv in ((lo_end, pc.lo), (hi_end, pc.hi))
+                                     if (cv is None and x != degenerate) or
+                                     _exact_at(cv, x)))
     s = pc.sample
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
         segs += search.resolve(s, hi_end, ls, None)
     return _assemble(fam, pc, segs, search.certified_at, undecided, search.why)
+
+
+def _exact_at(cv: Optional[CriticalValue], x: Fraction) -> bool:
+    """Is the critical value ``cv`` exactly the rational ``x``?"""
+    return cv is not None and cv.value is not None and cv.value.is_rational and \
+        cv.lo == cv.hi == x
 
 
 def _assemble(fam, pc, segs, certified_at, undecided, why=None) -> tuple:
