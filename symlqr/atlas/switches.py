@@ -387,7 +387,7 @@ class SwitchSearch:
             self.budget -= 1
             try:
                 L = self.run(x)
-            except (InputError, ZeroDivisionError):
+            except (ValueError, ArithmeticError):        # InputError: no valid tasks at x
                 L = None
             got = None
             if L is not None and L.certified and \
