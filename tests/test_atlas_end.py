@@ -129,3 +129,24 @@ def test_slopes_at_the_tie_are_equal_where_every_task_is_at_its_optimum():
     L1 = certify(fam.taskset_at(F(1, 100)))
     gap = s.end_slope_gap(L1, F(1, 100), mins[0], global_index(L1)[0])
     assert gap != 0 and gap.a > 0
+
+
+def test_a_tie_not_separated_stays_undecided_and_says_why(monkeypatch):
+    """Without refinements the second-order bound does not close next to
+    delta = 0: the segment there is undecided, with the tie as its reason, and
+    the same search with them proves it."""
+    import symlqr.atlas.switches as sw
+    fam = Family(figure("fig3b"), "delta")
+    run = lambda p: certify(fam.taskset_at(p))
+    v = F(1, 100)
+    Lv = run(v)
+    mins = [k for k, pt in enumerate(Lv.points) if pt.is_local_min]
+    monkeypatch.setattr(sw, "SECOND_ROUNDS", 0)
+    s = SwitchSearch(fam, run, lambda: None, mins, depth=1, ends=(F(0),))
+    segs = s.resolve(F(0), v, None, Lv)
+    bad = [(u, w) for st, u, w, _L, _x in segs if st != "ok"]
+    assert bad and bad[0][0] == 0 and s.why[bad[0]] == sw.WHY_TIED
+    monkeypatch.setattr(sw, "SECOND_ROUNDS", 24)
+    s = SwitchSearch(fam, run, lambda: None, mins, depth=1, ends=(F(0),))
+    assert [st for st, *_ in s.resolve(F(0), v, None, Lv)] == ["ok"]
+    assert 0 not in s.certified_at             # the end is certified, not listed as inside
