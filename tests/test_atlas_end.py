@@ -50,6 +50,7 @@ def test_fig3b_delta_labels_next_to_the_tie_agree_with_certify(lo, hi, deltas):
     assert at.certified, at.undecided
     pc = at.pieces[0] if lo == 0 else at.pieces[-1]
     assert pc.decided and not pc.parts, pc.switch_note
+    assert "second derivatives" in pc.switch_note           # proven from the tie
     want = _min_labels(pc.labels())
     assert want.count("global min") == 1
     for d in deltas:

@@ -164,6 +164,7 @@ class SwitchSearch:
     # the piece's ends where the landscape can be certified (:meth:`from_end`)
     ends: tuple = ()
     tied: set = field(default_factory=set)    # segments (u, v) whose end had tied minima
+    second: list = field(default_factory=list)   # segments proven by second-order bounds
     why: dict = field(default_factory=dict)   # (u, v) of an undecided segment -> reason
     certified_at: list = field(default_factory=list)
     _slope: Optional[ValueSlope] = None
@@ -488,6 +489,7 @@ class SwitchSearch:
                         failing = (j, i)
                         break
                 if failing is None:
+                    self.second.append((min(e, o), max(e, o)))
                     return True
                 if m > MAX_PARTS:
                     return False
@@ -654,7 +656,7 @@ def split_piece(fam: Family, pc: Piece, lo_end: Fraction, hi_end: Fraction, run:
     segs = search.resolve(lo_end, s, None, ls)
     if s < hi_end:
         segs += search.resolve(s, hi_end, ls, None)
-    return _assemble(fam, pc, segs, search.certified_at, undecided, search.why)
+    return _assemble(fam, pc, segs, search.certified_at, undecided, search.why, search.second)
 
 
 def _exact_at(cv: Optional[CriticalValue], x: Fraction) -> bool:
@@ -663,7 +665,7 @@ def _exact_at(cv: Optional[CriticalValue], x: Fraction) -> bool:
         cv.lo == cv.hi == x
 
 
-def _assemble(fam, pc, segs, certified_at, undecided, why=None) -> tuple:
+def _assemble(fam, pc, segs, certified_at, undecided, why=None, second=()) -> tuple:
     """Parts of the piece between switch enclosures, each a Piece."""
     parts, cur = [], []
     for seg in segs:
@@ -695,6 +697,12 @@ def _assemble(fam, pc, segs, certified_at, undecided, why=None) -> tuple:
             piece.switch_note = ("the values of the minima are separated on the whole piece "
                                  "(branches trapped by fences, slopes of the values enclosed "
                                  "by interval arithmetic)")
+            near = [(u, v) for u, v in second if any(s[1] == u and s[2] == v for s in group)]
+            if near:
+                piece.switch_note += (
+                    "; on " + ", ".join(f"[{u}, {v}]" for u, v in near) + " from an end where "
+                    "minima tie, by their second derivatives (D(e) >= 0, D'(e) bounded, "
+                    "D'' enclosed)")
         else:
             undecided_parts(fam, piece, group, a, b, undecided, why or {})
         pieces.append(piece)
