@@ -45,7 +45,6 @@ since ``C_i'(W*_i) = 0``.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Optional
 
 import flint
 from mpmath import iv

@@ -55,7 +55,6 @@ from mpmath import iv
 from ..exact.precision import iv_workprec
 from ..exact.realroots import iv_from_fraction, simplest_between
 from ..scalar.landscape import Landscape
-from ..tasks import InputError
 from .bivariate import at_p, deg_w
 from .branches import (Shifter, arb_between, arb_to_iv, lower_bound_positive, rows_in_p,
                        sign_change_node)
@@ -376,7 +375,7 @@ class SwitchSearch:
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
 
-    # -- from the range's lower end, certified there ---------------------------------
+    # -- from an exact end of the piece, certified there -----------------------------
     def end_landscape(self, x: Fraction, ref: Landscape) -> Optional[tuple]:
         """``(L, factors)``: the landscape certified at the piece's end ``x`` (kept;
         not listed in ``certified_at``: ``x`` may lie outside the range) when it is
