@@ -1,5 +1,5 @@
-"""Second-order separation of two minima's values from a range end where
-they tie.
+"""Second-order separation of two minima's values from an end of a piece
+where they tie.
 
 On a branch of stationary points ``W(p)`` (roots of a factor ``f`` of ``N``)
 the value ``V(p) = h(W(p), p)`` has ``V' = G(W(p), p)`` with ``G = h_p``
@@ -9,8 +9,9 @@ the value ``V(p) = h(W(p), p)`` has ``V' = G(W(p), p)`` with ``G = h_p``
     G_p = (top_p b - 2 top b_p) / b^3,   G_W = (top_W b - 2 top b_W) / b^3
 
 for ``h = a / b`` and ``top = a_p b - a b_p`` (:class:`ValueCurvature`:
-the two numerators and ``b`` shifted together, evaluated by the mean-value
-form on each trap box, ``W'`` on the same box from ``f``'s shift).
+the two numerators ``A``, ``B`` and ``b`` shifted together; ``A / b^3`` by
+the mean-value form along the branch, ``(B / b^3) W'`` on the trap box, with
+``W'`` from ``f``'s shift on the same box).
 
 For two minima ``j``, ``g`` and ``D = V_j - V_g`` on ``[e, v]`` with lower
 bounds ``D(e) >= L0 >= 0`` and ``D'(e) >= L1``, and ``D'' >= a_k`` on the
