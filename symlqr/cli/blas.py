@@ -1,8 +1,11 @@
 """BLAS threads of a command: one by default, ``SYMLQR_BLAS_THREADS`` to change it.
 
-The atlas multiplies many small matrices (Bernstein subdivisions) where OpenBLAS's
-threads only compete for the cores: on a shared 2-core machine Figure 3a's atlas spent
-1.7 times the CPU with the default threads (docs/atlas.md); ``certify`` gains nothing
+The atlas and the matrix branch-and-bound (``maml --complete``) multiply many small
+matrices (Bernstein subdivisions) where OpenBLAS's threads only compete for the cores:
+on a shared 2-core machine Figure 3a's atlas spent 1.7 times the CPU with the default
+threads (docs/atlas.md), and ``maml examples/scaled_costs_2state.json --complete`` took
+55 s and 80 s of wall time (42 s and 50 s of user time) against 17 s and 36 s (17 s and
+18 s) with one thread (two runs each, load about 3.5); ``certify`` gains nothing
 (measured) and is left alone. A command asks for it with ``run_main(...,
 one_blas_thread=True)``.
 numpy is imported with the package, before a command could set ``OPENBLAS_NUM_THREADS``,

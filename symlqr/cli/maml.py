@@ -161,4 +161,4 @@ def _trajectories(res, path) -> bytes:
 
 
 def main(argv=None, prog: str = PROG) -> int:
-    return run_main(prog, lambda a: _main(a, prog), argv)
+    return run_main(prog, lambda a: _main(a, prog), argv, one_blas_thread=True)

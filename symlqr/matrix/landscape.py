@@ -34,6 +34,8 @@ raises ``h``, so every such run stays in ``{h <= L}``) selects the minima
 """
 from __future__ import annotations
 
+import contextlib
+
 import os
 import time
 import warnings
@@ -45,6 +47,7 @@ import numpy as np
 from scipy.linalg import LinAlgWarning
 
 from ..branch.core import Outcome, branch_and_bound
+from .edges import edge_tubes
 from .domain import adapted_gains, conditions, stabilizing_box, stability_vertices
 from .level_sets import level_conditions, spectral_conditions
 from .ratfunc import direction_numerators, stability_denominators
@@ -101,6 +104,7 @@ class MatrixLandscape(Result):
     parts: int = 0                                       # sub-boxes of a merged run
     method: str = "maml"                                 # whose zeros: grad h_K or g
     steps: int = 1                                       # adaptation steps K
+    edges: list = field(default_factory=list)            # EdgeTube.summary() per edge (r = 1, d = 3)
 
     csv_columns = ("W", "type", "label", "h_lo", "h_hi", "certified")
 
@@ -165,6 +169,7 @@ class MatrixLandscape(Result):
                           for lo, hi, why in (o.undecided if o else [])][:50],
             "undecided_count": len(o.undecided) if o else 0,
             "degrees": self.degrees, "seconds": self.seconds,
+            **({"edges": self.edges} if self.edges else {}),
             "method": self.method, "steps": self.steps, "objective": self.objective,
             **({"parts": self.parts} if self.parts else {}),
         }
@@ -248,7 +253,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
                        stop: Optional[Callable[[], Optional[str]]] = None,
                        progress: Optional[Callable[[Outcome], None]] = None,
                        level_starts: int = 10, audit: int = 0, method: str = "maml",
-                       steps: int = 1, memory: int = QUEUE_BYTES) -> MatrixLandscape:
+                       steps: int = 1, memory: int = QUEUE_BYTES,
+                       tubes: bool = True, blas_threads: Optional[int] = 1) -> MatrixLandscape:
     """Every stationary point of ``h`` (MAML, one gradient step) in ``box``
     (default: the proven box around the stabilizing gains), certified, and the
     rest of the box excluded by proofs (module docstring). ``audit``: keep that
@@ -263,7 +269,26 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     ``maml``. The level test bounds ``h_K`` (``K = steps``): at the enclosed
     ``W_K`` of each task, or through ``levels.exceeds(..., steps=K)``.
     ``memory``: bytes the queue of boxes may hold before the smallest boxes are
-    worked first (:func:`~symlqr.branch.core.branch_and_bound`)."""
+    worked first (:func:`~symlqr.branch.core.branch_and_bound`). ``tubes``: prove
+    tubes around the edges of the stabilizing set first (``r = 1``, ``d = 3``;
+    :mod:`~symlqr.matrix.edges`). ``blas_threads``: the BLAS libraries limited to
+    that many threads while it runs (threadpoolctl; ``None``: left alone): the
+    Bernstein splits are many small products, where threads only compete for the
+    cores (:mod:`symlqr.cli.blas`); the answer is the same."""
+    limit = contextlib.nullcontext()
+    if blas_threads is not None:
+        try:
+            from threadpoolctl import threadpool_limits
+            limit = threadpool_limits(limits=int(blas_threads), user_api="blas")
+        except ImportError:
+            pass
+    with limit:
+        return _complete(taskset, box, level, prune, max_boxes, min_width, batch, stop, progress,
+                         level_starts, audit, method, steps, memory, tubes)
+
+
+def _complete(taskset, box, level, prune, max_boxes, min_width, batch, stop, progress,
+              level_starts, audit, method, steps, memory, tubes) -> MatrixLandscape:
     from .certificate import METHODS
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}")
@@ -298,12 +323,18 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
         conds = [c for c in conds if carried(c)]
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
+    found = edge_tubes(taskset, conds, box, stop=stop) if tubes and not light else []
+    res.edges = [tube.summary() for tube in found]
+    if found:
+        res.seconds["edges"] = time.perf_counter() - t1
+    t1 = time.perf_counter()
     pruning = prune and res.level is not None
     dec = Decider(taskset, nums, conds, box, min_width=min_width,
                   level=res.level if pruning else None,
                   gains=adapted_gains(taskset, steps) if pruning and not light else None,
                   corners=[] if light else stability_vertices(taskset),
-                  solution_kwargs={"method": method, "steps": steps})
+                  solution_kwargs={"method": method, "steps": steps},
+                  tubes=found)
     dec.stop = stop
     roots = dec.roots(box)
     per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)

@@ -27,3 +27,8 @@ JOINTLY = ("outside the domain: a nonnegative combination of the domain conditio
 JOINTLY_LEVEL = ("h > L or outside the domain: a nonnegative combination of the domain and "
                  "level conditions (signed numerators) is <= 0 on the box, so one of them "
                  "fails at every point")
+
+IN_TUBE = ("outside the domain: next to an edge of the stabilizing set of W "
+           "(a condition proven <= 0 in the edge's blow-up chart)")
+IN_TUBE_LEVEL = ("h > L or outside the domain: next to an edge of the stabilizing set of W "
+                 "(a domain or level condition proven <= 0 in the edge's blow-up chart)")

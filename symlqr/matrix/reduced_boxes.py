@@ -155,6 +155,9 @@ class LargeNumerators:
         for reason, mask in self._outside(boxes).items():
             step.excluded[reason] = mask & ~gone
             gone |= mask
+        for reason, mask in self._in_tubes(boxes, ~gone).items():
+            step.excluded[reason] = mask
+            gone |= mask
         high = self._above_level(boxes, ~gone)
         step.excluded[ABOVE] = high
         go = ~gone & ~high

@@ -91,8 +91,10 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
 
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
                  level: Optional[Fraction] = None, gains: Optional[list] = None,
-                 corners: Optional[list] = None, solution_kwargs: Optional[dict] = None):
+                 corners: Optional[list] = None, solution_kwargs: Optional[dict] = None,
+                 tubes: Optional[list] = None):
         self.level = level
+        self.tubes = list(tubes or [])      # :class:`~symlqr.matrix.edges.EdgeTube`
         self.solution_kwargs = dict(solution_kwargs or {})   # method/steps for decide_solution
         # vertices that can be box corners (dyadic), as Fractions and as floats
         self.corners = [[Fraction(x) for x in w] for w in corners or []
@@ -227,6 +229,20 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
             masks[(LEVEL_FALSE if c.kind == "level" else OUTSIDE).format(c.name)] = bad
         return masks
 
+    def _in_tubes(self, boxes, live) -> dict:
+        """Boxes inside a tube proven outside the domain (or above the level)
+        around an edge of the stabilizing set (:mod:`symlqr.matrix.edges`): a
+        float filter, then the exact test; masks by reason."""
+        out = {}
+        done = np.zeros(len(boxes), dtype=bool)
+        for tube in self.tubes:
+            rows = np.nonzero(live & ~done & tube.near(boxes.lo, boxes.hi))[0]
+            mask = out.setdefault(tube.reason, np.zeros(len(boxes), dtype=bool))
+            for j in rows:
+                if tube.covers(boxes.lo[j], boxes.hi[j]):
+                    mask[j] = done[j] = True
+        return out
+
     def _nonzero(self, boxes):
         out = np.zeros(len(boxes), dtype=bool)
         for k in range(self.nn):
@@ -300,6 +316,9 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         gone = np.zeros(m, dtype=bool)
         for reason, mask in out_masks.items():
             mask = mask & ~gone
+            step.excluded[reason] = mask
+            gone |= mask
+        for reason, mask in self._in_tubes(boxes, ~gone).items():
             step.excluded[reason] = mask
             gone |= mask
         nz = self._nonzero(boxes) & ~gone

@@ -61,6 +61,12 @@ def _tail(doc) -> list:
     lines.append(f"boxes: {doc['boxes']}, volume decided {100 * doc['decided_fraction']:.4f}%, "
                  f"undecided boxes {doc['undecided_count']}; "
                  f"{doc['seconds'].get('branch_and_bound', 0):.1f} s")
+    if doc.get("edges"):
+        edges = doc["edges"]
+        covered = sum(e["covered"] for e in edges) / len(edges)
+        lines.append(f"  edges of the stabilizing set: {len(edges)} tubes proven around them first, "
+                     f"{100 * covered:.0f}% of their length on average, "
+                     f"{doc['seconds'].get('edges', 0):.1f} s")
     if doc.get("parts"):
         lines.append(f"  run as {doc['parts']} sub-boxes on Dask: the seconds above are summed "
                      f"over them, {doc['seconds'].get('wall', 0):.1f} s wall")
