@@ -30,7 +30,9 @@ Times are printed as ratios to the r d = 1 case of the same run.
   one task, in its proven stabilizing box; then the 4 x 1 chain and a 2 x 2 gain with
   ``B = I`` on the boxes ``W* +- 0.2`` and ``W* +- 0.5``), each with the same budget.
 
-    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more]
+* with ``--five``: five tasks, ``r d = 3`` and ``4`` (module help).
+
+    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more] [--five]
 """
 from __future__ import annotations
 
@@ -73,7 +75,8 @@ def _case(label: str, ts, base, seconds=None, box=None) -> float:
           f"{o.boxes} boxes, decided {o.decided_fraction:.4f} of the box, "
           f"{len(o.undecided)} undecided; polynomials {res.seconds.get('polynomials', 0):.1f} s "
           f"(numerators {_numerators(res)}), "
-          f"branch-and-bound {res.seconds.get('branch_and_bound', 0):.1f} s, "
+          + (f"tubes around the edges {res.seconds['edges']:.1f} s, " if 'edges' in res.seconds else "")
+          + f"branch-and-bound {res.seconds.get('branch_and_bound', 0):.1f} s, "
           f"total {took:.1f} s{ratio}; peak memory {_peak_mb():.0f} MB", flush=True)
     top = sorted(o.excluded.items(), key=lambda kv: -kv[1])[:6]
     print("    boxes excluded, most used reasons: " + "; ".join(f"{n} {why[:70]}" for why, n in top))
@@ -90,6 +93,10 @@ def main() -> None:
     ap.add_argument("--more", action="store_true",
                     help="also r d = 3 with two tasks and r d = 4 (4 x 1 chain, one task), "
                          "each with the same budget")
+    ap.add_argument("--five", action="store_true",
+                    help="also five tasks: the 3 x 1 chain (r d = 3, stabilizing box) and the "
+                         "4 x 1 chain (r d = 4, on W* +- 0.2 of the first task) with Q = k I, "
+                         "k = 1..5, each with the same budget")
     ap.add_argument("--degrees-only", action="store_true",
                     help="only the numerators' degrees for r d = 3 and 4")
     args = ap.parse_args()
@@ -120,6 +127,21 @@ def main() -> None:
             for half in (0.2, 0.5):
                 _case(f"r d = 4 ({label}, one task) on the box W* +- {half} "
                       f"({args.seconds:g} s budget)", ts, base, args.seconds, _around(ts, half))
+    if args.five:
+        for d in (3, 4):
+            ts = _five(d)
+            box = None if d == 3 else _around(_chain(4), 0.2)
+            where = "its stabilizing box" if box is None else "the box W* +- 0.2 of Q = I"
+            _case(f"r d = {d}, five tasks ({d} x 1 chain, Q = k I, k = 1..5) on {where} "
+                  f"({args.seconds:g} s budget)", ts, base, args.seconds, box)
+
+
+def _five(d: int) -> MatrixTaskSet:
+    """The ``d x 1`` chain with ``Q = k I`` for ``k = 1..5`` (equal weights)."""
+    one = _chain(d).tasks[0]
+    return MatrixTaskSet([MatrixTask(one.A, one.B, [[k * int(i == j) for j in range(d)]
+                                                    for i in range(d)], [[1]])
+                          for k in range(1, 6)], "1/100")
 
 
 def _around(ts, half: float) -> list:

@@ -130,3 +130,23 @@ def test_no_edges_for_other_shapes():
                         "1/100")
     assert stability_edges(two) == []
     assert edge_tubes(two, conditions(two), stabilizing_box(two)) == []
+
+
+def test_a_box_around_an_edge_is_complete_with_the_tubes_and_not_without():
+    """The branch-and-bound on a box around an inner point of an edge (2% of the
+    stabilizing box's widths, level 8): with the tubes it is complete (no
+    stationary point there) and uses them; without them the same search is still
+    open after twice as many boxes."""
+    from symlqr.matrix.landscape import complete_landscape
+    from symlqr.matrix.reasons import IN_TUBE_LEVEL
+    edge = next(e for e in stability_edges(CHAIN) if e.kind == "1, e^(+-it)")
+    root = stabilizing_box(CHAIN)
+    W = [a + Fraction(3, 10) * b for a, b in zip(edge.E0, edge.e)]
+    box = [(float(w) - 0.02 * float(b - a), float(w) + 0.02 * float(b - a))
+           for w, (a, b) in zip(W, root)]
+    res = complete_landscape(CHAIN, box=box, level=8, max_boxes=600)
+    assert res.complete and not res.points
+    assert res.outcome.excluded.get(IN_TUBE_LEVEL, 0) > 0 and res.edges
+    used = res.outcome.boxes
+    bare = complete_landscape(CHAIN, box=box, level=8, max_boxes=2 * used, tubes=False)
+    assert not bare.complete and len(bare.outcome.undecided) > 0
