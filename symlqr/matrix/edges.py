@@ -415,6 +415,8 @@ def edge_tubes(taskset, conds, root, *, budget: int = MAX_CHART_BOXES,
     wf = hi - lo
     out = []
     for edge in edges:
+        if stop is not None and stop() is not None:
+            break
         # an edge that stays away from the first box (by more than the first
         # radius, sampled in floats: only which edges to prove is decided here)
         pts = np.array([float(x) for x in edge.E0]) + np.linspace(-1, 1, 513)[:, None] * \

@@ -323,18 +323,14 @@ def _complete(taskset, box, level, prune, max_boxes, min_width, batch, stop, pro
         conds = [c for c in conds if carried(c)]
     res.seconds["polynomials"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    found = edge_tubes(taskset, conds, box, stop=stop) if tubes and not light else []
-    res.edges = [tube.summary() for tube in found]
-    if found:
-        res.seconds["edges"] = time.perf_counter() - t1
-    t1 = time.perf_counter()
     pruning = prune and res.level is not None
     dec = Decider(taskset, nums, conds, box, min_width=min_width,
                   level=res.level if pruning else None,
                   gains=adapted_gains(taskset, steps) if pruning and not light else None,
                   corners=[] if light else stability_vertices(taskset),
                   solution_kwargs={"method": method, "steps": steps},
-                  tubes=found)
+                  tubes=(lambda: edge_tubes(taskset, conds, box, stop=stop))
+                  if tubes and not light else None)
     dec.stop = stop
     roots = dec.roots(box)
     per_box = sum(v.size for v in roots.data.values()) * 8 // len(roots)
@@ -349,6 +345,9 @@ def _complete(taskset, box, level, prune, max_boxes, min_width, batch, stop, pro
             res.reason = str(e)
             return res
     res.seconds["branch_and_bound"] = time.perf_counter() - t1
+    if dec.tubes:
+        res.edges = [tube.summary() for tube in dec.tubes]
+        res.seconds["edges"] = dec.tube_seconds     # inside the branch-and-bound's
     return finish(res, out, taskset, covers)
 
 

@@ -46,7 +46,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from fractions import Fraction
-from typing import Optional
+import time
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -63,12 +64,16 @@ from .levels import exceeds, float_level_at, lower_bound_at
 from .reasons import (ABOVE, JOINTLY, KRAWCZYK_NONE, LEVEL_FALSE, NONZERO, NONZERO_WHERE, OUTSIDE,
                       PRECONDITIONED, ZERO_OUTSIDE)
 from .reduced_boxes import LARGE, LargeNumerators, noise_keeps_sign_open
+from .edges import stability_edges
 
 __all__ = ["Decider", "Later", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTSIDE"]
 
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
 
+
+
+TUBES_AT = 1.0          # the tubes are made when a box this small (relative) nears an edge
 
 class Later:
     """``count`` numerators made by ``make()`` when a box first needs them (one
@@ -92,9 +97,12 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
     def __init__(self, taskset, numerators, conds, root, *, min_width: float = 2.0 ** -40,
                  level: Optional[Fraction] = None, gains: Optional[list] = None,
                  corners: Optional[list] = None, solution_kwargs: Optional[dict] = None,
-                 tubes: Optional[list] = None):
+                 tubes: Optional[Callable[[], list]] = None):
         self.level = level
-        self.tubes = list(tubes or [])      # :class:`~symlqr.matrix.edges.EdgeTube`
+        # the tubes around the edges (:class:`~symlqr.matrix.edges.EdgeTube`), made
+        # when a box near an edge first gets small (:meth:`_in_tubes`)
+        self.tube_maker, self.tubes, self.tube_seconds = tubes, None, 0.0
+        self._edge_lines = None
         self.solution_kwargs = dict(solution_kwargs or {})   # method/steps for decide_solution
         # vertices that can be box corners (dyadic), as Fractions and as floats
         self.corners = [[Fraction(x) for x in w] for w in corners or []
@@ -181,6 +189,8 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         for k in range(len(self.polys)):
             if k in self.large:
                 continue            # computed box by box in the lazy step (reduced_boxes)
+            if self.stop is not None and self.stop() is not None:
+                return Boxes(lo, hi, {})   # stopped: the search lists them undecided, untested
             got = [self.sources[k].anchor(box) for box in parts]
             data[f"{k}lo"] = np.concatenate([g[0] for g in got])
             data[f"{k}hi"] = np.concatenate([g[1] for g in got])
@@ -234,6 +244,12 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         around an edge of the stabilizing set (:mod:`symlqr.matrix.edges`): a
         float filter, then the exact test; masks by reason."""
         out = {}
+        if self.tubes is None:
+            if self.tube_maker is None or not self._near_an_edge(boxes, live):
+                return out
+            t0 = time.perf_counter()
+            self.tubes = self.tube_maker()
+            self.tube_seconds = time.perf_counter() - t0
         done = np.zeros(len(boxes), dtype=bool)
         for tube in self.tubes:
             rows = np.nonzero(live & ~done & tube.near(boxes.lo, boxes.hi))[0]
@@ -242,6 +258,26 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
                 if tube.covers(boxes.lo[j], boxes.hi[j]):
                     mask[j] = done[j] = True
         return out
+
+    def _near_an_edge(self, boxes, live) -> bool:
+        """Some live box below :data:`TUBES_AT` of the first box (relative) lies
+        within its own width of an edge (floats: only when the tubes are made)."""
+        rel = ((boxes.hi - boxes.lo) / self.root_width).max(axis=1)
+        rows = np.nonzero(live & (rel <= TUBES_AT))[0]
+        if not len(rows):
+            return False
+        if self._edge_lines is None:
+            self._edge_lines = [(np.array([float(x) for x in e.E0]), np.array([float(x) for x in e.e]))
+                                for e in stability_edges(self.taskset)]
+        scale = self.root_width
+        c = (boxes.lo[rows] + boxes.hi[rows]) / 2 / scale
+        w = (boxes.hi[rows] - boxes.lo[rows]) / scale
+        for E0, e in self._edge_lines:
+            E0, e = E0 / scale, e / scale
+            s = np.clip((c - E0) @ e / max(float(e @ e), 1e-300), -1, 1)
+            if (np.abs(c - (E0 + s[:, None] * e)) <= 2 * w).all(axis=1).any():
+                return True
+        return False
 
     def _nonzero(self, boxes):
         out = np.zeros(len(boxes), dtype=bool)
