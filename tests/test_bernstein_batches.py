@@ -2,7 +2,8 @@
 de Casteljau splits with one matrix per shared fraction against one matrix per
 box, derivative ranges against the elementwise outward step, a Source whose
 ladder is restarted against a new one, a Source that keeps its conversions along
-the first sides against a new one, the gap boxes with their exact pretest
+the first sides against a new one, the values at the boxes' centres with the
+rows' values kept per centre in y against plain evaluations, the gap boxes with their exact pretest
 against plain Bernstein tries, and solve2 cutting by the polynomials' change
 against numpy's roots."""
 from fractions import Fraction as Q
@@ -121,6 +122,23 @@ def test_conversions_kept_along_the_first_sides_give_the_balls_of_a_new_source(n
             if a is not None:
                 assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
     assert hits >= len(lasts) * 3 - 2              # the first sides were converted twice
+
+
+def test_values_with_the_rows_kept_at_each_centre_equal_plain_evaluations():
+    from symlqr.atlas.solve2 import _arb, _eval, _rows, _value
+    rng = np.random.default_rng(11)
+    f = const(Q(0))
+    for _ in range(30):
+        f += int(rng.integers(-99, 99)) * W ** int(rng.integers(0, 12)) * P ** int(rng.integers(0, 6))
+    rows, kept = _rows(f), {}
+    ends = [Q(int(k), 64) for k in rng.integers(-64, 64, 6)]
+    for xs in ends:
+        for ys in ends[:3] + ends[:3]:             # each centre in y met again
+            c = [(_arb(xs) + _arb(xs + Q(1, 64))) / 2, (_arb(ys) + _arb(ys + Q(1, 128))) / 2]
+            a = _value(rows, c, Q(3, 7), cache=kept)
+            b = _value(rows, c, Q(3, 7))
+            assert a.mid() == b.mid() and a.rad() == b.rad()
+    assert sum(isinstance(k, tuple) for k in kept) == 3      # one entry per centre in y
 
 
 def _plain_gap_box(G, tries=40):
