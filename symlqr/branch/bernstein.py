@@ -56,7 +56,8 @@ __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "
 
 _INF = np.inf
 PROBE_LOWER = 8         # Source.on_best tries one rung lower every this many calls
-PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions along the first sides
+PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions along the first sides,
+PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9548)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -237,7 +238,8 @@ class Source:
         """Balls of ``Ls * (Bernstein coefficients of P)`` on ``box`` and
         ``Ls / scale`` (so the balls are that times those of ``p``). The balls
         after the first sides (all but the last) are kept for the last
-        :data:`PARTIAL_KEPT` such prefixes and precisions: boxes cut across
+        :data:`PARTIAL_KEPT` such prefixes and precisions (at most
+        :data:`PARTIAL_BALLS` balls in all): boxes cut across
         their last side share them (Figure 3d's search in ``(W, eta)``: the
         products along ``W`` at degree 216 are most of a conversion), and the
         same computation gives the same balls."""
@@ -268,9 +270,10 @@ class Source:
             if Bk is None:                      # (Bint in balls: once per axis and precision)
                 Bk = self._cache[("B", k, prec)] = arb_mat(self.bint[k][0].tolist())
             C = _along(_along(C, k, shift, arb_mat), k, Bk, arb_mat)   # B (shift C): no n^3
-            if k < last:
+            if k < last and C.size <= PARTIAL_BALLS:
                 self._partial[part] = C
-                if len(self._partial) > PARTIAL_KEPT:
+                while len(self._partial) > PARTIAL_KEPT or \
+                        sum(x.size for x in self._partial.values()) > PARTIAL_BALLS:
                     del self._partial[next(iter(self._partial))]       # the oldest
         return C, Fraction(Ls) / self.scale
 
