@@ -1,7 +1,9 @@
 """The shortcuts of the candidates stage give the numbers of the plain computations:
 de Casteljau splits with one matrix per shared fraction against one matrix per
 box, derivative ranges against the elementwise outward step, a Source whose
-ladder is restarted against a new one, the gap boxes with their exact pretest
+ladder is restarted against a new one, a Source that keeps its conversions along
+the first sides against a new one, the values at the boxes' centres with the
+rows' values kept per centre in y against plain evaluations, the gap boxes with their exact pretest
 against plain Bernstein tries, and solve2 cutting by the polynomials' change
 against numpy's roots."""
 from fractions import Fraction as Q
@@ -93,6 +95,50 @@ def test_a_restarted_source_converts_as_a_new_one():
         kept.restart()
         a, b = kept.on_best(box), bz.Source(p, 2).on_best(box)
         assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
+
+
+@pytest.mark.parametrize("nvars", [2, 3])
+def test_conversions_kept_along_the_first_sides_give_the_balls_of_a_new_source(nvars):
+    rng = np.random.default_rng(7 + nvars)
+    names = ("x", "y", "z")[:nvars]
+    gens = fmpq_mpoly_ctx.get(names, "lex").gens()
+    p = 0 * gens[0]
+    for _ in range(40):
+        e = rng.integers(0, 9, nvars)
+        m = int(rng.integers(-50, 50))
+        for g, k in zip(gens, e):
+            m = m * g ** int(k)
+        p += m
+    kept = bz.Source(p, nvars)
+    first = [(Q(3, 8), Q(13, 32))] + [(Q(1, 4), Q(1, 2))] * (nvars - 2)
+    lasts = [(Q(k, 64), Q(k + 1, 64)) for k in (0, 5, 6, 31)]
+    hits = 0
+    for prec in (128, 448, 128):
+        for last in lasts:                         # boxes cut across their last side only
+            box = first + [last]
+            hits += (prec, tuple(first)) in kept._partial
+            a, b = kept.on_balls(box, prec), bz.Source(p, nvars).on_balls(box, prec)
+            assert (a is None) == (b is None)
+            if a is not None:
+                assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
+    assert hits >= len(lasts) * 3 - 2              # the first sides were converted twice
+
+
+def test_values_with_the_rows_kept_at_each_centre_equal_plain_evaluations():
+    from symlqr.atlas.solve2 import _arb, _eval, _rows, _value
+    rng = np.random.default_rng(11)
+    f = const(Q(0))
+    for _ in range(30):
+        f += int(rng.integers(-99, 99)) * W ** int(rng.integers(0, 12)) * P ** int(rng.integers(0, 6))
+    rows, kept = _rows(f), {}
+    ends = [Q(int(k), 64) for k in rng.integers(-64, 64, 6)]
+    for xs in ends:
+        for ys in ends[:3] + ends[:3]:             # each centre in y met again
+            c = [(_arb(xs) + _arb(xs + Q(1, 64))) / 2, (_arb(ys) + _arb(ys + Q(1, 128))) / 2]
+            a = _value(rows, c, Q(3, 7), cache=kept)
+            b = _value(rows, c, Q(3, 7))
+            assert a.mid() == b.mid() and a.rad() == b.rad()
+    assert sum(isinstance(k, tuple) for k in kept) == 3      # one entry per centre in y
 
 
 def _plain_gap_box(G, tries=40):

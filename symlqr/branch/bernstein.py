@@ -56,6 +56,8 @@ __all__ = ["Source", "ball_ends", "coefficients", "elevate", "positive_where", "
 
 _INF = np.inf
 PROBE_LOWER = 8         # Source.on_best tries one rung lower every this many calls
+PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions along the first sides,
+PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9548)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -130,6 +132,7 @@ class Source:
         self.P = np.vectorize(lambda c: int(c.p) * (den // int(c.q)), otypes=[object])(C)
         self.bint = [self._bint(n) for n in self.degs]
         self._cache: dict = {}
+        self._partial: dict = {}                        # see _from_monomials
         self._rung = 0                                  # see on_best
         self._calls = 0
         self._anchors: list = []                        # see anchor
@@ -233,15 +236,27 @@ class Source:
 
     def _from_monomials(self, box, prec):
         """Balls of ``Ls * (Bernstein coefficients of P)`` on ``box`` and
-        ``Ls / scale`` (so the balls are that times those of ``p``)."""
+        ``Ls / scale`` (so the balls are that times those of ``p``). The balls
+        after the first sides (all but the last) are kept for the last
+        :data:`PARTIAL_KEPT` such prefixes and precisions (at most
+        :data:`PARTIAL_BALLS` balls in all): boxes cut across
+        their last side share them (Figure 3d's search in ``(W, eta)``: the
+        products along ``W`` at degree 216 are most of a conversion), and the
+        same computation gives the same balls."""
         key = ("P", prec)
         if key not in self._cache:
             self._cache[key] = [arb(int(x)) for x in self.P.reshape(-1)]
         C = np.empty(self.P.shape, dtype=object)
         C.reshape(-1)[:] = self._cache[key]
         Ls = 1
+        last = len(box) - 1
         for k, (a, b) in enumerate(box):
             n = self.degs[k]
+            Ls *= self.bint[k][1]
+            part = (prec, tuple(box[:k + 1]))       # C after the first k + 1 sides
+            if k < last and part in self._partial:
+                C = self._partial[part]
+                continue
             A, w = _arb_exact(a), _arb_exact(b - a)
             pa = [arb(1)]
             pw = [arb(1)]
@@ -251,9 +266,15 @@ class Source:
             C_ = _binomials(n)
             shift = arb_mat(n + 1, n + 1, [C_[j][i] * pa[j - i] * pw[i] if i <= j else 0
                                            for i in range(n + 1) for j in range(n + 1)])
-            Bk = self._cache.setdefault(("B", k, prec), arb_mat(self.bint[k][0].tolist()))
+            Bk = self._cache.get(("B", k, prec))
+            if Bk is None:                      # (Bint in balls: once per axis and precision)
+                Bk = self._cache[("B", k, prec)] = arb_mat(self.bint[k][0].tolist())
             C = _along(_along(C, k, shift, arb_mat), k, Bk, arb_mat)   # B (shift C): no n^3
-            Ls *= self.bint[k][1]
+            if k < last and C.size <= PARTIAL_BALLS:
+                self._partial[part] = C
+                while len(self._partial) > PARTIAL_KEPT or \
+                        sum(x.size for x in self._partial.values()) > PARTIAL_BALLS:
+                    del self._partial[next(iter(self._partial))]       # the oldest
         return C, Fraction(Ls) / self.scale
 
     def restart(self) -> None:
