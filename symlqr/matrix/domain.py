@@ -71,6 +71,7 @@ class Condition:
     den: Optional[object] = None
     den_sign: Optional[int] = None
     kind: str = "domain"        # or "level": holds on {h <= L} in the domain
+    task: Optional[int] = None  # the task (from 0) it is about, when one
 
 
 def determinant(M, one):
@@ -255,7 +256,7 @@ def conditions(taskset, steps: int = 1) -> list:
     out = []
     for i, t in enumerate(tasks):
         a = closed_loop_charpoly(taskset.tasks[i], W, bk)
-        out += [Condition(n, f.num) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}", a)]
+        out += [Condition(n, f.num, task=i) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}", a)]
     for i, t in enumerate(tasks):
         ref = reference_gain(taskset.tasks[i])
         base = _kron_det(t[0] - t[1] * W, bk).num
@@ -264,7 +265,7 @@ def conditions(taskset, steps: int = 1) -> list:
             a = closed_loop_charpoly(taskset.tasks[i], V, bk)
             for n, f in _four(t[0] - t[1] * V, bk, label, a, MAX_COEFFICIENTS):
                 den = None if f.den.is_one() else f.den
-                out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1)))
+                out.append(Condition(n, f.num, den, _den_sign(den, ref, base, k == 1), task=i))
     return [c for c in out if not (c.num.is_constant() and (c.den is None or c.den.is_constant()))]
 
 

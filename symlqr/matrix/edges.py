@@ -234,6 +234,9 @@ def _chart_polys(cond_nums, edge: Edge, j1: int, j2: int, w1: Fraction, w2: Frac
             Ws.append(w)
         polys = []
         for num in cond_nums:
+            if num is None:
+                polys.append(None)
+                continue
             P = num.compose(*Ws, ctx=ctx)
             if P.is_zero():
                 polys.append(None)
@@ -414,9 +417,14 @@ def edge_tubes(taskset, conds, root, *, budget: int = MAX_CHART_BOXES,
     hi = np.array([float(b) for _, b in root])
     wf = hi - lo
     out = []
+    lines = set()
     for edge in edges:
         if stop is not None and stop() is not None:
             break
+        line = (tuple(edge.E0), tuple(edge.e))
+        if line in lines:        # tasks with one (A, B) share their edges: proven once
+            continue
+        lines.add(line)
         # an edge that stays away from the first box (by more than the first
         # radius, sampled in floats: only which edges to prove is decided here)
         pts = np.array([float(x) for x in edge.E0]) + np.linspace(-1, 1, 513)[:, None] * \
@@ -428,10 +436,18 @@ def edge_tubes(taskset, conds, root, *, budget: int = MAX_CHART_BOXES,
         k = int(np.argmax([float(x) for x in scaled]))
         j1, j2 = [j for j in range(3) if j != k]
         tube = EdgeTube(edge, k, j1, j2, widths[j1], widths[j2])
+        # only the conditions that vanish on the edge need its chart (the others
+        # keep one sign next to it, where the search reads them as before), and
+        # only its own task's (fewer conditions: weaker, never unsound)
+        mid = [_q(x) for x in edge.E0]
+        here = [c.num(*mid) == 0 and c.task in (None, edge.task) for c in use]
         faces = [_face_coefficients(polys, R0, PIECES)
-                 for polys in _chart_polys(nums, edge, j1, j2, widths[j1], widths[j2])]
+                 for polys in _chart_polys([p if h else None for p, h in zip(nums, here)],
+                                           edge, j1, j2, widths[j1], widths[j2])]
         proven = [[] for _ in faces]
         for piece in range(PIECES):       # piece by piece: the budget buys whole pieces
+            if stop is not None and stop() is not None:
+                break
             for f, (geo, data) in enumerate(faces):
                 got, seen, used = _prove_face(
                     geo[piece:piece + 1], {k: (lo[piece:piece + 1], hi[piece:piece + 1])

@@ -125,7 +125,7 @@ def level_conditions(taskset, level, steps: int = 1, terms: int = 1) -> list:
         if terms >= 2:       # and the next term, tr(M' (Q + F'RF) M Sigma0) with M = A - B F
             G = G * DD - _second_term(t, F, one if D is None else D, DD)
         out.append(Condition(f"w_{i + 1} tr(R F_{i + 1} Sigma0 F_{i + 1}') < L - sum_j w_j tr(Q_j Sigma0_j)",
-                             G, None, None, "level"))
+                             G, None, None, "level", i))
     return out
 
 
@@ -229,5 +229,5 @@ def spectral_conditions(taskset, level, steps: int = 1) -> list:
             den = None if f.den.is_one() else f.den
             out.append(Condition(f"{name}, s = {float(s):.6g}: cost of task {i + 1} "
                                  f"<= its share of L", f.num, den,
-                                 _den_sign(den, ref, base, steps == 1), "level"))
+                                 _den_sign(den, ref, base, steps == 1), "level", i))
     return out
