@@ -74,7 +74,7 @@ PIECES = 16              # the edge's parameter range is proven piece by piece
 MIN_S = 2.0 ** -12       # narrowest piece of an edge (its parameter runs over [-1, 1])
 VERTEX_GAP = 2.0 ** -5   # pieces this close to a vertex are not refined further
 BATCH = 64               # chart boxes per batch
-ASPECT = 8               # rho is halved (not s or t cut) while R / R0 >= ASPECT * their half-widths (1 and 1/8 measured: longer tubes for more chart boxes)
+ASPECT = 8               # rho is halved (not s or t cut) while R / R0 >= ASPECT * their half-widths (8: thicker tubes than 1 or 1/8, for a few more chart boxes)
 
 
 def _q(x: Fraction) -> fmpq:
