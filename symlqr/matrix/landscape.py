@@ -35,7 +35,6 @@ raises ``h``, so every such run stays in ``{h <= L}``) selects the minima
 from __future__ import annotations
 
 import contextlib
-
 import os
 import time
 import warnings
@@ -270,8 +269,8 @@ def complete_landscape(taskset, *, box=None, level=None, prune: bool = True,
     ``W_K`` of each task, or through ``levels.exceeds(..., steps=K)``.
     ``memory``: bytes the queue of boxes may hold before the smallest boxes are
     worked first (:func:`~symlqr.branch.core.branch_and_bound`). ``tubes``: prove
-    tubes around the edges of the stabilizing set first (``r = 1``, ``d = 3``;
-    :mod:`~symlqr.matrix.edges`). ``blas_threads``: the BLAS libraries limited to
+    tubes around the edges of the stabilizing set when the search first nears one
+    (``r = 1``, ``d = 3``; :mod:`~symlqr.matrix.edges`). ``blas_threads``: the BLAS libraries limited to
     that many threads while it runs (threadpoolctl; ``None``: left alone): the
     Bernstein splits are many small products, where threads only compete for the
     cores (:mod:`symlqr.cli.blas`); the answer is the same."""

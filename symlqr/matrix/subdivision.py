@@ -70,10 +70,8 @@ __all__ = ["Decider", "Later", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTS
 
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+TUBES_AT = 1.0             # the tubes are made when a box this small (relative) nears an edge
 
-
-
-TUBES_AT = 1.0          # the tubes are made when a box this small (relative) nears an edge
 
 class Later:
     """``count`` numerators made by ``make()`` when a box first needs them (one

@@ -64,8 +64,8 @@ def _tail(doc) -> list:
     if doc.get("edges"):
         edges = doc["edges"]
         covered = sum(e["covered"] for e in edges) / len(edges)
-        lines.append(f"  edges of the stabilizing set: {len(edges)} tubes proven around them first, "
-                     f"{100 * covered:.0f}% of their length on average, "
+        lines.append(f"  edges of the stabilizing set: tubes around {len(edges)} of them, proven "
+                     f"outside on {100 * covered:.0f}% of their length on average, "
                      f"{doc['seconds'].get('edges', 0):.1f} s")
     if doc.get("parts"):
         lines.append(f"  run as {doc['parts']} sub-boxes on Dask: the seconds above are summed "
