@@ -17,8 +17,10 @@ Why they matter. Near an edge the adapted gain ``F(W) = W - eta grad C(W)``
 blows up in two independent modes, so its direction depends on the side from
 which ``W`` approaches: every domain condition of ``A - B F(W)`` cleared of its
 denominator vanishes on the whole edge (checked on
-``examples/chain_3state.json``: all twelve conditions vanish at points of the
-three real edges), and no sign test on a box around an edge point decides it.
+``examples/chain_3state.json``: the six of ``A - B F(W)`` at points of the three
+real edges, besides two or three of ``A - B W``'s), and so do the level's
+conditions (:mod:`~symlqr.matrix.level_sets`); no sign test on a box around an
+edge point decides it.
 The branch-and-bound then dives along the edge to the finest width
 (docs/matrix.md, "Why ``r d = 3`` is not complete").
 
@@ -44,10 +46,13 @@ splits with outward rounding, :mod:`symlqr.branch.bernstein`); a box of gains is
 excluded (:meth:`EdgeTube.covers`) when its chart coordinates, exact over its
 corners (the chart is affine, the set ``{s in I, max(|a|, |b|) <= R}`` convex),
 lie in such a piece. Near the vertices the radii shrink to nothing: the pieces
-there are left out, and the vertices stay box corners as before.
+there are left out, and the vertices stay box corners as before. Only the
+conditions that vanish on an edge and belong to its task are carried in its
+chart (the others keep their sign next to it); tasks with the same ``(A, B)``
+share their edges, proven once. With the level's conditions the radii are far
+larger than with the domain's alone (docs/matrix.md).
 
 >>> from symlqr.matrix.tasks import load_matrix_tasks_file, MatrixTaskSet
->>> from symlqr.matrix.domain import conditions
 >>> d = load_matrix_tasks_file("examples/chain_3state.json")
 >>> ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
 >>> [e.kind for e in stability_edges(ts)]
