@@ -28,7 +28,7 @@ import numpy as np
 from . import bernstein as bz
 from .core import SPLIT_AT, Boxes
 
-__all__ = ["split_boxes", "smear_axis"]
+__all__ = ["split_boxes", "split_by_shape", "smear_axis"]
 
 
 def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Boxes:
@@ -45,23 +45,36 @@ def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Box
         right = Boxes(b.lo.copy(), b.hi.copy(), {})
         left.hi[:, var] = cut
         right.lo[:, var] = cut
-        m = len(b)
-        groups: dict = {}
-        for name in pairs:
-            groups.setdefault(b.data[f"{name}lo"].shape, []).append(name)
-        for names in groups.values():
-            (llo, lhi), (rlo, rhi) = bz.split(
-                np.concatenate([b.data[f"{p}lo"] for p in names]),
-                np.concatenate([b.data[f"{p}hi"] for p in names]), var, np.tile(frac, len(names)))
-            for g, p in enumerate(names):
-                rows = slice(g * m, (g + 1) * m)
-                left.data[f"{p}lo"], left.data[f"{p}hi"] = llo[rows], lhi[rows]
-                right.data[f"{p}lo"], right.data[f"{p}hi"] = rlo[rows], rhi[rows]
+        halves = split_by_shape({p: (b.data[f"{p}lo"], b.data[f"{p}hi"]) for p in pairs}, var, frac)
+        for p, ((llo, lhi), (rlo, rhi)) in halves.items():
+            left.data[f"{p}lo"], left.data[f"{p}hi"] = llo, lhi
+            right.data[f"{p}lo"], right.data[f"{p}hi"] = rlo, rhi
         for key in copy:
             left.data[key] = b.data[key].copy()
             right.data[key] = b.data[key].copy()
         parts += [left, right]
     return Boxes.concat(parts)
+
+
+def split_by_shape(coefficients: dict, var: int, frac) -> dict:
+    """``name -> ((lo_left, hi_left), (lo_right, hi_right))``: every polynomial's
+    coefficients ``name -> (lo, hi)`` (first axis the boxes) cut across variable
+    ``var`` at ``frac`` (a float, or one per box), the polynomials of one tensor
+    shape in one call of :func:`symlqr.branch.bernstein.split`."""
+    groups: dict = {}
+    for name, (lo, _) in coefficients.items():
+        groups.setdefault(lo.shape, []).append(name)
+    out = {}
+    for names in groups.values():
+        m = coefficients[names[0]][0].shape[0]
+        at = np.tile(np.broadcast_to(np.asarray(frac, dtype=float), (m,)), len(names))
+        (llo, lhi), (rlo, rhi) = bz.split(np.concatenate([coefficients[p][0] for p in names]),
+                                          np.concatenate([coefficients[p][1] for p in names]),
+                                          var, at)
+        for g, p in enumerate(names):
+            rows = slice(g * m, (g + 1) * m)
+            out[p] = ((llo[rows], lhi[rows]), (rlo[rows], rhi[rows]))
+    return out
 
 
 def smear_axis(boxes: Boxes, names, rel, min_width: float) -> np.ndarray:

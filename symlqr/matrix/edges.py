@@ -68,6 +68,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat, fmpq_mpoly_ctx
 
 from ..branch import bernstein as bz
+from ..branch.splitting import split_by_shape
 from .reasons import IN_TUBE, IN_TUBE_LEVEL
 
 __all__ = ["Edge", "EdgeTube", "stability_edges", "edge_tubes"]
@@ -265,7 +266,7 @@ def _face_coefficients(polys, R0f: float, pieces: int):
             data[k] = (lo, hi)
     geo = np.array([[-1.0, 1.0, -1.0, 1.0, R0f]])
     while len(geo) < pieces:
-        parts = _split_same_shapes(data, 0)
+        parts = split_by_shape(data, 0, 0.5)
         mid = (geo[:, 0] + geo[:, 1]) / 2
         left, right = geo.copy(), geo.copy()
         left[:, 1] = mid
@@ -332,7 +333,7 @@ def _prove_face(geo, data, signs, R0f: float, budget: int, stop=None):
             if not len(rows):
                 continue
             g = geo[rows]
-            parts = _split_same_shapes({k: (lo[rows], hi[rows]) for k, (lo, hi) in data.items()}, ax)
+            parts = split_by_shape({k: (lo[rows], hi[rows]) for k, (lo, hi) in data.items()}, ax, 0.5)
             if ax == 1:                      # rho: keep [0, R/2]; the rest is for the main search
                 g2 = g.copy()
                 g2[:, 4] = g[:, 4] / 2
@@ -356,23 +357,6 @@ def _prove_face(geo, data, signs, R0f: float, budget: int, stop=None):
                 stack.append((gg[a:a + BATCH], {k: (lo[a:a + BATCH], hi[a:a + BATCH])
                                                 for k, (lo, hi) in dd.items()}))
     return proven, seen, used
-
-
-def _split_same_shapes(data: dict, ax: int) -> dict:
-    """Every polynomial's coefficients cut in half across variable ``ax``, the
-    polynomials of one tensor shape in one call (:func:`symlqr.branch.bernstein.split`)."""
-    groups: dict = {}
-    for k, (lo, _) in data.items():
-        groups.setdefault(lo.shape, []).append(k)
-    out = {}
-    for keys in groups.values():
-        m = data[keys[0]][0].shape[0]
-        (llo, lhi), (rlo, rhi) = bz.split(np.concatenate([data[k][0] for k in keys]),
-                                          np.concatenate([data[k][1] for k in keys]), ax, 0.5)
-        for g, k in enumerate(keys):
-            rows = slice(g * m, (g + 1) * m)
-            out[k] = ((llo[rows], lhi[rows]), (rlo[rows], rhi[rows]))
-    return out
 
 
 def _pieces(faces_proven) -> list:
