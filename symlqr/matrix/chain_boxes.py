@@ -69,6 +69,7 @@ CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes
                  "J = I - eta hess g and grad f(F) in Taylor models over the box")
 CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over the box, "
                "F(X) proven stabilizing")
+SINGULAR = "I - eta hess g not proven nonsingular on the box"
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
 
@@ -118,9 +119,15 @@ class ChainRule(BoxRule):
     def test(self, lo, hi) -> tuple:
         """``("none", reason)``, ``("one", certificate)`` or ``("open", why)`` for
         the box ``[lo, hi]`` (row-major float ends): the chain rule, then, where it
-        leaves the box open with ``W`` proven stabilizing on it, :meth:`direct`."""
+        leaves the box open with ``W`` proven stabilizing on it, :meth:`direct`;
+        where the rule failed only because ``J`` is not proven nonsingular,
+        :meth:`direct` is tried only when a float Newton step from the centre
+        stays near the box (:meth:`zero_nearby`): in a 120 s run on the 3 x 1
+        example it decided 5 of 3,516 such boxes (31.5 s), its children are
+        decided by the chain rule's product test instead."""
         got = self._chain(lo, hi)
-        if got[0] == "open" and got[1] != NOT_STABLE:
+        if got[0] == "open" and got[1] != NOT_STABLE and (
+                got[1] != SINGULAR or self.zero_nearby(lo, hi)):
             other = self.direct(lo, hi)
             if other[0] != "open":
                 return other
@@ -158,7 +165,7 @@ class ChainRule(BoxRule):
         if not regular:
             if outer is not None and any(not x.contains(0) for x in outer[2]):
                 return "none", CHAIN_PRODUCT
-            return "open", "I - eta hess g not proven nonsingular on the box"
+            return "open", SINGULAR
         return self._krawczyk(X, c, Fc, J)
 
     def _outer(self, g, F):

@@ -158,6 +158,34 @@ class BoxRule:
             return "one", cert
         return "open", "the point's Krawczyk box and the box hold the zero apart"
 
+    def zero_nearby(self, lo, hi, reach: float = 2.0) -> bool:
+        """Whether a float Newton step of the direction from the box's centre
+        lands within ``reach`` half-widths of the centre on every side (or the
+        step cannot be taken). Only chooses where :meth:`direct` is worth its
+        cost (Krawczyk proves a zero only where Newton converges); never a proof.
+
+        >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+        >>> ts = MatrixTaskSet([MatrixTask([["1/2"]], [[1]], [[1]], [[1]])], "1/100")
+        >>> rule = BoxRule(ts)
+        >>> rule.zero_nearby([0.2], [0.3]), rule.zero_nearby([0.6], [0.7])   # W* = 0.2656...
+        (True, False)
+        """
+        r, d = self.shape
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        c = 0.5 * (lo + hi)
+        try:
+            p = maml_point(c.reshape(r, d), self.taskset)
+            if p is None:
+                return True
+            g = np.asarray(p.direction(self.method), dtype=float).reshape(-1)
+            J = np.asarray(p.direction_jacobian_dense(self.method), dtype=float)
+            step = np.linalg.solve(J, -g)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError, ZeroDivisionError):
+            return True
+        if not np.all(np.isfinite(step)):
+            return True
+        return bool(np.all(np.abs(step) <= reach * 0.5 * (hi - lo)))
+
     def split_scores(self, lo, hi) -> Optional[np.ndarray]:
         """Per side of the box: how much ``grad h`` can change across it,
         ``sum_i |d grad h_i / dw_k(c)| w_k`` with the float Hessian of ``h`` at the
