@@ -113,3 +113,58 @@ def test_maml_taylor_model_holds_h_and_grad_h_for_two_tasks_and_is_tighter_than_
             tighter += width(g_t) < width(g_b)
             boxes += 1
     assert checked > 300 and boxes > 10 and tighter >= 0.8 * boxes
+
+
+def test_misses_is_exact_on_linear_models_and_beats_the_entrywise_ranges():
+    """``TaylorMatrix.misses`` on ``W M + b`` (linear in the box, no remainder)
+    against numpy: the box misses the point iff the solution ``t`` of
+    ``a + G t = 0`` leaves ``[-1, 1]^n``; where the margin is clear the two agree,
+    and some of the misses are not seen by the entrywise ranges."""
+    from flint import arb
+    rng = np.random.default_rng(11)
+    agree = better = 0
+    for _ in range(300):
+        n = int(rng.integers(2, 4))
+        lo = rng.uniform(-1, 0, n)
+        hi = lo + rng.uniform(0.1, 1, n)
+        M = rng.normal(size=(n, n))
+        M[:, 0] += 3 * M[:, 1]                      # correlated columns
+        pt = rng.normal(size=n) * 2
+        model = gain_box(lo, hi, 1, n) * arb_mat(M.tolist())
+        c, rad = (lo + hi) / 2, (hi - lo) / 2
+        t = np.linalg.solve((M.T * rad).astype(float), pt - M.T @ c)
+        margin = np.max(np.abs(t)) - 1
+        got = model.misses([arb(float(x)) for x in pt])
+        entrywise = any(not x.contains(arb(float(y))) for x, y in zip(model.entries(), pt))
+        if abs(margin) > 1e-6:
+            assert got == (margin > 0)
+            agree += 1
+            better += got and not entrywise
+        assert not entrywise or got
+    assert agree > 250 and better > 10
+
+
+def test_misses_never_excludes_the_fixed_point_of_the_adaptation():
+    """``F(W) = W - eta grad g(W)`` has ``F(W*) = W*``: no box holding ``W*``
+    may be said to miss it (boxes of several sizes around and beside ``W*``)."""
+    from flint import arb
+    from symlqr.matrix.lqr import optimal_gain
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(4):
+        A, B, _ = _random_task(rng, 2, 1)
+        Q, R = np.eye(2), np.eye(1)
+        Ws = optimal_gain(A, B, Q, R).reshape(-1)
+        mats = tuple(arb_mat(x.tolist()) for x in (A, B, Q, R))
+        star = [arb(float(x)) for x in Ws]
+        for size in (1e-3, 1e-2, 5e-2):
+            off = rng.uniform(-0.9, 0.9, len(Ws)) * size
+            W = gain_box(Ws - size + off, Ws + size + off, 1, 2)
+            try:
+                g = LQRPoint(TAYLOR, mats, W, arb_mat(np.eye(2).tolist()))
+            except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+                continue
+            F = W - g.grad * arb(0.01)
+            assert not F.misses(star)
+            checked += 1
+    assert checked >= 8

@@ -13,8 +13,10 @@ W*`` (the Riccati gain: the only stationary point of an LQR cost with
 then the zeros of ``Phi(W) = F(W) - W*``, whose Jacobian is ``J``:
 
 * ``F(X)`` (the mean-value form ``F(c) + J(X) (X - c)``, intersected with the
-  direct enclosure) misses the ball around ``W*`` (proven by Krawczyk on
-  ``grad f``, :func:`~symlqr.matrix.boxes.newton_box`): **no stationary point**;
+  direct enclosure, or the Taylor model of ``F`` preconditioned by the inverse of
+  its linear part, :meth:`~symlqr.matrix.taylor.TaylorMatrix.misses`) misses the
+  ball around ``W*`` (proven by Krawczyk on ``grad f``,
+  :func:`~symlqr.matrix.boxes.newton_box`): **no stationary point**;
 * Krawczyk's operator of ``Phi``, ``K = c - Y Phi(c) + (I - Y J(X)) (X - c)``,
   misses ``X``: none; lies in the interior of ``X``: exactly one, which
   :func:`~symlqr.matrix.certificate.certify_point` then certifies (its own
@@ -31,7 +33,8 @@ only Stein solves over the box in Taylor models (``J`` and ``F(X)``,
 a few milliseconds per box. With the level, ``h = w C(F(W)) > L`` over the box
 excludes it too. Where ``J`` is not proven nonsingular (near points where
 ``eta hess g`` has the eigenvalue 1: the spurious stationary points of ``h``),
-``grad h = J grad f(F)`` in Taylor models excluding 0 excludes the box, and else
+``grad h = J grad f(F)`` in Taylor models excluding 0 (preconditioned likewise)
+excludes the box, and else
 the tests of :class:`~symlqr.matrix.direct_boxes.BoxRule` on ``grad h`` itself
 (Krawczyk with the Taylor-model Hessian of ``h``); what they leave open is cut.
 
@@ -56,7 +59,7 @@ from .boxes import ARB, newton_box
 from .backend import FLOAT
 from .hypothesis_boxes import _ball, _eye, _hessians
 from .lqr import LQRPoint, hessian, optimal_gain
-from .taylor import TAYLOR
+from .taylor import TAYLOR, TaylorMatrix
 from .direct_boxes import DIRECT_NONE, NOT_STABLE, BoxRule, krawczyk_verdict
 from .validated import certify_stable_gains, inertia, to_float
 
@@ -72,6 +75,14 @@ CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over
 SINGULAR = "I - eta hess g not proven nonsingular on the box"
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
+
+
+def _misses_zero(model) -> bool:
+    """The direction's model excludes 0 on the box (preconditioned,
+    :meth:`~symlqr.matrix.taylor.TaylorMatrix.misses`; entrywise for a ball)."""
+    if isinstance(model, TaylorMatrix):
+        return model.misses()
+    return any(not x.contains(0) for x in model.entries())
 
 
 class ChainRule(BoxRule):
@@ -156,20 +167,21 @@ class ChainRule(BoxRule):
             F.append(mv.intersection(direct) if mv.overlaps(direct) else mv)
         regular = inertia(J) is not None
         misses = any(not f.overlaps(s) for f, s in zip(F, self.star))
-        if misses and (regular or self.method == "fomaml"):
+        if (regular or self.method == "fomaml") and (
+                misses or (models and models[0][1].misses(self.star))):
             return "none", CHAIN_NONE          # F(W) != W*, so grad h = J grad f(F(W)) != 0
         needed = models and (self.level is not None or not regular)
         outer = self._outer(*models[0]) if needed else None
         if outer is not None and self._above(outer):
             return "none", CHAIN_ABOVE
         if not regular:
-            if outer is not None and any(not x.contains(0) for x in outer[2]):
+            if outer is not None and _misses_zero(outer[3]):
                 return "none", CHAIN_PRODUCT
             return "open", SINGULAR
         return self._krawczyk(X, c, Fc, J)
 
     def _outer(self, g, F):
-        """``(F(X), h, direction)`` enclosed over the box from the Taylor models
+        """``(F(X), h, direction, its model)`` enclosed over the box from the Taylor models
         of ``g`` at ``W`` and of ``F(W)`` (:mod:`~symlqr.matrix.taylor`: the
         linear part in ``W`` exact, so ``grad h = J grad f(F) = grad f(F) - eta
         hess g[grad f(F)]`` is not the product of two wide enclosures); ``None``
@@ -179,7 +191,7 @@ class ChainRule(BoxRule):
             f = LQRPoint(TAYLOR, (A, B, Q, R), F, S0)
             gf = f.grad
             direction = gf if self.method == "fomaml" else gf - g.hess(gf) * self.eta
-            return F.range(), f.cost * self.weights[0], direction.entries()
+            return F.range(), f.cost * self.weights[0], direction.entries(), direction
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
             return None
 
@@ -198,7 +210,7 @@ class ChainRule(BoxRule):
         enclosure of ``F(X)`` and ``h``'s Taylor model above ``L``."""
         if self.level is None:
             return False
-        F, h, _ = outer
+        F, h = outer[:2]
         A, B = self.tasks[0][:2]
         return bool(certify_stable_gains(A, B, F) and h > ARB.scalar(self.level))
 

@@ -95,6 +95,58 @@ class TaylorMatrix:
             out += arb(0, abs(tr(Dk)).upper())
         return out
 
+    def misses(self, point=None) -> bool:
+        """Proven: no matrix of the model equals ``point`` (an ``arb_mat`` or list
+        of balls, row-major; zero when ``None``) anywhere on the box.
+
+        With ``v = vec(c - point)``, ``G`` the columns ``vec(D_k)`` and ``Y`` a float
+        inverse of ``mid(G)``, every row ``i`` gives ``(Y v)_i + sum_k (Y G)_ik t_k +
+        (Y vec(R))_i``, whose range over ``t`` in ``[-1, 1]^n`` is proven by balls; a
+        row whose range excludes 0 proves it (and so does a row of the identity:
+        the entrywise ranges). For a linear model this is exact: the box misses the
+        point if and only if ``|G^-1 v|_inf > 1``, where the entrywise test asks
+        ``|v_i| > sum_k |G_ik|`` for one ``i`` (weaker wherever the columns are
+        correlated, as ``F(W) = W - eta grad g(W)``'s are on stiff tasks).
+
+        >>> W = gain_box([0.0, 0.0], [2.0, 2.0], 1, 2)
+        >>> M = W * arb_mat([[1, 1], [1, -1]])          # (w1 + w2, w1 - w2)
+        >>> pt = [arb(0.5), arb(-1.5)]                  # w = (-0.5, 1): outside the box
+        >>> [x.contains(y) for x, y in zip(M.entries(), pt)], M.misses(pt)
+        ([True, True], True)
+        >>> M.misses([arb(2), arb(0)])                  # w = (1, 1), the centre
+        False
+        """
+        import numpy as np
+        rng = self.range().entries()
+        pt = [arb(0)] * len(rng) if point is None else list(
+            point.entries() if isinstance(point, arb_mat) else point)
+        if any(not x.overlaps(y) for x, y in zip(rng, pt)):
+            return True
+        v = [x - y for x, y in zip(self.c.entries(), pt)]
+        cols = [Dk.entries() for Dk in self.D]
+        n, m = len(v), len(cols)
+        if n != m or n == 0:
+            return False
+        mid = np.array([[float(cols[k][i].mid()) for k in range(m)] for i in range(n)])
+        if not np.all(np.isfinite(mid)):
+            return False
+        try:
+            Y = np.linalg.inv(mid)
+        except np.linalg.LinAlgError:
+            return False
+        if not np.all(np.isfinite(Y)):
+            return False
+        rest = self.R.entries()
+        one = arb(0, 1)
+        for i in range(n):
+            y = [arb(float(a)) for a in Y[i]]
+            val = sum((y[j] * (v[j] + rest[j]) for j in range(n)), arb(0))
+            for k in range(m):
+                val += sum((y[j] * cols[k][j] for j in range(n)), arb(0)) * one
+            if not val.contains(0):
+                return True
+        return False
+
     # -- arithmetic ----------------------------------------------------------
     @staticmethod
     def _lift(x, like) -> "TaylorMatrix":
