@@ -77,7 +77,6 @@ class Shifter:
             self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
             self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
                                            for r in range(n)]) for start, k in self.blocks]
-            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
         self._start, self._streak = FIRST_BITS, 0      # where the ladder starts (shift)
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
@@ -120,13 +119,28 @@ class Shifter:
         return got
 
     def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
+        """The shift at ``bits``. Where every product ``M (G Q)`` is FLINT's
+        classical one (:func:`_classical`: each entry a dot product of a row of
+        ``M`` and a column of ``G Q``), its first two rows are computed first,
+        from the first two rows of ``M`` (the same dot products, so the same
+        balls), and the rest only when the shift is used (``Shifted.mats``): a
+        rung of the ladder that loses too many bits (:meth:`shift` reads only
+        those rows) costs neither ``M`` nor the product."""
         with flint.ctx.workprec(bits):
-            M = None if w0 == 0 else _w_matrix(self.pas, self.n, bits, w0)
-            mats = []
-            for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
-                Q = _p_matrix(Gk.ncols(), bits, c)
-                mats.append(Gk * Q if M is None else M * (Gk * Q))
-            return Shifted(mats, w0, c)
+            X = [Gk * _p_matrix(Gk.ncols(), bits, c) for Gk in self.Gblocks]   # p -> c + s
+            if w0 == 0:
+                return Shifted(X, w0, c)
+            if not all(_classical(self.n, Xk.ncols(), bits) for Xk in X):
+                M = _w_matrix(self.n, bits, w0)
+                return Shifted([M * Xk for Xk in X], w0, c)
+            H = _w_head(self.n, bits, w0)
+            head = [H * Xk for Xk in X]
+
+        def finish() -> list:
+            with flint.ctx.workprec(bits):
+                M = _w_matrix(self.n, bits, w0)
+                return [M * Xk for Xk in X]
+        return Shifted(None, w0, c, head, finish)
 
 
 # The shift matrices depend only on (size, precision, centre): a trap step and its
@@ -146,29 +160,90 @@ def _kept(cache: dict, key, make):
     return got
 
 
-def _binomial(n: int, x: Fraction, pas=None):
-    """``M[i, k] = C(k, i) x^(k - i)`` (``i <= k < n``) in balls at the working
-    precision: the coefficients of ``t -> x + t`` (``pas``: ``C(k, i)`` at
-    ``[i, k]`` if at hand)."""
+def _classical(n: int, k: int, bits: int) -> bool:
+    """Does FLINT's ``arb_mat_mul`` multiply an ``n x n`` by an ``n x k`` matrix at
+    ``bits`` by the classical algorithm (one ``arb_dot`` per entry, so that the
+    first rows of the product come out the same from the first rows of the
+    left factor)? Its rule (``arb_mat/mul.c``): a dimension at most 60 (up to
+    128 bits), 50 (up to 512), else 40; one FLINT thread (several would take
+    ``arb_mat_mul_threaded``, the same dot products). ``tests/test_atlas_shifts.py``
+    checks the rows against the full products on both sides of the cutoffs.
+
+    >>> _classical(79, 16, 192), _classical(79, 72, 128)
+    (True, False)
+    """
+    cutoff = 60 if bits <= 128 else 50 if bits <= 512 else 40
+    return min(n, k) <= cutoff and flint.ctx.threads <= 1
+
+
+# C(i + d, i) as exact balls, by diagonal d (prefixes serve smaller sizes)
+_PASCAL: list = []
+
+
+def _pascal(n: int) -> list:
+    """``[[C(i + d, i) for i < n - d] for d < n]`` as exact arb balls (kept)."""
+    if len(_PASCAL) < n:
+        _PASCAL[:] = [[flint.arb(comb(i + d, i)) for i in range(n - d)] for d in range(n)]
+    return _PASCAL
+
+
+def _xpowers(x: Fraction, n: int) -> list:
+    """``[1, x, ..., x^(n-1)]`` in balls at the working precision (products in turn)."""
     xq, xp = flint.arb(to_fmpq(x)), [flint.arb(1)]
-    for _ in range(n):
+    for _ in range(n - 1):
         xp.append(xp[-1] * xq)
+    return xp
+
+
+def _binomial(n: int, x: Fraction, transpose: bool = False):
+    """``M[i, k] = C(k, i) x^(k - i)`` (``i <= k < n``; ``transpose``: at ``[k, i]``)
+    in balls at the working precision: the coefficients of ``t -> x + t``, each
+    entry the product of the exact ``C(k, i)`` and the ball ``x^(k-i)``, set
+    diagonal by diagonal.
+
+    >>> M = _binomial(3, Fraction(2))
+    >>> [[int(M[i, k].unique_fmpz()) for k in range(3)] for i in range(3)]
+    [[1, 2, 4], [0, 1, 4], [0, 0, 1]]
+    """
+    xp, pas = _xpowers(x, n), _pascal(n)
     M = flint.arb_mat(n, n)
-    for k in range(n):
-        for i in range(k + 1):
-            M[i, k] = (pas[i, k] if pas is not None else comb(k, i)) * xp[k - i]
+    for d in range(n):
+        xd, cs = xp[d], pas[d]
+        if transpose:
+            for i in range(n - d):
+                M[i + d, i] = cs[i] * xd
+        else:
+            for i in range(n - d):
+                M[i, i + d] = cs[i] * xd
     return M
 
 
-def _w_matrix(pas, n: int, bits: int, w0: Fraction):
+def _w_matrix(n: int, bits: int, w0: Fraction):
     """``M[i, k] = C(k, i) w0^(k - i)`` (``W -> w0 + t``; ``= D^-1 Pas D``) at
     ``bits`` (the current working precision)."""
-    return _kept(_W_MATS, (n, bits, w0), lambda: _binomial(n, w0, pas))
+    return _kept(_W_MATS, (n, bits, w0), lambda: _binomial(n, w0))
+
+
+def _w_head(n: int, bits: int, w0: Fraction):
+    """The first ``min(2, n)`` rows of :func:`_w_matrix` (the same balls)."""
+    M = _W_MATS.get((n, bits, w0))
+    r = min(2, n)
+    H = flint.arb_mat(r, n)
+    if M is not None:
+        for i in range(r):
+            for k in range(i, n):
+                H[i, k] = M[i, k]
+        return H
+    xp, pas = _xpowers(w0, n), _pascal(n)
+    for d in range(n):
+        for i in range(min(r, n - d)):
+            H[i, i + d] = pas[d][i] * xp[d]
+    return H
 
 
 def _p_matrix(k: int, bits: int, c: Fraction):
     """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
-    return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c).transpose())
+    return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c, transpose=True))
 
 
 #: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct
@@ -226,22 +301,69 @@ def _powers(t, n: int) -> list:
     return pw
 
 
+_INTS: list = []
+_LAST_VECTORS: list = [None, None]
+
+
+def _ints(n: int) -> list:
+    """``[0, 1, ..., n-1]`` as exact arb balls (kept; a product with one is the
+    product with the Python integer, ball for ball)."""
+    if len(_INTS) < n:
+        _INTS[:] = [flint.arb(k) for k in range(max(n, 2 * len(_INTS)))]
+    return _INTS
+
+
+def _vector(t, n: int, deriv: bool):
+    """The row ``[1, t, ..., t^(n-1)]`` (``deriv``: ``[0, 1, 2 t, ...,
+    (n-1) t^(n-2)]``) as a ``1 x n`` ball matrix at the working precision; the
+    last of each is kept for the same ball object, size and precision (as
+    :func:`_powers`: the polynomials of one shift are evaluated at the same
+    ``t``)."""
+    last = _LAST_VECTORS[deriv]
+    prec = flint.ctx.prec
+    if last is not None and last[0] is t and last[1] == n and last[2] == prec:
+        return last[3]
+    pw = _powers(t, n)
+    if deriv:
+        v, ks = flint.arb_mat(1, n), _ints(n)
+        for k in range(1, n):
+            v[0, k] = pw[k - 1] * ks[k]
+    else:
+        v = flint.arb_mat([pw])
+    _LAST_VECTORS[deriv] = (t, n, prec, v)
+    return v
+
+
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
     picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
 
-    __slots__ = ("mats", "w0", "c")
+    __slots__ = ("_mats", "_head", "_finish", "w0", "c")
 
-    def __init__(self, mats: list, w0: Fraction, c: Fraction):
-        self.mats, self.w0, self.c = mats, w0, c
+    def __init__(self, mats: Optional[list], w0: Fraction, c: Fraction,
+                 head: Optional[list] = None, finish=None):
+        """``mats``, or (:meth:`Shifter._shift`) their first rows ``head`` and
+        ``finish()`` that computes them when first asked for."""
+        self._mats, self._head, self._finish, self.w0, self.c = mats, head, finish, w0, c
+
+    @property
+    def mats(self) -> list:
+        if self._mats is None:
+            self._mats, self._head, self._finish = self._finish(), None, None
+        return self._mats
+
+    def _first_rows(self) -> list:
+        """The matrices, or their first rows where the rest is not computed yet
+        (all that :meth:`lost_bits` and :meth:`accurate` read)."""
+        return self._mats if self._mats is not None else self._head
 
     def lost_bits(self, prec: int) -> Optional[float]:
         """Bits lost at the working precision ``prec``: ``prec`` minus the
         correct bits of :meth:`accurate`'s coefficients (the fewest); None when
         one is not finite or all are zero."""
         correct = None
-        for S in self.mats:
+        for S in self._first_rows():
             ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
                 ([S[0, 1]] if S.ncols() > 1 else [])
             if not all(e.is_finite() for e in ent):
@@ -259,7 +381,7 @@ class Shifted:
         """Do the value and first derivatives at the centre (``S[0, 0]``,
         ``S[1, 0]``, ``S[0, 1]`` of each polynomial) carry radii below
         ``2^-bits`` of the largest of them?"""
-        for S in self.mats:
+        for S in self._first_rows():
             ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
                 ([S[0, 1]] if S.ncols() > 1 else [])
             top = max(abs(e.mid()) for e in ent)
@@ -267,31 +389,31 @@ class Shifted:
                 return False
         return True
 
-    def _row(self, t, deriv: bool) -> list:
-        n = self.mats[0].nrows()
-        pw = _powers(t, n)
-        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
-                           else pw])
-        return [v * S for S in self.mats]
+    def _row(self, t, deriv: bool, part: int):
+        """``v S`` for the polynomial ``part``: ``v = [t^k]`` or ``[k t^(k-1)]``
+        (:func:`_vector`)."""
+        S = self.mats[part]
+        return _vector(t, S.nrows(), deriv) * S
 
-    def _dot(self, rows: list, s, deriv: bool, part: int):
-        row = rows[part]
+    @staticmethod
+    def _dot(row, s, deriv: bool):
         m = row.ncols()
         if deriv:
-            return _horner([row[0, i] * i for i in range(1, m)], s)
+            ks = _ints(m)
+            return _horner([row[0, i] * ks[i] for i in range(1, m)], s)
         return _horner([row[0, i] for i in range(m)], s)
 
     def value(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, False, part)
+        return self._dot(self._row(t, False, part), s, False)
 
     def d_t(self, t, s, part: int = 0):
-        return self._dot(self._row(t, True), s, False, part)
+        return self._dot(self._row(t, True, part), s, False)
 
     def d_s(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, True, part)
+        return self._dot(self._row(t, False, part), s, True)
 
     def mean_values(self, t, s) -> list:
         """Each polynomial on ``t x s`` by the mean-value form about the centre."""
-        r0, r1 = self._row(t, False), self._row(t, True)
-        return [self.mats[k][0, 0] + self._dot(r1, s, False, k) * t
-                + self._dot(r0, s, True, k) * s for k in range(len(self.mats))]
+        return [self.mats[k][0, 0] + self._dot(self._row(t, True, k), s, False) * t
+                + self._dot(self._row(t, False, k), s, True) * s
+                for k in range(len(self.mats))]

@@ -1,0 +1,118 @@
+"""The Taylor shifts' matrices built diagonal by diagonal, the first rows of a
+shift computed before the rest, and the rows kept for evaluation give the same
+balls as the formulas they replace (entry by entry, the old code written out
+here): the switch search takes the same steps, so the atlases do not change."""
+from fractions import Fraction
+from math import comb
+
+import flint
+import pytest
+
+import symlqr.atlas.shifts as sh
+from symlqr.atlas.shifts import Shifter, rows_in_p
+
+
+def _balls(M) -> list:
+    return [(M[i, k].mid(), M[i, k].rad()) for i in range(M.nrows()) for k in range(M.ncols())]
+
+
+def _old_binomial(n: int, x: Fraction):
+    """The former construction: ``comb(k, i) * x^(k - i)`` entry by entry."""
+    xq, xp = flint.arb(flint.fmpq(x.numerator, x.denominator)), [flint.arb(1)]
+    for _ in range(n):
+        xp.append(xp[-1] * xq)
+    M = flint.arb_mat(n, n)
+    for k in range(n):
+        for i in range(k + 1):
+            M[i, k] = comb(k, i) * xp[k - i]
+    return M
+
+
+CENTRES = [Fraction(1234567, 2 ** 21), Fraction(-5, 8), Fraction(3, 97), Fraction(2, 3)]
+
+
+@pytest.mark.parametrize("bits", [128, 192, 206, 323])
+def test_binomial_matrices_are_the_former_ones_ball_for_ball(bits):
+    with flint.ctx.workprec(bits):
+        for n in (1, 2, 17, 80, 109):
+            for x in CENTRES:
+                old = _old_binomial(n, x)
+                assert _balls(sh._binomial(n, x)) == _balls(old)
+                assert _balls(sh._binomial(n, x, transpose=True)) == _balls(old.transpose())
+                head = sh._w_head(n, bits, x)
+                assert _balls(head) == _balls(old)[:min(2, n) * n]
+
+
+def _factor():
+    from symlqr.atlas.family import Family
+    from symlqr.tasks import figure
+    fam = Family(figure("fig3a"), "eta")
+    return max((g for g, _m in fam.n_factors), key=lambda g: g.degrees()[0])
+
+
+@pytest.mark.parametrize("bits", [128, 192, 206, 323])
+def test_first_rows_of_a_shift_are_those_of_the_whole_shift(bits):
+    """Figure 3a's factor of degree 78 alone and with two more polynomials
+    (16 and 9 columns): the rows that the ladder reads before the rest is
+    computed are the full products' rows, and where FLINT's product is not the
+    classical one (72 columns at 128 bits) the shift is computed whole at once."""
+    f = _factor()
+    one, three = Shifter(rows_in_p(f)), Shifter(rows_in_p(f), rows_in_p(f.derivative("W")),
+                                                rows_in_p(f.derivative("p")))
+    wide = Shifter(rows_in_p(f * f.derivative("p") ** 4))       # many columns in p
+    assert wide.m > 60
+    for shifter in (one, three, wide):
+        for w0, c in ((CENTRES[0], Fraction(3, 97)), (CENTRES[1], Fraction(1, 7))):
+            sh._W_MATS.clear()
+            got = shifter._shift(w0, c, bits)
+            classical = all(sh._classical(shifter.n, k, bits) for _s, k in shifter.blocks)
+            assert (got._mats is None) == classical
+            head = [[(S[i, j].mid(), S[i, j].rad()) for i in range(S.nrows())
+                     for j in range(S.ncols())] for S in got._first_rows()]
+            lost, accurate = got.lost_bits(bits), got.accurate(48)
+            with flint.ctx.workprec(bits):
+                M = _old_binomial(shifter.n, w0)
+                Q = [_old_binomial(k, c).transpose() for _s, k in shifter.blocks]
+                full = [M * (Gk * Qk) for Gk, Qk in zip(shifter.Gblocks, Q)]
+            assert [_balls(S) for S in got.mats] == [_balls(S) for S in full]
+            assert head == [_balls(S)[:len(h)] for S, h in zip(full, head)]
+            assert got.lost_bits(bits) == lost and got.accurate(48) == accurate
+
+
+def test_evaluations_are_the_former_row_products():
+    """``value``, ``d_t``, ``d_s`` and ``mean_values`` of a shift equal the former
+    evaluation (the row ``[t^k]`` or ``[k t^(k-1)]`` times every matrix, integers
+    multiplied as Python ints)."""
+    f = _factor()
+    shifter = Shifter(rows_in_p(f), rows_in_p(f.derivative("W")))
+    g = shifter.shift(CENTRES[0], Fraction(3, 97))
+
+    def old_row(t, deriv):
+        n = g.mats[0].nrows()
+        pw = [flint.arb(1)]
+        for _ in range(n - 1):
+            pw.append(pw[-1] * t)
+        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
+                           else pw])
+        return [v * S for S in g.mats]
+
+    def old_dot(rows, s, deriv, part):
+        row = rows[part]
+        m = row.ncols()
+        cs = [row[0, i] * i for i in range(1, m)] if deriv else [row[0, i] for i in range(m)]
+        return sh._horner(cs, s)
+
+    def same(a, b):
+        return (a.mid(), a.rad()) == (b.mid(), b.rad())
+
+    with flint.ctx.workprec(128):
+        for t, s in ((flint.arb("0.001", "1e-5"), flint.arb("-0.002", "1e-6")),
+                     (flint.arb(0), flint.arb(0)), (flint.arb("1e-4"), flint.arb("3e-4", "1e-4"))):
+            for part in (0, 1):
+                assert same(g.value(t, s, part), old_dot(old_row(t, False), s, False, part))
+                assert same(g.d_t(t, s, part), old_dot(old_row(t, True), s, False, part))
+                assert same(g.d_s(t, s, part), old_dot(old_row(t, False), s, True, part))
+            r0, r1 = old_row(t, False), old_row(t, True)
+            old = [g.mats[k][0, 0] + old_dot(r1, s, False, k) * t + old_dot(r0, s, True, k) * s
+                   for k in range(2)]
+            assert all(same(a, b) for a, b in zip(g.mean_values(t, s), old))
