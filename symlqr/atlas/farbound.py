@@ -113,7 +113,7 @@ def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32,
             a, b = u + (v - u) * i / slices, u + (v - u) * (i + 1) / slices
             P = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
             try:
-                h, _d = fam.value_interval(W0, P)
+                h = fam.value_enclosure(W0, P)
             except ZeroDivisionError:
                 return None
             top = h.b if top is None else max(top, h.b)

@@ -305,7 +305,7 @@ class SwitchSearch:
         or None where the closed forms do not enclose it (the ball leaves the
         domain)."""
         try:
-            return self.fam.value_interval(arb_to_iv(B), iv_from_fraction(q))[0]
+            return self.fam.value_enclosure(arb_to_iv(B), iv_from_fraction(q))
         except ZeroDivisionError:
             return None
 
