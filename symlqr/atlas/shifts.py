@@ -187,6 +187,19 @@ def _pascal(n: int) -> list:
     return _PASCAL
 
 
+_PLACES: dict = {}
+
+
+def _places(n: int, transpose: bool) -> list:
+    """The index pairs ``(i, i + d)`` (``transpose``: ``(i + d, i)``) of each
+    diagonal ``d`` of an ``n x n`` matrix (kept)."""
+    got = _PLACES.get((n, transpose))
+    if got is None:
+        got = _PLACES[(n, transpose)] = [[(i + d, i) if transpose else (i, i + d)
+                                          for i in range(n - d)] for d in range(n)]
+    return got
+
+
 def _xpowers(x: Fraction, n: int) -> list:
     """``[1, x, ..., x^(n-1)]`` in balls at the working precision (products in turn)."""
     xq, xp = flint.arb(to_fmpq(x)), [flint.arb(1)]
@@ -205,16 +218,12 @@ def _binomial(n: int, x: Fraction, transpose: bool = False):
     >>> [[int(M[i, k].unique_fmpz()) for k in range(3)] for i in range(3)]
     [[1, 2, 4], [0, 1, 4], [0, 0, 1]]
     """
-    xp, pas = _xpowers(x, n), _pascal(n)
+    xp, pas, places = _xpowers(x, n), _pascal(n), _places(n, transpose)
     M = flint.arb_mat(n, n)
     for d in range(n):
-        xd, cs = xp[d], pas[d]
-        if transpose:
-            for i in range(n - d):
-                M[i + d, i] = cs[i] * xd
-        else:
-            for i in range(n - d):
-                M[i, i + d] = cs[i] * xd
+        xd = xp[d]
+        for ik, c in zip(places[d], pas[d]):
+            M[ik] = c * xd
     return M
 
 
@@ -397,11 +406,10 @@ class Shifted:
 
     @staticmethod
     def _dot(row, s, deriv: bool):
-        m = row.ncols()
+        cs = row.entries()
         if deriv:
-            ks = _ints(m)
-            return _horner([row[0, i] * ks[i] for i in range(1, m)], s)
-        return _horner([row[0, i] for i in range(m)], s)
+            return _horner([c * k for c, k in zip(cs[1:], _ints(len(cs))[1:])], s)
+        return _horner(cs, s)
 
     def value(self, t, s, part: int = 0):
         return self._dot(self._row(t, False, part), s, False)
