@@ -43,40 +43,74 @@ def test_binomial_matrices_are_the_former_ones_ball_for_ball(bits):
                 assert _balls(head) == _balls(old)[:min(2, n) * n]
 
 
-def _factor():
+def _family():
     from symlqr.atlas.family import Family
     from symlqr.tasks import figure
-    fam = Family(figure("fig3a"), "eta")
+    return Family(figure("fig3a"), "eta")
+
+
+def _factor():
+    fam = _family()
     return max((g for g, _m in fam.n_factors), key=lambda g: g.degrees()[0])
 
 
-@pytest.mark.parametrize("bits", [128, 192, 206, 323])
+def _chart_factor():
+    """Figure 3a's factor of degree 78 in the wall chart ``W = 200/101 + e s``,
+    ``eta = e^2`` (:mod:`symlqr.atlas.charts`): 72 columns in ``e``."""
+    from symlqr.atlas.charts import Chart
+    fam = _family()
+    a = max(range(len(fam.n_factors)), key=lambda i: fam.n_factors[i][0].degrees()[0])
+    return Chart(fam, Fraction(200, 101)).factor(a)
+
+
+def _chunk_of_q(k: int, c: Fraction, i0: int, i1: int):
+    full = _old_binomial(k, c).transpose()
+    return flint.arb_mat([[full[j, i] for i in range(i0, i1)] for j in range(k)])
+
+
+@pytest.mark.parametrize("bits", [128, 192, 206, 323, 640])
 def test_first_rows_of_a_shift_are_those_of_the_whole_shift(bits):
     """Figure 3a's factor of degree 78 alone and with two more polynomials
     (16 and 9 columns): the rows that the ladder reads before the rest is
-    computed are the full products' rows, and where FLINT's product is not the
-    classical one (72 columns at 128 bits) the shift is computed whole at once."""
+    computed are the full products' rows. A polynomial with more columns than
+    FLINT's cutoff (here 64 and more) is shifted at once, in column chunks
+    ``M (G Q[:, i0:i1])``, each a classical product, the same balls as those
+    products from the former matrices."""
     f = _factor()
     one, three = Shifter(rows_in_p(f)), Shifter(rows_in_p(f), rows_in_p(f.derivative("W")),
                                                 rows_in_p(f.derivative("p")))
-    wide = Shifter(rows_in_p(f * f.derivative("p") ** 4))       # many columns in p
-    assert wide.m > 60
+    wide = Shifter(rows_in_p(_chart_factor()), rows_in_p(f))   # 72 columns in e, then 16
+    assert wide.blocks[0][1] > 60
     for shifter in (one, three, wide):
-        for w0, c in ((CENTRES[0], Fraction(3, 97)), (CENTRES[1], Fraction(1, 7))):
+        for w0, c in ((CENTRES[0], Fraction(3, 97)), (CENTRES[1], Fraction(1, 7)),
+                      (Fraction(0), Fraction(1, 3))):
             sh._W_MATS.clear()
             got = shifter._shift(w0, c, bits)
-            classical = all(sh._classical(shifter.n, k, bits) for _s, k in shifter.blocks)
-            assert (got._mats is None) == classical
-            head = [[(S[i, j].mid(), S[i, j].rad()) for i in range(S.nrows())
-                     for j in range(S.ncols())] for S in got._first_rows()]
+            cuts = [sh._chunks(shifter.n, k, bits) for _s, k in shifter.blocks]
+            assert (got._mats is None) == (w0 != 0 and all(len(ch) == 1 for ch in cuts))
+            assert all(i1 - i0 <= sh._cutoff(bits) for ch in cuts for i0, i1 in ch) or \
+                all(len(ch) == 1 for ch in cuts)
+            head = [_balls(S) for S in got._first_rows()]
             lost, accurate = got.lost_bits(bits), got.accurate(48)
             with flint.ctx.workprec(bits):
                 M = _old_binomial(shifter.n, w0)
-                Q = [_old_binomial(k, c).transpose() for _s, k in shifter.blocks]
-                full = [M * (Gk * Qk) for Gk, Qk in zip(shifter.Gblocks, Q)]
-            assert [_balls(S) for S in got.mats] == [_balls(S) for S in full]
-            assert head == [_balls(S)[:len(h)] for S, h in zip(full, head)]
+                full = []
+                for Gk, ch in zip(shifter.Gblocks, cuts):
+                    parts = [Gk * _chunk_of_q(Gk.ncols(), c, i0, i1) for i0, i1 in ch]
+                    parts = parts if w0 == 0 else [M * X for X in parts]
+                    full.append([b for r in range(shifter.n) for P in parts
+                                 for b in _balls(P)[r * P.ncols():(r + 1) * P.ncols()]])
+            assert [_balls(S) for S in got.mats] == full
+            firsts = [(S[0] if isinstance(S, tuple) else S) for S in got._mats]
+            assert head == [_balls(S)[:len(h)] for S, h in zip(firsts, head)]
             assert got.lost_bits(bits) == lost and got.accurate(48) == accurate
+            t, s = flint.arb("0.001", "1e-5"), flint.arb("-0.002", "1e-6")
+            with flint.ctx.workprec(bits):
+                joined = sh.Shifted(got.mats, w0, c)
+                for part in range(len(cuts)):
+                    for name in ("value", "d_t", "d_s"):
+                        a, b = getattr(got, name)(t, s, part), getattr(joined, name)(t, s, part)
+                        assert (a.mid(), a.rad()) == (b.mid(), b.rad())
 
 
 def test_evaluations_are_the_former_row_products():

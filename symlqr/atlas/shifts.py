@@ -56,7 +56,13 @@ class Shifter:
     arithmetic (every coefficient of ``S`` is
     enclosed), instead of exact rational compositions. Evaluating the shifted
     polynomial on small centred boxes is tight (no cancellation between large
-    coefficients).
+    coefficients). The products are FLINT's classical ones (one ``arb_dot``
+    per entry): a polynomial with more columns in ``p`` than FLINT's cutoff
+    for them (:func:`_cutoff`; the charts' factors, 64 to 72 columns) is
+    shifted in column chunks below it, ``S[:, i0:i1] = M (G Q[:, i0:i1])``
+    (:func:`_chunks`), where FLINT's block algorithm took about twice as long
+    (79 x 79 times 79 x 64 at 128 bits: 6.2 ms against 2.6 ms) and gave wider
+    balls.
 
     >>> from symlqr.atlas.bivariate import P, W
     >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
@@ -119,20 +125,29 @@ class Shifter:
         return got
 
     def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
-        """The shift at ``bits``. Where every product ``M (G Q)`` is FLINT's
-        classical one (:func:`_classical`: each entry a dot product of a row of
-        ``M`` and a column of ``G Q``), its first two rows are computed first,
-        from the first two rows of ``M`` (the same dot products, so the same
+        """The shift at ``bits``, each polynomial's ``S`` in the column chunks of
+        :func:`_chunks` (one chunk: the matrix itself). Where no polynomial is
+        cut, its first two rows are computed first, from the first two rows of
+        ``M`` (FLINT's classical product: the same dot products, so the same
         balls), and the rest only when the shift is used (``Shifted.mats``): a
         rung of the ladder that loses too many bits (:meth:`shift` reads only
         those rows) costs neither ``M`` nor the product."""
         with flint.ctx.workprec(bits):
+            cuts = [_chunks(self.n, Gk.ncols(), bits) for Gk in self.Gblocks]
+            if any(len(ch) > 1 for ch in cuts) or flint.ctx.threads > 1:
+                M = None if w0 == 0 else _w_matrix(self.n, bits, w0)
+                mats = []
+                for Gk, ch in zip(self.Gblocks, cuts):
+                    k = Gk.ncols()
+                    parts = []
+                    for i0, i1 in ch:                   # p -> c + s, columns i0 .. i1 - 1
+                        X = Gk * _p_matrix(k, bits, c, i0, i1)
+                        parts.append(X if M is None else M * X)
+                    mats.append(parts[0] if len(parts) == 1 else tuple(parts))
+                return Shifted(mats, w0, c)
             X = [Gk * _p_matrix(Gk.ncols(), bits, c) for Gk in self.Gblocks]   # p -> c + s
             if w0 == 0:
                 return Shifted(X, w0, c)
-            if not all(_classical(self.n, Xk.ncols(), bits) for Xk in X):
-                M = _w_matrix(self.n, bits, w0)
-                return Shifted([M * Xk for Xk in X], w0, c)
             H = _w_head(self.n, bits, w0)
             head = [H * Xk for Xk in X]
 
@@ -160,20 +175,28 @@ def _kept(cache: dict, key, make):
     return got
 
 
-def _classical(n: int, k: int, bits: int) -> bool:
-    """Does FLINT's ``arb_mat_mul`` multiply an ``n x n`` by an ``n x k`` matrix at
-    ``bits`` by the classical algorithm (one ``arb_dot`` per entry, so that the
-    first rows of the product come out the same from the first rows of the
-    left factor)? Its rule (``arb_mat/mul.c``): a dimension at most 60 (up to
-    128 bits), 50 (up to 512), else 40; one FLINT thread (several would take
-    ``arb_mat_mul_threaded``, the same dot products). ``tests/test_atlas_shifts.py``
-    checks the rows against the full products on both sides of the cutoffs.
+def _cutoff(bits: int) -> int:
+    """FLINT's ``arb_mat_mul`` multiplies by the classical algorithm (one
+    ``arb_dot`` per entry) when a dimension is at most this (``arb_mat/mul.c``:
+    60 up to 128 bits, 50 up to 512, else 40), else by its block algorithm."""
+    return 60 if bits <= 128 else 50 if bits <= 512 else 40
 
-    >>> _classical(79, 16, 192), _classical(79, 72, 128)
-    (True, False)
+
+def _chunks(n: int, k: int, bits: int) -> list:
+    """The column ranges ``(i0, i1)`` in which a polynomial with ``n`` rows in
+    ``W`` and ``k`` columns in ``p`` is shifted at ``bits``: all at once when
+    ``M (G Q)`` is a classical product there (``min(n, k)`` at most
+    :func:`_cutoff`), else in nearly equal chunks of at most the cutoff's
+    width (each product then classical).
+
+    >>> _chunks(79, 16, 192), _chunks(79, 72, 128), _chunks(79, 71, 192)
+    ([(0, 16)], [(0, 36), (36, 72)], [(0, 35), (35, 71)])
     """
-    cutoff = 60 if bits <= 128 else 50 if bits <= 512 else 40
-    return min(n, k) <= cutoff and flint.ctx.threads <= 1
+    cut = _cutoff(bits)
+    if min(n, k) <= cut:
+        return [(0, k)]
+    q = -(-k // cut)
+    return [(j * k // q, (j + 1) * k // q) for j in range(q)]
 
 
 # C(i + d, i) as exact balls, by diagonal d (prefixes serve smaller sizes)
@@ -250,9 +273,29 @@ def _w_head(n: int, bits: int, w0: Fraction):
     return H
 
 
-def _p_matrix(k: int, bits: int, c: Fraction):
-    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
-    return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c, transpose=True))
+def _p_matrix(k: int, bits: int, c: Fraction, i0: int = 0, i1: Optional[int] = None):
+    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``, or
+    its columns ``i0 .. i1 - 1`` (a ``k x (i1 - i0)`` matrix, the same balls)."""
+    if i1 is None or (i0, i1) == (0, k):
+        return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c, transpose=True))
+    return _kept(_P_MATS, (k, bits, c, i0, i1), lambda: _columns(k, c, i0, i1))
+
+
+def _columns(k: int, c: Fraction, i0: int, i1: int):
+    """The columns ``i0 .. i1 - 1`` of ``Q[j, i] = C(j, i) c^(j - i)`` (size ``k``)
+    at the working precision, entry by entry as :func:`_binomial` computes them.
+
+    >>> Q = _columns(3, Fraction(2), 1, 3)
+    >>> [[int(Q[j, i].unique_fmpz()) for i in range(2)] for j in range(3)]
+    [[0, 0], [1, 0], [4, 1]]
+    """
+    cp, pas = _xpowers(c, k), _pascal(k)
+    Q = flint.arb_mat(k, i1 - i0)
+    for d in range(k):
+        cd, cs = cp[d], pas[d]
+        for i in range(i0, min(i1, k - d)):
+            Q[i + d, i - i0] = cs[i] * cd
+    return Q
 
 
 #: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct
@@ -343,10 +386,24 @@ def _vector(t, n: int, deriv: bool):
     return v
 
 
+def _joined(parts: tuple):
+    """The column chunks ``parts`` side by side as one matrix."""
+    n = parts[0].nrows()
+    S = flint.arb_mat(n, sum(P.ncols() for P in parts))
+    col = 0
+    for P in parts:
+        for r in range(n):
+            for j in range(P.ncols()):
+                S[r, col + j] = P[r, j]
+        col += P.ncols()
+    return S
+
+
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
-    picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
+    picks one of the polynomials shifted together (``mats``: one ``S`` each;
+    inside, an ``S`` shifted in column chunks is kept as the tuple of its chunks)."""
 
     __slots__ = ("_mats", "_head", "_finish", "w0", "c")
 
@@ -356,16 +413,22 @@ class Shifted:
         ``finish()`` that computes them when first asked for."""
         self._mats, self._head, self._finish, self.w0, self.c = mats, head, finish, w0, c
 
-    @property
-    def mats(self) -> list:
+    def _store(self) -> list:
+        """Each polynomial's ``S`` or tuple of column chunks (computed if not yet)."""
         if self._mats is None:
             self._mats, self._head, self._finish = self._finish(), None, None
         return self._mats
 
+    @property
+    def mats(self) -> list:
+        return [_joined(S) if isinstance(S, tuple) else S for S in self._store()]
+
     def _first_rows(self) -> list:
-        """The matrices, or their first rows where the rest is not computed yet
-        (all that :meth:`lost_bits` and :meth:`accurate` read)."""
-        return self._mats if self._mats is not None else self._head
+        """The matrices (their first chunks), or their first rows where the rest
+        is not computed yet (all that :meth:`lost_bits` and :meth:`accurate` read)."""
+        if self._mats is None:
+            return self._head
+        return [S[0] if isinstance(S, tuple) else S for S in self._mats]
 
     def lost_bits(self, prec: int) -> Optional[float]:
         """Bits lost at the working precision ``prec``: ``prec`` minus the
@@ -398,15 +461,17 @@ class Shifted:
                 return False
         return True
 
-    def _row(self, t, deriv: bool, part: int):
-        """``v S`` for the polynomial ``part``: ``v = [t^k]`` or ``[k t^(k-1)]``
-        (:func:`_vector`)."""
-        S = self.mats[part]
-        return _vector(t, S.nrows(), deriv) * S
+    def _row(self, t, deriv: bool, part: int) -> list:
+        """The entries of ``v S`` for the polynomial ``part``: ``v = [t^k]`` or
+        ``[k t^(k-1)]`` (:func:`_vector`), chunk by chunk."""
+        S = self._store()[part]
+        if isinstance(S, tuple):
+            v = _vector(t, S[0].nrows(), deriv)
+            return [e for P in S for e in (v * P).entries()]
+        return (_vector(t, S.nrows(), deriv) * S).entries()
 
     @staticmethod
-    def _dot(row, s, deriv: bool):
-        cs = row.entries()
+    def _dot(cs: list, s, deriv: bool):
         if deriv:
             return _horner([c * k for c, k in zip(cs[1:], _ints(len(cs))[1:])], s)
         return _horner(cs, s)
@@ -422,6 +487,7 @@ class Shifted:
 
     def mean_values(self, t, s) -> list:
         """Each polynomial on ``t x s`` by the mean-value form about the centre."""
-        return [self.mats[k][0, 0] + self._dot(self._row(t, True, k), s, False) * t
+        first = [S[0] if isinstance(S, tuple) else S for S in self._store()]
+        return [first[k][0, 0] + self._dot(self._row(t, True, k), s, False) * t
                 + self._dot(self._row(t, False, k), s, True) * s
-                for k in range(len(self.mats))]
+                for k in range(len(first))]
