@@ -131,7 +131,8 @@ class Shifter:
         ``M`` (FLINT's classical product: the same dot products, so the same
         balls), and the rest only when the shift is used (``Shifted.mats``): a
         rung of the ladder that loses too many bits (:meth:`shift` reads only
-        those rows) costs neither ``M`` nor the product."""
+        those rows) costs neither ``M`` nor the product. (With several FLINT
+        threads the products are ``arb_mat_mul_threaded``'s: all at once.)"""
         with flint.ctx.workprec(bits):
             cuts = [_chunks(self.n, Gk.ncols(), bits) for Gk in self.Gblocks]
             if any(len(ch) > 1 for ch in cuts) or flint.ctx.threads > 1:
