@@ -163,7 +163,7 @@ def test_kept_shift_matrices_give_the_same_balls_as_fresh_ones():
                 for i in range(S.nrows()) for j in range(S.ncols())]
     br._W_MATS.clear(), br._P_MATS.clear()
     fresh = [balls(s._shift(w0, c, 200)) for s in (a, b)]
-    a._shift(w0, Fraction(1, 3), 200), a._shift(Fraction(1, 5), c, 200)   # keep both matrices
+    a._shift(w0, Fraction(1, 3), 200).mats, a._shift(Fraction(1, 5), c, 200).mats   # keep both
     assert [balls(s._shift(w0, c, 200)) for s in (b, a)] == fresh[::-1]
 
 

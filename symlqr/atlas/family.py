@@ -22,6 +22,8 @@ from typing import Optional
 
 import flint
 from mpmath import iv
+from mpmath.libmp import fone, fzero, from_int, mpf_gt, mpf_le, mpf_lt
+from mpmath.libmp.libmpi import mpi_add, mpi_div, mpi_mul, mpi_sub
 
 from ..exact.ratfunc import to_fmpq, to_fraction
 from ..scalar import closed_forms as cf
@@ -224,37 +226,120 @@ class Family:
         domain when ``Q, R >= 0``; raises ZeroDivisionError otherwise). Crude but
         finite next to a wall, where ``F_k`` sweeps task ``k``'s stable set.
 
+        The closed forms (:mod:`~symlqr.scalar.closed_forms`) operation by
+        operation on mpmath's interval endpoints (``mpi_mul`` and the like, what
+        its interval objects call: the same intervals, without the objects),
+        with the products of constant fields kept per task and precision (the
+        far bounds evaluate this thousands of times).
+
         >>> from symlqr.tasks import figure
         >>> fam = Family(figure("fig1"), "eta")
         >>> float(fam.value_lower_bound(iv.mpf([0.6, 0.62]), iv.mpf([0, 0.01]))) > 1
         True
         """
-        total = iv.mpf(0)
+        prec = iv.prec
+        w, p = Wv._mpi_, pv._mpi_
+        total = _ZERO
         for i in range(self.n):
-            f = self._fields_on(i, pv)
-            eta = pv if self.param == "eta" else iv_from_fraction(self.taskset.eta)
-            A, B, Q, R, s0, s0a = (f[k] for k in _FIELDS)
-            D = cf.closed_loop(A, B, Wv)
-            if D.b <= 0:
+            A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
+            eta = p if self.param == "eta" else iv_from_fraction(self.taskset.eta)._mpi_
+            D = _closed_loop(A, B, w, prec)
+            if mpf_le(D[1], fzero):
                 return float("inf")              # no point of the box is in the domain
             term = None
-            if D.a > 0:
-                F = Wv - eta * cf.ratio(cf.gradient(A, B, Q, R, s0a, Wv))
-                num, DF = cf.cost(A, B, Q, R, s0, F)
-                if DF.b <= 0:
+            if mpf_gt(D[0], fzero):
+                AB, ABR, lin, ABQ, two_s0a2, s02 = self._products(i, pv, True)
+                num = mpi_mul(two_s0a2, _stationarity(ABR, lin, ABQ, w, prec), prec)
+                F = mpi_sub(w, mpi_mul(eta, mpi_div(num, mpi_mul(D, D, prec), prec), prec), prec)
+                num = mpi_mul(s02, mpi_add(Q, mpi_mul(mpi_mul(R, F, prec), F, prec), prec), prec)
+                DF = _closed_loop(A, B, F, prec)
+                if mpf_le(DF[1], fzero):
                     return float("inf")          # F_i never stable on the box
-                if DF.a > 0:
-                    term = (num / DF).a
-                elif num.a >= 0:               # on the domain 0 < D_i(F) <= DF.b
-                    term = (iv.mpf(num.a) / iv.mpf(DF.b)).a
+                if mpf_gt(DF[0], fzero):
+                    term = mpi_div(num, DF, prec)[0]
+                elif mpf_le(fzero, num[0]):       # on the domain 0 < D_i(F) <= DF.b
+                    term = mpi_div((num[0], num[0]), (DF[1], DF[1]), prec)[0]
             if term is None:
-                if Q.a < 0 or R.a < 0:
+                if mpf_lt(Q[0], fzero) or mpf_lt(R[0], fzero):
                     raise ZeroDivisionError("no sign of C_i on the box")
-                term = 0
+                term = fzero
             if self.taskset.weights[i] < 0:
                 raise ZeroDivisionError("a negative weight")
-            total = total + self._const_iv(("w", i), self.taskset.weights[i]) * iv.mpf(term)
-        return total.a
+            wi = self._const_iv(("w", i), self.taskset.weights[i])._mpi_
+            total = mpi_add(total, mpi_mul(wi, (term, term), prec), prec)
+        return iv.make_mpf((total[0], total[0]))
+
+    def value_enclosure(self, Wv, pv):
+        """The enclosure of ``h`` on the box ``W x p`` that :meth:`value_interval`
+        gives (the same interval: the same operations on mpmath's interval
+        endpoints, in the same order, without the derivative), raising
+        ZeroDivisionError in the same cases (unless the whole box lies in the
+        domain).
+
+        >>> from symlqr.tasks import figure
+        >>> fam = Family(figure("fig1"), "eta")
+        >>> box = (iv.mpf([0.6, 0.62]), iv.mpf([0.01, 0.02]))
+        >>> fam.value_enclosure(*box) == fam.value_interval(*box)[0]
+        True
+        """
+        prec = iv.prec
+        w, p = Wv._mpi_, pv._mpi_
+        total = _ZERO
+        for i in range(self.n):
+            A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
+            eta = p if self.param == "eta" else iv_from_fraction(self.taskset.eta)._mpi_
+            D = _closed_loop(A, B, w, prec)
+            if mpf_le(D[0], fzero):
+                raise ZeroDivisionError("W not stable on the whole box")
+            AB, ABR, lin, ABQ, two_s0a2, s02 = self._products(i, pv, False)
+            num = mpi_mul(two_s0a2, _stationarity(ABR, lin, ABQ, w, prec), prec)
+            den = mpi_mul(D, D, prec)
+            if mpf_le(den[0], fzero) and mpf_le(fzero, den[1]):
+                raise ZeroDivisionError("interval division by an interval containing 0")
+            F = mpi_sub(w, mpi_mul(eta, mpi_div(num, den, prec), prec), prec)
+            num = mpi_mul(s02, mpi_add(Q, mpi_mul(mpi_mul(R, F, prec), F, prec), prec), prec)
+            DF = _closed_loop(A, B, F, prec)
+            if mpf_le(DF[0], fzero):
+                raise ZeroDivisionError("F not stable on the whole box")
+            wi = iv_from_fraction(self.taskset.weights[i])._mpi_
+            total = mpi_add(total, mpi_mul(wi, mpi_div(num, DF, prec), prec), prec)
+        return iv.make_mpf(total)
+
+    def _field_mpi(self, i: int, k: str, pv) -> tuple:
+        """Task ``i``'s field ``k`` on ``p`` in ``pv`` as mpmath interval endpoints:
+        a constant field its interval (kept), else by Horner's rule as
+        the value part of :func:`_dual_coeffs` computes it (the constants kept
+        as :meth:`_const_iv` keeps them: the same intervals)."""
+        cs = self._coeffs[i][k]
+        if len(cs) <= 1:
+            return self._const_iv((i, k), cs[0] if cs else 0)._mpi_
+        prec, p = iv.prec, pv._mpi_
+        acc = _ZERO
+        for c in reversed(cs):
+            acc = mpi_add(mpi_mul(acc, p, prec), iv_from_fraction(c)._mpi_, prec)
+        return acc
+
+    def _products(self, i: int, pv, lower: bool) -> tuple:
+        """``(A B, A B R, R (1 - A^2) + B^2 Q, A B Q, 2 s0a^2, s0^2)`` of task ``i``
+        as mpmath's interval objects compute them in :func:`~symlqr.scalar.closed_forms.gradient`
+        and :func:`~symlqr.scalar.closed_forms.cost` (``lower``: ``2 * s0a`` as an
+        interval times the integer, else as :class:`_Dual` does), kept per task and
+        precision when the task's fields are constant."""
+        prec = iv.prec
+        const = all(len(self._coeffs[i][k]) <= 1 for k in _FIELDS)
+        key = ("products", i, lower, prec)
+        if const and key in self._ivs:
+            return self._ivs[key]
+        A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
+        AB = mpi_mul(A, B, prec)
+        lin = mpi_add(mpi_mul(R, mpi_sub(_ONE, mpi_mul(A, A, prec), prec), prec),
+                      mpi_mul(mpi_mul(B, B, prec), Q, prec), prec)
+        two = mpi_mul(_TWO, s0a, prec) if lower else mpi_mul(s0a, _TWO, prec)
+        got = (AB, mpi_mul(AB, R, prec), lin, mpi_mul(AB, Q, prec),
+               mpi_mul(two, s0a, prec), mpi_mul(s0, s0, prec))
+        if const:
+            self._ivs[key] = got
+        return got
 
     def _const_iv(self, key, x):
         """``iv_from_fraction(x)`` at the current precision, kept per ``key`` and
@@ -265,16 +350,23 @@ class Family:
             got = self._ivs[key] = iv_from_fraction(x)
         return got
 
-    def _fields_on(self, i: int, pv) -> dict:
-        """Task ``i``'s fields as intervals on ``p`` in ``pv``: a constant field is
-        its kept interval (the same as :func:`_dual_coeffs`'s), the others by
-        Horner's rule."""
-        out = {}
-        for k in _FIELDS:
-            cs = self._coeffs[i][k]
-            out[k] = (self._const_iv((i, k), cs[0]) if len(cs) == 1
-                      else _dual_coeffs(cs, _Dual(pv, iv.mpf(0))).v)
-        return out
+
+_ZERO, _ONE, _TWO = (fzero, fzero), (fone, fone), (from_int(2), from_int(2))
+
+
+def _closed_loop(A, B, W, prec: int) -> tuple:
+    """``1 - (A - B W)^2`` on mpmath interval endpoints, as
+    :func:`~symlqr.scalar.closed_forms.closed_loop` computes it with intervals."""
+    a = mpi_sub(A, mpi_mul(B, W, prec), prec)
+    return mpi_sub(_ONE, mpi_mul(a, a, prec), prec)
+
+
+def _stationarity(ABR, lin, ABQ, W, prec: int) -> tuple:
+    """``A B R W W + (R (1 - A^2) + B^2 Q) W - A B Q`` on mpmath interval
+    endpoints from its constant products, in the order of
+    :func:`~symlqr.scalar.closed_forms.stationarity`."""
+    x = mpi_mul(mpi_mul(ABR, W, prec), W, prec)
+    return mpi_sub(mpi_add(x, mpi_mul(lin, W, prec), prec), ABQ, prec)
 
 
 class _Dual:

@@ -113,16 +113,26 @@ def min_h_above(fam: Family, w: Fraction, v: Fraction, slices: int = 32,
             a, b = u + (v - u) * i / slices, u + (v - u) * (i + 1) / slices
             P = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
             try:
-                h, _d = fam.value_interval(W0, P)
+                h = fam.value_enclosure(W0, P)
             except ZeroDivisionError:
                 return None
             top = h.b if top is None else max(top, h.b)
     return top
 
 
-def _lb(fam: Family, a, b, p, q):
-    X = iv.mpf([iv_from_fraction(a).a, iv_from_fraction(b).b])
-    P = iv.mpf([iv_from_fraction(p).a, iv_from_fraction(q).b])
+def _lb(fam: Family, a, b, p, q, ends: Optional[dict] = None):
+    """:meth:`~symlqr.atlas.family.Family.value_lower_bound` on ``[a, b] x [p, q]``;
+    ``ends`` keeps the rationals' intervals (the boxes of one search share their ends)."""
+    if ends is None:
+        ends = {}
+    cv = []
+    for x in (a, b, p, q):
+        got = ends.get(x)
+        if got is None:
+            got = ends[x] = iv_from_fraction(x)
+        cv.append(got)
+    X = iv.mpf([cv[0].a, cv[1].b])
+    P = iv.mpf([cv[2].a, cv[3].b])
     return fam.value_lower_bound(X, P)
 
 
@@ -134,10 +144,10 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
     whichever gives the larger smaller bound of its halves (next to a wall
     corner the ``p``-side must shrink much faster than the ``W``-side); at most
     ``limit`` bounds are computed."""
-    tried = 0
+    tried, ends = 0, {}
     with iv_workprec(96):
         try:
-            stack = [(c1, c2, u, v, _lb(fam, c1, c2, u, v))]
+            stack = [(c1, c2, u, v, _lb(fam, c1, c2, u, v, ends))]
             while stack:
                 a, b, p, q, lb = stack.pop()
                 if lb > top:
@@ -149,7 +159,7 @@ def bounded_below(fam: Family, c1: Fraction, c2: Fraction, v: Fraction, top,
                     check()
                 m, n = (a + b) / 2, (p + q) / 2
                 halves = [[(a, m, p, q), (m, b, p, q)], [(a, b, p, n), (a, b, n, q)]]
-                bounds = [[_lb(fam, *box) for box in pair] for pair in halves]
+                bounds = [[_lb(fam, *box, ends) for box in pair] for pair in halves]
                 k = 0 if min(bounds[0]) >= min(bounds[1]) else 1
                 stack += [(*box, x) for box, x in zip(halves[k], bounds[k])]
         except ZeroDivisionError:

@@ -56,7 +56,13 @@ class Shifter:
     arithmetic (every coefficient of ``S`` is
     enclosed), instead of exact rational compositions. Evaluating the shifted
     polynomial on small centred boxes is tight (no cancellation between large
-    coefficients).
+    coefficients). The products are FLINT's classical ones (one ``arb_dot``
+    per entry): a polynomial with more columns in ``p`` than FLINT's cutoff
+    for them (:func:`_cutoff`; the charts' factors, 64 to 72 columns) is
+    shifted in column chunks below it, ``S[:, i0:i1] = M (G Q[:, i0:i1])``
+    (:func:`_chunks`), where FLINT's block algorithm took about twice as long
+    (79 x 79 times 79 x 64 at 128 bits: 6.2 ms against 2.6 ms) and gave wider
+    balls.
 
     >>> from symlqr.atlas.bivariate import P, W
     >>> sh = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
@@ -77,7 +83,6 @@ class Shifter:
             self.G = flint.arb_mat([[flint.arb(c[k]) for c in cf] for k in range(n)])
             self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
                                            for r in range(n)]) for start, k in self.blocks]
-            self.pas = flint.arb_mat([[comb(k, i) for k in range(n)] for i in range(n)])
         self._start, self._streak = FIRST_BITS, 0      # where the ladder starts (shift)
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
@@ -120,13 +125,38 @@ class Shifter:
         return got
 
     def _shift(self, w0: Fraction, c: Fraction, bits: int) -> "Shifted":
+        """The shift at ``bits``, each polynomial's ``S`` in the column chunks of
+        :func:`_chunks` (one chunk: the matrix itself). Where no polynomial is
+        cut, its first two rows are computed first, from the first two rows of
+        ``M`` (FLINT's classical product: the same dot products, so the same
+        balls), and the rest only when the shift is used (``Shifted.mats``): a
+        rung of the ladder that loses too many bits (:meth:`shift` reads only
+        those rows) costs neither ``M`` nor the product. (With several FLINT
+        threads the products are ``arb_mat_mul_threaded``'s: all at once.)"""
         with flint.ctx.workprec(bits):
-            M = None if w0 == 0 else _w_matrix(self.pas, self.n, bits, w0)
-            mats = []
-            for Gk in self.Gblocks:                   # p -> c + s, one polynomial at a time
-                Q = _p_matrix(Gk.ncols(), bits, c)
-                mats.append(Gk * Q if M is None else M * (Gk * Q))
-            return Shifted(mats, w0, c)
+            cuts = [_chunks(self.n, Gk.ncols(), bits) for Gk in self.Gblocks]
+            if any(len(ch) > 1 for ch in cuts) or flint.ctx.threads > 1:
+                M = None if w0 == 0 else _w_matrix(self.n, bits, w0)
+                mats = []
+                for Gk, ch in zip(self.Gblocks, cuts):
+                    k = Gk.ncols()
+                    parts = []
+                    for i0, i1 in ch:                   # p -> c + s, columns i0 .. i1 - 1
+                        X = Gk * _p_matrix(k, bits, c, i0, i1)
+                        parts.append(X if M is None else M * X)
+                    mats.append(parts[0] if len(parts) == 1 else tuple(parts))
+                return Shifted(mats, w0, c)
+            X = [Gk * _p_matrix(Gk.ncols(), bits, c) for Gk in self.Gblocks]   # p -> c + s
+            if w0 == 0:
+                return Shifted(X, w0, c)
+            H = _w_head(self.n, bits, w0)
+            head = [H * Xk for Xk in X]
+
+        def finish() -> list:
+            with flint.ctx.workprec(bits):
+                M = _w_matrix(self.n, bits, w0)
+                return [M * Xk for Xk in X]
+        return Shifted(None, w0, c, head, finish)
 
 
 # The shift matrices depend only on (size, precision, centre): a trap step and its
@@ -146,29 +176,127 @@ def _kept(cache: dict, key, make):
     return got
 
 
-def _binomial(n: int, x: Fraction, pas=None):
-    """``M[i, k] = C(k, i) x^(k - i)`` (``i <= k < n``) in balls at the working
-    precision: the coefficients of ``t -> x + t`` (``pas``: ``C(k, i)`` at
-    ``[i, k]`` if at hand)."""
+def _cutoff(bits: int) -> int:
+    """FLINT's ``arb_mat_mul`` multiplies by the classical algorithm (one
+    ``arb_dot`` per entry) when a dimension is at most this (``arb_mat/mul.c``:
+    60 up to 128 bits, 50 up to 512, else 40), else by its block algorithm."""
+    return 60 if bits <= 128 else 50 if bits <= 512 else 40
+
+
+def _chunks(n: int, k: int, bits: int) -> list:
+    """The column ranges ``(i0, i1)`` in which a polynomial with ``n`` rows in
+    ``W`` and ``k`` columns in ``p`` is shifted at ``bits``: all at once when
+    ``M (G Q)`` is a classical product there (``min(n, k)`` at most
+    :func:`_cutoff`), else in nearly equal chunks of at most the cutoff's
+    width (each product then classical).
+
+    >>> _chunks(79, 16, 192), _chunks(79, 72, 128), _chunks(79, 71, 192)
+    ([(0, 16)], [(0, 36), (36, 72)], [(0, 35), (35, 71)])
+    """
+    cut = _cutoff(bits)
+    if min(n, k) <= cut:
+        return [(0, k)]
+    q = -(-k // cut)
+    return [(j * k // q, (j + 1) * k // q) for j in range(q)]
+
+
+# C(i + d, i) as exact balls, by diagonal d (prefixes serve smaller sizes)
+_PASCAL: list = []
+
+
+def _pascal(n: int) -> list:
+    """``[[C(i + d, i) for i < n - d] for d < n]`` as exact arb balls (kept)."""
+    if len(_PASCAL) < n:
+        _PASCAL[:] = [[flint.arb(comb(i + d, i)) for i in range(n - d)] for d in range(n)]
+    return _PASCAL
+
+
+_PLACES: dict = {}
+
+
+def _places(n: int, transpose: bool) -> list:
+    """The index pairs ``(i, i + d)`` (``transpose``: ``(i + d, i)``) of each
+    diagonal ``d`` of an ``n x n`` matrix (kept)."""
+    got = _PLACES.get((n, transpose))
+    if got is None:
+        got = _PLACES[(n, transpose)] = [[(i + d, i) if transpose else (i, i + d)
+                                          for i in range(n - d)] for d in range(n)]
+    return got
+
+
+def _xpowers(x: Fraction, n: int) -> list:
+    """``[1, x, ..., x^(n-1)]`` in balls at the working precision (products in turn)."""
     xq, xp = flint.arb(to_fmpq(x)), [flint.arb(1)]
-    for _ in range(n):
+    for _ in range(n - 1):
         xp.append(xp[-1] * xq)
+    return xp
+
+
+def _binomial(n: int, x: Fraction, transpose: bool = False):
+    """``M[i, k] = C(k, i) x^(k - i)`` (``i <= k < n``; ``transpose``: at ``[k, i]``)
+    in balls at the working precision: the coefficients of ``t -> x + t``, each
+    entry the product of the exact ``C(k, i)`` and the ball ``x^(k-i)``, set
+    diagonal by diagonal.
+
+    >>> M = _binomial(3, Fraction(2))
+    >>> [[int(M[i, k].unique_fmpz()) for k in range(3)] for i in range(3)]
+    [[1, 2, 4], [0, 1, 4], [0, 0, 1]]
+    """
+    xp, pas, places = _xpowers(x, n), _pascal(n), _places(n, transpose)
     M = flint.arb_mat(n, n)
-    for k in range(n):
-        for i in range(k + 1):
-            M[i, k] = (pas[i, k] if pas is not None else comb(k, i)) * xp[k - i]
+    for d in range(n):
+        xd = xp[d]
+        for ik, c in zip(places[d], pas[d]):
+            M[ik] = c * xd
     return M
 
 
-def _w_matrix(pas, n: int, bits: int, w0: Fraction):
+def _w_matrix(n: int, bits: int, w0: Fraction):
     """``M[i, k] = C(k, i) w0^(k - i)`` (``W -> w0 + t``; ``= D^-1 Pas D``) at
     ``bits`` (the current working precision)."""
-    return _kept(_W_MATS, (n, bits, w0), lambda: _binomial(n, w0, pas))
+    return _kept(_W_MATS, (n, bits, w0), lambda: _binomial(n, w0))
 
 
-def _p_matrix(k: int, bits: int, c: Fraction):
-    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``."""
-    return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c).transpose())
+def _w_head(n: int, bits: int, w0: Fraction):
+    """The first ``min(2, n)`` rows of :func:`_w_matrix` (the same balls)."""
+    M = _W_MATS.get((n, bits, w0))
+    r = min(2, n)
+    H = flint.arb_mat(r, n)
+    if M is not None:
+        for i in range(r):
+            for k in range(i, n):
+                H[i, k] = M[i, k]
+        return H
+    xp, pas = _xpowers(w0, n), _pascal(n)
+    for d in range(n):
+        for i in range(min(r, n - d)):
+            H[i, i + d] = pas[d][i] * xp[d]
+    return H
+
+
+def _p_matrix(k: int, bits: int, c: Fraction, i0: int = 0, i1: Optional[int] = None):
+    """``Q[j, i] = C(j, i) c^(j - i)`` (``p -> c + s``) of size ``k`` at ``bits``, or
+    its columns ``i0 .. i1 - 1`` (a ``k x (i1 - i0)`` matrix, the same balls)."""
+    if i1 is None or (i0, i1) == (0, k):
+        return _kept(_P_MATS, (k, bits, c), lambda: _binomial(k, c, transpose=True))
+    return _kept(_P_MATS, (k, bits, c, i0, i1), lambda: _columns(k, c, i0, i1))
+
+
+def _columns(k: int, c: Fraction, i0: int, i1: int):
+    """The columns ``i0 .. i1 - 1`` of ``Q[j, i] = C(j, i) c^(j - i)`` (size ``k``)
+    at the working precision, entry by entry as :func:`_binomial` computes them.
+
+    >>> Q = _columns(3, Fraction(2), 1, 3)
+    >>> [[int(Q[j, i].unique_fmpz()) for i in range(2)] for j in range(3)]
+    [[0, 0], [1, 0], [4, 1]]
+    """
+    cp, pas = _xpowers(c, k), _pascal(k)
+    Q = flint.arb_mat(k, i1 - i0)
+    for d in range(k):
+        cd, cs = cp[d], pas[d]
+        for i in range(i0, min(i1, k - d)):
+            Q[i + d, i - i0] = cs[i] * cd
+    return Q
 
 
 #: The first precision of :meth:`Shifter.shift` (two 64-bit words) and the correct
@@ -226,22 +354,89 @@ def _powers(t, n: int) -> list:
     return pw
 
 
+_INTS: list = []
+_LAST_VECTORS: list = [None, None]
+
+
+def _ints(n: int) -> list:
+    """``[0, 1, ..., n-1]`` as exact arb balls (kept; a product with one is the
+    product with the Python integer, ball for ball)."""
+    if len(_INTS) < n:
+        _INTS[:] = [flint.arb(k) for k in range(max(n, 2 * len(_INTS)))]
+    return _INTS
+
+
+def _vector(t, n: int, deriv: bool):
+    """The row ``[1, t, ..., t^(n-1)]`` (``deriv``: ``[0, 1, 2 t, ...,
+    (n-1) t^(n-2)]``) as a ``1 x n`` ball matrix at the working precision; the
+    last of each is kept for the same ball object, size and precision (as
+    :func:`_powers`: the polynomials of one shift are evaluated at the same
+    ``t``)."""
+    last = _LAST_VECTORS[deriv]
+    prec = flint.ctx.prec
+    if last is not None and last[0] is t and last[1] == n and last[2] == prec:
+        return last[3]
+    pw = _powers(t, n)
+    if deriv:
+        v, ks = flint.arb_mat(1, n), _ints(n)
+        for k in range(1, n):
+            v[0, k] = pw[k - 1] * ks[k]
+    else:
+        v = flint.arb_mat([pw])
+    _LAST_VECTORS[deriv] = (t, n, prec, v)
+    return v
+
+
+def _joined(parts: tuple):
+    """The column chunks ``parts`` side by side as one matrix."""
+    n = parts[0].nrows()
+    S = flint.arb_mat(n, sum(P.ncols() for P in parts))
+    col = 0
+    for P in parts:
+        for r in range(n):
+            for j in range(P.ncols()):
+                S[r, col + j] = P[r, j]
+        col += P.ncols()
+    return S
+
+
 class Shifted:
     """``sum_{k,i} S[k, i] t^k s^i`` about ``(w0, c)`` (see :class:`Shifter`),
     evaluated with its partial derivatives on balls ``t``, ``s``; ``part``
-    picks one of the polynomials shifted together (``mats``: one ``S`` each)."""
+    picks one of the polynomials shifted together (``mats``: one ``S`` each;
+    inside, an ``S`` shifted in column chunks is kept as the tuple of its chunks)."""
 
-    __slots__ = ("mats", "w0", "c")
+    __slots__ = ("_mats", "_head", "_finish", "w0", "c")
 
-    def __init__(self, mats: list, w0: Fraction, c: Fraction):
-        self.mats, self.w0, self.c = mats, w0, c
+    def __init__(self, mats: Optional[list], w0: Fraction, c: Fraction,
+                 head: Optional[list] = None, finish=None):
+        """``mats``, or (:meth:`Shifter._shift`) their first rows ``head`` and
+        ``finish()`` that computes them when first asked for."""
+        self._mats, self._head, self._finish, self.w0, self.c = mats, head, finish, w0, c
+
+    def _store(self) -> list:
+        """Each polynomial's ``S`` or tuple of column chunks (computed if not yet)."""
+        if self._mats is None:
+            self._mats, self._head, self._finish = self._finish(), None, None
+        return self._mats
+
+    @property
+    def mats(self) -> list:
+        return [_joined(S) if isinstance(S, tuple) else S for S in self._store()]
+
+    def _first_rows(self) -> list:
+        """The matrices (their first chunks), or their first rows where the rest
+        is not computed yet (all that :meth:`lost_bits` and :meth:`accurate` read)."""
+        if self._mats is None:
+            return self._head
+        return [S[0] if isinstance(S, tuple) else S for S in self._mats]
 
     def lost_bits(self, prec: int) -> Optional[float]:
         """Bits lost at the working precision ``prec``: ``prec`` minus the
         correct bits of :meth:`accurate`'s coefficients (the fewest); None when
         one is not finite or all are zero."""
         correct = None
-        for S in self.mats:
+        for S in self._first_rows():
             ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
                 ([S[0, 1]] if S.ncols() > 1 else [])
             if not all(e.is_finite() for e in ent):
@@ -259,7 +454,7 @@ class Shifted:
         """Do the value and first derivatives at the centre (``S[0, 0]``,
         ``S[1, 0]``, ``S[0, 1]`` of each polynomial) carry radii below
         ``2^-bits`` of the largest of them?"""
-        for S in self.mats:
+        for S in self._first_rows():
             ent = [S[0, 0]] + ([S[1, 0]] if S.nrows() > 1 else []) + \
                 ([S[0, 1]] if S.ncols() > 1 else [])
             top = max(abs(e.mid()) for e in ent)
@@ -267,31 +462,33 @@ class Shifted:
                 return False
         return True
 
-    def _row(self, t, deriv: bool) -> list:
-        n = self.mats[0].nrows()
-        pw = _powers(t, n)
-        v = flint.arb_mat([[flint.arb(0)] + [pw[k - 1] * k for k in range(1, n)] if deriv
-                           else pw])
-        return [v * S for S in self.mats]
+    def _row(self, t, deriv: bool, part: int) -> list:
+        """The entries of ``v S`` for the polynomial ``part``: ``v = [t^k]`` or
+        ``[k t^(k-1)]`` (:func:`_vector`), chunk by chunk."""
+        S = self._store()[part]
+        if isinstance(S, tuple):
+            v = _vector(t, S[0].nrows(), deriv)
+            return [e for P in S for e in (v * P).entries()]
+        return (_vector(t, S.nrows(), deriv) * S).entries()
 
-    def _dot(self, rows: list, s, deriv: bool, part: int):
-        row = rows[part]
-        m = row.ncols()
+    @staticmethod
+    def _dot(cs: list, s, deriv: bool):
         if deriv:
-            return _horner([row[0, i] * i for i in range(1, m)], s)
-        return _horner([row[0, i] for i in range(m)], s)
+            return _horner([c * k for c, k in zip(cs[1:], _ints(len(cs))[1:])], s)
+        return _horner(cs, s)
 
     def value(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, False, part)
+        return self._dot(self._row(t, False, part), s, False)
 
     def d_t(self, t, s, part: int = 0):
-        return self._dot(self._row(t, True), s, False, part)
+        return self._dot(self._row(t, True, part), s, False)
 
     def d_s(self, t, s, part: int = 0):
-        return self._dot(self._row(t, False), s, True, part)
+        return self._dot(self._row(t, False, part), s, True)
 
     def mean_values(self, t, s) -> list:
         """Each polynomial on ``t x s`` by the mean-value form about the centre."""
-        r0, r1 = self._row(t, False), self._row(t, True)
-        return [self.mats[k][0, 0] + self._dot(r1, s, False, k) * t
-                + self._dot(r0, s, True, k) * s for k in range(len(self.mats))]
+        first = [S[0] if isinstance(S, tuple) else S for S in self._store()]
+        return [first[k][0, 0] + self._dot(self._row(t, True, k), s, False) * t
+                + self._dot(self._row(t, False, k), s, True) * s
+                for k in range(len(first))]

@@ -33,7 +33,14 @@ Where a branch cannot be trapped along a partition, two fallbacks: the same
 search in charts regular at ``eta = 0`` (:mod:`~symlqr.atlas.charts`: next to
 ``eta = 0`` and wherever near-wall branches move fast; the splits are then squares
 of rationals), and the values alone from fenced boxes of the branches
-(:mod:`~symlqr.atlas.values`: next to a fold).
+(:mod:`~symlqr.atlas.values`: next to a fold). The charts are not tried on a
+segment that ends at a critical value other than ``eta = 0`` and not exact (a
+fold, :meth:`SwitchSearch.at_fold`): for ``e > 0`` a chart only changes the
+coordinates (``W = w0 + e s``, ``eta = e^2``), so the branch that folds there
+folds in the chart too (``ds/de`` unbounded with ``dW/deta``), while each of its
+Taylor shifts costs about four times more (Figure 3a: 72 columns in ``e``
+against 16 in ``eta``; its one such search failed after 173 shifts, 2.1 s); the
+cut towards the fold (``FOLD_SPLIT``) proves these segments.
 
 A range where none of this succeeds within the budget is undecided: its
 piece carries no global/spurious label (``Piece.decided`` is False).
@@ -298,7 +305,7 @@ class SwitchSearch:
         or None where the closed forms do not enclose it (the ball leaves the
         domain)."""
         try:
-            return self.fam.value_interval(arb_to_iv(B), iv_from_fraction(q))[0]
+            return self.fam.value_enclosure(arb_to_iv(B), iv_from_fraction(q))
         except ZeroDivisionError:
             return None
 
@@ -346,7 +353,7 @@ class SwitchSearch:
             for L, x in ((Lv, v), (Lu, u)):          # the regions differ: either end may do
                 if L is not None and not ok:
                     ok = self._far(u, v, L, x, g, (Lu if x == v else Lv,))
-        if not ok and self.untrapped and self.charts is not None:
+        if not ok and self.untrapped and self.charts is not None and not self.at_fold(u, v, Lu, Lv):
             ok = self._in_charts(u, v, Lu, Lv, g)
         if ok:
             return [("ok", u, v, *end)]
@@ -374,6 +381,19 @@ class SwitchSearch:
                 m = _square_between(v * lo, v * hi) or m
         Lm = self.landscape(m)
         return self.resolve(u, m, Lu, Lm, depth - 1) + self.resolve(m, v, Lm, Lv, depth - 1)
+
+    def at_fold(self, u, v, Lu, Lv) -> bool:
+        """Does ``[u, v]`` end at a critical value that is neither the degenerate
+        point nor exact (a fold: no landscape there, and not one of ``ends``)?
+
+        >>> s = SwitchSearch(None, None, None, [], degenerate=Fraction(0), ends=(Fraction(1),))
+        >>> s.at_fold(Fraction(0), Fraction(1, 2), None, "L"), s.at_fold(Fraction(1, 2), Fraction(1), "L", None)
+        (False, False)
+        >>> s.at_fold(Fraction(1, 4), Fraction(1, 2), "L", None)
+        True
+        """
+        return (Lu is None and u != self.degenerate and u not in self.ends) or \
+            (Lv is None and v != self.degenerate and v not in self.ends)
 
     # -- from an exact end of the piece, certified there -----------------------------
     def end_landscape(self, x: Fraction, ref: Landscape) -> Optional[tuple]:

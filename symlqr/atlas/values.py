@@ -11,7 +11,7 @@ it may only vanish inside). With every minimum fenced over ``[u, v]``,
 
 proves ``V_j > V_g`` on ``[u, v]`` (``V_g <= sup h`` on its box since the
 branch lies in it; ``V_j >= inf h`` likewise), with ``h`` enclosed by interval
-arithmetic on the closed forms (:meth:`~symlqr.atlas.family.Family.value_interval`).
+arithmetic on the closed forms (:meth:`~symlqr.atlas.family.Family.value_enclosure`).
 No slope is needed: this holds where the values are far apart compared to
 how much ``h`` varies on the boxes (Figure 3c next to its second fold: gap
 0.18).
@@ -67,7 +67,7 @@ def _h_bounds(fam: Family, X, P, parts: int = 64):
     for i in range(parts):
         a = X.a + (X.b - X.a) * i / parts
         b = X.b if i == parts - 1 else X.a + (X.b - X.a) * (i + 1) / parts
-        h, _hp = fam.value_interval(iv.mpf([iv.mpf(a).a, iv.mpf(b).b]), P)
+        h = fam.value_enclosure(iv.mpf([iv.mpf(a).a, iv.mpf(b).b]), P)
         lo = h.a if lo is None else min(lo, h.a)
         hi = h.b if hi is None else max(hi, h.b)
     return lo, hi
