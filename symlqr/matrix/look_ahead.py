@@ -29,7 +29,7 @@ import numpy as np
 from ..branch.bernstein import cut_fractions
 from ..branch.core import SPLIT_AT
 
-__all__ = ["LookAhead"]
+__all__ = ["LookAhead", "Gate", "SKIPPED"]
 
 
 def _key(lo, hi) -> tuple:
@@ -97,3 +97,50 @@ class LookAhead:
         for a, b in self.halves(lo, hi, axis):
             self.open.pop(_key(a, b), None)
             self.excluded.pop(_key(a, b), None)
+
+
+SKIPPED = "not tested: boxes of this size rarely pass the test (cut instead)"
+
+
+class Gate:
+    """The rule's test only at sizes where it pays: per octave of a box's
+    largest relative side (``floor(log2(max (hi - lo) / root))``) the tests tried
+    and passed are counted; once an octave has :attr:`tries` tries and passes
+    fewer than :attr:`rate` of them, its boxes get ``("open", SKIPPED)`` without a
+    test (every :attr:`every`-th still tested, so the count follows the search).
+    A skipped box is cut like an open one and its halves are tested at their own
+    size; boxes with largest relative side at most :attr:`floor` are always
+    tested (there the verdict's reason decides what is done next). Nothing is decided here: the gate only saves tests that would fail
+    (on the 3 x 1 example, 7,101 of 7,347 tests at the octave ``2^-6`` failed,
+    at 5.5 ms each, while their halves passed 7,070 of 9,014).
+
+    >>> class Half:                       # passes only boxes narrower than 1/2
+    ...     def test(self, lo, hi): return ("none", "x") if hi[0] - lo[0] < 0.5 else ("open", "y")
+    >>> g = Gate(Half(), np.array([1.0]), tries=4)
+    >>> [g.test([0.0], [0.9])[1] for _ in range(6)]
+    ['y', 'y', 'y', 'y', 'not tested: boxes of this size rarely pass the test (cut instead)', 'not tested: boxes of this size rarely pass the test (cut instead)']
+    >>> g.test([0.0], [0.25])
+    ('none', 'x')
+    """
+
+    def __init__(self, rule, root_width, tries: int = 64, rate: float = 1 / 20, every: int = 16):
+        self.rule, self.root = rule, np.asarray(root_width, dtype=float)
+        self.tries, self.rate, self.every = tries, rate, every
+        self.count: dict = {}            # octave -> [tried, passed, skipped]
+        self.floor = 0.0
+
+    def test(self, lo, hi) -> tuple:
+        rel = float(np.max((np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)) / self.root))
+        octave = int(np.floor(np.log2(max(rel, 1e-300))))
+        c = self.count.setdefault(octave, [0, 0, 0])
+        if rel > self.floor and c[0] >= self.tries and c[1] < self.rate * c[0]:
+            c[2] += 1
+            if c[2] % self.every:
+                return "open", SKIPPED
+        got = self.rule.test(lo, hi)
+        c[0] += 1
+        c[1] += got[0] != "open"
+        return got
+
+    def split_scores(self, lo, hi):
+        return self.rule.split_scores(lo, hi)

@@ -253,12 +253,13 @@ class LargeNumerators:
         per box, the verdict kept when it was such a half. A box not reached
         before the deadline is ``held``. The rows decided."""
         decided = np.zeros(len(boxes), dtype=bool)
+        self.gate.floor = 2 * CHAIN_FLOOR          # halves at the floor: always tested
         for j in np.nonzero(ask)[0]:
             if self.stop is not None and self.stop() is not None:
                 held[j:] |= ask[j:] & ~decided[j:]
                 break
             lo, hi = boxes.lo[j], boxes.hi[j]
-            verdict, what = ("open", known[j][1]) if known[j] is not None else self.chain.test(lo, hi)
+            verdict, what = ("open", known[j][1]) if known[j] is not None else self.gate.test(lo, hi)
             if verdict == "none":
                 step.excluded.setdefault(self._named(what), np.zeros(len(boxes), dtype=bool))[j] = True
                 decided[j] = True
@@ -274,7 +275,7 @@ class LargeNumerators:
                     axis = None if score is None else int(np.argmax(score))
                 if axis is not None:
                     axes[j] = axis
-                parts = self.ahead.test(lo, hi, int(axes[j]), self.chain, self._named)
+                parts = self.ahead.test(lo, hi, int(axes[j]), self.gate, self._named)
                 tried.append(int(j))
                 if parts:
                     step.parts += parts

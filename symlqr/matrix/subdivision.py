@@ -56,7 +56,7 @@ from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
 from .chain_boxes import ChainRule
 from .direct_boxes import BoxRule
-from .look_ahead import LookAhead
+from .look_ahead import Gate, LookAhead
 from .complete import decide_solution
 from .joint import JointTest, at_corner
 from .krawczyk_boxes import KrawczykTest, contracting
@@ -161,6 +161,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.chain = (ChainRule.for_taskset(*args) or BoxRule.for_taskset(*args)) if self.large else None
         self.chain_tests = 0
         self.ahead = LookAhead()         # the chain rule's verdicts on halves not yet split
+        self.gate = None if self.chain is None else Gate(self.chain, self.root_width)
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
