@@ -32,7 +32,14 @@ Times are printed as ratios to the r d = 1 case of the same run.
 
 * with ``--five``: five tasks, ``r d = 3`` and ``4`` (module help).
 
-    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more] [--five]
+* with ``--boeing``: the Boeing 747 family (``r d = 8``, ten tasks) without polynomials:
+  a local minimum from scipy's BFGS (floats, started at the first task's ``W*``), then
+  the Taylor-model box test of ``symlqr/matrix/direct_boxes.py`` (the one a
+  branch-and-bound over its gains would use, box by box) on ``W +- rho`` and on the box
+  beside it, ``W + 4 rho e_k +- rho``, for ``rho`` from ``1e-6`` to ``1e-2``: its verdict
+  and seconds, how far from the point a box can be decided.
+
+    python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more] [--five] [--boeing]
 """
 from __future__ import annotations
 
@@ -97,6 +104,9 @@ def main() -> None:
                     help="also five tasks: the 3 x 1 chain (r d = 3, stabilizing box) and the "
                          "4 x 1 chain (r d = 4, on W* +- 0.2 of the first task) with Q = k I, "
                          "k = 1..5, each with the same budget")
+    ap.add_argument("--boeing", action="store_true",
+                    help="also the Boeing 747 family: the Taylor-model box test on W +- rho "
+                         "around a local minimum")
     ap.add_argument("--degrees-only", action="store_true",
                     help="only the numerators' degrees for r d = 3 and 4")
     args = ap.parse_args()
@@ -127,6 +137,8 @@ def main() -> None:
             for half in (0.2, 0.5):
                 _case(f"r d = 4 ({label}, one task) on the box W* +- {half} "
                       f"({args.seconds:g} s budget)", ts, base, args.seconds, _around(ts, half))
+    if args.boeing:
+        _boeing(base)
     if args.five:
         for d in (3, 4):
             ts = _five(d)
@@ -134,6 +146,40 @@ def main() -> None:
             where = "its stabilizing box" if box is None else "the box W* +- 0.2 of Q = I"
             _case(f"r d = {d}, five tasks ({d} x 1 chain, Q = k I, k = 1..5) on {where} "
                   f"({args.seconds:g} s budget)", ts, base, args.seconds, box)
+
+
+def _boeing(base: float) -> None:
+    """The box test on ``W +- rho`` around a BFGS minimum of the Boeing family."""
+    import numpy as np
+    from scipy.optimize import minimize
+    from symlqr.matrix.direct_boxes import BoxRule
+    from symlqr.matrix.lqr import optimal_gain
+    from symlqr.matrix.objective import maml_point
+    d = load_matrix_tasks_file("examples/boeing747_10tasks.json")
+    ts = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
+    A, B, Q, R = (np.array(x, dtype=float) for x in ts.float_tasks()[0][:4])
+    shape = ts.shape
+
+    def value(w):
+        p = maml_point(w.reshape(shape), ts)
+        return 1e12 if p is None else p.h
+    grad = lambda w: np.asarray(maml_point(w.reshape(shape), ts).grad, dtype=float).reshape(-1)
+    got = minimize(value, optimal_gain(A, B, Q, R).reshape(-1), jac=grad, method="BFGS",
+                   options={"gtol": 1e-10})
+    W = got.x
+    print(f"Boeing 747 family (r d = {W.size}, {len(ts.tasks)} tasks): BFGS minimum, h = "
+          f"{got.fun:.6g} (floats)", flush=True)
+    rule = BoxRule(ts, "maml")
+    side = np.zeros_like(W)
+    side[np.argmax(np.abs(grad(W + 1e-3)))] = 1.0
+    for rho in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2):
+        for label, c in (("W", W), ("W + 4 rho e_k", W + 4 * rho * side)):
+            t0 = time.perf_counter()
+            verdict, what = rule.test(c - rho, c + rho)
+            took = time.perf_counter() - t0
+            what = f"{what.type}, certified" if verdict == "one" else str(what)[:90]
+            print(f"    box {label} +- {rho:g}: {verdict} ({what}), {took:.2f} s = "
+                  f"{took / base:.1f}x r d = 1", flush=True)
 
 
 def _five(d: int) -> MatrixTaskSet:
