@@ -103,3 +103,36 @@ def test_wall_chart_is_regular_at_zero_and_agrees_with_h():
     g = f.shift(Fraction(0), Fraction(0))
     lo, hi = (g.value(flint.arb(s * (1 + d)), flint.arb(e)) for d in (-3e-2, 3e-2))
     assert (lo < 0 < hi) or (hi < 0 < lo)
+
+
+def test_no_chart_search_next_to_a_fold(monkeypatch):
+    """Each piece's search knows its ends that are folds (critical values neither
+    at eta = 0 nor exact), and no chart search runs on a segment that ends closer
+    to one than the finest trap step, (v - u) / NEAR_FOLD; the atlas stays certified."""
+    from symlqr.atlas import switches
+    seen, charted = [], []
+    at_fold = switches.SwitchSearch.at_fold
+
+    def recorded(self, u, v, Lu, Lv):
+        got = at_fold(self, u, v, Lu, Lv)
+        seen.append((self.folds, u, v, got))
+        return got
+    monkeypatch.setattr(switches.SwitchSearch, "at_fold", recorded)
+    in_charts = switches.SwitchSearch._in_charts
+
+    def charts(self, u, v, Lu, Lv, g):
+        charted.append((self.folds, u, v))
+        return in_charts(self, u, v, Lu, Lv, g)
+    monkeypatch.setattr(switches.SwitchSearch, "_in_charts", charts)
+    at = atlas(figure("fig3b"), "eta", 0, Fraction(3, 10))
+    assert at.certified
+    ends = {x for cv in at.critical_values
+            if not (cv.value is not None and cv.value.is_rational and cv.lo == cv.hi)
+            for x in (cv.lo, cv.hi)}
+    assert seen and any(f for f, *_ in seen)
+    assert all(set(f) <= ends for f, *_ in seen)
+    for folds, u, v in charted:
+        assert all(min(abs(u - f), abs(v - f)) * switches.NEAR_FOLD > v - u for f in folds)
+    near = switches.SwitchSearch(None, None, None, [], ends=(), folds=(Fraction(1),))
+    assert near.at_fold(Fraction(0), Fraction(255, 256), "L", "L")
+    assert not near.at_fold(Fraction(0), Fraction(63, 64), "L", "L")
