@@ -248,10 +248,7 @@ class Family:
                 return float("inf")              # no point of the box is in the domain
             term = None
             if mpf_gt(D[0], fzero):
-                AB, ABR, lin, ABQ, two_s0a2, s02 = self._products(i, pv, True)
-                num = mpi_mul(two_s0a2, _stationarity(ABR, lin, ABQ, w, prec), prec)
-                F = mpi_sub(w, mpi_mul(eta, mpi_div(num, mpi_mul(D, D, prec), prec), prec), prec)
-                num = mpi_mul(s02, mpi_add(Q, mpi_mul(mpi_mul(R, F, prec), F, prec), prec), prec)
+                F, num = self._adapted(i, pv, True, w, eta, D, Q, R, prec)
                 DF = _closed_loop(A, B, F, prec)
                 if mpf_le(DF[1], fzero):
                     return float("inf")          # F_i never stable on the box
@@ -268,6 +265,19 @@ class Family:
             wi = self._const_iv(("w", i), self.taskset.weights[i])._mpi_
             total = mpi_add(total, mpi_mul(wi, (term, term), prec), prec)
         return iv.make_mpf((total[0], total[0]))
+
+    def _adapted(self, i, pv, lower, w, eta, D, Q, R, prec) -> tuple:
+        """``(F_i, s0^2 (Q + R F_i^2))`` on mpmath interval endpoints: the adapted
+        gain ``F_i = w - eta 2 s0a^2 (stationarity) / D^2`` and its cost's
+        numerator (``D`` the closed loop's interval; ``lower`` as in
+        :meth:`_products`). ZeroDivisionError where ``D^2`` holds 0."""
+        AB, ABR, lin, ABQ, two_s0a2, s02 = self._products(i, pv, lower)
+        num = mpi_mul(two_s0a2, _stationarity(ABR, lin, ABQ, w, prec), prec)
+        den = mpi_mul(D, D, prec)
+        if mpf_le(den[0], fzero) and mpf_le(fzero, den[1]):
+            raise ZeroDivisionError("interval division by an interval containing 0")
+        F = mpi_sub(w, mpi_mul(eta, mpi_div(num, den, prec), prec), prec)
+        return F, mpi_mul(s02, mpi_add(Q, mpi_mul(mpi_mul(R, F, prec), F, prec), prec), prec)
 
     def value_enclosure(self, Wv, pv):
         """The enclosure of ``h`` on the box ``W x p`` that :meth:`value_interval`
@@ -291,13 +301,7 @@ class Family:
             D = _closed_loop(A, B, w, prec)
             if mpf_le(D[0], fzero):
                 raise ZeroDivisionError("W not stable on the whole box")
-            AB, ABR, lin, ABQ, two_s0a2, s02 = self._products(i, pv, False)
-            num = mpi_mul(two_s0a2, _stationarity(ABR, lin, ABQ, w, prec), prec)
-            den = mpi_mul(D, D, prec)
-            if mpf_le(den[0], fzero) and mpf_le(fzero, den[1]):
-                raise ZeroDivisionError("interval division by an interval containing 0")
-            F = mpi_sub(w, mpi_mul(eta, mpi_div(num, den, prec), prec), prec)
-            num = mpi_mul(s02, mpi_add(Q, mpi_mul(mpi_mul(R, F, prec), F, prec), prec), prec)
+            F, num = self._adapted(i, pv, False, w, eta, D, Q, R, prec)
             DF = _closed_loop(A, B, F, prec)
             if mpf_le(DF[0], fzero):
                 raise ZeroDivisionError("F not stable on the whole box")
