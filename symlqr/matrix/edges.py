@@ -75,7 +75,7 @@ __all__ = ["Edge", "EdgeTube", "stability_edges", "edge_tubes"]
 
 
 R0 = 1 / 8               # first chart radius, relative to the first box's widths
-MAX_CHART_BOXES = 3000   # per edge and face
+MAX_CHART_BOXES = 12000  # per edge and face
 PIECES = 16              # the edge's parameter range is proven piece by piece
 MIN_S = 2.0 ** -12       # narrowest piece of an edge (its parameter runs over [-1, 1])
 VERTEX_GAP = 2.0 ** -5   # pieces this close to a vertex are not refined further
