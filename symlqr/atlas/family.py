@@ -238,12 +238,9 @@ class Family:
         True
         """
         prec = iv.prec
-        w, p = Wv._mpi_, pv._mpi_
+        w = Wv._mpi_
         total = _ZERO
-        for i in range(self.n):
-            A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
-            eta = p if self.param == "eta" else iv_from_fraction(self.taskset.eta)._mpi_
-            D = _closed_loop(A, B, w, prec)
+        for i, A, B, Q, R, eta, D in self._per_task(Wv, pv):
             if mpf_le(D[1], fzero):
                 return float("inf")              # no point of the box is in the domain
             term = None
@@ -265,6 +262,16 @@ class Family:
             wi = self._const_iv(("w", i), self.taskset.weights[i])._mpi_
             total = mpi_add(total, mpi_mul(wi, (term, term), prec), prec)
         return iv.make_mpf((total[0], total[0]))
+
+    def _per_task(self, Wv, pv):
+        """Per task: ``(i, A, B, Q, R, eta, D)`` on mpmath interval endpoints at
+        the box ``W x p`` (``D`` the closed loop's interval at ``W``)."""
+        prec = iv.prec
+        w, p = Wv._mpi_, pv._mpi_
+        for i in range(self.n):
+            A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
+            eta = p if self.param == "eta" else iv_from_fraction(self.taskset.eta)._mpi_
+            yield i, A, B, Q, R, eta, _closed_loop(A, B, w, prec)
 
     def _adapted(self, i, pv, lower, w, eta, D, Q, R, prec) -> tuple:
         """``(F_i, s0^2 (Q + R F_i^2))`` on mpmath interval endpoints: the adapted
@@ -293,12 +300,9 @@ class Family:
         True
         """
         prec = iv.prec
-        w, p = Wv._mpi_, pv._mpi_
+        w = Wv._mpi_
         total = _ZERO
-        for i in range(self.n):
-            A, B, Q, R, s0, s0a = (self._field_mpi(i, k, pv) for k in _FIELDS)
-            eta = p if self.param == "eta" else iv_from_fraction(self.taskset.eta)._mpi_
-            D = _closed_loop(A, B, w, prec)
+        for i, A, B, Q, R, eta, D in self._per_task(Wv, pv):
             if mpf_le(D[0], fzero):
                 raise ZeroDivisionError("W not stable on the whole box")
             F, num = self._adapted(i, pv, False, w, eta, D, Q, R, prec)
