@@ -59,7 +59,7 @@ from .boxes import ARB, newton_box
 from .backend import FLOAT
 from .hypothesis_boxes import _ball, _eye, _hessians
 from .lqr import LQRPoint, hessian, optimal_gain
-from .taylor import TAYLOR, TaylorMatrix
+from .taylor import TAYLOR
 from .direct_boxes import DIRECT_NONE, NOT_STABLE, BoxRule, krawczyk_verdict
 from .validated import certify_stable_gains, inertia, to_float
 
@@ -75,14 +75,6 @@ CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over
 SINGULAR = "I - eta hess g not proven nonsingular on the box"
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
-
-
-def _misses_zero(model) -> bool:
-    """The direction's model excludes 0 on the box (preconditioned,
-    :meth:`~symlqr.matrix.taylor.TaylorMatrix.misses`; entrywise for a ball)."""
-    if isinstance(model, TaylorMatrix):
-        return model.misses()
-    return any(not x.contains(0) for x in model.entries())
 
 
 class ChainRule(BoxRule):
@@ -175,13 +167,13 @@ class ChainRule(BoxRule):
         if outer is not None and self._above(outer):
             return "none", CHAIN_ABOVE
         if not regular:
-            if outer is not None and _misses_zero(outer[3]):
+            if outer is not None and outer[2].misses():
                 return "none", CHAIN_PRODUCT
             return "open", SINGULAR
         return self._krawczyk(X, c, Fc, J)
 
     def _outer(self, g, F):
-        """``(F(X), h, direction, its model)`` enclosed over the box from the Taylor models
+        """``(F(X), h, the direction's model)`` over the box from the Taylor models
         of ``g`` at ``W`` and of ``F(W)`` (:mod:`~symlqr.matrix.taylor`: the
         linear part in ``W`` exact, so ``grad h = J grad f(F) = grad f(F) - eta
         hess g[grad f(F)]`` is not the product of two wide enclosures); ``None``
@@ -191,7 +183,7 @@ class ChainRule(BoxRule):
             f = LQRPoint(TAYLOR, (A, B, Q, R), F, S0)
             gf = f.grad
             direction = gf if self.method == "fomaml" else gf - g.hess(gf) * self.eta
-            return F.range(), f.cost * self.weights[0], direction.entries(), direction
+            return F.range(), f.cost * self.weights[0], direction
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
             return None
 
@@ -210,7 +202,7 @@ class ChainRule(BoxRule):
         enclosure of ``F(X)`` and ``h``'s Taylor model above ``L``."""
         if self.level is None:
             return False
-        F, h = outer[:2]
+        F, h, _ = outer
         A, B = self.tasks[0][:2]
         return bool(certify_stable_gains(A, B, F) and h > ARB.scalar(self.level))
 

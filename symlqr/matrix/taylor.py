@@ -35,6 +35,7 @@ models 1.9 times, at 1.6 times the cost (``python benchmarks/bench_taylor_boxes.
 """
 from __future__ import annotations
 
+import numpy as np
 from flint import arb, arb_mat
 
 from .backend import ArbBackend
@@ -116,7 +117,6 @@ class TaylorMatrix:
         >>> M.misses([arb(2), arb(0)])                  # w = (1, 1), the centre
         False
         """
-        import numpy as np
         rng = self.range().entries()
         pt = [arb(0)] * len(rng) if point is None else list(
             point.entries() if isinstance(point, arb_mat) else point)
