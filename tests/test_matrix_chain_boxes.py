@@ -283,3 +283,47 @@ def test_four_state_chain_box_around_the_optimum_complete_without_numerators():
         p = maml_point(W.reshape(1, 4), ts)
         if p is not None and np.linalg.norm(W - Ws) > 1e-3:
             assert np.linalg.norm(p.grad) > 1e-6
+
+
+def test_second_order_tests_decide_boxes_the_first_order_ones_leave_open():
+    """``ChainRule.second_order`` (second-order Taylor models) on the 3 x 1
+    example: boxes around scipy's zeros of ``grad h`` are never excluded, and of
+    random boxes near them (sides 0.02 to 0.3) that the first-order tests leave
+    open, some are excluded, each with no zero scipy finds from points in it and,
+    for ``h > L``, float ``h > L`` at every sampled point of the domain."""
+    from symlqr.matrix.chain_boxes import CHAIN_ABOVE
+    from symlqr.matrix.tasks import load_matrix_tasks_file
+    doc = load_matrix_tasks_file("examples/chain_3state.json")
+    ts = MatrixTaskSet(doc["tasks"], doc["eta"], doc["weights"])
+    level = Fraction(157, 25)
+    rule = ChainRule.for_taskset(ts, level=level)
+    star = _riccati_gain(ts.tasks[0])
+    rng = np.random.default_rng(3)
+    zeros = []
+    for x0 in (star, [0.0065, -0.057, 1.375], [-0.03, -0.09, -0.24], [0.0073, -0.032, 1.178]):
+        for z in _roots_in(ts, np.array(x0) - 1e-3, np.array(x0) + 1e-3, "maml", rng, 3):
+            if not any(np.allclose(z, q, atol=1e-8) for q in zeros):
+                zeros.append(z)
+    assert len(zeros) == 4
+    for z in zeros:
+        for width in (1e-3, 1e-2, 5e-2):
+            off = (rng.random(3) - 0.5) * width * 0.8
+            assert rule.second_order(z + off - width / 2, z + off + width / 2)[0] == "open"
+    decided = 0
+    for k in range(60):
+        z = zeros[k % 4]
+        width = np.array([0.3, 0.3, 0.06]) * 2.0 ** -rng.integers(0, 4)
+        centre = z + (rng.random(3) - 0.5) * 6 * width
+        lo, hi = centre - width / 2, centre + width / 2
+        if rule._chain(lo, hi)[0] != "open":
+            continue
+        verdict, what = rule.second_order(lo, hi)
+        if verdict != "none":
+            continue
+        decided += 1
+        assert _roots_in(ts, lo, hi, "maml", rng, 4) == []
+        if what == CHAIN_ABOVE:
+            for x in lo + rng.random((30, 3)) * (hi - lo):
+                p = maml_point(x.reshape(1, 3), ts)
+                assert p is None or p.h > float(level)
+    assert decided >= 3, decided

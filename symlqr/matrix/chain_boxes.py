@@ -37,6 +37,11 @@ excludes it too. Where ``J`` is not proven nonsingular (near points where
 excludes the box, and else
 the tests of :class:`~symlqr.matrix.direct_boxes.BoxRule` on ``grad h`` itself
 (Krawczyk with the Taylor-model Hessian of ``h``); what they leave open is cut.
+Where the first-order tests leave a box open, the same three exclusions run
+once more in second-order models (:meth:`ChainRule.second_order`,
+:mod:`~symlqr.matrix.taylor2`), at the box sizes where they pass often enough
+(a :class:`~symlqr.matrix.look_ahead.Gate` set by the search): there the
+first-order remainders, not the functions' curvature, left the box open.
 
 >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 >>> A = [["1/2", "1/10"], [0, "1/2"]]
@@ -60,10 +65,11 @@ from .backend import FLOAT
 from .hypothesis_boxes import _ball, _eye, _hessians
 from .lqr import LQRPoint, hessian, optimal_gain
 from .taylor import TAYLOR
+from .taylor2 import TAYLOR2, gain_box2
 from .direct_boxes import DIRECT_NONE, NOT_STABLE, BoxRule, krawczyk_verdict
 from .validated import certify_stable_gains, inertia, to_float
 
-__all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
+__all__ = ["ChainRule", "SecondOrder", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
            "NOT_STABLE", "CHAIN_ABOVE"]
 
 CHAIN_NONE = ("grad h != 0 (one task, chain rule): F(W) = W - eta grad g(W) misses W* and "
@@ -72,9 +78,21 @@ CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes
                  "J = I - eta hess g and grad f(F) in Taylor models over the box")
 CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over the box, "
                "F(X) proven stabilizing")
+SECOND_OPEN = "not decided in second-order Taylor models either"
 SINGULAR = "I - eta hess g not proven nonsingular on the box"
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
+
+
+class SecondOrder:
+    """:meth:`ChainRule.second_order` as a rule of its own (``test``), for a
+    :class:`~symlqr.matrix.look_ahead.Gate` that counts where it pays."""
+
+    def __init__(self, chain: "ChainRule"):
+        self.chain = chain
+
+    def test(self, lo, hi) -> tuple:
+        return self.chain.second_order(lo, hi)
 
 
 class ChainRule(BoxRule):
@@ -84,6 +102,7 @@ class ChainRule(BoxRule):
     def __init__(self, taskset, method, star: arb_mat, level=None):
         super().__init__(taskset, method, level)
         self.star = star.entries()
+        self.second = None        # a test in second-order models after the first-order one
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
 
@@ -129,6 +148,10 @@ class ChainRule(BoxRule):
         example it decided 5 of 3,516 such boxes (31.5 s), its children are
         decided by the chain rule's product test instead."""
         got = self._chain(lo, hi)
+        if got[0] == "open" and got[1] != NOT_STABLE and self.second is not None:
+            second = self.second.test(lo, hi)
+            if second[0] == "none":
+                return second
         if got[0] == "open" and got[1] != NOT_STABLE and (
                 got[1] != SINGULAR or self.zero_nearby(lo, hi)):
             other = self.direct(lo, hi)
@@ -171,6 +194,32 @@ class ChainRule(BoxRule):
                 return "none", CHAIN_PRODUCT
             return "open", SINGULAR
         return self._krawczyk(X, c, Fc, J)
+
+    def second_order(self, lo, hi) -> tuple:
+        """The chain rule's exclusions in second-order models
+        (:mod:`~symlqr.matrix.taylor2`): ``("none", reason)`` or ``("open",
+        SECOND_OPEN)``; the first-order tests' reasons (the same proofs on
+        tighter enclosures)."""
+        r, d = self.shape
+        A, B, Q, R, S0, S0a = self.tasks[0]
+        W = gain_box2(list(lo), list(hi), r, d)
+        try:
+            g = LQRPoint(TAYLOR2, (A, B, Q, R), W, S0a)
+            J = _eye(r * d) - arb_mat(g.hess_dense()) * self.eta
+            F = W - g.grad * self.eta
+            regular = inertia(J) is not None
+            if (regular or self.method == "fomaml") and F.misses(self.star):
+                return "none", CHAIN_NONE
+            f = LQRPoint(TAYLOR2, (A, B, Q, R), F, S0)
+            if self._above((F.range(), f.cost * self.weights[0], None)):
+                return "none", CHAIN_ABOVE
+            gf = f.grad
+            direction = gf if self.method == "fomaml" else gf - g.hess(gf) * self.eta
+            if direction.misses():
+                return "none", CHAIN_PRODUCT
+        except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+            pass
+        return "open", SECOND_OPEN
 
     def _outer(self, g, F):
         """``(F(X), h, the direction's model)`` over the box from the Taylor models

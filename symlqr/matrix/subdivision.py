@@ -54,7 +54,7 @@ import numpy as np
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
-from .chain_boxes import ChainRule
+from .chain_boxes import ChainRule, SecondOrder
 from .direct_boxes import BoxRule
 from .look_ahead import Gate, LookAhead
 from .complete import decide_solution
@@ -70,6 +70,7 @@ __all__ = ["Decider", "Later", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTS
 
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+SECOND_ORDER_RATE = 1 / 5  # second-order tests only at sizes where this many pass (None: never)
 TUBES_AT = 1.0             # the tubes are made when a box this small (relative) nears an edge
 
 
@@ -162,6 +163,9 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.chain_tests = 0
         self.ahead = LookAhead()         # the chain rule's verdicts on halves not yet split
         self.gate = None if self.chain is None else Gate(self.chain, self.root_width)
+        if isinstance(self.chain, ChainRule) and SECOND_ORDER_RATE is not None:
+            self.chain.second = Gate(SecondOrder(self.chain), self.root_width,
+                                     tries=32, rate=SECOND_ORDER_RATE)
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
