@@ -39,7 +39,15 @@ Times are printed as ratios to the r d = 1 case of the same run.
   beside it, ``W + 4 rho e_k +- rho``, for ``rho`` from ``1e-6`` to ``1e-2``: its verdict
   and seconds, how far from the point a box can be decided.
 
+* with ``--second-order``: the r d = 3 example on the box ``[-16, 16] x [-4, 4] x
+  [-1/2, 1/2]`` around its points, and the 3 x 1 chain with two tasks on its
+  stabilizing box, each with the same budget, first without the tests in second-order
+  Taylor models (``subdivision.SECOND_ORDER_RATE = None``, the baseline), then with
+  them: decided fraction, points, undecided boxes, and the ratio of the undecided
+  volumes.
+
     python benchmarks/bench_matrix_rd.py [--seconds 600] [--skip-3] [--more] [--five] [--boeing]
+        [--second-order]
 """
 from __future__ import annotations
 
@@ -107,9 +115,15 @@ def main() -> None:
     ap.add_argument("--boeing", action="store_true",
                     help="also the Boeing 747 family: the Taylor-model box test on W +- rho "
                          "around a local minimum")
+    ap.add_argument("--second-order", action="store_true",
+                    help="only the r d = 3 example (one task on a box around its points; two "
+                         "tasks), without and with the second-order tests, each with the budget")
     ap.add_argument("--degrees-only", action="store_true",
                     help="only the numerators' degrees for r d = 3 and 4")
     args = ap.parse_args()
+    if args.second_order:
+        _second_order(args.seconds)
+        return
     _degrees()
     if args.degrees_only:
         return
@@ -146,6 +160,41 @@ def main() -> None:
             where = "its stabilizing box" if box is None else "the box W* +- 0.2 of Q = I"
             _case(f"r d = {d}, five tasks ({d} x 1 chain, Q = k I, k = 1..5) on {where} "
                   f"({args.seconds:g} s budget)", ts, base, args.seconds, box)
+
+
+def _second_order(seconds: float) -> None:
+    """Two searches without then with the second-order tests (module docstring):
+    the r d = 3 example on a box around its points, and the 3 x 1 chain with two
+    tasks (``Q = I`` and ``2 I``) on its stabilizing box."""
+    import symlqr.matrix.subdivision as sd
+    d = load_matrix_tasks_file("examples/chain_3state.json")
+    one = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
+    box = [(Fraction(-16), Fraction(16)), (Fraction(-4), Fraction(4)),
+           (Fraction(-1, 2), Fraction(1, 2))]
+    t = _chain(3).tasks[0]
+    two = MatrixTaskSet([t, MatrixTask(t.A, t.B, [[2 * int(i == j) for j in range(3)]
+                                                  for i in range(3)], [[1]])], "1/100")
+    rate = sd.SECOND_ORDER_RATE
+    for name, ts, where in (("r d = 3, one task, on [-16, 16] x [-4, 4] x [-1/2, 1/2]", one, box),
+                            ("r d = 3, two tasks (Q = I, 2 I), on its stabilizing box", two, None)):
+        left = []
+        for label, value in (("first-order tests only (baseline)", None),
+                             (f"with second-order tests (rate {rate})", rate)):
+            sd.SECOND_ORDER_RATE = value
+            try:
+                t0 = time.perf_counter()
+                res = complete_landscape(ts, box=where, stop=lambda: "time" if time.perf_counter()
+                                         - t0 > seconds else None)
+            finally:
+                sd.SECOND_ORDER_RATE = rate
+            o = res.outcome
+            left.append(1 - o.decided_fraction)
+            print(f"{name}, {label}: complete={res.complete}, {len(res.points)} points, "
+                  f"{o.boxes} boxes, decided {o.decided_fraction:.4f}, {len(o.undecided)} "
+                  f"undecided, {time.perf_counter() - t0:.1f} s; peak memory {_peak_mb():.0f} MB",
+                  flush=True)
+        print("    undecided volume, baseline / second-order: "
+              + (f"{left[0] / left[1]:.2f}" if left[1] > 0 else "none left with them"), flush=True)
 
 
 def _boeing(base: float) -> None:

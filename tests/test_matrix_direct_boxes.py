@@ -83,3 +83,38 @@ def test_lazy_path_of_several_tasks_gives_the_exact_scalar_answer(monkeypatch, t
     assert exact
     assert [p.type for p in res.points] == [p.kind.name.lower() for p in exact]
     assert np.allclose([p.W[0][0] for p in res.points], [float(p.W) for p in exact], atol=1e-9)
+
+
+def test_second_order_tests_of_two_tasks_decide_boxes_left_open():
+    """``BoxRule.second_order`` on the 3 x 1 chain with two tasks (``Q = I``,
+    ``2 I``): boxes around scipy's zeros of ``grad h`` are never excluded, and
+    of random boxes that the first-order tests leave open (``W`` proven
+    stabilizing), some are excluded, each with no zero scipy finds in it."""
+    from symlqr.matrix.lqr import optimal_gain
+    A = [["1/2", "1/10", 0], [0, "1/2", "1/10"], [0, 0, "1/2"]]
+    tasks = [MatrixTask(A, [[0], [0], [1]], (k * np.eye(3, dtype=int)).tolist(), [[1]])
+             for k in (1, 2)]
+    ts = MatrixTaskSet(tasks, "1/100")
+    rule = BoxRule.for_taskset(ts)
+    rng = np.random.default_rng(1)
+    star = optimal_gain(*[np.array(getattr(tasks[0], k), dtype=float) for k in "ABQR"])
+    zeros = _roots_in(ts, star.reshape(-1) - 0.05, star.reshape(-1) + 0.05, "maml", rng, 4)
+    assert zeros
+    for z in zeros[:1]:
+        for width in (1e-3, 1e-2, 5e-2):
+            off = (rng.random(3) - 0.5) * width * 0.8
+            assert rule.second_order(z + off - width / 2, z + off + width / 2)[0] == "open"
+    decided = 0
+    for _ in range(60):
+        w = np.array([0.6, 0.6, 0.12]) * 2.0 ** -rng.integers(0, 5)
+        c = star.reshape(-1) + rng.normal(size=3) * [0.5, 0.5, 0.1]
+        lo, hi = c - w / 2, c + w / 2
+        first = rule.direct(lo, hi)
+        if first[0] != "open" or first[1] == "W not proven stabilizing on the box":
+            continue
+        verdict, what = rule.second_order(lo, hi)
+        if verdict == "none":
+            assert what == DIRECT_GRAD
+            assert _roots_in(ts, lo, hi, "maml", rng, 4) == []
+            decided += 1
+    assert decided >= 3, decided

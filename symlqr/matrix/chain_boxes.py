@@ -66,10 +66,10 @@ from .hypothesis_boxes import _ball, _eye, _hessians
 from .lqr import LQRPoint, hessian, optimal_gain
 from .taylor import TAYLOR
 from .taylor2 import TAYLOR2, gain_box2
-from .direct_boxes import DIRECT_NONE, NOT_STABLE, BoxRule, krawczyk_verdict
+from .direct_boxes import DIRECT_NONE, NOT_STABLE, SECOND_OPEN, BoxRule, krawczyk_verdict
 from .validated import certify_stable_gains, inertia, to_float
 
-__all__ = ["ChainRule", "SecondOrder", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
+__all__ = ["ChainRule", "CHAIN_NONE", "CHAIN_PRODUCT", "CHAIN_KRAWCZYK_NONE", "DIRECT_NONE",
            "NOT_STABLE", "CHAIN_ABOVE"]
 
 CHAIN_NONE = ("grad h != 0 (one task, chain rule): F(W) = W - eta grad g(W) misses W* and "
@@ -78,21 +78,9 @@ CHAIN_PRODUCT = ("grad h != 0 (one task, chain rule): J(X) grad f(F(X)) excludes
                  "J = I - eta hess g and grad f(F) in Taylor models over the box")
 CHAIN_ABOVE = ("h > L on the box (one task): h = w C(F(W)) in Taylor models over the box, "
                "F(X) proven stabilizing")
-SECOND_OPEN = "not decided in second-order Taylor models either"
 SINGULAR = "I - eta hess g not proven nonsingular on the box"
 CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsingular on the "
                        "box and Krawczyk's operator of F(W) - W* misses the box")
-
-
-class SecondOrder:
-    """:meth:`ChainRule.second_order` as a rule of its own (``test``), for a
-    :class:`~symlqr.matrix.look_ahead.Gate` that counts where it pays."""
-
-    def __init__(self, chain: "ChainRule"):
-        self.chain = chain
-
-    def test(self, lo, hi) -> tuple:
-        return self.chain.second_order(lo, hi)
 
 
 class ChainRule(BoxRule):
@@ -102,7 +90,6 @@ class ChainRule(BoxRule):
     def __init__(self, taskset, method, star: arb_mat, level=None):
         super().__init__(taskset, method, level)
         self.star = star.entries()
-        self.second = None        # a test in second-order models after the first-order one
         self.float_task = [np.array(getattr(taskset.tasks[0], k), dtype=float)
                            for k in ("A", "B", "Q", "R", "Sigma0a")]
 
@@ -140,18 +127,16 @@ class ChainRule(BoxRule):
 
     def test(self, lo, hi) -> tuple:
         """``("none", reason)``, ``("one", certificate)`` or ``("open", why)`` for
-        the box ``[lo, hi]`` (row-major float ends): the chain rule, then, where it
-        leaves the box open with ``W`` proven stabilizing on it, :meth:`direct`;
+        the box ``[lo, hi]`` (row-major float ends): the chain rule, its
+        exclusions once more in second-order models where :attr:`second` is set
+        (:meth:`second_chance`), then, where the box is still open with ``W``
+        proven stabilizing on it, :meth:`direct`;
         where the rule failed only because ``J`` is not proven nonsingular,
         :meth:`direct` is tried only when a float Newton step from the centre
         stays near the box (:meth:`zero_nearby`): in a 120 s run on the 3 x 1
         example it decided 5 of 3,516 such boxes (31.5 s), its children are
         decided by the chain rule's product test instead."""
-        got = self._chain(lo, hi)
-        if got[0] == "open" and got[1] != NOT_STABLE and self.second is not None:
-            second = self.second.test(lo, hi)
-            if second[0] == "none":
-                return second
+        got = self.second_chance(lo, hi, self._chain(lo, hi))
         if got[0] == "open" and got[1] != NOT_STABLE and (
                 got[1] != SINGULAR or self.zero_nearby(lo, hi)):
             other = self.direct(lo, hi)

@@ -54,8 +54,8 @@ import numpy as np
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import split_boxes
-from .chain_boxes import ChainRule, SecondOrder
-from .direct_boxes import BoxRule
+from .chain_boxes import ChainRule
+from .direct_boxes import BoxRule, SecondOrder
 from .look_ahead import Gate, LookAhead
 from .complete import decide_solution
 from .joint import JointTest, at_corner
@@ -163,7 +163,7 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         self.chain_tests = 0
         self.ahead = LookAhead()         # the chain rule's verdicts on halves not yet split
         self.gate = None if self.chain is None else Gate(self.chain, self.root_width)
-        if isinstance(self.chain, ChainRule) and SECOND_ORDER_RATE is not None:
+        if self.chain is not None and SECOND_ORDER_RATE is not None:
             self.chain.second = Gate(SecondOrder(self.chain), self.root_width,
                                      tries=32, rate=SECOND_ORDER_RATE)
 
