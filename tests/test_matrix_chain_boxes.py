@@ -132,24 +132,34 @@ def test_boxes_around_every_stationary_point_found_by_scipy():
     assert "one" in verdicts
 
 
-def test_chain_3state_points_by_chain_rule_and_direct_krawczyk():
-    """``examples/chain_3state.json``: scipy's zeros of ``grad h`` from starts
-    between its two global minima (``F(W) = W*`` at both) are certified on boxes
-    of side ``1e-3`` around them, with the types of numpy's Hessian eigenvalues;
-    the saddles (``I - eta hess g`` singular there) by :meth:`ChainRule.direct`."""
-    from symlqr.matrix.objective import maml_hessian
+def _chain_3state():
     from symlqr.matrix.tasks import load_matrix_tasks_file
     doc = load_matrix_tasks_file("examples/chain_3state.json")
-    ts = MatrixTaskSet(doc["tasks"], doc["eta"], doc["weights"])
-    rule = ChainRule.for_taskset(ts)
+    return MatrixTaskSet(doc["tasks"], doc["eta"], doc["weights"])
+
+
+def _chain_3state_zeros(ts, rng) -> list:
+    """scipy's four zeros of ``grad h`` of ``examples/chain_3state.json`` from
+    starts near ``W*``, its other global minimum and its two saddles."""
     star = _riccati_gain(ts.tasks[0])
-    rng = np.random.default_rng(0)
     zeros = []
     for x0 in (star, [0.0065, -0.057, 1.375], [-0.03, -0.09, -0.24], [0.0073, -0.032, 1.178]):
         for z in _roots_in(ts, np.array(x0) - 1e-3, np.array(x0) + 1e-3, "maml", rng, 3):
             if not any(np.allclose(z, q, atol=1e-8) for q in zeros):
                 zeros.append(z)
     assert len(zeros) == 4
+    return zeros
+
+
+def test_chain_3state_points_by_chain_rule_and_direct_krawczyk():
+    """``examples/chain_3state.json``: scipy's zeros of ``grad h`` from starts
+    between its two global minima (``F(W) = W*`` at both) are certified on boxes
+    of side ``1e-3`` around them, with the types of numpy's Hessian eigenvalues;
+    the saddles (``I - eta hess g`` singular there) by :meth:`ChainRule.direct`."""
+    from symlqr.matrix.objective import maml_hessian
+    ts = _chain_3state()
+    rule = ChainRule.for_taskset(ts)
+    zeros = _chain_3state_zeros(ts, np.random.default_rng(0))
     types = []
     for z in zeros:
         verdict, cert = rule.test(z - 6e-4, z + 4e-4)
@@ -292,19 +302,11 @@ def test_second_order_tests_decide_boxes_the_first_order_ones_leave_open():
     open, some are excluded, each with no zero scipy finds from points in it and,
     for ``h > L``, float ``h > L`` at every sampled point of the domain."""
     from symlqr.matrix.chain_boxes import CHAIN_ABOVE
-    from symlqr.matrix.tasks import load_matrix_tasks_file
-    doc = load_matrix_tasks_file("examples/chain_3state.json")
-    ts = MatrixTaskSet(doc["tasks"], doc["eta"], doc["weights"])
+    ts = _chain_3state()
     level = Fraction(157, 25)
     rule = ChainRule.for_taskset(ts, level=level)
-    star = _riccati_gain(ts.tasks[0])
     rng = np.random.default_rng(3)
-    zeros = []
-    for x0 in (star, [0.0065, -0.057, 1.375], [-0.03, -0.09, -0.24], [0.0073, -0.032, 1.178]):
-        for z in _roots_in(ts, np.array(x0) - 1e-3, np.array(x0) + 1e-3, "maml", rng, 3):
-            if not any(np.allclose(z, q, atol=1e-8) for q in zeros):
-                zeros.append(z)
-    assert len(zeros) == 4
+    zeros = _chain_3state_zeros(ts, rng)
     for z in zeros:
         for width in (1e-3, 1e-2, 5e-2):
             off = (rng.random(3) - 0.5) * width * 0.8

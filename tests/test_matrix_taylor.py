@@ -144,11 +144,15 @@ def test_misses_is_exact_on_linear_models_and_beats_the_entrywise_ranges():
     assert agree > 250 and better > 10
 
 
-def test_misses_never_excludes_the_fixed_point_of_the_adaptation():
+@pytest.mark.parametrize("order", [1, 2])
+def test_misses_never_excludes_the_fixed_point_of_the_adaptation(order):
     """``F(W) = W - eta grad g(W)`` has ``F(W*) = W*``: no box holding ``W*``
-    may be said to miss it (boxes of several sizes around and beside ``W*``)."""
+    may be said to miss it (boxes of several sizes around and beside ``W*``),
+    in first- and in second-order models (:mod:`symlqr.matrix.taylor2`)."""
     from flint import arb
     from symlqr.matrix.lqr import optimal_gain
+    from symlqr.matrix.taylor2 import TAYLOR2, gain_box2
+    box, backend = (gain_box, TAYLOR) if order == 1 else (gain_box2, TAYLOR2)
     rng = np.random.default_rng(5)
     checked = 0
     for _ in range(4):
@@ -159,9 +163,9 @@ def test_misses_never_excludes_the_fixed_point_of_the_adaptation():
         star = [arb(float(x)) for x in Ws]
         for size in (1e-3, 1e-2, 5e-2):
             off = rng.uniform(-0.9, 0.9, len(Ws)) * size
-            W = gain_box(Ws - size + off, Ws + size + off, 1, 2)
+            W = box(Ws - size + off, Ws + size + off, 1, 2)
             try:
-                g = LQRPoint(TAYLOR, mats, W, arb_mat(np.eye(2).tolist()))
+                g = LQRPoint(backend, mats, W, arb_mat(np.eye(2).tolist()))
             except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
                 continue
             F = W - g.grad * arb(0.01)

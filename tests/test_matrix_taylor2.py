@@ -1,7 +1,8 @@
 """Second-order Taylor models over boxes of gains (symlqr/matrix/taylor2.py)
 against float closed forms at random points of each box (scipy's Lyapunov
 solver for P, numpy for the rest), against the first-order models, and the
-preconditioned exclusion on quadratic models against scipy's root finder."""
+preconditioned exclusion on quadratic models against scipy's root finder (and,
+in tests/test_matrix_taylor.py, never excluding ``W*`` from ``F``'s range)."""
 import numpy as np
 import pytest
 import scipy.linalg as sla
@@ -10,7 +11,7 @@ from scipy.optimize import root
 
 import symlqr.matrix.taylor2 as taylor2
 from symlqr.matrix.backend import FLOAT
-from symlqr.matrix.lqr import LQRPoint, optimal_gain
+from symlqr.matrix.lqr import LQRPoint
 from symlqr.matrix.taylor import TAYLOR, gain_box
 from symlqr.matrix.taylor2 import TAYLOR2, gain_box2
 
@@ -133,26 +134,3 @@ def test_misses_on_quadratic_models_never_excludes_a_value_taken():
             trials_outside += 1
             missed_outside += got
     assert trials_outside > 50 and missed_outside > trials_outside / 4
-
-
-def test_second_order_f_never_misses_the_fixed_point_of_the_adaptation():
-    """``F(W*) = W*``: no box holding ``W*`` is said to miss it."""
-    rng = np.random.default_rng(5)
-    checked = 0
-    for _ in range(4):
-        A, B, _ = _random_task(rng, 2, 1)
-        Q, R = np.eye(2), np.eye(1)
-        Ws = optimal_gain(A, B, Q, R).reshape(-1)
-        mats = tuple(arb_mat(x.tolist()) for x in (A, B, Q, R))
-        star = [arb(float(x)) for x in Ws]
-        for size in (1e-3, 1e-2, 5e-2):
-            off = rng.uniform(-0.9, 0.9, len(Ws)) * size
-            W = gain_box2(Ws - size + off, Ws + size + off, 1, 2)
-            try:
-                g = LQRPoint(TAYLOR2, mats, W, arb_mat(np.eye(2).tolist()))
-            except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
-                continue
-            F = W - g.grad * arb(0.01)
-            assert not F.misses(star)
-            checked += 1
-    assert checked >= 8

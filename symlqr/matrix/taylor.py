@@ -52,6 +52,27 @@ def _unit(m: arb_mat) -> arb_mat:
     return arb_mat(m.nrows(), m.ncols(), [arb(0, abs(x).upper()) for x in m.entries()])
 
 
+def target(rng: list, point) -> tuple:
+    """``(point's balls, apart)``: the point as a list of balls (zero when
+    ``None``) and whether some entry of the enclosure ``rng`` misses it."""
+    pt = [arb(0)] * len(rng) if point is None else list(
+        point.entries() if isinstance(point, arb_mat) else point)
+    return pt, any(not x.overlaps(y) for x, y in zip(rng, pt))
+
+
+def float_inverse(cols: list, n: int):
+    """A float inverse of the midpoints of the ``n x n`` matrix with columns
+    ``cols`` (lists of balls), or ``None`` (not finite, or singular)."""
+    mid = np.array([[float(cols[k][i].mid()) for k in range(n)] for i in range(n)])
+    if not np.all(np.isfinite(mid)):
+        return None
+    try:
+        Y = np.linalg.inv(mid)
+    except np.linalg.LinAlgError:
+        return None
+    return Y if np.all(np.isfinite(Y)) else None
+
+
 class TaylorMatrix:
     """``c + sum_k D[k] t_k + R`` for ``t`` in ``[-1, 1]^n`` (module docstring)."""
     __slots__ = ("c", "D", "R", "_spread")
@@ -117,24 +138,14 @@ class TaylorMatrix:
         >>> M.misses([arb(2), arb(0)])                  # w = (1, 1), the centre
         False
         """
-        rng = self.range().entries()
-        pt = [arb(0)] * len(rng) if point is None else list(
-            point.entries() if isinstance(point, arb_mat) else point)
-        if any(not x.overlaps(y) for x, y in zip(rng, pt)):
+        pt, apart = target(self.range().entries(), point)
+        if apart:
             return True
         v = [x - y for x, y in zip(self.c.entries(), pt)]
         cols = [Dk.entries() for Dk in self.D]
         n, m = len(v), len(cols)
-        if n != m or n == 0:
-            return False
-        mid = np.array([[float(cols[k][i].mid()) for k in range(m)] for i in range(n)])
-        if not np.all(np.isfinite(mid)):
-            return False
-        try:
-            Y = np.linalg.inv(mid)
-        except np.linalg.LinAlgError:
-            return False
-        if not np.all(np.isfinite(Y)):
+        Y = float_inverse(cols, n) if n == m and n else None
+        if Y is None:
             return False
         rest = self.R.entries()
         one = arb(0, 1)
@@ -201,7 +212,23 @@ def gain_box(lo, hi, r: int, d: int) -> TaylorMatrix:
     return TaylorMatrix(arb_mat(r, d, c), D)
 
 
-class _TaylorStein:
+class SteinForms:
+    """``P``, ``S`` and their batches from one ``_solve(Y, transpose)``."""
+
+    def P(self, Y):
+        return self._solve(Y, False)
+
+    def S(self, Y):
+        return self._solve(Y, True)
+
+    def P_many(self, Ys):
+        return [self.P(Y) for Y in Ys]
+
+    def S_many(self, Ys):
+        return [self.S(Y) for Y in Ys]
+
+
+class _TaylorStein(SteinForms):
     """Stein solves with a Taylor model ``M`` (module docstring): the centre's
     Kronecker solver for the model's terms, the ball solver over the whole box
     for the a priori bound of the solution."""
@@ -237,32 +264,22 @@ class _TaylorStein:
             bound = arb_mat(rng.nrows(), rng.ncols(), tighter)
         return model
 
-    def P(self, Y):
-        return self._solve(Y, False)
-
-    def S(self, Y):
-        return self._solve(Y, True)
-
-    def P_many(self, Ys):
-        return [self.P(Y) for Y in Ys]
-
-    def S_many(self, Ys):
-        return [self.S(Y) for Y in Ys]
-
-
 class TaylorBackend(ArbBackend):
     """:class:`~symlqr.matrix.backend.ArbBackend` whose gains may be Taylor models
     (:func:`gain_box`): every closed form of :class:`~symlqr.matrix.lqr.LQRPoint`
-    then comes as a :class:`TaylorMatrix` over the box."""
+    then comes as a :class:`TaylorMatrix` over the box (``model`` and ``solver``
+    name the model class and its Stein solver; :mod:`~symlqr.matrix.taylor2` sets
+    its own)."""
     name = "taylor"
+    model, solver = TaylorMatrix, _TaylorStein
 
     def stein(self, M):
-        if isinstance(M, TaylorMatrix):
-            return _TaylorStein(M, ArbBackend("kron"))
+        if isinstance(M, self.model):
+            return self.solver(M, ArbBackend("kron"))
         return super().stein(M)
 
     def trace(self, m):
-        return m.trace() if isinstance(m, TaylorMatrix) else super().trace(m)
+        return m.trace() if isinstance(m, self.model) else super().trace(m)
 
 
 TAYLOR = TaylorBackend()

@@ -44,10 +44,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 from flint import arb, arb_mat
 
 from .backend import ArbBackend
+from .taylor import SteinForms, TaylorBackend, float_inverse, gain_box, target
 
 __all__ = ["Taylor2Matrix", "Taylor2Backend", "TAYLOR2", "gain_box2"]
 
@@ -173,9 +173,8 @@ class Taylor2Matrix:
         (True, False)
         """
         rng = self.range().entries()
-        pt = [arb(0)] * len(rng) if point is None else list(
-            point.entries() if isinstance(point, arb_mat) else point)
-        if any(not x.overlaps(y) for x, y in zip(rng, pt)):
+        pt, apart = target(rng, point)
+        if apart:
             return True
         n = self.n
         m = len(rng)
@@ -185,14 +184,8 @@ class Taylor2Matrix:
         zero = [arb(0)] * m
         v = [x - y for x, y in zip(ents[0] or zero, pt)]
         cols = [e or zero for e in ents[1:1 + n]]
-        mid = np.array([[float(cols[k][i].mid()) for k in range(n)] for i in range(m)])
-        if not np.all(np.isfinite(mid)):
-            return False
-        try:
-            Y = np.linalg.inv(mid)
-        except np.linalg.LinAlgError:
-            return False
-        if not np.all(np.isfinite(Y)):
+        Y = float_inverse(cols, n)
+        if Y is None:
             return False
         Yb = arb_mat(Y.tolist())
         col = lambda e: arb_mat(m, 1, e)
@@ -267,19 +260,10 @@ class Taylor2Matrix:
 
 def gain_box2(lo, hi, r: int, d: int) -> Taylor2Matrix:
     """The box ``[lo, hi]`` of ``r x d`` gains (row-major float ends) as the model
-    ``c + sum_k rho_k t_k E_k`` (``c`` the exact midpoints, ``rho_k`` rounded up)."""
+    ``c + sum_k rho_k t_k E_k`` (:func:`~symlqr.matrix.taylor.gain_box`'s terms)."""
+    first = gain_box(lo, hi, r, d)
     n = r * d
-    c = []
-    coef = [None] * len(_layout(n)[2])
-    for k, (a, b) in enumerate(zip(lo, hi)):
-        a, b = arb(a), arb(b)
-        mid = arb(((a + b) / 2).mid())
-        rad = arb(max(abs(b - mid).upper(), abs(mid - a).upper()))
-        c.append(mid)
-        Dk = [arb(0)] * n
-        Dk[k] = rad
-        coef[1 + k] = arb_mat(r, d, Dk)
-    coef[0] = arb_mat(r, d, c)
+    coef = [first.c] + list(first.D) + [None] * (len(_layout(n)[2]) - 1 - n)
     return Taylor2Matrix(coef, arb_mat(r, d), n)
 
 
@@ -296,7 +280,7 @@ def _size(a: arb_mat) -> float:
     return max(float(abs(x).upper()) for x in a.entries())
 
 
-class _Taylor2Stein:
+class _Taylor2Stein(SteinForms):
     """Stein solves with a second-order model ``M`` (module docstring)."""
 
     def __init__(self, M: Taylor2Matrix, arb_backend: ArbBackend):
@@ -354,32 +338,12 @@ class _Taylor2Stein:
         model = Taylor2Matrix(P.coef, delta, n)
         return model
 
-    def P(self, Y):
-        return self._solve(Y, False)
-
-    def S(self, Y):
-        return self._solve(Y, True)
-
-    def P_many(self, Ys):
-        return [self.P(Y) for Y in Ys]
-
-    def S_many(self, Ys):
-        return [self.S(Y) for Y in Ys]
-
-
-class Taylor2Backend(ArbBackend):
-    """:class:`~symlqr.matrix.backend.ArbBackend` whose gains may be second-order
-    models (:func:`gain_box2`): every closed form of
-    :class:`~symlqr.matrix.lqr.LQRPoint` then comes as a :class:`Taylor2Matrix`."""
+class Taylor2Backend(TaylorBackend):
+    """:class:`~symlqr.matrix.taylor.TaylorBackend` for second-order models
+    (:func:`gain_box2`): every closed form of :class:`~symlqr.matrix.lqr.LQRPoint`
+    then comes as a :class:`Taylor2Matrix`."""
     name = "taylor2"
-
-    def stein(self, M):
-        if isinstance(M, Taylor2Matrix):
-            return _Taylor2Stein(M, ArbBackend("kron"))
-        return super().stein(M)
-
-    def trace(self, m):
-        return m.trace() if isinstance(m, Taylor2Matrix) else super().trace(m)
+    model, solver = Taylor2Matrix, _Taylor2Stein
 
 
 TAYLOR2 = Taylor2Backend()
