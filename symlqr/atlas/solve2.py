@@ -185,16 +185,21 @@ class _Solver:
             self.check()
         m = len(boxes)
         step = Step()
-        self._reroot(boxes, np.ones(m, dtype=bool))
+        # boxes outside the region (the conditions' own coefficients) or covered
+        # elsewhere are excluded whatever f and f_W do there: not converted anew
+        outside_all, covered_all = self._outside(boxes), self._covered(boxes)
+        away = outside_all | covered_all
+        self._reroot(boxes, ~away)
         gone = np.zeros(m, dtype=bool)
         for k in range(2):
             r_lo, r_hi = bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
             gone |= (r_lo > 0) | (r_hi < 0)
+        gone &= ~away
         step.excluded["a polynomial has one sign"] = gone.copy()
-        outside = ~gone & self._outside(boxes)
+        outside = ~gone & outside_all
         step.excluded["outside the region"] = outside
         gone |= outside
-        covered = ~gone & self._covered(boxes)
+        covered = ~gone & covered_all
         step.excluded["covered elsewhere"] = covered
         gone |= covered
         live = ~gone
