@@ -136,3 +136,32 @@ def test_no_chart_search_next_to_a_fold(monkeypatch):
     near = switches.SwitchSearch(None, None, None, [], ends=(), folds=(Fraction(1),))
     assert near.at_fold(Fraction(0), Fraction(255, 256), "L", "L")
     assert not near.at_fold(Fraction(0), Fraction(63, 64), "L", "L")
+
+
+def test_no_search_in_w_eta_beside_a_fold(monkeypatch):
+    """A segment with both ends certified that ends within its finest trap step
+    of a fold beyond it is not searched in (W, eta): it is untrapped at once
+    (then the values, the far bounds and the cuts as after a failed search);
+    a segment farther from the fold is searched."""
+    from types import SimpleNamespace as NS
+    from symlqr.atlas import switches
+    calls, values = [], []
+
+    def separated(self, u, v, Lu, Lv, g):
+        calls.append((u, v))
+        return True, None
+
+    def by_values(*args):
+        values.append(args[1:3])
+        return False
+    monkeypatch.setattr(switches.SwitchSearch, "separated", separated)
+    monkeypatch.setattr(switches, "separated_by_values", by_values)
+    L = NS(points=[NS(is_local_min=True, is_global=True), NS(is_local_min=True, is_global=False)])
+    s = switches.SwitchSearch(None, None, lambda: None, [0, 1], degenerate=Fraction(0),
+                              folds=(Fraction(2),), depth=0)
+    u, near, far = Fraction(1, 2), Fraction(255, 128), Fraction(254, 128)
+    got = s.resolve(u, near, L, L)
+    assert calls == [] and values == [(u, near)] and s.untrapped
+    assert got[0][0] == "undecided" and s.why[(u, near)] == switches.WHY_UNTRAPPED
+    assert s.resolve(u, far, L, L)[0][0] == "ok" and calls == [(u, far)]
+    assert s.resolve(u, Fraction(2), L, None)[0][0] == "ok" and calls[-1] == (u, Fraction(2))

@@ -184,3 +184,75 @@ def test_smear_axis_cuts_across_the_steep_side_unless_too_thin():
     assert smear_axis(b, ["0"], np.array([[2.0 ** -21, 0.5]]), 2.0 ** -44).tolist() == [1]
     # a side below twice the finest width is not cut while another is left
     assert smear_axis(b, ["0"], np.array([[2.0 ** -44, 2.0 ** -40]]), 2.0 ** -44).tolist() == [1]
+
+
+def test_boxes_covered_elsewhere_are_not_converted_anew(monkeypatch):
+    """The folds of ``T_30(W) - p`` (Chebyshev: ``W = cos(k pi / 30)``,
+    ``p = (-1)^k``) with the boxes left of ``W = 0`` covered elsewhere: every
+    fold right of 0 is found once, and no box that is covered (excluded
+    whatever ``f`` does there) is converted anew from the exact polynomial,
+    while without the cover some of those boxes are."""
+    import math
+    from symlqr.atlas.bivariate import CTX
+    T = [CTX.from_dict({(0, 0): 1}), W]
+    for _ in range(29):
+        T.append(const(2) * W * T[-1] - T[-2])
+    f = T[30] - P
+    calls = []
+    on_best = bz.Source.on_best
+
+    def recorded(self, box):
+        calls.append(box)
+        return on_best(self, box)
+    monkeypatch.setattr(bz.Source, "on_best", recorded)
+    box = [(Q(-1), Q(1)), (Q(-2), Q(2))]
+    left = []
+    for cover in (None, lambda lo, hi: hi[:, 0] < 0):
+        calls.clear()
+        out = solve2(f, f.derivative("W"), box, covered=cover)
+        left.append(sum(1 for b in calls[2:] if b[0][1] < 0))      # after the first box's two
+    assert left[0] > 0 and left[1] == 0
+    folds = [(math.cos(k * math.pi / 30), (-1) ** k) for k in range(1, 30)]
+    right = [(x, p) for x, p in folds if x > 0]
+    hits = [[j for j, (bx, bp) in enumerate(out.found)
+             if float(bx[0]) <= x <= float(bx[1]) and float(bp[0]) <= p <= float(bp[1])]
+            for x, p in right]
+    assert all(len(h) == 1 for h in hits) and len(out.found) == len(right)
+
+
+def _former_reroot(self, boxes, live):
+    """The former :meth:`_Solver._reroot`: every noisy box of either polynomial."""
+    from symlqr.atlas.solve2 import _noisy
+    for k in range(2):
+        lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
+        for j in np.nonzero(live & _noisy(lo, hi))[0]:
+            box = [(Q(a), Q(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
+            nlo, nhi, f = self.sources[k].on_best(box)
+            lo[j], hi[j] = nlo[0], nhi[0]
+            boxes.data[f"{k}f"][j] = f
+            self.rerooted += 1
+
+
+def test_no_conversion_where_the_other_polynomial_has_one_sign(monkeypatch):
+    """The folds of ``T_40(W) - p``: a box where ``f`` or ``f_W`` has one sign is
+    excluded, so the other's noisy coefficients are not converted anew there;
+    fewer conversions than converting every noisy box, every fold found once."""
+    import math
+    from symlqr.atlas import solve2 as s2
+    from symlqr.atlas.bivariate import CTX
+    T = [CTX.from_dict({(0, 0): 1}), W]
+    for _ in range(39):
+        T.append(const(2) * W * T[-1] - T[-2])
+    f = T[40] - P
+    box = [(Q(-1), Q(1)), (Q(-2), Q(2))]
+    got = []
+    for reroot in (_former_reroot, s2._Solver._reroot):
+        monkeypatch.setattr(s2._Solver, "_reroot", reroot)
+        out = solve2(f, f.derivative("W"), box)
+        folds = [(math.cos(k * math.pi / 40), (-1) ** k) for k in range(1, 40)]
+        hits = [[j for j, (bx, bp) in enumerate(out.found)
+                 if float(bx[0]) <= x <= float(bx[1]) and float(bp[0]) <= p <= float(bp[1])]
+                for x, p in folds]
+        assert all(len(h) == 1 for h in hits) and len(out.found) == len(folds)
+        got.append(out.rerooted)
+    assert 0 < got[1] < got[0]

@@ -185,16 +185,21 @@ class _Solver:
             self.check()
         m = len(boxes)
         step = Step()
-        self._reroot(boxes, np.ones(m, dtype=bool))
+        # boxes outside the region (the conditions' own coefficients) or covered
+        # elsewhere are excluded whatever f and f_W do there: not converted anew
+        outside_all, covered_all = self._outside(boxes), self._covered(boxes)
+        away = outside_all | covered_all
+        self._reroot(boxes, ~away)
         gone = np.zeros(m, dtype=bool)
         for k in range(2):
             r_lo, r_hi = bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
             gone |= (r_lo > 0) | (r_hi < 0)
+        gone &= ~away
         step.excluded["a polynomial has one sign"] = gone.copy()
-        outside = ~gone & self._outside(boxes)
+        outside = ~gone & outside_all
         step.excluded["outside the region"] = outside
         gone |= outside
-        covered = ~gone & self._covered(boxes)
+        covered = ~gone & covered_all
         step.excluded["covered elsewhere"] = covered
         gone |= covered
         live = ~gone
@@ -240,15 +245,26 @@ class _Solver:
         return krawczyk_ball(F, J, X, c)
 
     def _reroot(self, boxes: Boxes, live) -> None:
+        """Convert anew from the exact polynomial the noisy coefficients
+        (:func:`_noisy`) of the boxes ``live``, of ``f1`` then of ``f2``; not on a
+        box where the other polynomial's coefficients have one sign (it is
+        excluded whatever this one does there)."""
+        one_sign = []
+        for k in range(2):
+            r_lo, r_hi = bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
+            one_sign.append((r_lo > 0) | (r_hi < 0))
         for k in range(2):
             lo, hi = boxes.data[f"{k}lo"], boxes.data[f"{k}hi"]
-            noisy = live & _noisy(lo, hi)
+            noisy = live & ~one_sign[1 - k] & _noisy(lo, hi)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
                 nlo, nhi, f = self.sources[k].on_best(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
                 boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
+            if k == 0 and noisy.any():
+                r_lo, r_hi = bz.ranges(lo, hi)
+                one_sign[0] = (r_lo > 0) | (r_hi < 0)
 
     def _split(self, boxes: Boxes, rel) -> Boxes:
         axis = np.argmax(rel, axis=1) if self.axis == "widest" else \

@@ -48,7 +48,10 @@ moves as fast in the chart (Figure 3d: its sample ``1/36`` lies ``1.95e-5``
 below the fold ``0.0277973``; the four chart searches on segments ending there
 failed on that branch, in the interior chart and the wall chart ``w0 = 0``,
 after 1115 shifts and 115 s in all). Only where a proof is tried changes: a
-segment whose chart search is skipped is cut as after a failed one.
+segment whose chart search is skipped is cut as after a failed one. The same
+holds for the search in ``(W, p)`` itself on a segment with both ends certified
+that ends that close to a fold beyond it (:meth:`SwitchSearch.beside_fold`):
+it is treated as untrapped without trying.
 
 A range where none of this succeeds within the budget is undecided: its
 piece carries no global/spurious label (``Piece.decided`` is False).
@@ -344,6 +347,8 @@ class SwitchSearch:
         self.untrapped = Lu is None and u == self.degenerate
         if self.untrapped:
             ok, hint = False, None     # branches reach the walls there: no trap in (W, p) can
+        elif self.beside_fold(u, v, Lu, Lv):
+            self.untrapped, ok, hint = True, False, None    # as the search would end there
         else:
             ok, hint = self.separated(u, v, Lu, Lv, g)
         if not ok and hint is None:
@@ -415,6 +420,28 @@ class SwitchSearch:
         return (Lu is None and u != self.degenerate and u not in self.ends) or \
             (Lv is None and v != self.degenerate and v not in self.ends) or \
             any((u - f if f <= u else f - v) * NEAR_FOLD <= v - u for f in self.folds)
+
+    def beside_fold(self, u, v, Lu, Lv) -> bool:
+        """Is ``[u, v]`` (both ends certified) within its finest trap step,
+        ``(v - u) / NEAR_FOLD``, of a fold of the piece beyond an end? Then no
+        search in ``(W, p)`` runs on it (:meth:`resolve`): the branch that folds
+        there moves too fast for the finest step to trap it, and the search
+        would end untrapped after trapping the others and this one up to that
+        step (Figure 3d, the fold ``0.0277973`` beyond the sample ``1/36``:
+        0.34, 0.61 and 0.88 finest steps beyond ``[1/49, 1/36]``,
+        ``[4/169, 1/36]`` and ``[0.0249307, 1/36]``, untrapped after 287, 156
+        and 115 shifts, 38 s; at 1.42 steps, on ``[0.0260146, 1/36]``, it is
+        proven). The segment is treated as after that failure (``untrapped``:
+        the far bounds, then a cut), so the search's path is the one it took.
+
+        >>> s = SwitchSearch(None, None, None, [], folds=(Fraction(2),))
+        >>> u = Fraction(1, 2)        # v - u = 1.49: 2 - v = 1/128 within (v - u) / 128
+        >>> s.beside_fold(u, Fraction(255, 128), "L", "L"), s.beside_fold(u, Fraction(254, 128), "L", "L")
+        (True, False)
+        >>> s.beside_fold(u, Fraction(255, 128), "L", None)        # ends at a critical value
+        False
+        """
+        return Lu is not None and Lv is not None and self.at_fold(u, v, Lu, Lv)
 
     # -- from an exact end of the piece, certified there -----------------------------
     def end_landscape(self, x: Fraction, ref: Landscape) -> Optional[tuple]:
