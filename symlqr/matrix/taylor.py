@@ -264,6 +264,7 @@ class _TaylorStein(SteinForms):
             bound = arb_mat(rng.nrows(), rng.ncols(), tighter)
         return model
 
+
 class TaylorBackend(ArbBackend):
     """:class:`~symlqr.matrix.backend.ArbBackend` whose gains may be Taylor models
     (:func:`gain_box`): every closed form of :class:`~symlqr.matrix.lqr.LQRPoint`

@@ -198,9 +198,6 @@ class Taylor2Matrix:
         return any(not x.contains(0) for x in total.entries())
 
     # -- arithmetic -------------------------------------------------------------
-    def _lift(self, x) -> "Taylor2Matrix":
-        return x if isinstance(x, Taylor2Matrix) else Taylor2Matrix.const(x, self.n)
-
     def __add__(self, o):
         if not isinstance(o, Taylor2Matrix):
             c = self.coef[0]
@@ -314,7 +311,6 @@ class _Taylor2Stein(SteinForms):
                 coef[i] = x
             P = Taylor2Matrix(coef, arb_mat(*Y.shape), n)
         SP = P - McL * P * McR                           # S_c(P_2), coefficient by coefficient
-        bound = (self.whole.S if transpose else self.whole.P)(Y.range())
 
         def step(delta):                                 # T(Delta): every P - P_2 in it
             rest = Y + N(Taylor2Matrix(P.coef, delta, n), True) - SP
@@ -328,6 +324,7 @@ class _Taylor2Stein(SteinForms):
         if all(a.contains(b) for a, b in zip(guess.entries(), got.entries())):
             delta = step(got)                            # T(B) in B: Brouwer (docstring)
         else:
+            bound = (self.whole.S if transpose else self.whole.P)(Y.range())
             delta = bound - P.range()                    # P - P_2 at every point of the box
             for _ in range(STEIN_STEPS):
                 new = _meet(step(delta), delta)
@@ -335,8 +332,8 @@ class _Taylor2Stein(SteinForms):
                 delta = new
                 if not shrunk:
                     break
-        model = Taylor2Matrix(P.coef, delta, n)
-        return model
+        return Taylor2Matrix(P.coef, delta, n)
+
 
 class Taylor2Backend(TaylorBackend):
     """:class:`~symlqr.matrix.taylor.TaylorBackend` for second-order models
