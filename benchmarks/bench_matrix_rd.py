@@ -138,9 +138,7 @@ def main() -> None:
         _case(f"r d = 3 (examples/chain_3state.json, 3x1; {args.seconds:g} s budget)",
               MatrixTaskSet(d["tasks"], d["eta"], d["weights"]), base, args.seconds)
     if args.more:
-        one = _chain(3).tasks[0]
-        two = MatrixTaskSet([one, MatrixTask(one.A, one.B, [[2 * int(i == j) for j in range(3)]
-                                                             for i in range(3)], [[1]])], "1/100")
+        two = _scaled(3, (1, 2))
         _case(f"r d = 3, two tasks (the chain with Q = I and 2 I; {args.seconds:g} s budget)",
               two, base, args.seconds)
         _case(f"r d = 4 (4 x 1 chain, one task; {args.seconds:g} s budget)", _chain(4), base,
@@ -171,9 +169,7 @@ def _second_order(seconds: float) -> None:
     one = MatrixTaskSet(d["tasks"], d["eta"], d["weights"])
     box = [(Fraction(-16), Fraction(16)), (Fraction(-4), Fraction(4)),
            (Fraction(-1, 2), Fraction(1, 2))]
-    t = _chain(3).tasks[0]
-    two = MatrixTaskSet([t, MatrixTask(t.A, t.B, [[2 * int(i == j) for j in range(3)]
-                                                  for i in range(3)], [[1]])], "1/100")
+    two = _scaled(3, (1, 2))
     rate = sd.SECOND_ORDER_RATE
     for name, ts, where in (("r d = 3, one task, on [-16, 16] x [-4, 4] x [-1/2, 1/2]", one, box),
                             ("r d = 3, two tasks (Q = I, 2 I), on its stabilizing box", two, None)):
@@ -231,12 +227,17 @@ def _boeing(base: float) -> None:
                   f"{took / base:.1f}x r d = 1", flush=True)
 
 
-def _five(d: int) -> MatrixTaskSet:
-    """The ``d x 1`` chain with ``Q = k I`` for ``k = 1..5`` (equal weights)."""
+def _scaled(d: int, ks) -> MatrixTaskSet:
+    """The ``d x 1`` chain with ``Q = k I`` for each ``k`` in ``ks`` (equal weights)."""
     one = _chain(d).tasks[0]
     return MatrixTaskSet([MatrixTask(one.A, one.B, [[k * int(i == j) for j in range(d)]
                                                     for i in range(d)], [[1]])
-                          for k in range(1, 6)], "1/100")
+                          for k in ks], "1/100")
+
+
+def _five(d: int) -> MatrixTaskSet:
+    """The ``d x 1`` chain with ``Q = k I`` for ``k = 1..5`` (equal weights)."""
+    return _scaled(d, range(1, 6))
 
 
 def _around(ts, half: float) -> list:
