@@ -155,3 +155,49 @@ def test_evaluations_are_the_former_row_products():
             old = [g.mats[k][0, 0] + old_dot(r1, s, False, k) * t + old_dot(r0, s, True, k) * s
                    for k in range(2)]
             assert all(same(a, b) for a, b in zip(g.mean_values(t, s), old))
+
+
+def _exact_shift(f, w0: Fraction, c: Fraction) -> dict:
+    """The exact coefficients of ``f(w0 + t, c + s)``: ``{(k, i): fmpq}``."""
+    from symlqr.atlas.bivariate import P, W, const
+    return f.compose(const(w0) + W, const(c) + P).to_dict()
+
+
+def _holds(ball, q) -> bool:
+    """Does the arb ``ball`` contain the rational ``q`` (compared at 4096 bits)?"""
+    with flint.ctx.workprec(4096):
+        return ball.contains(flint.arb(q))
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_recentred_shift_encloses_the_exact_coefficients(wide):
+    """A shift re-centred from a kept one (``S' = M(w0 - a) S Q(c - b)`` at
+    FIRST_BITS) holds every exact Taylor coefficient about the new centre
+    (exact rational composition), for Figure 3a's factor of degree 78 and its
+    wall-chart factor with 72 columns in ``e`` (chunked); it is used only when its
+    low-order coefficients carry ``_FIRST_OK`` correct bits, and ``shift`` returns
+    it then; a centre too far for that falls back to the ladder from ``G``."""
+    f = _chart_factor() if wide else _factor()
+    shifter = Shifter(rows_in_p(f))
+    w0, c = (Fraction(1, 3), Fraction(1, 20)) if wide else (CENTRES[0], Fraction(3, 97))
+    a = shifter.shift(w0, c)
+    a.value(flint.arb(0), flint.arb(0))                 # its matrices are computed
+    w1, c1 = w0 + Fraction(3, 1024), c + Fraction(1, 4096)
+    got = shifter._recentred(w1, c1)
+    assert got is not None
+    assert got.lost_bits(sh.FIRST_BITS) <= sh.FIRST_BITS - sh._FIRST_OK
+    S = got.mats[0]
+    exact = _exact_shift(f, w1, c1)
+    for k in range(S.nrows()):
+        for i in range(S.ncols()):
+            assert _holds(S[k, i], exact.get((k, i), 0)), (k, i)
+    assert shifter.shift(w1, c1).mats[0].nrows() == S.nrows()
+    assert shifter._anchors[-1].w0 == w1 and shifter._anchors[-1].c == c1
+    # the same centre again: the kept shift itself
+    assert shifter._recentred(w1, c1) is shifter._anchors[-1]
+    # far away: re-centred or not, every coefficient is enclosed
+    w2, c2 = w1 + Fraction(1, 2), c1 + Fraction(1, 8)
+    far = shifter.shift(w2, c2).mats[0]
+    exact = _exact_shift(f, w2, c2)
+    assert all(_holds(far[k, i], exact.get((k, i), 0))
+               for k in range(far.nrows()) for i in range(far.ncols()))

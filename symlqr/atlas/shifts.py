@@ -84,8 +84,81 @@ class Shifter:
             self.Gblocks = [flint.arb_mat([[self.G[r, start + j] for j in range(k)]
                                            for r in range(n)]) for start, k in self.blocks]
         self._start, self._streak = FIRST_BITS, 0      # where the ladder starts (shift)
+        self._anchors: list = []                       # recent shifts (:meth:`_recentred`)
 
     def shift(self, w0: Fraction, c: Fraction) -> "Shifted":
+        """The shift about ``(w0, c)``: re-centred from a recent shift at
+        :data:`FIRST_BITS` when that is accurate (:meth:`_recentred`), else
+        from ``G`` up the ladder of :meth:`_ladder`.
+
+        >>> from symlqr.atlas.bivariate import P, W
+        >>> sh = Shifter(rows_in_p(W ** 3 - P))
+        >>> sh.shift(Fraction(1), Fraction(1)).value(flint.arb(0), flint.arb(0))
+        0
+        >>> b = sh.shift(Fraction(9, 8), Fraction(17, 16))      # re-centred from the first
+        >>> b.value(flint.arb(0), flint.arb(0)).contains(flint.arb(flint.fmpq(185, 512)))
+        True
+        """
+        got = self._recentred(w0, c)
+        if got is None:
+            got = self._ladder(w0, c)
+        self._anchors.append(got)
+        if len(self._anchors) > _ANCHORS:
+            del self._anchors[0]
+        return got
+
+    def _recentred(self, w0: Fraction, c: Fraction) -> Optional["Shifted"]:
+        """The shift about ``(w0, c)`` from the kept shift ``S`` about ``(a, b)``
+        nearest to it (of the last :data:`_ANCHORS` whose matrices are computed):
+
+            S' = M(w0 - a) S Q(c - b)
+
+        exactly as polynomials (``g(a + (w0 - a) + t, b + (c - b) + s)``: a
+        Taylor shift of a Taylor shift), in ball arithmetic at
+        :data:`FIRST_BITS`, so every coefficient is enclosed whatever the balls
+        of ``S``. ``S`` already holds the cancellation between ``G``'s large
+        coefficients, and a short step loses few more bits, so two words do
+        where a shift from ``G`` needs many (Figure 3d: 384 to 482 bits at
+        degree 216). Kept when the value and first derivatives at the centre
+        carry ``_FIRST_OK`` correct bits, as the ladder's first rung asks of a
+        shift from ``G`` (the first two rows are computed first, as in
+        :meth:`_shift`); None otherwise (the ladder then shifts from ``G``)."""
+        best = None
+        for got in self._anchors:
+            if got._mats is None:
+                continue
+            d = max(abs(w0 - got.w0), abs(c - got.c))
+            if best is None or d < best[0]:
+                best = (d, got)
+        if best is None:
+            return None
+        anchor = best[1]
+        if best[0] == 0:
+            return anchor
+        dw, dc, bits = w0 - anchor.w0, c - anchor.c, FIRST_BITS
+        with flint.ctx.workprec(bits):
+            Ss = anchor.full()
+            cuts = [_chunks(self.n, S.ncols(), bits) for S in Ss]
+            first = [S * _p_matrix(S.ncols(), bits, dc, *ch[0]) for S, ch in zip(Ss, cuts)]
+            head = first if dw == 0 else [_w_head(self.n, bits, dw) * X for X in first]
+
+        def finish() -> list:
+            with flint.ctx.workprec(bits):
+                M = None if dw == 0 else _w_matrix(self.n, bits, dw)
+                mats = []
+                for S, ch, X0 in zip(Ss, cuts, first):
+                    parts = [X0] + [S * _p_matrix(S.ncols(), bits, dc, i0, i1)
+                                    for i0, i1 in ch[1:]]
+                    parts = parts if M is None else [M * X for X in parts]
+                    mats.append(parts[0] if len(parts) == 1 else tuple(parts))
+                return mats
+        got = Shifted(None, w0, c, head, finish)
+        lost = got.lost_bits(bits)
+        if lost is None or bits - lost < _FIRST_OK:
+            return None
+        return got
+
+    def _ladder(self, w0: Fraction, c: Fraction) -> "Shifted":
         """The shift about ``(w0, c)``, at the lowest precision of a ladder
         whose low-order coefficients come out accurate (:meth:`Shifted.accurate`):
         whole 64-bit words from :data:`FIRST_BITS` (two), climbing to the words
@@ -319,6 +392,8 @@ def _columns(k: int, c: Fraction, i0: int, i1: int):
 FIRST_BITS, _FIRST_OK = 128, 96
 #: Shifts kept at the ladder's start before it tries one word lower.
 _STREAK = 8
+#: Recent shifts kept per :class:`Shifter` to re-centre from (:meth:`Shifter._recentred`).
+_ANCHORS = 8
 
 
 def _words(bits: float) -> int:
@@ -420,13 +495,14 @@ class Shifted:
     picks one of the polynomials shifted together (``mats``: one ``S`` each;
     inside, an ``S`` shifted in column chunks is kept as the tuple of its chunks)."""
 
-    __slots__ = ("_mats", "_head", "_finish", "w0", "c")
+    __slots__ = ("_mats", "_head", "_finish", "_full", "w0", "c")
 
     def __init__(self, mats: Optional[list], w0: Fraction, c: Fraction,
                  head: Optional[list] = None, finish=None):
         """``mats``, or (:meth:`Shifter._shift`) their first rows ``head`` and
         ``finish()`` that computes them when first asked for."""
         self._mats, self._head, self._finish, self.w0, self.c = mats, head, finish, w0, c
+        self._full: Optional[list] = None
 
     def _store(self) -> list:
         """Each polynomial's ``S`` or tuple of column chunks (computed if not yet)."""
@@ -437,6 +513,13 @@ class Shifted:
     @property
     def mats(self) -> list:
         return [_joined(S) if isinstance(S, tuple) else S for S in self._store()]
+
+    def full(self) -> list:
+        """:attr:`mats`, joined once and kept (a shift re-centred from: its chunks
+        side by side, the same balls)."""
+        if self._full is None:
+            self._full = self.mats
+        return self._full
 
     def _first_rows(self) -> list:
         """The matrices (their first chunks), or their first rows where the rest
