@@ -171,7 +171,8 @@ def test_taylor_shift_ladder_starts_where_the_last_one_ended():
     """With the bits lost scripted (a stub for the shift at each precision): a shift
     losing 60 bits climbs 128 -> 192 and the next starts at 192; after
     ``_STREAK`` shifts kept there the ladder tries 128 again; a degree above 40
-    (``low_bits`` 248 here) bounds the climb."""
+    (``low_bits`` 248 here) bounds the climb. (The ladder is what ``shift`` climbs
+    when no recent shift re-centres accurately: ``Shifter._ladder``.)"""
     import symlqr.atlas.branches as br
     rows = [flint.fmpq_poly([1] * 100), flint.fmpq_poly([0, 1])]
     sh = Shifter(rows)
@@ -186,18 +187,18 @@ def test_taylor_shift_ladder_starts_where_the_last_one_ended():
             return True
 
     sh._shift = lambda w0, c, bits: (used.append(bits), Stub())[1]
-    sh.shift(Fraction(1), Fraction(0))
+    sh._ladder(Fraction(1), Fraction(0))
     assert used == [128, 192]                          # 128 - 60 < 96 correct bits
     loss[0] = 10
     for _ in range(br._STREAK):
         used.clear()
-        sh.shift(Fraction(1), Fraction(0))
+        sh._ladder(Fraction(1), Fraction(0))
         assert used == [192]
     used.clear()
-    sh.shift(Fraction(1), Fraction(0))
+    sh._ladder(Fraction(1), Fraction(0))
     assert used == [128]
     loss[0], used[:] = 200, []
-    sh.shift(Fraction(1), Fraction(0))
+    sh._ladder(Fraction(1), Fraction(0))
     assert used == [128, 248]                          # beyond the words below low_bits
 
 

@@ -2,9 +2,11 @@
 matrices (:class:`Shifter`), evaluated with their partial derivatives on small
 centred boxes (:class:`Shifted`): the branch traps of
 :mod:`~symlqr.atlas.branches` and the value slopes of
-:mod:`~symlqr.atlas.valueslope` evaluate every polynomial this way. The
-precision climbs a ladder of 64-bit words (:meth:`Shifter.shift`); the shift
-matrices of the last few centres are kept.
+:mod:`~symlqr.atlas.valueslope` evaluate every polynomial this way. A shift is
+re-centred from a recent one at two words when that stays accurate
+(:meth:`Shifter._recentred`), else computed from the coefficients with a
+precision that climbs a ladder of 64-bit words (:meth:`Shifter._ladder`); the
+shift matrices of the last few centres are kept.
 
 >>> from symlqr.atlas.bivariate import P, W
 >>> g = Shifter(rows_in_p(W * W - P)).shift(Fraction(1), Fraction(1))
@@ -159,7 +161,7 @@ class Shifter:
         return got
 
     def _ladder(self, w0: Fraction, c: Fraction) -> "Shifted":
-        """The shift about ``(w0, c)``, at the lowest precision of a ladder
+        """The shift about ``(w0, c)`` from ``G``, at the lowest precision of a ladder
         whose low-order coefficients come out accurate (:meth:`Shifted.accurate`):
         whole 64-bit words from :data:`FIRST_BITS` (two), climbing to the words
         that the bits lost call for (each kept when ``_FIRST_OK`` bits are
