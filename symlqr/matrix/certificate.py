@@ -65,7 +65,7 @@ from .boxes import (ARB, PRECISIONS, arb_tasks, lower_bound_enclosure, newton_bo
                     optimum_enclosure)
 from .objective import MamlPoint, maml_point
 from ..results import Result
-from .validated import (certify_stable_gains, decimal_interval, decimal_up, inertia,
+from .validated import (certify_stable_gains, decimal_interval, decimal_up, float_ends, inertia,
                         real_part_inertia)
 
 __all__ = ["PointCertificate", "certify_point", "polish", "verify_point", "optimum_enclosure",
@@ -93,6 +93,10 @@ class PointCertificate(Result):   # the protocol of every result (one row)
     reasons: list = field(default_factory=list)
     method: str = "maml"             # whose zero: grad h (maml) or the update direction
     steps: int = 1                   # adaptation steps K
+    # float boxes (row-major (lo, hi) per entry) for the branch-and-bound, not printed:
+    # the zero lies in zero_box, and unique_box holds no other zero (Krawczyk)
+    zero_box: Optional[list] = field(default=None, repr=False, compare=False)
+    unique_box: Optional[list] = field(default=None, repr=False, compare=False)
 
     @property
     def certified_object(self) -> str:
@@ -335,6 +339,8 @@ def _fill(cert, res, prec, taskset, gap):
     cert.W = [[float(x.mid()) for x in row] for row in X.tolist()]
     cert.exists_unique = cert.stabilizing = True
     cert.box_radius, cert.prec = rho, prec
+    cert.zero_box = [float_ends(arb(x.mid()) + D[k, 0]) for k, x in enumerate(X.entries())]
+    cert.unique_box = [float_ends(x, inner=True) for x in X.entries()]
     cert.type = _type(JX, cert.method)
     cert.certified = cert.type != "undecided"
     if not cert.certified:

@@ -44,7 +44,7 @@ import scipy.linalg as sla
 from flint import acb_mat, arb, arb_mat
 
 __all__ = ["inertia", "real_part_inertia", "certify_stable", "certify_stable_gains", "proven_unstable", "krawczyk", "decimal_interval", "decimal_up",
-           "to_float", "ball_matrix"]
+           "to_float", "ball_matrix", "float_ends"]
 
 
 def to_float(m) -> np.ndarray:
@@ -260,6 +260,29 @@ def _exact(x: arb) -> Fraction:
     m, e = x.man_exp()
     m, e = int(m), int(e)
     return Fraction(m * 2 ** e) if e >= 0 else Fraction(m, 2 ** -e)
+
+
+def float_ends(x: arb, inner: bool = False) -> tuple:
+    """Floats ``(lo, hi)`` with ``[lo, hi]`` holding the ball ``x`` (``inner``:
+    held by it, ``lo > hi`` when no float interval fits), decided on the exact
+    ends (float rounding, then one step outward or inward where it went the
+    wrong way).
+
+    >>> x = arb(2, 0.5)                    # the radius is rounded up: 0.5000000009...
+    >>> (lo, hi), (a, b) = float_ends(x), float_ends(x, inner=True)
+    >>> lo <= a < b <= hi and x.contains(arb(a)) and x.contains(arb(b))
+    True
+    >>> lo, hi = float_ends(arb(1) / 3)
+    >>> lo < 1 / 3 < hi
+    True
+    """
+    a, b = _exact(x.lower()), _exact(x.upper())
+    lo, hi = float(a), float(b)
+    if (Fraction(lo) < a) if inner else (Fraction(lo) > a):
+        lo = float(np.nextafter(lo, np.inf if inner else -np.inf))
+    if (Fraction(hi) > b) if inner else (Fraction(hi) < b):
+        hi = float(np.nextafter(hi, -np.inf if inner else np.inf))
+    return lo, hi
 
 
 def _decimal(q: Fraction, digits: int, up: bool) -> str:
