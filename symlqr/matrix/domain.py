@@ -242,25 +242,43 @@ def _over_common_denominator(a) -> list:
     return [RatFunc(c.num * (D / c.den)) for c in a]
 
 
-def conditions(taskset, steps: int = 1) -> list:
+def conditions(taskset, steps: int = 1, adapted: bool = True) -> list:
     """The necessary conditions for ``W`` in the domain (module docstring), as
     :class:`Condition` objects over ``w1..wn`` (row-major ``W``); constant
     conditions (true everywhere) are left out. With ``steps = K`` adaptation
     steps the domain asks every iterate ``W_k`` (``k = 1..K``) to stabilize
     too: the four conditions of ``A_i - B_i W_k`` for each (named ``N_i`` for
-    ``K = 1``, ``N_i^(k)`` otherwise; ``den_sign`` by :func:`_den_sign`)."""
-    from .ratfunc import _kron_det, symbolic_iterates
-    bk, p = symbolic_iterates(taskset, int(steps))
-    W = p.W
+    ``K = 1``, ``N_i^(k)`` otherwise; ``den_sign`` by :func:`_den_sign`).
+    ``adapted=False``: those of ``W`` alone (``M_i``), without the symbolic
+    iterates (for the Boeing family, ``r d = 8``, they did not finish in 15
+    minutes); leaving necessary conditions out is sound.
+
+    >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+    >>> ts = MatrixTaskSet([MatrixTask([[1, "1/10"], [0, 1]], [[0], [1]], [[1, 0], [0, 1]], [[1]])], "1/100")
+    >>> [sum("N_1" in c.name for c in conditions(ts, adapted=a)) for a in (True, False)]
+    [4, 0]
+    >>> len(conditions(ts, adapted=False)) == sum("M_1" in c.name for c in conditions(ts))
+    True
+    """
+    from .ratfunc import RationalFunctionBackend, _kron_det, symbolic_gain, symbolic_iterates
+    if adapted:
+        bk, p = symbolic_iterates(taskset, int(steps))
+        W, iterates = p.W, p.iterates
+    else:
+        r, d = taskset.shape
+        bk = RationalFunctionBackend(r * d)
+        W, iterates = symbolic_gain(bk, r, d), [[] for _ in taskset.tasks]
     tasks = _tasks(bk, taskset)
     out = []
     for i, t in enumerate(tasks):
         a = closed_loop_charpoly(taskset.tasks[i], W, bk)
         out += [Condition(n, f.num, task=i) for n, f in _four(t[0] - t[1] * W, bk, f"M_{i + 1}", a)]
     for i, t in enumerate(tasks):
+        if not iterates[i]:
+            continue
         ref = reference_gain(taskset.tasks[i])
         base = _kron_det(t[0] - t[1] * W, bk).num
-        for k, V in enumerate(p.iterates[i], 1):
+        for k, V in enumerate(iterates[i], 1):
             label = f"N_{i + 1}" if steps == 1 else f"N_{i + 1}^({k})"
             a = closed_loop_charpoly(taskset.tasks[i], V, bk)
             for n, f in _four(t[0] - t[1] * V, bk, label, a, MAX_COEFFICIENTS):
