@@ -64,3 +64,46 @@ def test_a_batch_marked_first_is_worked_before_larger_ones():
         return decide(boxes)
     branch_and_bound(roots, split_then)
     assert seen == ["root", 1.0, 10.0]
+
+
+def test_a_zero_cut_out_of_its_box_is_found_once_and_the_rest_covered():
+    """Two points ``z`` stand in for verified zeros (one at the centre of the root
+    box, on the face of every bisection), each with a unique box ``z +- 1/8``; a box holding ``z`` well inside is split into that box
+    (found, :attr:`Step.found_in`) and the pieces around it
+    (:func:`~symlqr.branch.splitting.complement`), a box meeting the unique box
+    with ``z`` outside has the intersection excluded; boxes away from every
+    ``z`` are excluded. Without the cut the centre is chased down to the finest
+    width in all four boxes around it."""
+    from symlqr.branch.splitting import complement
+    zeros = np.array([[0.0, 0.0], [0.7, -0.3]])
+    r = 0.125
+
+    def decide(b):
+        step = Step(excluded={"away": np.zeros(len(b), dtype=bool)})
+        kids = []
+        for j in range(len(b)):
+            lo, hi = b.lo[j], b.hi[j]
+            near = [z for z in zeros if np.all(z - r < hi) and np.all(lo < z + r)]
+            if not near:
+                step.excluded["away"][j] = True
+                continue
+            z = near[0]
+            if np.all(z - r <= lo) and np.all(hi <= z + r) and not np.all((lo < z) & (z < hi)):
+                step.excluded["away"][j] = True      # inside the unique box, z outside
+                continue
+            pieces, rest = complement(b.take([j]), z - r, z + r, [])
+            if np.all((rest.lo[0] < z) & (z < rest.hi[0])):
+                step.found_in.append((rest.lo[0].tolist(), rest.hi[0].tolist(), tuple(z)))
+            elif np.all((rest.lo[0] <= z) & (z <= rest.hi[0])):    # z on a face: bisect
+                kids.append(b.take([j]).bisect())
+                continue
+            else:
+                step.parts.append((rest.lo[0].tolist(), rest.hi[0].tolist(), "cut"))
+            if pieces is not None:
+                kids.append(pieces)
+        step.children = kids
+        return step
+
+    out = branch_and_bound(Boxes(np.array([[-1.0, -1.0]]), np.array([[1.0, 1.0]])), decide)
+    assert out.complete and sorted(out.found) == [(0.0, 0.0), (0.7, -0.3)]
+    assert abs(out.decided_fraction - 1) < 1e-12 and out.boxes < 60

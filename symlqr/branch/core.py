@@ -16,7 +16,11 @@ rows are boxes; any per-box arrays such as Bernstein coefficients travel in
   shape: batches are never merged), and possibly **parts**: pieces of a box
   excluded when it was split (``(lo, hi, reason)``; a decider that tests the
   halves of a box before splitting its data reports the halves it excluded
-  there, and the pieces with the children cover the box).
+  there, and the pieces with the children cover the box), and **pieces found**
+  (``found_in``: ``(lo, hi, item)``, a piece of a box proven to hold exactly
+  one zero, the rest of the box among the children: Kearfott's box
+  complement around a verified zero, so that a zero on the face between two
+  children is not chased down to the finest width).
 
 Every box leaves the queue in exactly one of those ways, so the found items,
 the excluded boxes and the undecided boxes together cover the root boxes, and
@@ -132,6 +136,9 @@ class Step:
     children: object = None         # Boxes, or a list of Boxes whose data differ in shape
     parts: list = field(default_factory=list)         # (lo, hi, reason): excluded pieces of
                                                       # the batch's boxes, not boxes of it
+    found_in: list = field(default_factory=list)      # (lo, hi, item): pieces of the batch's
+                                                      # boxes holding one zero each (the rest
+                                                      # of such a box among the children)
 
 
 @dataclass
@@ -253,6 +260,10 @@ def _account(out: Outcome, work: Boxes, step: Step) -> None:
             float(np.prod(np.asarray(hi) - np.asarray(lo)))
         if len(out.audit) < out.audit_limit:
             out.audit.append((list(lo), list(hi), reason))
+    for lo, hi, item in step.found_in:
+        out.found.append(item)
+        out.found_boxes.append((list(lo), list(hi)))
+        out.found_volume += float(np.prod(np.asarray(hi) - np.asarray(lo)))
     for row, item in step.found:
         out.found.append(item)
         out.found_boxes.append((work.lo[row].tolist(), work.hi[row].tolist()))

@@ -28,19 +28,25 @@ import numpy as np
 from . import bernstein as bz
 from .core import SPLIT_AT, Boxes
 
-__all__ = ["split_boxes", "split_by_shape", "smear_axis"]
+__all__ = ["split_boxes", "split_by_shape", "smear_axis", "complement"]
 
 
-def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Boxes:
+def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT, cuts=None) -> Boxes:
     """Both halves of every box (module docstring); the halves of the boxes cut
-    across variable 0 first, then variable 1, and so on, left before right."""
+    across variable 0 first, then variable 1, and so on, left before right.
+    ``cuts``: the float positions of the cuts (one per box, strictly inside its
+    side) instead of the fraction ``at``."""
     parts = []
     for var in range(boxes.lo.shape[1]):
         sel = axis == var
         if not sel.any():
             continue
         b = boxes.take(sel)
-        cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], at)
+        if cuts is None:
+            cut, frac = bz.cut_fractions(b.lo[:, var], b.hi[:, var], at)
+        else:                  # the fraction within 2 roundings, as cut_fractions'
+            cut = np.asarray(cuts, dtype=float)[sel]
+            frac = (cut - b.lo[:, var]) / (b.hi[:, var] - b.lo[:, var])
         left = Boxes(b.lo.copy(), b.hi.copy(), {})
         right = Boxes(b.lo.copy(), b.hi.copy(), {})
         left.hi[:, var] = cut
@@ -54,6 +60,32 @@ def split_boxes(boxes: Boxes, axis, pairs, copy=(), at: float = SPLIT_AT) -> Box
             right.data[key] = b.data[key].copy()
         parts += [left, right]
     return Boxes.concat(parts)
+
+
+def complement(box: Boxes, lo, hi, pairs, copy=()) -> tuple:
+    """``(pieces, rest)``: the one box of ``box`` cut at the faces of the float
+    box ``[lo, hi]``, variable by variable (the piece below ``lo_k`` and the
+    piece above ``hi_k`` of what is left), so that ``rest`` is the box
+    intersected with ``[lo, hi]`` and ``pieces`` (at most ``2 n`` boxes, or
+    ``None``) cover the rest of it, with their coefficients split as by
+    :func:`split_boxes` (Kearfott's box complement around a verified zero).
+
+    >>> b = Boxes(np.array([[0.0, 0.0]]), np.array([[4.0, 4.0]]))
+    >>> pieces, rest = complement(b, [1.0, -1.0], [2.0, 3.0], [])
+    >>> pieces.lo.tolist(), pieces.hi.tolist(), rest.lo.tolist(), rest.hi.tolist()
+    ([[0.0, 0.0], [2.0, 0.0], [1.0, 3.0]], [[1.0, 4.0], [4.0, 4.0], [2.0, 4.0]], [[1.0, 0.0]], [[2.0, 3.0]])
+    """
+    rest, pieces = box, []
+    for var in range(box.lo.shape[1]):
+        for end, below in ((lo[var], True), (hi[var], False)):
+            a, b = rest.lo[0, var], rest.hi[0, var]
+            if not a < end < b:
+                continue
+            halves = split_boxes(rest, np.array([var]), pairs, copy, cuts=[end])
+            left, right = halves.take([0]), halves.take([1])
+            pieces.append(left if below else right)
+            rest = right if below else left
+    return (Boxes.concat(pieces) if pieces else None), rest
 
 
 def split_by_shape(coefficients: dict, var: int, frac) -> dict:
