@@ -13,6 +13,7 @@ from scipy.linalg import solve_discrete_are
 from scipy.optimize import root
 
 from symlqr.matrix.chain_boxes import CHAIN_NONE, CHAIN_PRODUCT, ChainRule
+from symlqr.matrix.direct_boxes import IN_UNIQUE
 from symlqr.matrix.objective import fomaml_gradient, in_domain, maml_gradient, maml_point
 from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
 
@@ -59,7 +60,7 @@ def test_verdicts_against_scipy(seed, d, method):
     assert rule is not None
     star = _riccati_gain(ts.tasks[0])
     assert np.allclose(star, [float(x.mid()) for x in rule.star], atol=1e-9)
-    seen = {"none": 0, "one": 0, "open": 0}
+    seen = {"none": 0, "one": 0, "open": 0, "inner": 0, "around": 0}
     for k in range(24):
         width = 0.002 if k == 0 else 0.004 * 2.0 ** rng.integers(0, 5)
         centre = star + rng.normal(size=d) * (0.002 * width if k == 0 else 0.05 if k % 2 else 0.4)
@@ -67,16 +68,23 @@ def test_verdicts_against_scipy(seed, d, method):
         verdict, what = rule.test(lo, hi)
         seen[verdict] += 1
         if verdict == "none":     # (or F(X) proven unstable: adapted_boxes)
-            assert what in (CHAIN_NONE, CHAIN_PRODUCT) or what.startswith("outside the domain")
+            assert what in (CHAIN_NONE, CHAIN_PRODUCT, IN_UNIQUE) or \
+                what.startswith("outside the domain")
             assert _roots_in(ts, lo, hi, method, rng) == []
-        elif verdict == "one":
+        elif verdict == "around":  # no zero where the box meets a known zero's unique box
+            U = np.array(what.unique_box)
+            assert _roots_in(ts, np.maximum(lo, U[:, 0]), np.minimum(hi, U[:, 1]), method, rng) == []
+        elif verdict in ("one", "inner"):
             W = np.array(what.W, dtype=float).reshape(-1)
             assert np.all(W > lo) and np.all(W < hi)
+            if verdict == "inner":   # the claim is about the box within the unique box
+                U = np.array(what.unique_box)
+                lo, hi = np.maximum(lo, U[:, 0]), np.minimum(hi, U[:, 1])
             for x in _roots_in(ts, lo, hi, method, rng):
                 assert np.allclose(x, W, atol=1e-7)     # the only one
             g = (maml_gradient if method == "maml" else fomaml_gradient)(W.reshape(1, d), ts)
             assert np.linalg.norm(g) < 1e-6
-    assert seen["none"] > 0 and seen["one"] > 0        # the test ran both ways
+    assert seen["none"] > 0 and seen["one"] + seen["inner"] > 0   # the test ran both ways
 
 
 def test_box_around_the_optimum_is_found():

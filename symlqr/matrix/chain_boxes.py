@@ -136,6 +136,9 @@ class ChainRule(BoxRule):
         stays near the box (:meth:`zero_nearby`): in a 120 s run on the 3 x 1
         example it decided 5 of 3,516 such boxes (31.5 s), its children are
         decided by the chain rule's product test instead."""
+        known = self.known(lo, hi)
+        if known is not None:
+            return known
         got = self.second_chance(lo, hi, self._chain(lo, hi))
         if got[0] == "open" and got[1] != NOT_STABLE and (
                 got[1] != SINGULAR or self.zero_nearby(lo, hi)):
@@ -178,7 +181,7 @@ class ChainRule(BoxRule):
             if outer is not None and outer[2].misses():
                 return "none", CHAIN_PRODUCT
             return "open", SINGULAR
-        return self._krawczyk(X, c, Fc, J)
+        return self._krawczyk(X, c, Fc, J, lo, hi)
 
     def second_order(self, lo, hi) -> tuple:
         """The chain rule's exclusions in second-order models
@@ -240,9 +243,9 @@ class ChainRule(BoxRule):
         A, B = self.tasks[0][:2]
         return bool(certify_stable_gains(A, B, F) and h > ARB.scalar(self.level))
 
-    def _krawczyk(self, X, c, Fc, J) -> tuple:
+    def _krawczyk(self, X, c, Fc, J, lo, hi) -> tuple:
         phi = [f - s for f, s in zip(Fc, self.star)]
-        return self._verdict(krawczyk_verdict(X, c, phi, J), CHAIN_KRAWCZYK_NONE)
+        return self._verdict(krawczyk_verdict(X, c, phi, J, lo, hi), CHAIN_KRAWCZYK_NONE)
 
     def split_scores(self, lo, hi) -> Optional[np.ndarray]:
         """Per side of the box: how much ``F`` can change across it,

@@ -20,7 +20,18 @@ first-order Taylor models (:mod:`~symlqr.matrix.taylor`: every Stein solve of
 * else Krawczyk's operator with the direction's Jacobian over ``X`` (the
   Hessian of ``h`` in Taylor models, its range) and the direction at the centre
   (Arb): it misses ``X`` (none) or lies inside (one zero, which
-  :func:`~symlqr.matrix.certificate.certify_point` then certifies).
+  :func:`~symlqr.matrix.certificate.certify_point` then certifies);
+* where it does neither and float Newton steps from the centre converge in or
+  next to ``X`` (:meth:`BoxRule.inner`): the zero there certified, and
+  Krawczyk's operator in second-order models (:mod:`~symlqr.matrix.taylor2`)
+  on boxes around it, from one holding ``X`` down by halves, proves the largest
+  box ``U`` in which it is the only zero. The search then cuts ``U`` out of
+  ``X`` (Kearfott's box complement, :func:`~symlqr.branch.splitting.complement`):
+  ``X`` within ``U`` is found (the zero inside ``X``) or excluded (the zero
+  outside it), and the pieces around go on. The rule keeps the zeros so
+  proven (:meth:`BoxRule.known`) for the boxes that come later. Bisection
+  alone chases a zero for ever: a zero near the cut lies on the face of both
+  halves, and in ``n`` dimensions all ``2^n`` boxes around it fail.
 
 No polynomial is expanded, so the cost does not grow with the degree of the
 numerators of ``grad h`` (71 for one 3 x 1 task, about twice that for two): a
@@ -53,7 +64,7 @@ from .taylor import TAYLOR, gain_box
 from .taylor2 import TAYLOR2, gain_box2
 from .validated import certify_stable_gains
 
-__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD",
+__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE",
            "DIRECT_ABOVE"]
 
 NOT_STABLE = "W not proven stabilizing on the box"
@@ -63,6 +74,10 @@ DIRECT_GRAD = "grad h != 0: grad h enclosed over the box by Taylor models exclud
 SECOND_OPEN = "not decided in second-order Taylor models either"
 DIRECT_ABOVE = ("h > L on the box: h enclosed over the box by Taylor models, every F_i(X) "
                 "proven stabilizing")
+INFLATE = 6       # uniqueness boxes tried around a zero: X's half-widths over 2^k, k < INFLATE
+PEEL = True       # False: no zero's unique box cut out of a box (BoxRule.inner; benchmarks)
+IN_UNIQUE = ("grad h != 0: inside the box where Krawczyk's operator proves a certified zero "
+             "unique, and that zero lies outside this box")
 
 
 class SecondOrder:
@@ -76,11 +91,16 @@ class SecondOrder:
         return self.rule.second_order(lo, hi)
 
 
-def krawczyk_verdict(X, c, g0, J):
+def krawczyk_verdict(X, c, g0, J, lo=None, hi=None):
     """Krawczyk's operator ``K = c - Y g(c) + (I - Y J(X)) (X - c)`` (``Y`` the
     float inverse of the midpoint of ``J``): ``"none"`` when ``K`` misses ``X``,
     ``(K, X)`` entries when ``K`` lies in the interior of ``X`` (exactly one zero,
-    in ``K``), else the reason."""
+    in ``K``), else the reason. With the box's float ends ``lo``, ``hi``
+    (``X`` their hull, rounded outward, and ``J`` enclosing the Jacobian on
+    ``[lo, hi]``): ``K`` must lie inside ``(lo, hi)`` itself; by inclusion
+    isotonicity the operator of ``[lo, hi]`` lies in ``K``, so exactly one zero
+    is proven in ``[lo, hi]``, the box the search reports; ``(K, ends)`` is then
+    returned, ``ends`` the float pairs ``(lo_k, hi_k)``."""
     n = len(g0)
     mid = np.array([[float(J[i, k].mid()) for k in range(n)] for i in range(n)])
     if not np.all(np.isfinite(mid)):
@@ -94,9 +114,46 @@ def krawczyk_verdict(X, c, g0, J):
     xs, ks = X.entries(), K.entries()
     if any(not k.overlaps(x) for k, x in zip(ks, xs)):
         return "none"
-    if all(k.lower() > x.lower() and k.upper() < x.upper() for k, x in zip(ks, xs)):
+    if lo is not None:                                          # test against the ends
+        xs = [(float(a), float(b)) for a, b in zip(lo, hi)]
+        inside = all(k > arb(a) and k < arb(b) for k, (a, b) in zip(ks, xs))
+    else:
+        inside = all(k.lower() > x.lower() and k.upper() < x.upper() for k, x in zip(ks, xs))
+    if inside:
         return ks, xs
     return "Krawczyk's operator not inside the box"
+
+
+def _against(cert, lo, hi) -> Optional[tuple]:
+    """:meth:`BoxRule.known` for one certificate (exact float comparisons)."""
+    Z, U = cert.zero_box, cert.unique_box
+    if not all(ul < b and a < uh for (ul, uh), a, b in zip(U, lo, hi)):
+        return None                                   # no volume in common
+    if not all(ul < zl and zh < uh for (ul, uh), (zl, zh) in zip(U, Z)):
+        return None                                   # (not met: K lies inside U)
+    if all(a < zl and zh < b for (zl, zh), a, b in zip(Z, lo, hi)):
+        if all(ul <= a and b <= uh for (ul, uh), a, b in zip(U, lo, hi)):
+            return "one", cert
+        return "inner", cert
+    if any(zh < a or b < zl for (zl, zh), a, b in zip(Z, lo, hi)):
+        if all(ul <= a and b <= uh for (ul, uh), a, b in zip(U, lo, hi)):
+            return "none", IN_UNIQUE
+        return "around", cert
+    return None                                       # the zero on the box's face
+
+
+def same_zero(cert, ks, xs) -> bool:
+    """Whether the certified zero of ``cert`` is the one zero proven in the box
+    ``xs`` (balls, or float pairs ``(lo, hi)``) with Krawczyk's operator ``ks``:
+    the certificate's ``zero_box`` (where its zero lies) inside the box, or
+    ``ks`` inside its ``unique_box`` (where no other zero lies); decided on
+    exact ends."""
+    if cert.zero_box is None or cert.unique_box is None:
+        return False
+    ends = [x if isinstance(x, tuple) else (x.lower(), x.upper()) for x in xs]
+    return all(arb(a) <= arb(zl) and arb(zh) <= arb(b) for (zl, zh), (a, b) in
+               zip(cert.zero_box, ends)) or \
+        all(k > arb(ul) and k < arb(uh) for k, (ul, uh) in zip(ks, cert.unique_box))
 
 
 class BoxRule:
@@ -113,6 +170,7 @@ class BoxRule:
         self.level = level         # L: boxes with h > L proven are excluded too
         self.adapted = AdaptedTest(taskset, level)
         self.second = None        # tests in second-order models after the first-order ones
+        self.zeros: list = []     # certificates whose zero_box and unique_box are known
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -126,9 +184,21 @@ class BoxRule:
         return cls(taskset, method, level) if cls.applies(taskset, method, steps) else None
 
     def test(self, lo, hi) -> tuple:
-        """:meth:`direct`, then where it leaves the box open with ``W`` proven
-        stabilizing, :attr:`second` (second-order models) when set."""
-        return self.second_chance(lo, hi, self.direct(lo, hi))
+        """:meth:`known` zeros, :meth:`direct`, then where it leaves the box open
+        with ``W`` proven stabilizing, :attr:`second` (second-order models) when set."""
+        return self.known(lo, hi) or self.second_chance(lo, hi, self.direct(lo, hi))
+
+    def known(self, lo, hi) -> Optional[tuple]:
+        """The verdict of a zero certified before (:meth:`inner`) on the box:
+        ``("one"/"inner", certificate)`` when its ``zero_box`` lies inside the
+        box; where it lies outside, ``("none", IN_UNIQUE)`` for a box inside its
+        ``unique_box`` and ``("around", certificate)`` for a box that meets it
+        (no zero in their intersection: the search cuts it out); else None."""
+        for cert in self.zeros:
+            got = _against(cert, lo, hi)
+            if got is not None:
+                return got
+        return None
 
     def second_chance(self, lo, hi, got) -> tuple:
         """``got``, or the exclusion of :attr:`second` (a
@@ -181,7 +251,73 @@ class BoxRule:
             if why is not None:
                 return "none", why
             return "open", "a Stein system over the box not proven nonsingular"
-        return self._verdict(krawczyk_verdict(X, c, g0.entries(), JX), DIRECT_NONE)
+        got = self._verdict(krawczyk_verdict(X, c, g0.entries(), JX, lo, hi), DIRECT_NONE)
+        if got[0] == "open" and PEEL and self.zero_nearby(lo, hi):
+            return self.inner(lo, hi) or got
+        return got
+
+    def inner(self, lo, hi) -> Optional[tuple]:
+        """A zero of the direction inside the box, with the largest box around it
+        proven to hold no other (module docstring): ``("inner", certificate)``,
+        its ``unique_box`` that box and its ``zero_box`` (inside it and inside
+        the open box ``X``) where the zero lies; ``("one", certificate)`` when
+        that box holds all of ``X``; else None. Float Newton steps only choose
+        where to look (:func:`~symlqr.matrix.certificate.polish`); the zero is
+        certified by :func:`~symlqr.matrix.certificate.certify_point` and the
+        box by Krawczyk's operator, which proves the zero in it unique; the
+        certified zero lies in it, so they are the same.
+
+        >>> from symlqr.matrix.tasks import MatrixTask, MatrixTaskSet
+        >>> ts = MatrixTaskSet([MatrixTask([["1/2"]], [[1]], [[1]], [[1]])], "1/100")
+        >>> verdict, cert = BoxRule(ts).inner([0.0], [0.3])    # W* = 0.2656...
+        >>> verdict, cert.type, 0.0 < cert.unique_box[0][0] < cert.zero_box[0][0] < 0.27 < cert.unique_box[0][1]
+        ('inner', 'min', True)
+        """
+        from .certificate import certify_point, polish
+        r, d = self.shape
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        half = 0.5 * (hi - lo)
+        z, _ = polish((lo + half).reshape(r, d), self.taskset, method=self.method)
+        if z is None or not np.all(np.abs(z.reshape(-1) - lo - half) <= 2 * half) or any(
+                all(a <= x <= b for (a, b), x in zip(c.unique_box, z.reshape(-1)))
+                for c in self.zeros):
+            return None           # no zero inside, nor next to the box (a zero next to
+        try:                      # it: its unique box cut out of this one), or a known one
+            cert = certify_point(z, self.taskset, method=self.method)
+        except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
+            return None
+        if not (cert.exists_unique and cert.stabilizing) or cert.zero_box is None:
+            return None
+        Z = cert.zero_box
+        w = np.array(cert.W, dtype=float).reshape(-1)
+        U = self._uniqueness_box(w, np.maximum(np.abs(w - lo), np.abs(hi - w)))
+        if U is not None and all(ul < zl and zh < uh for (ul, uh), (zl, zh) in zip(U, Z)):
+            cert.unique_box = U
+        self.zeros.append(cert)
+        return _against(cert, lo, hi)
+
+    def _uniqueness_box(self, w, half) -> Optional[list]:
+        """The float ends of the largest box ``w +- half / 2^k`` (``k <
+        INFLATE``; ``half`` first covers the whole box ``X``) on which
+        Krawczyk's operator of the direction, with its Jacobian in second-order
+        Taylor models, lies inside the box: the direction has exactly one zero
+        there. None if none passes."""
+        r, d = self.shape
+        for k in range(INFLATE):
+            rho = half / 2.0 ** k
+            a, b = w - rho, w + rho
+            try:
+                X = _ball(a, b, r, d)
+                pX = MamlPoint(TAYLOR2, self.tasks, self.weights, self.eta,
+                               gain_box2(list(a), list(b), r, d), 1)
+                JX = arb_mat(pX.direction_jacobian_dense(self.method))
+                c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
+                g0 = MamlPoint(ARB, self.tasks, self.weights, self.eta, c, 1).direction(self.method)
+            except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
+                continue
+            if isinstance(krawczyk_verdict(X, c, g0.entries(), JX, a, b), tuple):
+                return [(float(x), float(y)) for x, y in zip(a, b)]
+        return None
 
     def _verdict(self, got, none_reason) -> tuple:
         if isinstance(got, str):
@@ -198,12 +334,10 @@ class BoxRule:
             return "open", f"the point's certificate failed: {type(exc).__name__}"
         if not (cert.exists_unique and cert.stabilizing):
             return "open", "the point's certificate failed: " + "; ".join(cert.reasons)
-        # the certificate's box B holds one zero, X holds one (in K(X)): they are
-        # the same zero when B lies in X or K(X) lies in B
-        rad = arb(cert.box_radius)
-        balls = [arb(w) + arb(0, 1) * rad for w in np.array(cert.W, dtype=float).reshape(-1)]
-        if all(b.lower() > x.lower() and b.upper() < x.upper() for b, x in zip(balls, xs)) or \
-                all(k.lower() > b.lower() and k.upper() < b.upper() for k, b in zip(ks, balls)):
+        # the box holds one zero (in K); the certificate's zero lies in its zero_box
+        # and is the only one in its unique_box: they are the same zero when the
+        # zero_box lies in the box, or K in the unique_box
+        if same_zero(cert, ks, xs):
             return "one", cert
         return "open", "the point's Krawczyk box and the box hold the zero apart"
 

@@ -53,6 +53,7 @@ from ..branch import reduced as rd
 from ..branch.bernstein import ranges
 from ..branch.core import Boxes, Step
 from .chain_boxes import NOT_STABLE
+from .direct_boxes import IN_UNIQUE
 from .reasons import ABOVE
 
 __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
@@ -167,12 +168,13 @@ class LargeNumerators:
         unstable = np.zeros(len(boxes), dtype=bool)      # W not proven stabilizing (chain)
         known = [self.ahead.known(boxes.lo[j], boxes.hi[j]) for j in range(len(boxes))]
         tried: list = []
+        peeled: list = []        # the pieces around a zero's uniqueness box (batches)
         if self.chain is not None:
             # r d >= 4, centres below the level: any size (for r d = 3 that cost more
             # than it decided: 10,568 boxes in 300 s against 12,292, 2,365 left against 1,570)
             near = rel <= (1.0 if boxes.first and self.n > NUMERATORS_UP_TO else CHAIN_AT)
             go &= ~self._chain_step(boxes, go & near, step, axes, held, unstable,
-                                    known, tried)
+                                    known, tried, peeled)
         for why, mask in self._jointly_where_probed_outside(
                 boxes, go & (rel <= LAZY_AT) & ~held).items():
             step.excluded[why] = mask
@@ -210,6 +212,8 @@ class LargeNumerators:
         for j in tried:              # tested ahead, then decided otherwise or kept whole
             if not cut[j]:
                 self.ahead.drop_halves(boxes.lo[j], boxes.hi[j], int(axes[j]))
+        for part in peeled:
+            groups += self._by_size(part)
         step.children = groups
         return step
 
@@ -244,14 +248,17 @@ class LargeNumerators:
                         dtype=bool)
 
     def _chain_step(self, boxes: Boxes, ask, step: Step, axes, held, unstable, known,
-                    tried: list) -> np.ndarray:
+                    tried: list, peeled: list) -> np.ndarray:
         """The chain rule (:mod:`~symlqr.matrix.chain_boxes`, one task) on the
         boxes ``ask``: excluded boxes and found points go into ``step``; a box
         left open is cut where ``F`` changes most (``axes``, set in place), its
         halves tested first (:mod:`~symlqr.matrix.look_ahead`: both excluded,
         the box is decided; the rows so tested are added to ``tried``); ``known``:
-        per box, the verdict kept when it was such a half. A box not reached
-        before the deadline is ``held``. The rows decided."""
+        per box, the verdict kept when it was such a half. A box holding a zero
+        proven unique in a box inside it (verdict ``"inner"``,
+        :meth:`~symlqr.matrix.direct_boxes.BoxRule.inner`) is found there and
+        the pieces around go into ``peeled``. A box not reached before the
+        deadline is ``held``. The rows decided."""
         decided = np.zeros(len(boxes), dtype=bool)
         self.gate.floor = 2 * CHAIN_FLOOR          # halves at the floor: always tested
         for j in np.nonzero(ask)[0]:
@@ -265,6 +272,15 @@ class LargeNumerators:
                 decided[j] = True
             elif verdict == "one":
                 step.found.append((int(j), what))
+                decided[j] = True
+            elif verdict in ("inner", "around"):   # a zero's unique box cut out
+                pieces, rest = self._peel(boxes.take([j]), what.unique_box)
+                ends = (rest.lo[0].tolist(), rest.hi[0].tolist())
+                if verdict == "inner":
+                    step.found_in.append(ends + (what,))
+                else:
+                    step.parts.append(ends + (self._named(IN_UNIQUE),))
+                peeled += pieces
                 decided[j] = True
             else:
                 unstable[j] = what == NOT_STABLE

@@ -53,7 +53,7 @@ import numpy as np
 
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
-from ..branch.splitting import split_boxes
+from ..branch.splitting import complement, split_boxes
 from .chain_boxes import ChainRule
 from .direct_boxes import BoxRule, SecondOrder
 from .look_ahead import Gate, LookAhead
@@ -666,10 +666,27 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         lazy = any(f"{k}lo" not in boxes.data for k in self.large)
         if axis is None:
             axis = np.argmax(rel if lazy else self._smear(boxes, rel, finest), axis=1)
+        present, copy = self._carried(boxes)
+        children = split_boxes(boxes, axis, present, copy)
+        return self._lower(children) if self.large else children
+
+    def _carried(self, boxes: Boxes) -> tuple:
+        """The polynomials whose coefficients the boxes carry (split with them)
+        and the other per-box arrays (copied)."""
         present = [k for k in range(len(self.polys)) if f"{k}lo" in boxes.data]
         extra = [f"{k}{x}" for k in self.large for x in "dai" if f"{k}{x}" in boxes.data]
-        children = split_boxes(boxes, axis, present, [f"{k}f" for k in present] + extra)
-        return self._lower(children) if self.large else children
+        return present, [f"{k}f" for k in present] + extra
+
+    def _peel(self, box: Boxes, ends) -> tuple:
+        """``(pieces, rest)``: the one box ``box`` cut at the faces of the float box
+        ``ends`` (pairs ``(lo, hi)``; :func:`~symlqr.branch.splitting.complement`),
+        the pieces a list of batches as :meth:`_split` gives, ``rest`` the box
+        within ``ends``."""
+        present, copy = self._carried(box)
+        pieces, rest = complement(box, [a for a, _ in ends], [b for _, b in ends], present, copy)
+        if pieces is None:
+            return [], rest
+        return (self._lower(pieces) if self.large else [pieces]), rest
 
 
 def _index_of(polys: list, p, start: int) -> int:
