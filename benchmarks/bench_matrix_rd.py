@@ -37,7 +37,9 @@ Times are printed as ratios to the r d = 1 case of the same run.
   the Taylor-model box test of ``symlqr/matrix/direct_boxes.py`` (the one a
   branch-and-bound over its gains would use, box by box) on ``W +- rho`` and on the box
   beside it, ``W + 4 rho e_k +- rho``, for ``rho`` from ``1e-6`` to ``1e-2``: its verdict
-  and seconds, how far from the point a box can be decided.
+  and seconds, how far from the point a box can be decided; then the branch-and-bound
+  itself (``complete_landscape``, only the conditions on ``W``) on ``W +- rho`` for
+  ``rho = 1e-4, 2e-4, 5e-4``, each within ``--seconds``.
 
 * with ``--second-order``: the r d = 3 example on the box ``[-16, 16] x [-4, 4] x
   [-1/2, 1/2]`` around its points, and the 3 x 1 chain with two tasks on its
@@ -150,7 +152,7 @@ def main() -> None:
                 _case(f"r d = 4 ({label}, one task) on the box W* +- {half} "
                       f"({args.seconds:g} s budget)", ts, base, args.seconds, _around(ts, half))
     if args.boeing:
-        _boeing(base)
+        _boeing(base, args.seconds)
     if args.five:
         for d in (3, 4):
             ts = _five(d)
@@ -193,7 +195,7 @@ def _second_order(seconds: float) -> None:
               + (f"{left[0] / left[1]:.2f}" if left[1] > 0 else "none left with them"), flush=True)
 
 
-def _boeing(base: float) -> None:
+def _boeing(base: float, seconds: float) -> None:
     """The box test on ``W +- rho`` around a BFGS minimum of the Boeing family."""
     import numpy as np
     from scipy.optimize import minimize
@@ -225,6 +227,9 @@ def _boeing(base: float) -> None:
             what = f"{what.type}, certified" if verdict == "one" else str(what)[:90]
             print(f"    box {label} +- {rho:g}: {verdict} ({what}), {took:.2f} s = "
                   f"{took / base:.1f}x r d = 1", flush=True)
+    for rho in (1e-4, 2e-4, 5e-4):
+        _case(f"Boeing 747 family, branch-and-bound on W +- {rho:g}", ts, base, seconds,
+              box=[(float(w) - rho, float(w) + rho) for w in W])
 
 
 def _scaled(d: int, ks) -> MatrixTaskSet:
