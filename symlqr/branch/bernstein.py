@@ -61,7 +61,7 @@ PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions alo
 PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9548)
 KEPT_PREC = 128         # Source.on_kept restricts at this precision,
 KEPT_LOG2 = -50         # and keeps balls narrower than 2^this of the largest
-KEPT_STATS = [0, 0]    # restrictions of Source.on_kept too wide, kept (a count, for tests and benchmarks)
+KEPT_STATS = [0, 0]     # Source.on_kept: restrictions too wide, kept (counted for tests)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -212,8 +212,8 @@ class Source:
         if out is None:
             return None
         if self._keep:
-            self._kept.append((box, [(float(a), float(b)) for a, b in box], C, factor)
-                              + _log2_size(C.reshape(-1), factor))
+            ends = [(float(a), float(b)) for a, b in box]
+            self._kept.append((box, ends, C, factor) + _log2_size(C.reshape(-1), factor))
             if len(self._kept) > self._keep:
                 del self._kept[0]
         lo, hi, f = out
@@ -243,9 +243,9 @@ class Source:
         >>> src = Source((3 * x - 1) ** 9 * (y + 2) - 1, 2)
         >>> src.keep(4)
         >>> _ = src.on_balls([(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))], 448)
-        >>> lo, hi, f = src.on_kept([(Fraction(1, 4), Fraction(3, 8)), (Fraction(0), Fraction(1, 2))])
-        >>> c = exact_coefficients((3 * x - 1) ** 9 * (y + 2) - 1,
-        ...                        [(Fraction(1, 4), Fraction(3, 8)), (Fraction(0), Fraction(1, 2))])
+        >>> sub = [(Fraction(1, 4), Fraction(3, 8)), (Fraction(0), Fraction(1, 2))]
+        >>> lo, hi, f = src.on_kept(sub)
+        >>> c = exact_coefficients((3 * x - 1) ** 9 * (y + 2) - 1, sub)
         >>> bool(lo[0, 0, 0] <= f * Fraction(int(c[0, 0].p), int(c[0, 0].q)) <= hi[0, 0, 0])
         True
         >>> src.on_kept([(Fraction(1, 2), Fraction(2)), (Fraction(0), Fraction(1))]) is None
