@@ -199,12 +199,19 @@ def test_boxes_covered_elsewhere_are_not_converted_anew(monkeypatch):
         T.append(const(2) * W * T[-1] - T[-2])
     f = T[30] - P
     calls = []
-    on_best = bz.Source.on_best
+    on_best, on_kept = bz.Source.on_best, bz.Source.on_kept
 
     def recorded(self, box):
         calls.append(box)
         return on_best(self, box)
+
+    def recorded_kept(self, box, size=0.0):            # a conversion anew from a kept one
+        got = on_kept(self, box, size)
+        if got is not None:
+            calls.append(box)
+        return got
     monkeypatch.setattr(bz.Source, "on_best", recorded)
+    monkeypatch.setattr(bz.Source, "on_kept", recorded_kept)
     box = [(Q(-1), Q(1)), (Q(-2), Q(2))]
     left = []
     for cover in (None, lambda lo, hi: hi[:, 0] < 0):

@@ -34,6 +34,7 @@ interior of its box, so no solution is counted twice.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Optional
@@ -132,6 +133,8 @@ class _Solver:
             self.conds.append((self._slot(num), [(self._slot(g), m) for g, m in poles]))
         self.csources = [bz.Source(g, 2) for g in self.cpolys]
         self.sources = [bz.Source(f, 2) for f in self.polys]
+        for src in self.sources:
+            src.keep(KEPT)
         self.rows = [_rows(f) for f in self.polys]
         self.arb_rows: list = [{}, {}]               # the rows in Arb, per precision
         self.box = box
@@ -245,10 +248,14 @@ class _Solver:
         return krawczyk_ball(F, J, X, c)
 
     def _reroot(self, boxes: Boxes, live) -> None:
-        """Convert anew from the exact polynomial the noisy coefficients
-        (:func:`_noisy`) of the boxes ``live``, of ``f1`` then of ``f2``; not on a
-        box where the other polynomial's coefficients have one sign (it is
-        excluded whatever this one does there)."""
+        """Convert anew the noisy coefficients (:func:`_noisy`) of the boxes
+        ``live``, of ``f1`` then of ``f2``: restricted from the balls of one of the
+        last :data:`KEPT` conversions on a box holding it
+        (:meth:`~symlqr.branch.bernstein.Source.on_kept`, at the precision its
+        noisy floats' size asks), else from the exact polynomial
+        (:meth:`~symlqr.branch.bernstein.Source.on_best`); not on a box where the
+        other polynomial's coefficients have one sign (it is excluded whatever
+        this one does there)."""
         one_sign = []
         for k in range(2):
             r_lo, r_hi = bz.ranges(boxes.data[f"{k}lo"], boxes.data[f"{k}hi"])
@@ -258,7 +265,11 @@ class _Solver:
             noisy = live & ~one_sign[1 - k] & _noisy(lo, hi)
             for j in np.nonzero(noisy)[0]:
                 box = [(Fraction(a), Fraction(b)) for a, b in zip(boxes.lo[j], boxes.hi[j])]
-                nlo, nhi, f = self.sources[k].on_best(box)
+                top = float(max(np.abs(lo[j]).max(), np.abs(hi[j]).max()))
+                size = math.log2(top) - bz.log2_of(boxes.data[f"{k}f"][j]) \
+                    if 0 < top < np.inf else -np.inf      # log2 of the largest, an estimate
+                got = self.sources[k].on_kept(box, size)
+                nlo, nhi, f = got if got is not None else self.sources[k].on_best(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
                 boxes.data[f"{k}f"][j] = f
                 self.rerooted += 1
@@ -306,6 +317,10 @@ def _rows(p) -> list:
     """``p`` in QQ[x, y] as its rows in ``y`` (``fmpq_poly``), highest power of
     ``x`` first."""
     return list(reversed(coeffs_in_w(p)))
+
+
+#: Conversions kept per polynomial to restrict noisy boxes from (:meth:`Source.on_kept`).
+KEPT = 64
 
 
 #: The rows' values at this many centres in ``y`` are kept per polynomial (:func:`_value`).

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from functools import lru_cache
+import math
 from math import comb, gcd
 
 import numpy as np
@@ -58,6 +59,9 @@ _INF = np.inf
 PROBE_LOWER = 8         # Source.on_best tries one rung lower every this many calls
 PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions along the first sides,
 PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9548)
+KEPT_PREC = 128         # Source.on_kept restricts at this precision,
+KEPT_LOG2 = -50         # and keeps balls narrower than 2^this of the largest
+KEPT_STATS = [0, 0]     # Source.on_kept: restrictions too wide, kept (counted for tests)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -136,6 +140,8 @@ class Source:
         self._rung = 0                                  # see on_best
         self._calls = 0
         self._anchors: list = []                        # see anchor
+        self._kept: list = []                           # see keep and on_kept
+        self._keep = 0
 
     @staticmethod
     @lru_cache(maxsize=64)
@@ -205,8 +211,76 @@ class Source:
             ctx.prec = old
         if out is None:
             return None
+        if self._keep:
+            ends = [(float(a), float(b)) for a, b in box]
+            self._kept.append((box, ends, C, factor) + _log2_size(C.reshape(-1), factor))
+            if len(self._kept) > self._keep:
+                del self._kept[0]
         lo, hi, f = out
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * factor
+
+    def keep(self, count: int) -> None:
+        """Keep the balls of the last ``count`` conversions of :meth:`on_balls`
+        (with their boxes) for :meth:`on_kept`."""
+        self._keep = count
+
+    def on_kept(self, box, size: float = 0.0):
+        """``(lo, hi, factor)`` as :meth:`on`, restricted from the balls ``C`` of a
+        kept conversion (:meth:`keep`) on a box holding ``box``, the smallest
+        whose balls are narrow enough: ``C' = M_1 ... M_k C`` along each side
+        with the blossom's nonnegative matrices (rows summing to 1,
+        :func:`symlqr.branch.restrict.restriction`) in Arb balls, so every
+        coefficient is enclosed whatever ``C``'s balls are. ``size``: an
+        estimate of ``log2`` of the largest coefficient of ``p`` on ``box`` (from
+        its noisy floats, say); the precision is chosen to keep
+        :data:`KEPT_LOG2` against it, doubled once if the balls come out wider.
+        Kept only when the balls are narrower than ``2^KEPT_LOG2`` of the
+        largest (about the floats' own rounding), else ``None`` (then use
+        :meth:`on_best`).
+
+        >>> from flint import fmpq_mpoly_ctx
+        >>> x, y = fmpq_mpoly_ctx.get(("x", "y"), "lex").gens()
+        >>> src = Source((3 * x - 1) ** 9 * (y + 2) - 1, 2)
+        >>> src.keep(4)
+        >>> _ = src.on_balls([(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))], 448)
+        >>> sub = [(Fraction(1, 4), Fraction(3, 8)), (Fraction(0), Fraction(1, 2))]
+        >>> lo, hi, f = src.on_kept(sub)
+        >>> c = exact_coefficients((3 * x - 1) ** 9 * (y + 2) - 1, sub)
+        >>> bool(lo[0, 0, 0] <= f * Fraction(int(c[0, 0].p), int(c[0, 0].q)) <= hi[0, 0, 0])
+        True
+        >>> src.on_kept([(Fraction(1, 2), Fraction(2)), (Fraction(0), Fraction(1))]) is None
+        True
+        """
+        box = [(Fraction(a), Fraction(b)) for a, b in box]
+        best = None
+        for i, (outer, ends, C, g, top, rad) in enumerate(self._kept):
+            if not all(A <= float(a) and float(b) <= B for (a, b), (A, B) in zip(box, ends)):
+                continue
+            loss = max(0.0, top - size)             # bits lost to the smaller coefficients
+            if rad + loss > KEPT_LOG2 - 8:          # its own balls are too wide for box
+                continue
+            vol = np.prod([(float(b) - float(a)) / (B - A) for (a, b), (A, B) in zip(box, ends)])
+            if best is None or vol < best[0]:
+                best = (vol, i, loss)
+        if best is None:
+            return None
+        _, i, loss = best
+        outer, _, C0, g, _, _ = self._kept[i]
+        t = restrict.fractions_in(box, outer)
+        if t is None:
+            return None
+        prec = max(KEPT_PREC, 64 * -(-int(loss - KEPT_LOG2 + 24) // 64))
+        for prec in (prec, 2 * prec):
+            with ctx.workprec(prec):
+                C = C0
+                for k, (t0, t1) in enumerate(t):
+                    C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
+                out = _ball_floats(C.reshape(-1), 2.0 ** KEPT_LOG2)
+            KEPT_STATS[out is not None] += 1
+            if out is not None:
+                lo, hi, f = out
+                return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * g
+        return None
 
     def _from_anchor(self, box, prec):
         """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
@@ -342,11 +416,27 @@ class Source:
             1 / (factor * Fraction(2) ** (shift + e))
 
 
-def _ball_floats(entries):
+def _log2_size(entries, g) -> tuple:
+    """``(log2 max |mid| / g, log2 max rad - log2 max |mid|)`` of balls (floats,
+    estimates that choose a precision, not enclosures)."""
+    top = max((int(m).bit_length() + int(e) for m, e in (x.mid().man_exp() for x in entries)
+               if m != 0), default=-10 ** 6)
+    rad = max((int(m).bit_length() + int(e) for m, e in (x.rad().man_exp() for x in entries)
+               if m != 0), default=-10 ** 6)
+    return top - log2_of(g), rad - top
+
+
+def log2_of(q) -> float:
+    """``log2 q`` of a positive Fraction, whatever its size (a float estimate)."""
+    q = Fraction(q)
+    return math.log2(q.numerator) - math.log2(q.denominator)
+
+
+def _ball_floats(entries, tight: float = 2.0 ** -30):
     """Float enclosures ``(lo, hi, factor)`` of balls ``entries`` (flat, at the
     current precision): ``lo <= factor * x <= hi`` for each, ``factor`` a power
     of two bringing the largest near 1; ``None`` when the balls are wider than
-    ``2^-30`` of the largest or leave the float range."""
+    ``tight`` (``2^-30``) of the largest or leave the float range."""
     mid = np.array([float(x.mid()) for x in entries])
     top = 0
     big = float(np.abs(mid).max()) if len(mid) else 0.0
@@ -364,7 +454,7 @@ def _ball_floats(entries):
     if big == 0 or big > 2.0 ** 900 or big < 2.0 ** -900:
         return None
     err = rad + np.spacing(np.abs(mid)) + np.spacing(rad)       # float(mid), float(rad) rounded
-    if err.max() > big * 2.0 ** -30:
+    if err.max() > big * tight:
         return None
     e = int(np.floor(np.log2(big)))
     scale = 2.0 ** -e                                          # exact power of two
