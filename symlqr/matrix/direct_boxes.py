@@ -64,7 +64,7 @@ from .taylor import TAYLOR, gain_box
 from .taylor2 import TAYLOR2, gain_box2
 from .validated import certify_stable_gains
 
-__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE",
+__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE", "peel_ends",
            "DIRECT_ABOVE"]
 
 NOT_STABLE = "W not proven stabilizing on the box"
@@ -142,6 +142,43 @@ def _against(cert, lo, hi) -> Optional[tuple]:
     return None                                       # the zero on the box's face
 
 
+SLIVER = 1 / 16   # pieces of a box cut around a unique box: at least this share of its side
+
+
+def peel_ends(cert, lo, hi) -> Optional[list]:
+    """Where to cut the box ``[lo, hi]`` around the ``unique_box`` ``U`` of
+    ``cert`` (a verdict ``"inner"`` or ``"around"`` of :func:`_against`): per
+    side the ends of ``U``, moved inward (into ``U``) where the piece outside
+    would be thinner than :data:`SLIVER` of the box's side (a sliver is a box
+    no test decides and that the search cuts down to the finest width); None
+    where a cut would pass within that distance of the certified zero (a
+    piece touching the zero is no better than a bisection through it: the
+    box is then bisected as before). The box within the returned ends lies in
+    ``U``, and holds the zero exactly when the box did.
+
+    >>> class C: unique_box, zero_box = [(0.0, 1.0)], [(0.5, 0.5)]
+    >>> class D: unique_box, zero_box = [(0.0, 0.52)], [(0.5, 0.5)]
+    >>> peel_ends(C, [-0.01], [3.0]), peel_ends(D, [-1.0], [3.0])   # D: a cut 0.02 from z
+    ([(0.17812499999999998, 1.0)], None)
+    """
+    out = []
+    for (ul, uh), (zl, zh), a, b in zip(cert.unique_box, cert.zero_box, lo, hi):
+        a, b = float(a), float(b)
+        least = SLIVER * (b - a)
+        c0, c1 = max(ul, a), min(uh, b)
+        if a < c0 < a + least:
+            c0 = a + least
+        if b - least < c1 < b:
+            c1 = b - least
+        if not c0 < c1:
+            return None
+        for c in [x for x, cut in ((c0, c0 > a), (c1, c1 < b)) if cut]:
+            if zl - least < c < zh + least:
+                return None
+        out.append((c0, c1))
+    return out
+
+
 def same_zero(cert, ks, xs) -> bool:
     """Whether the certified zero of ``cert`` is the one zero proven in the box
     ``xs`` (balls, or float pairs ``(lo, hi)``) with Krawczyk's operator ``ks``:
@@ -171,6 +208,8 @@ class BoxRule:
         self.adapted = AdaptedTest(taskset, level)
         self.second = None        # tests in second-order models after the first-order ones
         self.zeros: list = []     # certificates whose zero_box and unique_box are known
+        self.failed: list = []    # float zeros whose certificate failed (not tried again)
+        self.peel = True          # look for a zero's unique box in open boxes (inner)
 
     @staticmethod
     def applies(taskset, method: str = "maml", steps: int = 1) -> bool:
@@ -252,7 +291,7 @@ class BoxRule:
                 return "none", why
             return "open", "a Stein system over the box not proven nonsingular"
         got = self._verdict(krawczyk_verdict(X, c, g0.entries(), JX, lo, hi), DIRECT_NONE)
-        if got[0] == "open" and PEEL and self.zero_nearby(lo, hi):
+        if got[0] == "open" and PEEL and self.peel and self.zero_nearby(lo, hi):
             return self.inner(lo, hi) or got
         return got
 
@@ -282,11 +321,14 @@ class BoxRule:
                 all(a <= x <= b for (a, b), x in zip(c.unique_box, z.reshape(-1)))
                 for c in self.zeros):
             return None           # no zero inside, nor next to the box (a zero next to
-        try:                      # it: its unique box cut out of this one), or a known one
+        if any(np.allclose(z.reshape(-1), f, rtol=1e-9, atol=1e-12) for f in self.failed):
+            return None           # it: its unique box cut out of this one), or a known one
+        try:
             cert = certify_point(z, self.taskset, method=self.method)
         except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
-            return None
-        if not (cert.exists_unique and cert.stabilizing) or cert.zero_box is None:
+            cert = None
+        if cert is None or not (cert.exists_unique and cert.stabilizing) or cert.zero_box is None:
+            self.failed.append(z.reshape(-1))
             return None
         Z = cert.zero_box
         w = np.array(cert.W, dtype=float).reshape(-1)

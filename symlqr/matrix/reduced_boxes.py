@@ -53,7 +53,7 @@ from ..branch import reduced as rd
 from ..branch.bernstein import ranges
 from ..branch.core import Boxes, Step
 from .chain_boxes import NOT_STABLE
-from .direct_boxes import IN_UNIQUE
+from .direct_boxes import IN_UNIQUE, peel_ends
 from .reasons import ABOVE
 
 __all__ = ["LargeNumerators", "reduced_degree", "noise_keeps_sign_open", "LARGE", "LAZY_AT"]
@@ -267,6 +267,9 @@ class LargeNumerators:
                 break
             lo, hi = boxes.lo[j], boxes.hi[j]
             verdict, what = ("open", known[j][1]) if known[j] is not None else self.gate.test(lo, hi)
+            ends = peel_ends(what, lo, hi) if verdict in ("inner", "around") else None
+            if verdict in ("inner", "around") and ends is None:
+                verdict, what = "open", "a zero next to a face of the box (its unique box not cut out)"
             if verdict == "none":
                 step.excluded.setdefault(self._named(what), np.zeros(len(boxes), dtype=bool))[j] = True
                 decided[j] = True
@@ -274,12 +277,12 @@ class LargeNumerators:
                 step.found.append((int(j), what))
                 decided[j] = True
             elif verdict in ("inner", "around"):   # a zero's unique box cut out
-                pieces, rest = self._peel(boxes.take([j]), what.unique_box)
-                ends = (rest.lo[0].tolist(), rest.hi[0].tolist())
+                pieces, rest = self._peel(boxes.take([j]), ends)
+                piece = (rest.lo[0].tolist(), rest.hi[0].tolist())
                 if verdict == "inner":
-                    step.found_in.append(ends + (what,))
+                    step.found_in.append(piece + (what,))
                 else:
-                    step.parts.append(ends + (self._named(IN_UNIQUE),))
+                    step.parts.append(piece + (self._named(IN_UNIQUE),))
                 peeled += pieces
                 decided[j] = True
             else:
