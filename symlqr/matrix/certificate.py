@@ -335,7 +335,6 @@ def _attempt(W, Yf, taskset, method, steps):
 
 def _fill(cert, res, prec, taskset, gap):
     X, rho, JX, pX, D, p0 = res
-    tasks = arb_tasks(taskset)
     cert.W = [[float(x.mid()) for x in row] for row in X.tolist()]
     cert.exists_unique = cert.stabilizing = True
     cert.box_radius, cert.prec = rho, prec
