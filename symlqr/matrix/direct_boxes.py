@@ -64,8 +64,8 @@ from .taylor import TAYLOR, gain_box
 from .taylor2 import TAYLOR2, gain_box2
 from .validated import certify_stable_gains
 
-__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE", "peel_ends",
-           "DIRECT_ABOVE"]
+__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE",
+           "peel_ends", "DIRECT_ABOVE"]
 
 NOT_STABLE = "W not proven stabilizing on the box"
 DIRECT_NONE = ("grad h != 0: Krawczyk's operator of grad h (Taylor models over the box) "
@@ -75,7 +75,6 @@ SECOND_OPEN = "not decided in second-order Taylor models either"
 DIRECT_ABOVE = ("h > L on the box: h enclosed over the box by Taylor models, every F_i(X) "
                 "proven stabilizing")
 INFLATE = 6       # uniqueness boxes tried around a zero: X's half-widths over 2^k, k < INFLATE
-PEEL = True       # False: no zero's unique box cut out of a box (BoxRule.inner; benchmarks)
 IN_UNIQUE = ("grad h != 0: inside the box where Krawczyk's operator proves a certified zero "
              "unique, and that zero lies outside this box")
 
@@ -91,16 +90,15 @@ class SecondOrder:
         return self.rule.second_order(lo, hi)
 
 
-def krawczyk_verdict(X, c, g0, J, lo=None, hi=None):
+def krawczyk_verdict(X, c, g0, J, lo, hi):
     """Krawczyk's operator ``K = c - Y g(c) + (I - Y J(X)) (X - c)`` (``Y`` the
-    float inverse of the midpoint of ``J``): ``"none"`` when ``K`` misses ``X``,
-    ``(K, X)`` entries when ``K`` lies in the interior of ``X`` (exactly one zero,
-    in ``K``), else the reason. With the box's float ends ``lo``, ``hi``
-    (``X`` their hull, rounded outward, and ``J`` enclosing the Jacobian on
-    ``[lo, hi]``): ``K`` must lie inside ``(lo, hi)`` itself; by inclusion
-    isotonicity the operator of ``[lo, hi]`` lies in ``K``, so exactly one zero
-    is proven in ``[lo, hi]``, the box the search reports; ``(K, ends)`` is then
-    returned, ``ends`` the float pairs ``(lo_k, hi_k)``."""
+    float inverse of the midpoint of ``J``) on the box with float ends ``lo``,
+    ``hi`` (``X`` their hull, rounded outward; ``J`` enclosing the Jacobian on
+    ``[lo, hi]``): ``"none"`` when ``K`` misses ``X``; ``(K, ends)`` (``ends``
+    the float pairs ``(lo_k, hi_k)``) when ``K`` lies inside ``(lo, hi)`` itself
+    (by inclusion isotonicity the operator of ``[lo, hi]`` lies in ``K``, so
+    exactly one zero is proven in ``[lo, hi]``, the box the search reports, and
+    it lies in ``K``); else the reason."""
     n = len(g0)
     mid = np.array([[float(J[i, k].mid()) for k in range(n)] for i in range(n)])
     if not np.all(np.isfinite(mid)):
@@ -114,13 +112,9 @@ def krawczyk_verdict(X, c, g0, J, lo=None, hi=None):
     xs, ks = X.entries(), K.entries()
     if any(not k.overlaps(x) for k, x in zip(ks, xs)):
         return "none"
-    if lo is not None:                                          # test against the ends
-        xs = [(float(a), float(b)) for a, b in zip(lo, hi)]
-        inside = all(k > arb(a) and k < arb(b) for k, (a, b) in zip(ks, xs))
-    else:
-        inside = all(k.lower() > x.lower() and k.upper() < x.upper() for k, x in zip(ks, xs))
-    if inside:
-        return ks, xs
+    ends = [(float(a), float(b)) for a, b in zip(lo, hi)]
+    if all(k > arb(a) and k < arb(b) for k, (a, b) in zip(ks, ends)):
+        return ks, ends
     return "Krawczyk's operator not inside the box"
 
 
@@ -179,17 +173,15 @@ def peel_ends(cert, lo, hi) -> Optional[list]:
     return out
 
 
-def same_zero(cert, ks, xs) -> bool:
+def same_zero(cert, ks, ends) -> bool:
     """Whether the certified zero of ``cert`` is the one zero proven in the box
-    ``xs`` (balls, or float pairs ``(lo, hi)``) with Krawczyk's operator ``ks``:
-    the certificate's ``zero_box`` (where its zero lies) inside the box, or
-    ``ks`` inside its ``unique_box`` (where no other zero lies); decided on
+    with float ends ``ends`` (pairs ``(lo, hi)``) with Krawczyk's operator
+    ``ks``: the certificate's ``zero_box`` (where its zero lies) inside the box,
+    or ``ks`` inside its ``unique_box`` (where no other zero lies); decided on
     exact ends."""
     if cert.zero_box is None or cert.unique_box is None:
         return False
-    ends = [x if isinstance(x, tuple) else (x.lower(), x.upper()) for x in xs]
-    return all(arb(a) <= arb(zl) and arb(zh) <= arb(b) for (zl, zh), (a, b) in
-               zip(cert.zero_box, ends)) or \
+    return all(a <= zl and zh <= b for (zl, zh), (a, b) in zip(cert.zero_box, ends)) or \
         all(k > arb(ul) and k < arb(uh) for k, (ul, uh) in zip(ks, cert.unique_box))
 
 
@@ -282,16 +274,14 @@ class BoxRule:
                 return "none", DIRECT_ABOVE
             if any(not x.contains(0) for x in pX.direction(self.method).entries()):
                 return "none", DIRECT_GRAD
-            JX = arb_mat(pX.direction_jacobian_dense(self.method))
-            c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
-            g0 = MamlPoint(ARB, self.tasks, self.weights, self.eta, c, 1).direction(self.method)
+            verdict = self._krawczyk_with(pX, X, lo, hi)
         except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
             why = self.adapted.outside(lo, hi)      # F_i(X) reaches unstable gains?
             if why is not None:
                 return "none", why
             return "open", "a Stein system over the box not proven nonsingular"
-        got = self._verdict(krawczyk_verdict(X, c, g0.entries(), JX, lo, hi), DIRECT_NONE)
-        if got[0] == "open" and PEEL and self.peel and self.zero_nearby(lo, hi):
+        got = self._verdict(verdict, DIRECT_NONE)
+        if got[0] == "open" and self.peel and self.zero_nearby(lo, hi):
             return self.inner(lo, hi) or got
         return got
 
@@ -317,12 +307,13 @@ class BoxRule:
         lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
         half = 0.5 * (hi - lo)
         z, _ = polish((lo + half).reshape(r, d), self.taskset, method=self.method)
+        # a zero inside the box or next to it (then its unique box is cut out of
+        # this one), not known yet, and not one whose certificate failed before
         if z is None or not np.all(np.abs(z.reshape(-1) - lo - half) <= 2 * half) or any(
                 all(a <= x <= b for (a, b), x in zip(c.unique_box, z.reshape(-1)))
-                for c in self.zeros):
-            return None           # no zero inside, nor next to the box (a zero next to
-        if any(np.allclose(z.reshape(-1), f, rtol=1e-9, atol=1e-12) for f in self.failed):
-            return None           # it: its unique box cut out of this one), or a known one
+                for c in self.zeros) or \
+                any(np.allclose(z.reshape(-1), f, rtol=1e-9, atol=1e-12) for f in self.failed):
+            return None
         try:
             cert = certify_point(z, self.taskset, method=self.method)
         except (ZeroDivisionError, np.linalg.LinAlgError, ValueError):
@@ -349,17 +340,24 @@ class BoxRule:
             rho = half / 2.0 ** k
             a, b = w - rho, w + rho
             try:
-                X = _ball(a, b, r, d)
                 pX = MamlPoint(TAYLOR2, self.tasks, self.weights, self.eta,
                                gain_box2(list(a), list(b), r, d), 1)
-                JX = arb_mat(pX.direction_jacobian_dense(self.method))
-                c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
-                g0 = MamlPoint(ARB, self.tasks, self.weights, self.eta, c, 1).direction(self.method)
+                verdict = self._krawczyk_with(pX, _ball(a, b, r, d), a, b)
             except (ZeroDivisionError, ValueError, np.linalg.LinAlgError):
                 continue
-            if isinstance(krawczyk_verdict(X, c, g0.entries(), JX, a, b), tuple):
-                return [(float(x), float(y)) for x, y in zip(a, b)]
+            if isinstance(verdict, tuple):
+                return verdict[1]
         return None
+
+    def _krawczyk_with(self, pX, X, lo, hi):
+        """:func:`krawczyk_verdict` on ``[lo, hi]`` (``X`` its hull) with the
+        direction's Jacobian over the box from the model point ``pX`` (first- or
+        second-order Taylor models) and the direction at ``X``'s centre in Arb."""
+        r, d = self.shape
+        JX = arb_mat(pX.direction_jacobian_dense(self.method))
+        c = arb_mat(r, d, [arb(x.mid()) for x in X.entries()])
+        g0 = MamlPoint(ARB, self.tasks, self.weights, self.eta, c, 1).direction(self.method)
+        return krawczyk_verdict(X, c, g0.entries(), JX, lo, hi)
 
     def _verdict(self, got, none_reason) -> tuple:
         if isinstance(got, str):
