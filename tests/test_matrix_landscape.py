@@ -162,7 +162,16 @@ def test_a_run_gets_its_gap_to_min_h_from_a_complete_landscape():
     res = certify_run(ts, np.array(its), landscape=land, every=100)
     lo, hi = (float(x) for x in res.gap_to_min)
     h = maml_value(its[-1], ts)
-    best = min(maml_value(np.array([[w]]), ts) for w in np.linspace(0.08, 1.8, 20001))
+    # min h by a float scan, the best grid point then polished by scipy's bounded search
+    # (20,001 grid points took 24 s; 2,001 and the polish 2.5 s)
+    from scipy.optimize import minimize_scalar
+    grid = np.linspace(0.08, 1.8, 2001)
+    vals = [maml_value(np.array([[w]]), ts) for w in grid]
+    k = int(np.argmin(vals))
+    near = minimize_scalar(lambda w: maml_value(np.array([[w]]), ts), method="bounded",
+                           bounds=(grid[max(k - 1, 0)], grid[min(k + 1, len(grid) - 1)]),
+                           options={"xatol": 1e-12})
+    best = min(vals[k], float(near.fun))
     assert lo <= h - best + 1e-9 and h - best - 1e-6 <= hi
     assert lo > 0.05                    # a spurious minimum: proven above min h
 
