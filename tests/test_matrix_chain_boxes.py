@@ -337,3 +337,40 @@ def test_second_order_tests_decide_boxes_the_first_order_ones_leave_open():
                 p = maml_point(x.reshape(1, 3), ts)
                 assert p is None or p.h > float(level)
     assert decided >= 3, decided
+
+
+def test_first_order_tests_skipped_where_they_rarely_pass():
+    """With a gate that skips the first-order tests (``FirstOrder``) once an
+    octave has had two tries, boxes are still decided by the second-order tests
+    (no zero scipy finds in an excluded box), a box around each of scipy's zeros
+    is never excluded (the saddles and minima then found by ``direct``), and a
+    box with ``W`` not stabilizing stays open for that reason."""
+    from symlqr.matrix.chain_boxes import FirstOrder, NOT_STABLE
+    from symlqr.matrix.direct_boxes import SecondOrder
+    from symlqr.matrix.look_ahead import Gate
+    ts = _chain_3state()
+    rule = ChainRule.for_taskset(ts, level=Fraction(157, 25))
+    root = np.array([650.0, 120.0, 6.0])
+    rule.second = Gate(SecondOrder(rule), root, tries=1, rate=0.0)
+    rule.first = Gate(FirstOrder(rule), root, tries=2, rate=2.0, every=10 ** 6)
+    rng = np.random.default_rng(4)
+    zeros = _chain_3state_zeros(ts, rng)
+    for z in zeros:
+        for _ in range(3):                      # the first two of an octave are tried
+            verdict, _ = rule.test(z - 6e-4, z + 4e-4)
+            assert verdict != "none"
+    decided = 0
+    for k in range(40):
+        z = zeros[k % 4]
+        width = np.array([0.3, 0.3, 0.06]) * 2.0 ** -rng.integers(0, 3)
+        centre = z + (rng.random(3) - 0.5) * 6 * width
+        lo, hi = centre - width / 2, centre + width / 2
+        verdict, _ = rule.test(lo, hi)
+        if verdict == "none":
+            decided += 1
+            assert _roots_in(ts, lo, hi, "maml", rng, 4) == []
+    assert decided >= 3, decided
+    assert sum(c[2] for c in rule.first.count.values()) > 20      # tests were skipped
+    far = np.array([300.0, 60.0, 4.0])                            # A - B W unstable
+    for _ in range(3):                          # the third one skipped: W's proof alone
+        assert rule.test(far - 0.01, far + 0.01) == ("open", NOT_STABLE)

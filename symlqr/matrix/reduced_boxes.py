@@ -261,6 +261,8 @@ class LargeNumerators:
         deadline is ``held``. The rows decided."""
         decided = np.zeros(len(boxes), dtype=bool)
         self.gate.floor = 2 * CHAIN_FLOOR          # halves at the floor: always tested
+        if getattr(self.chain, "first", None) is not None:
+            self.chain.first.floor = self.gate.floor
         for j in np.nonzero(ask)[0]:
             if self.stop is not None and self.stop() is not None:
                 held[j:] |= ask[j:] & ~decided[j:]

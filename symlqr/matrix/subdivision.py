@@ -54,7 +54,7 @@ import numpy as np
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import complement, split_boxes
-from .chain_boxes import ChainRule
+from .chain_boxes import ChainRule, FirstOrder
 from .direct_boxes import BoxRule, SecondOrder
 from .look_ahead import Gate, LookAhead
 from .complete import decide_solution
@@ -70,6 +70,7 @@ __all__ = ["Decider", "Later", "OUTSIDE", "NONZERO", "KRAWCZYK_NONE", "ZERO_OUTS
 
 KRAWCZYK_AT = 1 / 32       # relative side below which Krawczyk is tried
 LEVEL_AT = 1 / 128         # relative side below which the level test is tried
+FIRST_ORDER_RATE = 1 / 20  # one task: first-order tests only at sizes where this many pass (None: always)
 SECOND_ORDER_RATE = 1 / 5  # second-order tests only at sizes where this many pass (None: never)
 TUBES_AT = 1.0             # the tubes are made when a box this small (relative) nears an edge
 
@@ -172,6 +173,10 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
         if self.chain is not None and SECOND_ORDER_RATE is not None:
             self.chain.second = Gate(SecondOrder(self.chain), self.root_width,
                                      tries=32, rate=SECOND_ORDER_RATE)
+        if isinstance(self.chain, ChainRule) and self.chain.second is not None and \
+                FIRST_ORDER_RATE is not None:
+            self.chain.first = Gate(FirstOrder(self.chain), self.root_width,
+                                    tries=64, rate=FIRST_ORDER_RATE)
 
     def roots(self, root) -> Boxes:
         """The first box, cut at the dyadic coordinates of the ``corners`` inside
