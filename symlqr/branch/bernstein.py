@@ -62,6 +62,8 @@ PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9
 KEPT_PREC = 128         # Source.on_kept restricts at this precision,
 KEPT_LOG2 = -50         # and keeps balls narrower than 2^this of the largest
 KEPT_STATS = [0, 0]     # Source.on_kept: restrictions too wide, kept (counted for tests)
+FIRST_KEPT = 8          # Source.on_kept keeps this many restrictions along the first side,
+FIRST_STATS = [0, 0]    # computed, shared (counted for tests)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -142,6 +144,8 @@ class Source:
         self._anchors: list = []                        # see anchor
         self._kept: list = []                           # see keep and on_kept
         self._keep = 0
+        self._exact_kept: list = []                     # the anchors for on_kept
+        self._first: dict = {}                          # see on_kept
 
     @staticmethod
     @lru_cache(maxsize=64)
@@ -183,10 +187,17 @@ class Source:
 
     def anchor(self, box):
         """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
-        inside this one starts from them (:mod:`symlqr.branch.restrict`)."""
+        inside this one starts from them (:mod:`symlqr.branch.restrict`), and
+        :meth:`on_kept` restricts from them (as exact balls) a box that no
+        smaller kept conversion serves."""
         C, factor = self._exact(box)
-        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box],
-                              [(float(a), float(b)) for a, b in box], C, factor))
+        outer = [(Fraction(a), Fraction(b)) for a, b in box]
+        ends = [(float(a), float(b)) for a, b in box]
+        self._anchors.append((outer, ends, C, factor))
+        balls = np.empty(C.shape, dtype=object)
+        balls.reshape(-1)[:] = [arb(int(x)) for x in C.reshape(-1)]    # exact: rad 0
+        self._exact_kept.append((outer, ends, balls, 1 / factor)
+                                + _log2_size(balls.reshape(-1), 1 / factor))
         return self._floats(C, factor)
 
     def on_balls(self, box, prec: int = 192):
@@ -212,10 +223,7 @@ class Source:
         if out is None:
             return None
         if self._keep:
-            ends = [(float(a), float(b)) for a, b in box]
-            self._kept.append((box, ends, C, factor) + _log2_size(C.reshape(-1), factor))
-            if len(self._kept) > self._keep:
-                del self._kept[0]
+            self._remember(box, C, factor)
         lo, hi, f = out
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * factor
 
@@ -226,8 +234,10 @@ class Source:
 
     def on_kept(self, box, size: float = 0.0):
         """``(lo, hi, factor)`` as :meth:`on`, restricted from the balls ``C`` of a
-        kept conversion (:meth:`keep`) on a box holding ``box``, the smallest
-        whose balls are narrow enough: ``C' = M_1 ... M_k C`` along each side
+        kept conversion (:meth:`keep`) or of an :meth:`anchor` (exact balls) on a
+        box holding ``box``, the smallest whose balls are narrow enough (the
+        restriction along the first side shared, :meth:`_first_side`):
+        ``C' = M_1 ... M_k C`` along each side
         with the blossom's nonnegative matrices (rows summing to 1,
         :func:`symlqr.branch.restrict.restriction`) in Arb balls, so every
         coefficient is enclosed whatever ``C``'s balls are. ``size``: an
@@ -253,7 +263,8 @@ class Source:
         """
         box = [(Fraction(a), Fraction(b)) for a, b in box]
         best = None
-        for i, (outer, ends, C, g, top, rad) in enumerate(self._kept):
+        held = self._kept + self._exact_kept
+        for i, (outer, ends, C, g, top, rad) in enumerate(held):
             if not all(A <= float(a) and float(b) <= B for (a, b), (A, B) in zip(box, ends)):
                 continue
             loss = max(0.0, top - size)             # bits lost to the smaller coefficients
@@ -265,15 +276,15 @@ class Source:
         if best is None:
             return None
         _, i, loss = best
-        outer, _, C0, g, _, _ = self._kept[i]
+        outer, _, C0, g, _, _ = held[i]
         t = restrict.fractions_in(box, outer)
         if t is None:
             return None
         prec = max(KEPT_PREC, 64 * -(-int(loss - KEPT_LOG2 + 24) // 64))
         for prec in (prec, 2 * prec):
             with ctx.workprec(prec):
-                C = C0
-                for k, (t0, t1) in enumerate(t):
+                C = self._first_side(C0, t[0], prec)
+                for k, (t0, t1) in enumerate(t[1:], 1):
                     C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
                 out = _ball_floats(C.reshape(-1), 2.0 ** KEPT_LOG2)
             KEPT_STATS[out is not None] += 1
@@ -281,6 +292,33 @@ class Source:
                 lo, hi, f = out
                 return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * g
         return None
+
+    def _remember(self, box, C, g) -> None:
+        """Keep the balls ``C`` (``g`` times the coefficients of ``p`` on ``box``)
+        for :meth:`on_kept`, the oldest dropped beyond :meth:`keep`'s count."""
+        ends = [(float(a), float(b)) for a, b in box]
+        self._kept.append((box, ends, C, g) + _log2_size(C.reshape(-1), g))
+        if len(self._kept) > self._keep:
+            del self._kept[0]
+
+    def _first_side(self, C0, t, prec):
+        """``C0`` restricted along its first side to ``t = (t0, t1)`` at ``prec``
+        bits (:meth:`on_kept`); the last :data:`FIRST_KEPT` are kept, by the balls
+        ``C0`` (the object itself), ``t`` and ``prec``: boxes cut across their
+        other sides share their first side (Figure 3d's fold search: the product
+        along ``W`` at degree 216 is most of a restriction), and the same
+        computation gives the same balls."""
+        key = (id(C0), t, prec)
+        got = self._first.get(key)
+        if got is not None and got[0] is C0:
+            FIRST_STATS[1] += 1
+            return got[1]
+        FIRST_STATS[0] += 1
+        C = _along(C0, 0, restrict.restriction(self.degs[0], *t), arb_mat)
+        self._first[key] = (C0, C)
+        while len(self._first) > FIRST_KEPT:
+            del self._first[next(iter(self._first))]        # the oldest
+        return C
 
     def _from_anchor(self, box, prec):
         """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
