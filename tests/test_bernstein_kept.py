@@ -60,8 +60,7 @@ def test_no_kept_box_holds_it():
 def test_solve2_with_and_without_kept_conversions(monkeypatch):
     """The folds of ``T_40(W) - p`` (Chebyshev: ``W = cos(k pi / 40)``,
     ``p = (-1)^k``): each found once with noisy boxes restricted from kept
-    conversions and an anchor (some are), from kept conversions only, and
-    without either (``KEPT = 0``, ``ANCHOR = None``)."""
+    conversions (some are) and without (``KEPT = 0``)."""
     import math
     from symlqr.atlas.bivariate import CTX, P, W, const
     T = [CTX.from_dict({(0, 0): 1}), W]
@@ -71,9 +70,8 @@ def test_solve2_with_and_without_kept_conversions(monkeypatch):
     box = [(Q(-1), Q(1)), (Q(-2), Q(2))]
     folds = [(math.cos(k * math.pi / 40), (-1) ** k) for k in range(1, 40)]
     served = []
-    for kept, anchor in ((s2.KEPT, 1), (s2.KEPT, None), (0, None)):
+    for kept in (s2.KEPT, 0):
         monkeypatch.setattr(s2, "KEPT", kept)
-        monkeypatch.setattr(s2, "ANCHOR", anchor)
         before = bz.KEPT_STATS[1]
         out = s2.solve2(f, f.derivative("W"), box)
         served.append(bz.KEPT_STATS[1] - before)
@@ -81,33 +79,17 @@ def test_solve2_with_and_without_kept_conversions(monkeypatch):
                  if float(bx[0]) <= x <= float(bx[1]) and float(bp[0]) <= p <= float(bp[1])]
                 for x, p in folds]
         assert out.complete and all(len(h) == 1 for h in hits) and len(out.found) == len(folds)
-    assert served[0] > 0 and served[1] > 0 and served[2] == 0
-
-
-def test_anchor_serves_boxes_no_kept_conversion_holds():
-    """An exact anchor (``Source.anchor``) is a kept conversion with exact balls:
-    a box outside every kept conversion is restricted from it, and the result
-    holds the exact coefficients."""
-    p = _poly()
-    src = bz.Source(p, 2)
-    src.keep(2)
-    src.on_balls([(Q(0), Q(1, 4)), (Q(0), Q(1, 4))], 448)
-    sub = [(Q(21, 64), Q(43, 128)), (Q(3, 16), Q(13, 64))]        # outside it
-    size = bz._log2_size(*_exact_balls(p, sub))[0]
-    assert src.on_kept(sub, size) is None
-    src.anchor([(Q(0), Q(1)), (Q(0), Q(1))])
-    got = src.on_kept(sub, size)
-    assert got is not None and _encloses(p, sub, got)
-    inner = [(Q(1, 16), Q(3, 32)), (Q(0), Q(1, 8))]              # the kept one is smaller
-    assert _encloses(p, inner, src.on_kept(inner, bz._log2_size(*_exact_balls(p, inner))[0]))
+    assert served[0] > 0 and served[1] == 0
 
 
 def test_first_side_shared_gives_the_same_balls():
     """Two boxes with the same first side, restricted from one kept conversion,
-    share the restriction along it: the balls are those computed without sharing."""
+    share the restriction along it (a third with another first side does not):
+    the balls are those computed without sharing, and hold the exact coefficients."""
     p = _poly()
     outer = [(Q(0), Q(1)), (Q(0), Q(1))]
-    subs = [[(Q(5, 16), Q(11, 32)), (Q(0), Q(1, 4))], [(Q(5, 16), Q(11, 32)), (Q(1, 4), Q(1, 2))]]
+    subs = [[(Q(5, 16), Q(11, 32)), (Q(0), Q(1, 4))], [(Q(5, 16), Q(11, 32)), (Q(1, 4), Q(1, 2))],
+            [(Q(5, 16), Q(3, 8)), (Q(1, 4), Q(1, 2))]]            # another first side
     got = []
     for shared in (True, False):
         src = bz.Source(p, 2)
@@ -119,6 +101,6 @@ def test_first_side_shared_gives_the_same_balls():
                 src._first.clear()
             got.append(src.on_kept(sub, bz._log2_size(*_exact_balls(p, sub))[0]))
         assert (bz.FIRST_STATS[1] - hits == 1) == shared
-    for sub, a, b in zip(subs, got[:2], got[2:]):
+    for sub, a, b in zip(subs, got[:3], got[3:]):
         assert all(np.array_equal(x, y) for x, y in zip(a[:2], b[:2])) and a[2] == b[2]
         assert _encloses(p, sub, a)

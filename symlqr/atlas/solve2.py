@@ -135,11 +135,9 @@ class _Solver:
         self.sources = [bz.Source(f, 2) for f in self.polys]
         for src in self.sources:
             src.keep(KEPT)
-        self.missed = [0, 0]                         # boxes on_kept did not serve
         self.rows = [_rows(f) for f in self.polys]
         self.arb_rows: list = [{}, {}]               # the rows in Arb, per precision
         self.box = box
-        self.fbox = [(Fraction(a), Fraction(b)) for a, b in box]
         self.span = np.array([b - a for a, b in box], dtype=float)
         self.min_width = min_width
         self.check = check
@@ -254,9 +252,7 @@ class _Solver:
         ``live``, of ``f1`` then of ``f2``: restricted from the balls of one of the
         last :data:`KEPT` conversions on a box holding it
         (:meth:`~symlqr.branch.bernstein.Source.on_kept`, at the precision its
-        noisy floats' size asks) or, from the :data:`ANCHOR`-th box that none
-        serves on, from the whole box's exact coefficients (an anchor), else from
-        the exact polynomial
+        noisy floats' size asks), else from the exact polynomial
         (:meth:`~symlqr.branch.bernstein.Source.on_best`); not on a box where the
         other polynomial's coefficients have one sign (it is excluded whatever
         this one does there)."""
@@ -273,11 +269,6 @@ class _Solver:
                 size = math.log2(top) - bz.log2_of(boxes.data[f"{k}f"][j]) \
                     if 0 < top < np.inf else -np.inf      # log2 of the largest, an estimate
                 got = self.sources[k].on_kept(box, size)
-                if got is None:
-                    self.missed[k] += 1
-                    if ANCHOR is not None and self.missed[k] == ANCHOR:
-                        self.sources[k].anchor(self.fbox)   # exact, once: kept from now
-                        got = self.sources[k].on_kept(box, size)
                 nlo, nhi, f = got if got is not None else self.sources[k].on_best(box)
                 lo[j], hi[j] = nlo[0], nhi[0]
                 boxes.data[f"{k}f"][j] = f
@@ -330,13 +321,6 @@ def _rows(p) -> list:
 
 #: Conversions kept per polynomial to restrict noisy boxes from (:meth:`Source.on_kept`).
 KEPT = 64
-
-#: The noisy box (of a polynomial) that is the ``ANCHOR``-th that no kept conversion
-#: serves makes the whole box an anchor (its exact coefficients,
-#: :meth:`Source.anchor`) to restrict it and the later ones from (None: never). Not at
-#: the first: the corner charts' searches in Figure 3d miss once (anchoring their
-#: factor with 110 columns costs 1.4 s, a conversion there about 0.4 s).
-ANCHOR = 2
 
 
 #: The rows' values at this many centres in ``y`` are kept per polynomial (:func:`_value`).

@@ -144,7 +144,6 @@ class Source:
         self._anchors: list = []                        # see anchor
         self._kept: list = []                           # see keep and on_kept
         self._keep = 0
-        self._exact_kept: list = []                     # the anchors for on_kept
         self._first: dict = {}                          # see on_kept
 
     @staticmethod
@@ -187,17 +186,10 @@ class Source:
 
     def anchor(self, box):
         """:meth:`on`, and the exact coefficients kept: :meth:`on_balls` of a box
-        inside this one starts from them (:mod:`symlqr.branch.restrict`), and
-        :meth:`on_kept` restricts from them (as exact balls) a box that no
-        smaller kept conversion serves."""
+        inside this one starts from them (:mod:`symlqr.branch.restrict`)."""
         C, factor = self._exact(box)
-        outer = [(Fraction(a), Fraction(b)) for a, b in box]
-        ends = [(float(a), float(b)) for a, b in box]
-        self._anchors.append((outer, ends, C, factor))
-        balls = np.empty(C.shape, dtype=object)
-        balls.reshape(-1)[:] = [arb(int(x)) for x in C.reshape(-1)]    # exact: rad 0
-        self._exact_kept.append((outer, ends, balls, 1 / factor)
-                                + _log2_size(balls.reshape(-1), 1 / factor))
+        self._anchors.append(([(Fraction(a), Fraction(b)) for a, b in box],
+                              [(float(a), float(b)) for a, b in box], C, factor))
         return self._floats(C, factor)
 
     def on_balls(self, box, prec: int = 192):
@@ -223,7 +215,10 @@ class Source:
         if out is None:
             return None
         if self._keep:
-            self._remember(box, C, factor)
+            ends = [(float(a), float(b)) for a, b in box]
+            self._kept.append((box, ends, C, factor) + _log2_size(C.reshape(-1), factor))
+            if len(self._kept) > self._keep:
+                del self._kept[0]
         lo, hi, f = out
         return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * factor
 
@@ -234,10 +229,9 @@ class Source:
 
     def on_kept(self, box, size: float = 0.0):
         """``(lo, hi, factor)`` as :meth:`on`, restricted from the balls ``C`` of a
-        kept conversion (:meth:`keep`) or of an :meth:`anchor` (exact balls) on a
-        box holding ``box``, the smallest whose balls are narrow enough (the
-        restriction along the first side shared, :meth:`_first_side`):
-        ``C' = M_1 ... M_k C`` along each side
+        kept conversion (:meth:`keep`) on a box holding ``box``, the smallest
+        whose balls are narrow enough (the restriction along the first side
+        shared, :meth:`_first_side`): ``C' = M_1 ... M_k C`` along each side
         with the blossom's nonnegative matrices (rows summing to 1,
         :func:`symlqr.branch.restrict.restriction`) in Arb balls, so every
         coefficient is enclosed whatever ``C``'s balls are. ``size``: an
@@ -263,8 +257,7 @@ class Source:
         """
         box = [(Fraction(a), Fraction(b)) for a, b in box]
         best = None
-        held = self._kept + self._exact_kept
-        for i, (outer, ends, C, g, top, rad) in enumerate(held):
+        for i, (outer, ends, C, g, top, rad) in enumerate(self._kept):
             if not all(A <= float(a) and float(b) <= B for (a, b), (A, B) in zip(box, ends)):
                 continue
             loss = max(0.0, top - size)             # bits lost to the smaller coefficients
@@ -276,7 +269,7 @@ class Source:
         if best is None:
             return None
         _, i, loss = best
-        outer, _, C0, g, _, _ = held[i]
+        outer, _, C0, g, _, _ = self._kept[i]
         t = restrict.fractions_in(box, outer)
         if t is None:
             return None
@@ -292,14 +285,6 @@ class Source:
                 lo, hi, f = out
                 return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * g
         return None
-
-    def _remember(self, box, C, g) -> None:
-        """Keep the balls ``C`` (``g`` times the coefficients of ``p`` on ``box``)
-        for :meth:`on_kept`, the oldest dropped beyond :meth:`keep`'s count."""
-        ends = [(float(a), float(b)) for a, b in box]
-        self._kept.append((box, ends, C, g) + _log2_size(C.reshape(-1), g))
-        if len(self._kept) > self._keep:
-            del self._kept[0]
 
     def _first_side(self, C0, t, prec):
         """``C0`` restricted along its first side to ``t = (t0, t1)`` at ``prec``
