@@ -129,6 +129,9 @@ class Source:
     (the coefficients of the higher monomials are 0; the Bernstein coefficients
     are then the degree-elevated ones, exactly)."""
 
+    #: The precisions of :meth:`on_best`, lowest first (an instance may set its own).
+    ladder = (128, 192, 448, 1024, 2048)
+
     def __init__(self, p, nvars: int, degrees=None):
         C, self.degs = _dense(p, nvars, degrees)
         den = 1
@@ -382,14 +385,15 @@ class Source:
         self._calls = 0
 
     def on_best(self, box):
-        """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
+        """:meth:`on_balls` at each precision of :attr:`ladder` (128, 192, 448,
+        1024 and 2048 bits unless set), the first that is
         tight enough (a polynomial that vanishes to high order near the box
         loses that many bits to cancellation), else :meth:`on` (exact). The
         ladder starts at the precision that served last time (boxes come deeper
         and deeper into the same places; a failed rung costs a whole
         conversion), and one rung below it every :data:`PROBE_LOWER` calls (so
         that it comes down again where less is needed)."""
-        ladder = (128, 192, 448, 1024, 2048)
+        ladder = self.ladder
         self._calls += 1
         below = self._calls % PROBE_LOWER == 0 or self._rung == len(ladder)
         start = max(0, self._rung - 1) if below else self._rung
