@@ -80,3 +80,48 @@ def test_solve2_with_and_without_kept_conversions(monkeypatch):
                 for x, p in folds]
         assert out.complete and all(len(h) == 1 for h in hits) and len(out.found) == len(folds)
     assert served[0] > 0 and served[1] == 0
+
+
+def test_first_side_shared_gives_the_same_balls():
+    """Two boxes with the same first side, restricted from one kept conversion,
+    share the restriction along it (a third with another first side does not):
+    the balls are those computed without sharing, and hold the exact coefficients."""
+    p = _poly()
+    outer = [(Q(0), Q(1)), (Q(0), Q(1))]
+    subs = [[(Q(5, 16), Q(11, 32)), (Q(0), Q(1, 4))], [(Q(5, 16), Q(11, 32)), (Q(1, 4), Q(1, 2))],
+            [(Q(5, 16), Q(3, 8)), (Q(1, 4), Q(1, 2))]]            # another first side
+    got = []
+    for shared in (True, False):
+        src = bz.Source(p, 2)
+        src.keep(1)
+        src.on_balls(outer, 448)
+        hits = bz.FIRST_STATS[1]
+        for sub in subs:
+            if not shared:
+                src._first.clear()
+            got.append(src.on_kept(sub, bz._log2_size(*_exact_balls(p, sub))[0]))
+        assert (bz.FIRST_STATS[1] - hits == 1) == shared
+    for sub, a, b in zip(subs, got[:3], got[3:]):
+        assert all(np.array_equal(x, y) for x, y in zip(a[:2], b[:2])) and a[2] == b[2]
+        assert _encloses(p, sub, a)
+
+
+def test_on_best_climbs_the_ladder_of_its_source():
+    """``Source.ladder`` (an instance's own) sets the precisions of ``on_best``;
+    the fold search's polynomials climb ``solve2.LADDER`` (with its rung at 704
+    bits), other sources the default one; the result holds the exact coefficients."""
+    p = _poly()
+    box = [(Q(21, 64), Q(43, 128)), (Q(3, 16), Q(13, 64))]
+    seen = {}
+    for name, ladder in (("default", None), ("own", (704, 2048))):
+        src = bz.Source(p, 2)
+        if ladder is not None:
+            src.ladder = ladder
+        calls = seen[name] = []
+        src.on_balls = lambda b, prec, src=src, calls=calls: \
+            calls.append(prec) or bz.Source.on_balls(src, b, prec)
+        assert _encloses(p, box, src.on_best(box))
+    assert seen["default"][0] == 128 and seen["own"] == [704]
+    assert bz.Source.ladder == (128, 192, 448, 1024, 2048) and 704 in s2.LADDER
+    solver = s2._Solver(p, p.derivative("x"), [(Q(0), Q(1)), (Q(0), Q(1))], 2.0 ** -20, None)
+    assert all(src.ladder == s2.LADDER for src in solver.sources)

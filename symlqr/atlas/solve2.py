@@ -135,6 +135,7 @@ class _Solver:
         self.sources = [bz.Source(f, 2) for f in self.polys]
         for src in self.sources:
             src.keep(KEPT)
+            src.ladder = LADDER
         self.rows = [_rows(f) for f in self.polys]
         self.arb_rows: list = [{}, {}]               # the rows in Arb, per precision
         self.box = box
@@ -321,6 +322,11 @@ def _rows(p) -> list:
 
 #: Conversions kept per polynomial to restrict noisy boxes from (:meth:`Source.on_kept`).
 KEPT = 64
+
+#: The precisions of the two polynomials' conversions anew (:meth:`Source.on_best`): the
+#: default ladder with a rung at 704 bits (Figure 3d: its 64 conversions at 1024 bits
+#: all hold at 704).
+LADDER = (128, 192, 448, 704, 1024, 2048)
 
 
 #: The rows' values at this many centres in ``y`` are kept per polynomial (:func:`_value`).

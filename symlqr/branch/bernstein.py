@@ -62,6 +62,8 @@ PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9
 KEPT_PREC = 128         # Source.on_kept restricts at this precision,
 KEPT_LOG2 = -50         # and keeps balls narrower than 2^this of the largest
 KEPT_STATS = [0, 0]     # Source.on_kept: restrictions too wide, kept (counted for tests)
+FIRST_KEPT = 8          # Source.on_kept keeps this many restrictions along the first side,
+FIRST_STATS = [0, 0]    # computed, shared (counted for tests)
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -127,6 +129,9 @@ class Source:
     (the coefficients of the higher monomials are 0; the Bernstein coefficients
     are then the degree-elevated ones, exactly)."""
 
+    #: The precisions of :meth:`on_best`, lowest first (an instance may set its own).
+    ladder = (128, 192, 448, 1024, 2048)
+
     def __init__(self, p, nvars: int, degrees=None):
         C, self.degs = _dense(p, nvars, degrees)
         den = 1
@@ -142,6 +147,7 @@ class Source:
         self._anchors: list = []                        # see anchor
         self._kept: list = []                           # see keep and on_kept
         self._keep = 0
+        self._first: dict = {}                          # see on_kept
 
     @staticmethod
     @lru_cache(maxsize=64)
@@ -227,7 +233,8 @@ class Source:
     def on_kept(self, box, size: float = 0.0):
         """``(lo, hi, factor)`` as :meth:`on`, restricted from the balls ``C`` of a
         kept conversion (:meth:`keep`) on a box holding ``box``, the smallest
-        whose balls are narrow enough: ``C' = M_1 ... M_k C`` along each side
+        whose balls are narrow enough (the restriction along the first side
+        shared, :meth:`_first_side`): ``C' = M_1 ... M_k C`` along each side
         with the blossom's nonnegative matrices (rows summing to 1,
         :func:`symlqr.branch.restrict.restriction`) in Arb balls, so every
         coefficient is enclosed whatever ``C``'s balls are. ``size``: an
@@ -272,8 +279,8 @@ class Source:
         prec = max(KEPT_PREC, 64 * -(-int(loss - KEPT_LOG2 + 24) // 64))
         for prec in (prec, 2 * prec):
             with ctx.workprec(prec):
-                C = C0
-                for k, (t0, t1) in enumerate(t):
+                C = self._first_side(C0, t[0], prec)
+                for k, (t0, t1) in enumerate(t[1:], 1):
                     C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
                 out = _ball_floats(C.reshape(-1), 2.0 ** KEPT_LOG2)
             KEPT_STATS[out is not None] += 1
@@ -281,6 +288,25 @@ class Source:
                 lo, hi, f = out
                 return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * g
         return None
+
+    def _first_side(self, C0, t, prec):
+        """``C0`` restricted along its first side to ``t = (t0, t1)`` at ``prec``
+        bits (:meth:`on_kept`); the last :data:`FIRST_KEPT` are kept, by the balls
+        ``C0`` (the object itself), ``t`` and ``prec``: boxes cut across their
+        other sides share their first side (Figure 3d's fold search: the product
+        along ``W`` at degree 216 is most of a restriction), and the same
+        computation gives the same balls."""
+        key = (id(C0), t, prec)
+        got = self._first.get(key)
+        if got is not None and got[0] is C0:
+            FIRST_STATS[1] += 1
+            return got[1]
+        FIRST_STATS[0] += 1
+        C = _along(C0, 0, restrict.restriction(self.degs[0], *t), arb_mat)
+        self._first[key] = (C0, C)
+        while len(self._first) > FIRST_KEPT:
+            del self._first[next(iter(self._first))]        # the oldest
+        return C
 
     def _from_anchor(self, box, prec):
         """Balls of ``(1 / f) * (coefficients of p)`` on ``box`` and ``1 / f``, from the
@@ -359,14 +385,15 @@ class Source:
         self._calls = 0
 
     def on_best(self, box):
-        """:meth:`on_balls` at 128, 192, 448, 1024 and 2048 bits, the first that is
+        """:meth:`on_balls` at each precision of :attr:`ladder` (128, 192, 448,
+        1024 and 2048 bits unless set), the first that is
         tight enough (a polynomial that vanishes to high order near the box
         loses that many bits to cancellation), else :meth:`on` (exact). The
         ladder starts at the precision that served last time (boxes come deeper
         and deeper into the same places; a failed rung costs a whole
         conversion), and one rung below it every :data:`PROBE_LOWER` calls (so
         that it comes down again where less is needed)."""
-        ladder = (128, 192, 448, 1024, 2048)
+        ladder = self.ladder
         self._calls += 1
         below = self._calls % PROBE_LOWER == 0 or self._rung == len(ladder)
         start = max(0, self._rung - 1) if below else self._rung
