@@ -159,6 +159,17 @@ def _chain_3state_zeros(ts, rng) -> list:
     return zeros
 
 
+
+def _boxes_near(zeros, rng, count: int, halvings: int):
+    """``count`` random boxes ``(lo, hi)`` near the zeros in turn: sides
+    ``(0.3, 0.3, 0.06)`` halved 0 to ``halvings - 1`` times, centres within three
+    sides of the zero."""
+    for k in range(count):
+        z = zeros[k % len(zeros)]
+        width = np.array([0.3, 0.3, 0.06]) * 2.0 ** -rng.integers(0, halvings)
+        centre = z + (rng.random(3) - 0.5) * 6 * width
+        yield centre - width / 2, centre + width / 2
+
 def test_chain_3state_points_by_chain_rule_and_direct_krawczyk():
     """``examples/chain_3state.json``: scipy's zeros of ``grad h`` from starts
     between its two global minima (``F(W) = W*`` at both) are certified on boxes
@@ -320,11 +331,7 @@ def test_second_order_tests_decide_boxes_the_first_order_ones_leave_open():
             off = (rng.random(3) - 0.5) * width * 0.8
             assert rule.second_order(z + off - width / 2, z + off + width / 2)[0] == "open"
     decided = 0
-    for k in range(60):
-        z = zeros[k % 4]
-        width = np.array([0.3, 0.3, 0.06]) * 2.0 ** -rng.integers(0, 4)
-        centre = z + (rng.random(3) - 0.5) * 6 * width
-        lo, hi = centre - width / 2, centre + width / 2
+    for lo, hi in _boxes_near(zeros, rng, 60, 4):
         if rule._chain(lo, hi)[0] != "open":
             continue
         verdict, what = rule.second_order(lo, hi)
@@ -340,19 +347,18 @@ def test_second_order_tests_decide_boxes_the_first_order_ones_leave_open():
 
 
 def test_first_order_tests_skipped_where_they_rarely_pass():
-    """With a gate that skips the first-order tests (``FirstOrder``) once an
+    """With a gate that skips the first-order tests (``ChainRule.first_order``) once an
     octave has had two tries, boxes are still decided by the second-order tests
     (no zero scipy finds in an excluded box), a box around each of scipy's zeros
     is never excluded (the saddles and minima then found by ``direct``), and a
     box with ``W`` not stabilizing stays open for that reason."""
-    from symlqr.matrix.chain_boxes import FirstOrder, NOT_STABLE
-    from symlqr.matrix.direct_boxes import SecondOrder
-    from symlqr.matrix.look_ahead import Gate
+    from symlqr.matrix.chain_boxes import NOT_STABLE
+    from symlqr.matrix.look_ahead import Gate, OneTest
     ts = _chain_3state()
     rule = ChainRule.for_taskset(ts, level=Fraction(157, 25))
     root = np.array([650.0, 120.0, 6.0])
-    rule.second = Gate(SecondOrder(rule), root, tries=1, rate=0.0)
-    rule.first = Gate(FirstOrder(rule), root, tries=2, rate=2.0, every=10 ** 6)
+    rule.second = Gate(OneTest(rule.second_order), root, tries=1, rate=0.0)
+    rule.first = Gate(OneTest(rule.first_order), root, tries=2, rate=2.0, every=10 ** 6)
     rng = np.random.default_rng(4)
     zeros = _chain_3state_zeros(ts, rng)
     for z in zeros:
@@ -360,11 +366,7 @@ def test_first_order_tests_skipped_where_they_rarely_pass():
             verdict, _ = rule.test(z - 6e-4, z + 4e-4)
             assert verdict != "none"
     decided = 0
-    for k in range(40):
-        z = zeros[k % 4]
-        width = np.array([0.3, 0.3, 0.06]) * 2.0 ** -rng.integers(0, 3)
-        centre = z + (rng.random(3) - 0.5) * 6 * width
-        lo, hi = centre - width / 2, centre + width / 2
+    for lo, hi in _boxes_near(zeros, rng, 40, 3):
         verdict, _ = rule.test(lo, hi)
         if verdict == "none":
             decided += 1

@@ -84,17 +84,6 @@ CHAIN_KRAWCZYK_NONE = ("grad h != 0 (one task, chain rule): I - eta hess g nonsi
                        "box and Krawczyk's operator of F(W) - W* misses the box")
 
 
-class FirstOrder:
-    """:meth:`ChainRule._chain` (the first-order tests) as a rule of its own, for a
-    :class:`~symlqr.matrix.look_ahead.Gate` that counts where it pays."""
-
-    def __init__(self, rule):
-        self.rule = rule
-
-    def test(self, lo, hi) -> tuple:
-        return self.rule._chain(lo, hi)
-
-
 class ChainRule(BoxRule):
     """The test of the module docstring for one task; ``None`` from
     :meth:`for_taskset` where it does not apply."""
@@ -151,7 +140,7 @@ class ChainRule(BoxRule):
         decided by the chain rule's product test instead.
 
         Where :attr:`first` is set (a :class:`~symlqr.matrix.look_ahead.Gate` on
-        :class:`FirstOrder`), the first-order tests are skipped at box sizes where
+        ``OneTest(first_order)``), the first-order tests are skipped at box sizes where
         they rarely pass: then only ``W``'s stability is proven (corners) and the
         box goes to the second-order tests, treated as if ``J`` were not proven
         nonsingular. On the 3 x 1 example below ``2^-8`` of the first box they
@@ -175,6 +164,11 @@ class ChainRule(BoxRule):
             if other[0] != "open":
                 return other
         return got
+
+    def first_order(self, lo, hi) -> tuple:
+        """The chain rule's tests in first-order models alone: ``("none", reason)``,
+        ``("one", certificate)`` or ``("open", why)``."""
+        return self._chain(lo, hi)
 
     def _chain(self, lo, hi) -> tuple:
         r, d = self.shape

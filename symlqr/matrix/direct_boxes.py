@@ -64,7 +64,7 @@ from .taylor import TAYLOR, gain_box
 from .taylor2 import TAYLOR2, gain_box2
 from .validated import certify_stable_gains
 
-__all__ = ["BoxRule", "SecondOrder", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE",
+__all__ = ["BoxRule", "NOT_STABLE", "SECOND_OPEN", "DIRECT_NONE", "DIRECT_GRAD", "IN_UNIQUE",
            "peel_ends", "DIRECT_ABOVE"]
 
 NOT_STABLE = "W not proven stabilizing on the box"
@@ -77,17 +77,6 @@ DIRECT_ABOVE = ("h > L on the box: h enclosed over the box by Taylor models, eve
 INFLATE = 6       # uniqueness boxes tried around a zero: X's half-widths over 2^k, k < INFLATE
 IN_UNIQUE = ("grad h != 0: inside the box where Krawczyk's operator proves a certified zero "
              "unique, and that zero lies outside this box")
-
-
-class SecondOrder:
-    """A rule's ``second_order`` as a rule of its own (``test``), for a
-    :class:`~symlqr.matrix.look_ahead.Gate` that counts where it pays."""
-
-    def __init__(self, rule):
-        self.rule = rule
-
-    def test(self, lo, hi) -> tuple:
-        return self.rule.second_order(lo, hi)
 
 
 def krawczyk_verdict(X, c, g0, J, lo, hi):
@@ -233,7 +222,7 @@ class BoxRule:
 
     def second_chance(self, lo, hi, got) -> tuple:
         """``got``, or the exclusion of :attr:`second` (a
-        :class:`~symlqr.matrix.look_ahead.Gate` on :class:`SecondOrder`, set by
+        :class:`~symlqr.matrix.look_ahead.Gate` on :meth:`second_order`, set by
         the search) where ``got`` left the box open with ``W`` proven stabilizing."""
         if got[0] == "open" and got[1] != NOT_STABLE and self.second is not None:
             second = self.second.test(lo, hi)

@@ -29,7 +29,7 @@ import numpy as np
 from ..branch.bernstein import cut_fractions
 from ..branch.core import SPLIT_AT
 
-__all__ = ["LookAhead", "Gate", "SKIPPED"]
+__all__ = ["LookAhead", "Gate", "OneTest", "SKIPPED"]
 
 
 def _key(lo, hi) -> tuple:
@@ -97,6 +97,19 @@ class LookAhead:
         for a, b in self.halves(lo, hi, axis):
             self.open.pop(_key(a, b), None)
             self.excluded.pop(_key(a, b), None)
+
+
+class OneTest:
+    """One test of a rule (a function ``test(lo, hi) -> (verdict, why)``, e.g.
+    ``rule.second_order``) as a rule of its own, for a :class:`Gate` that counts
+    where that test pays.
+
+    >>> OneTest(lambda lo, hi: ("open", "y")).test([0.0], [1.0])
+    ('open', 'y')
+    """
+
+    def __init__(self, test):
+        self.test = test
 
 
 SKIPPED = "not tested: boxes of this size rarely pass the test (cut instead)"

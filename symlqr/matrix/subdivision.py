@@ -54,9 +54,9 @@ import numpy as np
 from ..branch import bernstein as bz
 from ..branch.core import Boxes, Step
 from ..branch.splitting import complement, split_boxes
-from .chain_boxes import ChainRule, FirstOrder
-from .direct_boxes import BoxRule, SecondOrder
-from .look_ahead import Gate, LookAhead
+from .chain_boxes import ChainRule
+from .direct_boxes import BoxRule
+from .look_ahead import Gate, LookAhead, OneTest
 from .complete import decide_solution
 from .joint import JointTest, at_corner
 from .krawczyk_boxes import KrawczykTest, contracting
@@ -171,11 +171,11 @@ class Decider(LargeNumerators, JointTest, KrawczykTest):
             # there the boxes around a point are decided at 1e-3 anyway
             self.chain.peel = self.n > NUMERATORS_UP_TO or len(taskset.tasks) > 1
         if self.chain is not None and SECOND_ORDER_RATE is not None:
-            self.chain.second = Gate(SecondOrder(self.chain), self.root_width,
+            self.chain.second = Gate(OneTest(self.chain.second_order), self.root_width,
                                      tries=32, rate=SECOND_ORDER_RATE)
         if isinstance(self.chain, ChainRule) and self.chain.second is not None and \
                 FIRST_ORDER_RATE is not None:
-            self.chain.first = Gate(FirstOrder(self.chain), self.root_width,
+            self.chain.first = Gate(OneTest(self.chain.first_order), self.root_width,
                                     tries=64, rate=FIRST_ORDER_RATE)
 
     def roots(self, root) -> Boxes:
