@@ -72,9 +72,8 @@ def test_solve2_with_and_without_kept_conversions(monkeypatch):
     served = []
     for kept in (s2.KEPT, 0):
         monkeypatch.setattr(s2, "KEPT", kept)
-        before = bz.KEPT_STATS[1]
         out = s2.solve2(f, f.derivative("W"), box)
-        served.append(bz.KEPT_STATS[1] - before)
+        served.append(out.restricted)
         hits = [[j for j, (bx, bp) in enumerate(out.found)
                  if float(bx[0]) <= x <= float(bx[1]) and float(bp[0]) <= p <= float(bp[1])]
                 for x, p in folds]
@@ -95,12 +94,11 @@ def test_first_side_shared_gives_the_same_balls():
         src = bz.Source(p, 2)
         src.keep(1)
         src.on_balls(outer, 448)
-        hits = bz.FIRST_STATS[1]
         for sub in subs:
             if not shared:
                 src._first.clear()
             got.append(src.on_kept(sub, bz._log2_size(*_exact_balls(p, sub))[0]))
-        assert (bz.FIRST_STATS[1] - hits == 1) == shared
+        assert (src.stats["first shared"] == 1) == shared
     for sub, a, b in zip(subs, got[:3], got[3:]):
         assert all(np.array_equal(x, y) for x, y in zip(a[:2], b[:2])) and a[2] == b[2]
         assert _encloses(p, sub, a)

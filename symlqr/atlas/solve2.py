@@ -58,6 +58,7 @@ class Solve2:
     undecided: list = field(default_factory=list)
     boxes: int = 0
     rerooted: int = 0
+    restricted: int = 0          # noisy boxes served by kept conversions (Source.on_kept)
 
     @property
     def complete(self) -> bool:
@@ -486,6 +487,7 @@ def solve2(f1, f2, box, *, conditions: list = (), covered: Optional[Callable] = 
     box = [dyadic_hull(Fraction(a), Fraction(b)) for a, b in box]
     sol = _Solver(f1, f2, box, min_width, check, conditions, covered, axis)
     out = branch_and_bound(sol.roots(), sol.decide, batch=512, max_boxes=max_boxes)
-    res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted)
+    res = Solve2(found=list(out.found), boxes=out.boxes, rerooted=sol.rerooted,
+                 restricted=sum(src.stats["kept"] for src in sol.sources))
     res.undecided = [(lo, hi, why) for lo, hi, why in out.undecided]
     return res

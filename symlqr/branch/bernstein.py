@@ -61,9 +61,7 @@ PARTIAL_KEPT = 16       # Source._from_monomials keeps this many conversions alo
 PARTIAL_BALLS = 200_000  # and at most this many balls in all (Figure 3d: 16 x 9548)
 KEPT_PREC = 128         # Source.on_kept restricts at this precision,
 KEPT_LOG2 = -50         # and keeps balls narrower than 2^this of the largest
-KEPT_STATS = [0, 0]     # Source.on_kept: restrictions too wide, kept (counted for tests)
-FIRST_KEPT = 8          # Source.on_kept keeps this many restrictions along the first side,
-FIRST_STATS = [0, 0]    # computed, shared (counted for tests)
+FIRST_KEPT = 8          # Source.on_kept keeps this many restrictions along the first side
 
 
 def _dense(p, nvars: int, at_least=None):
@@ -148,6 +146,8 @@ class Source:
         self._kept: list = []                           # see keep and on_kept
         self._keep = 0
         self._first: dict = {}                          # see on_kept
+        # on_kept's restrictions too wide and kept, and its first sides computed and shared
+        self.stats = {"too wide": 0, "kept": 0, "first computed": 0, "first shared": 0}
 
     @staticmethod
     @lru_cache(maxsize=64)
@@ -283,7 +283,7 @@ class Source:
                 for k, (t0, t1) in enumerate(t[1:], 1):
                     C = _along(C, k, restrict.restriction(self.degs[k], t0, t1), arb_mat)
                 out = _ball_floats(C.reshape(-1), 2.0 ** KEPT_LOG2)
-            KEPT_STATS[out is not None] += 1
+            self.stats["kept" if out is not None else "too wide"] += 1
             if out is not None:
                 lo, hi, f = out
                 return lo.reshape((1,) + C.shape), hi.reshape((1,) + C.shape), f * g
@@ -299,9 +299,9 @@ class Source:
         key = (id(C0), t, prec)
         got = self._first.get(key)
         if got is not None and got[0] is C0:
-            FIRST_STATS[1] += 1
+            self.stats["first shared"] += 1
             return got[1]
-        FIRST_STATS[0] += 1
+        self.stats["first computed"] += 1
         C = _along(C0, 0, restrict.restriction(self.degs[0], *t), arb_mat)
         self._first[key] = (C0, C)
         while len(self._first) > FIRST_KEPT:
